@@ -1,0 +1,135 @@
+# civreport — build, run, test.
+#
+#   make            build build/civreport
+#   make run        install missing Debian packages, build, write the default report
+#   make test       same set-up, then unit + end-to-end tests, normal and ASan/UBSan builds
+#   make bench      benchmark against DuckDB (never part of make test)
+#   make fuzz       bounded fuzzing of the CSV ingest and the metric language
+#   V=1             show the commands
+
+YEAR      ?= 2021
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+Q          = $(if $(V),,@)
+
+# Debian packages the build, the run and the tests need. `make deps` installs
+# only the missing ones (as root) or prints the apt-get line to run.
+DEB_PKGS = build-essential pkg-config libxlsxwriter-dev libcsv-dev libcairo2-dev \
+	   libpango1.0-dev libfontconfig-dev fonts-noto-cjk libcmark-gfm-dev \
+	   libcmark-gfm-extensions-dev libcmocka-dev libcurl4-openssl-dev \
+	   poppler-utils qpdf python3-openpyxl python3-aiosmtpd unzip libssl-dev
+
+PKG_MODULES = xlsxwriter cairo pangocairo fontconfig libcmark-gfm libcurl libcrypto
+
+ifdef SANITIZE
+BUILD    ?= build/san
+SANFLAGS  = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+OPT       = -O1
+else
+BUILD    ?= build
+SANFLAGS  =
+OPT       = -O2
+endif
+
+WARN     = -Wall -Wextra -Werror -Wstrict-prototypes -Wvla -Wwrite-strings -Wshadow
+CPPFLAGS = -D_GNU_SOURCE -Isrc -DCIVREPORT_DATADIR='"$(PREFIX)/share/civreport"'
+CFLAGS  ?= $(OPT) -g
+ALL_CFLAGS = -std=c17 $(WARN) $(CFLAGS) $(SANFLAGS) -MMD -MP \
+	     $(shell pkg-config --cflags $(PKG_MODULES) 2>/dev/null)
+LDLIBS   = $(shell pkg-config --libs $(PKG_MODULES) 2>/dev/null) -lcmark-gfm-extensions -lcsv -lpthread -lm
+
+SRCS     = $(sort $(wildcard src/*.c))
+OBJS     = $(SRCS:src/%.c=$(BUILD)/obj/%.o)
+LIB_OBJS = $(filter-out $(BUILD)/obj/main.o,$(OBJS))
+BIN      = $(BUILD)/civreport
+
+UNIT_SRCS  = $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS  = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+E2E_SCRIPTS = $(sort $(wildcard tests/e2e/t_*.sh))
+
+.PHONY: all deps run test check-unit check-e2e test-build clean format format-check \
+	bench fuzz install uninstall sample
+
+all: $(BIN)
+
+$(BIN): $(OBJS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(OBJS) $(LDLIBS)
+
+$(BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS)
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS) -lcmocka
+
+-include $(OBJS:.o=.d) $(UNIT_BINS:=.d)
+
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then echo "deps: all Debian packages present"; exit 0; fi; \
+	if [ "$$(id -u)" != 0 ]; then \
+		echo "deps: missing packages; run as root:"; \
+		echo "  apt-get update && apt-get install -y$$missing"; exit 1; fi; \
+	echo "deps: installing$$missing"; \
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq$$missing >/dev/null
+
+# The default report: generate the full-scale sample into input/ when it holds
+# no data, then run. Generated files are git-ignored.
+run: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)if ! ls input/*.csv input/*/*.csv >/dev/null 2>&1; then \
+		echo "run: input/ holds no data, generating the sample"; \
+		$(BIN) sample --year $(YEAR) --out input || exit $$?; fi
+	$(BIN) run --year $(YEAR) --input input --output output
+
+sample: all
+	$(BIN) sample --year $(YEAR) --out input
+
+# Unit tests, then end-to-end tests, for one build (normal or SANITIZE=1).
+check-unit: $(UNIT_BINS)
+	@fail=0; for t in $(UNIT_BINS); do \
+		echo "== $$t"; $$t || fail=1; \
+	done; exit $$fail
+
+check-e2e: $(BIN)
+	@BIN=$(abspath $(BIN)) sh tests/e2e/run.sh $(E2E_SCRIPTS)
+
+test-build: all check-unit check-e2e
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory test-build
+	@echo "== the whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer"
+	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+		$(MAKE) --no-print-directory SANITIZE=1 test-build
+
+bench: all
+	@sh tests/bench/run.sh $(abspath $(BIN))
+
+fuzz:
+	@sh tests/fuzz/run.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/civreport \
+		$(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/civreport
+	cp -R templates/. $(DESTDIR)$(PREFIX)/share/civreport/
+	install -m 0644 src/civreport.1 $(DESTDIR)$(PREFIX)/share/man/man1/civreport.1
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/civreport $(DESTDIR)$(PREFIX)/share/man/man1/civreport.1
+	rm -rf $(DESTDIR)$(PREFIX)/share/civreport
+
+format:
+	clang-format -i src/*.c src/*.h tests/unit/*.c
+
+format-check:
+	clang-format --dry-run --Werror src/*.c src/*.h tests/unit/*.c
+
+clean:
+	rm -rf build

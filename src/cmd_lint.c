@@ -1,0 +1,52 @@
+/*
+ * cmd_lint.c - `civreport lint`: check a template without reading any data.
+ * Prints every problem as file:line:column: message and exits 2 when there
+ * is one.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "exitcode.h"
+#include "paths.h"
+#include "template.h"
+
+/* Print diagnostics as file:line:col: 错误: message (mandoc's form). */
+void template_print_diags(FILE *fp, const char *path, const struct template_diag *d, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		fprintf(fp, "%s:%d:%d: 错误: %s\n", path, d[i].line, d[i].column, d[i].message);
+}
+
+int cmd_lint(struct cli *cli)
+{
+	struct schema schema;
+	struct template *t;
+	struct template_diag *diags = NULL;
+	size_t ndiags = 0;
+	char *path = cli->template_path ? NULL : data_path("annual-summary.md");
+	const char *tp = cli->template_path ? cli->template_path : path;
+	int rc;
+
+	if (tp == NULL) {
+		fprintf(stderr, "civreport lint: 找不到默认模板 annual-summary.md,请用 --template 指定\n");
+		return EXIT_USAGE;
+	}
+	if ((rc = cli_load_schema(&schema)) != 0) {
+		free(path);
+		return rc;
+	}
+	rc = template_load(&t, tp, &schema, cli->year ? cli->year : 2021, &diags, &ndiags);
+	if (rc != 0) {
+		template_print_diags(stderr, tp, diags, ndiags);
+		fprintf(stderr, "%s: %zu 个错误\n", tp, ndiags);
+		rc = EXIT_USAGE;
+	} else {
+		printf("%s: 模板检查通过\n", tp);
+		template_free(t);
+	}
+	free(diags);
+	free(path);
+	schema_release(&schema);
+	return rc;
+}

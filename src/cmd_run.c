@@ -1,0 +1,253 @@
+/*
+ * cmd_run.c - `civreport run`: the whole pipeline for one report year.
+ *
+ *	schema, template checked  ->  one scan (ingest -> aggregate)
+ *	->  doc (template)  ->  PDF, XLSX, metrics.json, rejects.csv
+ *
+ * Every output is written to a temporary file and renamed into place only
+ * when all of them succeeded, under a lock on the output folder, so a night
+ * run that fails or is killed leaves the previous report intact.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cli.h"
+#include "exitcode.h"
+#include "json.h"
+#include "log.h"
+#include "outfile.h"
+#include "paths.h"
+#include "pdf.h"
+#include "rejects.h"
+#include "report.h"
+#include "runlock.h"
+#include "scan.h"
+#include "template.h"
+#include "version.h"
+#include "xalloc.h"
+#include "xlsx.h"
+
+struct run_state {
+	struct cli *cli;
+	struct schema schema;
+	struct template *tmpl;
+	char *template_path;
+	struct agg *agg;
+	struct ingest_result res;
+	struct doc *doc;
+	char *outdir;
+	struct runlock lock;
+	struct outfile rejects, metrics, pdf, xlsx;
+	bool locked;
+	struct timespec started;
+};
+
+static double elapsed(const struct run_state *st)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - st->started.tv_sec) +
+	       (double)(now.tv_nsec - st->started.tv_nsec) / 1e9;
+}
+
+static int load_template(struct run_state *st)
+{
+	struct template_diag *diags = NULL;
+	size_t ndiags = 0;
+	const char *path;
+
+	st->template_path = st->cli->template_path ? xstrdup(st->cli->template_path)
+						   : data_path("annual-summary.md");
+	path = st->template_path;
+	if (path == NULL) {
+		log_error("找不到默认模板 annual-summary.md,请用 --template 指定");
+		return EXIT_USAGE;
+	}
+	if (template_load(&st->tmpl, path, &st->schema, st->cli->year, &diags, &ndiags) != 0) {
+		template_print_diags(stderr, path, diags, ndiags);
+		log_error("模板 %s 有 %zu 个错误,未读取数据", path, ndiags);
+		free(diags);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+static int open_outputs(struct run_state *st)
+{
+	mode_t mode = (mode_t)st->cli->mode;
+	char *path;
+	pid_t holder = 0;
+	int rc;
+
+	st->outdir = xasprintf("%s/%d", st->cli->output, st->cli->year);
+	if (make_dirs(st->outdir) != 0) {
+		log_error("无法创建输出目录 %s:%s", st->outdir, strerror(errno));
+		return EXIT_IO;
+	}
+	rc = runlock_acquire(&st->lock, st->outdir, st->cli->wait_seconds, &holder);
+	if (rc == 1) {
+		log_error("另一个 civreport(进程 %ld)正在生成 %s,本次退出;可用 --wait 秒数 等待",
+			  (long)holder, st->outdir);
+		return EXIT_LOCKED;
+	}
+	if (rc != 0) {
+		log_error("无法锁定输出目录 %s:%s", st->outdir, strerror(errno));
+		return EXIT_IO;
+	}
+	st->locked = true;
+	outfile_remove_stale(st->outdir);
+	path = xasprintf("%s/rejects.csv", st->outdir);
+	rc = outfile_open_stream(&st->rejects, path, mode);
+	free(path);
+	if (rc != 0) {
+		log_error("无法写入 %s:%s", st->outdir, strerror(errno));
+		return EXIT_IO;
+	}
+	rejects_begin(st->rejects.fp);
+	return EXIT_OK;
+}
+
+static int scan(struct run_state *st)
+{
+	struct scan_options so = {
+		.input_dir = st->cli->input,
+		.encoding = st->cli->encoding,
+		.year = st->cli->year,
+		.threads = st->cli->threads,
+		.progress = st->cli->progress && !st->cli->no_progress,
+		.rejects = st->rejects.fp,
+		.max_reject_rate = st->cli->max_reject_rate,
+	};
+	char err[1024];
+	int rc;
+
+	st->agg = agg_new(&st->schema, st->cli->year);
+	template_register(st->tmpl, st->agg);
+	log_info("读取 %s(%d年),%zu 个指标", st->cli->input, st->cli->year,
+		 agg_count(st->agg));
+	rc = scan_run(&st->schema, st->agg, &so, &st->res, err, sizeof(err));
+	if (rc != EXIT_IO && !st->cli->quiet)
+		scan_print_quality(stderr, &st->schema, &st->res);
+	if (rc != EXIT_OK) {
+		log_error("%s", err);
+		return rc;
+	}
+	agg_finish(st->agg);
+	return EXIT_OK;
+}
+
+static int write_metrics(struct run_state *st)
+{
+	char *path = xasprintf("%s/metrics.json", st->outdir);
+	int rc = outfile_open_stream(&st->metrics, path, (mode_t)st->cli->mode);
+
+	free(path);
+	if (rc != 0)
+		return -1;
+	metrics_write_json(st->metrics.fp, st->agg, NULL, 0, &st->cli->year);
+	return 0;
+}
+
+static int render(struct run_state *st)
+{
+	const struct template_meta *meta = template_meta(st->tmpl);
+	char err[512], *path;
+	mode_t mode = (mode_t)st->cli->mode;
+
+	st->doc = template_build(st->tmpl, st->agg);
+	report_fill(st->doc, &st->res, st->template_path, st->cli->year);
+	path = xasprintf("%s/%s", st->outdir, meta->pdf_name);
+	if (outfile_begin(&st->pdf, path, mode) != 0 ||
+	    pdf_render(st->doc, st->pdf.tmp_path, err, sizeof(err)) != 0) {
+		log_error("PDF 生成失败(%s):%s", path, st->pdf.tmp_path ? err : strerror(errno));
+		free(path);
+		return EXIT_IO;
+	}
+	free(path);
+	path = xasprintf("%s/%s", st->outdir, meta->xlsx_name);
+	if (outfile_begin(&st->xlsx, path, mode) != 0 ||
+	    xlsx_render(st->doc, st->xlsx.tmp_path, err, sizeof(err)) != 0) {
+		log_error("XLSX 生成失败(%s):%s", path, st->xlsx.tmp_path ? err : strerror(errno));
+		free(path);
+		return EXIT_IO;
+	}
+	free(path);
+	if (write_metrics(st) != 0) {
+		log_error("metrics.json 写入失败:%s", strerror(errno));
+		return EXIT_IO;
+	}
+	return EXIT_OK;
+}
+
+/* Rename everything into place; the PDF last, as mailers look for it. */
+static int commit(struct run_state *st)
+{
+	struct outfile *order[] = {&st->rejects, &st->metrics, &st->xlsx, &st->pdf};
+
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		char *path = xstrdup(order[i]->path);
+
+		if (outfile_commit(order[i]) != 0) {
+			log_error("无法写入 %s:%s", path, strerror(errno));
+			free(path);
+			return EXIT_IO;
+		}
+		free(path);
+	}
+	return EXIT_OK;
+}
+
+static void release(struct run_state *st)
+{
+	struct outfile *all[] = {&st->rejects, &st->metrics, &st->xlsx, &st->pdf};
+
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		if (all[i]->tmp_path != NULL)
+			outfile_abort(all[i]);
+	doc_free(st->doc);
+	agg_free(st->agg);
+	ingest_result_release(&st->res);
+	if (st->tmpl)
+		template_free(st->tmpl);
+	if (st->locked)
+		runlock_release(&st->lock);
+	schema_release(&st->schema);
+	free(st->template_path);
+	free(st->outdir);
+}
+
+int cmd_run(struct cli *cli)
+{
+	struct run_state st = {.cli = cli};
+	int rc;
+
+	clock_gettime(CLOCK_MONOTONIC, &st.started);
+	if (cli->year == 0) {
+		fprintf(stderr, "civreport run: 需要 --year YYYY\n");
+		return EXIT_USAGE;
+	}
+	outfile_install_cleanup();
+	if ((rc = cli_load_schema(&st.schema)) != 0)
+		return rc;
+	rc = load_template(&st);
+	if (rc == EXIT_OK)
+		rc = open_outputs(&st);
+	if (rc == EXIT_OK)
+		rc = scan(&st);
+	if (rc == EXIT_OK)
+		rc = render(&st);
+	if (rc == EXIT_OK)
+		rc = commit(&st);
+	if (rc == EXIT_OK)
+		log_info("完成:%s/%s,%.1f 秒;%s", st.outdir, template_meta(st.tmpl)->pdf_name,
+			 elapsed(&st), report_headline(st.doc));
+	else
+		log_error("失败(退出码 %d),%.1f 秒;上次的报告保持不变", rc, elapsed(&st));
+	release(&st);
+	return rc;
+}

@@ -1,0 +1,180 @@
+/*
+ * dict.c - open-addressing hash tables to dense indexes; see dict.h.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dict.h"
+#include "xalloc.h"
+
+static uint64_t mix(uint64_t k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	k *= 0xc4ceb9fe1a85ec53ULL;
+	k ^= k >> 33;
+	return k;
+}
+
+struct u64dict {
+	uint64_t *keys; /* key + 1; 0 = empty */
+	uint32_t *index;
+	size_t cap, count;
+};
+
+struct u64dict *u64dict_new(void)
+{
+	struct u64dict *d = xcalloc(1, sizeof(*d));
+
+	d->cap = 1024;
+	d->keys = xcalloc(d->cap, sizeof(uint64_t));
+	d->index = xcalloc(d->cap, sizeof(uint32_t));
+	return d;
+}
+
+void u64dict_free(struct u64dict *d)
+{
+	if (d == NULL)
+		return;
+	free(d->keys);
+	free(d->index);
+	free(d);
+}
+
+static void u64_grow(struct u64dict *d)
+{
+	size_t cap = d->cap * 2;
+	uint64_t *keys = xcalloc(cap, sizeof(uint64_t));
+	uint32_t *index = xcalloc(cap, sizeof(uint32_t));
+
+	for (size_t i = 0; i < d->cap; i++) {
+		size_t s;
+
+		if (d->keys[i] == 0)
+			continue;
+		for (s = mix(d->keys[i]) & (cap - 1); keys[s] != 0; s = (s + 1) & (cap - 1))
+			;
+		keys[s] = d->keys[i];
+		index[s] = d->index[i];
+	}
+	free(d->keys);
+	free(d->index);
+	d->keys = keys;
+	d->index = index;
+	d->cap = cap;
+}
+
+uint32_t u64dict_index(struct u64dict *d, uint64_t key)
+{
+	uint64_t k = key + 1;
+	size_t s;
+
+	/* key + 1 would wrap for UINT64_MAX: no ID or date comes near it */
+	for (s = mix(k) & (d->cap - 1); d->keys[s] != 0; s = (s + 1) & (d->cap - 1))
+		if (d->keys[s] == k)
+			return d->index[s];
+	if ((d->count + 1) * 2 > d->cap) {
+		u64_grow(d);
+		for (s = mix(k) & (d->cap - 1); d->keys[s] != 0; s = (s + 1) & (d->cap - 1))
+			;
+	}
+	d->keys[s] = k;
+	d->index[s] = (uint32_t)d->count;
+	return (uint32_t)d->count++;
+}
+
+size_t u64dict_count(const struct u64dict *d)
+{
+	return d->count;
+}
+
+struct strdict {
+	uint32_t *slots;  /* index + 1; 0 = empty */
+	size_t cap;
+	char **keys;      /* by index */
+	uint64_t *hashes; /* by index */
+	size_t count, kcap;
+};
+
+struct strdict *strdict_new(void)
+{
+	struct strdict *d = xcalloc(1, sizeof(*d));
+
+	d->cap = 256;
+	d->slots = xcalloc(d->cap, sizeof(uint32_t));
+	return d;
+}
+
+void strdict_free(struct strdict *d)
+{
+	if (d == NULL)
+		return;
+	for (size_t i = 0; i < d->count; i++)
+		free(d->keys[i]);
+	free(d->keys);
+	free(d->hashes);
+	free(d->slots);
+	free(d);
+}
+
+/* FNV-1a, then mixed: keys are short codes such as household numbers. */
+static uint64_t hash_bytes(const char *s, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return mix(h);
+}
+
+static void str_grow(struct strdict *d)
+{
+	size_t cap = d->cap * 2;
+	uint32_t *slots = xcalloc(cap, sizeof(uint32_t));
+
+	for (size_t i = 0; i < d->count; i++) {
+		size_t s;
+		for (s = d->hashes[i] & (cap - 1); slots[s] != 0; s = (s + 1) & (cap - 1))
+			;
+		slots[s] = (uint32_t)i + 1;
+	}
+	free(d->slots);
+	d->slots = slots;
+	d->cap = cap;
+}
+
+uint32_t strdict_index(struct strdict *d, const char *s, size_t len)
+{
+	uint64_t h = hash_bytes(s, len);
+	size_t slot;
+
+	for (slot = h & (d->cap - 1); d->slots[slot] != 0; slot = (slot + 1) & (d->cap - 1)) {
+		uint32_t i = d->slots[slot] - 1;
+		if (d->hashes[i] == h && strncmp(d->keys[i], s, len) == 0 && d->keys[i][len] == '\0')
+			return i;
+	}
+	if ((d->count + 1) * 2 > d->cap) {
+		str_grow(d);
+		for (slot = h & (d->cap - 1); d->slots[slot] != 0; slot = (slot + 1) & (d->cap - 1))
+			;
+	}
+	d->keys = xgrow(d->keys, &d->kcap, d->count + 1, sizeof(char *));
+	d->hashes = xrealloc(d->hashes, d->kcap * sizeof(uint64_t));
+	d->keys[d->count] = xstrndup(s, len);
+	d->hashes[d->count] = h;
+	d->slots[slot] = (uint32_t)d->count + 1;
+	return (uint32_t)d->count++;
+}
+
+size_t strdict_count(const struct strdict *d)
+{
+	return d->count;
+}
+
+const char *strdict_key(const struct strdict *d, uint32_t i)
+{
+	return d->keys[i];
+}

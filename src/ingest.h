@@ -1,0 +1,109 @@
+/*
+ * ingest.h - reading the input folder: every CSV export of every dataset,
+ * in UTF-8 or GB18030, validated row by row against the schema.
+ *
+ * Every data row read ends as exactly one of: accepted (handed to the sink),
+ * rejected (handed to the sink's reject callback with file, line, column and
+ * reason), or outside the report year (counted; rows of the previous year
+ * are handed on too when asked for, for "@prev" figures).  The counts per
+ * file reconcile: read == accepted + rejected + outside.
+ *
+ * Files are cut into chunks at record boundaries and parsed by worker
+ * threads; the sink still sees rows strictly in (file, line) order, so the
+ * results and the rejects never depend on the thread count.  Memory is
+ * bounded by the chunks in flight plus one entry per distinct person.
+ *
+ * Personal data stays inside: ID numbers reach the sink as integers (and a
+ * dense per-dataset person index), PII text columns arrive already masked.
+ */
+#ifndef CIVREPORT_INGEST_H
+#define CIVREPORT_INGEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "schema.h"
+#include "value.h"
+
+enum ingest_slot {
+	SLOT_YEAR = 0, /* the report year */
+	SLOT_PREV = 1, /* the year before, only when options.want_prev */
+};
+
+/* One accepted row, valid only during the sink's row callback. */
+struct ingest_row {
+	enum ingest_slot slot;
+	uint32_t person;      /* dense index of the person in the dataset, or UINT32_MAX */
+	uint64_t present;     /* bit c set when column c holds a value */
+	const int64_t *v;     /* per column: id, fen, integer, yyyymm, yyyymmdd or enum index */
+	const char *text;     /* text columns: v[c] = offset << 32 | length into text */
+	uint64_t line;
+};
+
+/* The text of text column c of row (length in *len), or NULL when empty. */
+const char *ingest_row_text(const struct ingest_row *row, int c, size_t *len);
+
+/* A rejected row, valid only during the reject callback. */
+struct ingest_reject {
+	const char *file;       /* path relative to the input folder */
+	const struct dataset *ds;
+	uint64_t line;          /* 1-based physical line where the record starts */
+	const char *column;     /* canonical column name, or "" for the whole row */
+	enum value_error code;
+	const char *reason;     /* full sentence, e.g. "“广安县”不是允许的区县,可选:..." */
+	const char *row;        /* the row as CSV fields, PII masked */
+};
+
+struct ingest_sink {
+	void *ctx;
+	void (*row)(void *ctx, const struct dataset *ds, const struct ingest_row *row);
+	void (*reject)(void *ctx, const struct ingest_reject *reject);
+};
+
+struct ingest_options {
+	const char *input_dir;
+	int year;              /* report year */
+	bool want_prev;        /* hand rows of year - 1 to the sink (slot SLOT_PREV) */
+	int threads;           /* parse workers; 0 = the number of cores */
+	const char *encoding;  /* NULL or "auto", "utf-8", "gb18030" */
+	bool progress;         /* a progress line on stderr */
+};
+
+struct ingest_file {
+	char *path;             /* relative to the input folder */
+	const struct dataset *ds; /* NULL when the file could not be recognised */
+	const char *encoding;   /* "UTF-8", "UTF-8 (BOM)", "GB18030" */
+	int64_t size;
+	char sha256[65];
+	uint64_t read, accepted, rejected, outside;
+	char *error;            /* why the file could not be read at all, or NULL */
+	char *warning;          /* e.g. ignored columns, invalid bytes; or NULL */
+};
+
+struct ingest_result {
+	struct ingest_file *files;
+	size_t nfiles;
+	uint64_t reasons[VALUE_ERROR_COUNT]; /* rejected rows per reason */
+	size_t *persons;        /* distinct persons per dataset (schema order) */
+	bool *has_prev;         /* per dataset: any row of the previous year */
+	int *max_year;          /* per dataset: latest year seen in any row, 0 if none */
+	uint64_t bytes;
+	size_t nsets;
+};
+
+/*
+ * Read every *.csv under options->input_dir (sorted by path) and feed the
+ * sink.  Returns 0 when every file could be read (rows may still be
+ * rejected), 1 when a file could not be parsed at all (see files[].error:
+ * the run must not produce figures without it), -1 on a system error with a
+ * message in err (folder missing, no CSV found).  Release result with
+ * ingest_result_release().
+ */
+int ingest_run(const struct schema *schema, const struct ingest_options *options,
+	       const struct ingest_sink *sink, struct ingest_result *result, char *err,
+	       size_t errlen);
+
+void ingest_result_release(struct ingest_result *result);
+
+#endif

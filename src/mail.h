@@ -1,0 +1,74 @@
+/*
+ * mail.h - delivering the report by email through SMTP with libcurl.
+ *
+ * The message is composed here (not by curl's MIME API) so that the Chinese
+ * subject is RFC 2047 encoded and Chinese attachment names are RFC 2231
+ * encoded (with an RFC 2047 name= fallback for old clients): both arrive
+ * readable.  Transient failures (4xx replies, connection refused, timeouts)
+ * are retried with back-off; permanent ones (5xx) are not.
+ */
+#ifndef CIVREPORT_MAIL_H
+#define CIVREPORT_MAIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+struct mail_config {
+	const char *url;       /* smtp://host:port or smtps://host:port */
+	const char *from;      /* envelope and From: address */
+	const char *from_name; /* display name, may be Chinese; NULL for none */
+	const char *const *to; /* recipients */
+	size_t nto;
+	const char *user;     /* NULL: no authentication */
+	const char *password; /* from the environment or a private file, never argv */
+	bool starttls;        /* smtp://: require STARTTLS (default true); false only
+			       * for a local test server, never in production */
+	int timeout_seconds;  /* per attempt; 0 = 60 */
+	int retries;          /* extra attempts after a transient failure; default 3
+			       * (set by the caller: here 0 or less means none) */
+	int retry_delay_ms;   /* first back-off delay, doubled each time (at most
+			       * 5 min); default 2000, also when 0 or less */
+};
+
+struct mail_attachment {
+	const char *path;         /* file to attach */
+	const char *filename;     /* name the recipient sees (UTF-8), NULL: basename */
+	const char *content_type; /* e.g. "application/pdf" */
+};
+
+enum mail_result {
+	MAIL_OK = 0,
+	MAIL_TRANSIENT = 1, /* still failing after the retries */
+	MAIL_PERMANENT = 2, /* rejected (5xx), bad address, authentication */
+	MAIL_LOCAL = 3,     /* an attachment unreadable, bad configuration */
+};
+
+/*
+ * Compose the full RFC 5322 message (headers, plain-text body in UTF-8
+ * base64, attachments base64) into a malloc'd buffer; the caller frees it.
+ * date is an RFC 5322 date string (the caller decides the clock).
+ * Returns NULL with errno when an attachment cannot be read (its errno) or
+ * an address, date, Message-ID or content type is malformed (EINVAL).
+ */
+char *mail_compose(const struct mail_config *cfg, const char *subject, const char *body,
+		   const struct mail_attachment *att, size_t natt, const char *date,
+		   const char *message_id, size_t *len);
+
+/*
+ * t as an RFC 5322 date in local time ("Tue, 02 Nov 2021 08:05:09 +0800"),
+ * with English names whatever the locale.  size: 40 is plenty.
+ */
+void mail_format_date(time_t t, char *buf, size_t size);
+
+/*
+ * Compose and send.  Returns MAIL_OK or the failure kind, with a message in
+ * err (Chinese, for the officer) that names the server's reply, e.g.
+ * "邮件服务器拒绝收件人 a@b(550 5.1.1 ...)".  Calls curl_global_init the first
+ * time unless main already did; call it while the program is single-threaded.
+ */
+enum mail_result mail_send(const struct mail_config *cfg, const char *subject, const char *body,
+			   const struct mail_attachment *att, size_t natt, char *err,
+			   size_t errlen);
+
+#endif

@@ -1,0 +1,44 @@
+/*
+ * rejects.c - writing rejects.csv; see rejects.h.
+ */
+#include <string.h>
+
+#include "rejects.h"
+
+void csv_write_field(FILE *fp, const char *s, int last)
+{
+	bool quote = strpbrk(s, ",\"\r\n") != NULL;
+
+	if (quote)
+		fputc('"', fp);
+	/* CSV formula injection: =cmd|' /C calc'!A0 must stay text */
+	if (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')
+		fputc('\'', fp);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', fp);
+		fputc(*s, fp);
+	}
+	if (quote)
+		fputc('"', fp);
+	fputs(last ? "\r\n" : ",", fp);
+}
+
+void rejects_begin(FILE *fp)
+{
+	fputs("\xEF\xBB\xBF", fp);
+	fputs("文件,行号,数据集,列,原因,记录(已脱敏)\r\n", fp);
+}
+
+void rejects_write(FILE *fp, const struct ingest_reject *r)
+{
+	char line[32];
+
+	snprintf(line, sizeof(line), "%llu", (unsigned long long)r->line);
+	csv_write_field(fp, r->file, 0);
+	csv_write_field(fp, line, 0);
+	csv_write_field(fp, r->ds ? r->ds->name : "", 0);
+	csv_write_field(fp, r->column, 0);
+	csv_write_field(fp, r->reason, 0);
+	csv_write_field(fp, r->row, 1);
+}

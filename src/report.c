@@ -1,0 +1,89 @@
+/*
+ * report.c - data quality and provenance into the doc; see report.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+#include "sha256.h"
+#include "version.h"
+#include "xalloc.h"
+
+int64_t report_created(int year)
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	int64_t days = 0;
+
+	if (sde != NULL && sde[0] != '\0') {
+		char *end;
+		long long v = strtoll(sde, &end, 10);
+		if (*end == '\0' && v >= 0)
+			return v;
+	}
+	/* days from 1970-01-01 to year-12-31, without the locale's timegm */
+	for (int y = 1970; y < year; y++)
+		days += (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 366 : 365;
+	days += ((year % 4 == 0 && year % 100 != 0) || year % 400 == 0) ? 365 : 364;
+	return days * 86400;
+}
+
+static int by_count(const void *a, const void *b)
+{
+	const struct doc_reason *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	return strcmp(x->reason, y->reason);
+}
+
+void report_fill(struct doc *doc, const struct ingest_result *res, const char *template_path,
+		 int year)
+{
+	doc->meta.created = report_created(year);
+	doc->meta.year = year;
+	doc->files = xcalloc(res->nfiles ? res->nfiles : 1, sizeof(*doc->files));
+	doc->nfiles = res->nfiles;
+	for (size_t i = 0; i < res->nfiles; i++) {
+		const struct ingest_file *f = &res->files[i];
+		struct doc_file *d = &doc->files[i];
+
+		d->path = xstrdup(f->path);
+		d->dataset = xstrdup(f->ds ? f->ds->name : "?");
+		d->dataset_title = xstrdup(f->ds ? f->ds->title : "无法识别");
+		d->encoding = xstrdup(f->encoding);
+		d->size = f->size;
+		memcpy(d->sha256, f->sha256, sizeof(d->sha256));
+		d->read = f->read;
+		d->accepted = f->accepted;
+		d->rejected = f->rejected;
+		d->outside = f->outside;
+	}
+	doc->reasons = xcalloc(VALUE_ERROR_COUNT, sizeof(*doc->reasons));
+	for (int e = 0; e < VALUE_ERROR_COUNT; e++)
+		if (res->reasons[e] > 0) {
+			doc->reasons[doc->nreasons].reason = xstrdup(value_reason((enum value_error)e));
+			doc->reasons[doc->nreasons++].count = res->reasons[e];
+		}
+	qsort(doc->reasons, doc->nreasons, sizeof(*doc->reasons), by_count);
+	doc->template_path = xstrdup(template_path);
+	if (sha256_file(template_path, doc->template_sha256, NULL) != 0)
+		memset(doc->template_sha256, 0, sizeof(doc->template_sha256));
+	doc->version = xstrdup(CIVREPORT_VERSION);
+}
+
+const char *report_headline(const struct doc *doc)
+{
+	static char line[512];
+	size_t o = 0;
+
+	line[0] = '\0';
+	for (size_t i = 0; i < doc->nfigures && i < 3 && o < sizeof(line); i++) {
+		int n = snprintf(line + o, sizeof(line) - o, "%s%s=%s", i ? ";" : "",
+				 doc->figures[i].expr, doc->figures[i].text);
+		if (n < 0)
+			break;
+		o += (size_t)n;
+	}
+	return line;
+}

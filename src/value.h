@@ -1,0 +1,76 @@
+/*
+ * value.h - typed values from the text of one CSV field.
+ *
+ * Pure functions over (s, len), no allocation: they run for every field of
+ * millions of rows.  Each returns VALUE_OK or a reason code; value_reason()
+ * gives the reason in words an officer can act on.
+ */
+#ifndef CIVREPORT_VALUE_H
+#define CIVREPORT_VALUE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum value_error {
+	VALUE_OK = 0,
+	VALUE_EMPTY,
+	VALUE_ID_LENGTH,      /* not 18 (or 15) characters */
+	VALUE_ID_CHARS,       /* a character other than digits and a final X */
+	VALUE_ID_BIRTH,       /* the birth date inside is not a real date */
+	VALUE_ID_CHECK,       /* ISO 7064 MOD 11-2 check character wrong */
+	VALUE_MONEY_SYNTAX,   /* not a number */
+	VALUE_MONEY_DECIMALS, /* more than two decimals */
+	VALUE_NEGATIVE,       /* negative where the column allows none */
+	VALUE_RANGE,          /* too large to be real */
+	VALUE_MONTH_SYNTAX,
+	VALUE_MONTH_RANGE,    /* month 13, year 0201 */
+	VALUE_DATE_SYNTAX,
+	VALUE_DATE_RANGE,     /* 2021-02-30 */
+	VALUE_INT_SYNTAX,
+	VALUE_ENUM,           /* not one of the allowed values */
+	VALUE_ENCODING,       /* bytes that are not valid UTF-8 / GB18030 */
+	VALUE_DUPLICATE,      /* same person, category and month seen before */
+	VALUE_COLUMNS,        /* more fields than the header */
+	VALUE_QUOTE,          /* a stray quote inside an unquoted field */
+	VALUE_ERROR_COUNT
+};
+
+/* A short Chinese sentence for the reason, e.g. "身份证号校验位错误". */
+const char *value_reason(enum value_error e);
+
+/*
+ * Resident ID (GB 11643-1999): 18 characters, 17 digits and a check
+ * character (0-9 or X, x accepted), with a real birth date between 1900 and
+ * 2099.  15-digit legacy numbers are converted: "19" is inserted before the
+ * birth year and the check character computed.  *id receives the 17 leading
+ * digits as an integer (the check character follows from them).
+ */
+enum value_error parse_id(const char *s, size_t len, uint64_t *id);
+
+/* The check character ('0'-'9' or 'X') for 17 digits. */
+char id_check_char(const char digits[17]);
+
+/* Write the 18-character ID for a parsed id into buf (19 bytes). */
+void id_format(uint64_t id, char buf[19]);
+
+/*
+ * Money to fen: "1234", "1234.5", "1,234.50", "¥1,234.50", "￥1234",
+ * "1234.50元", full-width digits, surrounding spaces; a leading '-' only when
+ * allow_negative.  At most two decimals.
+ */
+enum value_error parse_money(const char *s, size_t len, bool allow_negative, int64_t *fen);
+
+/* Integer counts: "1234", "1,234", full-width digits. */
+enum value_error parse_integer(const char *s, size_t len, bool allow_negative, int64_t *out);
+
+/*
+ * Month as yyyymm: "2021-01", "2021-1", "2021/01", "202101", "2021.01",
+ * "2021年1月"; a full date ("2021-01-15") is accepted as its month.
+ */
+enum value_error parse_month(const char *s, size_t len, int32_t *yyyymm);
+
+/* Date as yyyymmdd: "2021-03-15", "2021/3/15", "20210315", "2021年3月15日", "2021.3.15". */
+enum value_error parse_date(const char *s, size_t len, int32_t *yyyymmdd);
+
+#endif
