@@ -163,7 +163,7 @@ static bool filter_pass(const struct filter *f, const struct column *col,
 			size_t len;
 			const char *t = ingest_row_text(row, f->col, &len);
 			for (size_t i = 0; i < f->nvalues && !match; i++)
-				match = strncmp(f->texts[i], t, len) == 0 && f->texts[i][len] == '\0';
+				match = strlen(f->texts[i]) == len && memcmp(f->texts[i], t, len) == 0;
 			break;
 		}
 		default:

@@ -94,6 +94,7 @@ struct strdict {
 	size_t cap;
 	char **keys;      /* by index */
 	uint64_t *hashes; /* by index */
+	size_t *lens;     /* by index: keys may hold NUL bytes */
 	size_t count, kcap;
 };
 
@@ -114,6 +115,7 @@ void strdict_free(struct strdict *d)
 		free(d->keys[i]);
 	free(d->keys);
 	free(d->hashes);
+	free(d->lens);
 	free(d->slots);
 	free(d);
 }
@@ -153,7 +155,7 @@ uint32_t strdict_index(struct strdict *d, const char *s, size_t len)
 
 	for (slot = h & (d->cap - 1); d->slots[slot] != 0; slot = (slot + 1) & (d->cap - 1)) {
 		uint32_t i = d->slots[slot] - 1;
-		if (d->hashes[i] == h && strncmp(d->keys[i], s, len) == 0 && d->keys[i][len] == '\0')
+		if (d->hashes[i] == h && d->lens[i] == len && memcmp(d->keys[i], s, len) == 0)
 			return i;
 	}
 	if ((d->count + 1) * 2 > d->cap) {
@@ -163,6 +165,8 @@ uint32_t strdict_index(struct strdict *d, const char *s, size_t len)
 	}
 	d->keys = xgrow(d->keys, &d->kcap, d->count + 1, sizeof(char *));
 	d->hashes = xrealloc(d->hashes, d->kcap * sizeof(uint64_t));
+	d->lens = xrealloc(d->lens, d->kcap * sizeof(size_t));
+	d->lens[d->count] = len;
 	d->keys[d->count] = xstrndup(s, len);
 	d->hashes[d->count] = h;
 	d->slots[slot] = (uint32_t)d->count + 1;

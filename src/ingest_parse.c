@@ -207,16 +207,18 @@ static void add_reject(struct chunk_parser *p, uint64_t line, int col, enum valu
 	r->row = masked_row(p, c->plan);
 }
 
+/* A NUL byte is valid UTF-8 but never real data: it marks a broken export. */
 static bool field_encoding_ok(const char *f, size_t len)
 {
-	return utf8_valid_prefix(f, len) == len && memmem(f, len, "\xEF\xBF\xBD", 3) == NULL;
+	return utf8_valid_prefix(f, len) == len && memmem(f, len, "\xEF\xBF\xBD", 3) == NULL &&
+	       memchr(f, '\0', len) == NULL;
 }
 
 /* Exact bytes first: almost every export writes the values as the schema does. */
 static int enum_lookup(const struct column *col, const char *f, size_t len)
 {
 	for (size_t i = 0; i < col->nvalues; i++)
-		if (strncmp(col->values[i], f, len) == 0 && col->values[i][len] == '\0')
+		if (strlen(col->values[i]) == len && memcmp(col->values[i], f, len) == 0)
 			return (int)i;
 	return column_enum_index(col, f, len);
 }
@@ -455,9 +457,12 @@ void chunk_parse(struct chunk_parser *p, struct chunk *c)
 	c->max_year = 0;
 	if (c->plan->encoding == ENC_GB18030) {
 		buf = convert(p, c, &len);
-		p->check_encoding = c->bad_offset != UINT64_MAX;
+		p->check_encoding = c->bad_offset != UINT64_MAX || memchr(buf, '\0', len) != NULL;
 	} else {
 		size_t valid = utf8_valid_prefix(buf, len);
+		const char *nul = memchr(buf, '\0', len);
+		if (nul != NULL && (size_t)(nul - buf) < valid)
+			valid = (size_t)(nul - buf);
 		if (valid < len) {
 			c->bad_offset = c->offset + valid;
 			p->check_encoding = true;

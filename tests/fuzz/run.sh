@@ -1,0 +1,19 @@
+#!/bin/sh
+# make fuzz: build the libFuzzer targets with clang + ASan/UBSan and run each
+# for FUZZ_SECONDS (default 60).  Crashes land in tests/fuzz/crash-*; turn
+# each into a regression test (tests/unit) before fixing it.
+set -eu
+cd "$(dirname "$0")/../.."
+SECONDS_EACH=${FUZZ_SECONDS:-60}
+OUT=build/fuzz
+mkdir -p "$OUT"
+CFLAGS="-std=c17 -g -O1 -D_GNU_SOURCE -Isrc -fsanitize=fuzzer,address,undefined"
+LIBS="src/ingest_parse.c src/schema.c src/ini.c src/text.c src/value.c src/query_parse.c src/xalloc.c"
+for t in ingest query; do
+	echo "== fuzz_$t (${SECONDS_EACH}s)"
+	clang $CFLAGS -o "$OUT/fuzz_$t" "tests/fuzz/fuzz_$t.c" $LIBS -lcsv
+	mkdir -p "$OUT/corpus-$t"
+	"$OUT/fuzz_$t" -max_total_time="$SECONDS_EACH" -max_len=4096 \
+		-artifact_prefix=tests/fuzz/crash-$t- "$OUT/corpus-$t" "tests/fuzz/seeds/$t" 2>&1 |
+		grep -E "^(#[0-9]+.*(DONE|pulse)|==|SUMMARY|artifact)" | tail -5
+done
