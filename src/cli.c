@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "config.h"
+#include "xalloc.h"
 #include "exitcode.h"
 #include "log.h"
 #include "paths.h"
@@ -192,13 +194,12 @@ int cli_parse(struct cli *cli, const char *cmd, int argc, char **argv)
 	int opt, rc;
 
 	memset(cli, 0, sizeof(*cli));
-	cli->input = "input";
-	cli->output = "output";
+	/* unset until cli_finish: a configuration file may fill them */
 	cli->format = "table";
 	cli->scale = 1.0;
 	cli->seed = 2021;
-	cli->max_reject_rate = 0.05;
-	cli->mode = 0640;
+	cli->max_reject_rate = -1;
+	cli->mode = -1;
 	optind = 1;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
@@ -217,6 +218,40 @@ int cli_parse(struct cli *cli, const char *cmd, int argc, char **argv)
 	cli->args = argv + optind;
 	cli->nargs = argc - optind;
 	return 0;
+}
+
+int cli_finish(struct cli *cli)
+{
+	if (cli->config != NULL) {
+		char err[768];
+
+		cli->cfg = xcalloc(1, sizeof(*cli->cfg));
+		if (config_load(cli->cfg, cli->config, err, sizeof(err)) != 0) {
+			fprintf(stderr, "civreport: %s\n", err);
+			free(cli->cfg);
+			cli->cfg = NULL;
+			return EXIT_USAGE;
+		}
+		config_apply(cli->cfg, cli);
+	}
+	if (cli->input == NULL)
+		cli->input = "input";
+	if (cli->output == NULL)
+		cli->output = "output";
+	if (cli->max_reject_rate < 0)
+		cli->max_reject_rate = 0.05;
+	if (cli->mode < 0)
+		cli->mode = 0640;
+	return cli_setup_logging(cli);
+}
+
+void cli_release(struct cli *cli)
+{
+	if (cli->cfg != NULL) {
+		config_release(cli->cfg);
+		free(cli->cfg);
+		cli->cfg = NULL;
+	}
 }
 
 int cli_setup_logging(const struct cli *cli)

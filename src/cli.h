@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct config;
+
 struct cli {
 	int year;                 /* 0 when not given */
 	bool year_latest;         /* --year latest */
@@ -31,6 +33,7 @@ struct cli {
 	int mode;                 /* output file mode, default 0640 */
 	char **args;              /* remaining arguments */
 	int nargs;
+	struct config *cfg;       /* loaded from --config, or NULL */
 };
 
 /*
@@ -41,6 +44,13 @@ int cli_parse(struct cli *cli, const char *cmd, int argc, char **argv);
 
 /* Apply --quiet and --log-file; returns EXIT_OK or EXIT_IO. */
 int cli_setup_logging(const struct cli *cli);
+
+/*
+ * After cli_parse: load --config (flags win over it), fill the defaults and
+ * set up logging.  Returns 0 or an exit code.  cli_release frees the config.
+ */
+int cli_finish(struct cli *cli);
+void cli_release(struct cli *cli);
 
 struct schema;
 /* Load the schema (schema.ini from the data path); prints why not and returns EXIT_USAGE. */

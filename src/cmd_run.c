@@ -16,6 +16,9 @@
 #include <time.h>
 
 #include "cli.h"
+#include "config.h"
+#include "deliver.h"
+#include "manifest.h"
 #include "exitcode.h"
 #include "json.h"
 #include "log.h"
@@ -41,8 +44,11 @@ struct run_state {
 	struct doc *doc;
 	char *outdir;
 	struct runlock lock;
-	struct outfile rejects, metrics, pdf, xlsx;
+	struct outfile rejects, metrics, pdf, xlsx, manifest;
 	bool locked;
+	char *schema_path;
+	char *settings;
+	char fingerprint[65];
 	struct timespec started;
 };
 
@@ -77,6 +83,54 @@ static int load_template(struct run_state *st)
 	return EXIT_OK;
 }
 
+/* The outputs a finished run leaves; all must exist for a run to be skipped. */
+static bool outputs_exist(const struct run_state *st)
+{
+	const struct template_meta *meta = template_meta(st->tmpl);
+	const char *names[] = {meta->pdf_name, meta->xlsx_name, "metrics.json", "rejects.csv"};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		char *path = xasprintf("%s/%s", st->outdir, names[i]);
+		struct stat sb;
+		int rc = stat(path, &sb);
+
+		free(path);
+		if (rc != 0)
+			return false;
+	}
+	return true;
+}
+
+static struct manifest_inputs manifest_inputs(const struct run_state *st)
+{
+	struct manifest_inputs in = {
+		.input_dir = st->cli->input,
+		.template_path = st->template_path,
+		.schema_path = st->schema_path,
+		.settings = st->settings,
+	};
+	return in;
+}
+
+/* --if-changed: true when the recorded inputs are exactly the current ones. */
+static bool up_to_date(struct run_state *st)
+{
+	struct manifest_inputs in = manifest_inputs(st);
+	char *path;
+	bool same;
+
+	if (manifest_fingerprint(&in, st->fingerprint) != 0) {
+		st->fingerprint[0] = '\0';
+		return false;
+	}
+	if (!st->cli->if_changed)
+		return false;
+	path = xasprintf("%s/manifest.json", st->outdir);
+	same = manifest_matches(path, st->fingerprint) && outputs_exist(st);
+	free(path);
+	return same;
+}
+
 static int open_outputs(struct run_state *st)
 {
 	mode_t mode = (mode_t)st->cli->mode;
@@ -101,6 +155,8 @@ static int open_outputs(struct run_state *st)
 	}
 	st->locked = true;
 	outfile_remove_stale(st->outdir);
+	if (up_to_date(st))
+		return -1;
 	path = xasprintf("%s/rejects.csv", st->outdir);
 	rc = outfile_open_stream(&st->rejects, path, mode);
 	free(path);
@@ -184,10 +240,29 @@ static int render(struct run_state *st)
 	return EXIT_OK;
 }
 
-/* Rename everything into place; the PDF last, as mailers look for it. */
+static int write_manifest(struct run_state *st)
+{
+	struct manifest_inputs in = manifest_inputs(st);
+	char *path = xasprintf("%s/manifest.json", st->outdir);
+	int rc = outfile_open_stream(&st->manifest, path, (mode_t)st->cli->mode);
+
+	free(path);
+	if (rc != 0) {
+		log_error("manifest.json 写入失败:%s", strerror(errno));
+		return EXIT_IO;
+	}
+	manifest_write(st->manifest.fp, &in, st->fingerprint, &st->res);
+	return EXIT_OK;
+}
+
+/*
+ * Rename everything into place: the PDF after the data files, as mailers
+ * look for it, and the manifest last, so that a run killed half-way is
+ * never taken for up to date.
+ */
 static int commit(struct run_state *st)
 {
-	struct outfile *order[] = {&st->rejects, &st->metrics, &st->xlsx, &st->pdf};
+	struct outfile *order[] = {&st->rejects, &st->metrics, &st->xlsx, &st->pdf, &st->manifest};
 
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 		char *path = xstrdup(order[i]->path);
@@ -204,7 +279,7 @@ static int commit(struct run_state *st)
 
 static void release(struct run_state *st)
 {
-	struct outfile *all[] = {&st->rejects, &st->metrics, &st->xlsx, &st->pdf};
+	struct outfile *all[] = {&st->rejects, &st->metrics, &st->xlsx, &st->pdf, &st->manifest};
 
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		if (all[i]->tmp_path != NULL)
@@ -218,7 +293,56 @@ static void release(struct run_state *st)
 		runlock_release(&st->lock);
 	schema_release(&st->schema);
 	free(st->template_path);
+	free(st->schema_path);
+	free(st->settings);
 	free(st->outdir);
+}
+
+static int mail_report(struct run_state *st)
+{
+	const struct template_meta *meta = template_meta(st->tmpl);
+	char *pdf = xasprintf("%s/%s", st->outdir, meta->pdf_name);
+	char *xlsx = xasprintf("%s/%s", st->outdir, meta->xlsx_name);
+	const char *files[] = {pdf, xlsx};
+	char *subject = template_fill_mail(st->tmpl, st->agg, "subject");
+	char *body = template_fill_mail(st->tmpl, st->agg, "body");
+	int rc;
+
+	rc = deliver_files(st->cli->cfg, subject ? subject : meta->title,
+			   body ? body : "附件为本年度民政工作总结。", files,
+			   st->cli->cfg && st->cli->cfg->mail.attach_xlsx ? 2 : 1);
+	free(subject);
+	free(body);
+	free(pdf);
+	free(xlsx);
+	return rc;
+}
+
+/* latest: the latest year present in the data, from one validation pass. */
+static int resolve_latest(struct run_state *st)
+{
+	struct scan_options so = {.input_dir = st->cli->input, .encoding = st->cli->encoding,
+				  .year = 0, .threads = st->cli->threads,
+				  .max_reject_rate = 1.0};
+	struct ingest_result res;
+	char err[1024];
+	int rc = scan_run(&st->schema, NULL, &so, &res, err, sizeof(err)), year = 0;
+
+	for (size_t s = 0; s < res.nsets; s++)
+		if (res.max_year[s] > year)
+			year = res.max_year[s];
+	ingest_result_release(&res);
+	if (rc == EXIT_IO) {
+		log_error("%s", err);
+		return rc;
+	}
+	if (year == 0) {
+		log_error("year = latest:数据中没有任何有效的年份");
+		return EXIT_DATA;
+	}
+	st->cli->year = year;
+	log_info("year = latest:数据中最新的年份是 %d", year);
+	return EXIT_OK;
 }
 
 int cmd_run(struct cli *cli)
@@ -227,14 +351,23 @@ int cmd_run(struct cli *cli)
 	int rc;
 
 	clock_gettime(CLOCK_MONOTONIC, &st.started);
-	if (cli->year == 0) {
-		fprintf(stderr, "civreport run: 需要 --year YYYY\n");
+	if (cli->year == 0 && !cli->year_latest) {
+		fprintf(stderr, "civreport run: 需要 --year YYYY(或 --year latest)\n");
+		return EXIT_USAGE;
+	}
+	if (cli->mail && cli->cfg == NULL) {
+		fprintf(stderr, "civreport run: --mail 需要 --config FILE 中的 [mail] 设置\n");
 		return EXIT_USAGE;
 	}
 	outfile_install_cleanup();
 	if ((rc = cli_load_schema(&st.schema)) != 0)
 		return rc;
-	rc = load_template(&st);
+	st.schema_path = data_path("schema.ini");
+	rc = cli->year_latest ? resolve_latest(&st) : EXIT_OK;
+	st.settings = xasprintf("year=%d;encoding=%s;max_reject_rate=%g", cli->year,
+				cli->encoding ? cli->encoding : "auto", cli->max_reject_rate);
+	if (rc == EXIT_OK)
+		rc = load_template(&st);
 	if (rc == EXIT_OK)
 		rc = open_outputs(&st);
 	if (rc == EXIT_OK)
@@ -242,12 +375,29 @@ int cmd_run(struct cli *cli)
 	if (rc == EXIT_OK)
 		rc = render(&st);
 	if (rc == EXIT_OK)
-		rc = commit(&st);
+		rc = write_manifest(&st);
 	if (rc == EXIT_OK)
+		rc = commit(&st);
+	if (rc == -1) {
+		/* --if-changed found nothing to do: no work, no writes, no mail */
+		printf("up to date\n");
+		log_info("输入未变化,报告已是最新(%s),%.2f 秒", st.outdir, elapsed(&st));
+		release(&st);
+		return EXIT_OK;
+	}
+	if (rc == EXIT_OK) {
 		log_info("完成:%s/%s,%.1f 秒;%s", st.outdir, template_meta(st.tmpl)->pdf_name,
 			 elapsed(&st), report_headline(st.doc));
-	else
+		if (cli->mail)
+			rc = mail_report(&st);
+	} else {
+		char *summary = xasprintf("civreport 于 %s 生成 %d 年报告失败,退出码 %d。详见服务器日志;上次的报告保持不变。",
+					  st.outdir ? st.outdir : cli->output, cli->year, rc);
 		log_error("失败(退出码 %d),%.1f 秒;上次的报告保持不变", rc, elapsed(&st));
+		if (cli->mail)
+			deliver_failure_notice(cli->cfg, summary);
+		free(summary);
+	}
 	release(&st);
 	return rc;
 }

@@ -83,6 +83,18 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+long ingest_list_files(const char *dir, char ***paths)
+{
+	struct found f = {0};
+
+	if (walk(dir, "", &f, 0) != 0)
+		return -1;
+	if (f.n > 0)
+		qsort(f.paths, f.n, sizeof(char *), cmp_str);
+	*paths = f.paths;
+	return (long)f.n;
+}
+
 /* ------------------------------------------------------------- headers */
 
 static const char *encoding_name(enum file_encoding e)
@@ -794,24 +806,26 @@ int ingest_run(const struct schema *schema, const struct ingest_options *opt,
 	struct chunk **inflight;
 	size_t max_inflight = (size_t)nthreads * 3, nin = 0, head = 0;
 	bool input_done = false;
+	long n;
 
 	memset(res, 0, sizeof(*res));
 	res->nsets = schema->nsets;
 	res->persons = xcalloc(schema->nsets, sizeof(size_t));
 	res->has_prev = xcalloc(schema->nsets, sizeof(bool));
 	res->max_year = xcalloc(schema->nsets, sizeof(int));
-	if (walk(opt->input_dir, "", &r.found, 0) != 0) {
+	n = ingest_list_files(opt->input_dir, &r.found.paths);
+	if (n < 0) {
 		snprintf(err, errlen, "无法读取输入目录 %s:%s", opt->input_dir, strerror(errno));
 		free(tids);
 		return -1;
 	}
+	r.found.n = (size_t)n;
 	if (r.found.n == 0) {
 		snprintf(err, errlen, "输入目录 %s 中没有 CSV 文件", opt->input_dir);
 		free(r.found.paths);
 		free(tids);
 		return -1;
 	}
-	qsort(r.found.paths, r.found.n, sizeof(char *), cmp_str);
 	res->nfiles = r.found.n;
 	res->files = xcalloc(r.found.n, sizeof(struct ingest_file));
 	r.plans = xcalloc(r.found.n, sizeof(struct file_plan *));

@@ -106,4 +106,10 @@ int ingest_run(const struct schema *schema, const struct ingest_options *options
 
 void ingest_result_release(struct ingest_result *result);
 
+/*
+ * The CSV files ingest_run would read under dir, relative to it and sorted:
+ * *paths is malloc'd (each path too).  Returns the count, or -1 with errno.
+ */
+long ingest_list_files(const char *dir, char ***paths);
+
 #endif

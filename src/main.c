@@ -31,6 +31,7 @@ static const struct command commands[] = {
 	 "query --year YYYY [--input DIR] [--format table|csv|json] 'relief.amount by 区县' ...\n"
 	 "    计算一个或多个指标并打印"},
 	{"lint", cmd_lint, "lint [--template FILE] [--year YYYY]\n    只检查模板,不读数据"},
+	{"mail", cmd_mail, "mail --config FILE [files...]\n    用配置中的邮件服务器发送报告文件"},
 	{"sample", cmd_sample,
 	 "sample --year YYYY --out DIR [--scale F] [--seed N]\n    生成模拟数据(广安市六个区县)"},
 };
@@ -83,8 +84,11 @@ int main(int argc, char **argv)
 			printf("civreport %s\n", commands[i].usage);
 			return EXIT_OK;
 		}
-		rc = cli_setup_logging(&cli);
-		return rc != 0 ? rc : commands[i].fn(&cli);
+		rc = cli_finish(&cli);
+		if (rc == 0)
+			rc = commands[i].fn(&cli);
+		cli_release(&cli);
+		return rc;
 	}
 	fprintf(stderr, "civreport: 未知的子命令“%s”\n\n", argv[1]);
 	usage(stderr);

@@ -1,0 +1,40 @@
+/*
+ * manifest.h - output/<year>/manifest.json: what a report was made from
+ * (each input file's path, size, modification time and SHA-256; the
+ * template's and schema's hashes; the settings that change figures;
+ * civreport's version), and a fingerprint over all of it.
+ *
+ * `run --if-changed` recomputes the fingerprint from the file system alone
+ * (sizes and nanosecond modification times, as make and git do: no file is
+ * read) and skips the run when it equals the recorded one and every output
+ * is still there.
+ */
+#ifndef CIVREPORT_MANIFEST_H
+#define CIVREPORT_MANIFEST_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "ingest.h"
+
+struct manifest_inputs {
+	const char *input_dir;
+	const char *template_path;
+	const char *schema_path;
+	const char *settings;   /* "year=2021;encoding=auto;max_reject_rate=0.05" */
+};
+
+/*
+ * The fingerprint of the current inputs into hex (65 bytes).  Returns 0, or
+ * -1 with errno when the input folder or template can't be read.
+ */
+int manifest_fingerprint(const struct manifest_inputs *in, char hex[65]);
+
+/* Whether path records exactly this fingerprint. */
+bool manifest_matches(const char *path, const char hex[65]);
+
+/* Write the manifest of a finished run. */
+void manifest_write(FILE *fp, const struct manifest_inputs *in, const char hex[65],
+		    const struct ingest_result *res);
+
+#endif
