@@ -106,6 +106,7 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory test-build
 	@echo "== the whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer"
 	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+		LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0 \
 		$(MAKE) --no-print-directory SANITIZE=1 test-build
 
 bench: all
