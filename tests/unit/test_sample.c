@@ -1,0 +1,355 @@
+/*
+ * test_sample.c - unit tests of the sample generator: ID check characters,
+ * unique IDs, the spellings of amounts, months and dates, exact splits, and
+ * whole generations at scale 0.01 (every file present, no temporary file
+ * left, valid IDs but for the planted bad ones, the same bytes for the same
+ * seed and other bytes for another seed).
+ *
+ * The figures at scale 1 are checked by tests/e2e/check_sample.py.
+ */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "sample.h"
+#include "sample_impl.h"
+#include "xalloc.h"
+
+static const char *const expected_files[] = {
+    "relief-广安区.csv", "relief-前锋区.csv", "relief-华蓥市.csv",
+    "relief-岳池县.csv", "relief-武胜县.csv", "relief-邻水县.csv",
+    "children.csv",      "elderly.csv",       "charity.csv",
+};
+#define NFILES (sizeof(expected_files) / sizeof(expected_files[0]))
+
+/* ------------------------------------------------------------------------- */
+/* helpers */
+
+static char *make_tmpdir(void)
+{
+	char *dir = xstrdup("/tmp/civreport-sample-XXXXXX");
+
+	assert_non_null(mkdtemp(dir));
+	return dir;
+}
+
+/* The generator writes a flat folder: remove its files, then it. */
+static void remove_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		char *p;
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		p = xasprintf("%s/%s", dir, e->d_name);
+		unlink(p);
+		free(p);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+static char *read_file(const char *dir, const char *name, size_t *len)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	FILE *fp = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	free(path);
+	assert_non_null(fp);
+	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+	n = ftell(fp);
+	assert_true(n > 0);
+	rewind(fp);
+	buf = xmalloc((size_t)n + 1);
+	assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
+	buf[n] = '\0';
+	fclose(fp);
+	*len = (size_t)n;
+	return buf;
+}
+
+static void generate(const char *dir, double scale, uint64_t seed)
+{
+	struct sample_options opt = {2021, dir, scale, seed};
+	char err[256] = "";
+
+	if (sample_generate(&opt, err, sizeof(err)) != 0)
+		fail_msg("sample_generate: %s", err);
+}
+
+static int id_valid(const char *s, size_t n)
+{
+	if (n != 18)
+		return 0;
+	for (int i = 0; i < 17; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return sample_id_check(s) == s[17];
+}
+
+/*
+ * Count the data rows of a CSV whose first field (the ID in these files) is
+ * a valid ID, and those whose is not.
+ */
+static void count_ids(const char *buf, size_t len, int *good, int *bad)
+{
+	const char *p = strchr(buf, '\n') + 1, *end = buf + len;
+
+	*good = *bad = 0;
+	while (p < end) {
+		const char *comma = memchr(p, ',', (size_t)(end - p));
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		assert_non_null(comma);
+		assert_non_null(nl);
+		if (id_valid(p, (size_t)(comma - p)))
+			++*good;
+		else
+			++*bad;
+		p = nl + 1;
+	}
+}
+
+/* ------------------------------------------------------------------------- */
+/* tests */
+
+static void test_check_character(void **state)
+{
+	(void)state;
+	/* the standard's own example, and values checked by hand */
+	assert_int_equal(sample_id_check("11010519491231002"), 'X');
+	assert_int_equal(sample_id_check("44052418800101001"), '4');
+	assert_int_equal(sample_id_check("51162320190101123"), '3');
+}
+
+static void test_ids_unique(void **state)
+{
+	struct sample_ids ids;
+	enum { N = 1500 };
+	char(*seen)[19] = xcalloc(N, sizeof(*seen));
+
+	(void)state;
+	sample_ids_init(&ids, 2021, 99);
+	/* far more people born on one day than it has sequences: spills over */
+	for (int i = 0; i < N; i++) {
+		int32_t birth = sample_days(1950, 6, 1);
+		int male = i % 2;
+		sample_ids_take(&ids, 2, &birth, male, seen[i]);
+		assert_true(id_valid(seen[i], strlen(seen[i])));
+		assert_memory_equal(seen[i], "511681", 6);
+		assert_int_equal((seen[i][16] - '0') % 2, male);
+		for (int j = 0; j < i; j++)
+			assert_string_not_equal(seen[i], seen[j]);
+	}
+	sample_ids_release(&ids);
+	free(seen);
+}
+
+static void test_spellings(void **state)
+{
+	char b[SAMPLE_FIELD_MAX];
+
+	(void)state;
+#define MONEY(fen, st, want)                                                                       \
+	do {                                                                                       \
+		size_t n = sample_put_money(b, fen, st);                                           \
+		b[n] = '\0';                                                                       \
+		assert_string_equal(b, want);                                                      \
+	} while (0)
+	MONEY(123450, MONEY_PLAIN, "1234.50");
+	MONEY(123450, MONEY_SHORT, "1234.5");
+	MONEY(100000, MONEY_SHORT, "1000");
+	MONEY(123456, MONEY_SHORT, "1234.56");
+	MONEY(123450, MONEY_GROUPED, "\"1,234.50\"");
+	MONEY(123456789, MONEY_YEN, "\"¥1,234,567.89\"");
+	MONEY(5, MONEY_YUAN, "0.05元");
+	MONEY(-200000, MONEY_PLAIN, "-2000.00");
+#undef MONEY
+	b[sample_put_month(b, 2021, 1, MONTH_DASH)] = '\0';
+	assert_string_equal(b, "2021-01");
+	b[sample_put_month(b, 2021, 1, MONTH_SLASH)] = '\0';
+	assert_string_equal(b, "2021/1");
+	b[sample_put_month(b, 2021, 1, MONTH_COMPACT)] = '\0';
+	assert_string_equal(b, "202101");
+	b[sample_put_month(b, 2021, 12, MONTH_CHINESE)] = '\0';
+	assert_string_equal(b, "2021年12月");
+	b[sample_put_date(b, 20210315, MONTH_DASH)] = '\0';
+	assert_string_equal(b, "2021-03-15");
+	b[sample_put_date(b, 20210315, MONTH_SLASH)] = '\0';
+	assert_string_equal(b, "2021/3/15");
+	b[sample_put_date(b, 20210315, MONTH_COMPACT)] = '\0';
+	assert_string_equal(b, "20210315");
+	b[sample_put_date(b, 20210315, MONTH_CHINESE)] = '\0';
+	assert_string_equal(b, "2021年3月15日");
+}
+
+static void test_calendar(void **state)
+{
+	(void)state;
+	assert_int_equal(sample_days(1970, 1, 1), 0);
+	assert_int_equal(sample_ymd(sample_days(2020, 2, 29)), 20200229);
+	assert_int_equal(sample_ymd(sample_days(2021, 3, 1) - 1), 20210228);
+	assert_int_equal(sample_ymd(sample_days(1930, 1, 1)), 19300101);
+}
+
+static void test_split_exact(void **state)
+{
+	struct sample_rng r;
+	int64_t parts[24], sum = 0;
+	long shares[SAMPLE_NDISTRICTS], total = 0;
+	int weights[SAMPLE_NDISTRICTS];
+
+	(void)state;
+	sample_rng_init(&r, 1, 2);
+	sample_split(&r, parts, 24, 328000000, 10000, 5000000, 1, 3);
+	for (int i = 0; i < 24; i++) {
+		assert_true(parts[i] >= 5000000);
+		assert_int_equal(parts[i] % 10000, 0);
+		sum += parts[i];
+	}
+	assert_int_equal(sum, 328000000);
+
+	sample_district_weights(weights);
+	sample_apportion(266812, weights, SAMPLE_NDISTRICTS, shares);
+	for (int d = 0; d < SAMPLE_NDISTRICTS; d++)
+		total += shares[d];
+	assert_int_equal(total, 266812);
+}
+
+static void test_files_present(void **state)
+{
+	char *dir = make_tmpdir();
+	char *sub = xasprintf("%s/made/by/sample", dir);
+	DIR *d;
+	struct dirent *e;
+	int n = 0;
+
+	(void)state;
+	generate(sub, 0.01, 7);
+	for (size_t i = 0; i < NFILES; i++) {
+		size_t len;
+		free(read_file(sub, expected_files[i], &len));
+	}
+	/* nothing else: no temporary file left behind */
+	d = opendir(sub);
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		assert_int_not_equal(e->d_name[0], '.');
+		n++;
+	}
+	closedir(d);
+	assert_int_equal(n, 9);
+	remove_dir(sub);
+	free(sub);
+	sub = xasprintf("%s/made/by", dir);
+	rmdir(sub);
+	free(sub);
+	sub = xasprintf("%s/made", dir);
+	rmdir(sub);
+	free(sub);
+	rmdir(dir);
+	free(dir);
+}
+
+static void test_generated_ids(void **state)
+{
+	char *dir = make_tmpdir();
+	char *buf;
+	size_t len;
+	int good, bad;
+
+	(void)state;
+	generate(dir, 0.01, 7);
+	/* 广安区 carries one planted bad check character, children.csv one */
+	buf = read_file(dir, "relief-广安区.csv", &len);
+	count_ids(buf, len, &good, &bad);
+	assert_int_equal(bad, 1);
+	assert_true(good > 1000);
+	free(buf);
+	buf = read_file(dir, "children.csv", &len);
+	count_ids(buf, len, &good, &bad);
+	assert_int_equal(bad, 1);
+	assert_true(good > 100);
+	free(buf);
+	remove_dir(dir);
+	free(dir);
+}
+
+static void test_deterministic(void **state)
+{
+	char *a = make_tmpdir(), *b = make_tmpdir(), *c = make_tmpdir();
+	int differs = 0;
+
+	(void)state;
+	generate(a, 0.01, 2021);
+	generate(b, 0.01, 2021);
+	generate(c, 0.01, 2022);
+	for (size_t i = 0; i < NFILES; i++) {
+		size_t na, nb, nc;
+		char *x = read_file(a, expected_files[i], &na);
+		char *y = read_file(b, expected_files[i], &nb);
+		char *z = read_file(c, expected_files[i], &nc);
+		assert_int_equal(na, nb);
+		assert_memory_equal(x, y, na);
+		differs += na != nc || memcmp(x, z, na) != 0;
+		free(x);
+		free(y);
+		free(z);
+	}
+	assert_int_equal(differs, (int)NFILES);
+	remove_dir(a);
+	remove_dir(b);
+	remove_dir(c);
+	free(a);
+	free(b);
+	free(c);
+}
+
+static void test_bad_options(void **state)
+{
+	struct sample_options opt = {2021, "/tmp", 0.0, 1};
+	char err[256];
+
+	(void)state;
+	err[0] = '\0';
+	assert_int_equal(sample_generate(&opt, err, sizeof(err)), -1);
+	assert_true(err[0] != '\0');
+	opt.scale = 1.0;
+	opt.year = 1999;
+	err[0] = '\0';
+	assert_int_equal(sample_generate(&opt, err, sizeof(err)), -1);
+	assert_true(err[0] != '\0');
+	opt.year = 2021;
+	opt.out = "/proc/civreport-sample-cannot-exist";
+	err[0] = '\0';
+	assert_int_equal(sample_generate(&opt, err, sizeof(err)), -1);
+	assert_true(err[0] != '\0');
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_check_character), cmocka_unit_test(test_ids_unique),
+	    cmocka_unit_test(test_spellings),       cmocka_unit_test(test_calendar),
+	    cmocka_unit_test(test_split_exact),     cmocka_unit_test(test_files_present),
+	    cmocka_unit_test(test_generated_ids),   cmocka_unit_test(test_deterministic),
+	    cmocka_unit_test(test_bad_options),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
