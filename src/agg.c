@@ -101,16 +101,22 @@ struct agg *agg_new(const struct schema *schema, int year)
 	return a;
 }
 
-static size_t col_domain(const struct column *col)
+/*
+ * Keys per by-column, the last being "未填写"; 0 for dynamic keys (text, and
+ * dates other than the period, which span many years: keyed "YYYY-MM").
+ */
+static size_t col_domain(const struct dataset *ds, int c)
 {
+	const struct column *col = &ds->cols[c];
+
 	switch (col->type) {
 	case COL_ENUM:
 		return col->nvalues + 1;
 	case COL_MONTH:
 	case COL_DATE:
-		return 12 + 1;
+		return c == ds->period ? 12 + 1 : 0;
 	default:
-		return 0; /* dynamic (text) */
+		return 0;
 	}
 }
 
@@ -129,7 +135,7 @@ size_t agg_add(struct agg *a, struct query *q)
 	memset(q, 0, sizeof(*q));
 	q->col = -1;
 	for (size_t b = 0; b < f->q.nby; b++)
-		f->domain[b] = col_domain(&f->q.ds->cols[f->q.by[b]]);
+		f->domain[b] = col_domain(f->q.ds, f->q.by[b]);
 	if (f->q.nby > 0 && f->domain[0] == 0)
 		f->keys = strdict_new();
 	a->figs = xgrow(a->figs, &a->cap, a->nfigs + 1, sizeof(*a->figs));
@@ -182,6 +188,12 @@ static size_t group_key(struct figure *f, size_t b, const struct ingest_row *row
 
 	if (!(row->present >> c & 1))
 		return f->domain[b] ? f->domain[b] - 1 : strdict_index(f->keys, "", 0);
+	if (f->domain[b] == 0 && (col->type == COL_MONTH || col->type == COL_DATE)) {
+		int64_t ym = col->type == COL_MONTH ? row->v[c] : row->v[c] / 100;
+		char key[16];
+		int n = snprintf(key, sizeof(key), "%04d-%02d", (int)(ym / 100), (int)(ym % 100));
+		return strdict_index(f->keys, key, (size_t)n);
+	}
 	switch (col->type) {
 	case COL_ENUM:
 		return (size_t)row->v[c];
@@ -302,6 +314,9 @@ static char *key_text(struct agg *a, struct figure *f, size_t b, size_t k)
 
 	if (f->domain[b] && k == f->domain[b] - 1)
 		return xstrdup("未填写");
+	if (f->domain[b] == 0)
+		return xstrdup(strdict_key(f->keys, (uint32_t)k)[0] ? strdict_key(f->keys, (uint32_t)k)
+								   : "未填写");
 	switch (col->type) {
 	case COL_ENUM:
 		return xstrdup(col->values[k]);

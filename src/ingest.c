@@ -110,6 +110,25 @@ static const char *encoding_name(enum file_encoding e)
 	return "?";
 }
 
+/* Multibyte UTF-8 characters outnumber invalid bytes ten to one. */
+static bool utf8_mostly_valid(const char *buf, size_t len)
+{
+	size_t i = 0, good = 0, bad = 0;
+
+	while (i < len) {
+		size_t v = utf8_valid_prefix(buf + i, len - i);
+
+		for (size_t k = i; k < i + v; k++)
+			good += ((unsigned char)buf[k] & 0xC0) == 0xC0;
+		i += v;
+		if (i < len) {
+			bad++;
+			i++;
+		}
+	}
+	return good >= 10 * bad && good > 0;
+}
+
 /* Valid UTF-8 first, else GB18030; never the reverse (GB18030 decodes anything). */
 static enum file_encoding detect_encoding(const char *buf, size_t len, bool at_eof,
 					  const char *forced)
@@ -122,12 +141,20 @@ static enum file_encoding detect_encoding(const char *buf, size_t len, bool at_e
 		return ENC_UTF8_BOM;
 	if (forced != NULL && (strcasecmp(forced, "utf-8") == 0 || strcasecmp(forced, "utf8") == 0))
 		return ENC_UTF8;
+	/* the sample may end inside a character: drop up to 3 bytes of it */
+	if (!at_eof)
+		while (len > 0 && len > utf8_valid_prefix(buf, len) && ((unsigned char)buf[len - 1] & 0xC0) == 0x80)
+			len--;
+	if (!at_eof && len > 0 && (unsigned char)buf[len - 1] >= 0xC2)
+		len--;
 	valid = utf8_valid_prefix(buf, len);
-	/* the sample may end inside a character: allow up to 3 bytes of it */
-	if (valid == len || (!at_eof && len - valid < 4 && utf8_valid_prefix(buf + valid, len - valid) == 0 &&
-			     ((unsigned char)buf[valid] >= 0xC2)))
+	if (valid == len)
 		return ENC_UTF8;
-	return ENC_GB18030;
+	/*
+	 * A few bad bytes in otherwise Chinese UTF-8 are damage, not GB18030:
+	 * GB18030 text read as UTF-8 is invalid almost everywhere.
+	 */
+	return utf8_mostly_valid(buf, len) ? ENC_UTF8 : ENC_GB18030;
 }
 
 static char *to_utf8(const char *buf, size_t len)
@@ -253,7 +280,7 @@ static char *recognise(const struct schema *schema, const char *path, char **fie
 		return err;
 	}
 	for (size_t i = 0; i < n; i++)
-		if (best.field_col[i] < 0) {
+		if (best.field_col[i] < 0 && fields[i][strspn(fields[i], " \t")] != '\0') {
 			unknown = xrealloc(unknown, (nunknown + 1) * sizeof(char *));
 			unknown[nunknown++] = fields[i];
 		}
@@ -333,6 +360,7 @@ struct run {
 	struct open_file *cur;
 	struct file_plan **plans;   /* per file, kept until the end */
 	struct persons **persons;   /* per dataset */
+	struct chunk_parser *parser; /* the admitting thread's, for merged chunks */
 	uint64_t *line_base;        /* per file: lines before the next chunk */
 	size_t seq;
 	int status;
@@ -718,6 +746,8 @@ static void admit_record(struct run *r, struct chunk *c, const int64_t *rec, uin
 	} else {
 		f->outside++;
 		r->res->has_prev[si] = true;
+		if (!r->opt->want_prev)
+			return;
 	}
 	r->sink->row(r->sink->ctx, ds, &row);
 }
@@ -749,6 +779,8 @@ static void admit(struct run *r, struct chunk *c)
 	uint64_t base = r->line_base[c->file];
 	size_t ri = 0, ji = 0;
 
+	if (c->merged)
+		return;
 	if (f->error != NULL)
 		goto done;
 	if (c->bad_offset != UINT64_MAX && f->warning == NULL)
@@ -776,16 +808,51 @@ static void admit(struct run *r, struct chunk *c)
 	if (c->max_year > r->res->max_year[c->plan->ds - r->schema->sets])
 		r->res->max_year[c->plan->ds - r->schema->sets] = c->max_year;
 	if (c->error != NULL) {
-		char *msg = c->error;
-		/* the line in the worker's message is relative to the chunk */
+		file_error(r, c->file, c->error);
 		c->error = NULL;
-		file_error(r, c->file, xasprintf("%s(第%llu行之后)", msg, (unsigned long long)base));
-		free(msg);
+	} else if (c->unterminated) {
+		file_error(r, c->file,
+			   xasprintf("第%llu行开始的字段缺少结束引号(文件在引号内结束)",
+				     (unsigned long long)(base + c->unterminated_line + 1)));
 	}
 done:
 	r->line_base[c->file] = base + c->lines;
 	r->bytes_done += c->len;
 	progress(r, false);
+}
+
+static void wait_done(struct queue *q, struct chunk *c)
+{
+	pthread_mutex_lock(&q->lock);
+	while (!c->done)
+		pthread_cond_wait(&q->done, &q->lock);
+	pthread_mutex_unlock(&q->lock);
+}
+
+/*
+ * c ended inside a quoted field: the reader's cut went through it (a stray
+ * quote upset its quote count).  Parse c's bytes and next's together, here,
+ * and drop next's own results.  Rare, and only ever in broken files.
+ */
+static void merge_into(struct run *r, struct chunk *c, struct chunk *next)
+{
+	char *data = xmalloc(c->len + next->len + 1);
+
+	if (r->parser == NULL)
+		r->parser = chunk_parser_new();
+	memcpy(data, c->data, c->len);
+	memcpy(data + c->len, next->data, next->len);
+	chunk_release(c);
+	c->data = data;
+	c->len += next->len;
+	c->last = next->last;
+	c->nrecs = c->nrejects = 0;
+	c->tlen = 0;
+	c->rcap = c->jcap = c->tcap = 0;
+	c->read = c->outside = c->lines = 0;
+	c->unterminated = false;
+	chunk_parse(r->parser, c);
+	next->merged = true;
 }
 
 static int threads_wanted(const struct ingest_options *opt)
@@ -873,11 +940,17 @@ int ingest_run(const struct schema *schema, const struct ingest_options *opt,
 		if (nin == 0)
 			break;
 		c = inflight[head];
-		pthread_mutex_lock(&q.lock);
-		while (!c->done)
-			pthread_cond_wait(&q.done, &q.lock);
-		pthread_mutex_unlock(&q.lock);
-		admit(&r, c);
+		wait_done(&q, c);
+		for (size_t k = 1; c->unterminated && !c->last && k < nin; k++) {
+			struct chunk *next = inflight[(head + k) % max_inflight];
+
+			if (next->file != c->file)
+				break;
+			wait_done(&q, next);
+			merge_into(&r, c, next);
+		}
+		if (!c->merged)
+			admit(&r, c);
 		chunk_release(c);
 		free(c);
 		head = (head + 1) % max_inflight;
@@ -898,6 +971,7 @@ int ingest_run(const struct schema *schema, const struct ingest_options *opt,
 	free(inflight);
 	free(tids);
 
+	chunk_parser_free(r.parser);
 	for (size_t s = 0; s < schema->nsets; s++) {
 		res->persons[s] = persons_count(r.persons[s]);
 		persons_free(r.persons[s]);

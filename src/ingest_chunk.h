@@ -30,7 +30,7 @@ struct file_plan {
 	int *field_col;   /* field index -> schema column, -1 = ignored */
 	size_t nfields;   /* fields in the header */
 	int year;         /* report year */
-	bool want_prev;
+	bool want_prev;   /* hand rows of the previous year to the sink */
 };
 
 /* A rejected row inside a chunk. */
@@ -71,7 +71,10 @@ struct chunk {
 	uint64_t outside;     /* rows outside the report year (and not handed on) */
 	int max_year;
 	uint64_t bad_offset;  /* first byte offset with invalid encoding, or UINT64_MAX */
-	char *error;          /* fatal for the file (unterminated quote at its end) */
+	char *error;          /* fatal for the file (libcsv out of memory) */
+	bool unterminated;    /* ended inside a quoted field */
+	uint64_t unterminated_line; /* relative line where that field's record starts */
+	bool merged;          /* its data was parsed with the chunk before: skip it */
 	bool done;
 };
 

@@ -349,7 +349,11 @@ static void process_row(struct chunk_parser *p, uint64_t line)
 		c->max_year = year;
 	if (year == plan->year) {
 		rec[REC_SLOT] = 0;
-	} else if (plan->want_prev && year == plan->year - 1) {
+	} else if (year == plan->year - 1) {
+		/*
+		 * always admitted, so that duplicates and persons are counted
+		 * the same whether or not a figure needs the previous year
+		 */
 		rec[REC_SLOT] = 1;
 	} else {
 		c->outside++;
@@ -436,6 +440,18 @@ static const char *convert(struct chunk_parser *p, struct chunk *c, size_t *outl
 	return p->conv;
 }
 
+static uint64_t count_newlines(const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len;
+	uint64_t n = 0;
+
+	while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		n++;
+		p++;
+	}
+	return n;
+}
+
 static void restart_csv(struct chunk_parser *p)
 {
 	csv_free(&p->csv);
@@ -485,13 +501,20 @@ void chunk_parse(struct chunk_parser *p, struct chunk *c)
 		add_reject(p, p->line, -1, VALUE_QUOTE, NULL);
 		pos += n;
 		nl = memchr(buf + pos, '\n', len - pos);
-		p->line += p->row_newlines + 1;
 		pos = nl ? (size_t)(nl - buf) + 1 : len;
+		/* the record may have spanned lines libcsv never reported: recount */
+		p->line = count_newlines(buf, pos);
+		p->cr_pending = false;
 		restart_csv(p);
 	}
+	/*
+	 * Ending inside quotes is an error only at the end of the file; inside
+	 * a file it means the reader cut through a quoted field (after a stray
+	 * quote) and the admitting step parses this chunk again with the next.
+	 */
 	if (c->error == NULL && csv_fini(&p->csv, on_field, on_row, p) != 0) {
-		c->error = xasprintf("第%llu行开始的字段缺少结束引号(文件在引号内结束)",
-				     (unsigned long long)p->line + 1);
+		c->unterminated = true;
+		c->unterminated_line = p->line;
 	}
 	csv_free(&p->csv);
 	c->lines = p->line;

@@ -115,6 +115,7 @@ static char *word(struct parser *p)
 		    strncmp(p->s + p->pos, "；", 3) == 0 || strncmp(p->s + p->pos, "，", 3) == 0 ||
 		    strncmp(p->s + p->pos, "＝", 3) == 0 || strncmp(p->s + p->pos, "］", 3) == 0 ||
 		    strncmp(p->s + p->pos, "）", 3) == 0 || strncmp(p->s + p->pos, "＠", 3) == 0 ||
+		    strncmp(p->s + p->pos, "。", 3) == 0 || strncmp(p->s + p->pos, "．", 3) == 0 ||
 		    strncmp(p->s + p->pos, "\u3000", 3) == 0)
 			break;
 		p->pos++;
@@ -161,7 +162,11 @@ static char *column_name(struct parser *p, const char *stops)
 static const char *nearest(const char *w, const char *const *names, size_t n)
 {
 	const char *best = NULL;
-	size_t bestd = (size_t)-1, len = utf8_display_width(w);
+	size_t bestd = (size_t)-1, len = 0;
+
+	/* the distance counts characters, so the limit must too */
+	for (const char *c = w; *c; c += utf8_char_len(c))
+		len++;
 
 	for (size_t i = 0; i < n; i++) {
 		size_t d = utf8_distance(w, names[i]);
@@ -275,7 +280,7 @@ static int parse_measure(struct parser *p)
 	const char *names[sizeof(measures) / sizeof(measures[0])];
 	const char *hint;
 
-	if (!eat(p, ".", "。"))
+	if (!eat(p, ".", "。") && !eat(p, ".", "．"))
 		return fail(p, p->pos, "数据集名后应有“.”和度量,如 %s.persons", ds->name);
 	skip_space(p);
 	start = p->pos;
@@ -448,6 +453,9 @@ static int parse_filter(struct parser *p)
 	free(name);
 	if (col < 0)
 		return -1;
+	if (q->ds->cols[col].mask != MASK_NONE)
+		return fail(p, start, "不能按个人信息“%s”筛选(报告中只出现脱敏后的个人信息)",
+			    q->ds->cols[col].name);
 	q->filters = xrealloc(q->filters, (q->nfilters + 1) * sizeof(*q->filters));
 	f = &q->filters[q->nfilters++];
 	memset(f, 0, sizeof(*f));
@@ -500,9 +508,13 @@ static int parse_by(struct parser *p)
 			return -1;
 		switch (q->ds->cols[col].type) {
 		case COL_ENUM:
+			break;
 		case COL_MONTH:
 		case COL_DATE:
-			break;
+			/* other dates than the period span years: keys are dynamic */
+			if (col == q->ds->period || q->nby == 0)
+				break;
+			return fail(p, start, "“%s”只能作为第一个分组列", q->ds->cols[col].name);
 		case COL_TEXT:
 			if (q->nby == 0 && !at(p, ",") && q->ds->cols[col].mask == MASK_NONE)
 				break;

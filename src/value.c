@@ -49,31 +49,55 @@ static size_t ascii_fold(char *buf, size_t cap, const char *s, size_t len)
 	size_t i = 0, o = 0;
 
 	while (i < len && o + 4 < cap) {
+		unsigned cp = 0;
+
 		if (p[i] == ' ' || p[i] == '\t') {
 			i++;
-		} else if (p[i] == 0xEF && i + 2 < len && (p[i + 1] == 0xBC || p[i + 1] == 0xBD)) {
-			unsigned cp = ((p[i] & 0x0Fu) << 12) | ((p[i + 1] & 0x3Fu) << 6) | (p[i + 2] & 0x3Fu);
-			if (cp >= 0xFF01 && cp <= 0xFF5E)
-				buf[o++] = (char)(cp - 0xFEE0);
-			else if (cp == 0xFFE5) /* ￥ full-width yen/yuan sign */
-				buf[o++] = '$';
-			else
-				for (int k = 0; k < 3; k++)
-					buf[o++] = (char)p[i + k];
+			continue;
+		}
+		if (p[i] >= 0xE0 && p[i] <= 0xEF && i + 2 < len)
+			cp = ((p[i] & 0x0Fu) << 12) | ((p[i + 1] & 0x3Fu) << 6) | (p[i + 2] & 0x3Fu);
+		else if (p[i] == 0xC2 && i + 1 < len)
+			cp = 0x80u | (p[i + 1] & 0x3Fu);
+		if (cp >= 0xFF01 && cp <= 0xFF5E) {
+			buf[o++] = (char)(cp - 0xFEE0);
 			i += 3;
-		} else if (p[i] == 0xE3 && i + 2 < len && p[i + 1] == 0x80 && p[i + 2] == 0x80) {
-			i += 3; /* ideographic space */
-		} else if (p[i] == 0xC2 && i + 1 < len && p[i + 1] == 0xA5) {
-			buf[o++] = '$'; /* ¥ */
+		} else if (cp == 0xFFE5) { /* ￥ full-width yuan sign */
+			buf[o++] = '$';
+			i += 3;
+		} else if (cp == 0x3000) { /* ideographic space */
+			i += 3;
+		} else if (cp == 0xA5) { /* ¥ */
+			buf[o++] = '$';
 			i += 2;
-		} else if (p[i] == 0xC2 && i + 1 < len && p[i + 1] == 0xA0) {
-			i += 2; /* no-break space from Excel */
+		} else if (cp == 0xA0) { /* no-break space from Excel */
+			i += 2;
 		} else {
 			buf[o++] = (char)p[i++];
 		}
 	}
 	buf[o] = '\0';
 	return i < len ? cap : o; /* too long: caller rejects */
+}
+
+/*
+ * Excel writes dates as "2021-03-15 00:00:00" or "2021/3/15 9:30": the time
+ * of day carries nothing here.  The length of s up to the time, found before
+ * spaces are folded away (they separate the day from the hour).
+ */
+static size_t without_time(const char *s, size_t len)
+{
+	const char *colon = memchr(s, ':', len);
+	size_t n;
+
+	if (colon == NULL)
+		return len;
+	n = (size_t)(colon - s);
+	while (n > 0 && s[n - 1] >= '0' && s[n - 1] <= '9')
+		n--;
+	if (n > 0 && (s[n - 1] == ' ' || s[n - 1] == 'T'))
+		return n - 1;
+	return len;
 }
 
 static bool is_digit(char c)
@@ -186,7 +210,7 @@ enum value_error parse_money(const char *s, size_t len, bool allow_negative, int
 	char buf[64];
 	size_t n = ascii_fold(buf, sizeof(buf), s, len), i = 0;
 	int64_t whole = 0, frac = 0;
-	int decimals = 0, digits = 0;
+	int decimals = 0, digits = 0, group = 0;
 	bool neg = false, comma_seen = false;
 
 	if (n == 0)
@@ -205,20 +229,24 @@ enum value_error parse_money(const char *s, size_t len, bool allow_negative, int
 	}
 	for (; i < n && buf[i] != '.'; i++) {
 		if (buf[i] == ',') {
-			/* a thousands separator needs digits before it */
-			if (digits == 0)
+			/*
+			 * a thousands separator: digits before it, and groups
+			 * of exactly three after ("1234,50" is a decimal comma)
+			 */
+			if (digits == 0 || (comma_seen && group != 3))
 				return VALUE_MONEY_SYNTAX;
 			comma_seen = true;
+			group = 0;
 			continue;
 		}
 		if (!is_digit(buf[i]))
 			return VALUE_MONEY_SYNTAX;
 		if (++digits > 13)
 			return VALUE_RANGE;
+		group++;
 		whole = whole * 10 + (buf[i] - '0');
 	}
-	(void)comma_seen;
-	if (digits == 0)
+	if (digits == 0 || (comma_seen && group != 3))
 		return VALUE_MONEY_SYNTAX;
 	if (i < n) {
 		for (i++; i < n; i++) {
@@ -245,8 +273,8 @@ enum value_error parse_integer(const char *s, size_t len, bool allow_negative, i
 	char buf[48];
 	size_t n = ascii_fold(buf, sizeof(buf), s, len), i = 0;
 	int64_t v = 0;
-	int digits = 0;
-	bool neg = false;
+	int digits = 0, group = 0;
+	bool neg = false, comma_seen = false;
 
 	if (n == 0)
 		return VALUE_EMPTY;
@@ -257,15 +285,21 @@ enum value_error parse_integer(const char *s, size_t len, bool allow_negative, i
 		i = 1;
 	}
 	for (; i < n; i++) {
-		if (buf[i] == ',' && digits > 0)
+		if (buf[i] == ',') {
+			if (digits == 0 || (comma_seen && group != 3))
+				return VALUE_INT_SYNTAX;
+			comma_seen = true;
+			group = 0;
 			continue;
+		}
 		if (!is_digit(buf[i]))
 			return VALUE_INT_SYNTAX;
 		if (++digits > 15)
 			return VALUE_RANGE;
+		group++;
 		v = v * 10 + (buf[i] - '0');
 	}
-	if (digits == 0)
+	if (digits == 0 || (comma_seen && group != 3))
 		return VALUE_INT_SYNTAX;
 	if (neg && v != 0 && !allow_negative)
 		return VALUE_NEGATIVE;
@@ -314,7 +348,7 @@ static int split_date(const char *buf, size_t n, int part[3], int width[3])
 enum value_error parse_month(const char *s, size_t len, int32_t *yyyymm)
 {
 	char buf[48];
-	size_t n = ascii_fold(buf, sizeof(buf), s, len);
+	size_t n = ascii_fold(buf, sizeof(buf), s, without_time(s, len));
 	int part[3], width[3], k, y, m;
 
 	if (n == 0)
@@ -345,26 +379,13 @@ enum value_error parse_month(const char *s, size_t len, int32_t *yyyymm)
 enum value_error parse_date(const char *s, size_t len, int32_t *yyyymmdd)
 {
 	char buf[48];
-	size_t n = ascii_fold(buf, sizeof(buf), s, len);
+	size_t n = ascii_fold(buf, sizeof(buf), s, without_time(s, len));
 	int part[3], width[3], k, y, m, d;
 
 	if (n == 0)
 		return VALUE_EMPTY;
 	if (n >= sizeof(buf))
 		return VALUE_DATE_SYNTAX;
-	/*
-	 * Excel's "2021-03-15 00:00:00" (spaces already folded away): the time
-	 * of day carries nothing, so drop it from its hour digits on.
-	 */
-	{
-		char *colon = memchr(buf, ':', n);
-		if (colon != NULL && colon - buf >= 10) {
-			n = (size_t)(colon - buf) - 2;
-			if (n > 0 && buf[n - 1] == 'T')
-				n--;
-			buf[n] = '\0';
-		}
-	}
 	k = split_date(buf, n, part, width);
 	if (k == 1 && width[0] == 8) {
 		y = part[0] / 10000;
