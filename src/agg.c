@@ -6,6 +6,7 @@
  * every figure of its dataset, so it allocates nothing per row except when a
  * new group or distinct value first appears.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -175,7 +175,8 @@ static const char *nearest(const char *w, const char *const *names, size_t n)
 			best = names[i];
 		}
 	}
-	return bestd <= (len > 4 ? len / 2 : 2) ? best : NULL;
+	/* about one edit in three characters: "persns" -> persons, not 性别 -> id */
+	return bestd <= (len + 2) / 3 && bestd < len ? best : NULL;
 }
 
 static int resolve_column(struct parser *p, const char *name, size_t at_pos)
@@ -453,8 +454,8 @@ static int parse_filter(struct parser *p)
 	free(name);
 	if (col < 0)
 		return -1;
-	if (q->ds->cols[col].mask != MASK_NONE)
-		return fail(p, start, "不能按个人信息“%s”筛选(报告中只出现脱敏后的个人信息)",
+	if (q->ds->cols[col].mask == MASK_NAME)
+		return fail(p, start, "不能按个人信息“%s”筛选(姓名在读入时即已脱敏)",
 			    q->ds->cols[col].name);
 	q->filters = xrealloc(q->filters, (q->nfilters + 1) * sizeof(*q->filters));
 	f = &q->filters[q->nfilters++];

@@ -555,7 +555,7 @@ static void test_same_text_same_id(void **state)
  * the group with the report year, so rows enrolled in March 2015 land in
  * "2021-03" and one enrolled in January 2020 in "2021-01".  A group
  * labelled 2021-03 must hold only 2021-03 dates: here 1 row (row 3), and
- * "2021-01" none.
+ * there is no "2021-01" group (no row has such a date).
  */
 static void test_by_other_date_column(void **state)
 {
@@ -567,7 +567,9 @@ static void test_by_other_date_column(void **state)
 	run_all();
 	assert_int_equal(group(r, "2021-06"), 1);
 	assert_int_equal(group(r, "2021-03"), 1);
-	assert_int_equal(group(r, "2021-01"), 0);
+	/* keys of a date other than the period are the months that occur */
+	for (size_t i = 0; i < value_of(r)->ngroups; i++)
+		assert_string_not_equal(value_of(r)->groups[i].key, "2021-01");
 }
 
 int main(void)
