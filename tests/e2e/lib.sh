@@ -26,3 +26,16 @@ lacks() {
 
 # Debian's python3 has openpyxl; another python3 may come first on PATH
 PY=/usr/bin/python3
+
+# full_sample: the scale-1 sample (about 350 MB), generated once per
+# checkout into build/e2e-sample and shared by the tests that need the
+# seed's figures.  Prints its path.
+full_sample() {
+	dir="$ROOT/build/e2e-sample-2021"
+	if [ ! -f "$dir/.complete" ]; then
+		rm -rf "$dir"
+		"$BIN" sample --year 2021 --out "$dir" --quiet >/dev/null || fail "sample generation"
+		touch "$dir/.complete"
+	fi
+	echo "$dir"
+}

@@ -1,0 +1,89 @@
+# The default report from the full-scale sample: the seed's sentences in the
+# PDF text, embedded subset fonts, metadata, a sound PDF structure, the
+# workbook's sheets, cells, formulas and charts, and byte-identical outputs
+# from two runs.
+. "$ROOT/tests/e2e/lib.sh"
+IN=$(full_sample)
+
+expect_exit 0 "$BIN" run --year 2021 --input "$IN" --output out1 --quiet
+expect_exit 0 "$BIN" run --year 2021 --input "$IN" --output out2 --quiet
+PDF=out1/2021/annual-report-2021.pdf
+XLSX=out1/2021/annual-report-2021.xlsx
+for f in annual-report-2021.pdf annual-report-2021.xlsx metrics.json rejects.csv; do
+	cmp "out1/2021/$f" "out2/2021/$f" || fail "$f differs between two runs"
+done
+
+pdftotext "$PDF" text.txt
+tr -d '\n' <text.txt >flat.txt
+for s in "广安市2021年民政工作总结" \
+	"为26.7万名城乡困难群众发放低保金3.5亿元" \
+	"新增城乡低保对象5717人,其中重残重病困难群众单独纳入低保1571人" \
+	"及时将1268名符合社会救助政策人员纳入兜底保障范围,其中低保802人、特困人员救助供养96人、临时救助370人" \
+	"累计接受捐赠资金54.23万元,实施慈善项目4个,惠及群众2000余人次" \
+	"发放慰问金(品)75万元" \
+	"为766名孤儿、562名事实无人抚养儿童发放基本生活费567.8万元" \
+	"为126名超龄在校孤儿发放助学基金94.5万元" \
+	"将12名机构养育孤儿纳入资助范围" \
+	"多方筹集资金15万元,对前锋区、华蓥市、岳池县等地300余名困境儿童进行了关爱帮扶" \
+	"筹集资金9859万元,建设养老服务综合体16个、养老驿站35个,安装家庭智能看护系统240套" \
+	"集中改造农村敬老院床位250张" \
+	"投入328万元建立农村留守老人“巡访+互助”制度" \
+	"建成运营“老龄食堂”5个,解决900余名空巢和高龄老人吃饭难题" \
+	"为2000户困难独居老人安装热水器" \
+	"已承保人数7.6万人,收取保费452.07万元,给付赔款229.88万元" \
+	"两地共培训养老院院长、护理员800人" \
+	"图1" "图5" "表1" "表4" "— 1 —" "数据质量"; do
+	contains flat.txt "$s"
+done
+
+pdffonts "$PDF" >fonts.txt
+cat fonts.txt
+tail -n +3 fonts.txt | awk '{ if ($(NF-4) != "yes" || $(NF-3) != "yes") bad = 1 } END { exit bad }' ||
+	fail "a font is not embedded as a subset"
+contains fonts.txt "NotoSerifCJKsc"
+
+pdfinfo "$PDF" >info.txt
+contains info.txt "Title:           广安市2021年民政工作总结"
+contains info.txt "Author:          广安市民政局"
+contains info.txt "Page size:       595.28 x 841.89 pts (A4)"
+pages=$(awk '/^Pages:/ { print $2 }' info.txt)
+[ "$pages" -ge 5 ] || fail "only $pages pages"
+size=$(stat -c %s "$PDF")
+[ "$size" -lt 1000000 ] || fail "PDF is $size bytes, not fit for email"
+qpdf --check "$PDF" >qpdf.txt 2>&1 || { cat qpdf.txt; fail "qpdf --check"; }
+
+# the workbook, read back as a user's spreadsheet would
+$PY - "$XLSX" <<'PYEOF' || fail "xlsx"
+import sys, zipfile, openpyxl
+path = sys.argv[1]
+wb = openpyxl.load_workbook(path)
+names = wb.sheetnames
+print(names)
+assert names[-2:] == ["指标", "数据质量"], names
+assert sum(n.startswith("表") for n in names) >= 4, names
+assert sum(n.startswith("图") for n in names) >= 5, names
+ws = wb[[n for n in names if n.startswith("表1")][0]]
+cells = [[c.value for c in row] for row in ws.iter_rows()]
+flat = [v for row in cells for v in row]
+assert "广安区" in flat and "合计" in flat, cells[:5]
+assert any(isinstance(v, str) and v.startswith("=SUM(") for v in flat), "no SUM formula"
+ind = wb["指标"]
+texts = [c.value for c in ind["D"]] + [c.value for c in ind["C"]]
+assert any(isinstance(t, str) and "26.7万" in t for t in texts) or any(t == 266812 for t in texts), "指标 lacks 26.7万"
+z = zipfile.ZipFile(path)
+charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+assert len(charts) >= 5, charts
+print("xlsx ok:", len(names), "sheets,", len(charts), "charts")
+PYEOF
+
+# the data-quality numbers reconcile and personal data never shows
+contains out1/2021/rejects.csv "身份证号校验位错误"
+lacks out1/2021/rejects.csv "$(head -2 "$IN/relief-广安区.csv" | tail -1 | cut -d, -f1)"
+$PY - out1/2021/metrics.json <<'PYEOF' || fail "metrics.json"
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+f = {x["expression"]: x for x in d["figures"]}
+x = f["relief.persons[救助类别=城市低保,农村低保]"]
+assert 266500 <= x["value"] < 267000 and x["unit"] == "count", x
+print(len(f), "figures")
+PYEOF
