@@ -13,6 +13,7 @@
  * formulas, or LibreOffice shows Err:507.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "xalloc.h"
 #include "xlsx_priv.h"
@@ -21,10 +22,24 @@
 #define ROW_HEADER  1
 #define ROW_BODY    2
 
+/* A column shown in 万元 (scale 10000) or 亿元: the cell holds that number. */
+static bool scaled(const struct doc_cell *c)
+{
+	return c->numeric && c->scale > 1;
+}
+
+/* The cell's number in the column's unit; display only, the figure is exact in the doc. */
+static double scaled_value(const struct doc_cell *c)
+{
+	return (double)c->raw / (double)(c->unit == UNIT_FEN ? 100 : 1) / (double)c->scale;
+}
+
 static lxw_format *cell_format(const struct xlsx_formats *f, const struct doc_cell *c, bool total)
 {
 	if (!c->numeric)
 		return total ? f->total_text : f->text;
+	if (scaled(c))
+		return f->digits[c->digits < 0 ? 0 : c->digits > 2 ? 2 : c->digits][total];
 	if (c->unit == UNIT_FEN)
 		return total ? f->total_yuan : f->yuan;
 	return total ? f->total_count : f->count;
@@ -35,7 +50,9 @@ static void put_cell(struct xlsx_sheet *s, lxw_row_t row, lxw_col_t col, const s
 {
 	lxw_format *fmt = cell_format(&s->x->f, c, total);
 
-	if (c->numeric)
+	if (scaled(c))
+		xlsx_put_number(s, row, col, scaled_value(c), strlen(c->text) + 2, fmt);
+	else if (c->numeric)
 		xlsx_put_value(s, row, col, c->raw, c->unit, fmt);
 	else
 		xlsx_put_text(s, row, col, c->text, fmt);
@@ -53,7 +70,10 @@ static void put_total(struct xlsx_sheet *s, lxw_row_t row, lxw_col_t col, const 
 		put_cell(s, row, col, c, true);
 		return;
 	}
-	if (c->unit == UNIT_FEN) {
+	if (scaled(c)) {
+		v = scaled_value(c);
+		width = strlen(c->text) + 2;
+	} else if (c->unit == UNIT_FEN) {
 		v = (double)c->raw / 100.0;
 		width = xlsx_number_width(c->raw, 2);
 	} else {
