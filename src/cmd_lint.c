@@ -11,13 +11,6 @@
 #include "paths.h"
 #include "template.h"
 
-/* Print diagnostics as file:line:col: 错误: message (mandoc's form). */
-void template_print_diags(FILE *fp, const char *path, const struct template_diag *d, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		fprintf(fp, "%s:%d:%d: 错误: %s\n", path, d[i].line, d[i].column, d[i].message);
-}
-
 int cmd_lint(struct cli *cli)
 {
 	struct schema schema;

@@ -1002,15 +1002,3 @@ void ingest_result_release(struct ingest_result *res)
 	free(res->max_year);
 	memset(res, 0, sizeof(*res));
 }
-
-const char *ingest_row_text(const struct ingest_row *row, int c, size_t *len)
-{
-	uint64_t v = (uint64_t)row->v[c];
-
-	if (!(row->present >> c & 1)) {
-		*len = 0;
-		return NULL;
-	}
-	*len = v & 0xffffffffu;
-	return row->text + (v >> 32);
-}

@@ -42,7 +42,17 @@ struct ingest_row {
 };
 
 /* The text of text column c of row (length in *len), or NULL when empty. */
-const char *ingest_row_text(const struct ingest_row *row, int c, size_t *len);
+static inline const char *ingest_row_text(const struct ingest_row *row, int c, size_t *len)
+{
+	uint64_t v = (uint64_t)row->v[c];
+
+	if (!(row->present >> c & 1)) {
+		*len = 0;
+		return NULL;
+	}
+	*len = v & 0xffffffffu;
+	return row->text + (v >> 32);
+}
 
 /* A rejected row, valid only during the reject callback. */
 struct ingest_reject {

@@ -1,0 +1,1149 @@
+/*
+ * test_template.c - unit tests for the template stage (template*.c).
+ *
+ * Templates are written to a temporary file and loaded against the real
+ * templates/schema.ini (test binaries run from the repository root).
+ * Broken templates must give diagnostics at an exact line and character
+ * column; working ones are built against an agg fed with hand-made rows, and
+ * the doc's text, tables and charts are compared with figures worked out by
+ * hand.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "agg.h"
+#include "doc.h"
+#include "schema.h"
+#include "template.h"
+#include "xalloc.h"
+
+#define YEAR 2021
+
+static struct schema schema;
+
+static int setup(void **state)
+{
+	char err[512];
+
+	(void)state;
+	if (schema_load(&schema, "templates/schema.ini", err, sizeof(err)) != 0) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	schema_release(&schema);
+	return 0;
+}
+
+/* ---- helpers ---- */
+
+struct loaded {
+	struct template *t;
+	struct template_diag *diags;
+	size_t ndiags;
+	int rc;
+};
+
+static struct loaded load(const char *md)
+{
+	char path[] = "/tmp/test_template_XXXXXX";
+	int fd = mkstemp(path);
+	struct loaded l;
+	FILE *f;
+
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	fputs(md, f);
+	fclose(f);
+	l.rc = template_load(&l.t, path, &schema, YEAR, &l.diags, &l.ndiags);
+	unlink(path);
+	return l;
+}
+
+static void print_diags(const struct loaded *l)
+{
+	for (size_t i = 0; i < l->ndiags; i++)
+		fprintf(stderr, "  %d:%d: %s\n", l->diags[i].line, l->diags[i].column,
+			l->diags[i].message);
+}
+
+/* A diagnostic at line:column whose message contains want. */
+static void expect_diag(const struct loaded *l, int line, int column, const char *want)
+{
+	for (size_t i = 0; i < l->ndiags; i++)
+		if (l->diags[i].line == line && l->diags[i].column == column &&
+		    strstr(l->diags[i].message, want) != NULL)
+			return;
+	fprintf(stderr, "no diagnostic %d:%d containing “%s”; got:\n", line, column, want);
+	print_diags(l);
+	fail();
+}
+
+static struct template *load_ok(const char *md)
+{
+	struct loaded l = load(md);
+
+	if (l.rc != 0)
+		print_diags(&l);
+	assert_int_equal(l.rc, 0);
+	assert_int_equal(l.ndiags, 0);
+	return l.t;
+}
+
+static void unload(struct loaded *l)
+{
+	template_free(l->t);
+	free(l->diags);
+}
+
+/* A hand-made row of a dataset. */
+struct row {
+	const struct dataset *ds;
+	int64_t v[16];
+	uint64_t present;
+	uint32_t person;
+	char text[256];
+	size_t ntext;
+};
+
+static int col(const struct dataset *ds, const char *name)
+{
+	int c = dataset_column(ds, name);
+
+	assert_true(c >= 0);
+	return c;
+}
+
+static void row_init(struct row *r, const char *dataset)
+{
+	memset(r, 0, sizeof(*r));
+	r->ds = schema_find(&schema, dataset);
+	assert_non_null(r->ds);
+	r->person = UINT32_MAX;
+}
+
+static void set_num(struct row *r, const char *name, int64_t v)
+{
+	int c = col(r->ds, name);
+
+	r->v[c] = v;
+	r->present |= 1ull << c;
+}
+
+static void set_enum(struct row *r, const char *name, const char *value)
+{
+	int c = col(r->ds, name);
+	int idx = column_enum_index(&r->ds->cols[c], value, strlen(value));
+
+	assert_true(idx >= 0);
+	set_num(r, name, idx);
+}
+
+static void set_text(struct row *r, const char *name, const char *s)
+{
+	size_t n = strlen(s);
+
+	memcpy(r->text + r->ntext, s, n);
+	set_num(r, name, (int64_t)((uint64_t)r->ntext << 32 | n));
+	r->ntext += n;
+}
+
+static void set_person(struct row *r, uint32_t person)
+{
+	r->person = person;
+	set_num(r, "身份证号", 51160219800101000 + person);
+}
+
+static void feed(struct agg *a, struct row *r, enum ingest_slot slot)
+{
+	struct ingest_row ir = {.slot = slot,
+				.person = r->person,
+				.present = r->present,
+				.v = r->v,
+				.text = r->text,
+				.line = 2};
+
+	agg_row(a, r->ds, &ir);
+}
+
+/* A relief payment: person, district, category, month, fen. */
+static void relief(struct agg *a, uint32_t person, const char *district, const char *category,
+		   int month, int64_t fen)
+{
+	struct row r;
+
+	row_init(&r, "relief");
+	set_person(&r, person);
+	set_enum(&r, "区县", district);
+	set_enum(&r, "救助类别", category);
+	set_num(&r, "发放年月", YEAR * 100 + month);
+	set_num(&r, "发放金额", fen);
+	feed(a, &r, SLOT_YEAR);
+}
+
+static struct agg *agg_for(struct template *t)
+{
+	struct agg *a = agg_new(&schema, YEAR);
+
+	template_register(t, a);
+	return a;
+}
+
+/* The text of a block: its runs joined. */
+static char *block_text(const struct doc_block *b)
+{
+	size_t n = 0;
+	char *s;
+
+	for (size_t i = 0; i < b->text.nruns; i++)
+		n += strlen(b->text.runs[i].text);
+	s = xcalloc(n + 1, 1);
+	n = 0;
+	for (size_t i = 0; i < b->text.nruns; i++) {
+		size_t m = strlen(b->text.runs[i].text);
+
+		memcpy(s + n, b->text.runs[i].text, m);
+		n += m;
+	}
+	return s;
+}
+
+static const struct doc_block *find_block(const struct doc *d, enum doc_block_kind kind, size_t nth)
+{
+	for (size_t i = 0; i < d->nblocks; i++)
+		if (d->blocks[i].kind == kind && nth-- == 0)
+			return &d->blocks[i];
+	fail_msg("no block of kind %d", kind);
+	return NULL;
+}
+
+static void expect_text(const struct doc *d, enum doc_block_kind kind, size_t nth, const char *want)
+{
+	char *s = block_text(find_block(d, kind, nth));
+
+	assert_string_equal(s, want);
+	free(s);
+}
+
+static const struct doc_cell *cell(const struct doc_table *t, size_t r, size_t c)
+{
+	assert_true(r < t->nrows && c < t->ncols);
+	return &t->cells[r * t->ncols + c];
+}
+
+/* ---- loading and checking ---- */
+
+static void test_default_template_loads(void **state)
+{
+	struct loaded l;
+	const struct template_meta *m;
+
+	(void)state;
+	l.rc =
+	    template_load(&l.t, "templates/annual-summary.md", &schema, YEAR, &l.diags, &l.ndiags);
+	if (l.rc != 0)
+		print_diags(&l);
+	assert_int_equal(l.rc, 0);
+	m = template_meta(l.t);
+	assert_string_equal(m->title, "广安市2021年民政工作总结");
+	assert_string_equal(m->organisation, "广安市民政局");
+	assert_string_equal(m->date_label, "2021年12月31日");
+	assert_string_equal(m->pdf_name, "annual-report-2021.pdf");
+	assert_string_equal(m->xlsx_name, "annual-report-2021.xlsx");
+	assert_string_equal(m->body_font, "Noto Serif CJK SC");
+	assert_non_null(m->mail_subject);
+	assert_non_null(m->mail_body);
+	unload(&l);
+}
+
+/* The default template, built on no data: five charts, four tables at least. */
+static void test_default_template_builds(void **state)
+{
+	struct loaded l;
+	struct agg *a;
+	struct doc *d;
+	size_t charts = 0, tables = 0;
+
+	(void)state;
+	l.rc =
+	    template_load(&l.t, "templates/annual-summary.md", &schema, YEAR, &l.diags, &l.ndiags);
+	assert_int_equal(l.rc, 0);
+	a = agg_for(l.t);
+	assert_true(agg_wants_prev(a));
+	agg_finish(a);
+	d = template_build(l.t, a);
+	for (size_t i = 0; i < d->nblocks; i++) {
+		charts += d->blocks[i].kind == DOC_CHART;
+		tables += d->blocks[i].kind == DOC_TABLE;
+	}
+	assert_true(charts >= 5);
+	assert_true(tables >= 4);
+	assert_true(d->nfigures >= 30);
+	expect_text(d, DOC_HEADING, 0,
+		    "一、兜牢民生保障底线,持续助力巩固拓展脱贫攻坚成果与乡村振兴相衔接");
+	doc_free(d);
+	agg_free(a);
+	unload(&l);
+}
+
+static void test_front_matter(void **state)
+{
+	struct template *t;
+	const struct template_meta *m;
+
+	(void)state;
+	t = load_ok("---\n"
+		    "title: 广安市{year}年民政工作总结\n"
+		    "organisation: 广安市民政局\n"
+		    "date: \"{year}年12月31日\"\n"
+		    "xlsx: 数据-{year}.xlsx\n"
+		    "mail_subject: {year}年报告\n"
+		    "---\n"
+		    "正文。\n");
+	m = template_meta(t);
+	assert_string_equal(m->title, "广安市2021年民政工作总结");
+	assert_string_equal(m->date_label, "2021年12月31日");
+	assert_string_equal(m->author, "广安市民政局"); /* defaults to the organisation */
+	assert_string_equal(m->subject, "广安市2021年民政工作总结");
+	assert_string_equal(m->pdf_name, "annual-report-2021.pdf");
+	assert_string_equal(m->xlsx_name, "数据-2021.xlsx");
+	assert_string_equal(m->heading_font, "Noto Sans CJK SC");
+	assert_string_equal(m->mail_subject, "2021年报告");
+	assert_null(m->mail_body);
+	template_free(t);
+}
+
+static void test_front_matter_unknown_key(void **state)
+{
+	struct loaded l;
+
+	(void)state;
+	l = load("---\n"
+		 "title: x\n"
+		 "  titel: y\n"
+		 "pdf: ../x.pdf\n"
+		 "---\n"
+		 "正文{{ relief.persons by 区县 }}\n");
+	assert_int_equal(l.rc, -1);
+	assert_null(l.t);
+	expect_diag(&l, 3, 3, "未知的键“titel”,是不是“title”?");
+	expect_diag(&l, 4, 1, "不能含“/”");
+	/* the body is still checked, at the file's line */
+	expect_diag(&l, 6, 6, "分组序列");
+	assert_int_equal(l.ndiags, 3);
+	unload(&l);
+}
+
+static void test_unclosed_front_matter(void **state)
+{
+	struct loaded l = load("---\ntitle: x\n\n正文\n");
+
+	(void)state;
+	expect_diag(&l, 1, 1, "缺少结束的“---”");
+	unload(&l);
+}
+
+static void test_unknown_dataset(void **state)
+{
+	struct loaded l;
+
+	(void)state;
+	l = load("---\ntitle: x\n---\n\n正文{{ reliefs.persons }}\n");
+	assert_int_equal(l.rc, -1);
+	expect_diag(&l, 5, 6, "未知的数据集“reliefs”,是不是“relief”?");
+	assert_int_equal(l.ndiags, 1);
+	unload(&l);
+}
+
+static void test_unknown_column(void **state)
+{
+	struct loaded l;
+
+	(void)state;
+	/* column 21: the 救 after "[" (人数 = 2, "{{ " = 3, relief.persons = 14) */
+	l = load("# 标题\n\n人数{{ relief.persons[救助类型别=城市低保] }}\n");
+	expect_diag(&l, 3, 21, "没有列“救助类型别”,是不是“救助类别”?");
+	unload(&l);
+}
+
+static void test_bad_formatter(void **state)
+{
+	struct loaded l;
+
+	(void)state;
+	l = load("金额{{ relief.amount | 万:9 }}和{{ relief.amount | wan:1 }}和"
+		 "{{ relief.amount | 百:1 }}\n");
+	expect_diag(&l, 1, 22, "小数位数");
+	expect_diag(&l, 1, 76, "未知的格式“百:1”");
+	assert_int_equal(l.ndiags, 2);
+	unload(&l);
+}
+
+static void test_grouped_figure_in_text(void **state)
+{
+	struct loaded l;
+
+	(void)state;
+	l = load("- 列表项{{ relief.amount by 区县 | 万:1 }}\n");
+	expect_diag(&l, 1, 9, "文中的数字不能是分组序列");
+	unload(&l);
+}
+
+static void test_placeholder_errors(void **state)
+{
+	struct loaded l;
+
+	(void)state;
+	l = load("a {{ }} b {{ relief.persons | pct:1 }}\n"
+		 "c {{ relief.amount / relief.rows | int }}\n"
+		 "d {{ relief.amount@prev | growth:1 }} e {{ relief.rows\n");
+	expect_diag(&l, 1, 6, "缺少表达式");
+	expect_diag(&l, 1, 14, "pct:N 用于两个数之比");
+	expect_diag(&l, 2, 6, "只能用 pct:N");
+	expect_diag(&l, 3, 6, "不要写 @prev");
+	expect_diag(&l, 3, 41, "缺少结束的“}}”");
+	assert_int_equal(l.ndiags, 5);
+	unload(&l);
+}
+
+static void test_unknown_chart_key(void **state)
+{
+	struct loaded l;
+
+	(void)state;
+	l = load("# 图\n"
+		 "\n"
+		 "```chart\n"
+		 "type: bars\n"
+		 "titl: 各区县\n"
+		 "series: relief.amount by 区县\n"
+		 "colors: #12345\n"
+		 "```\n");
+	expect_diag(&l, 3, 1, "图表缺少 title");
+	expect_diag(&l, 4, 7, "未知的图表类型“bars”");
+	expect_diag(&l, 5, 1, "图表中未知的设置“titl”,是不是“title”?");
+	expect_diag(&l, 7, 9, "颜色“#12345”无效");
+	assert_int_equal(l.ndiags, 4);
+	unload(&l);
+}
+
+static void test_mismatched_series(void **state)
+{
+	struct loaded l;
+
+	(void)state;
+	l = load("```chart\n"
+		 "title: 对比\n"
+		 "series: a = relief.amount by 区县\n"
+		 "series: b = relief.amount by 救助类别\n"
+		 "series: c = relief.amount[救助类别=城市低保] by 区县\n"
+		 "series: d = relief.persons\n"
+		 "```\n");
+	expect_diag(&l, 4, 13, "第一个系列按“区县”,这个系列按“救助类别”");
+	expect_diag(&l, 6, 13, "图表的系列必须是分组序列");
+	assert_int_equal(l.ndiags, 2);
+	unload(&l);
+}
+
+static void test_chart_unit_mismatch(void **state)
+{
+	struct loaded l;
+
+	(void)state;
+	l = load("```chart\n"
+		 "title: 单位\n"
+		 "series: a = relief.amount by 区县\n"
+		 "unit: 人\n"
+		 "```\n"
+		 "\n"
+		 "```chart\n"
+		 "title: 混合\n"
+		 "series: a = relief.amount by 区县\n"
+		 "series: b = relief.persons by 区县\n"
+		 "```\n");
+	expect_diag(&l, 4, 7, "金额图表的单位");
+	expect_diag(&l, 10, 13, "单位必须相同");
+	unload(&l);
+}
+
+static void test_table_errors(void **state)
+{
+	struct loaded l;
+
+	(void)state;
+	l = load("```table\n"
+		 "title: 分组\n"
+		 "rows: 区县\n"
+		 "column: 人数 = relief.persons by 救助类别\n"
+		 "column: 金额\n"
+		 "colum: x\n"
+		 "```\n"
+		 "\n"
+		 "```table\n"
+		 "columns: 项目 | 人数\n"
+		 "row: a | relief.rows | relief.rows\n"
+		 "row: b | relief.rows by 区县\n"
+		 "```\n"
+		 "\n"
+		 "```tabel\n"
+		 "```\n");
+	expect_diag(&l, 4, 14, "必须按 rows 的列“区县”分组");
+	expect_diag(&l, 5, 9, "column 应写成");
+	expect_diag(&l, 6, 1, "是不是“column”?");
+	expect_diag(&l, 9, 1, "表格缺少 title");
+	expect_diag(&l, 11, 6, "这一行有 3 格,但表头有 2 列");
+	expect_diag(&l, 12, 10, "表格单元格中的数字不能是分组序列");
+	expect_diag(&l, 15, 1, "未知的代码块类型“tabel”,是不是“table”?");
+	unload(&l);
+}
+
+/* Every problem is reported, not just the first. */
+static void test_all_diagnostics(void **state)
+{
+	struct loaded l;
+
+	(void)state;
+	l = load("---\nfoo: 1\n---\n"
+		 "{{ x.persons }} {{ relief.bogus }}\n"
+		 "{{ relief.amount | bogus }}\n"
+		 "```chart\nbad line\n```\n");
+	assert_int_equal(l.rc, -1);
+	assert_int_equal(l.ndiags, 7);
+	/* sorted by line and column */
+	for (size_t i = 1; i < l.ndiags; i++)
+		assert_true(l.diags[i - 1].line < l.diags[i].line ||
+			    (l.diags[i - 1].line == l.diags[i].line &&
+			     l.diags[i - 1].column <= l.diags[i].column));
+	unload(&l);
+}
+
+static void test_missing_file(void **state)
+{
+	struct loaded l;
+
+	(void)state;
+	l.rc = template_load(&l.t, "/nonexistent/x.md", &schema, YEAR, &l.diags, &l.ndiags);
+	assert_int_equal(l.rc, -1);
+	assert_int_equal(l.ndiags, 1);
+	assert_int_equal(l.diags[0].line, 0);
+	assert_non_null(strstr(l.diags[0].message, "/nonexistent/x.md"));
+	unload(&l);
+}
+
+/* ---- building ---- */
+
+static void test_figures_in_text(void **state)
+{
+	struct template *t;
+	struct agg *a;
+	struct doc *d;
+	const struct doc_block *p;
+
+	(void)state;
+	t = load_ok("# 一、{{ $year }}年低保\n"
+		    "\n"
+		    "为{{ relief.persons[救助类别=城市低保,农村低保] | int }}名群众发放"
+		    "{{ relief.amount[救助类别=城市低保,农村低保] | 元 }}元,"
+		    "其中**城市{{ relief.amount[救助类别=城市低保] | 万:2 }}元**,"
+		    "占{{ relief.amount[救助类别=城市低保] / relief.amount | pct:1 }}。\n");
+	a = agg_for(t);
+	relief(a, 0, "广安区", "城市低保", 1, 1234567); /* 12,345.67 yuan */
+	relief(a, 0, "广安区", "城市低保", 2, 1234567);
+	relief(a, 1, "前锋区", "农村低保", 1, 50000);  /* 500.00 */
+	relief(a, 2, "广安区", "特困供养", 1, 100000); /* 1,000.00: not 低保 */
+	agg_finish(a);
+	d = template_build(t, a);
+	expect_text(d, DOC_HEADING, 0, "一、2021年低保");
+	/* 24,691.34 of 26,191.34 yuan is 94.27 % */
+	expect_text(d, DOC_PARAGRAPH, 0, "为2名群众发放25191.34元,其中城市2.47万元,占94.3%。");
+	p = find_block(d, DOC_PARAGRAPH, 0);
+	assert_int_equal(p->text.nruns, 11);
+	assert_string_equal(p->text.runs[1].text, "2");
+	assert_int_equal(p->text.runs[1].flags, DOC_RUN_FIGURE);
+	assert_string_equal(p->text.runs[5].text, "城市");
+	assert_int_equal(p->text.runs[5].flags, DOC_RUN_BOLD);
+	assert_string_equal(p->text.runs[6].text, "2.47万");
+	assert_int_equal(p->text.runs[6].flags, DOC_RUN_BOLD | DOC_RUN_FIGURE);
+	/* the 指标 sheet: every figure of the text ($year is not one) */
+	assert_int_equal(d->nfigures, 4);
+	assert_string_equal(d->figures[0].expr, "relief.persons[救助类别=城市低保,农村低保]");
+	assert_string_equal(d->figures[0].format, "int");
+	assert_string_equal(d->figures[0].text, "2");
+	assert_int_equal(d->figures[1].raw, 2519134);
+	assert_int_equal(d->figures[1].unit, UNIT_FEN);
+	assert_true(d->figures[1].present);
+	assert_string_equal(d->figures[3].format, "pct:1");
+	doc_free(d);
+	agg_free(a);
+	template_free(t);
+}
+
+static void test_default_formats(void **state)
+{
+	struct template *t;
+	struct agg *a;
+	struct doc *d;
+
+	(void)state;
+	t = load_ok("{{ relief.amount }}元,{{ relief.persons }}人,{{ relief.rows }}人次\n");
+	a = agg_for(t);
+	relief(a, 0, "广安区", "城市低保", 1, 54230000); /* 542,300.00 yuan */
+	relief(a, 1, "广安区", "城市低保", 1, 100);
+	agg_finish(a);
+	d = template_build(t, a);
+	expect_text(d, DOC_PARAGRAPH, 0, "54.23万元,2人,2人次");
+	assert_string_equal(d->figures[0].format, "万:2");
+	assert_string_equal(d->figures[1].format, "int");
+	doc_free(d);
+	agg_free(a);
+	template_free(t);
+}
+
+/* Chinese wrapped in the source joins without a space; ASCII words get one. */
+static void test_soft_breaks(void **state)
+{
+	struct template *t;
+	struct agg *a;
+	struct doc *d;
+
+	(void)state;
+	t = load_ok("第一行中文,\n第二行中文。\n"
+		    "\n"
+		    "civreport makes\nreports for\n民政局\n"
+		    "\n"
+		    "共{{ relief.rows }}\nrows\n");
+	a = agg_for(t);
+	agg_finish(a);
+	d = template_build(t, a);
+	expect_text(d, DOC_PARAGRAPH, 0, "第一行中文,第二行中文。");
+	expect_text(d, DOC_PARAGRAPH, 1, "civreport makes reports for民政局");
+	expect_text(d, DOC_PARAGRAPH, 2, "共0 rows");
+	doc_free(d);
+	agg_free(a);
+	template_free(t);
+}
+
+static void test_blocks(void **state)
+{
+	struct template *t;
+	struct agg *a;
+	struct doc *d;
+
+	(void)state;
+	t = load_ok("---\ntitle: 标题\n---\n"
+		    "# 一、章\n"
+		    "## (一)节\n"
+		    "\n"
+		    "3. 第三\n"
+		    "4. 第四\n"
+		    "   - 子项\n"
+		    "\n"
+		    "---\n"
+		    "\n"
+		    "\\pagebreak\n"
+		    "\n"
+		    "写作\\{{ 不是占位符 }}。\n"
+		    "\n"
+		    "```\n"
+		    "代码 {{ 也不是 }}\n"
+		    "```\n");
+	a = agg_for(t);
+	agg_finish(a);
+	d = template_build(t, a);
+	assert_int_equal(d->nblocks, 9);
+	assert_int_equal(d->blocks[0].kind, DOC_HEADING);
+	assert_int_equal(d->blocks[0].level, 1);
+	assert_int_equal(d->blocks[1].level, 2);
+	assert_int_equal(d->blocks[2].kind, DOC_LIST_ITEM);
+	assert_int_equal(d->blocks[2].list_number, 3);
+	assert_int_equal(d->blocks[3].list_number, 4);
+	assert_int_equal(d->blocks[4].kind, DOC_LIST_ITEM);
+	assert_int_equal(d->blocks[4].level, 2);
+	assert_int_equal(d->blocks[4].list_number, 0);
+	assert_int_equal(d->blocks[5].kind, DOC_PAGE_BREAK);
+	assert_int_equal(d->blocks[6].kind, DOC_PAGE_BREAK);
+	expect_text(d, DOC_PARAGRAPH, 0, "写作{{ 不是占位符 }}。");
+	expect_text(d, DOC_PARAGRAPH, 1, "代码 {{ 也不是 }}");
+	assert_int_equal(d->blocks[8].text.runs[0].flags, DOC_RUN_CODE);
+	assert_string_equal(d->meta.title, "标题");
+	assert_int_equal(d->meta.year, YEAR);
+	doc_free(d);
+	agg_free(a);
+	template_free(t);
+}
+
+static const char *const grouped_md =
+    "```table\n"
+    "title: {year}年各区县低保\n"
+    "rows: 区县\n"
+    "column: 人数(人) = relief.persons | thousands\n"
+    "column: 金额(万元) = relief.amount by 区县 | 万元:2\n"
+    "column: 占比 = relief.amount by 区县 / relief.amount | pct:1\n"
+    "total: 合计\n"
+    "sort: desc\n"
+    "```\n";
+
+static void test_grouped_table(void **state)
+{
+	struct template *t;
+	struct agg *a;
+	struct doc *d;
+	const struct doc_table *tb;
+
+	(void)state;
+	t = load_ok(grouped_md);
+	a = agg_for(t);
+	relief(a, 0, "广安区", "城市低保", 1, 12345678); /* 123,456.78 yuan */
+	relief(a, 1, "前锋区", "城市低保", 1, 1000000);  /* 10,000.00 */
+	relief(a, 1, "前锋区", "城市低保", 2, 1000000);
+	relief(a, 2, "前锋区", "农村低保", 1, 500000); /* 5,000.00 */
+	relief(a, 0, "华蓥市", "临时救助", 3, 100000); /* person 0 again: 1,000.00 */
+	agg_finish(a);
+	d = template_build(t, a);
+	tb = find_block(d, DOC_TABLE, 0)->table;
+	assert_string_equal(tb->title, "2021年各区县低保");
+	assert_int_equal(tb->ncols, 4);
+	assert_int_equal(tb->nrows, 7); /* six districts and 合计 */
+	assert_true(tb->has_total);
+	assert_string_equal(tb->header[0], "区县");
+	assert_string_equal(tb->header[2], "金额(万元)");
+	/* sorted by persons, descending; ties keep the schema's order */
+	assert_string_equal(cell(tb, 0, 0)->text, "前锋区");
+	assert_string_equal(cell(tb, 0, 1)->text, "2");
+	assert_string_equal(cell(tb, 1, 0)->text, "广安区");
+	assert_string_equal(cell(tb, 2, 0)->text, "华蓥市");
+	assert_string_equal(cell(tb, 3, 0)->text, "岳池县");
+	/* money in 万元 without the 万 suffix: 25,000.00 yuan */
+	assert_string_equal(cell(tb, 0, 2)->text, "2.50");
+	assert_true(cell(tb, 0, 2)->numeric);
+	assert_int_equal(cell(tb, 0, 2)->raw, 2500000);
+	assert_int_equal(cell(tb, 0, 2)->unit, UNIT_FEN);
+	assert_int_equal(cell(tb, 0, 2)->scale, 10000);
+	assert_int_equal(cell(tb, 0, 2)->digits, 2);
+	assert_string_equal(cell(tb, 1, 2)->text, "12.35");
+	/* 25,000 of 149,456.78 */
+	assert_string_equal(cell(tb, 0, 3)->text, "16.7%");
+	/* totals: person 0 is in two districts, so 3 persons, not 4 */
+	assert_string_equal(cell(tb, 6, 0)->text, "合计");
+	assert_string_equal(cell(tb, 6, 1)->text, "3");
+	assert_int_equal(cell(tb, 6, 1)->raw, 3);
+	assert_false(tb->summable[1]);
+	assert_string_equal(cell(tb, 6, 2)->text, "14.95");
+	assert_int_equal(cell(tb, 6, 2)->raw, 14945678);
+	assert_true(tb->summable[2]);
+	assert_string_equal(cell(tb, 6, 3)->text, "100.0%");
+	assert_false(tb->summable[3]);
+	doc_free(d);
+	agg_free(a);
+	template_free(t);
+}
+
+static void test_listed_table(void **state)
+{
+	struct template *t;
+	struct agg *a;
+	struct doc *d;
+	const struct doc_table *tb;
+
+	(void)state;
+	t = load_ok("```table\n"
+		    "title: 社会救助兜底保障情况\n"
+		    "columns: 项目 | 人数(人) | 金额(万元)\n"
+		    "formats: int | 万元:1\n"
+		    "row: 城乡低保 | relief.persons[救助类别=城市低保,农村低保] | "
+		    "relief.amount[救助类别=城市低保,农村低保]\n"
+		    "row: 临时救助 | relief.rows[救助类别=临时救助] | -\n"
+		    "total: 合计\n"
+		    "note: 单位:人、万元\n"
+		    "```\n");
+	a = agg_for(t);
+	relief(a, 0, "广安区", "城市低保", 1, 10000000); /* 100,000.00 */
+	relief(a, 1, "前锋区", "农村低保", 1, 5000000);  /* 50,000.00 */
+	relief(a, 2, "前锋区", "临时救助", 1, 100000);
+	relief(a, 2, "前锋区", "临时救助", 2, 100000);
+	agg_finish(a);
+	d = template_build(t, a);
+	tb = find_block(d, DOC_TABLE, 0)->table;
+	assert_int_equal(tb->nrows, 3);
+	assert_string_equal(tb->note, "单位:人、万元");
+	assert_string_equal(cell(tb, 0, 0)->text, "城乡低保");
+	assert_string_equal(cell(tb, 0, 1)->text, "2");
+	assert_string_equal(cell(tb, 0, 2)->text, "15.0");
+	assert_int_equal(cell(tb, 0, 2)->digits, 1);
+	assert_string_equal(cell(tb, 1, 1)->text, "2");
+	assert_string_equal(cell(tb, 1, 2)->text, "—");
+	assert_false(cell(tb, 1, 2)->numeric);
+	assert_string_equal(cell(tb, 2, 0)->text, "合计");
+	assert_string_equal(cell(tb, 2, 1)->text, "4");
+	assert_true(tb->summable[1]);
+	assert_string_equal(cell(tb, 2, 2)->text, "15.0");
+	assert_true(tb->summable[2]);
+	doc_free(d);
+	agg_free(a);
+	template_free(t);
+}
+
+static void test_gfm_table(void **state)
+{
+	struct template *t;
+	struct agg *a;
+	struct doc *d;
+	const struct doc_table *tb;
+
+	(void)state;
+	t = load_ok("表:{year}年直接写的表格\n"
+		    "\n"
+		    "| 项目 | 金额 |\n"
+		    "|------|-----:|\n"
+		    "| 低保 | {{ relief.amount[救助类别=城市低保] | 万:1 }} |\n"
+		    "| 说明 | 共{{ relief.rows }}条 |\n");
+	a = agg_for(t);
+	relief(a, 0, "广安区", "城市低保", 1, 26650000); /* 266,500.00 */
+	agg_finish(a);
+	d = template_build(t, a);
+	assert_int_equal(d->nblocks, 1); /* the caption is not a paragraph */
+	tb = d->blocks[0].table;
+	assert_string_equal(tb->title, "2021年直接写的表格");
+	assert_int_equal(tb->ncols, 2);
+	assert_int_equal(tb->nrows, 2);
+	assert_string_equal(tb->header[1], "金额");
+	assert_string_equal(cell(tb, 0, 1)->text, "26.7万");
+	assert_true(cell(tb, 0, 1)->numeric);
+	assert_int_equal(cell(tb, 0, 1)->raw, 26650000);
+	assert_int_equal(cell(tb, 0, 1)->scale, 10000);
+	assert_string_equal(cell(tb, 1, 1)->text, "共1条");
+	assert_false(cell(tb, 1, 1)->numeric);
+	assert_int_equal(d->nfigures, 2);
+	doc_free(d);
+	agg_free(a);
+	template_free(t);
+}
+
+static void test_bar_chart(void **state)
+{
+	struct template *t;
+	struct agg *a;
+	struct doc *d;
+	const struct doc_chart *c;
+
+	(void)state;
+	t = load_ok("```chart\n"
+		    "type: 柱状图\n"
+		    "title: 各区县城乡低保金发放情况\n"
+		    "series: 低保金 = relief.amount[救助类别=城市低保,农村低保] by 区县\n"
+		    "unit: 万元\n"
+		    "sort: desc\n"
+		    "colors: #1F4E79\n"
+		    "```\n");
+	a = agg_for(t);
+	relief(a, 0, "华蓥市", "城市低保", 1, 26650000);  /* 26.65 万 */
+	relief(a, 1, "邻水县", "农村低保", 1, 100000000); /* 100 万 */
+	relief(a, 2, "广安区", "临时救助", 1, 999999999); /* not 低保 */
+	agg_finish(a);
+	d = template_build(t, a);
+	c = d->blocks[0].chart;
+	assert_int_equal(c->type, CHART_BAR);
+	assert_string_equal(c->title, "各区县城乡低保金发放情况");
+	assert_int_equal(c->unit, UNIT_FEN);
+	assert_int_equal(c->scale, 10000);
+	assert_string_equal(c->unit_label, "万元");
+	assert_string_equal(c->category_label, "区县");
+	assert_int_equal(c->ncat, 6);
+	assert_string_equal(c->categories[0], "邻水县");
+	assert_string_equal(c->categories[1], "华蓥市");
+	assert_string_equal(c->categories[2], "广安区"); /* zeros in schema order */
+	assert_int_equal(c->nseries, 1);
+	assert_string_equal(c->series[0].name, "低保金");
+	assert_int_equal(c->series[0].values[0], 100000000);
+	assert_string_equal(c->series[0].labels[0], "100.0");
+	assert_string_equal(c->series[0].labels[1], "26.7");
+	assert_int_equal(c->series[0].color, 0x1f4e79);
+	doc_free(d);
+	agg_free(a);
+	template_free(t);
+}
+
+static void test_stacked_and_line_charts(void **state)
+{
+	struct template *t;
+	struct agg *a;
+	struct doc *d;
+	const struct doc_chart *c;
+
+	(void)state;
+	t = load_ok("```chart\n"
+		    "type: stacked\n"
+		    "title: 分区县分类别\n"
+		    "series: relief.amount by 区县, 救助类别\n"
+		    "```\n"
+		    "\n"
+		    "```chart\n"
+		    "type: line\n"
+		    "title: 月度\n"
+		    "series: 人次 = relief.rows by 发放年月\n"
+		    "```\n");
+	a = agg_for(t);
+	relief(a, 0, "华蓥市", "城市低保", 1, 100);
+	relief(a, 1, "华蓥市", "农村低保", 3, 200);
+	relief(a, 1, "广安区", "农村低保", 3, 400);
+	agg_finish(a);
+	d = template_build(t, a);
+	c = d->blocks[0].chart;
+	assert_int_equal(c->type, CHART_STACKED);
+	assert_int_equal(c->ncat, 6);
+	assert_string_equal(c->categories[0], "广安区");
+	assert_int_equal(c->nseries, 4); /* one per 救助类别 */
+	assert_string_equal(c->series[0].name, "城市低保");
+	assert_string_equal(c->series[1].name, "农村低保");
+	assert_int_equal(c->series[1].values[0], 400);
+	assert_int_equal(c->series[1].values[2], 200);
+	assert_int_equal(c->series[0].values[2], 100);
+	c = d->blocks[1].chart;
+	assert_int_equal(c->type, CHART_LINE);
+	assert_int_equal(c->ncat, 12);
+	assert_string_equal(c->categories[0], "1月");
+	assert_string_equal(c->categories[11], "12月");
+	assert_string_equal(c->category_label, "发放年月");
+	assert_string_equal(c->unit_label, "人次");
+	assert_int_equal(c->series[0].values[2], 2);
+	assert_string_equal(c->series[0].labels[2], "2");
+	doc_free(d);
+	agg_free(a);
+	template_free(t);
+}
+
+static void children_row(struct agg *a, uint32_t person, const char *item, int64_t fen,
+			 enum ingest_slot slot)
+{
+	struct row r;
+
+	row_init(&r, "children");
+	set_person(&r, person);
+	set_enum(&r, "区县", "广安区");
+	set_enum(&r, "儿童类别", "社会散居孤儿");
+	set_enum(&r, "项目", item);
+	set_num(&r, "发放年月", (slot == SLOT_PREV ? YEAR - 1 : YEAR) * 100 + 1);
+	set_num(&r, "金额", fen);
+	feed(a, &r, slot);
+}
+
+static void test_growth(void **state)
+{
+	struct template *t;
+	struct agg *a;
+	struct doc *d;
+
+	(void)state;
+	t = load_ok("儿童{{ children.amount | growth:1 }},救助{{ relief.amount | growth:1 }}。\n");
+	a = agg_for(t);
+	assert_true(agg_wants_prev(a));
+	children_row(a, 0, "基本生活费", 11000, SLOT_YEAR);
+	children_row(a, 0, "基本生活费", 10000, SLOT_PREV);
+	relief(a, 0, "广安区", "城市低保", 1, 100); /* no 2020 rows of relief */
+	agg_finish(a);
+	d = template_build(t, a);
+	expect_text(d, DOC_PARAGRAPH, 0, "儿童增长10.0%,救助—。");
+	assert_true(d->figures[0].present);
+	assert_int_equal(d->figures[0].raw, 11000);
+	assert_false(d->figures[1].present);
+	doc_free(d);
+	agg_free(a);
+	template_free(t);
+}
+
+static void children_month(struct agg *a, int month, int64_t fen, enum ingest_slot slot)
+{
+	struct row r;
+
+	row_init(&r, "children");
+	set_person(&r, 7);
+	set_enum(&r, "区县", "前锋区");
+	set_enum(&r, "儿童类别", "困境儿童");
+	set_enum(&r, "项目", "关爱帮扶");
+	set_num(&r, "发放年月", (slot == SLOT_PREV ? YEAR - 1 : YEAR) * 100 + month);
+	set_num(&r, "金额", fen);
+	feed(a, &r, slot);
+}
+
+/* This year's March lines up with last year's March. */
+static void test_prev_by_month(void **state)
+{
+	struct template *t;
+	struct agg *a;
+	struct doc *d;
+	const struct doc_chart *c;
+	const struct doc_table *tb;
+
+	(void)state;
+	t = load_ok("```chart\n"
+		    "type: line\n"
+		    "title: 月度对比\n"
+		    "series: {year}年 = children.amount by 发放年月\n"
+		    "series: 上年 = children.amount@prev by 发放年月\n"
+		    "unit: 元\n"
+		    "```\n"
+		    "\n"
+		    "```table\n"
+		    "title: 月度\n"
+		    "rows: 发放年月\n"
+		    "column: 金额(元) = children.amount | 元\n"
+		    "column: 较上年 = children.amount | growth:0\n"
+		    "total: 合计\n"
+		    "```\n");
+	a = agg_for(t);
+	children_month(a, 3, 30000, SLOT_YEAR);
+	children_month(a, 3, 20000, SLOT_PREV);
+	children_month(a, 4, 10000, SLOT_PREV);
+	agg_finish(a);
+	d = template_build(t, a);
+	c = d->blocks[0].chart;
+	assert_int_equal(c->ncat, 12);
+	assert_string_equal(c->categories[2], "3月");
+	assert_int_equal(c->nseries, 2);
+	assert_string_equal(c->series[0].name, "2021年");
+	assert_int_equal(c->series[0].values[2], 30000);
+	assert_int_equal(c->series[1].values[2], 20000);
+	assert_int_equal(c->series[1].values[3], 10000);
+	assert_string_equal(c->series[1].labels[3], "100");
+	tb = d->blocks[1].table;
+	assert_int_equal(tb->nrows, 13);
+	assert_string_equal(cell(tb, 2, 0)->text, "3月");
+	assert_string_equal(cell(tb, 2, 1)->text, "300.00");
+	assert_string_equal(cell(tb, 2, 2)->text, "增长50%");
+	assert_string_equal(cell(tb, 3, 2)->text, "下降100%");
+	assert_string_equal(cell(tb, 0, 2)->text, "—"); /* no base in January */
+	assert_string_equal(cell(tb, 12, 1)->text, "300.00");
+	assert_string_equal(cell(tb, 12, 2)->text, "持平");
+	doc_free(d);
+	agg_free(a);
+	template_free(t);
+}
+
+static void test_mail(void **state)
+{
+	struct template *t;
+	struct agg *a;
+	char *subject, *body;
+
+	(void)state;
+	t = load_ok("---\n"
+		    "mail_subject: {year}年报告:{{ relief.persons | int }}人\n"
+		    "mail_body: 您好:\\n低保金{{ relief.amount | 亿:1 }}元。\n"
+		    "---\n"
+		    "正文\n");
+	assert_string_equal(template_meta(t)->mail_body,
+			    "您好:\n低保金{{ relief.amount | 亿:1 }}元。");
+	a = agg_for(t);
+	relief(a, 0, "广安区", "城市低保", 1, 35000000000); /* 3.5 亿 yuan */
+	agg_finish(a);
+	subject = template_fill_mail(t, a, "subject");
+	body = template_fill_mail(t, a, "body");
+	assert_string_equal(subject, "2021年报告:1人");
+	assert_string_equal(body, "您好:\n低保金3.5亿元。");
+	assert_null(template_fill_mail(t, a, "other"));
+	free(subject);
+	free(body);
+	agg_free(a);
+	template_free(t);
+}
+
+static void test_mail_placeholder_error(void **state)
+{
+	struct loaded l;
+
+	(void)state;
+	l = load("---\nmail_body: 共{{ relief.amount by 区县 }}\ntitle: {{ relief.rows }}\n---\n");
+	expect_diag(&l, 2, 16, "分组序列");
+	expect_diag(&l, 3, 8, "不能使用 {{ }} 占位符");
+	unload(&l);
+}
+
+/* The seed's sentences, figure by figure, from rows made to match them. */
+static void test_seed_sentence(void **state)
+{
+	struct template *t;
+	struct agg *a;
+	struct doc *d;
+	struct row r;
+
+	(void)state;
+	t = load_ok("累计接受捐赠资金{{ charity.amount[收支类型=捐赠收入] | 万:2 }}元,"
+		    "实施慈善项目{{ charity.distinct(项目名称)[收支类型=项目支出] }}个,"
+		    "惠及群众{{ charity.sum(受益人次)[收支类型=项目支出] | 余:3 }}人次。\n");
+	a = agg_for(t);
+	row_init(&r, "charity");
+	set_num(&r, "日期", 20210301);
+	set_enum(&r, "收支类型", "捐赠收入");
+	set_num(&r, "金额", 54230000);
+	feed(a, &r, SLOT_YEAR);
+	for (int i = 0; i < 6; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "项目%d", i % 4);
+		row_init(&r, "charity");
+		set_num(&r, "日期", 20210401 + i);
+		set_enum(&r, "收支类型", "项目支出");
+		set_text(&r, "项目名称", name);
+		set_num(&r, "金额", 100000);
+		set_num(&r, "受益人次", 350);
+		feed(a, &r, SLOT_YEAR);
+	}
+	agg_finish(a);
+	d = template_build(t, a);
+	expect_text(d, DOC_PARAGRAPH, 0,
+		    "累计接受捐赠资金54.23万元,实施慈善项目4个,惠及群众2000余人次。");
+	doc_free(d);
+	agg_free(a);
+	template_free(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_default_template_loads),
+	    cmocka_unit_test(test_default_template_builds),
+	    cmocka_unit_test(test_front_matter),
+	    cmocka_unit_test(test_front_matter_unknown_key),
+	    cmocka_unit_test(test_unclosed_front_matter),
+	    cmocka_unit_test(test_unknown_dataset),
+	    cmocka_unit_test(test_unknown_column),
+	    cmocka_unit_test(test_bad_formatter),
+	    cmocka_unit_test(test_grouped_figure_in_text),
+	    cmocka_unit_test(test_placeholder_errors),
+	    cmocka_unit_test(test_unknown_chart_key),
+	    cmocka_unit_test(test_mismatched_series),
+	    cmocka_unit_test(test_chart_unit_mismatch),
+	    cmocka_unit_test(test_table_errors),
+	    cmocka_unit_test(test_all_diagnostics),
+	    cmocka_unit_test(test_missing_file),
+	    cmocka_unit_test(test_figures_in_text),
+	    cmocka_unit_test(test_default_formats),
+	    cmocka_unit_test(test_soft_breaks),
+	    cmocka_unit_test(test_blocks),
+	    cmocka_unit_test(test_grouped_table),
+	    cmocka_unit_test(test_listed_table),
+	    cmocka_unit_test(test_gfm_table),
+	    cmocka_unit_test(test_bar_chart),
+	    cmocka_unit_test(test_stacked_and_line_charts),
+	    cmocka_unit_test(test_growth),
+	    cmocka_unit_test(test_prev_by_month),
+	    cmocka_unit_test(test_mail),
+	    cmocka_unit_test(test_mail_placeholder_error),
+	    cmocka_unit_test(test_seed_sentence),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
