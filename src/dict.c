@@ -163,9 +163,13 @@ uint32_t strdict_index(struct strdict *d, const char *s, size_t len)
 		for (slot = h & (d->cap - 1); d->slots[slot] != 0; slot = (slot + 1) & (d->cap - 1))
 			;
 	}
-	d->keys = xgrow(d->keys, &d->kcap, d->count + 1, sizeof(char *));
-	d->hashes = xrealloc(d->hashes, d->kcap * sizeof(uint64_t));
-	d->lens = xrealloc(d->lens, d->kcap * sizeof(size_t));
+	if (d->count == d->kcap) {
+		/* one capacity for the three arrays: grow them together, rarely */
+		d->kcap = d->kcap ? d->kcap * 2 : 64;
+		d->keys = xrealloc(d->keys, d->kcap * sizeof(char *));
+		d->hashes = xrealloc(d->hashes, d->kcap * sizeof(uint64_t));
+		d->lens = xrealloc(d->lens, d->kcap * sizeof(size_t));
+	}
 	d->lens[d->count] = len;
 	d->keys[d->count] = xstrndup(s, len);
 	d->hashes[d->count] = h;

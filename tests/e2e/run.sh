@@ -6,6 +6,9 @@ set -u
 : "${BIN:?BIN must name the civreport binary}"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 export BIN ROOT
+# the binary under test reads the checkout's schema and templates
+CIVREPORT_DATADIR=${CIVREPORT_DATADIR:-$ROOT/templates}
+export CIVREPORT_DATADIR
 passed=0
 failed=0
 failures=""
