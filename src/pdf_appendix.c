@@ -268,9 +268,10 @@ int pdf_appendix(struct pdf *p)
 		pdf_new_page(p);
 	if (heading(p, 1, "附录 数据质量与来源", 0) < 0)
 		return -1;
-	if (heading(p, 2, "（一）输入文件", 3 * PDF_BODY_PITCH) < 0 || quality_table(p) < 0)
+	if (heading(p, 2, "（一）输入文件", 7 * PDF_BODY_PITCH) < 0 || quality_table(p) < 0)
 		return -1;
-	if (heading(p, 2, "（二）主要拒绝原因", 3 * PDF_BODY_PITCH) < 0)
+	/* keep the heading with the table's caption, header and first rows */
+	if (heading(p, 2, "（二）主要拒绝原因", 7 * PDF_BODY_PITCH) < 0)
 		return -1;
 	if (d->nreasons == 0) {
 		if (pdf_text_block(p, &prov_style, "所有行均通过校验，没有拒绝的行。",
