@@ -8,6 +8,7 @@
  * when all of them succeeded, under a lock on the output folder, so a night
  * run that fails or is killed leaves the previous report intact.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,6 +132,52 @@ static bool up_to_date(struct run_state *st)
 	return same;
 }
 
+/*
+ * year = latest with --if-changed: find the year folder whose manifest was
+ * made from exactly these inputs, without reading any data (resolving
+ * "latest" itself would mean a pass over all of it).
+ */
+static bool latest_up_to_date(struct run_state *st)
+{
+	struct manifest_inputs in;
+	struct dirent *de;
+	DIR *d;
+	bool same = false;
+
+	st->template_path = st->cli->template_path ? xstrdup(st->cli->template_path)
+						   : data_path("annual-summary.md");
+	in = manifest_inputs(st);
+	if (st->template_path == NULL || manifest_fingerprint(&in, st->fingerprint) != 0 ||
+	    (d = opendir(st->cli->output)) == NULL)
+		return false;
+	while (!same && (de = readdir(d)) != NULL) {
+		char *path;
+		struct template_diag *diags = NULL;
+		size_t ndiags = 0;
+
+		if (strlen(de->d_name) != 4 || strspn(de->d_name, "0123456789") != 4)
+			continue;
+		path = xasprintf("%s/%s/manifest.json", st->cli->output, de->d_name);
+		if (manifest_matches(path, st->fingerprint)) {
+			st->cli->year = (int)strtol(de->d_name, NULL, 10);
+			free(st->outdir);
+			st->outdir = xasprintf("%s/%d", st->cli->output, st->cli->year);
+			if (template_load(&st->tmpl, st->template_path, &st->schema, st->cli->year,
+					  &diags, &ndiags) == 0) {
+				same = outputs_exist(st);
+				template_free(st->tmpl);
+				st->tmpl = NULL;
+			}
+			free(diags);
+		}
+		free(path);
+	}
+	closedir(d);
+	free(st->template_path);
+	st->template_path = NULL;
+	return same;
+}
+
 static int open_outputs(struct run_state *st)
 {
 	mode_t mode = (mode_t)st->cli->mode;
@@ -138,6 +185,7 @@ static int open_outputs(struct run_state *st)
 	pid_t holder = 0;
 	int rc;
 
+	free(st->outdir);
 	st->outdir = xasprintf("%s/%d", st->cli->output, st->cli->year);
 	if (make_dirs(st->outdir) != 0) {
 		log_error("无法创建输出目录 %s:%s", st->outdir, strerror(errno));
@@ -262,17 +310,12 @@ static int write_manifest(struct run_state *st)
  */
 static int commit(struct run_state *st)
 {
-	struct outfile *order[] = {&st->rejects, &st->metrics, &st->xlsx, &st->pdf, &st->manifest};
+	struct outfile *const order[] = {&st->rejects, &st->metrics, &st->xlsx, &st->pdf,
+					 &st->manifest};
 
-	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
-		char *path = xstrdup(order[i]->path);
-
-		if (outfile_commit(order[i]) != 0) {
-			log_error("无法写入 %s:%s", path, strerror(errno));
-			free(path);
-			return EXIT_IO;
-		}
-		free(path);
+	if (outfile_commit_all(order, sizeof(order) / sizeof(order[0])) != 0) {
+		log_error("无法写入 %s:%s", st->outdir, strerror(errno));
+		return EXIT_IO;
 	}
 	return EXIT_OK;
 }
@@ -363,9 +406,15 @@ int cmd_run(struct cli *cli)
 	if ((rc = cli_load_schema(&st.schema)) != 0)
 		return rc;
 	st.schema_path = data_path("schema.ini");
-	rc = cli->year_latest ? resolve_latest(&st) : EXIT_OK;
-	st.settings = xasprintf("year=%d;encoding=%s;max_reject_rate=%g", cli->year,
-				cli->encoding ? cli->encoding : "auto", cli->max_reject_rate);
+	st.settings = cli->year_latest
+			      ? xasprintf("year=latest;encoding=%s;max_reject_rate=%g",
+					  cli->encoding ? cli->encoding : "auto", cli->max_reject_rate)
+			      : xasprintf("year=%d;encoding=%s;max_reject_rate=%g", cli->year,
+					  cli->encoding ? cli->encoding : "auto", cli->max_reject_rate);
+	if (cli->year_latest && cli->if_changed && latest_up_to_date(&st))
+		rc = -1;
+	else if (cli->year_latest)
+		rc = resolve_latest(&st);
 	if (rc == EXIT_OK)
 		rc = load_template(&st);
 	if (rc == EXIT_OK)
@@ -381,7 +430,8 @@ int cmd_run(struct cli *cli)
 	if (rc == -1) {
 		/* --if-changed found nothing to do: no work, no writes, no mail */
 		printf("up to date\n");
-		log_info("输入未变化,报告已是最新(%s),%.2f 秒", st.outdir, elapsed(&st));
+		log_info("输入未变化,报告已是最新(%s),%.2f 秒", st.outdir ? st.outdir : cli->output,
+			 elapsed(&st));
 		release(&st);
 		return EXIT_OK;
 	}

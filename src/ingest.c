@@ -347,6 +347,8 @@ struct open_file {
 	size_t plen, pcap;
 	uint64_t offset;     /* file offset of pending[0] */
 	bool eof;
+	int64_t size;        /* at open; a file that ends elsewhere changed under us */
+	int64_t bytes_read;
 	uint64_t header_lines;
 };
 
@@ -409,6 +411,7 @@ static int fill(struct open_file *f, size_t want)
 			return -1;
 		if (n == 0)
 			f->eof = true;
+		f->bytes_read += n;
 		EVP_DigestUpdate(f->sha, f->pending + f->plen, (size_t)n);
 		f->plen += (size_t)n;
 	}
@@ -488,6 +491,7 @@ static bool open_next(struct run *r)
 		}
 		free(full);
 		file->size = st.st_size;
+		f->size = st.st_size;
 		f->sha = EVP_MD_CTX_new();
 		EVP_DigestInit_ex(f->sha, EVP_sha256(), NULL);
 		r->cur = f;
@@ -596,6 +600,14 @@ static struct chunk *next_chunk(struct run *r)
 		f = r->cur;
 		if (fill(f, f->plen + CHUNK_BYTES) != 0) {
 			file_error(r, f->index, xasprintf("读取文件失败:%s", strerror(errno)));
+			close_file(r);
+			continue;
+		}
+		if (f->eof && f->bytes_read != f->size) {
+			/* the export was still being written, or replaced: its rows can't be trusted */
+			file_error(r, f->index,
+				   xasprintf("文件在读取过程中被修改(打开时 %lld 字节,读到 %lld 字节);请在导出完成后重新运行",
+					     (long long)f->size, (long long)f->bytes_read));
 			close_file(r);
 			continue;
 		}

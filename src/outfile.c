@@ -390,6 +390,50 @@ int outfile_commit(struct outfile *out)
 	return 0;
 }
 
+int outfile_commit_all(struct outfile *const *outs, size_t n)
+{
+	int entry_errno = errno, err = 0;
+	size_t i;
+
+	/* 1: every file complete and on disk, or none is renamed */
+	for (i = 0; i < n && err == 0; i++) {
+		struct outfile *out = outs[i];
+
+		if (out->tmp_path == NULL)
+			err = EINVAL;
+		else
+			err = out->fp ? finish_stream(out, entry_errno) : finish_named(out);
+	}
+	if (err != 0) {
+		for (i = 0; i < n; i++)
+			outfile_abort(outs[i]);
+		errno = err;
+		return -1;
+	}
+	/* 2: renames only: they need no space, so a full disk cannot split the set */
+	for (i = 0; i < n; i++) {
+		if (rename(outs[i]->tmp_path, outs[i]->path) != 0) {
+			err = errno;
+			break;
+		}
+		slot_unregister(outs[i]->tmp_path);
+	}
+	/* a failed rename leaves its own and the later temporary files: remove them */
+	for (size_t k = i; k < n; k++) {
+		unlink(outs[k]->tmp_path);
+		slot_unregister(outs[k]->tmp_path);
+	}
+	if (err == 0 && n > 0)
+		err = sync_dir(outs[0]->path);
+	for (size_t k = 0; k < n; k++)
+		release(outs[k]);
+	if (err != 0) {
+		errno = err;
+		return -1;
+	}
+	return 0;
+}
+
 void outfile_abort(struct outfile *out)
 {
 	int saved = errno;

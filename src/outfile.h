@@ -41,6 +41,14 @@ int outfile_open_stream(struct outfile *out, const char *path, mode_t mode);
  */
 int outfile_commit(struct outfile *out);
 
+/*
+ * Commit several outfiles of one folder as a set: first every file is
+ * flushed, fsynced and given its mode (any failure aborts them all, and no
+ * old file is touched), then all are renamed in the given order and the
+ * folder fsynced once.  Frees their contents.  Returns 0, or -1 with errno.
+ */
+int outfile_commit_all(struct outfile *const *outs, size_t n);
+
 /* Remove the temporary file and free out's contents. */
 void outfile_abort(struct outfile *out);
 
