@@ -76,10 +76,10 @@ struct agg {
 	int year;
 	struct figure **figs;
 	size_t nfigs, cap;
-	size_t **by_set;      /* per dataset: figure ids */
+	size_t **by_set; /* per dataset: figure ids */
 	size_t *nby_set;
 	struct coldicts *dicts; /* per dataset */
-	bool *seen_prev;       /* per dataset */
+	bool *seen_prev;        /* per dataset */
 	bool *seen_year;
 };
 
@@ -170,7 +170,8 @@ static bool filter_pass(const struct filter *f, const struct column *col,
 			size_t len;
 			const char *t = ingest_row_text(row, f->col, &len);
 			for (size_t i = 0; i < f->nvalues && !match; i++)
-				match = strlen(f->texts[i]) == len && memcmp(f->texts[i], t, len) == 0;
+				match =
+				    strlen(f->texts[i]) == len && memcmp(f->texts[i], t, len) == 0;
 			break;
 		}
 		default:
@@ -316,8 +317,9 @@ static char *key_text(struct agg *a, struct figure *f, size_t b, size_t k)
 	if (f->domain[b] && k == f->domain[b] - 1)
 		return xstrdup("未填写");
 	if (f->domain[b] == 0)
-		return xstrdup(strdict_key(f->keys, (uint32_t)k)[0] ? strdict_key(f->keys, (uint32_t)k)
-								   : "未填写");
+		return xstrdup(strdict_key(f->keys, (uint32_t)k)[0]
+				   ? strdict_key(f->keys, (uint32_t)k)
+				   : "未填写");
 	switch (col->type) {
 	case COL_ENUM:
 		return xstrdup(col->values[k]);
@@ -325,8 +327,9 @@ static char *key_text(struct agg *a, struct figure *f, size_t b, size_t k)
 	case COL_DATE:
 		return xasprintf("%04d-%02zu", year, k + 1);
 	default:
-		return xstrdup(strdict_key(f->keys, (uint32_t)k)[0] ? strdict_key(f->keys, (uint32_t)k)
-								   : "未填写");
+		return xstrdup(strdict_key(f->keys, (uint32_t)k)[0]
+				   ? strdict_key(f->keys, (uint32_t)k)
+				   : "未填写");
 	}
 }
 

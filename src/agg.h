@@ -24,17 +24,17 @@
 struct agg;
 
 struct agg_group {
-	char *key;     /* 区县 name, "2021-03", or "广安区/城市低保" */
+	char *key; /* 区县 name, "2021-03", or "广安区/城市低保" */
 	int64_t value;
 };
 
 struct agg_value {
-	bool present;              /* false when no data (e.g. @prev with no rows of that year) */
+	bool present; /* false when no data (e.g. @prev with no rows of that year) */
 	enum unit unit;
-	int64_t value;             /* a single figure; for a series, the total over groups for
-				      sums and rows (distinct counts: over all rows) */
-	struct agg_group *groups;  /* a series: enum values in schema order, months
-				      in order (all 12), text keys sorted */
+	int64_t value;            /* a single figure; for a series, the total over groups for
+				     sums and rows (distinct counts: over all rows) */
+	struct agg_group *groups; /* a series: enum values in schema order, months
+				     in order (all 12), text keys sorted */
 	size_t ngroups;
 };
 

@@ -39,28 +39,28 @@ enum {
 };
 
 static const struct option options[] = {
-	{"year", required_argument, NULL, OPT_YEAR},
-	{"input", required_argument, NULL, OPT_INPUT},
-	{"output", required_argument, NULL, OPT_OUTPUT},
-	{"template", required_argument, NULL, OPT_TEMPLATE},
-	{"config", required_argument, NULL, OPT_CONFIG},
-	{"encoding", required_argument, NULL, OPT_ENCODING},
-	{"format", required_argument, NULL, OPT_FORMAT},
-	{"out", required_argument, NULL, OPT_OUT},
-	{"scale", required_argument, NULL, OPT_SCALE},
-	{"seed", required_argument, NULL, OPT_SEED},
-	{"max-reject-rate", required_argument, NULL, OPT_MAX_REJECT},
-	{"threads", required_argument, NULL, OPT_THREADS},
-	{"wait", required_argument, NULL, OPT_WAIT},
-	{"quiet", no_argument, NULL, OPT_QUIET},
-	{"progress", no_argument, NULL, OPT_PROGRESS},
-	{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
-	{"if-changed", no_argument, NULL, OPT_IF_CHANGED},
-	{"mail", no_argument, NULL, OPT_MAIL},
-	{"log-file", required_argument, NULL, OPT_LOG_FILE},
-	{"mode", required_argument, NULL, OPT_MODE},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0},
+    {"year", required_argument, NULL, OPT_YEAR},
+    {"input", required_argument, NULL, OPT_INPUT},
+    {"output", required_argument, NULL, OPT_OUTPUT},
+    {"template", required_argument, NULL, OPT_TEMPLATE},
+    {"config", required_argument, NULL, OPT_CONFIG},
+    {"encoding", required_argument, NULL, OPT_ENCODING},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"out", required_argument, NULL, OPT_OUT},
+    {"scale", required_argument, NULL, OPT_SCALE},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"max-reject-rate", required_argument, NULL, OPT_MAX_REJECT},
+    {"threads", required_argument, NULL, OPT_THREADS},
+    {"wait", required_argument, NULL, OPT_WAIT},
+    {"quiet", no_argument, NULL, OPT_QUIET},
+    {"progress", no_argument, NULL, OPT_PROGRESS},
+    {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+    {"if-changed", no_argument, NULL, OPT_IF_CHANGED},
+    {"mail", no_argument, NULL, OPT_MAIL},
+    {"log-file", required_argument, NULL, OPT_LOG_FILE},
+    {"mode", required_argument, NULL, OPT_MODE},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
 };
 
 static int bad(const char *cmd, const char *what, const char *value)
@@ -123,8 +123,8 @@ static int set_option(struct cli *cli, const char *cmd, int opt, const char *arg
 		cli->config = arg;
 		return 0;
 	case OPT_ENCODING:
-		if (strcasecmp(arg, "auto") && strcasecmp(arg, "utf-8") && strcasecmp(arg, "utf8") &&
-		    strcasecmp(arg, "gb18030") && strcasecmp(arg, "gbk"))
+		if (strcasecmp(arg, "auto") && strcasecmp(arg, "utf-8") &&
+		    strcasecmp(arg, "utf8") && strcasecmp(arg, "gb18030") && strcasecmp(arg, "gbk"))
 			return bad(cmd, "编码应为 auto、utf-8 或 gb18030", arg);
 		cli->encoding = strcasecmp(arg, "gbk") == 0 ? "gb18030" : arg;
 		return 0;
@@ -272,7 +272,8 @@ int cli_load_schema(struct schema *schema)
 	int rc;
 
 	if (path == NULL) {
-		fprintf(stderr, "civreport: 找不到数据集定义 schema.ini(设置 CIVREPORT_DATADIR 或在项目目录中运行)\n");
+		fprintf(stderr, "civreport: 找不到数据集定义 schema.ini(设置 CIVREPORT_DATADIR "
+				"或在项目目录中运行)\n");
 		return EXIT_USAGE;
 	}
 	rc = schema_load(schema, path, err, sizeof(err));

@@ -14,26 +14,26 @@
 struct config;
 
 struct cli {
-	int year;                 /* 0 when not given */
-	bool year_latest;         /* --year latest */
-	const char *input;        /* default "input" */
-	const char *output;       /* default "output" */
+	int year;           /* 0 when not given */
+	bool year_latest;   /* --year latest */
+	const char *input;  /* default "input" */
+	const char *output; /* default "output" */
 	const char *template_path;
 	const char *config;
 	const char *encoding;
-	const char *format;       /* query: table, csv, json */
-	const char *out;          /* sample: folder */
+	const char *format; /* query: table, csv, json */
+	const char *out;    /* sample: folder */
 	const char *log_file;
-	double scale;             /* sample */
-	uint64_t seed;            /* sample */
-	double max_reject_rate;   /* default 0.05 */
+	double scale;           /* sample */
+	uint64_t seed;          /* sample */
+	double max_reject_rate; /* default 0.05 */
 	int threads;
 	int wait_seconds;
 	bool quiet, progress, no_progress, if_changed, mail, help;
-	int mode;                 /* output file mode, default 0640 */
-	char **args;              /* remaining arguments */
+	int mode;    /* output file mode, default 0640 */
+	char **args; /* remaining arguments */
 	int nargs;
-	struct config *cfg;       /* loaded from --config, or NULL */
+	struct config *cfg; /* loaded from --config, or NULL */
 };
 
 /*

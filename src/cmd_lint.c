@@ -22,7 +22,8 @@ int cmd_lint(struct cli *cli)
 	int rc;
 
 	if (tp == NULL) {
-		fprintf(stderr, "civreport lint: 找不到默认模板 annual-summary.md,请用 --template 指定\n");
+		fprintf(stderr,
+			"civreport lint: 找不到默认模板 annual-summary.md,请用 --template 指定\n");
 		return EXIT_USAGE;
 	}
 	if ((rc = cli_load_schema(&schema)) != 0) {

@@ -158,7 +158,8 @@ int cmd_query(struct cli *cli)
 		return EXIT_USAGE;
 	}
 	if (cli->nargs == 0) {
-		fprintf(stderr, "civreport query: 请给出至少一个表达式,如 'relief.amount by 区县'\n");
+		fprintf(stderr,
+			"civreport query: 请给出至少一个表达式,如 'relief.amount by 区县'\n");
 		return EXIT_USAGE;
 	}
 	if ((rc = cli_load_schema(&schema)) != 0)

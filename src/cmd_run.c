@@ -105,10 +105,10 @@ static bool outputs_exist(const struct run_state *st)
 static struct manifest_inputs manifest_inputs(const struct run_state *st)
 {
 	struct manifest_inputs in = {
-		.input_dir = st->cli->input,
-		.template_path = st->template_path,
-		.schema_path = st->schema_path,
-		.settings = st->settings,
+	    .input_dir = st->cli->input,
+	    .template_path = st->template_path,
+	    .schema_path = st->schema_path,
+	    .settings = st->settings,
 	};
 	return in;
 }
@@ -219,21 +219,20 @@ static int open_outputs(struct run_state *st)
 static int scan(struct run_state *st)
 {
 	struct scan_options so = {
-		.input_dir = st->cli->input,
-		.encoding = st->cli->encoding,
-		.year = st->cli->year,
-		.threads = st->cli->threads,
-		.progress = st->cli->progress && !st->cli->no_progress,
-		.rejects = st->rejects.fp,
-		.max_reject_rate = st->cli->max_reject_rate,
+	    .input_dir = st->cli->input,
+	    .encoding = st->cli->encoding,
+	    .year = st->cli->year,
+	    .threads = st->cli->threads,
+	    .progress = st->cli->progress && !st->cli->no_progress,
+	    .rejects = st->rejects.fp,
+	    .max_reject_rate = st->cli->max_reject_rate,
 	};
 	char err[1024];
 	int rc;
 
 	st->agg = agg_new(&st->schema, st->cli->year);
 	template_register(st->tmpl, st->agg);
-	log_info("读取 %s(%d年),%zu 个指标", st->cli->input, st->cli->year,
-		 agg_count(st->agg));
+	log_info("读取 %s(%d年),%zu 个指标", st->cli->input, st->cli->year, agg_count(st->agg));
 	rc = scan_run(&st->schema, st->agg, &so, &st->res, err, sizeof(err));
 	if (rc != EXIT_IO && !st->cli->quiet)
 		scan_print_quality(stderr, &st->schema, &st->res);
@@ -364,8 +363,10 @@ static int mail_report(struct run_state *st)
 /* latest: the latest year present in the data, from one validation pass. */
 static int resolve_latest(struct run_state *st)
 {
-	struct scan_options so = {.input_dir = st->cli->input, .encoding = st->cli->encoding,
-				  .year = 0, .threads = st->cli->threads,
+	struct scan_options so = {.input_dir = st->cli->input,
+				  .encoding = st->cli->encoding,
+				  .year = 0,
+				  .threads = st->cli->threads,
 				  .max_reject_rate = 1.0};
 	struct ingest_result res;
 	char err[1024];
@@ -407,10 +408,10 @@ int cmd_run(struct cli *cli)
 		return rc;
 	st.schema_path = data_path("schema.ini");
 	st.settings = cli->year_latest
-			      ? xasprintf("year=latest;encoding=%s;max_reject_rate=%g",
-					  cli->encoding ? cli->encoding : "auto", cli->max_reject_rate)
-			      : xasprintf("year=%d;encoding=%s;max_reject_rate=%g", cli->year,
-					  cli->encoding ? cli->encoding : "auto", cli->max_reject_rate);
+			  ? xasprintf("year=latest;encoding=%s;max_reject_rate=%g",
+				      cli->encoding ? cli->encoding : "auto", cli->max_reject_rate)
+			  : xasprintf("year=%d;encoding=%s;max_reject_rate=%g", cli->year,
+				      cli->encoding ? cli->encoding : "auto", cli->max_reject_rate);
 	if (cli->year_latest && cli->if_changed && latest_up_to_date(&st))
 		rc = -1;
 	else if (cli->year_latest)
@@ -441,7 +442,8 @@ int cmd_run(struct cli *cli)
 		if (cli->mail)
 			rc = mail_report(&st);
 	} else {
-		char *summary = xasprintf("civreport 于 %s 生成 %d 年报告失败,退出码 %d。详见服务器日志;上次的报告保持不变。",
+		char *summary = xasprintf("civreport 于 %s 生成 %d 年报告失败,退出码 "
+					  "%d。详见服务器日志;上次的报告保持不变。",
 					  st.outdir ? st.outdir : cli->output, cli->year, rc);
 		log_error("失败(退出码 %d),%.1f 秒;上次的报告保持不变", rc, elapsed(&st));
 		if (cli->mail)

@@ -11,10 +11,10 @@
 int cmd_sample(struct cli *cli)
 {
 	struct sample_options opt = {
-		.year = cli->year ? cli->year : 2021,
-		.out = cli->out ? cli->out : cli->input,
-		.scale = cli->scale,
-		.seed = cli->seed,
+	    .year = cli->year ? cli->year : 2021,
+	    .out = cli->out ? cli->out : cli->input,
+	    .scale = cli->scale,
+	    .seed = cli->seed,
 	};
 	char err[512];
 

@@ -105,7 +105,8 @@ static int mail_key(struct loader *ld, const char *key, const char *v, int line)
 	else if (!strcmp(key, "user"))
 		set_str(&m->user, v);
 	else if (!strcmp(key, "password"))
-		return bad(ld, line, "密码不能写在配置文件中,请用 password_env 或 password_file", key);
+		return bad(ld, line, "密码不能写在配置文件中,请用 password_env 或 password_file",
+			   key);
 	else if (!strcmp(key, "password_env"))
 		set_str(&ld->password_env, v);
 	else if (!strcmp(key, "password_file"))
@@ -195,7 +196,8 @@ int config_load(struct config *cfg, const char *path, char *err, size_t errlen)
 	if (rc == 0 && ld.password_env != NULL) {
 		const char *pw = getenv(ld.password_env);
 		if (pw == NULL) {
-			snprintf(err, errlen, "环境变量 %s 未设置(配置的 password_env)", ld.password_env);
+			snprintf(err, errlen, "环境变量 %s 未设置(配置的 password_env)",
+				 ld.password_env);
 			rc = -1;
 		} else {
 			cfg->mail.password = xstrdup(pw);

@@ -20,10 +20,10 @@ struct config_mail {
 	char **to;
 	int nto;
 	char *user;
-	char *password;     /* loaded from password_env or password_file */
-	bool starttls;      /* default true */
+	char *password; /* loaded from password_env or password_file */
+	bool starttls;  /* default true */
 	bool attach_xlsx;
-	char **on_failure;  /* recipients of a short failure notice */
+	char **on_failure; /* recipients of a short failure notice */
 	int non_failure;
 	int retries;        /* default 3 */
 	int retry_delay_ms; /* default 2000 */
@@ -32,11 +32,11 @@ struct config_mail {
 
 struct config {
 	char *input, *output, *template_path, *encoding, *log_file;
-	int year;           /* 0 = not set */
+	int year; /* 0 = not set */
 	bool year_latest;
 	double max_reject_rate; /* < 0 = not set */
 	int threads;
-	int mode;           /* < 0 = not set */
+	int mode; /* < 0 = not set */
 	struct config_mail mail;
 	bool has_mail;
 };

@@ -90,7 +90,7 @@ size_t u64dict_count(const struct u64dict *d)
 }
 
 struct strdict {
-	uint32_t *slots;  /* index + 1; 0 = empty */
+	uint32_t *slots; /* index + 1; 0 = empty */
 	size_t cap;
 	char **keys;      /* by index */
 	uint64_t *hashes; /* by index */

@@ -39,9 +39,9 @@ struct doc_text {
 };
 
 struct doc_cell {
-	char *text;    /* formatted for readers, e.g. "3.5亿" or "12,345.67" */
-	bool numeric;  /* right-aligned; raw is meaningful */
-	int64_t raw;   /* fen for UNIT_FEN, else the count */
+	char *text;   /* formatted for readers, e.g. "3.5亿" or "12,345.67" */
+	bool numeric; /* right-aligned; raw is meaningful */
+	int64_t raw;  /* fen for UNIT_FEN, else the count */
 	enum unit unit;
 	int64_t scale; /* the column shows raw (in yuan or count) / scale, e.g. 10000 for 万元;
 			  0 or 1 = as is.  XLSX writes raw / 100 / scale as the cell's number */
@@ -55,20 +55,20 @@ struct doc_cell {
  * of the column above it (XLSX writes it as a SUM formula).
  */
 struct doc_table {
-	char *title;     /* caption without its number: renderers add 表1, 表2 */
+	char *title; /* caption without its number: renderers add 表1, 表2 */
 	size_t ncols;
 	size_t nrows;
-	char **header;   /* ncols column headings */
+	char **header; /* ncols column headings */
 	struct doc_cell *cells;
-	bool has_total;  /* last row is 合计 */
-	bool *summable;  /* ncols flags */
-	char *note;      /* optional source/unit note under the table, or NULL */
+	bool has_total; /* last row is 合计 */
+	bool *summable; /* ncols flags */
+	char *note;     /* optional source/unit note under the table, or NULL */
 };
 
 enum chart_type {
-	CHART_BAR,	/* vertical columns */
-	CHART_HBAR,	/* horizontal bars */
-	CHART_STACKED,	/* stacked vertical columns */
+	CHART_BAR,     /* vertical columns */
+	CHART_HBAR,    /* horizontal bars */
+	CHART_STACKED, /* stacked vertical columns */
 	CHART_LINE,
 	CHART_PIE,
 	CHART_DOUGHNUT,
@@ -87,10 +87,10 @@ struct doc_series {
  */
 struct doc_chart {
 	enum chart_type type;
-	char *title;       /* caption without number: renderers add 图1, 图2 */
+	char *title; /* caption without number: renderers add 图1, 图2 */
 	enum unit unit;
-	int64_t scale;     /* 1, 10000 or 100000000 */
-	char *unit_label;  /* axis title such as "万元" or "人" */
+	int64_t scale;        /* 1, 10000 or 100000000 */
+	char *unit_label;     /* axis title such as "万元" or "人" */
 	char *category_label; /* axis title for categories, e.g. "区县" */
 	size_t ncat;
 	char **categories;
@@ -99,9 +99,9 @@ struct doc_chart {
 };
 
 enum doc_block_kind {
-	DOC_HEADING,	/* level 1: 一、二、 sections; level 2: sub-sections */
+	DOC_HEADING, /* level 1: 一、二、 sections; level 2: sub-sections */
 	DOC_PARAGRAPH,
-	DOC_LIST_ITEM,	/* one item of a bullet or numbered list */
+	DOC_LIST_ITEM, /* one item of a bullet or numbered list */
 	DOC_TABLE,
 	DOC_CHART,
 	DOC_PAGE_BREAK,
@@ -118,27 +118,27 @@ struct doc_block {
 
 /* One figure of the narrative, for the XLSX 指标 sheet. */
 struct doc_figure {
-	char *expr;    /* the expression as written in the template */
-	char *format;  /* the formatter as written, e.g. "万:1" */
-	char *text;    /* the formatted text that the report shows */
+	char *expr;   /* the expression as written in the template */
+	char *format; /* the formatter as written, e.g. "万:1" */
+	char *text;   /* the formatted text that the report shows */
 	int64_t raw;
 	enum unit unit;
-	bool present;  /* false when the data for it is missing (e.g. @prev) */
+	bool present; /* false when the data for it is missing (e.g. @prev) */
 };
 
 /* Data quality of one input file, for the appendix and the 数据质量 sheet. */
 struct doc_file {
-	char *path;      /* relative to the input folder */
-	char *dataset;   /* relief, children, ... */
+	char *path;          /* relative to the input folder */
+	char *dataset;       /* relief, children, ... */
 	char *dataset_title; /* 社会救助发放明细 */
-	char *encoding;  /* "UTF-8", "UTF-8 (BOM)", "GB18030" */
-	int64_t size;    /* bytes */
-	char sha256[65]; /* hex */
+	char *encoding;      /* "UTF-8", "UTF-8 (BOM)", "GB18030" */
+	int64_t size;        /* bytes */
+	char sha256[65];     /* hex */
 	uint64_t read, accepted, rejected, outside;
 };
 
 struct doc_reason {
-	char *reason;    /* e.g. "身份证号校验位错误" */
+	char *reason; /* e.g. "身份证号校验位错误" */
 	uint64_t count;
 };
 
@@ -148,8 +148,8 @@ struct doc_meta {
 	char *author;
 	char *subject;
 	char *keywords;
-	char *date_label;   /* 2021年12月31日, printed under the title */
-	int64_t created;    /* Unix time for metadata; never the clock */
+	char *date_label; /* 2021年12月31日, printed under the title */
+	int64_t created;  /* Unix time for metadata; never the clock */
 	int year;
 	char *body_font;    /* "Noto Serif CJK SC" */
 	char *heading_font; /* "Noto Sans CJK SC" */
@@ -168,7 +168,7 @@ struct doc {
 	size_t nreasons;
 	char *template_path;
 	char template_sha256[65];
-	char *version;              /* civreport version string */
+	char *version; /* civreport version string */
 };
 
 /* Free everything a doc owns, and the doc itself. */

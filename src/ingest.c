@@ -143,7 +143,8 @@ static enum file_encoding detect_encoding(const char *buf, size_t len, bool at_e
 		return ENC_UTF8;
 	/* the sample may end inside a character: drop up to 3 bytes of it */
 	if (!at_eof)
-		while (len > 0 && len > utf8_valid_prefix(buf, len) && ((unsigned char)buf[len - 1] & 0xC0) == 0x80)
+		while (len > 0 && len > utf8_valid_prefix(buf, len) &&
+		       ((unsigned char)buf[len - 1] & 0xC0) == 0x80)
 			len--;
 	if (!at_eof && len > 0 && (unsigned char)buf[len - 1] >= 0xC2)
 		len--;
@@ -180,8 +181,7 @@ struct header_match {
 	size_t matched;
 };
 
-static void match_dataset(const struct dataset *ds, char **fields, size_t n,
-			  struct header_match *m)
+static void match_dataset(const struct dataset *ds, char **fields, size_t n, struct header_match *m)
 {
 	m->ds = ds;
 	m->field_col = xcalloc(n ? n : 1, sizeof(int));
@@ -300,8 +300,8 @@ static char *recognise(const struct schema *schema, const char *path, char **fie
 
 struct queue {
 	pthread_mutex_t lock;
-	pthread_cond_t work;  /* a chunk to parse, or stop */
-	pthread_cond_t done;  /* a chunk finished */
+	pthread_cond_t work; /* a chunk to parse, or stop */
+	pthread_cond_t done; /* a chunk finished */
 	struct chunk **jobs;
 	size_t head, tail, cap;
 	bool stop;
@@ -343,11 +343,11 @@ struct open_file {
 	size_t index;
 	struct file_plan plan;
 	EVP_MD_CTX *sha;
-	char *pending;       /* bytes read but not yet handed out */
+	char *pending; /* bytes read but not yet handed out */
 	size_t plen, pcap;
-	uint64_t offset;     /* file offset of pending[0] */
+	uint64_t offset; /* file offset of pending[0] */
 	bool eof;
-	int64_t size;        /* at open; a file that ends elsewhere changed under us */
+	int64_t size; /* at open; a file that ends elsewhere changed under us */
 	int64_t bytes_read;
 	uint64_t header_lines;
 };
@@ -360,10 +360,10 @@ struct run {
 	struct found found;
 	size_t next_file;
 	struct open_file *cur;
-	struct file_plan **plans;   /* per file, kept until the end */
-	struct persons **persons;   /* per dataset */
+	struct file_plan **plans;    /* per file, kept until the end */
+	struct persons **persons;    /* per dataset */
 	struct chunk_parser *parser; /* the admitting thread's, for merged chunks */
-	uint64_t *line_base;        /* per file: lines before the next chunk */
+	uint64_t *line_base;         /* per file: lines before the next chunk */
 	size_t seq;
 	int status;
 	uint64_t bytes_total, bytes_done;
@@ -510,7 +510,7 @@ static bool open_next(struct run *r)
 		for (;;) {
 			size_t avail = f->plen - skip;
 			text = f->plan.encoding == ENC_GB18030 ? to_utf8(f->pending, f->plen)
-								 : xstrndup(f->pending + skip, avail);
+							       : xstrndup(f->pending + skip, avail);
 			hdr = text;
 			hlen = chunk_parse_header(hdr, strlen(hdr), &fields, &nfields);
 			if (hlen != 0 || f->eof || f->plen > (1u << 20))
@@ -519,8 +519,9 @@ static bool open_next(struct run *r)
 			fill(f, f->plen + 64 * 1024);
 		}
 		if (hlen <= 0) {
-			file_error(r, index, xstrdup(hlen < 0 ? "表头格式错误(引号不匹配)"
-							      : "找不到完整的表头行"));
+			file_error(
+			    r, index,
+			    xstrdup(hlen < 0 ? "表头格式错误(引号不匹配)" : "找不到完整的表头行"));
 			free(text);
 			goto drain;
 		}
@@ -546,7 +547,7 @@ static bool open_next(struct run *r)
 		*r->plans[index] = f->plan;
 		r->line_base[index] = f->header_lines;
 		return true;
-drain:
+	drain:
 		/* still hash the whole file for the record, then move on */
 		while (!f->eof && fill(f, f->plen + CHUNK_BYTES) == 0)
 			f->plen = 0;
@@ -604,9 +605,11 @@ static struct chunk *next_chunk(struct run *r)
 			continue;
 		}
 		if (f->eof && f->bytes_read != f->size) {
-			/* the export was still being written, or replaced: its rows can't be trusted */
+			/* the export was still being written, or replaced: its rows can't be
+			 * trusted */
 			file_error(r, f->index,
-				   xasprintf("文件在读取过程中被修改(打开时 %lld 字节,读到 %lld 字节);请在导出完成后重新运行",
+				   xasprintf("文件在读取过程中被修改(打开时 %lld 字节,读到 %lld "
+					     "字节);请在导出完成后重新运行",
 					     (long long)f->size, (long long)f->bytes_read));
 			close_file(r);
 			continue;
@@ -657,7 +660,8 @@ static void format_value(const struct column *col, int64_t v, const char *text, 
 		break;
 	}
 	case COL_MONEY:
-		snprintf(buf, cap, "%s%lld.%02lld", v < 0 ? "-" : "", llabs(v) / 100, llabs(v) % 100);
+		snprintf(buf, cap, "%s%lld.%02lld", v < 0 ? "-" : "", llabs(v) / 100,
+			 llabs(v) % 100);
 		break;
 	case COL_INTEGER:
 		snprintf(buf, cap, "%lld", (long long)v);
@@ -698,18 +702,18 @@ static char *row_from_record(const struct dataset *ds, const int64_t *rec, const
 	return out;
 }
 
-static void emit_reject(struct run *r, size_t file, uint64_t line, int col,
-			enum value_error code, const char *reason, const char *row)
+static void emit_reject(struct run *r, size_t file, uint64_t line, int col, enum value_error code,
+			const char *reason, const char *row)
 {
 	struct ingest_file *f = &r->res->files[file];
 	struct ingest_reject rej = {
-		.file = f->path,
-		.ds = f->ds,
-		.line = line,
-		.column = col >= 0 ? f->ds->cols[col].name : "",
-		.code = code,
-		.reason = reason,
-		.row = row,
+	    .file = f->path,
+	    .ds = f->ds,
+	    .line = line,
+	    .column = col >= 0 ? f->ds->cols[col].name : "",
+	    .code = code,
+	    .reason = reason,
+	    .row = row,
 	};
 
 	f->rejected++;
@@ -724,29 +728,31 @@ static void admit_record(struct run *r, struct chunk *c, const int64_t *rec, uin
 	size_t si = (size_t)(ds - r->schema->sets);
 	struct ingest_file *f = &r->res->files[c->file];
 	struct ingest_row row = {
-		.slot = (enum ingest_slot)rec[REC_SLOT],
-		.person = UINT32_MAX,
-		.present = (uint64_t)rec[REC_PRESENT],
-		.v = rec + REC_HEAD,
-		.text = c->text,
-		.line = base + (uint64_t)rec[REC_LINE] + 1,
+	    .slot = (enum ingest_slot)rec[REC_SLOT],
+	    .person = UINT32_MAX,
+	    .present = (uint64_t)rec[REC_PRESENT],
+	    .v = rec + REC_HEAD,
+	    .text = c->text,
+	    .line = base + (uint64_t)rec[REC_LINE] + 1,
 	};
 
 	if (ds->person >= 0) {
 		row.person = persons_index(r->persons[si], (uint64_t)row.v[ds->person]);
 		if (ds->unique_enum >= 0 && (row.present >> ds->unique_enum & 1)) {
 			int64_t period = row.v[ds->period];
-			int month = ds->cols[ds->period].type == COL_MONTH ? (int)(period % 100)
-									   : (int)(period / 100 % 100);
-			unsigned bit = (unsigned)row.v[ds->unique_enum] * 12 + (unsigned)(month - 1);
+			int month = ds->cols[ds->period].type == COL_MONTH
+					? (int)(period % 100)
+					: (int)(period / 100 % 100);
+			unsigned bit =
+			    (unsigned)row.v[ds->unique_enum] * 12 + (unsigned)(month - 1);
 
 			if (!persons_mark(r->persons[si], row.person, row.slot, bit)) {
 				char *text = row_from_record(ds, rec, c->text);
-				char *reason = xasprintf("重复记录:同一身份证号、%s、%s已有一条发放记录",
-							 ds->cols[ds->unique_enum].name,
-							 ds->cols[ds->period].name);
-				emit_reject(r, c->file, row.line, ds->person, VALUE_DUPLICATE, reason,
-					    text);
+				char *reason = xasprintf(
+				    "重复记录:同一身份证号、%s、%s已有一条发放记录",
+				    ds->cols[ds->unique_enum].name, ds->cols[ds->period].name);
+				emit_reject(r, c->file, row.line, ds->person, VALUE_DUPLICATE,
+					    reason, text);
 				free(reason);
 				free(text);
 				return;
@@ -781,8 +787,8 @@ static void progress(struct run *r, bool final)
 		  (double)(now.tv_nsec - r->started.tv_nsec) / 1e9;
 	rate = elapsed > 0 ? (double)r->bytes_done / elapsed / 1e6 : 0;
 	left = rate > 0 ? (double)(r->bytes_total - r->bytes_done) / 1e6 / rate : 0;
-	fprintf(stderr, "\r读取中:文件 %zu/%zu,%.0f MB/s,预计剩余 %.0f 秒   %s",
-		r->next_file, r->found.n, rate, left, final ? "\n" : "");
+	fprintf(stderr, "\r读取中:文件 %zu/%zu,%.0f MB/s,预计剩余 %.0f 秒   %s", r->next_file,
+		r->found.n, rate, left, final ? "\n" : "");
 }
 
 static void admit(struct run *r, struct chunk *c)
@@ -807,8 +813,8 @@ static void admit(struct run *r, struct chunk *c)
 		struct chunk_reject *rej = &c->rejects[ji];
 
 		if (ji < c->nrejects && (ri == c->nrecs || rej->line <= (uint64_t)rec[REC_LINE])) {
-			emit_reject(r, c->file, base + rej->line + 1, rej->col, rej->code, rej->reason,
-				    rej->row);
+			emit_reject(r, c->file, base + rej->line + 1, rej->col, rej->code,
+				    rej->reason, rej->row);
 			ji++;
 		} else {
 			admit_record(r, c, rec, base);
@@ -875,8 +881,7 @@ static int threads_wanted(const struct ingest_options *opt)
 }
 
 int ingest_run(const struct schema *schema, const struct ingest_options *opt,
-	       const struct ingest_sink *sink, struct ingest_result *res, char *err,
-	       size_t errlen)
+	       const struct ingest_sink *sink, struct ingest_result *res, char *err, size_t errlen)
 {
 	struct run r = {.schema = schema, .opt = opt, .sink = sink, .res = res};
 	struct queue q = {0};

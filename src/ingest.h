@@ -34,10 +34,10 @@ enum ingest_slot {
 /* One accepted row, valid only during the sink's row callback. */
 struct ingest_row {
 	enum ingest_slot slot;
-	uint32_t person;      /* dense index of the person in the dataset, or UINT32_MAX */
-	uint64_t present;     /* bit c set when column c holds a value */
-	const int64_t *v;     /* per column: id, fen, integer, yyyymm, yyyymmdd or enum index */
-	const char *text;     /* text columns: v[c] = offset << 32 | length into text */
+	uint32_t person;  /* dense index of the person in the dataset, or UINT32_MAX */
+	uint64_t present; /* bit c set when column c holds a value */
+	const int64_t *v; /* per column: id, fen, integer, yyyymm, yyyymmdd or enum index */
+	const char *text; /* text columns: v[c] = offset << 32 | length into text */
 	uint64_t line;
 };
 
@@ -56,13 +56,13 @@ static inline const char *ingest_row_text(const struct ingest_row *row, int c, s
 
 /* A rejected row, valid only during the reject callback. */
 struct ingest_reject {
-	const char *file;       /* path relative to the input folder */
+	const char *file; /* path relative to the input folder */
 	const struct dataset *ds;
-	uint64_t line;          /* 1-based physical line where the record starts */
-	const char *column;     /* canonical column name, or "" for the whole row */
+	uint64_t line;      /* 1-based physical line where the record starts */
+	const char *column; /* canonical column name, or "" for the whole row */
 	enum value_error code;
-	const char *reason;     /* full sentence, e.g. "“广安县”不是允许的区县,可选:..." */
-	const char *row;        /* the row as CSV fields, PII masked */
+	const char *reason; /* full sentence, e.g. "“广安县”不是允许的区县,可选:..." */
+	const char *row;    /* the row as CSV fields, PII masked */
 };
 
 struct ingest_sink {
@@ -73,31 +73,31 @@ struct ingest_sink {
 
 struct ingest_options {
 	const char *input_dir;
-	int year;              /* report year */
-	bool want_prev;        /* hand rows of year - 1 to the sink (slot SLOT_PREV) */
-	int threads;           /* parse workers; 0 = the number of cores */
-	const char *encoding;  /* NULL or "auto", "utf-8", "gb18030" */
-	bool progress;         /* a progress line on stderr */
+	int year;             /* report year */
+	bool want_prev;       /* hand rows of year - 1 to the sink (slot SLOT_PREV) */
+	int threads;          /* parse workers; 0 = the number of cores */
+	const char *encoding; /* NULL or "auto", "utf-8", "gb18030" */
+	bool progress;        /* a progress line on stderr */
 };
 
 struct ingest_file {
-	char *path;             /* relative to the input folder */
+	char *path;               /* relative to the input folder */
 	const struct dataset *ds; /* NULL when the file could not be recognised */
-	const char *encoding;   /* "UTF-8", "UTF-8 (BOM)", "GB18030" */
+	const char *encoding;     /* "UTF-8", "UTF-8 (BOM)", "GB18030" */
 	int64_t size;
 	char sha256[65];
 	uint64_t read, accepted, rejected, outside;
-	char *error;            /* why the file could not be read at all, or NULL */
-	char *warning;          /* e.g. ignored columns, invalid bytes; or NULL */
+	char *error;   /* why the file could not be read at all, or NULL */
+	char *warning; /* e.g. ignored columns, invalid bytes; or NULL */
 };
 
 struct ingest_result {
 	struct ingest_file *files;
 	size_t nfiles;
 	uint64_t reasons[VALUE_ERROR_COUNT]; /* rejected rows per reason */
-	size_t *persons;        /* distinct persons per dataset (schema order) */
-	bool *has_prev;         /* per dataset: any row of the previous year */
-	int *max_year;          /* per dataset: latest year seen in any row, 0 if none */
+	size_t *persons;                     /* distinct persons per dataset (schema order) */
+	bool *has_prev;                      /* per dataset: any row of the previous year */
+	int *max_year; /* per dataset: latest year seen in any row, 0 if none */
 	uint64_t bytes;
 	size_t nsets;
 };

@@ -27,19 +27,19 @@ enum file_encoding {
 struct file_plan {
 	const struct dataset *ds;
 	enum file_encoding encoding;
-	int *field_col;   /* field index -> schema column, -1 = ignored */
-	size_t nfields;   /* fields in the header */
-	int year;         /* report year */
-	bool want_prev;   /* hand rows of the previous year to the sink */
+	int *field_col; /* field index -> schema column, -1 = ignored */
+	size_t nfields; /* fields in the header */
+	int year;       /* report year */
+	bool want_prev; /* hand rows of the previous year to the sink */
 };
 
 /* A rejected row inside a chunk. */
 struct chunk_reject {
-	uint64_t line;    /* relative to the chunk */
-	int col;          /* schema column, or -1 */
+	uint64_t line; /* relative to the chunk */
+	int col;       /* schema column, or -1 */
 	enum value_error code;
-	char *reason;     /* malloc'd sentence */
-	char *row;        /* malloc'd masked CSV row */
+	char *reason; /* malloc'd sentence */
+	char *row;    /* malloc'd masked CSV row */
 };
 
 /* Record layout in chunk.recs: REC_HEAD int64s, then one per column. */
@@ -52,12 +52,12 @@ enum {
 
 struct chunk {
 	const struct file_plan *plan;
-	size_t file;          /* index of the file */
-	size_t seq;           /* position in the run's chunk order */
-	char *data;           /* raw bytes, owned */
+	size_t file; /* index of the file */
+	size_t seq;  /* position in the run's chunk order */
+	char *data;  /* raw bytes, owned */
 	size_t len;
-	uint64_t offset;      /* of data[0] in the file */
-	bool last;            /* last chunk of its file */
+	uint64_t offset; /* of data[0] in the file */
+	bool last;       /* last chunk of its file */
 
 	/* filled by the worker */
 	int64_t *recs;
@@ -66,15 +66,15 @@ struct chunk {
 	size_t tlen, tcap;
 	struct chunk_reject *rejects;
 	size_t nrejects, jcap;
-	uint64_t lines;       /* physical lines consumed */
-	uint64_t read;        /* data rows seen */
-	uint64_t outside;     /* rows outside the report year (and not handed on) */
+	uint64_t lines;   /* physical lines consumed */
+	uint64_t read;    /* data rows seen */
+	uint64_t outside; /* rows outside the report year (and not handed on) */
 	int max_year;
-	uint64_t bad_offset;  /* first byte offset with invalid encoding, or UINT64_MAX */
-	char *error;          /* fatal for the file (libcsv out of memory) */
-	bool unterminated;    /* ended inside a quoted field */
+	uint64_t bad_offset;        /* first byte offset with invalid encoding, or UINT64_MAX */
+	char *error;                /* fatal for the file (libcsv out of memory) */
+	bool unterminated;          /* ended inside a quoted field */
 	uint64_t unterminated_line; /* relative line where that field's record starts */
-	bool merged;          /* its data was parsed with the chunk before: skip it */
+	bool merged;                /* its data was parsed with the chunk before: skip it */
 	bool done;
 };
 

@@ -114,8 +114,8 @@ static size_t text_put(struct chunk *c, const char *s, size_t len)
 /* Append one CSV field (quoted when needed) to a growing string. */
 static void csv_append(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
 {
-	bool quote = memchr(s, ',', n) || memchr(s, '"', n) || memchr(s, '\n', n) ||
-		     memchr(s, '\r', n);
+	bool quote =
+	    memchr(s, ',', n) || memchr(s, '"', n) || memchr(s, '\n', n) || memchr(s, '\r', n);
 
 	*buf = xgrow(*buf, cap, *len + 2 * n + 4, 1);
 	if (*len > 0)
@@ -309,9 +309,10 @@ static void process_row(struct chunk_parser *p, uint64_t line)
 		/* Excel pads rows with empty trailing columns; real data there is an error */
 		for (size_t i = plan->nfields; i < p->nfields && i < MAX_FIELDS; i++)
 			if (p->flen[i] > 0) {
-				add_reject(p, line, -1, VALUE_COLUMNS,
-					   xasprintf("本行有%zu列,多于表头的%zu列(可能有未加引号的逗号)",
-						     p->nfields, plan->nfields));
+				add_reject(
+				    p, line, -1, VALUE_COLUMNS,
+				    xasprintf("本行有%zu列,多于表头的%zu列(可能有未加引号的逗号)",
+					      p->nfields, plan->nfields));
 				return;
 			}
 	}

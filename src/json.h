@@ -17,6 +17,7 @@ void json_string(FILE *fp, const char *s);
  * Write the figures ids[0..n) of agg (all of them when ids is NULL) as a
  * JSON document {"year": ..., "figures": [...]}.
  */
-void metrics_write_json(FILE *fp, const struct agg *agg, const size_t *ids, size_t n, const int *year);
+void metrics_write_json(FILE *fp, const struct agg *agg, const size_t *ids, size_t n,
+			const int *year);
 
 #endif

@@ -19,21 +19,21 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{"run", cmd_run,
-	 "run --year YYYY [--input DIR] [--template FILE] [--output DIR] [--config FILE]\n"
-	 "      [--threads N] [--encoding auto|utf-8|gb18030] [--max-reject-rate R]\n"
-	 "      [--if-changed] [--mail] [--wait SECONDS] [--quiet] [--log-file FILE] [--progress]\n"
-	 "    生成年度报告:output/<年份>/ 下的 PDF、XLSX、metrics.json、rejects.csv"},
-	{"check", cmd_check,
-	 "check --year YYYY [--input DIR] [--encoding E] [--max-reject-rate R]\n"
-	 "    只校验数据,打印数据质量汇总"},
-	{"query", cmd_query,
-	 "query --year YYYY [--input DIR] [--format table|csv|json] 'relief.amount by 区县' ...\n"
-	 "    计算一个或多个指标并打印"},
-	{"lint", cmd_lint, "lint [--template FILE] [--year YYYY]\n    只检查模板,不读数据"},
-	{"mail", cmd_mail, "mail --config FILE [files...]\n    用配置中的邮件服务器发送报告文件"},
-	{"sample", cmd_sample,
-	 "sample --year YYYY --out DIR [--scale F] [--seed N]\n    生成模拟数据(广安市六个区县)"},
+    {"run", cmd_run,
+     "run --year YYYY [--input DIR] [--template FILE] [--output DIR] [--config FILE]\n"
+     "      [--threads N] [--encoding auto|utf-8|gb18030] [--max-reject-rate R]\n"
+     "      [--if-changed] [--mail] [--wait SECONDS] [--quiet] [--log-file FILE] [--progress]\n"
+     "    生成年度报告:output/<年份>/ 下的 PDF、XLSX、metrics.json、rejects.csv"},
+    {"check", cmd_check,
+     "check --year YYYY [--input DIR] [--encoding E] [--max-reject-rate R]\n"
+     "    只校验数据,打印数据质量汇总"},
+    {"query", cmd_query,
+     "query --year YYYY [--input DIR] [--format table|csv|json] 'relief.amount by 区县' ...\n"
+     "    计算一个或多个指标并打印"},
+    {"lint", cmd_lint, "lint [--template FILE] [--year YYYY]\n    只检查模板,不读数据"},
+    {"mail", cmd_mail, "mail --config FILE [files...]\n    用配置中的邮件服务器发送报告文件"},
+    {"sample", cmd_sample,
+     "sample --year YYYY --out DIR [--scale F] [--seed N]\n    生成模拟数据(广安市六个区县)"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

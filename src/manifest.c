@@ -47,8 +47,9 @@ int manifest_fingerprint(const struct manifest_inputs *in, char hex[65])
 		struct stat st;
 
 		if (stat(full, &st) == 0)
-			line = xasprintf("file %s %lld %lld.%09ld\n", paths[i], (long long)st.st_size,
-					 (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+			line =
+			    xasprintf("file %s %lld %lld.%09ld\n", paths[i], (long long)st.st_size,
+				      (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
 		else
 			line = xasprintf("file %s missing\n", paths[i]);
 		append(&text, &len, &cap, line);

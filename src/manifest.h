@@ -21,7 +21,7 @@ struct manifest_inputs {
 	const char *input_dir;
 	const char *template_path;
 	const char *schema_path;
-	const char *settings;   /* "year=2021;encoding=auto;max_reject_rate=0.05" */
+	const char *settings; /* "year=2021;encoding=auto;max_reject_rate=0.05" */
 };
 
 /*

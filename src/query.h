@@ -33,41 +33,41 @@
 #include "schema.h"
 
 enum measure {
-	MEASURE_ROWS,	    /* rows, i.e. 人次 */
+	MEASURE_ROWS,       /* rows, i.e. 人次 */
 	MEASURE_PERSONS,    /* distinct persons (the dataset's person column) */
 	MEASURE_HOUSEHOLDS, /* distinct values of the household column */
-	MEASURE_AMOUNT,	    /* sum of the dataset's money column */
-	MEASURE_SUM,	    /* sum of an integer or money column */
+	MEASURE_AMOUNT,     /* sum of the dataset's money column */
+	MEASURE_SUM,        /* sum of an integer or money column */
 	MEASURE_DISTINCT,   /* distinct values of any column */
 };
 
 struct filter {
 	int col;
-	bool negate;         /* != */
-	uint64_t enum_mask;  /* enum columns: allowed value indexes */
-	int64_t *lo, *hi;    /* other columns: inclusive ranges, one per value */
-	char **texts;        /* text columns: the values */
+	bool negate;        /* != */
+	uint64_t enum_mask; /* enum columns: allowed value indexes */
+	int64_t *lo, *hi;   /* other columns: inclusive ranges, one per value */
+	char **texts;       /* text columns: the values */
 	size_t nvalues;
 };
 
 struct query {
-	char *text;               /* as written, trimmed */
+	char *text; /* as written, trimmed */
 	const struct dataset *ds;
-	size_t ds_index;          /* in the schema */
+	size_t ds_index; /* in the schema */
 	enum measure measure;
-	int col;                  /* the column measured, or -1 for rows */
+	int col; /* the column measured, or -1 for rows */
 	struct filter *filters;
 	size_t nfilters;
 	int by[2];
 	size_t nby;
-	bool prev;                /* @prev: the previous year's figure */
-	enum unit unit;           /* UNIT_FEN for sums of money */
+	bool prev;      /* @prev: the previous year's figure */
+	enum unit unit; /* UNIT_FEN for sums of money */
 };
 
 struct query_error {
-	size_t offset;            /* byte offset in the expression */
-	size_t column;            /* 1-based character column */
-	char message[512];        /* Chinese, with a suggestion when there is one */
+	size_t offset;     /* byte offset in the expression */
+	size_t column;     /* 1-based character column */
+	char message[512]; /* Chinese, with a suggestion when there is one */
 };
 
 /*

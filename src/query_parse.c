@@ -29,23 +29,23 @@ static const struct {
 	enum measure m;
 	bool takes_column;
 } measures[] = {
-	{"persons", MEASURE_PERSONS, false},
-	{"人数", MEASURE_PERSONS, false},
-	{"households", MEASURE_HOUSEHOLDS, false},
-	{"户数", MEASURE_HOUSEHOLDS, false},
-	{"rows", MEASURE_ROWS, false},
-	{"人次", MEASURE_ROWS, false},
-	{"count", MEASURE_ROWS, false},
-	{"amount", MEASURE_AMOUNT, false},
-	{"金额", MEASURE_AMOUNT, false},
-	{"sum", MEASURE_SUM, true},
-	{"合计", MEASURE_SUM, true},
-	{"distinct", MEASURE_DISTINCT, true},
-	{"去重", MEASURE_DISTINCT, true},
+    {"persons", MEASURE_PERSONS, false},
+    {"人数", MEASURE_PERSONS, false},
+    {"households", MEASURE_HOUSEHOLDS, false},
+    {"户数", MEASURE_HOUSEHOLDS, false},
+    {"rows", MEASURE_ROWS, false},
+    {"人次", MEASURE_ROWS, false},
+    {"count", MEASURE_ROWS, false},
+    {"amount", MEASURE_AMOUNT, false},
+    {"金额", MEASURE_AMOUNT, false},
+    {"sum", MEASURE_SUM, true},
+    {"合计", MEASURE_SUM, true},
+    {"distinct", MEASURE_DISTINCT, true},
+    {"去重", MEASURE_DISTINCT, true},
 };
 
 static int fail(struct parser *p, size_t at, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static int fail(struct parser *p, size_t at, const char *fmt, ...)
 {
@@ -298,12 +298,14 @@ static int parse_measure(struct parser *p)
 		case MEASURE_PERSONS:
 			q->col = ds->person;
 			if (q->col < 0)
-				return fail(p, start, "数据集 %s 没有身份证号列,不能统计人数", ds->name);
+				return fail(p, start, "数据集 %s 没有身份证号列,不能统计人数",
+					    ds->name);
 			break;
 		case MEASURE_HOUSEHOLDS:
 			q->col = ds->household;
 			if (q->col < 0)
-				return fail(p, start, "数据集 %s 没有户号列,不能统计户数", ds->name);
+				return fail(p, start, "数据集 %s 没有户号列,不能统计户数",
+					    ds->name);
 			break;
 		case MEASURE_AMOUNT:
 			q->col = ds->amount;
@@ -381,7 +383,8 @@ static int period_range(struct parser *p, const struct column *col, const char *
 		*hi = month ? ym : (int64_t)ym * 100 + 31;
 		return 0;
 	}
-	return fail(p, at_pos, "“%s”不是年份、年月或日期(应如 $year、2021、2021-03、2021-03-15)", v);
+	return fail(p, at_pos, "“%s”不是年份、年月或日期(应如 $year、2021、2021-03、2021-03-15)",
+		    v);
 }
 
 static int filter_value(struct parser *p, struct filter *f, const char *v, size_t at_pos)
@@ -399,7 +402,8 @@ static int filter_value(struct parser *p, struct filter *f, const char *v, size_
 	case COL_ENUM: {
 		int idx = column_enum_index(col, v, strlen(v));
 		if (idx < 0) {
-			const char *hint = nearest(v, (const char *const *)col->values, col->nvalues);
+			const char *hint =
+			    nearest(v, (const char *const *)col->values, col->nvalues);
 			if (hint != NULL)
 				return fail(p, at_pos, "“%s”不是%s的取值,是不是“%s”?", v, col->name,
 					    hint);
@@ -521,8 +525,10 @@ static int parse_by(struct parser *p)
 				break;
 			/* fall through */
 		default:
-			return fail(p, start, "不能按“%s”分组(可按选项列、年月或日期列分组;文本列只能单独分组)",
-				    q->ds->cols[col].name);
+			return fail(
+			    p, start,
+			    "不能按“%s”分组(可按选项列、年月或日期列分组;文本列只能单独分组)",
+			    q->ds->cols[col].name);
 		}
 		q->by[q->nby++] = col;
 	} while (eat(p, ",", "，"));
@@ -532,8 +538,8 @@ static int parse_by(struct parser *p)
 int query_parse(struct query *q, const struct schema *schema, const char *text, int year,
 		struct query_error *err)
 {
-	struct parser p = {.s = text, .len = strlen(text), .schema = schema, .year = year,
-			   .q = q, .err = err};
+	struct parser p = {
+	    .s = text, .len = strlen(text), .schema = schema, .year = year, .q = q, .err = err};
 	size_t start = 0, end = p.len;
 
 	memset(q, 0, sizeof(*q));
@@ -580,8 +586,8 @@ int query_parse(struct query *q, const struct schema *schema, const char *text, 
 	}
 	q->unit = (q->measure == MEASURE_AMOUNT ||
 		   (q->measure == MEASURE_SUM && q->ds->cols[q->col].type == COL_MONEY))
-			  ? UNIT_FEN
-			  : UNIT_COUNT;
+		      ? UNIT_FEN
+		      : UNIT_COUNT;
 	return 0;
 fail:
 	query_release(q);

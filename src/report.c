@@ -62,7 +62,8 @@ void report_fill(struct doc *doc, const struct ingest_result *res, const char *t
 	doc->reasons = xcalloc(VALUE_ERROR_COUNT, sizeof(*doc->reasons));
 	for (int e = 0; e < VALUE_ERROR_COUNT; e++)
 		if (res->reasons[e] > 0) {
-			doc->reasons[doc->nreasons].reason = xstrdup(value_reason((enum value_error)e));
+			doc->reasons[doc->nreasons].reason =
+			    xstrdup(value_reason((enum value_error)e));
 			doc->reasons[doc->nreasons++].count = res->reasons[e];
 		}
 	qsort(doc->reasons, doc->nreasons, sizeof(*doc->reasons), by_count);

@@ -15,10 +15,10 @@
 #include <stdint.h>
 
 struct sample_options {
-	int year;          /* report year, e.g. 2021; the previous year is generated too */
-	const char *out;   /* output folder, created if missing */
-	double scale;      /* 1.0 = the real city; 10 = ten times the persons and rows */
-	uint64_t seed;     /* same seed, same bytes */
+	int year;        /* report year, e.g. 2021; the previous year is generated too */
+	const char *out; /* output folder, created if missing */
+	double scale;    /* 1.0 = the real city; 10 = ten times the persons and rows */
+	uint64_t seed;   /* same seed, same bytes */
 };
 
 /*

@@ -50,15 +50,15 @@ int scan_run(const struct schema *schema, struct agg *agg, const struct scan_opt
 	     struct ingest_result *res, char *err, size_t errlen)
 {
 	struct sink_pair pair = {.agg = agg, .rejects = opt->rejects};
-	struct ingest_sink sink = {.ctx = &pair, .row = agg ? pair_row : no_rows,
-				   .reject = pair_reject};
+	struct ingest_sink sink = {
+	    .ctx = &pair, .row = agg ? pair_row : no_rows, .reject = pair_reject};
 	struct ingest_options io = {
-		.input_dir = opt->input_dir,
-		.year = opt->year,
-		.want_prev = agg != NULL && agg_wants_prev(agg),
-		.threads = opt->threads,
-		.encoding = opt->encoding,
-		.progress = opt->progress,
+	    .input_dir = opt->input_dir,
+	    .year = opt->year,
+	    .want_prev = agg != NULL && agg_wants_prev(agg),
+	    .threads = opt->threads,
+	    .encoding = opt->encoding,
+	    .progress = opt->progress,
 	};
 	const struct ingest_file *worst = NULL;
 	double worst_rate = 0;
@@ -82,9 +82,11 @@ int scan_run(const struct schema *schema, struct agg *agg, const struct scan_opt
 	}
 	if (worst != NULL && worst_rate > opt->max_reject_rate) {
 		snprintf(err, errlen,
-			 "拒收比例过高:%s 拒收 %llu/%llu 行(%.1f%%),超过允许的 %.1f%%;请按 rejects.csv 修正数据,或用 --max-reject-rate 调整",
+			 "拒收比例过高:%s 拒收 %llu/%llu 行(%.1f%%),超过允许的 %.1f%%;请按 "
+			 "rejects.csv 修正数据,或用 --max-reject-rate 调整",
 			 worst->path, (unsigned long long)worst->rejected,
-			 (unsigned long long)worst->read, worst_rate * 100, opt->max_reject_rate * 100);
+			 (unsigned long long)worst->read, worst_rate * 100,
+			 opt->max_reject_rate * 100);
 		return EXIT_DATA;
 	}
 	return EXIT_OK;
@@ -114,11 +116,11 @@ void scan_print_quality(FILE *fp, const struct schema *schema, const struct inge
 		const struct ingest_file *f = &res->files[i];
 
 		pad(fp, f->path, width + 2);
-		fprintf(fp, "%-10s %-12s %9llu %9llu %9llu %9llu%s%s\n",
-			f->ds ? f->ds->name : "?", f->encoding[0] ? f->encoding : "-",
-			(unsigned long long)f->read, (unsigned long long)f->accepted,
-			(unsigned long long)f->rejected, (unsigned long long)f->outside,
-			f->error ? "  错误:" : "", f->error ? f->error : "");
+		fprintf(fp, "%-10s %-12s %9llu %9llu %9llu %9llu%s%s\n", f->ds ? f->ds->name : "?",
+			f->encoding[0] ? f->encoding : "-", (unsigned long long)f->read,
+			(unsigned long long)f->accepted, (unsigned long long)f->rejected,
+			(unsigned long long)f->outside, f->error ? "  错误:" : "",
+			f->error ? f->error : "");
 	}
 	fputs("按数据集合计:\n", fp);
 	for (size_t s = 0; s < schema->nsets; s++) {
@@ -143,8 +145,8 @@ void scan_print_quality(FILE *fp, const struct schema *schema, const struct inge
 			tot[k] += n[k];
 	}
 	fprintf(fp, "  合计: 读取 %llu = 接收 %llu + 拒收 %llu + 年度外 %llu\n",
-		(unsigned long long)tot[0], (unsigned long long)tot[1],
-		(unsigned long long)tot[2], (unsigned long long)tot[3]);
+		(unsigned long long)tot[0], (unsigned long long)tot[1], (unsigned long long)tot[2],
+		(unsigned long long)tot[3]);
 	if (tot[2] > 0) {
 		fputs("拒收原因:\n", fp);
 		for (int e = 0; e < VALUE_ERROR_COUNT; e++)

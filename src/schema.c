@@ -80,9 +80,9 @@ static int parse_type(const char *v, enum col_type *t)
 		const char *name;
 		enum col_type type;
 	} types[] = {
-		{"id", COL_ID},	      {"text", COL_TEXT},   {"enum", COL_ENUM},
-		{"month", COL_MONTH}, {"date", COL_DATE},   {"money", COL_MONEY},
-		{"integer", COL_INTEGER},
+	    {"id", COL_ID},           {"text", COL_TEXT}, {"enum", COL_ENUM},
+	    {"month", COL_MONTH},     {"date", COL_DATE}, {"money", COL_MONEY},
+	    {"integer", COL_INTEGER},
 	};
 
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
@@ -126,7 +126,8 @@ static int column_key(struct loader *ld, struct column *col, const char *key, co
 		add_match(col, value);
 	} else if (strcmp(key, "type") == 0) {
 		if (parse_type(value, &col->type) != 0)
-			return fail(ld, line, "未知的列类型(可用 id text enum month date money integer)",
+			return fail(ld, line,
+				    "未知的列类型(可用 id text enum month date money integer)",
 				    value);
 	} else if (strcmp(key, "required") == 0) {
 		col->required = parse_bool(value);
@@ -275,9 +276,10 @@ static int resolve_unique(struct loader *ld, struct dataset *ds, const char *spe
 		int c = dataset_column(ds, items[i]);
 		if (c < 0 || (c != ds->person && c != ds->period && ds->cols[c].type != COL_ENUM) ||
 		    (ds->cols[c].type == COL_ENUM && ds->unique_enum >= 0)) {
-			snprintf(ld->err, ld->errlen,
-				 "%s: 数据集 %s 的 unique 只能由身份证号、一个枚举列和发放年月组成: %s",
-				 ld->path, ds->name, items[i]);
+			snprintf(
+			    ld->err, ld->errlen,
+			    "%s: 数据集 %s 的 unique 只能由身份证号、一个枚举列和发放年月组成: %s",
+			    ld->path, ds->name, items[i]);
 			rc = -1;
 		} else if (ds->cols[c].type == COL_ENUM) {
 			ds->unique_enum = c;
@@ -315,13 +317,14 @@ static int finish(struct loader *ld)
 			return -1;
 		}
 		if (ds->ncols > 64) {
-			snprintf(ld->err, ld->errlen, "%s: 数据集 %s 的列超过64个", ld->path, ds->name);
+			snprintf(ld->err, ld->errlen, "%s: 数据集 %s 的列超过64个", ld->path,
+				 ds->name);
 			return -1;
 		}
 		for (size_t c = 0; c < ds->ncols; c++)
 			if (ds->cols[c].type == COL_ENUM && ds->cols[c].nvalues == 0) {
-				snprintf(ld->err, ld->errlen, "%s: 枚举列 %s.%s 没有 values", ld->path,
-					 ds->name, ds->cols[c].name);
+				snprintf(ld->err, ld->errlen, "%s: 枚举列 %s.%s 没有 values",
+					 ld->path, ds->name, ds->cols[c].name);
 				return -1;
 			}
 	}

@@ -16,12 +16,12 @@
 #include <stddef.h>
 
 enum col_type {
-	COL_ID,	     /* 18-character resident ID, parsed to a 64-bit integer */
+	COL_ID, /* 18-character resident ID, parsed to a 64-bit integer */
 	COL_TEXT,
-	COL_ENUM,    /* one of the listed values; stored as its index */
-	COL_MONTH,   /* stored as yyyymm */
-	COL_DATE,    /* stored as yyyymmdd */
-	COL_MONEY,   /* stored in fen */
+	COL_ENUM,  /* one of the listed values; stored as its index */
+	COL_MONTH, /* stored as yyyymm */
+	COL_DATE,  /* stored as yyyymmdd */
+	COL_MONEY, /* stored in fen */
 	COL_INTEGER,
 };
 
@@ -32,28 +32,28 @@ enum pii_mask {
 };
 
 struct column {
-	char *name;	 /* canonical header, e.g. 身份证号 */
-	char *key;	 /* ASCII name for expressions, e.g. id; may be NULL */
+	char *name; /* canonical header, e.g. 身份证号 */
+	char *key;  /* ASCII name for expressions, e.g. id; may be NULL */
 	enum col_type type;
 	bool required;
-	bool negative;	 /* money/integer: negative values allowed */
+	bool negative; /* money/integer: negative values allowed */
 	enum pii_mask mask;
-	char **match;	 /* folded header spellings: name, key, aliases */
+	char **match; /* folded header spellings: name, key, aliases */
 	size_t nmatch;
-	char **values;	 /* enum values as written in the schema */
+	char **values; /* enum values as written in the schema */
 	char **values_folded;
 	size_t nvalues;
 };
 
 struct dataset {
-	char *name;	/* relief */
-	char *title;	/* 社会救助发放明细 */
+	char *name;  /* relief */
+	char *title; /* 社会救助发放明细 */
 	struct column *cols;
 	size_t ncols;
-	int person;	/* column index of the person ID, or -1 */
-	int amount;	/* the money column "amount" sums, or -1 */
-	int period;	/* month or date column placing a row in a year */
-	int household;	/* column counted by "households", or -1 */
+	int person;      /* column index of the person ID, or -1 */
+	int amount;      /* the money column "amount" sums, or -1 */
+	int period;      /* month or date column placing a row in a year */
+	int household;   /* column counted by "households", or -1 */
 	int unique_enum; /* duplicate key: person + this enum column + period month; -1: none */
 };
 

@@ -32,19 +32,19 @@ struct template_diag {
 
 /* Settings from the front matter, with defaults filled in. */
 struct template_meta {
-	const char *title;         /* "{year}" already replaced */
+	const char *title; /* "{year}" already replaced */
 	const char *organisation;
 	const char *author;
 	const char *subject;
 	const char *keywords;
 	const char *date_label;
-	const char *pdf_name;      /* e.g. "annual-report-2021.pdf" */
+	const char *pdf_name; /* e.g. "annual-report-2021.pdf" */
 	const char *xlsx_name;
 	const char *body_font;
 	const char *heading_font;
 	const char *title_font;
-	const char *mail_subject;  /* for the mail stage; may be NULL */
-	const char *mail_body;     /* plain text with placeholders filled after build; may be NULL */
+	const char *mail_subject; /* for the mail stage; may be NULL */
+	const char *mail_body;    /* plain text with placeholders filled after build; may be NULL */
 };
 
 /*

@@ -10,26 +10,26 @@
 #include "value.h"
 
 static const char *const reasons[VALUE_ERROR_COUNT] = {
-	[VALUE_OK] = "正常",
-	[VALUE_EMPTY] = "必填项为空",
-	[VALUE_ID_LENGTH] = "身份证号应为18位",
-	[VALUE_ID_CHARS] = "身份证号只能由数字和末位X组成",
-	[VALUE_ID_BIRTH] = "身份证号中的出生日期无效",
-	[VALUE_ID_CHECK] = "身份证号校验位错误",
-	[VALUE_MONEY_SYNTAX] = "金额不是有效数字(应如 1234.50)",
-	[VALUE_MONEY_DECIMALS] = "金额超过两位小数",
-	[VALUE_NEGATIVE] = "不能为负数",
-	[VALUE_RANGE] = "数值过大,不像真实数据",
-	[VALUE_MONTH_SYNTAX] = "年月格式无法识别(应如 2021-01)",
-	[VALUE_MONTH_RANGE] = "年月无效(月份应为1到12)",
-	[VALUE_DATE_SYNTAX] = "日期格式无法识别(应如 2021-03-15)",
-	[VALUE_DATE_RANGE] = "日期不存在",
-	[VALUE_INT_SYNTAX] = "不是有效的整数",
-	[VALUE_ENUM] = "不是允许的取值",
-	[VALUE_ENCODING] = "含有无法识别的字符(文件编码错误)",
-	[VALUE_DUPLICATE] = "重复记录(同一身份证号、类别、年月已发放)",
-	[VALUE_COLUMNS] = "列数多于表头",
-	[VALUE_QUOTE] = "引号使用不正确(字段内的引号应写成两个引号,或整个字段加引号)",
+    [VALUE_OK] = "正常",
+    [VALUE_EMPTY] = "必填项为空",
+    [VALUE_ID_LENGTH] = "身份证号应为18位",
+    [VALUE_ID_CHARS] = "身份证号只能由数字和末位X组成",
+    [VALUE_ID_BIRTH] = "身份证号中的出生日期无效",
+    [VALUE_ID_CHECK] = "身份证号校验位错误",
+    [VALUE_MONEY_SYNTAX] = "金额不是有效数字(应如 1234.50)",
+    [VALUE_MONEY_DECIMALS] = "金额超过两位小数",
+    [VALUE_NEGATIVE] = "不能为负数",
+    [VALUE_RANGE] = "数值过大,不像真实数据",
+    [VALUE_MONTH_SYNTAX] = "年月格式无法识别(应如 2021-01)",
+    [VALUE_MONTH_RANGE] = "年月无效(月份应为1到12)",
+    [VALUE_DATE_SYNTAX] = "日期格式无法识别(应如 2021-03-15)",
+    [VALUE_DATE_RANGE] = "日期不存在",
+    [VALUE_INT_SYNTAX] = "不是有效的整数",
+    [VALUE_ENUM] = "不是允许的取值",
+    [VALUE_ENCODING] = "含有无法识别的字符(文件编码错误)",
+    [VALUE_DUPLICATE] = "重复记录(同一身份证号、类别、年月已发放)",
+    [VALUE_COLUMNS] = "列数多于表头",
+    [VALUE_QUOTE] = "引号使用不正确(字段内的引号应写成两个引号,或整个字段加引号)",
 };
 
 const char *value_reason(enum value_error e)
@@ -56,7 +56,8 @@ static size_t ascii_fold(char *buf, size_t cap, const char *s, size_t len)
 			continue;
 		}
 		if (p[i] >= 0xE0 && p[i] <= 0xEF && i + 2 < len)
-			cp = ((p[i] & 0x0Fu) << 12) | ((p[i + 1] & 0x3Fu) << 6) | (p[i + 2] & 0x3Fu);
+			cp =
+			    ((p[i] & 0x0Fu) << 12) | ((p[i + 1] & 0x3Fu) << 6) | (p[i + 2] & 0x3Fu);
 		else if (p[i] == 0xC2 && i + 1 < len)
 			cp = 0x80u | (p[i + 1] & 0x3Fu);
 		if (cp >= 0xFF01 && cp <= 0xFF5E) {

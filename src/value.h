@@ -24,15 +24,15 @@ enum value_error {
 	VALUE_NEGATIVE,       /* negative where the column allows none */
 	VALUE_RANGE,          /* too large to be real */
 	VALUE_MONTH_SYNTAX,
-	VALUE_MONTH_RANGE,    /* month 13, year 0201 */
+	VALUE_MONTH_RANGE, /* month 13, year 0201 */
 	VALUE_DATE_SYNTAX,
-	VALUE_DATE_RANGE,     /* 2021-02-30 */
+	VALUE_DATE_RANGE, /* 2021-02-30 */
 	VALUE_INT_SYNTAX,
-	VALUE_ENUM,           /* not one of the allowed values */
-	VALUE_ENCODING,       /* bytes that are not valid UTF-8 / GB18030 */
-	VALUE_DUPLICATE,      /* same person, category and month seen before */
-	VALUE_COLUMNS,        /* more fields than the header */
-	VALUE_QUOTE,          /* a stray quote inside an unquoted field */
+	VALUE_ENUM,      /* not one of the allowed values */
+	VALUE_ENCODING,  /* bytes that are not valid UTF-8 / GB18030 */
+	VALUE_DUPLICATE, /* same person, category and month seen before */
+	VALUE_COLUMNS,   /* more fields than the header */
+	VALUE_QUOTE,     /* a stray quote inside an unquoted field */
 	VALUE_ERROR_COUNT
 };
 

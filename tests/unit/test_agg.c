@@ -550,12 +550,11 @@ static void test_same_text_same_id(void **state)
 }
 
 /*
- * Regression (was a bug, fixed): agg.c group_key()/key_text(): grouping by a date column that is not
- * the period (relief 纳入日期) keys each row by the month alone and labels
- * the group with the report year, so rows enrolled in March 2015 land in
- * "2021-03" and one enrolled in January 2020 in "2021-01".  A group
- * labelled 2021-03 must hold only 2021-03 dates: here 1 row (row 3), and
- * there is no "2021-01" group (no row has such a date).
+ * Regression (was a bug, fixed): agg.c group_key()/key_text(): grouping by a date column that is
+ * not the period (relief 纳入日期) keys each row by the month alone and labels the group with the
+ * report year, so rows enrolled in March 2015 land in "2021-03" and one enrolled in January 2020 in
+ * "2021-01".  A group labelled 2021-03 must hold only 2021-03 dates: here 1 row (row 3), and there
+ * is no "2021-01" group (no row has such a date).
  */
 static void test_by_other_date_column(void **state)
 {

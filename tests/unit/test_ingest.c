@@ -577,8 +577,8 @@ static void test_unterminated_quote(void **state)
 }
 
 /*
- * Regression (was a bug, fixed): ingest_parse.c chunk_parse() + ingest.c admit(): the message for an
- * unterminated quote gives the line relative to the chunk and the header
+ * Regression (was a bug, fixed): ingest_parse.c chunk_parse() + ingest.c admit(): the message for
+ * an unterminated quote gives the line relative to the chunk and the header
  * ("第3行开始的字段缺少结束引号(文件在引号内结束)(第1行之后)") where the quote
  * opens on physical line 4 of b_bad.csv; an officer opening line 3 finds
  * nothing wrong.  The message should name line 4.
@@ -1196,12 +1196,11 @@ static void test_threads_identical(void **state)
 }
 
 /*
- * Regression (was a bug, fixed): ingest.c cut_point(): chunks are cut at the last newline preceded by
- * an even number of quotes.  One stray quote (an odd count) inverts that
- * test for the rest of the buffer, so the cut can land on a newline inside a
- * later quoted field; the chunk then ends inside quotes and the whole file
- * fails with "缺少结束引号" instead of rejecting the one bad row.  Needs a
- * file over 2 MiB (more than one chunk).
+ * Regression (was a bug, fixed): ingest.c cut_point(): chunks are cut at the last newline preceded
+ * by an even number of quotes.  One stray quote (an odd count) inverts that test for the rest of
+ * the buffer, so the cut can land on a newline inside a later quoted field; the chunk then ends
+ * inside quotes and the whole file fails with "缺少结束引号" instead of rejecting the one bad row.
+ * Needs a file over 2 MiB (more than one chunk).
  */
 static void test_big_stray_quote(void **state)
 {

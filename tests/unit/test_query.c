@@ -6,7 +6,8 @@
  * character column of the error and the suggestion its message must carry.
  *
  * Columns were counted by hand, one per character (a CJK character is one
- * column, not three bytes).  Run from the repository root.  Tests marked "Regression" guard defects found (and fixed) in src/.
+ * column, not three bytes).  Run from the repository root.  Tests marked "Regression" guard defects
+ * found (and fixed) in src/.
  */
 #include <stdarg.h>
 #include <stddef.h>

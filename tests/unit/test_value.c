@@ -270,7 +270,8 @@ static const struct period_case month_cases[] = {
     {"2021-01x", VALUE_MONTH_SYNTAX, 0, "trailing letter"},
     {"", VALUE_EMPTY, 0, "empty"},
     {"2021-01-15 00:00:00", VALUE_OK, 202101,
-     "regression (fixed) value.c parse_month: Excel's date-time spelling, which parse_date accepts, "
+     "regression (fixed) value.c parse_month: Excel's date-time spelling, which parse_date "
+     "accepts, "
      "is refused as a month"},
 };
 
@@ -298,7 +299,8 @@ static const struct period_case date_cases[] = {
     {"15/03/2021", VALUE_DATE_SYNTAX, 0, "day first"},
     {"", VALUE_EMPTY, 0, "empty"},
     {"2021/3/15 0:00", VALUE_OK, 20210315,
-     "regression (fixed) value.c parse_date: Excel's \"yyyy/m/d h:mm\" with a one-digit hour loses the "
+     "regression (fixed) value.c parse_date: Excel's \"yyyy/m/d h:mm\" with a one-digit hour loses "
+     "the "
      "day's last digit (read as 2021-03-01)"},
     {"2021-03-15 9:30:00", VALUE_OK, 20210315,
      "regression (fixed) value.c parse_date: one-digit hour cuts the day (read as 2021-03-01)"},
