@@ -17,7 +17,7 @@ Q          = $(if $(V),,@)
 DEB_PKGS = build-essential pkg-config libxlsxwriter-dev libcsv-dev libcairo2-dev \
 	   libpango1.0-dev libfontconfig-dev fonts-noto-cjk libcmark-gfm-dev \
 	   libcmark-gfm-extensions-dev libcmocka-dev libcurl4-openssl-dev \
-	   poppler-utils qpdf python3-openpyxl python3-aiosmtpd unzip libssl-dev
+	   poppler-utils qpdf python3-openpyxl python3-aiosmtpd unzip libssl-dev clang-format
 
 PKG_MODULES = xlsxwriter cairo pangocairo fontconfig libcmark-gfm libcurl libcrypto
 
@@ -103,6 +103,7 @@ check-e2e: $(BIN)
 test-build: all check-unit check-e2e
 
 test: deps
+	$(Q)$(MAKE) --no-print-directory format-check
 	$(Q)$(MAKE) --no-print-directory test-build
 	@echo "== the whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer"
 	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
@@ -126,11 +127,13 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/civreport $(DESTDIR)$(PREFIX)/share/man/man1/civreport.1
 	rm -rf $(DESTDIR)$(PREFIX)/share/civreport
 
+FORMAT_FILES = src/*.c src/*.h tests/unit/*.c tests/unit/*.h tests/fuzz/*.c
+
 format:
-	clang-format -i src/*.c src/*.h tests/unit/*.c
+	clang-format -i $(FORMAT_FILES)
 
 format-check:
-	clang-format --dry-run --Werror src/*.c src/*.h tests/unit/*.c
+	@clang-format --dry-run --Werror $(FORMAT_FILES) && echo "format: clean"
 
 clean:
 	rm -rf build

@@ -14,7 +14,7 @@
 #include "xalloc.h"
 
 static const char *const fixture_districts[] = {"广安区", "前锋区", "华蓥市",
-						 "岳池县", "武胜县", "邻水县"};
+						"岳池县", "武胜县", "邻水县"};
 /* 低保金 by district, fen */
 static const int64_t fixture_amounts[] = {6234512345, 3123456789, 3987654321,
 					  8123456700, 6345678900, 7201234567};
@@ -140,7 +140,8 @@ static struct doc *fixture_doc(void)
 	fixture_text(&b->text, "人。", 0);
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
 		b = fixture_block(d, DOC_CHART, 0);
-		b->chart = fixture_chart(types[i], types[i] == CHART_STACKED || types[i] == CHART_LINE ? 2 : 1);
+		b->chart = fixture_chart(
+		    types[i], types[i] == CHART_STACKED || types[i] == CHART_LINE ? 2 : 1);
 	}
 	b = fixture_block(d, DOC_TABLE, 0);
 	b->table = fixture_table();
