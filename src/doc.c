@@ -12,7 +12,7 @@ static void text_release(struct doc_text *t)
 	free(t->runs);
 }
 
-static void table_free(struct doc_table *t)
+void doc_table_free(struct doc_table *t)
 {
 	if (t == NULL)
 		return;
@@ -55,7 +55,7 @@ void doc_free(struct doc *doc)
 		return;
 	for (size_t i = 0; i < doc->nblocks; i++) {
 		text_release(&doc->blocks[i].text);
-		table_free(doc->blocks[i].table);
+		doc_table_free(doc->blocks[i].table);
 		chart_free(doc->blocks[i].chart);
 	}
 	free(doc->blocks);

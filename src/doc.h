@@ -171,6 +171,9 @@ struct doc {
 	char *version; /* civreport version string */
 };
 
+/* Free a table and everything it owns (NULL is fine). */
+void doc_table_free(struct doc_table *t);
+
 /* Free everything a doc owns, and the doc itself. */
 void doc_free(struct doc *doc);
 

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "format.h"
+#include "text.h"
 
 __extension__ typedef __int128 i128;
 __extension__ typedef unsigned __int128 u128;
@@ -493,29 +494,6 @@ static bool split_colon(struct span t, struct span *name, struct span *digits)
 	}
 	*name = t;
 	return false;
-}
-
-/*
- * snprintf may cut the user's text in the middle of a character; drop a
- * trailing incomplete UTF-8 sequence so the message stays valid text.
- */
-static void utf8_trim_tail(char *s)
-{
-	size_t n = strlen(s);
-	size_t i = n;
-	size_t need;
-	unsigned char lead;
-
-	while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
-		i--;
-	if (i == 0)
-		return;
-	lead = (unsigned char)s[i - 1];
-	if (lead < 0x80)
-		return;
-	need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
-	if (n - (i - 1) < need)
-		s[i - 1] = '\0';
 }
 
 /* Fill err (if given) and fail; the messages quote the officer's text. */

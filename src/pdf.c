@@ -33,6 +33,7 @@
 
 #include "chart.h"
 #include "pdf.h"
+#include "text.h"
 #include "pdf_layout.h"
 #include "version.h"
 #include "xalloc.h"
@@ -56,26 +57,6 @@ static cairo_status_t membuf_write(void *closure, const unsigned char *data, uns
 	memcpy(m->data + m->len, data, length);
 	m->len += length;
 	return CAIRO_STATUS_SUCCESS;
-}
-
-/* vsnprintf may cut in the middle of a character: keep the message valid UTF-8. */
-static void utf8_trim_tail(char *s)
-{
-	size_t n = strlen(s);
-	size_t i = n;
-	size_t need;
-	unsigned char lead;
-
-	while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
-		i--;
-	if (i == 0)
-		return;
-	lead = (unsigned char)s[i - 1];
-	if (lead < 0x80)
-		return;
-	need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
-	if (n - (i - 1) < need)
-		s[i - 1] = '\0';
 }
 
 /* Record the first error only: later ones are usually its consequences. */

@@ -62,20 +62,6 @@ static struct doc_table *table_new(const char *title, size_t ncols, size_t nrows
 	return t;
 }
 
-static void table_free(struct doc_table *t)
-{
-	for (size_t c = 0; c < t->ncols; c++)
-		free(t->header[c]);
-	for (size_t i = 0; i < t->nrows * t->ncols; i++)
-		free(t->cells[i].text);
-	free(t->header);
-	free(t->cells);
-	free(t->summable);
-	free(t->title);
-	free(t->note);
-	free(t);
-}
-
 static void set_text(struct doc_table *t, size_t r, size_t c, const char *s)
 {
 	t->cells[r * t->ncols + c].text = xstrdup(s ? s : "");
@@ -95,7 +81,7 @@ static int draw_table(struct pdf *p, struct doc_table *t)
 {
 	int rc = pdf_table(p, t, "附表", ++p->nappendix);
 
-	table_free(t);
+	doc_table_free(t);
 	return rc;
 }
 

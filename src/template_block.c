@@ -211,7 +211,7 @@ static void kvs_release(struct kvs *kv)
 }
 
 /* The first of ascii or wide in s outside brackets, or NULL. */
-static const char *find_top(const char *s, char ascii, const char *wide)
+const char *tpl_find_top(const char *s, char ascii, const char *wide)
 {
 	int depth = 0;
 
@@ -246,7 +246,7 @@ static size_t split_bars(const char *v, struct piece **out)
 
 	*out = NULL;
 	for (;;) {
-		bar = find_top(p, '|', "｜");
+		bar = tpl_find_top(p, '|', "｜");
 		*out = xgrow(*out, &cap, n + 1, sizeof(**out));
 		(*out)[n].s = p;
 		(*out)[n++].len = bar ? (size_t)(bar - p) : strlen(p);
@@ -385,7 +385,7 @@ static void parse_colors(struct tpl_load *ld, struct tpl_chart *c, const struct 
 /* "低保金 = relief.amount[...] by 区县", or just the expression. */
 static void chart_series(struct tpl_load *ld, struct tpl_chart *c, const struct kv *kv)
 {
-	const char *eq = find_top(kv->value, '=', "＝"), *expr = kv->value;
+	const char *eq = tpl_find_top(kv->value, '=', "＝"), *expr = kv->value;
 	char *name = NULL;
 	size_t fig;
 
@@ -596,7 +596,7 @@ static void add_column(struct tpl_table *tb, char *head, size_t fig)
 /* "保障人数(人) = relief.persons[...] by 区县 | thousands" */
 static void grouped_column(struct tpl_load *ld, struct tpl_table *tb, const struct kv *kv)
 {
-	const char *eq = find_top(kv->value, '=', "＝"), *expr, *bar;
+	const char *eq = tpl_find_top(kv->value, '=', "＝"), *expr, *bar;
 	char *head, *e, *fmt = NULL;
 	struct tpl_pos fpos = kv->pos;
 	size_t fig;
@@ -610,7 +610,7 @@ static void grouped_column(struct tpl_load *ld, struct tpl_table *tb, const stru
 	}
 	head = year_trim(ld, kv->value, (size_t)(eq - kv->value));
 	expr = eq + sep_len(eq);
-	bar = find_top(expr, '|', "｜");
+	bar = tpl_find_top(expr, '|', "｜");
 	e = xstrndup(expr, bar ? (size_t)(bar - expr) : strlen(expr));
 	if (bar != NULL) {
 		fmt = xstrdup(bar + sep_len(bar));
@@ -725,7 +725,7 @@ static bool listed_row(struct tpl_load *ld, struct tpl_table *tb, const struct k
 static void listed_total(struct tpl_load *ld, struct tpl_table *tb, const struct kv *kv,
 			 char **fmts, const struct tpl_pos *fpos)
 {
-	if (find_top(kv->value, '|', "｜") == NULL) {
+	if (tpl_find_top(kv->value, '|', "｜") == NULL) {
 		tb->total = tpl_replace_year(kv->value, ld->t->year);
 		return;
 	}

@@ -275,6 +275,9 @@ struct tpl_chart *tpl_chart_parse(struct tpl_load *ld, const char *body, int lin
 struct tpl_table *tpl_table_parse(struct tpl_load *ld, const char *body, int line);
 void tpl_chart_free(struct tpl_chart *c);
 void tpl_table_free(struct tpl_table *tb);
+
+/* The first of ascii or wide (e.g. '|' or "｜") in s outside brackets, or NULL. */
+const char *tpl_find_top(const char *s, char ascii, const char *wide);
 void tpl_cell_release(struct tpl_cell *c);
 
 /* template_layout.c */

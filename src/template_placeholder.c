@@ -313,24 +313,6 @@ static int growth_prev(struct tpl_load *ld, enum fig_place place, struct side *a
 	return rc;
 }
 
-/* The '/' of "A / B" outside brackets, or NULL. */
-static const char *ratio_slash(const char *s)
-{
-	int depth = 0;
-
-	for (; *s; s++) {
-		if (*s == '[' || *s == '(' || strncmp(s, "［", 3) == 0 || strncmp(s, "（", 3) == 0)
-			depth++;
-		else if ((*s == ']' || *s == ')' || strncmp(s, "］", 3) == 0 ||
-			  strncmp(s, "）", 3) == 0) &&
-			 depth > 0)
-			depth--;
-		else if (depth == 0 && *s == '/')
-			return s;
-	}
-	return NULL;
-}
-
 /* ---- figures ---- */
 
 /* The formatter a figure gets when none is written. */
@@ -414,7 +396,7 @@ static void fig_from_sides(struct tpl_fig *f, struct side *a, struct side *b)
 static int fig_sides(struct tpl_load *ld, enum fig_place place, struct tpl_fig *f, const char *expr,
 		     struct tpl_pos pos)
 {
-	const char *slash = f->kind == FIG_RATIO ? ratio_slash(expr) : NULL;
+	const char *slash = f->kind == FIG_RATIO ? tpl_find_top(expr, '/', "／") : NULL;
 	struct side a = {0}, b = {0};
 	char *atext = xstrndup(expr, slash ? (size_t)(slash - expr) : strlen(expr));
 	int rc = parse_side(ld, place, atext, pos, false, &a);
@@ -469,7 +451,7 @@ static int fig_year(struct tpl_load *ld, enum fig_place place, struct tpl_fig *f
 static int fig_data(struct tpl_load *ld, enum fig_place place, struct tpl_fig *f, const char *p,
 		    bool has_fmt, bool fmt_ok, struct tpl_pos pos)
 {
-	bool ratio = ratio_slash(p) != NULL;
+	bool ratio = tpl_find_top(p, '/', "／") != NULL;
 	int rc = 0;
 
 	if (fmt_ok) {

@@ -42,6 +42,12 @@ size_t utf8_char_len(const char *s);
 size_t mask_id(char *dst, size_t cap, const char *s, size_t len);
 size_t mask_name(char *dst, size_t cap, const char *s, size_t len);
 
+/*
+ * snprintf may cut text in the middle of a character: drop a trailing
+ * incomplete UTF-8 sequence so that a message stays valid text.
+ */
+void utf8_trim_tail(char *s);
+
 /* Levenshtein distance over UTF-8 characters, for "did you mean" hints. */
 size_t utf8_distance(const char *a, const char *b);
 
