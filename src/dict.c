@@ -74,7 +74,8 @@ uint32_t u64dict_index(struct u64dict *d, uint64_t key)
 	for (s = mix(k) & (d->cap - 1); d->keys[s] != 0; s = (s + 1) & (d->cap - 1))
 		if (d->keys[s] == k)
 			return d->index[s];
-	if ((d->count + 1) * 2 > d->cap) {
+	/* linear probing stays short up to 3/4 full; IDs are well mixed */
+	if ((d->count + 1) * 4 > d->cap * 3) {
 		u64_grow(d);
 		for (s = mix(k) & (d->cap - 1); d->keys[s] != 0; s = (s + 1) & (d->cap - 1))
 			;
@@ -89,12 +90,19 @@ size_t u64dict_count(const struct u64dict *d)
 	return d->count;
 }
 
+/*
+ * Keys live NUL-terminated in one arena (a household number costs its
+ * length plus 13 bytes, not a malloc'd block each): a city has a million of
+ * them at scale 10.
+ */
 struct strdict {
 	uint32_t *slots; /* index + 1; 0 = empty */
 	size_t cap;
-	char **keys;      /* by index */
-	uint64_t *hashes; /* by index */
-	size_t *lens;     /* by index: keys may hold NUL bytes */
+	char *arena;
+	size_t alen, acap;
+	size_t *offs;     /* by index: key offset in the arena */
+	uint32_t *lens;   /* by index: keys may hold NUL bytes */
+	uint32_t *hashes; /* by index: high bits of the hash, to skip most compares */
 	size_t count, kcap;
 };
 
@@ -111,9 +119,8 @@ void strdict_free(struct strdict *d)
 {
 	if (d == NULL)
 		return;
-	for (size_t i = 0; i < d->count; i++)
-		free(d->keys[i]);
-	free(d->keys);
+	free(d->arena);
+	free(d->offs);
 	free(d->hashes);
 	free(d->lens);
 	free(d->slots);
@@ -139,7 +146,9 @@ static void str_grow(struct strdict *d)
 
 	for (size_t i = 0; i < d->count; i++) {
 		size_t s;
-		for (s = d->hashes[i] & (cap - 1); slots[s] != 0; s = (s + 1) & (cap - 1))
+		uint64_t h = hash_bytes(d->arena + d->offs[i], d->lens[i]);
+
+		for (s = h & (cap - 1); slots[s] != 0; s = (s + 1) & (cap - 1))
 			;
 		slots[s] = (uint32_t)i + 1;
 	}
@@ -155,7 +164,8 @@ uint32_t strdict_index(struct strdict *d, const char *s, size_t len)
 
 	for (slot = h & (d->cap - 1); d->slots[slot] != 0; slot = (slot + 1) & (d->cap - 1)) {
 		uint32_t i = d->slots[slot] - 1;
-		if (d->hashes[i] == h && d->lens[i] == len && memcmp(d->keys[i], s, len) == 0)
+		if (d->hashes[i] == (uint32_t)(h >> 32) && d->lens[i] == len &&
+		    memcmp(d->arena + d->offs[i], s, len) == 0)
 			return i;
 	}
 	if ((d->count + 1) * 2 > d->cap) {
@@ -166,13 +176,17 @@ uint32_t strdict_index(struct strdict *d, const char *s, size_t len)
 	if (d->count == d->kcap) {
 		/* one capacity for the three arrays: grow them together, rarely */
 		d->kcap = d->kcap ? d->kcap * 2 : 64;
-		d->keys = xrealloc(d->keys, d->kcap * sizeof(char *));
-		d->hashes = xrealloc(d->hashes, d->kcap * sizeof(uint64_t));
-		d->lens = xrealloc(d->lens, d->kcap * sizeof(size_t));
+		d->offs = xrealloc(d->offs, d->kcap * sizeof(size_t));
+		d->hashes = xrealloc(d->hashes, d->kcap * sizeof(uint32_t));
+		d->lens = xrealloc(d->lens, d->kcap * sizeof(uint32_t));
 	}
-	d->lens[d->count] = len;
-	d->keys[d->count] = xstrndup(s, len);
-	d->hashes[d->count] = h;
+	d->arena = xgrow(d->arena, &d->acap, d->alen + len + 1, 1);
+	memcpy(d->arena + d->alen, s, len);
+	d->arena[d->alen + len] = '\0';
+	d->offs[d->count] = d->alen;
+	d->alen += len + 1;
+	d->lens[d->count] = (uint32_t)len;
+	d->hashes[d->count] = (uint32_t)(h >> 32);
 	d->slots[slot] = (uint32_t)d->count + 1;
 	return (uint32_t)d->count++;
 }
@@ -184,5 +198,5 @@ size_t strdict_count(const struct strdict *d)
 
 const char *strdict_key(const struct strdict *d, uint32_t i)
 {
-	return d->keys[i];
+	return d->arena + d->offs[i];
 }

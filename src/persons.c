@@ -47,11 +47,16 @@ bool persons_mark(struct persons *p, uint32_t index, int slot, unsigned bit)
 		while (cap <= index)
 			cap *= 2;
 		for (int k = 0; k < 2; k++) {
+			/* a year's marks exist only once a row of that year came */
+			if (p->marks[k] == NULL)
+				continue;
 			p->marks[k] = xrealloc(p->marks[k], cap * sizeof(uint64_t));
 			memset(p->marks[k] + old, 0, (cap - old) * sizeof(uint64_t));
 		}
 		p->mcap = cap;
 	}
+	if (p->marks[slot] == NULL)
+		p->marks[slot] = xcalloc(p->mcap, sizeof(uint64_t));
 	if (p->marks[slot][index] & b)
 		return false;
 	p->marks[slot][index] |= b;
