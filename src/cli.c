@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "config.h"
@@ -242,6 +243,10 @@ int cli_finish(struct cli *cli)
 		cli->max_reject_rate = 0.05;
 	if (cli->mode < 0)
 		cli->mode = 0640;
+	/* a progress line on a terminal, never in cron's mail unless asked for */
+	cli->progress = cli->progress || (isatty(STDERR_FILENO) && !cli->quiet);
+	if (cli->no_progress)
+		cli->progress = false;
 	return cli_setup_logging(cli);
 }
 

@@ -223,7 +223,7 @@ static int scan(struct run_state *st)
 	    .encoding = st->cli->encoding,
 	    .year = st->cli->year,
 	    .threads = st->cli->threads,
-	    .progress = st->cli->progress && !st->cli->no_progress,
+	    .progress = st->cli->progress,
 	    .rejects = st->rejects.fp,
 	    .max_reject_rate = st->cli->max_reject_rate,
 	};
