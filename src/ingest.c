@@ -367,6 +367,7 @@ struct run {
 	size_t seq;
 	int status;
 	uint64_t bytes_total, bytes_done;
+	uint64_t rows;
 	struct timespec started, last_progress;
 };
 
@@ -822,6 +823,7 @@ static void admit(struct run *r, struct chunk *c)
 		}
 	}
 	f->read += c->read;
+	r->rows += c->read;
 	f->outside += c->outside;
 	if (c->max_year > r->res->max_year[c->plan->ds - r->schema->sets])
 		r->res->max_year[c->plan->ds - r->schema->sets] = c->max_year;
