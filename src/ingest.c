@@ -788,8 +788,9 @@ static void progress(struct run *r, bool final)
 		  (double)(now.tv_nsec - r->started.tv_nsec) / 1e9;
 	rate = elapsed > 0 ? (double)r->bytes_done / elapsed / 1e6 : 0;
 	left = rate > 0 ? (double)(r->bytes_total - r->bytes_done) / 1e6 / rate : 0;
-	fprintf(stderr, "\r读取中:文件 %zu/%zu,%.0f MB/s,预计剩余 %.0f 秒   %s", r->next_file,
-		r->found.n, rate, left, final ? "\n" : "");
+	fprintf(stderr, "\r读取中:文件 %zu/%zu,%llu 行,%.0f MB/s,预计剩余 %.0f 秒   %s",
+		r->next_file, r->found.n, (unsigned long long)r->rows, rate, left,
+		final ? "\n" : "");
 }
 
 static void admit(struct run *r, struct chunk *c)
