@@ -234,7 +234,7 @@ enum value_error parse_money(const char *s, size_t len, bool allow_negative, int
 			 * a thousands separator: digits before it, and groups
 			 * of exactly three after ("1234,50" is a decimal comma)
 			 */
-			if (digits == 0 || (comma_seen && group != 3))
+			if (digits == 0 || (comma_seen ? group != 3 : group > 3))
 				return VALUE_MONEY_SYNTAX;
 			comma_seen = true;
 			group = 0;
@@ -287,7 +287,7 @@ enum value_error parse_integer(const char *s, size_t len, bool allow_negative, i
 	}
 	for (; i < n; i++) {
 		if (buf[i] == ',') {
-			if (digits == 0 || (comma_seen && group != 3))
+			if (digits == 0 || (comma_seen ? group != 3 : group > 3))
 				return VALUE_INT_SYNTAX;
 			comma_seen = true;
 			group = 0;

@@ -169,6 +169,9 @@ static const struct money_case money_cases[] = {
     {"1234,50", false, VALUE_MONEY_SYNTAX, 0,
      "regression (fixed) value.c parse_money: a comma not followed by three digits is no thousands "
      "separator; \"1234,50\" (decimal comma) is read as 123450 yuan, 100x too much"},
+    {"1234,567", false, VALUE_MONEY_SYNTAX, 0,
+     "first group of four digits: no thousands separator"},
+    {"12,345,678.90", false, VALUE_OK, 1234567890, "two separators"},
 };
 
 static void test_parse_money(void **state)
