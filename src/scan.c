@@ -111,7 +111,10 @@ void scan_print_quality(FILE *fp, const struct schema *schema, const struct inge
 			width = utf8_display_width(res->files[i].path);
 	fputs("数据质量:\n", fp);
 	pad(fp, "文件", width + 2);
-	fputs("数据集     编码          读取      接收      拒收    年度外\n", fp);
+	pad(fp, "数据集", 11);
+	pad(fp, "编码", 12);
+	/* numbers right-aligned under headings two columns wide per character */
+	fputs("      读取      接收      拒收    年度外\n", fp);
 	for (size_t i = 0; i < res->nfiles; i++) {
 		const struct ingest_file *f = &res->files[i];
 
