@@ -141,14 +141,16 @@ static enum file_encoding detect_encoding(const char *buf, size_t len, bool at_e
 		return ENC_UTF8_BOM;
 	if (forced != NULL && (strcasecmp(forced, "utf-8") == 0 || strcasecmp(forced, "utf8") == 0))
 		return ENC_UTF8;
-	/* the sample may end inside a character: drop up to 3 bytes of it */
-	if (!at_eof)
-		while (len > 0 && len > utf8_valid_prefix(buf, len) &&
-		       ((unsigned char)buf[len - 1] & 0xC0) == 0x80)
-			len--;
-	if (!at_eof && len > 0 && (unsigned char)buf[len - 1] >= 0xC2)
-		len--;
+	/* the sample may end inside a character: drop that character's bytes */
 	valid = utf8_valid_prefix(buf, len);
+	if (!at_eof && valid < len && len - valid < 4 &&
+	    utf8_valid_prefix(buf + valid, len - valid) == 0 && (unsigned char)buf[valid] >= 0xC2) {
+		size_t need = (unsigned char)buf[valid] >= 0xF0   ? 4
+			      : (unsigned char)buf[valid] >= 0xE0 ? 3
+								  : 2;
+		if (len - valid < need)
+			len = valid;
+	}
 	if (valid == len)
 		return ENC_UTF8;
 	/*

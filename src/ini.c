@@ -97,6 +97,27 @@ int ini_parse_file(const char *path, ini_handler handler, void *ctx, int *bad_li
 	return rc;
 }
 
+/* The next top-level comma (ASCII or full-width) in p, not inside brackets. */
+static char *next_comma(char *p, size_t *skip)
+{
+	int depth = 0;
+
+	for (; *p; p++) {
+		if (*p == '(' || strncmp(p, "（", 3) == 0) {
+			depth++;
+		} else if ((*p == ')' || strncmp(p, "）", 3) == 0) && depth > 0) {
+			depth--;
+		} else if (depth == 0 && *p == ',') {
+			*skip = 1;
+			return p;
+		} else if (depth == 0 && strncmp(p, "，", 3) == 0) {
+			*skip = 3;
+			return p;
+		}
+	}
+	return NULL;
+}
+
 size_t ini_split_list(const char *value, char ***items)
 {
 	char *copy = xstrdup(value), *p = copy;
@@ -104,13 +125,10 @@ size_t ini_split_list(const char *value, char ***items)
 
 	*items = NULL;
 	while (p != NULL) {
-		char *comma = strchr(p, ','), *wide = strstr(p, "，"), *item;
-		size_t skip = 1;
+		size_t skip = 0;
+		/* an alias such as 县(市,区) keeps the comma inside its brackets */
+		char *comma = next_comma(p, &skip), *item;
 
-		if (wide != NULL && (comma == NULL || wide < comma)) {
-			comma = wide;
-			skip = strlen("，");
-		}
 		if (comma != NULL)
 			*comma = '\0';
 		item = trim(p);

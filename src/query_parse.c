@@ -268,6 +268,10 @@ static int measure_column(struct parser *p)
 	    ds->cols[col].type != COL_INTEGER)
 		return fail(p, start, "sum 只能用于金额或整数列,“%s”是%s列", ds->cols[col].name,
 			    col_type_name(ds->cols[col].type));
+	/* names arrive masked (张*): counting them would count the masks */
+	if (q->measure == MEASURE_DISTINCT && ds->cols[col].mask == MASK_NAME)
+		return fail(p, start, "不能统计个人信息“%s”(姓名在读入时即已脱敏);人数请用 persons",
+			    ds->cols[col].name);
 	q->col = col;
 	return 0;
 }

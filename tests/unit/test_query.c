@@ -331,6 +331,8 @@ static const struct bad_case bad_cases[] = {
     /* PII and type rules */
     {"relief.persons by 姓名", 19, "姓名"},
     {"relief.sum(姓名)", 12, "sum"},
+    /* regression: names arrive masked, so their distinct count would count masks */
+    {"charity.distinct(捐赠方)", 18, "个人信息"},
     {"relief.sum(区县)", 12, "区县"},
     {"relief.persons by 乡镇(街道),区县", 19, "乡镇(街道)"},
     {"elderly.persons", 9, "身份证号"},
