@@ -81,6 +81,12 @@ struct agg {
 	struct coldicts *dicts; /* per dataset */
 	bool *seen_prev;        /* per dataset */
 	bool *seen_year;
+	/*
+	 * The current row's dictionary index per column, looked up once however
+	 * many figures count that column (a household number is hashed once).
+	 */
+	uint32_t row_index[64];
+	uint64_t row_index_valid;
 };
 
 struct agg *agg_new(const struct schema *schema, int year)
@@ -234,23 +240,28 @@ static uint32_t distinct_index(struct agg *a, struct figure *f, const struct ing
 	struct coldicts *d = &a->dicts[f->q.ds_index];
 	int c = f->q.col;
 
+	uint32_t i;
+
 	if (c == ds->person)
 		return row->person;
-	switch (ds->cols[c].type) {
-	case COL_ENUM:
+	if (ds->cols[c].type == COL_ENUM)
 		return (uint32_t)row->v[c];
-	case COL_TEXT: {
+	if (a->row_index_valid >> c & 1)
+		return a->row_index[c];
+	if (ds->cols[c].type == COL_TEXT) {
 		size_t len;
 		const char *t = ingest_row_text(row, c, &len);
 		if (d->text[c] == NULL)
 			d->text[c] = strdict_new();
-		return strdict_index(d->text[c], t, len);
-	}
-	default:
+		i = strdict_index(d->text[c], t, len);
+	} else {
 		if (d->num[c] == NULL)
 			d->num[c] = u64dict_new();
-		return u64dict_index(d->num[c], (uint64_t)row->v[c]);
+		i = u64dict_index(d->num[c], (uint64_t)row->v[c]);
 	}
+	a->row_index[c] = i;
+	a->row_index_valid |= 1ull << c;
+	return i;
 }
 
 static void offer(struct agg *a, struct figure *f, const struct ingest_row *row)
@@ -299,6 +310,7 @@ void agg_row(void *ctx, const struct dataset *ds, const struct ingest_row *row)
 		a->seen_prev[s] = true;
 	else
 		a->seen_year[s] = true;
+	a->row_index_valid = 0;
 	for (size_t i = 0, n = a->nby_set[s]; i < n; i++)
 		offer(a, a->figs[ids[i]], row);
 }

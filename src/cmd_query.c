@@ -138,11 +138,6 @@ static void print_csv(const struct agg *agg, const size_t *ids, int n)
 	}
 }
 
-static void print_json(const struct agg *agg, const size_t *ids, int n)
-{
-	metrics_write_json(stdout, agg, ids, (size_t)n, NULL);
-}
-
 int cmd_query(struct cli *cli)
 {
 	struct schema schema;
@@ -194,7 +189,7 @@ int cmd_query(struct cli *cli)
 		if (strcmp(cli->format, "csv") == 0)
 			print_csv(agg, ids, cli->nargs);
 		else if (strcmp(cli->format, "json") == 0)
-			print_json(agg, ids, cli->nargs);
+			metrics_write_json(stdout, agg, ids, (size_t)cli->nargs, NULL);
 		else
 			print_table(agg, ids, cli->nargs);
 	} else {
