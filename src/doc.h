@@ -46,6 +46,8 @@ struct doc_cell {
 	int64_t scale; /* the column shows raw (in yuan or count) / scale, e.g. 10000 for 万元;
 			  0 or 1 = as is.  XLSX writes raw / 100 / scale as the cell's number */
 	int digits;    /* decimals the column shows (number format 0.00 for 2) */
+	int64_t den;   /* a ratio (share, growth): the cell's number is raw / den, shown
+			  as a percentage with digits decimals; 0 = not a ratio */
 };
 
 /*

@@ -139,8 +139,12 @@ static void eval_ratio(const struct agg *agg, const struct tpl_fig *f, const cha
 	bool b = value_of(agg, f->qb, f->qb_grouped ? key : NULL, &den);
 
 	r->present = a && b;
-	if (r->present)
+	if (r->present) {
 		format_percent(r->text, sizeof(r->text), r->raw, den, f->fmt.spec.digits);
+		r->num = r->raw;
+		r->den = den;
+		r->digits = f->fmt.spec.digits;
+	}
 }
 
 static void eval_growth(const struct agg *agg, const struct tpl_fig *f, const char *key,
@@ -151,8 +155,12 @@ static void eval_growth(const struct agg *agg, const struct tpl_fig *f, const ch
 	bool b = value_of(agg, f->qb, key, &prev);
 
 	r->present = a && b;
-	if (r->present)
+	if (r->present) {
 		format_growth(r->text, sizeof(r->text), r->raw, prev, f->fmt.spec.digits);
+		r->num = r->raw - prev;
+		r->den = prev;
+		r->digits = f->fmt.spec.digits;
+	}
 }
 
 void tpl_fig_eval(const struct template *t, const struct agg *agg, const struct tpl_fig *f,
@@ -192,4 +200,11 @@ void tpl_fig_result_cell(const struct fig_result *r, struct doc_cell *cell)
 	cell->unit = r->unit;
 	cell->scale = r->scale;
 	cell->digits = r->digits;
+	if (r->present && r->den != 0) {
+		/* a share or a growth: the workbook gets the number, not the text */
+		cell->numeric = true;
+		cell->raw = r->num;
+		cell->den = r->den;
+		cell->unit = UNIT_COUNT;
+	}
 }

@@ -247,6 +247,7 @@ struct fig_result {
 	bool numeric; /* a quantity (not a ratio or a year) */
 	int64_t scale;
 	int digits;
+	int64_t num, den; /* a ratio or growth: the percentage is num / den */
 };
 
 /*

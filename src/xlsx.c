@@ -286,9 +286,13 @@ static void formats_init(struct xlsx_ctx *x)
 	for (int d = 0; d < 3; d++)
 		for (int t = 0; t < 2; t++) {
 			static const char *const numfmt[3] = {"#,##0", "#,##0.0", "#,##0.00"};
+			static const char *const pctfmt[3] = {"0%", "0.0%", "0.00%"};
 			f->digits[d][t] = new_format(wb, t, true, numfmt[d]);
-			if (t)
+			f->percent[d][t] = new_format(wb, t, true, pctfmt[d]);
+			if (t) {
 				format_set_bg_color(f->digits[d][t], 0xF2F2F2);
+				format_set_bg_color(f->percent[d][t], 0xF2F2F2);
+			}
 		}
 	f->unit = new_format(wb, false, true, NULL);
 	format_set_align(f->unit, LXW_ALIGN_CENTER);

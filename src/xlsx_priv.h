@@ -49,6 +49,8 @@ struct xlsx_formats {
 	lxw_format *unit; /* the unit note over a chart's data */
 	/* table columns shown in 万元 etc.: #,##0 / #,##0.0 / #,##0.00, plain and totals */
 	lxw_format *digits[3][2];
+	/* shares and growth: 0% / 0.0% / 0.00%, plain and totals */
+	lxw_format *percent[3][2];
 };
 
 struct xlsx_ctx {

@@ -34,12 +34,19 @@ static double scaled_value(const struct doc_cell *c)
 	return (double)c->raw / (double)(c->unit == UNIT_FEN ? 100 : 1) / (double)c->scale;
 }
 
+static int clamp_digits(int d)
+{
+	return d < 0 ? 0 : d > 2 ? 2 : d;
+}
+
 static lxw_format *cell_format(const struct xlsx_formats *f, const struct doc_cell *c, bool total)
 {
 	if (!c->numeric)
 		return total ? f->total_text : f->text;
+	if (c->den != 0)
+		return f->percent[clamp_digits(c->digits)][total];
 	if (scaled(c))
-		return f->digits[c->digits < 0 ? 0 : c->digits > 2 ? 2 : c->digits][total];
+		return f->digits[clamp_digits(c->digits)][total];
 	if (c->unit == UNIT_FEN)
 		return total ? f->total_yuan : f->yuan;
 	return total ? f->total_count : f->count;
@@ -50,7 +57,10 @@ static void put_cell(struct xlsx_sheet *s, lxw_row_t row, lxw_col_t col, const s
 {
 	lxw_format *fmt = cell_format(&s->x->f, c, total);
 
-	if (scaled(c))
+	if (c->numeric && c->den != 0)
+		xlsx_put_number(s, row, col, (double)c->raw / (double)c->den, strlen(c->text) + 2,
+				fmt);
+	else if (scaled(c))
 		xlsx_put_number(s, row, col, scaled_value(c), strlen(c->text) + 2, fmt);
 	else if (c->numeric)
 		xlsx_put_value(s, row, col, c->raw, c->unit, fmt);
