@@ -126,6 +126,8 @@ struct doc_figure {
 	int64_t raw;
 	enum unit unit;
 	bool present; /* false when the data for it is missing (e.g. @prev) */
+	int64_t den;  /* a share or growth: the figure is raw / den; 0 otherwise */
+	int digits;   /* decimals of a share or growth */
 };
 
 /* Data quality of one input file, for the appendix and the 数据质量 sheet. */

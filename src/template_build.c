@@ -39,9 +39,11 @@ void tpl_doc_figure(struct doc *doc, const struct tpl_fig *f, const struct fig_r
 	d->expr = xstrdup(f->expr);
 	d->format = xstrdup(f->format ? f->format : "");
 	d->text = xstrdup(r->text);
-	d->raw = r->raw;
-	d->unit = r->unit;
+	d->raw = r->den != 0 ? r->num : r->raw;
+	d->unit = r->den != 0 ? UNIT_COUNT : r->unit;
 	d->present = r->present;
+	d->den = r->den;
+	d->digits = r->digits;
 }
 
 /* ---- runs ---- */

@@ -37,7 +37,12 @@ void xlsx_figures_sheet(struct xlsx_ctx *x)
 
 		xlsx_put_text(&s, row, 0, f->expr, x->f.text);
 		xlsx_put_text(&s, row, 1, f->format, x->f.text);
-		if (f->present)
+		if (f->present && f->den != 0)
+			xlsx_put_number(&s, row, 2, (double)f->raw / (double)f->den, 10,
+					x->f.percent[f->digits < 0   ? 0
+						     : f->digits > 2 ? 2
+								     : f->digits][0]);
+		else if (f->present)
 			xlsx_put_value(&s, row, 2, f->raw, f->unit,
 				       f->unit == UNIT_FEN ? x->f.yuan : x->f.count);
 		else
