@@ -113,7 +113,9 @@ test: deps
 bench: all
 	@sh tests/bench/run.sh $(abspath $(BIN))
 
+# libFuzzer comes with clang's runtime, which only fuzzing needs
 fuzz:
+	$(Q)$(MAKE) --no-print-directory deps DEB_PKGS="$(DEB_PKGS) clang libclang-rt-14-dev"
 	@sh tests/fuzz/run.sh
 
 install: all
