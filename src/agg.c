@@ -68,6 +68,8 @@ struct figure {
 	struct bitset *sets;  /* distinct counts, per group */
 	struct bitset all;    /* distinct over all groups (the series' total) */
 	struct strdict *keys; /* by a text column: its values */
+	uint64_t need;        /* the dataset's shared filters this figure needs */
+	bool own_filters;     /* more than 64 distinct filters: test its own */
 	struct agg_value value;
 };
 
@@ -87,6 +89,12 @@ struct agg {
 	 */
 	uint32_t row_index[64];
 	uint64_t row_index_valid;
+	/*
+	 * Figures share filters (救助类别=城市低保,农村低保 in a dozen of them):
+	 * each distinct filter of a dataset is tested once per row.
+	 */
+	const struct filter **shared[64]; /* per dataset (at most 64 datasets) */
+	size_t nshared[64];
 };
 
 struct agg *agg_new(const struct schema *schema, int year)
@@ -127,6 +135,37 @@ static size_t col_domain(const struct dataset *ds, int c)
 	}
 }
 
+static bool filter_equal(const struct filter *x, const struct filter *y)
+{
+	if (x->col != y->col || x->negate != y->negate || x->nvalues != y->nvalues ||
+	    x->enum_mask != y->enum_mask)
+		return false;
+	for (size_t i = 0; i < x->nvalues; i++) {
+		if (x->lo[i] != y->lo[i] || x->hi[i] != y->hi[i])
+			return false;
+		if ((x->texts[i] == NULL) != (y->texts[i] == NULL) ||
+		    (x->texts[i] != NULL && strcmp(x->texts[i], y->texts[i]) != 0))
+			return false;
+	}
+	return true;
+}
+
+/* The bit of f among its dataset's shared filters, or -1 when all 64 are taken. */
+static int share_filter(struct agg *a, size_t s, const struct filter *f)
+{
+	size_t n = a->nshared[s];
+
+	for (size_t i = 0; i < n; i++)
+		if (filter_equal(a->shared[s][i], f))
+			return (int)i;
+	if (n == 64)
+		return -1;
+	a->shared[s] = xrealloc(a->shared[s], (n + 1) * sizeof(*a->shared[s]));
+	a->shared[s][n] = f;
+	a->nshared[s] = n + 1;
+	return (int)n;
+}
+
 size_t agg_add(struct agg *a, struct query *q)
 {
 	struct figure *f;
@@ -145,6 +184,15 @@ size_t agg_add(struct agg *a, struct query *q)
 		f->domain[b] = col_domain(f->q.ds, f->q.by[b]);
 	if (f->q.nby > 0 && f->domain[0] == 0)
 		f->keys = strdict_new();
+	for (size_t i = 0; i < f->q.nfilters && s < 64; i++) {
+		int bit = share_filter(a, s, &f->q.filters[i]);
+		if (bit < 0)
+			f->own_filters = true;
+		else
+			f->need |= 1ull << bit;
+	}
+	if (s >= 64)
+		f->own_filters = true;
 	a->figs = xgrow(a->figs, &a->cap, a->nfigs + 1, sizeof(*a->figs));
 	a->figs[a->nfigs] = f;
 	a->by_set[s] = xrealloc(a->by_set[s], (a->nby_set[s] + 1) * sizeof(size_t));
@@ -264,14 +312,16 @@ static uint32_t distinct_index(struct agg *a, struct figure *f, const struct ing
 	return i;
 }
 
-static void offer(struct agg *a, struct figure *f, const struct ingest_row *row)
+static void offer(struct agg *a, struct figure *f, const struct ingest_row *row, uint64_t passed)
 {
 	const struct query *q = &f->q;
 	size_t g = 0;
 
 	if ((row->slot == SLOT_PREV) != q->prev)
 		return;
-	for (size_t i = 0; i < q->nfilters; i++)
+	if (!f->own_filters && (passed & f->need) != f->need)
+		return;
+	for (size_t i = 0; f->own_filters && i < q->nfilters; i++)
 		if (!filter_pass(&q->filters[i], &q->ds->cols[q->filters[i].col], row))
 			return;
 	if (q->nby > 0) {
@@ -305,14 +355,19 @@ void agg_row(void *ctx, const struct dataset *ds, const struct ingest_row *row)
 	struct agg *a = ctx;
 	size_t s = (size_t)(ds - a->schema->sets);
 	const size_t *ids = a->by_set[s];
+	uint64_t passed = 0;
 
 	if (row->slot == SLOT_PREV)
 		a->seen_prev[s] = true;
 	else
 		a->seen_year[s] = true;
 	a->row_index_valid = 0;
+	if (s < 64)
+		for (size_t i = 0; i < a->nshared[s]; i++)
+			if (filter_pass(a->shared[s][i], &ds->cols[a->shared[s][i]->col], row))
+				passed |= 1ull << i;
 	for (size_t i = 0, n = a->nby_set[s]; i < n; i++)
-		offer(a, a->figs[ids[i]], row);
+		offer(a, a->figs[ids[i]], row, passed);
 }
 
 static bool is_distinct(const struct query *q)
@@ -447,6 +502,8 @@ void agg_free(struct agg *a)
 		free(a->dicts[s].num);
 		free(a->by_set[s]);
 	}
+	for (size_t s = 0; s < 64; s++)
+		free(a->shared[s]);
 	free(a->dicts);
 	free(a->by_set);
 	free(a->nby_set);
