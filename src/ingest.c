@@ -28,7 +28,7 @@
 #include "text.h"
 #include "xalloc.h"
 
-#define CHUNK_BYTES (2u << 20)
+#define CHUNK_BYTES (1u << 20)
 /* A record longer than this is not a real export: cut anyway. */
 #define MAX_RECORD_BYTES (64u << 20)
 
