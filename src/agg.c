@@ -20,19 +20,25 @@ struct bitset {
 	size_t nwords;
 };
 
+/* Make b hold at least nwords words (zeroed). */
+static void bitset_reserve(struct bitset *b, size_t nwords)
+{
+	size_t n;
+
+	if (nwords <= b->nwords)
+		return;
+	n = b->nwords ? b->nwords : 64;
+	while (n < nwords)
+		n *= 2;
+	b->words = xrealloc(b->words, n * sizeof(uint64_t));
+	memset(b->words + b->nwords, 0, (n - b->nwords) * sizeof(uint64_t));
+	b->nwords = n;
+}
+
 static void bitset_set(struct bitset *b, uint32_t i)
 {
-	size_t w = i >> 6;
-
-	if (w >= b->nwords) {
-		size_t n = b->nwords ? b->nwords : 64;
-		while (n <= w)
-			n *= 2;
-		b->words = xrealloc(b->words, n * sizeof(uint64_t));
-		memset(b->words + b->nwords, 0, (n - b->nwords) * sizeof(uint64_t));
-		b->nwords = n;
-	}
-	b->words[w] |= 1ull << (i & 63);
+	bitset_reserve(b, (size_t)(i >> 6) + 1);
+	b->words[i >> 6] |= 1ull << (i & 63);
 }
 
 static int64_t bitset_count(const struct bitset *b)
@@ -46,11 +52,9 @@ static int64_t bitset_count(const struct bitset *b)
 
 static void bitset_or(struct bitset *dst, const struct bitset *src)
 {
+	bitset_reserve(dst, src->nwords);
 	for (size_t w = 0; w < src->nwords; w++)
-		if (src->words[w])
-			for (int b = 0; b < 64; b++)
-				if (src->words[w] >> b & 1)
-					bitset_set(dst, (uint32_t)(w * 64 + (size_t)b));
+		dst->words[w] |= src->words[w];
 }
 
 /* Per (dataset, column) dictionaries shared by the figures that need them. */
@@ -82,7 +86,6 @@ struct agg {
 	size_t *nby_set;
 	struct coldicts *dicts; /* per dataset */
 	bool *seen_prev;        /* per dataset */
-	bool *seen_year;
 	/*
 	 * The current row's dictionary index per column, looked up once however
 	 * many figures count that column (a household number is hashed once).
@@ -107,7 +110,6 @@ struct agg *agg_new(const struct schema *schema, int year)
 	a->nby_set = xcalloc(schema->nsets, sizeof(size_t));
 	a->dicts = xcalloc(schema->nsets, sizeof(struct coldicts));
 	a->seen_prev = xcalloc(schema->nsets, sizeof(bool));
-	a->seen_year = xcalloc(schema->nsets, sizeof(bool));
 	for (size_t s = 0; s < schema->nsets; s++) {
 		a->dicts[s].ncols = schema->sets[s].ncols;
 		a->dicts[s].text = xcalloc(schema->sets[s].ncols, sizeof(struct strdict *));
@@ -359,8 +361,6 @@ void agg_row(void *ctx, const struct dataset *ds, const struct ingest_row *row)
 
 	if (row->slot == SLOT_PREV)
 		a->seen_prev[s] = true;
-	else
-		a->seen_year[s] = true;
 	a->row_index_valid = 0;
 	if (s < 64)
 		for (size_t i = 0; i < a->nshared[s]; i++)
@@ -508,6 +508,5 @@ void agg_free(struct agg *a)
 	free(a->by_set);
 	free(a->nby_set);
 	free(a->seen_prev);
-	free(a->seen_year);
 	free(a);
 }
