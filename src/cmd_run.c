@@ -49,7 +49,7 @@ struct run_state {
 	bool locked;
 	char *schema_path;
 	char *settings;
-	char fingerprint[65];
+	struct manifest_inputs inputs; /* what the manifest records, hashed once */
 	struct timespec started;
 };
 
@@ -102,32 +102,29 @@ static bool outputs_exist(const struct run_state *st)
 	return true;
 }
 
-static struct manifest_inputs manifest_inputs(const struct run_state *st)
+/* Fingerprint the current inputs into st->inputs; false when they can't be read. */
+static bool fingerprint(struct run_state *st)
 {
-	struct manifest_inputs in = {
-	    .input_dir = st->cli->input,
-	    .template_path = st->template_path,
-	    .schema_path = st->schema_path,
-	    .settings = st->settings,
-	};
-	return in;
+	st->inputs.input_dir = st->cli->input;
+	st->inputs.template_path = st->template_path;
+	st->inputs.schema_path = st->schema_path;
+	st->inputs.settings = st->settings;
+	if (st->template_path != NULL && manifest_fingerprint(&st->inputs) == 0)
+		return true;
+	st->inputs.fingerprint[0] = '\0';
+	return false;
 }
 
 /* --if-changed: true when the recorded inputs are exactly the current ones. */
 static bool up_to_date(struct run_state *st)
 {
-	struct manifest_inputs in = manifest_inputs(st);
 	char *path;
 	bool same;
 
-	if (manifest_fingerprint(&in, st->fingerprint) != 0) {
-		st->fingerprint[0] = '\0';
-		return false;
-	}
-	if (!st->cli->if_changed)
+	if (!fingerprint(st) || !st->cli->if_changed)
 		return false;
 	path = xasprintf("%s/manifest.json", st->outdir);
-	same = manifest_matches(path, st->fingerprint) && outputs_exist(st);
+	same = manifest_matches(path, st->inputs.fingerprint) && outputs_exist(st);
 	free(path);
 	return same;
 }
@@ -139,16 +136,13 @@ static bool up_to_date(struct run_state *st)
  */
 static bool latest_up_to_date(struct run_state *st)
 {
-	struct manifest_inputs in;
 	struct dirent *de;
 	DIR *d;
 	bool same = false;
 
 	st->template_path = st->cli->template_path ? xstrdup(st->cli->template_path)
 						   : data_path("annual-summary.md");
-	in = manifest_inputs(st);
-	if (st->template_path == NULL || manifest_fingerprint(&in, st->fingerprint) != 0 ||
-	    (d = opendir(st->cli->output)) == NULL)
+	if (!fingerprint(st) || (d = opendir(st->cli->output)) == NULL)
 		return false;
 	while (!same && (de = readdir(d)) != NULL) {
 		char *path;
@@ -158,7 +152,7 @@ static bool latest_up_to_date(struct run_state *st)
 		if (strlen(de->d_name) != 4 || strspn(de->d_name, "0123456789") != 4)
 			continue;
 		path = xasprintf("%s/%s/manifest.json", st->cli->output, de->d_name);
-		if (manifest_matches(path, st->fingerprint)) {
+		if (manifest_matches(path, st->inputs.fingerprint)) {
 			st->cli->year = (int)strtol(de->d_name, NULL, 10);
 			free(st->outdir);
 			st->outdir = xasprintf("%s/%d", st->cli->output, st->cli->year);
@@ -263,7 +257,8 @@ static int render(struct run_state *st)
 	mode_t mode = (mode_t)st->cli->mode;
 
 	st->doc = template_build(st->tmpl, st->agg);
-	report_fill(st->doc, &st->res, st->template_path, st->cli->year);
+	report_fill(st->doc, &st->res, st->template_path, st->inputs.template_sha256,
+		    st->cli->year);
 	path = xasprintf("%s/%s", st->outdir, meta->pdf_name);
 	if (outfile_begin(&st->pdf, path, mode) != 0 ||
 	    pdf_render(st->doc, st->pdf.tmp_path, err, sizeof(err)) != 0) {
@@ -289,7 +284,6 @@ static int render(struct run_state *st)
 
 static int write_manifest(struct run_state *st)
 {
-	struct manifest_inputs in = manifest_inputs(st);
 	char *path = xasprintf("%s/manifest.json", st->outdir);
 	int rc = outfile_open_stream(&st->manifest, path, (mode_t)st->cli->mode);
 
@@ -298,7 +292,7 @@ static int write_manifest(struct run_state *st)
 		log_error("manifest.json 写入失败:%s", strerror(errno));
 		return EXIT_IO;
 	}
-	manifest_write(st->manifest.fp, &in, st->fingerprint, &st->res);
+	manifest_write(st->manifest.fp, &st->inputs, &st->res);
 	return EXIT_OK;
 }
 

@@ -23,9 +23,9 @@ static void append(char **buf, size_t *len, size_t *cap, const char *s)
 	*len += n;
 }
 
-int manifest_fingerprint(const struct manifest_inputs *in, char hex[65])
+int manifest_fingerprint(struct manifest_inputs *in)
 {
-	char **paths, tsha[65], ssha[65], *text = NULL, *line;
+	char **paths, *tsha = in->template_sha256, *ssha = in->schema_sha256, *text = NULL, *line;
 	size_t len = 0, cap = 0;
 	long n = ingest_list_files(in->input_dir, &paths);
 
@@ -58,7 +58,7 @@ int manifest_fingerprint(const struct manifest_inputs *in, char hex[65])
 		free(paths[i]);
 	}
 	free(paths);
-	sha256_buffer(text, len, hex);
+	sha256_buffer(text, len, in->fingerprint);
 	free(text);
 	return 0;
 }
@@ -78,20 +78,15 @@ bool manifest_matches(const char *path, const char hex[65])
 	return found;
 }
 
-void manifest_write(FILE *fp, const struct manifest_inputs *in, const char hex[65],
-		    const struct ingest_result *res)
+void manifest_write(FILE *fp, const struct manifest_inputs *in, const struct ingest_result *res)
 {
-	char tsha[65] = "", ssha[65] = "";
-
-	sha256_file(in->template_path, tsha, NULL);
-	sha256_file(in->schema_path, ssha, NULL);
-	fprintf(fp, "{\n  \"fingerprint\": \"%s\",\n  \"version\": \"%s\",\n", hex,
+	fprintf(fp, "{\n  \"fingerprint\": \"%s\",\n  \"version\": \"%s\",\n", in->fingerprint,
 		CIVREPORT_VERSION);
 	fputs("  \"template\": {\"path\": ", fp);
 	json_string(fp, in->template_path);
-	fprintf(fp, ", \"sha256\": \"%s\"},\n  \"schema\": {\"path\": ", tsha);
+	fprintf(fp, ", \"sha256\": \"%s\"},\n  \"schema\": {\"path\": ", in->template_sha256);
 	json_string(fp, in->schema_path);
-	fprintf(fp, ", \"sha256\": \"%s\"},\n  \"settings\": ", ssha);
+	fprintf(fp, ", \"sha256\": \"%s\"},\n  \"settings\": ", in->schema_sha256);
 	json_string(fp, in->settings);
 	fputs(",\n  \"inputs\": [\n", fp);
 	for (size_t i = 0; i < res->nfiles; i++) {

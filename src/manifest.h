@@ -22,19 +22,23 @@ struct manifest_inputs {
 	const char *template_path;
 	const char *schema_path;
 	const char *settings; /* "year=2021;encoding=auto;max_reject_rate=0.05" */
+	/* filled by manifest_fingerprint, read by manifest_write */
+	char template_sha256[65];
+	char schema_sha256[65];
+	char fingerprint[65];
 };
 
 /*
- * The fingerprint of the current inputs into hex (65 bytes).  Returns 0, or
- * -1 with errno when the input folder or template can't be read.
+ * Fill in->fingerprint (and the template's and schema's hashes) from the
+ * current inputs.  Returns 0, or -1 with errno when the input folder,
+ * template or schema can't be read.
  */
-int manifest_fingerprint(const struct manifest_inputs *in, char hex[65]);
+int manifest_fingerprint(struct manifest_inputs *in);
 
 /* Whether path records exactly this fingerprint. */
 bool manifest_matches(const char *path, const char hex[65]);
 
-/* Write the manifest of a finished run. */
-void manifest_write(FILE *fp, const struct manifest_inputs *in, const char hex[65],
-		    const struct ingest_result *res);
+/* Write the manifest of a finished run (in as filled by manifest_fingerprint). */
+void manifest_write(FILE *fp, const struct manifest_inputs *in, const struct ingest_result *res);
 
 #endif

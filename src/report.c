@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "report.h"
-#include "sha256.h"
 #include "version.h"
 #include "xalloc.h"
 
@@ -38,7 +37,7 @@ static int by_count(const void *a, const void *b)
 }
 
 void report_fill(struct doc *doc, const struct ingest_result *res, const char *template_path,
-		 int year)
+		 const char *template_sha256, int year)
 {
 	doc->meta.created = report_created(year);
 	doc->meta.year = year;
@@ -68,8 +67,7 @@ void report_fill(struct doc *doc, const struct ingest_result *res, const char *t
 		}
 	qsort(doc->reasons, doc->nreasons, sizeof(*doc->reasons), by_count);
 	doc->template_path = xstrdup(template_path);
-	if (sha256_file(template_path, doc->template_sha256, NULL) != 0)
-		memset(doc->template_sha256, 0, sizeof(doc->template_sha256));
+	snprintf(doc->template_sha256, sizeof(doc->template_sha256), "%s", template_sha256);
 	doc->version = xstrdup(CIVREPORT_VERSION);
 }
 

@@ -14,8 +14,9 @@
 #include "doc.h"
 #include "ingest.h"
 
+/* template_sha256: the template's hash, as the manifest computed it. */
 void report_fill(struct doc *doc, const struct ingest_result *res, const char *template_path,
-		 int year);
+		 const char *template_sha256, int year);
 
 /* The creation time for a report of year: SOURCE_DATE_EPOCH, else Dec 31 00:00 UTC. */
 int64_t report_created(int year);
