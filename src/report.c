@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "report.h"
 #include "version.h"
@@ -12,19 +13,16 @@
 int64_t report_created(int year)
 {
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	int64_t days = 0;
+	struct tm end = {.tm_year = year - 1900, .tm_mon = 11, .tm_mday = 31};
 
 	if (sde != NULL && sde[0] != '\0') {
-		char *end;
-		long long v = strtoll(sde, &end, 10);
-		if (*end == '\0' && v >= 0)
+		char *end_of_number;
+		long long v = strtoll(sde, &end_of_number, 10);
+		if (*end_of_number == '\0' && v >= 0)
 			return v;
 	}
-	/* days from 1970-01-01 to year-12-31, without the locale's timegm */
-	for (int y = 1970; y < year; y++)
-		days += (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 366 : 365;
-	days += ((year % 4 == 0 && year % 100 != 0) || year % 400 == 0) ? 365 : 364;
-	return days * 86400;
+	/* the year's last day, 00:00 UTC: never the clock, never the time zone */
+	return (int64_t)timegm(&end);
 }
 
 static int by_count(const void *a, const void *b)

@@ -11,21 +11,7 @@
 #include "text.h"
 #include "xalloc.h"
 
-static void on_reject(void *ctx, const struct ingest_reject *r)
-{
-	FILE *fp = ctx;
-
-	if (fp != NULL)
-		rejects_write(fp, r);
-}
-
-static void no_rows(void *ctx, const struct dataset *ds, const struct ingest_row *row)
-{
-	(void)ctx;
-	(void)ds;
-	(void)row;
-}
-
+/* One sink for both: rows to the aggregate stage (if any), rejects to rejects.csv (if any). */
 struct sink_pair {
 	struct agg *agg;
 	FILE *rejects;
@@ -43,15 +29,15 @@ static void pair_reject(void *ctx, const struct ingest_reject *r)
 {
 	struct sink_pair *p = ctx;
 
-	on_reject(p->rejects, r);
+	if (p->rejects != NULL)
+		rejects_write(p->rejects, r);
 }
 
 int scan_run(const struct schema *schema, struct agg *agg, const struct scan_options *opt,
 	     struct ingest_result *res, char *err, size_t errlen)
 {
 	struct sink_pair pair = {.agg = agg, .rejects = opt->rejects};
-	struct ingest_sink sink = {
-	    .ctx = &pair, .row = agg ? pair_row : no_rows, .reject = pair_reject};
+	struct ingest_sink sink = {.ctx = &pair, .row = pair_row, .reject = pair_reject};
 	struct ingest_options io = {
 	    .input_dir = opt->input_dir,
 	    .year = opt->year,
