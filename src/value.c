@@ -206,13 +206,49 @@ static size_t strip(char *buf, size_t n, const char *pre, const char *suf)
 	return n;
 }
 
+/*
+ * The whole-number part buf[*i..] up to a '.' or the end, with optional
+ * thousands separators: digits before a comma, at most three before the
+ * first, exactly three after each ("1234,50" is a decimal comma, not a
+ * separator).  Leaves *i at the '.' or the end.  Returns VALUE_OK,
+ * VALUE_RANGE (more than max_digits digits) or syntax (anything else).
+ */
+static enum value_error grouped_digits(const char *buf, size_t n, size_t *i, int max_digits,
+				       enum value_error syntax, int64_t *out)
+{
+	int digits = 0, group = 0;
+	bool comma_seen = false;
+	int64_t v = 0;
+
+	for (; *i < n && buf[*i] != '.'; (*i)++) {
+		if (buf[*i] == ',') {
+			if (digits == 0 || (comma_seen ? group != 3 : group > 3))
+				return syntax;
+			comma_seen = true;
+			group = 0;
+			continue;
+		}
+		if (!is_digit(buf[*i]))
+			return syntax;
+		if (++digits > max_digits)
+			return VALUE_RANGE;
+		group++;
+		v = v * 10 + (buf[*i] - '0');
+	}
+	if (digits == 0 || (comma_seen && group != 3))
+		return syntax;
+	*out = v;
+	return VALUE_OK;
+}
+
 enum value_error parse_money(const char *s, size_t len, bool allow_negative, int64_t *fen)
 {
 	char buf[64];
 	size_t n = ascii_fold(buf, sizeof(buf), s, len), i = 0;
 	int64_t whole = 0, frac = 0;
-	int decimals = 0, digits = 0, group = 0;
-	bool neg = false, comma_seen = false;
+	int decimals = 0;
+	bool neg = false;
+	enum value_error e;
 
 	if (n == 0)
 		return VALUE_EMPTY;
@@ -228,27 +264,9 @@ enum value_error parse_money(const char *s, size_t len, bool allow_negative, int
 		neg = true; /* "¥-12.00" */
 		memmove(buf, buf + 1, n--);
 	}
-	for (; i < n && buf[i] != '.'; i++) {
-		if (buf[i] == ',') {
-			/*
-			 * a thousands separator: digits before it, and groups
-			 * of exactly three after ("1234,50" is a decimal comma)
-			 */
-			if (digits == 0 || (comma_seen ? group != 3 : group > 3))
-				return VALUE_MONEY_SYNTAX;
-			comma_seen = true;
-			group = 0;
-			continue;
-		}
-		if (!is_digit(buf[i]))
-			return VALUE_MONEY_SYNTAX;
-		if (++digits > 13)
-			return VALUE_RANGE;
-		group++;
-		whole = whole * 10 + (buf[i] - '0');
-	}
-	if (digits == 0 || (comma_seen && group != 3))
-		return VALUE_MONEY_SYNTAX;
+	e = grouped_digits(buf, n, &i, 13, VALUE_MONEY_SYNTAX, &whole);
+	if (e != VALUE_OK)
+		return e;
 	if (i < n) {
 		for (i++; i < n; i++) {
 			if (!is_digit(buf[i]))
@@ -274,8 +292,8 @@ enum value_error parse_integer(const char *s, size_t len, bool allow_negative, i
 	char buf[48];
 	size_t n = ascii_fold(buf, sizeof(buf), s, len), i = 0;
 	int64_t v = 0;
-	int digits = 0, group = 0;
-	bool neg = false, comma_seen = false;
+	bool neg = false;
+	enum value_error e;
 
 	if (n == 0)
 		return VALUE_EMPTY;
@@ -285,22 +303,10 @@ enum value_error parse_integer(const char *s, size_t len, bool allow_negative, i
 		neg = true;
 		i = 1;
 	}
-	for (; i < n; i++) {
-		if (buf[i] == ',') {
-			if (digits == 0 || (comma_seen ? group != 3 : group > 3))
-				return VALUE_INT_SYNTAX;
-			comma_seen = true;
-			group = 0;
-			continue;
-		}
-		if (!is_digit(buf[i]))
-			return VALUE_INT_SYNTAX;
-		if (++digits > 15)
-			return VALUE_RANGE;
-		group++;
-		v = v * 10 + (buf[i] - '0');
-	}
-	if (digits == 0 || (comma_seen && group != 3))
+	e = grouped_digits(buf, n, &i, 15, VALUE_INT_SYNTAX, &v);
+	if (e != VALUE_OK)
+		return e;
+	if (i < n) /* a '.' */
 		return VALUE_INT_SYNTAX;
 	if (neg && v != 0 && !allow_negative)
 		return VALUE_NEGATIVE;
