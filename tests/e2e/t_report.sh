@@ -78,7 +78,16 @@ PYEOF
 
 # the data-quality numbers reconcile and personal data never shows
 contains out1/2021/rejects.csv "身份证号校验位错误"
-lacks out1/2021/rejects.csv "$(head -2 "$IN/relief-广安区.csv" | tail -1 | cut -d, -f1)"
+# no resident ID appears unmasked in any output (rejects, figures, PDF text,
+# workbook strings); the rejected rows show them masked as 511602********123X
+unzip -p "$XLSX" xl/sharedStrings.xml >strings.xml
+for f in out1/2021/rejects.csv out1/2021/metrics.json text.txt strings.xml; do
+	if grep -E '[0-9]{17}[0-9Xx]' "$f" >ids.txt; then
+		head -3 ids.txt
+		fail "an unmasked ID in $f"
+	fi
+done
+grep -qE '[0-9]{6}\*{8}[0-9]{3}[0-9X]' out1/2021/rejects.csv || fail "rejects.csv shows no masked ID"
 $PY - out1/2021/metrics.json <<'PYEOF' || fail "metrics.json"
 import json, sys
 d = json.load(open(sys.argv[1], encoding="utf-8"))
