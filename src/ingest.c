@@ -634,10 +634,16 @@ static struct chunk *next_chunk(struct run *r)
 		c->offset = f->offset;
 		c->last = f->eof && cut == f->plen;
 		c->len = cut;
-		c->data = xmalloc(cut + 1);
-		memcpy(c->data, f->pending, cut);
-		memmove(f->pending, f->pending + cut, f->plen - cut);
+		/*
+		 * The chunk takes the read buffer as it is; only the unfinished
+		 * record after the cut moves to a new buffer (bytes past c->len
+		 * are never looked at).
+		 */
+		c->data = f->pending;
 		f->plen -= cut;
+		f->pcap = f->plen + 2 * CHUNK_BYTES;
+		f->pending = xmalloc(f->pcap);
+		memcpy(f->pending, c->data + cut, f->plen);
 		f->offset += cut;
 		if (c->last)
 			close_file(r);
