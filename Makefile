@@ -32,15 +32,21 @@ OPT       = -O2
 endif
 
 WARN     = -Wall -Wextra -Werror -Wstrict-prototypes -Wvla -Wwrite-strings -Wshadow
-CPPFLAGS = -D_GNU_SOURCE -Isrc -DCIVREPORT_DATADIR='"$(PREFIX)/share/civreport"'
-CFLAGS  ?= $(OPT) -g
-ALL_CFLAGS = -std=c17 $(WARN) $(CFLAGS) $(SANFLAGS) -MMD -MP \
-	     $(shell pkg-config --cflags $(PKG_MODULES) 2>/dev/null)
-LDLIBS   = $(shell pkg-config --libs $(PKG_MODULES) 2>/dev/null) -lcmark-gfm-extensions -lcsv -lpthread -lm
 
-SRCS     = $(sort $(wildcard src/*.c))
+# pkg-config runs once per make, not once per object (:=).  The user's
+# CPPFLAGS, CFLAGS and LDFLAGS are appended to ours, never replace them.
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKG_MODULES) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKG_MODULES) 2>/dev/null)
+ALL_CPPFLAGS = -D_GNU_SOURCE -Isrc -DCIVREPORT_DATADIR='"$(PREFIX)/share/civreport"' $(CPPFLAGS)
+ALL_CFLAGS   = -std=c17 $(OPT) -g $(WARN) $(SANFLAGS) $(PKG_CFLAGS) $(CFLAGS)
+LDLIBS       = $(PKG_LIBS) -lcmark-gfm-extensions -lcsv -lpthread -lm
+
+# The pipeline, stage by stage (src/*/README.md says what each owns);
+# data flows down this list and never back up (tests/layering.py checks it).
+STAGES   = util ingest engine template doc render/pdf render/xlsx deliver sample cli
+SRCS     = $(foreach s,$(STAGES),$(sort $(wildcard src/$(s)/*.c)))
 OBJS     = $(SRCS:src/%.c=$(BUILD)/obj/%.o)
-LIB_OBJS = $(filter-out $(BUILD)/obj/main.o,$(OBJS))
+LIB_OBJS = $(filter-out $(BUILD)/obj/cli/main.o,$(OBJS))
 BIN      = $(BUILD)/civreport
 
 UNIT_SRCS  = $(sort $(wildcard tests/unit/test_*.c))
@@ -54,17 +60,17 @@ all: $(BIN)
 
 $(BIN): $(OBJS)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(OBJS) $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
 
 $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS) -lcmocka
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS) -lcmocka
 
 -include $(OBJS:.o=.d) $(UNIT_BINS:=.d)
 
@@ -123,13 +129,13 @@ install: all
 		$(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/civreport
 	cp -R templates/. $(DESTDIR)$(PREFIX)/share/civreport/
-	install -m 0644 src/civreport.1 $(DESTDIR)$(PREFIX)/share/man/man1/civreport.1
+	install -m 0644 src/cli/civreport.1 $(DESTDIR)$(PREFIX)/share/man/man1/civreport.1
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/civreport $(DESTDIR)$(PREFIX)/share/man/man1/civreport.1
 	rm -rf $(DESTDIR)$(PREFIX)/share/civreport
 
-FORMAT_FILES = src/*.c src/*.h tests/unit/*.c tests/unit/*.h tests/fuzz/*.c
+FORMAT_FILES = $(shell find src -name '*.[ch]' | sort) tests/unit/*.c tests/unit/*.h tests/fuzz/*.c
 
 format:
 	clang-format -i $(FORMAT_FILES)

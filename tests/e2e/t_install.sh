@@ -85,8 +85,8 @@ fi
 for c in run check query lint sample mail; do
 	grep -q "^\.SY civreport\\\\ $c\$" "$MAN1" || fail "the SYNOPSIS lacks civreport $c"
 done
-opts=$(sed -n 's/^[[:space:]]*{"\([a-z-]*\)", [a-z_]*argument,.*/\1/p' "$ROOT/src/cli.c")
-[ -n "$opts" ] || fail "no options found in src/cli.c"
+opts=$(sed -n 's/^[[:space:]]*{"\([a-z-]*\)", [a-z_]*argument,.*/\1/p' "$ROOT/src/cli/cli.c")
+[ -n "$opts" ] || fail "no options found in src/cli/cli.c"
 for o in $opts version; do
 	pat=$(echo "$o" | sed 's/-/\\\\-/g')
 	grep -q "\\\\-\\\\-$pat" "$MAN1" || fail "the manual page lacks --$o"
@@ -96,8 +96,8 @@ keys=$(sed -n 's/^[;[:space:]]*\([a-z_]*\) = .*/\1/p' "$ROOT/templates/civreport
 for k in $keys; do
 	grep -q "^\.B $k\$" "$MAN1" || fail "the CONFIGURATION FILE section lacks the key $k"
 done
-codes=$(sed -n 's/^[[:space:]]*EXIT_[A-Z]* = \([0-9]\),.*/\1/p' "$ROOT/src/exitcode.h" | tr '\n' ' ')
-[ "$codes" = "0 1 2 3 4 5 " ] || fail "src/exitcode.h has exit codes '$codes': update the page and this test"
+codes=$(sed -n 's/^[[:space:]]*EXIT_[A-Z]* = \([0-9]\),.*/\1/p' "$ROOT/src/util/exitcode.h" | tr '\n' ' ')
+[ "$codes" = "0 1 2 3 4 5 " ] || fail "src/util/exitcode.h has exit codes '$codes': update the page and this test"
 for n in $codes; do
 	sed -n '/^\.SH EXIT STATUS/,/^\.SH/p' "$MAN1" | grep -q "^\.B $n\$" || fail "EXIT STATUS lacks $n"
 done

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ingest_chunk.h"
-#include "schema.h"
+#include "ingest/ingest_chunk.h"
+#include "ingest/schema.h"
 
 static struct schema fuzz_schema;
 static struct file_plan plan;

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "query.h"
-#include "schema.h"
+#include "engine/query.h"
+#include "ingest/schema.h"
 
 static struct schema fuzz_schema;
 static int ready;

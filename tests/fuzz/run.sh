@@ -8,7 +8,7 @@ SECONDS_EACH=${FUZZ_SECONDS:-60}
 OUT=build/fuzz
 mkdir -p "$OUT"
 CFLAGS="-std=c17 -g -O1 -D_GNU_SOURCE -Isrc -fsanitize=fuzzer,address,undefined"
-LIBS="src/ingest_parse.c src/schema.c src/ini.c src/text.c src/value.c src/query_parse.c src/xalloc.c"
+LIBS="src/ingest/ingest_parse.c src/ingest/schema.c src/util/ini.c src/util/text.c src/ingest/value.c src/engine/query_parse.c src/util/xalloc.c"
 for t in ingest query; do
 	echo "== fuzz_$t (${SECONDS_EACH}s)"
 	clang $CFLAGS -o "$OUT/fuzz_$t" "tests/fuzz/fuzz_$t.c" $LIBS -lcsv

@@ -10,8 +10,8 @@
 
 #include <string.h>
 
-#include "doc.h"
-#include "xalloc.h"
+#include "doc/doc.h"
+#include "util/xalloc.h"
 
 static const char *const fixture_districts[] = {"广安区", "前锋区", "华蓥市",
 						"岳池县", "武胜县", "邻水县"};

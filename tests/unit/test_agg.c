@@ -25,9 +25,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "agg.h"
-#include "query.h"
-#include "schema.h"
+#include "engine/agg.h"
+#include "engine/query.h"
+#include "ingest/schema.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define YEAR          2021

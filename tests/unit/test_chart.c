@@ -1,5 +1,5 @@
 /*
- * test_chart.c - chart_draw() looked at pixel by pixel.
+ * test_chart.c - pdf_chart_draw() looked at pixel by pixel.
  *
  * Each chart is drawn at 2x into a white image surface with a margin around
  * its rectangle, then the pixels are read back: bars must appear where the
@@ -24,7 +24,7 @@
 #include <cairo.h>
 #include <pango/pangocairo.h>
 
-#include "chart.h"
+#include "render/pdf/pdf_chart.h"
 #include "doc_fixture.h"
 
 #define FONT   "Noto Sans CJK SC"
@@ -57,7 +57,7 @@ static void canvas_draw(struct canvas *cv, const struct doc_chart *chart, double
 	cairo_paint(cr);
 	cairo_translate(cr, MARGIN, MARGIN);
 	cairo_scale(cr, SCALE, SCALE);
-	chart_draw(cr, chart, FONT, w, h);
+	pdf_chart_draw(cr, chart, FONT, w, h);
 	assert_int_equal(cairo_status(cr), CAIRO_STATUS_SUCCESS);
 	cairo_destroy(cr);
 	cairo_surface_flush(cv->surface);
@@ -305,7 +305,7 @@ static void test_recording_extents(void **state)
 			continue;
 		rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
 		cr = cairo_create(rec);
-		chart_draw(cr, d->blocks[b].chart, FONT, 300, 200);
+		pdf_chart_draw(cr, d->blocks[b].chart, FONT, 300, 200);
 		cairo_destroy(cr);
 		cairo_recording_surface_ink_extents(rec, &x, &y, &w, &h);
 		assert_true(w > 150 && h > 100);
@@ -338,7 +338,7 @@ static void test_state_restored(void **state)
 
 		if (d->blocks[b].kind != DOC_CHART)
 			continue;
-		chart_draw(cr, d->blocks[b].chart, FONT, 400, 240);
+		pdf_chart_draw(cr, d->blocks[b].chart, FONT, 400, 240);
 		assert_int_equal(cairo_status(cr), CAIRO_STATUS_SUCCESS);
 		cairo_get_matrix(cr, &m);
 		assert_true(m.xx == 1 && m.yy == 1 && m.x0 == 7 && m.y0 == 9);

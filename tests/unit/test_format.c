@@ -15,7 +15,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "format.h"
+#include "engine/format.h"
 
 #define C UNIT_COUNT
 #define F UNIT_FEN

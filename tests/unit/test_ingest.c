@@ -31,10 +31,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ingest.h"
-#include "log.h"
-#include "schema.h"
-#include "xalloc.h"
+#include "ingest/ingest.h"
+#include "util/log.h"
+#include "ingest/schema.h"
+#include "util/xalloc.h"
 
 #define FIX     "tests/fixtures/ingest/"
 #define MAXCOLS 16

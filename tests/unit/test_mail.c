@@ -38,9 +38,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "mail.h"
-#include "sha256.h"
-#include "xalloc.h"
+#include "deliver/mail.h"
+#include "util/sha256.h"
+#include "util/xalloc.h"
 
 #define PYTHON    "/usr/bin/python3"
 #define SINK      "tests/unit/smtp_sink.py"

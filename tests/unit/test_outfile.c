@@ -28,8 +28,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "outfile.h"
-#include "xalloc.h"
+#include "deliver/outfile.h"
+#include "util/xalloc.h"
 
 #define OLD_TEXT "old report, complete\n"
 #define NOBODY   65534

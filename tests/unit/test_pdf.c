@@ -17,10 +17,10 @@
 
 #include <cmocka.h>
 
-#include "doc.h"
+#include "doc/doc.h"
 #include "doc_fixture.h"
-#include "pdf.h"
-#include "xalloc.h"
+#include "render/pdf/pdf.h"
+#include "util/xalloc.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 /*

@@ -24,8 +24,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "runlock.h"
-#include "xalloc.h"
+#include "deliver/runlock.h"
+#include "util/xalloc.h"
 
 static char tmpdir[64];
 

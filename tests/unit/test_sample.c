@@ -19,9 +19,9 @@
 
 #include <cmocka.h>
 
-#include "sample.h"
-#include "sample_impl.h"
-#include "xalloc.h"
+#include "sample/sample.h"
+#include "sample/sample_impl.h"
+#include "util/xalloc.h"
 
 static const char *const expected_files[] = {
     "relief-广安区.csv", "relief-前锋区.csv", "relief-华蓥市.csv",

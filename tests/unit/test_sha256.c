@@ -19,8 +19,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sha256.h"
-#include "xalloc.h"
+#include "util/sha256.h"
+#include "util/xalloc.h"
 
 static const char hex_abc[] = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
 static const char hex_empty[] = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";

@@ -18,11 +18,11 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "agg.h"
-#include "doc.h"
-#include "schema.h"
-#include "template.h"
-#include "xalloc.h"
+#include "engine/agg.h"
+#include "doc/doc.h"
+#include "ingest/schema.h"
+#include "template/template.h"
+#include "util/xalloc.h"
 
 #define YEAR 2021
 

@@ -28,8 +28,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "text.h"
-#include "value.h"
+#include "util/text.h"
+#include "ingest/value.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -22,8 +22,8 @@
 #include <unistd.h>
 
 #include "doc_fixture.h"
-#include "xlsx.h"
-#include "xlsx_priv.h"
+#include "render/xlsx/xlsx.h"
+#include "render/xlsx/xlsx_priv.h"
 
 #define PYTHON "/usr/bin/python3"
 

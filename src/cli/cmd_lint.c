@@ -1,0 +1,46 @@
+/*
+ * cmd_lint.c - `civreport lint`: check a template without reading any data.
+ * Prints every problem as file:line:column: message and exits 2 when there
+ * is one.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "util/exitcode.h"
+#include "util/paths.h"
+#include "template/template.h"
+
+int cmd_lint(struct cli *cli)
+{
+	struct schema schema;
+	struct template *t;
+	struct template_diag *diags = NULL;
+	size_t ndiags = 0;
+	char *path = cli->template_path ? NULL : data_path("annual-summary.md");
+	const char *tp = cli->template_path ? cli->template_path : path;
+	int rc;
+
+	if (tp == NULL) {
+		fprintf(stderr,
+			"civreport lint: 找不到默认模板 annual-summary.md,请用 --template 指定\n");
+		return EXIT_USAGE;
+	}
+	if ((rc = cli_load_schema(&schema)) != 0) {
+		free(path);
+		return rc;
+	}
+	rc = template_load(&t, tp, &schema, cli->year ? cli->year : 2021, &diags, &ndiags);
+	if (rc != 0) {
+		template_print_diags(stderr, tp, diags, ndiags);
+		fprintf(stderr, "%s: %zu 个错误\n", tp, ndiags);
+		rc = EXIT_USAGE;
+	} else {
+		printf("%s: 模板检查通过\n", tp);
+		template_free(t);
+	}
+	free(diags);
+	free(path);
+	schema_release(&schema);
+	return rc;
+}

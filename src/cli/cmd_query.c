@@ -1,0 +1,203 @@
+/*
+ * cmd_query.c - `civreport query`: an officer's ad-hoc question, answered
+ * from one scan of the input: one or more expressions, printed as an aligned
+ * table, CSV (expression,key,value) or JSON.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/agg.h"
+#include "cli.h"
+#include "util/exitcode.h"
+#include "engine/format.h"
+#include "util/json.h"
+#include "util/log.h"
+#include "engine/scan.h"
+#include "util/text.h"
+#include "util/xalloc.h"
+
+/* A plain number: counts as integers, money in yuan with two decimals. */
+static void plain(char *buf, size_t len, int64_t v, enum unit unit)
+{
+	if (unit == UNIT_FEN)
+		format_scaled(buf, len, v, 100, 2);
+	else
+		snprintf(buf, len, "%lld", (long long)v);
+}
+
+static void readable(char *buf, size_t len, int64_t v, enum unit unit)
+{
+	struct format_spec spec = {unit == UNIT_FEN ? FMT_YUAN : FMT_THOUSANDS, 0};
+	char tmp[32];
+
+	if (unit == UNIT_FEN) {
+		/* 1,234,567.89: thousands for the yuan, then the fen */
+		struct format_spec th = {FMT_THOUSANDS, 0};
+		int64_t yuan = v / 100, fen = v % 100;
+		format_value(tmp, sizeof(tmp), &th, yuan < 0 ? -yuan : yuan, UNIT_COUNT);
+		snprintf(buf, len, "%s%s.%02lld", v < 0 ? "-" : "", tmp, (long long)llabs(fen));
+		return;
+	}
+	format_value(buf, len, &spec, v, unit);
+}
+
+static void pad_to(const char *s, size_t width, bool right)
+{
+	size_t w = utf8_display_width(s);
+
+	if (right)
+		for (; w < width; w++)
+			putchar(' ');
+	fputs(s, stdout);
+	if (!right)
+		for (; w < width; w++)
+			putchar(' ');
+}
+
+static void print_table(const struct agg *agg, const size_t *ids, int n)
+{
+	for (int i = 0; i < n; i++) {
+		const struct query *q = agg_query(agg, ids[i]);
+		const struct agg_value *v = agg_value(agg, ids[i]);
+		size_t kw = 4, vw = 1;
+		char buf[64];
+
+		printf("%s%s\n", i ? "\n" : "", q->text);
+		if (!v->present) {
+			puts("  (无该年度数据)");
+			continue;
+		}
+		if (v->ngroups == 0) {
+			readable(buf, sizeof(buf), v->value, v->unit);
+			printf("  %s%s\n", buf, v->unit == UNIT_FEN ? " 元" : "");
+			continue;
+		}
+		for (size_t g = 0; g < v->ngroups; g++) {
+			readable(buf, sizeof(buf), v->groups[g].value, v->unit);
+			if (utf8_display_width(v->groups[g].key) > kw)
+				kw = utf8_display_width(v->groups[g].key);
+			if (strlen(buf) > vw)
+				vw = strlen(buf);
+		}
+		readable(buf, sizeof(buf), v->value, v->unit);
+		if (strlen(buf) > vw)
+			vw = strlen(buf);
+		for (size_t g = 0; g < v->ngroups; g++) {
+			fputs("  ", stdout);
+			pad_to(v->groups[g].key, kw + 2, false);
+			readable(buf, sizeof(buf), v->groups[g].value, v->unit);
+			pad_to(buf, vw, true);
+			putchar('\n');
+		}
+		fputs("  ", stdout);
+		pad_to("合计", kw + 2, false);
+		readable(buf, sizeof(buf), v->value, v->unit);
+		pad_to(buf, vw, true);
+		printf("%s\n", v->unit == UNIT_FEN ? "  (元)" : "");
+	}
+}
+
+static void csv_field(const char *s)
+{
+	if (strpbrk(s, ",\"\n") == NULL) {
+		fputs(s, stdout);
+		return;
+	}
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"')
+			putchar('"');
+		putchar(*s);
+	}
+	putchar('"');
+}
+
+static void print_csv(const struct agg *agg, const size_t *ids, int n)
+{
+	puts("expression,key,value");
+	for (int i = 0; i < n; i++) {
+		const struct query *q = agg_query(agg, ids[i]);
+		const struct agg_value *v = agg_value(agg, ids[i]);
+		char buf[64];
+
+		if (!v->present)
+			continue;
+		if (v->ngroups == 0) {
+			csv_field(q->text);
+			plain(buf, sizeof(buf), v->value, v->unit);
+			printf(",,%s\n", buf);
+		}
+		for (size_t g = 0; g < v->ngroups; g++) {
+			csv_field(q->text);
+			putchar(',');
+			csv_field(v->groups[g].key);
+			plain(buf, sizeof(buf), v->groups[g].value, v->unit);
+			printf(",%s\n", buf);
+		}
+	}
+}
+
+int cmd_query(struct cli *cli)
+{
+	struct schema schema;
+	struct agg *agg;
+	struct ingest_result res;
+	struct scan_options so = {0};
+	size_t *ids;
+	char err[1024];
+	int rc;
+
+	if (cli->year == 0) {
+		fprintf(stderr, "civreport query: 需要 --year YYYY\n");
+		return EXIT_USAGE;
+	}
+	if (cli->nargs == 0) {
+		fprintf(stderr,
+			"civreport query: 请给出至少一个表达式,如 'relief.amount by 区县'\n");
+		return EXIT_USAGE;
+	}
+	if ((rc = cli_load_schema(&schema)) != 0)
+		return rc;
+	agg = agg_new(&schema, cli->year);
+	ids = xcalloc((size_t)cli->nargs, sizeof(size_t));
+	for (int i = 0; i < cli->nargs; i++) {
+		struct query q;
+		struct query_error qe;
+
+		if (query_parse(&q, &schema, cli->args[i], cli->year, &qe) != 0) {
+			char *prefix = xstrndup(cli->args[i], qe.offset);
+			fprintf(stderr, "表达式 %d 第%zu列: %s\n  %s\n  %*s^\n", i + 1, qe.column,
+				qe.message, cli->args[i], (int)utf8_display_width(prefix), "");
+			free(prefix);
+			agg_free(agg);
+			free(ids);
+			schema_release(&schema);
+			return EXIT_USAGE;
+		}
+		ids[i] = agg_add(agg, &q);
+	}
+	so.input_dir = cli->input;
+	so.year = cli->year;
+	so.threads = cli->threads;
+	so.encoding = cli->encoding;
+	so.max_reject_rate = 1.0;
+	so.progress = cli->progress;
+	rc = scan_run(&schema, agg, &so, &res, err, sizeof(err));
+	if (rc == EXIT_OK) {
+		agg_finish(agg);
+		if (strcmp(cli->format, "csv") == 0)
+			print_csv(agg, ids, cli->nargs);
+		else if (strcmp(cli->format, "json") == 0)
+			metrics_write_json(stdout, agg, ids, (size_t)cli->nargs, NULL);
+		else
+			print_table(agg, ids, cli->nargs);
+	} else {
+		log_error("%s", err);
+	}
+	ingest_result_release(&res);
+	agg_free(agg);
+	free(ids);
+	schema_release(&schema);
+	return rc;
+}

@@ -1,0 +1,449 @@
+/*
+ * cmd_run.c - `civreport run`: the whole pipeline for one report year.
+ *
+ *	schema, template checked  ->  one scan (ingest -> aggregate)
+ *	->  doc (template)  ->  PDF, XLSX, metrics.json, rejects.csv
+ *
+ * Every output is written to a temporary file and renamed into place only
+ * when all of them succeeded, under a lock on the output folder, so a night
+ * run that fails or is killed leaves the previous report intact.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cli.h"
+#include "config.h"
+#include "deliver/deliver.h"
+#include "deliver/manifest.h"
+#include "util/exitcode.h"
+#include "util/json.h"
+#include "util/log.h"
+#include "deliver/outfile.h"
+#include "util/paths.h"
+#include "render/pdf/pdf.h"
+#include "ingest/rejects.h"
+#include "doc/report.h"
+#include "deliver/runlock.h"
+#include "engine/scan.h"
+#include "template/template.h"
+#include "util/version.h"
+#include "util/xalloc.h"
+#include "render/xlsx/xlsx.h"
+
+struct run_state {
+	struct cli *cli;
+	struct schema schema;
+	struct template *tmpl;
+	char *template_path;
+	struct agg *agg;
+	struct ingest_result res;
+	struct doc *doc;
+	char *outdir;
+	struct runlock lock;
+	struct outfile rejects, metrics, pdf, xlsx, manifest;
+	bool locked;
+	char *schema_path;
+	char *settings;
+	struct manifest_inputs inputs; /* what the manifest records, hashed once */
+	struct timespec started;
+};
+
+static double elapsed(const struct run_state *st)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - st->started.tv_sec) +
+	       (double)(now.tv_nsec - st->started.tv_nsec) / 1e9;
+}
+
+static int load_template(struct run_state *st)
+{
+	struct template_diag *diags = NULL;
+	size_t ndiags = 0;
+	const char *path;
+
+	st->template_path = st->cli->template_path ? xstrdup(st->cli->template_path)
+						   : data_path("annual-summary.md");
+	path = st->template_path;
+	if (path == NULL) {
+		log_error("找不到默认模板 annual-summary.md,请用 --template 指定");
+		return EXIT_USAGE;
+	}
+	if (template_load(&st->tmpl, path, &st->schema, st->cli->year, &diags, &ndiags) != 0) {
+		template_print_diags(stderr, path, diags, ndiags);
+		log_error("模板 %s 有 %zu 个错误,未读取数据", path, ndiags);
+		free(diags);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+/* The outputs a finished run leaves; all must exist for a run to be skipped. */
+static bool outputs_exist(const struct run_state *st)
+{
+	const struct template_meta *meta = template_meta(st->tmpl);
+	const char *names[] = {meta->pdf_name, meta->xlsx_name, "metrics.json", "rejects.csv"};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		char *path = xasprintf("%s/%s", st->outdir, names[i]);
+		struct stat sb;
+		int rc = stat(path, &sb);
+
+		free(path);
+		if (rc != 0)
+			return false;
+	}
+	return true;
+}
+
+/* Fingerprint the current inputs into st->inputs; false when they can't be read. */
+static bool fingerprint(struct run_state *st)
+{
+	st->inputs.input_dir = st->cli->input;
+	st->inputs.template_path = st->template_path;
+	st->inputs.schema_path = st->schema_path;
+	st->inputs.settings = st->settings;
+	if (st->template_path != NULL && manifest_fingerprint(&st->inputs) == 0)
+		return true;
+	st->inputs.fingerprint[0] = '\0';
+	return false;
+}
+
+/* --if-changed: true when the recorded inputs are exactly the current ones. */
+static bool up_to_date(struct run_state *st)
+{
+	char *path;
+	bool same;
+
+	if (!fingerprint(st) || !st->cli->if_changed)
+		return false;
+	path = xasprintf("%s/manifest.json", st->outdir);
+	same = manifest_matches(path, st->inputs.fingerprint) && outputs_exist(st);
+	free(path);
+	return same;
+}
+
+/*
+ * year = latest with --if-changed: find the year folder whose manifest was
+ * made from exactly these inputs, without reading any data (resolving
+ * "latest" itself would mean a pass over all of it).
+ */
+static bool latest_up_to_date(struct run_state *st)
+{
+	struct dirent *de;
+	DIR *d;
+	bool same = false;
+
+	st->template_path = st->cli->template_path ? xstrdup(st->cli->template_path)
+						   : data_path("annual-summary.md");
+	if (!fingerprint(st) || (d = opendir(st->cli->output)) == NULL)
+		return false;
+	while (!same && (de = readdir(d)) != NULL) {
+		char *path;
+		struct template_diag *diags = NULL;
+		size_t ndiags = 0;
+
+		if (strlen(de->d_name) != 4 || strspn(de->d_name, "0123456789") != 4)
+			continue;
+		path = xasprintf("%s/%s/manifest.json", st->cli->output, de->d_name);
+		if (manifest_matches(path, st->inputs.fingerprint)) {
+			st->cli->year = (int)strtol(de->d_name, NULL, 10);
+			free(st->outdir);
+			st->outdir = xasprintf("%s/%d", st->cli->output, st->cli->year);
+			if (template_load(&st->tmpl, st->template_path, &st->schema, st->cli->year,
+					  &diags, &ndiags) == 0) {
+				same = outputs_exist(st);
+				template_free(st->tmpl);
+				st->tmpl = NULL;
+			}
+			free(diags);
+		}
+		free(path);
+	}
+	closedir(d);
+	free(st->template_path);
+	st->template_path = NULL;
+	return same;
+}
+
+static int open_outputs(struct run_state *st)
+{
+	mode_t mode = (mode_t)st->cli->mode;
+	char *path;
+	pid_t holder = 0;
+	int rc;
+
+	free(st->outdir);
+	st->outdir = xasprintf("%s/%d", st->cli->output, st->cli->year);
+	if (make_dirs(st->outdir) != 0) {
+		log_error("无法创建输出目录 %s:%s", st->outdir, strerror(errno));
+		return EXIT_IO;
+	}
+	rc = runlock_acquire(&st->lock, st->outdir, st->cli->wait_seconds, &holder);
+	if (rc == 1) {
+		log_error("另一个 civreport(进程 %ld)正在生成 %s,本次退出;可用 --wait 秒数 等待",
+			  (long)holder, st->outdir);
+		return EXIT_LOCKED;
+	}
+	if (rc != 0) {
+		log_error("无法锁定输出目录 %s:%s", st->outdir, strerror(errno));
+		return EXIT_IO;
+	}
+	st->locked = true;
+	outfile_remove_stale(st->outdir);
+	if (up_to_date(st))
+		return -1;
+	path = xasprintf("%s/rejects.csv", st->outdir);
+	rc = outfile_open_stream(&st->rejects, path, mode);
+	free(path);
+	if (rc != 0) {
+		log_error("无法写入 %s:%s", st->outdir, strerror(errno));
+		return EXIT_IO;
+	}
+	rejects_begin(st->rejects.fp);
+	return EXIT_OK;
+}
+
+static int scan(struct run_state *st)
+{
+	struct scan_options so = {
+	    .input_dir = st->cli->input,
+	    .encoding = st->cli->encoding,
+	    .year = st->cli->year,
+	    .threads = st->cli->threads,
+	    .progress = st->cli->progress,
+	    .rejects = st->rejects.fp,
+	    .max_reject_rate = st->cli->max_reject_rate,
+	};
+	char err[1024];
+	int rc;
+
+	st->agg = agg_new(&st->schema, st->cli->year);
+	template_register(st->tmpl, st->agg);
+	log_info("读取 %s(%d年),%zu 个指标", st->cli->input, st->cli->year, agg_count(st->agg));
+	rc = scan_run(&st->schema, st->agg, &so, &st->res, err, sizeof(err));
+	if (rc != EXIT_IO && !st->cli->quiet)
+		scan_print_quality(stderr, &st->schema, &st->res);
+	if (rc != EXIT_OK) {
+		log_error("%s", err);
+		return rc;
+	}
+	agg_finish(st->agg);
+	return EXIT_OK;
+}
+
+static int write_metrics(struct run_state *st)
+{
+	char *path = xasprintf("%s/metrics.json", st->outdir);
+	int rc = outfile_open_stream(&st->metrics, path, (mode_t)st->cli->mode);
+
+	free(path);
+	if (rc != 0)
+		return -1;
+	metrics_write_json(st->metrics.fp, st->agg, NULL, 0, &st->cli->year);
+	return 0;
+}
+
+static int render(struct run_state *st)
+{
+	const struct template_meta *meta = template_meta(st->tmpl);
+	char err[512], *path;
+	mode_t mode = (mode_t)st->cli->mode;
+
+	st->doc = template_build(st->tmpl, st->agg);
+	report_fill(st->doc, &st->res, st->template_path, st->inputs.template_sha256,
+		    st->cli->year);
+	path = xasprintf("%s/%s", st->outdir, meta->pdf_name);
+	if (outfile_begin(&st->pdf, path, mode) != 0 ||
+	    pdf_render(st->doc, st->pdf.tmp_path, err, sizeof(err)) != 0) {
+		log_error("PDF 生成失败(%s):%s", path, st->pdf.tmp_path ? err : strerror(errno));
+		free(path);
+		return EXIT_IO;
+	}
+	free(path);
+	path = xasprintf("%s/%s", st->outdir, meta->xlsx_name);
+	if (outfile_begin(&st->xlsx, path, mode) != 0 ||
+	    xlsx_render(st->doc, st->xlsx.tmp_path, err, sizeof(err)) != 0) {
+		log_error("XLSX 生成失败(%s):%s", path, st->xlsx.tmp_path ? err : strerror(errno));
+		free(path);
+		return EXIT_IO;
+	}
+	free(path);
+	if (write_metrics(st) != 0) {
+		log_error("metrics.json 写入失败:%s", strerror(errno));
+		return EXIT_IO;
+	}
+	return EXIT_OK;
+}
+
+static int write_manifest(struct run_state *st)
+{
+	char *path = xasprintf("%s/manifest.json", st->outdir);
+	int rc = outfile_open_stream(&st->manifest, path, (mode_t)st->cli->mode);
+
+	free(path);
+	if (rc != 0) {
+		log_error("manifest.json 写入失败:%s", strerror(errno));
+		return EXIT_IO;
+	}
+	manifest_write(st->manifest.fp, &st->inputs, &st->res);
+	return EXIT_OK;
+}
+
+/*
+ * Rename everything into place: the PDF after the data files, as mailers
+ * look for it, and the manifest last, so that a run killed half-way is
+ * never taken for up to date.
+ */
+static int commit(struct run_state *st)
+{
+	struct outfile *const order[] = {&st->rejects, &st->metrics, &st->xlsx, &st->pdf,
+					 &st->manifest};
+
+	if (outfile_commit_all(order, sizeof(order) / sizeof(order[0])) != 0) {
+		log_error("无法写入 %s:%s", st->outdir, strerror(errno));
+		return EXIT_IO;
+	}
+	return EXIT_OK;
+}
+
+static void release(struct run_state *st)
+{
+	struct outfile *all[] = {&st->rejects, &st->metrics, &st->xlsx, &st->pdf, &st->manifest};
+
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		if (all[i]->tmp_path != NULL)
+			outfile_abort(all[i]);
+	doc_free(st->doc);
+	agg_free(st->agg);
+	ingest_result_release(&st->res);
+	if (st->tmpl)
+		template_free(st->tmpl);
+	if (st->locked)
+		runlock_release(&st->lock);
+	schema_release(&st->schema);
+	free(st->template_path);
+	free(st->schema_path);
+	free(st->settings);
+	free(st->outdir);
+}
+
+static int mail_report(struct run_state *st)
+{
+	const struct template_meta *meta = template_meta(st->tmpl);
+	char *pdf = xasprintf("%s/%s", st->outdir, meta->pdf_name);
+	char *xlsx = xasprintf("%s/%s", st->outdir, meta->xlsx_name);
+	const char *files[] = {pdf, xlsx};
+	char *subject = template_fill_mail(st->tmpl, st->agg, "subject");
+	char *body = template_fill_mail(st->tmpl, st->agg, "body");
+	int rc;
+
+	rc = deliver_files(st->cli->cfg, subject ? subject : meta->title,
+			   body ? body : "附件为本年度民政工作总结。", files,
+			   st->cli->cfg && st->cli->cfg->mail.attach_xlsx ? 2 : 1);
+	free(subject);
+	free(body);
+	free(pdf);
+	free(xlsx);
+	return rc;
+}
+
+/* latest: the latest year present in the data, from one validation pass. */
+static int resolve_latest(struct run_state *st)
+{
+	struct scan_options so = {.input_dir = st->cli->input,
+				  .encoding = st->cli->encoding,
+				  .year = 0,
+				  .threads = st->cli->threads,
+				  .max_reject_rate = 1.0};
+	struct ingest_result res;
+	char err[1024];
+	int rc = scan_run(&st->schema, NULL, &so, &res, err, sizeof(err)), year = 0;
+
+	for (size_t s = 0; s < res.nsets; s++)
+		if (res.max_year[s] > year)
+			year = res.max_year[s];
+	ingest_result_release(&res);
+	if (rc == EXIT_IO) {
+		log_error("%s", err);
+		return rc;
+	}
+	if (year == 0) {
+		log_error("year = latest:数据中没有任何有效的年份");
+		return EXIT_DATA;
+	}
+	st->cli->year = year;
+	log_info("year = latest:数据中最新的年份是 %d", year);
+	return EXIT_OK;
+}
+
+int cmd_run(struct cli *cli)
+{
+	struct run_state st = {.cli = cli};
+	int rc;
+
+	clock_gettime(CLOCK_MONOTONIC, &st.started);
+	if (cli->year == 0 && !cli->year_latest) {
+		fprintf(stderr, "civreport run: 需要 --year YYYY(或 --year latest)\n");
+		return EXIT_USAGE;
+	}
+	if (cli->mail && cli->cfg == NULL) {
+		fprintf(stderr, "civreport run: --mail 需要 --config FILE 中的 [mail] 设置\n");
+		return EXIT_USAGE;
+	}
+	outfile_install_cleanup();
+	if ((rc = cli_load_schema(&st.schema)) != 0)
+		return rc;
+	st.schema_path = data_path("schema.ini");
+	st.settings = cli->year_latest
+			  ? xasprintf("year=latest;encoding=%s;max_reject_rate=%g",
+				      cli->encoding ? cli->encoding : "auto", cli->max_reject_rate)
+			  : xasprintf("year=%d;encoding=%s;max_reject_rate=%g", cli->year,
+				      cli->encoding ? cli->encoding : "auto", cli->max_reject_rate);
+	if (cli->year_latest && cli->if_changed && latest_up_to_date(&st))
+		rc = -1;
+	else if (cli->year_latest)
+		rc = resolve_latest(&st);
+	if (rc == EXIT_OK)
+		rc = load_template(&st);
+	if (rc == EXIT_OK)
+		rc = open_outputs(&st);
+	if (rc == EXIT_OK)
+		rc = scan(&st);
+	if (rc == EXIT_OK)
+		rc = render(&st);
+	if (rc == EXIT_OK)
+		rc = write_manifest(&st);
+	if (rc == EXIT_OK)
+		rc = commit(&st);
+	if (rc == -1) {
+		/* --if-changed found nothing to do: no work, no writes, no mail */
+		printf("up to date\n");
+		log_info("输入未变化,报告已是最新(%s),%.2f 秒", st.outdir ? st.outdir : cli->output,
+			 elapsed(&st));
+		release(&st);
+		return EXIT_OK;
+	}
+	if (rc == EXIT_OK) {
+		log_info("完成:%s/%s,%.1f 秒;%s", st.outdir, template_meta(st.tmpl)->pdf_name,
+			 elapsed(&st), report_headline(st.doc));
+		if (cli->mail)
+			rc = mail_report(&st);
+	} else {
+		char *summary = xasprintf("civreport 于 %s 生成 %d 年报告失败,退出码 "
+					  "%d。详见服务器日志;上次的报告保持不变。",
+					  st.outdir ? st.outdir : cli->output, cli->year, rc);
+		log_error("失败(退出码 %d),%.1f 秒;上次的报告保持不变", rc, elapsed(&st));
+		if (cli->mail)
+			deliver_failure_notice(cli->cfg, summary);
+		free(summary);
+	}
+	release(&st);
+	return rc;
+}

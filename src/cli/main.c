@@ -1,0 +1,96 @@
+/*
+ * main.c - civreport's entry point: the table of subcommands.
+ *
+ * Deliberately thin (as git's cmd table): every subcommand is a function in
+ * a cmd_*.c file over the pipeline stages, so each can be called from tests.
+ */
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "util/exitcode.h"
+#include "util/version.h"
+
+struct command {
+	const char *name;
+	int (*fn)(struct cli *cli);
+	const char *usage;
+};
+
+static const struct command commands[] = {
+    {"run", cmd_run,
+     "run --year YYYY [--input DIR] [--template FILE] [--output DIR] [--config FILE]\n"
+     "      [--threads N] [--encoding auto|utf-8|gb18030] [--max-reject-rate R]\n"
+     "      [--if-changed] [--mail] [--wait SECONDS] [--quiet] [--log-file FILE] [--progress]\n"
+     "    生成年度报告:output/<年份>/ 下的 PDF、XLSX、metrics.json、rejects.csv"},
+    {"check", cmd_check,
+     "check --year YYYY [--input DIR] [--encoding E] [--max-reject-rate R]\n"
+     "    只校验数据,打印数据质量汇总"},
+    {"query", cmd_query,
+     "query --year YYYY [--input DIR] [--format table|csv|json] 'relief.amount by 区县' ...\n"
+     "    计算一个或多个指标并打印"},
+    {"lint", cmd_lint, "lint [--template FILE] [--year YYYY]\n    只检查模板,不读数据"},
+    {"mail", cmd_mail, "mail --config FILE [files...]\n    用配置中的邮件服务器发送报告文件"},
+    {"sample", cmd_sample,
+     "sample --year YYYY --out DIR [--scale F] [--seed N]\n    生成模拟数据(广安市六个区县)"},
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *fp)
+{
+	fprintf(fp, "civreport %s — 民政年度工作报告生成器\n\n用法:\n", CIVREPORT_VERSION);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(fp, "  civreport %s\n", commands[i].usage);
+	fputs("  civreport --help | --version\n\n"
+	      "退出码:\n"
+	      "  0  成功(或 --if-changed 时数据未变)\n"
+	      "  1  数据问题:拒收比例超过阈值,或有文件无法读取\n"
+	      "  2  用法、配置或模板错误\n"
+	      "  3  读写或系统错误(目录不存在、磁盘已满等)\n"
+	      "  4  另一个 civreport 正在使用同一输出目录\n"
+	      "  5  报告已生成,但邮件发送失败\n",
+	      fp);
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli;
+	int rc;
+
+	/* messages are UTF-8 whatever the locale; numbers never depend on it */
+	setlocale(LC_CTYPE, "C.UTF-8");
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("civreport %s\n", CIVREPORT_VERSION);
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		if (strcmp(argv[1], commands[i].name) != 0)
+			continue;
+		rc = cli_parse(&cli, argv[1], argc - 1, argv + 1);
+		if (rc != 0)
+			return rc;
+		if (cli.help) {
+			printf("civreport %s\n", commands[i].usage);
+			return EXIT_OK;
+		}
+		rc = cli_finish(&cli);
+		if (rc == 0)
+			rc = commands[i].fn(&cli);
+		cli_release(&cli);
+		return rc;
+	}
+	fprintf(stderr, "civreport: 未知的子命令“%s”\n\n", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}

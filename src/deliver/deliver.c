@@ -1,0 +1,82 @@
+/*
+ * deliver.c - reports and failure notices by email; see deliver.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "deliver.h"
+#include "util/exitcode.h"
+#include "util/log.h"
+#include "mail.h"
+#include "util/xalloc.h"
+
+static void fill(struct mail_config *mc, const struct config_mail *m, char **to, int nto)
+{
+	memset(mc, 0, sizeof(*mc));
+	mc->url = m->url;
+	mc->from = m->from;
+	mc->from_name = m->from_name;
+	mc->to = (const char *const *)to;
+	mc->nto = (size_t)nto;
+	mc->user = m->user;
+	mc->password = m->password;
+	mc->starttls = m->starttls;
+	mc->timeout_seconds = m->timeout_seconds;
+	mc->retries = m->retries;
+	mc->retry_delay_ms = m->retry_delay_ms;
+}
+
+static const char *content_type(const char *path)
+{
+	size_t n = strlen(path);
+
+	if (n > 4 && strcmp(path + n - 4, ".pdf") == 0)
+		return "application/pdf";
+	if (n > 5 && strcmp(path + n - 5, ".xlsx") == 0)
+		return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+	if (n > 4 && strcmp(path + n - 4, ".csv") == 0)
+		return "text/csv";
+	return "application/octet-stream";
+}
+
+int deliver_files(const struct config *cfg, const char *subject, const char *body,
+		  const char *const *files, size_t nfiles)
+{
+	struct mail_config mc;
+	struct mail_attachment *att;
+	char err[1024];
+	enum mail_result r;
+
+	if (cfg == NULL || !cfg->has_mail || cfg->mail.url == NULL || cfg->mail.nto == 0 ||
+	    cfg->mail.from == NULL) {
+		log_error("没有可用的邮件设置:配置文件的 [mail] 需要 url、from 和 to");
+		return EXIT_USAGE;
+	}
+	fill(&mc, &cfg->mail, cfg->mail.to, cfg->mail.nto);
+	att = xcalloc(nfiles ? nfiles : 1, sizeof(*att));
+	for (size_t i = 0; i < nfiles; i++) {
+		att[i].path = files[i];
+		att[i].content_type = content_type(files[i]);
+	}
+	r = mail_send(&mc, subject, body, att, nfiles, err, sizeof(err));
+	free(att);
+	if (r != MAIL_OK) {
+		log_error("邮件发送失败:%s(报告文件已保留)", err);
+		return EXIT_MAIL;
+	}
+	log_info("邮件已发送给 %d 位收件人", cfg->mail.nto);
+	return EXIT_OK;
+}
+
+void deliver_failure_notice(const struct config *cfg, const char *summary)
+{
+	struct mail_config mc;
+	char err[1024];
+
+	if (cfg == NULL || !cfg->has_mail || cfg->mail.non_failure == 0 || cfg->mail.url == NULL)
+		return;
+	fill(&mc, &cfg->mail, cfg->mail.on_failure, cfg->mail.non_failure);
+	if (mail_send(&mc, "civreport 运行失败", summary, NULL, 0, err, sizeof(err)) != MAIL_OK)
+		log_warn("失败通知未能发出:%s", err);
+}

@@ -1,0 +1,615 @@
+/*
+ * query_parse.c - parsing and resolving metric expressions; see query.h.
+ *
+ * A hand-written recursive descent over UTF-8 bytes.  Every error carries the
+ * position where it was found and, for an unknown name, the nearest valid
+ * one, because the person reading it is an officer editing a template.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "query.h"
+#include "util/text.h"
+#include "ingest/value.h"
+#include "util/xalloc.h"
+
+struct parser {
+	const char *s;
+	size_t pos, len;
+	const struct schema *schema;
+	int year;
+	struct query *q;
+	struct query_error *err;
+};
+
+static const struct {
+	const char *name;
+	enum measure m;
+	bool takes_column;
+} measures[] = {
+    {"persons", MEASURE_PERSONS, false},
+    {"人数", MEASURE_PERSONS, false},
+    {"households", MEASURE_HOUSEHOLDS, false},
+    {"户数", MEASURE_HOUSEHOLDS, false},
+    {"rows", MEASURE_ROWS, false},
+    {"人次", MEASURE_ROWS, false},
+    {"count", MEASURE_ROWS, false},
+    {"amount", MEASURE_AMOUNT, false},
+    {"金额", MEASURE_AMOUNT, false},
+    {"sum", MEASURE_SUM, true},
+    {"合计", MEASURE_SUM, true},
+    {"distinct", MEASURE_DISTINCT, true},
+    {"去重", MEASURE_DISTINCT, true},
+};
+
+static int fail(struct parser *p, size_t at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int fail(struct parser *p, size_t at, const char *fmt, ...)
+{
+	va_list ap;
+	size_t col = 1;
+
+	for (size_t i = 0; i < at && i < p->len; i += utf8_char_len(p->s + i))
+		col++;
+	p->err->offset = at;
+	p->err->column = col;
+	va_start(ap, fmt);
+	vsnprintf(p->err->message, sizeof(p->err->message), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static void skip_space(struct parser *p)
+{
+	while (p->pos < p->len) {
+		if (p->s[p->pos] == ' ' || p->s[p->pos] == '\t' || p->s[p->pos] == '\n')
+			p->pos++;
+		else if (strncmp(p->s + p->pos, "\u3000", 3) == 0)
+			p->pos += 3;
+		else
+			break;
+	}
+}
+
+static bool at(struct parser *p, const char *tok)
+{
+	size_t n = strlen(tok);
+
+	skip_space(p);
+	return p->pos + n <= p->len && memcmp(p->s + p->pos, tok, n) == 0;
+}
+
+/* Full-width forms officers type by accident count as their ASCII twins. */
+static bool eat(struct parser *p, const char *ascii, const char *wide)
+{
+	if (at(p, ascii)) {
+		p->pos += strlen(ascii);
+		return true;
+	}
+	if (wide != NULL && at(p, wide)) {
+		p->pos += strlen(wide);
+		return true;
+	}
+	return false;
+}
+
+static bool is_ident_byte(unsigned char c)
+{
+	return c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_';
+}
+
+/* A word: ASCII letters, digits, _ and any non-ASCII character. */
+static char *word(struct parser *p)
+{
+	size_t start;
+
+	skip_space(p);
+	start = p->pos;
+	while (p->pos < p->len && is_ident_byte((unsigned char)p->s[p->pos])) {
+		/* full-width brackets and punctuation end a word */
+		if (strncmp(p->s + p->pos, "［", 3) == 0 || strncmp(p->s + p->pos, "（", 3) == 0 ||
+		    strncmp(p->s + p->pos, "；", 3) == 0 || strncmp(p->s + p->pos, "，", 3) == 0 ||
+		    strncmp(p->s + p->pos, "＝", 3) == 0 || strncmp(p->s + p->pos, "］", 3) == 0 ||
+		    strncmp(p->s + p->pos, "）", 3) == 0 || strncmp(p->s + p->pos, "＠", 3) == 0 ||
+		    strncmp(p->s + p->pos, "。", 3) == 0 || strncmp(p->s + p->pos, "．", 3) == 0 ||
+		    strncmp(p->s + p->pos, "\u3000", 3) == 0)
+			break;
+		p->pos++;
+	}
+	return xstrndup(p->s + start, p->pos - start);
+}
+
+/*
+ * A column name in a filter or after "by": everything up to a delimiter,
+ * with balanced brackets so that 资金(元) is one name.
+ */
+static char *column_name(struct parser *p, const char *stops)
+{
+	size_t start, end;
+	int depth = 0;
+
+	skip_space(p);
+	start = p->pos;
+	while (p->pos < p->len) {
+		char c = p->s[p->pos];
+
+		if (c == '(' || strncmp(p->s + p->pos, "（", 3) == 0) {
+			depth++;
+		} else if (c == ')' || strncmp(p->s + p->pos, "）", 3) == 0) {
+			if (depth == 0)
+				break;
+			depth--;
+		} else if (depth == 0 && (strchr(stops, c) != NULL || c == '!' ||
+					  strncmp(p->s + p->pos, "＝", 3) == 0 ||
+					  strncmp(p->s + p->pos, "，", 3) == 0 ||
+					  strncmp(p->s + p->pos, "；", 3) == 0 ||
+					  strncmp(p->s + p->pos, "］", 3) == 0)) {
+			break;
+		}
+		p->pos += utf8_char_len(p->s + p->pos);
+	}
+	end = p->pos;
+	while (end > start && (p->s[end - 1] == ' ' || p->s[end - 1] == '\t'))
+		end--;
+	return xstrndup(p->s + start, end - start);
+}
+
+/* The nearest of names to word, or NULL when nothing is close. */
+static const char *nearest(const char *w, const char *const *names, size_t n)
+{
+	const char *best = NULL;
+	size_t bestd = (size_t)-1, len = 0;
+
+	/* the distance counts characters, so the limit must too */
+	for (const char *c = w; *c; c += utf8_char_len(c))
+		len++;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t d = utf8_distance(w, names[i]);
+		if (d < bestd) {
+			bestd = d;
+			best = names[i];
+		}
+	}
+	/* about one edit in three characters: "persns" -> persons, not 性别 -> id */
+	return bestd <= (len + 2) / 3 && bestd < len ? best : NULL;
+}
+
+static int resolve_column(struct parser *p, const char *name, size_t at_pos)
+{
+	const struct dataset *ds = p->q->ds;
+	const char **names;
+	const char *hint;
+	int col = dataset_column(ds, name);
+
+	if (col >= 0)
+		return col;
+	names = xcalloc(ds->ncols * 2, sizeof(char *));
+	for (size_t c = 0; c < ds->ncols; c++) {
+		names[2 * c] = ds->cols[c].name;
+		names[2 * c + 1] = ds->cols[c].key ? ds->cols[c].key : ds->cols[c].name;
+	}
+	hint = nearest(name, names, ds->ncols * 2);
+	if (hint != NULL) {
+		fail(p, at_pos, "数据集 %s 没有列“%s”,是不是“%s”?", ds->name, name, hint);
+	} else {
+		char list[384] = "";
+		size_t o = 0;
+		for (size_t c = 0; c < ds->ncols && o < sizeof(list) - 1; c++) {
+			int n = snprintf(list + o, sizeof(list) - o, "%s%s", c ? "、" : "",
+					 ds->cols[c].name);
+			if (n < 0 || (size_t)n >= sizeof(list) - o)
+				break;
+			o += (size_t)n;
+		}
+		fail(p, at_pos, "数据集 %s 没有列“%s”,可用的列:%s", ds->name, name, list);
+	}
+	free(names);
+	return -1;
+}
+
+static int parse_dataset(struct parser *p)
+{
+	size_t start;
+	char *name;
+	const char **names;
+	const char *hint;
+
+	skip_space(p);
+	start = p->pos;
+	name = word(p);
+	if (name[0] == '\0') {
+		free(name);
+		return fail(p, start, "表达式应以数据集名开头,如 relief.persons");
+	}
+	for (size_t i = 0; i < p->schema->nsets; i++)
+		if (strcmp(p->schema->sets[i].name, name) == 0) {
+			p->q->ds = &p->schema->sets[i];
+			p->q->ds_index = i;
+			free(name);
+			return 0;
+		}
+	names = xcalloc(p->schema->nsets, sizeof(char *));
+	for (size_t i = 0; i < p->schema->nsets; i++)
+		names[i] = p->schema->sets[i].name;
+	hint = nearest(name, names, p->schema->nsets);
+	if (hint != NULL)
+		fail(p, start, "未知的数据集“%s”,是不是“%s”?", name, hint);
+	else
+		fail(p, start, "未知的数据集“%s”,可用:relief、children、elderly、charity", name);
+	free(names);
+	free(name);
+	return -1;
+}
+
+static int measure_column(struct parser *p)
+{
+	const struct dataset *ds = p->q->ds;
+	struct query *q = p->q;
+	size_t start;
+	char *name;
+	int col;
+
+	if (!eat(p, "(", "（"))
+		return fail(p, p->pos, "%s 后应有括号中的列名,如 sum(数量)", "sum/distinct");
+	start = p->pos;
+	name = column_name(p, ")");
+	col = resolve_column(p, name, start);
+	free(name);
+	if (col < 0)
+		return -1;
+	if (!eat(p, ")", "）"))
+		return fail(p, p->pos, "缺少右括号“)”");
+	if (q->measure == MEASURE_SUM && ds->cols[col].type != COL_MONEY &&
+	    ds->cols[col].type != COL_INTEGER)
+		return fail(p, start, "sum 只能用于金额或整数列,“%s”是%s列", ds->cols[col].name,
+			    col_type_name(ds->cols[col].type));
+	/* names arrive masked (张*): counting them would count the masks */
+	if (q->measure == MEASURE_DISTINCT && ds->cols[col].mask == MASK_NAME)
+		return fail(p, start, "不能统计个人信息“%s”(姓名在读入时即已脱敏);人数请用 persons",
+			    ds->cols[col].name);
+	q->col = col;
+	return 0;
+}
+
+static int parse_measure(struct parser *p)
+{
+	struct query *q = p->q;
+	const struct dataset *ds = q->ds;
+	size_t start;
+	char *name;
+	const char *names[sizeof(measures) / sizeof(measures[0])];
+	const char *hint;
+
+	if (!eat(p, ".", "。") && !eat(p, ".", "．"))
+		return fail(p, p->pos, "数据集名后应有“.”和度量,如 %s.persons", ds->name);
+	skip_space(p);
+	start = p->pos;
+	name = word(p);
+	for (size_t i = 0; i < sizeof(measures) / sizeof(measures[0]); i++) {
+		names[i] = measures[i].name;
+		if (strcmp(measures[i].name, name) != 0)
+			continue;
+		free(name);
+		q->measure = measures[i].m;
+		if (measures[i].takes_column)
+			return measure_column(p);
+		switch (q->measure) {
+		case MEASURE_PERSONS:
+			q->col = ds->person;
+			if (q->col < 0)
+				return fail(p, start, "数据集 %s 没有身份证号列,不能统计人数",
+					    ds->name);
+			break;
+		case MEASURE_HOUSEHOLDS:
+			q->col = ds->household;
+			if (q->col < 0)
+				return fail(p, start, "数据集 %s 没有户号列,不能统计户数",
+					    ds->name);
+			break;
+		case MEASURE_AMOUNT:
+			q->col = ds->amount;
+			if (q->col < 0)
+				return fail(p, start, "数据集 %s 没有金额列", ds->name);
+			break;
+		default:
+			q->col = -1;
+		}
+		return 0;
+	}
+	hint = nearest(name, names, sizeof(names) / sizeof(names[0]));
+	fail(p, start, "未知的度量“%s”%s%s%s", name, hint ? ",是不是“" : "", hint ? hint : "",
+	     hint ? "”?" : ",可用:persons rows amount households sum(列) distinct(列)");
+	free(name);
+	return -1;
+}
+
+/* A value token: up to , ; ] (quotes allowed for values containing those). */
+static char *value_token(struct parser *p)
+{
+	size_t start, end;
+
+	skip_space(p);
+	if (p->pos < p->len && p->s[p->pos] == '"') {
+		const char *close = memchr(p->s + p->pos + 1, '"', p->len - p->pos - 1);
+		if (close != NULL) {
+			start = p->pos + 1;
+			p->pos = (size_t)(close - p->s) + 1;
+			return xstrndup(p->s + start, (size_t)(close - p->s) - start);
+		}
+	}
+	start = p->pos;
+	while (p->pos < p->len && strchr(",;]", p->s[p->pos]) == NULL &&
+	       strncmp(p->s + p->pos, "，", 3) != 0 && strncmp(p->s + p->pos, "；", 3) != 0 &&
+	       strncmp(p->s + p->pos, "］", 3) != 0)
+		p->pos += utf8_char_len(p->s + p->pos);
+	end = p->pos;
+	while (end > start && (p->s[end - 1] == ' ' || p->s[end - 1] == '\t'))
+		end--;
+	return xstrndup(p->s + start, end - start);
+}
+
+/* A year, month or date value as an inclusive range in the column's units. */
+static int period_range(struct parser *p, const struct column *col, const char *v, size_t at_pos,
+			int64_t *lo, int64_t *hi)
+{
+	bool month = col->type == COL_MONTH;
+	int32_t ym, ymd;
+	int y = -1;
+
+	if (strcmp(v, "$year") == 0)
+		y = p->year;
+	else if (strcmp(v, "$prev") == 0)
+		y = p->year - 1;
+	else if (strlen(v) == 4 && strspn(v, "0123456789") == 4)
+		y = (int)strtol(v, NULL, 10);
+	/* "2021年" */
+	if (y < 0 && strstr(v, "年") != NULL && strstr(v, "月") == NULL) {
+		char digits[8] = "";
+		if (sscanf(v, "%4[0-9]", digits) == 1 && strlen(digits) == 4)
+			y = (int)strtol(digits, NULL, 10);
+	}
+	if (y >= 0) {
+		*lo = month ? y * 100 + 1 : y * 10000 + 101;
+		*hi = month ? y * 100 + 12 : y * 10000 + 1231;
+		return 0;
+	}
+	if (parse_date(v, strlen(v), &ymd) == VALUE_OK) {
+		*lo = *hi = month ? ymd / 100 : ymd;
+		return 0;
+	}
+	if (parse_month(v, strlen(v), &ym) == VALUE_OK) {
+		*lo = month ? ym : (int64_t)ym * 100 + 1;
+		*hi = month ? ym : (int64_t)ym * 100 + 31;
+		return 0;
+	}
+	return fail(p, at_pos, "“%s”不是年份、年月或日期(应如 $year、2021、2021-03、2021-03-15)",
+		    v);
+}
+
+static int filter_value(struct parser *p, struct filter *f, const char *v, size_t at_pos)
+{
+	const struct column *col = &p->q->ds->cols[f->col];
+	size_t n = f->nvalues;
+
+	f->lo = xrealloc(f->lo, (n + 1) * sizeof(int64_t));
+	f->hi = xrealloc(f->hi, (n + 1) * sizeof(int64_t));
+	f->texts = xrealloc(f->texts, (n + 1) * sizeof(char *));
+	f->texts[n] = NULL;
+	f->lo[n] = f->hi[n] = 0;
+	f->nvalues++;
+	switch (col->type) {
+	case COL_ENUM: {
+		int idx = column_enum_index(col, v, strlen(v));
+		if (idx < 0) {
+			const char *hint =
+			    nearest(v, (const char *const *)col->values, col->nvalues);
+			if (hint != NULL)
+				return fail(p, at_pos, "“%s”不是%s的取值,是不是“%s”?", v, col->name,
+					    hint);
+			return fail(p, at_pos, "“%s”不是%s的取值", v, col->name);
+		}
+		f->enum_mask |= 1ull << idx;
+		return 0;
+	}
+	case COL_MONTH:
+	case COL_DATE:
+		return period_range(p, col, v, at_pos, &f->lo[n], &f->hi[n]);
+	case COL_MONEY:
+		if (parse_money(v, strlen(v), true, &f->lo[n]) != VALUE_OK)
+			return fail(p, at_pos, "“%s”不是金额", v);
+		f->hi[n] = f->lo[n];
+		return 0;
+	case COL_INTEGER:
+		if (parse_integer(v, strlen(v), true, &f->lo[n]) != VALUE_OK)
+			return fail(p, at_pos, "“%s”不是整数", v);
+		f->hi[n] = f->lo[n];
+		return 0;
+	case COL_ID: {
+		uint64_t id;
+		if (parse_id(v, strlen(v), &id) != VALUE_OK)
+			return fail(p, at_pos, "“%s”不是有效的身份证号", v);
+		f->lo[n] = f->hi[n] = (int64_t)id;
+		return 0;
+	}
+	case COL_TEXT:
+		f->texts[n] = xstrdup(v);
+		return 0;
+	}
+	return 0;
+}
+
+static int parse_filter(struct parser *p)
+{
+	struct query *q = p->q;
+	struct filter *f;
+	size_t start;
+	char *name;
+	int col;
+
+	skip_space(p);
+	start = p->pos;
+	name = column_name(p, "=;]");
+	if (name[0] == '\0') {
+		free(name);
+		return fail(p, start, "筛选条件应写成 列名=取值");
+	}
+	col = resolve_column(p, name, start);
+	free(name);
+	if (col < 0)
+		return -1;
+	if (q->ds->cols[col].mask == MASK_NAME)
+		return fail(p, start, "不能按个人信息“%s”筛选(姓名在读入时即已脱敏)",
+			    q->ds->cols[col].name);
+	q->filters = xrealloc(q->filters, (q->nfilters + 1) * sizeof(*q->filters));
+	f = &q->filters[q->nfilters++];
+	memset(f, 0, sizeof(*f));
+	f->col = col;
+	if (eat(p, "!=", "！＝"))
+		f->negate = true;
+	else if (!eat(p, "=", "＝"))
+		return fail(p, p->pos, "列名后应有“=”或“!=”");
+	do {
+		size_t vstart;
+		char *v;
+		int rc;
+
+		skip_space(p);
+		vstart = p->pos;
+		v = value_token(p);
+		if (v[0] == '\0') {
+			free(v);
+			return fail(p, vstart, "缺少取值");
+		}
+		rc = filter_value(p, f, v, vstart);
+		free(v);
+		if (rc != 0)
+			return -1;
+	} while (eat(p, ",", "，"));
+	return 0;
+}
+
+static int parse_by(struct parser *p)
+{
+	struct query *q = p->q;
+
+	do {
+		size_t start;
+		char *name;
+		int col;
+
+		if (q->nby == 2)
+			return fail(p, p->pos, "by 最多按两列分组");
+		skip_space(p);
+		start = p->pos;
+		name = column_name(p, ",");
+		if (name[0] == '\0') {
+			free(name);
+			return fail(p, start, "by 后应有分组的列名,如 by 区县");
+		}
+		col = resolve_column(p, name, start);
+		free(name);
+		if (col < 0)
+			return -1;
+		switch (q->ds->cols[col].type) {
+		case COL_ENUM:
+			break;
+		case COL_MONTH:
+		case COL_DATE:
+			/* other dates than the period span years: keys are dynamic */
+			if (col == q->ds->period || q->nby == 0)
+				break;
+			return fail(p, start, "“%s”只能作为第一个分组列", q->ds->cols[col].name);
+		case COL_TEXT:
+			if (q->nby == 0 && !at(p, ",") && q->ds->cols[col].mask == MASK_NONE)
+				break;
+			/* fall through */
+		default:
+			return fail(
+			    p, start,
+			    "不能按“%s”分组(可按选项列、年月或日期列分组;文本列只能单独分组)",
+			    q->ds->cols[col].name);
+		}
+		q->by[q->nby++] = col;
+	} while (eat(p, ",", "，"));
+	return 0;
+}
+
+int query_parse(struct query *q, const struct schema *schema, const char *text, int year,
+		struct query_error *err)
+{
+	struct parser p = {
+	    .s = text, .len = strlen(text), .schema = schema, .year = year, .q = q, .err = err};
+	size_t start = 0, end = p.len;
+
+	memset(q, 0, sizeof(*q));
+	memset(err, 0, sizeof(*err));
+	q->col = -1;
+	while (start < end && (text[start] == ' ' || text[start] == '\t'))
+		start++;
+	while (end > start && (text[end - 1] == ' ' || text[end - 1] == '\t'))
+		end--;
+	q->text = xstrndup(text + start, end - start);
+	if (parse_dataset(&p) || parse_measure(&p))
+		goto fail;
+	if (eat(&p, "[", "［")) {
+		if (!at(&p, "]")) {
+			do {
+				if (parse_filter(&p))
+					goto fail;
+			} while (eat(&p, ";", "；"));
+		}
+		if (!eat(&p, "]", "］")) {
+			fail(&p, p.pos, "筛选条件应以“]”结束,多个条件用“;”分隔");
+			goto fail;
+		}
+	}
+	if (eat(&p, "@prev", "＠prev"))
+		q->prev = true;
+	skip_space(&p);
+	if (p.pos < p.len) {
+		size_t wpos = p.pos;
+		char *w = word(&p);
+		bool by = strcmp(w, "by") == 0 || strcmp(w, "按") == 0;
+		free(w);
+		if (!by) {
+			fail(&p, wpos, "多余的内容“%s”(分组应写成 by 列名)", p.s + wpos);
+			goto fail;
+		}
+		if (parse_by(&p))
+			goto fail;
+	}
+	skip_space(&p);
+	if (p.pos < p.len) {
+		fail(&p, p.pos, "多余的内容“%s”", p.s + p.pos);
+		goto fail;
+	}
+	q->unit = (q->measure == MEASURE_AMOUNT ||
+		   (q->measure == MEASURE_SUM && q->ds->cols[q->col].type == COL_MONEY))
+		      ? UNIT_FEN
+		      : UNIT_COUNT;
+	return 0;
+fail:
+	query_release(q);
+	return -1;
+}
+
+void query_release(struct query *q)
+{
+	for (size_t i = 0; i < q->nfilters; i++) {
+		struct filter *f = &q->filters[i];
+		for (size_t v = 0; v < f->nvalues; v++)
+			free(f->texts[v]);
+		free(f->texts);
+		free(f->lo);
+		free(f->hi);
+	}
+	free(q->filters);
+	free(q->text);
+	memset(q, 0, sizeof(*q));
+	q->col = -1;
+}

@@ -1,0 +1,38 @@
+/*
+ * scan.h - one scan of the input folder: ingest feeding the aggregate stage,
+ * rejects written as they come, and the data-quality summary.
+ *
+ * This is the glue the run, check and query commands share, so that each
+ * of them reads the data exactly the same way.
+ */
+#ifndef CIVREPORT_SCAN_H
+#define CIVREPORT_SCAN_H
+
+#include <stdio.h>
+
+#include "agg.h"
+#include "ingest/ingest.h"
+#include "ingest/schema.h"
+
+struct scan_options {
+	const char *input_dir;
+	const char *encoding; /* NULL = detect per file */
+	int year;
+	int threads; /* 0 = number of cores */
+	bool progress;
+	FILE *rejects;          /* rejects.csv being written, or NULL */
+	double max_reject_rate; /* fraction, e.g. 0.05 */
+};
+
+/*
+ * Scan the input into agg (which may be NULL for validation only).  Returns
+ * EXIT_OK, EXIT_DATA (a file unreadable, or rejects over the threshold; the
+ * reason is logged) or EXIT_IO (err filled).  The result holds per-file counts.
+ */
+int scan_run(const struct schema *schema, struct agg *agg, const struct scan_options *opt,
+	     struct ingest_result *result, char *err, size_t errlen);
+
+/* Print the data-quality summary: per file, per dataset, top reasons. */
+void scan_print_quality(FILE *fp, const struct schema *schema, const struct ingest_result *res);
+
+#endif

@@ -1,0 +1,1032 @@
+/*
+ * ingest.c - the reading half of ingest: find the files, recognise each
+ * one's dataset from its header, cut it into chunks for the workers, and
+ * admit the parsed chunks strictly in order.
+ *
+ * Admission is the only step that sees rows of several chunks, so it is where
+ * a row becomes a person (a dense index per dataset) and where duplicate
+ * payments are caught; doing it in (file, line) order is what makes results
+ * independent of the number of threads.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <iconv.h>
+#include <openssl/evp.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ingest.h"
+#include "ingest_chunk.h"
+#include "util/log.h"
+#include "persons.h"
+#include "util/text.h"
+#include "util/xalloc.h"
+
+#define CHUNK_BYTES (1u << 20)
+/* A record longer than this is not a real export: cut anyway. */
+#define MAX_RECORD_BYTES (64u << 20)
+
+/* ---------------------------------------------------------------- files */
+
+struct found {
+	char **paths;
+	size_t n, cap;
+};
+
+static bool is_csv(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 4 && strcasecmp(name + n - 4, ".csv") == 0 && name[0] != '.';
+}
+
+static int walk(const char *root, const char *rel, struct found *f, int depth)
+{
+	char *dir = rel[0] ? xasprintf("%s/%s", root, rel) : xstrdup(root);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	free(dir);
+	if (d == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL) {
+		char *sub, *full;
+		struct stat st;
+
+		if (e->d_name[0] == '.')
+			continue;
+		sub = rel[0] ? xasprintf("%s/%s", rel, e->d_name) : xstrdup(e->d_name);
+		full = xasprintf("%s/%s", root, sub);
+		if (stat(full, &st) == 0 && S_ISDIR(st.st_mode) && depth < 8) {
+			walk(root, sub, f, depth + 1);
+			free(sub);
+		} else if (stat(full, &st) == 0 && S_ISREG(st.st_mode) && is_csv(e->d_name)) {
+			f->paths = xgrow(f->paths, &f->cap, f->n + 1, sizeof(char *));
+			f->paths[f->n++] = sub;
+		} else {
+			free(sub);
+		}
+		free(full);
+	}
+	closedir(d);
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+long ingest_list_files(const char *dir, char ***paths)
+{
+	struct found f = {0};
+
+	if (walk(dir, "", &f, 0) != 0)
+		return -1;
+	if (f.n > 0)
+		qsort(f.paths, f.n, sizeof(char *), cmp_str);
+	*paths = f.paths;
+	return (long)f.n;
+}
+
+/* ------------------------------------------------------------- headers */
+
+static const char *encoding_name(enum file_encoding e)
+{
+	switch (e) {
+	case ENC_UTF8:
+		return "UTF-8";
+	case ENC_UTF8_BOM:
+		return "UTF-8 (BOM)";
+	case ENC_GB18030:
+		return "GB18030";
+	}
+	return "?";
+}
+
+/* Multibyte UTF-8 characters outnumber invalid bytes ten to one. */
+static bool utf8_mostly_valid(const char *buf, size_t len)
+{
+	size_t i = 0, good = 0, bad = 0;
+
+	while (i < len) {
+		size_t v = utf8_valid_prefix(buf + i, len - i);
+
+		for (size_t k = i; k < i + v; k++)
+			good += ((unsigned char)buf[k] & 0xC0) == 0xC0;
+		i += v;
+		if (i < len) {
+			bad++;
+			i++;
+		}
+	}
+	return good >= 10 * bad && good > 0;
+}
+
+/* Valid UTF-8 first, else GB18030; never the reverse (GB18030 decodes anything). */
+static enum file_encoding detect_encoding(const char *buf, size_t len, bool at_eof,
+					  const char *forced)
+{
+	size_t valid;
+
+	if (forced != NULL && strcasecmp(forced, "gb18030") == 0)
+		return ENC_GB18030;
+	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+		return ENC_UTF8_BOM;
+	if (forced != NULL && (strcasecmp(forced, "utf-8") == 0 || strcasecmp(forced, "utf8") == 0))
+		return ENC_UTF8;
+	/* the sample may end inside a character: drop that character's bytes */
+	valid = utf8_valid_prefix(buf, len);
+	if (!at_eof && valid < len && len - valid < 4 &&
+	    utf8_valid_prefix(buf + valid, len - valid) == 0 && (unsigned char)buf[valid] >= 0xC2) {
+		size_t need = (unsigned char)buf[valid] >= 0xF0   ? 4
+			      : (unsigned char)buf[valid] >= 0xE0 ? 3
+								  : 2;
+		if (len - valid < need)
+			len = valid;
+	}
+	if (valid == len)
+		return ENC_UTF8;
+	/*
+	 * A few bad bytes in otherwise Chinese UTF-8 are damage, not GB18030:
+	 * GB18030 text read as UTF-8 is invalid almost everywhere.
+	 */
+	return utf8_mostly_valid(buf, len) ? ENC_UTF8 : ENC_GB18030;
+}
+
+static char *to_utf8(const char *buf, size_t len)
+{
+	iconv_t cd = iconv_open("UTF-8", "GB18030");
+	size_t cap = len * 2 + 8, inleft = len, outleft = cap;
+	char *out = xmalloc(cap + 1), *in = (char *)buf, *o = out;
+
+	while (inleft > 0 && iconv(cd, &in, &inleft, &o, &outleft) == (size_t)-1) {
+		if (errno == E2BIG)
+			break;
+		in++; /* an invalid byte in a header: drop it, the match will fail */
+		inleft--;
+	}
+	iconv_close(cd);
+	*o = '\0';
+	return out;
+}
+
+struct header_match {
+	const struct dataset *ds;
+	int *field_col;
+	size_t matched;
+};
+
+static void match_dataset(const struct dataset *ds, char **fields, size_t n, struct header_match *m)
+{
+	m->ds = ds;
+	m->field_col = xcalloc(n ? n : 1, sizeof(int));
+	m->matched = 0;
+	for (size_t i = 0; i < n; i++) {
+		int col = dataset_column(ds, fields[i]);
+
+		/* the same column twice: the first one counts */
+		for (size_t j = 0; j < i && col >= 0; j++)
+			if (m->field_col[j] == col)
+				col = -1;
+		m->field_col[i] = col;
+		if (col >= 0)
+			m->matched++;
+	}
+}
+
+static size_t missing_required(const struct header_match *m, size_t n, int *first)
+{
+	size_t missing = 0;
+
+	*first = -1;
+	for (size_t c = 0; c < m->ds->ncols; c++) {
+		bool found = false;
+
+		if (!m->ds->cols[c].required)
+			continue;
+		for (size_t i = 0; i < n; i++)
+			if (m->field_col[i] == (int)c)
+				found = true;
+		if (!found) {
+			if (*first < 0)
+				*first = (int)c;
+			missing++;
+		}
+	}
+	return missing;
+}
+
+static char *join(char **items, size_t n, const char *sep)
+{
+	char *s = xstrdup("");
+
+	for (size_t i = 0; i < n; i++) {
+		char *t = xasprintf("%s%s%s", s, i ? sep : "", items[i]);
+		free(s);
+		s = t;
+	}
+	return s;
+}
+
+/*
+ * Choose the dataset whose columns the header matches best; a file name
+ * starting with a dataset's name breaks ties.  Sets plan or returns an error.
+ */
+static char *recognise(const struct schema *schema, const char *path, char **fields, size_t n,
+		       struct file_plan *plan, char **warning)
+{
+	struct header_match best = {0};
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	char *err = NULL, **unknown = NULL;
+	size_t nunknown = 0;
+	int first;
+
+	for (size_t s = 0; s < schema->nsets; s++) {
+		struct header_match m;
+		size_t missing;
+
+		match_dataset(&schema->sets[s], fields, n, &m);
+		missing = missing_required(&m, n, &first);
+		/* score: all required present wins; then columns matched; then name */
+		if (best.ds == NULL || (missing == 0 && missing_required(&best, n, &first) > 0) ||
+		    (m.matched > best.matched &&
+		     (missing == 0) == (missing_required(&best, n, &first) == 0)) ||
+		    (m.matched == best.matched &&
+		     strncmp(base, m.ds->name, strlen(m.ds->name)) == 0)) {
+			free(best.field_col);
+			best = m;
+		} else {
+			free(m.field_col);
+		}
+	}
+	if (best.ds == NULL || best.matched == 0) {
+		char *found = join(fields, n, "、");
+		err = xasprintf("无法识别文件属于哪类数据:表头中没有认识的列(找到的列:%s)", found);
+		free(found);
+		free(best.field_col);
+		return err;
+	}
+	if (missing_required(&best, n, &first) > 0) {
+		char *found = join(fields, n, "、");
+		err = xasprintf("缺少必需的列“%s”(按%s识别;文件中的列:%s)",
+				best.ds->cols[first].name, best.ds->title, found);
+		free(found);
+		free(best.field_col);
+		return err;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (best.field_col[i] < 0 && fields[i][strspn(fields[i], " \t")] != '\0') {
+			unknown = xrealloc(unknown, (nunknown + 1) * sizeof(char *));
+			unknown[nunknown++] = fields[i];
+		}
+	if (nunknown > 0) {
+		char *list = join(unknown, nunknown, "、");
+		*warning = xasprintf("忽略了不认识的列:%s", list);
+		free(list);
+	}
+	free(unknown);
+	plan->ds = best.ds;
+	plan->field_col = best.field_col;
+	plan->nfields = n;
+	return NULL;
+}
+
+/* ------------------------------------------------------------- workers */
+
+struct queue {
+	pthread_mutex_t lock;
+	pthread_cond_t work; /* a chunk to parse, or stop */
+	pthread_cond_t done; /* a chunk finished */
+	struct chunk **jobs;
+	size_t head, tail, cap;
+	bool stop;
+};
+
+static void *worker(void *arg)
+{
+	struct queue *q = arg;
+	struct chunk_parser *p = chunk_parser_new();
+
+	for (;;) {
+		struct chunk *c;
+
+		pthread_mutex_lock(&q->lock);
+		while (q->head == q->tail && !q->stop)
+			pthread_cond_wait(&q->work, &q->lock);
+		if (q->head == q->tail) {
+			pthread_mutex_unlock(&q->lock);
+			break;
+		}
+		c = q->jobs[q->head++ % q->cap];
+		pthread_mutex_unlock(&q->lock);
+
+		chunk_parse(p, c);
+
+		pthread_mutex_lock(&q->lock);
+		c->done = true;
+		pthread_cond_broadcast(&q->done);
+		pthread_mutex_unlock(&q->lock);
+	}
+	chunk_parser_free(p);
+	return NULL;
+}
+
+/* ------------------------------------------------------------ the run */
+
+struct open_file {
+	int fd;
+	size_t index;
+	struct file_plan plan;
+	EVP_MD_CTX *sha;
+	char *pending; /* bytes read but not yet handed out */
+	size_t plen, pcap;
+	uint64_t offset; /* file offset of pending[0] */
+	bool eof;
+	int64_t size; /* at open; a file that ends elsewhere changed under us */
+	int64_t bytes_read;
+	uint64_t header_lines;
+};
+
+struct run {
+	const struct schema *schema;
+	const struct ingest_options *opt;
+	const struct ingest_sink *sink;
+	struct ingest_result *res;
+	struct found found;
+	size_t next_file;
+	struct open_file *cur;
+	struct file_plan **plans;    /* per file, kept until the end */
+	struct persons **persons;    /* per dataset */
+	struct chunk_parser *parser; /* the admitting thread's, for merged chunks */
+	uint64_t *line_base;         /* per file: lines before the next chunk */
+	size_t seq;
+	int status;
+	uint64_t bytes_total, bytes_done;
+	uint64_t rows;
+	struct timespec started, last_progress;
+};
+
+static void hex(const unsigned char *md, char out[65])
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (int i = 0; i < 32; i++) {
+		out[2 * i] = digits[md[i] >> 4];
+		out[2 * i + 1] = digits[md[i] & 15];
+	}
+	out[64] = '\0';
+}
+
+static void close_file(struct run *r)
+{
+	struct open_file *f = r->cur;
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen;
+
+	if (f == NULL)
+		return;
+	EVP_DigestFinal_ex(f->sha, md, &mdlen);
+	hex(md, r->res->files[f->index].sha256);
+	EVP_MD_CTX_free(f->sha);
+	close(f->fd);
+	free(f->pending);
+	free(f);
+	r->cur = NULL;
+}
+
+static int fill(struct open_file *f, size_t want)
+{
+	while (!f->eof && f->plen < want) {
+		ssize_t n;
+
+		f->pending = xgrow(f->pending, &f->pcap, f->plen + CHUNK_BYTES, 1);
+		n = read(f->fd, f->pending + f->plen, f->pcap - f->plen);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			f->eof = true;
+		f->bytes_read += n;
+		EVP_DigestUpdate(f->sha, f->pending + f->plen, (size_t)n);
+		f->plen += (size_t)n;
+	}
+	return 0;
+}
+
+static void file_error(struct run *r, size_t index, char *msg)
+{
+	struct ingest_file *file = &r->res->files[index];
+
+	free(file->error);
+	file->error = msg;
+	r->status = 1;
+	log_error("%s: %s", file->path, msg);
+}
+
+/*
+ * The raw bytes of the header record: leading blank lines, then up to the
+ * first line end outside quotes (CRLF, LF or CR).  Works on GB18030 bytes
+ * too, where '"' and line ends never occur inside a character.  Returns the
+ * physical lines it spans.
+ */
+static uint64_t header_extent(const char *raw, size_t avail, size_t *rawlen)
+{
+	size_t i = 0;
+	uint64_t lines = 0;
+	bool quoted = false;
+
+	while (i < avail && (raw[i] == '\n' || raw[i] == '\r')) {
+		if (raw[i] == '\n' || i + 1 >= avail || raw[i + 1] != '\n')
+			lines++;
+		i++;
+	}
+	while (i < avail) {
+		char ch = raw[i++];
+
+		if (ch == '"') {
+			quoted = !quoted;
+		} else if (ch == '\n') {
+			lines++;
+			if (!quoted)
+				break;
+		} else if (ch == '\r' && !quoted) {
+			if (i < avail && raw[i] == '\n')
+				i++;
+			lines++;
+			break;
+		}
+	}
+	*rawlen = i;
+	return lines;
+}
+
+/* Open the next file and read its header; false when there is none left. */
+static bool open_next(struct run *r)
+{
+	while (r->next_file < r->found.n) {
+		size_t index = r->next_file++;
+		struct ingest_file *file = &r->res->files[index];
+		char *full = xasprintf("%s/%s", r->opt->input_dir, file->path);
+		struct open_file *f = xcalloc(1, sizeof(*f));
+		char *text, **fields = NULL, *msg;
+		const char *hdr;
+		size_t nfields = 0, skip, rawlen;
+		long hlen;
+		struct stat st;
+
+		f->index = index;
+		f->fd = open(full, O_RDONLY | O_CLOEXEC);
+		if (f->fd < 0 || fstat(f->fd, &st) != 0) {
+			file_error(r, index, xasprintf("无法打开文件:%s", strerror(errno)));
+			free(full);
+			if (f->fd >= 0)
+				close(f->fd);
+			free(f);
+			continue;
+		}
+		free(full);
+		file->size = st.st_size;
+		f->size = st.st_size;
+		f->sha = EVP_MD_CTX_new();
+		EVP_DigestInit_ex(f->sha, EVP_sha256(), NULL);
+		r->cur = f;
+		if (fill(f, 64 * 1024) != 0) {
+			file_error(r, index, xasprintf("读取文件失败:%s", strerror(errno)));
+			goto drain;
+		}
+		if (f->plen == 0) {
+			file_error(r, index, xstrdup("文件是空的(没有表头)"));
+			goto drain;
+		}
+		f->plan.encoding = detect_encoding(f->pending, f->plen, f->eof, r->opt->encoding);
+		file->encoding = encoding_name(f->plan.encoding);
+		skip = f->plan.encoding == ENC_UTF8_BOM ? 3 : 0;
+		/* the header may be longer than the sample only in odd files */
+		for (;;) {
+			size_t avail = f->plen - skip;
+			text = f->plan.encoding == ENC_GB18030 ? to_utf8(f->pending, f->plen)
+							       : xstrndup(f->pending + skip, avail);
+			hdr = text;
+			hlen = chunk_parse_header(hdr, strlen(hdr), &fields, &nfields);
+			if (hlen != 0 || f->eof || f->plen > (1u << 20))
+				break;
+			free(text);
+			fill(f, f->plen + 64 * 1024);
+		}
+		if (hlen <= 0) {
+			file_error(
+			    r, index,
+			    xstrdup(hlen < 0 ? "表头格式错误(引号不匹配)" : "找不到完整的表头行"));
+			free(text);
+			goto drain;
+		}
+		f->header_lines = header_extent(f->pending + skip, f->plen - skip, &rawlen);
+		memmove(f->pending, f->pending + skip + rawlen, f->plen - skip - rawlen);
+		f->plen -= skip + rawlen;
+		f->offset = skip + rawlen;
+		msg = recognise(r->schema, file->path, fields, nfields, &f->plan, &file->warning);
+		for (size_t i = 0; i < nfields; i++)
+			free(fields[i]);
+		free(fields);
+		free(text);
+		if (msg != NULL) {
+			file_error(r, index, msg);
+			goto drain;
+		}
+		f->plan.year = r->opt->year;
+		f->plan.want_prev = r->opt->want_prev;
+		file->ds = f->plan.ds;
+		if (file->warning != NULL)
+			log_warn("%s: %s", file->path, file->warning);
+		r->plans[index] = xmalloc(sizeof(struct file_plan));
+		*r->plans[index] = f->plan;
+		r->line_base[index] = f->header_lines;
+		return true;
+	drain:
+		/* still hash the whole file for the record, then move on */
+		while (!f->eof && fill(f, f->plen + CHUNK_BYTES) == 0)
+			f->plen = 0;
+		r->bytes_done += (uint64_t)file->size;
+		close_file(r);
+	}
+	return false;
+}
+
+/* Count '"' in buf[0..len). */
+static size_t quotes(const char *buf, size_t len)
+{
+	size_t n = 0;
+	const char *p = buf, *end = buf + len;
+
+	while ((p = memchr(p, '"', (size_t)(end - p))) != NULL) {
+		n++;
+		p++;
+	}
+	return n;
+}
+
+/*
+ * Where to cut pending: just after the last line end outside quotes (an
+ * even number of quotes before it).  0 when there is none yet.
+ */
+static size_t cut_point(const char *buf, size_t len)
+{
+	size_t q = quotes(buf, len);
+	const char *end = buf + len, *nl;
+
+	while ((nl = memrchr(buf, '\n', (size_t)(end - buf))) != NULL) {
+		q -= quotes(nl, (size_t)(end - nl));
+		if (q % 2 == 0)
+			return (size_t)(nl - buf) + 1;
+		end = nl;
+	}
+	return 0;
+}
+
+/* The next chunk of the current (or next) file, or NULL at the end of input. */
+static struct chunk *next_chunk(struct run *r)
+{
+	for (;;) {
+		struct open_file *f;
+		struct chunk *c;
+		size_t cut;
+
+		if (r->cur == NULL && !open_next(r))
+			return NULL;
+		f = r->cur;
+		if (fill(f, f->plen + CHUNK_BYTES) != 0) {
+			file_error(r, f->index, xasprintf("读取文件失败:%s", strerror(errno)));
+			close_file(r);
+			continue;
+		}
+		if (f->eof && f->bytes_read != f->size) {
+			/* the export was still being written, or replaced: its rows can't be
+			 * trusted */
+			file_error(r, f->index,
+				   xasprintf("文件在读取过程中被修改(打开时 %lld 字节,读到 %lld "
+					     "字节);请在导出完成后重新运行",
+					     (long long)f->size, (long long)f->bytes_read));
+			close_file(r);
+			continue;
+		}
+		cut = f->eof ? f->plen : cut_point(f->pending, f->plen);
+		while (cut == 0 && !f->eof && f->plen < MAX_RECORD_BYTES) {
+			if (fill(f, f->plen + CHUNK_BYTES) != 0)
+				break;
+			cut = f->eof ? f->plen : cut_point(f->pending, f->plen);
+		}
+		if (cut == 0 && !f->eof) {
+			const char *nl = memrchr(f->pending, '\n', f->plen);
+			cut = nl ? (size_t)(nl - f->pending) + 1 : f->plen;
+		}
+		c = xcalloc(1, sizeof(*c));
+		c->plan = r->plans[f->index];
+		c->file = f->index;
+		c->seq = r->seq++;
+		c->offset = f->offset;
+		c->last = f->eof && cut == f->plen;
+		c->len = cut;
+		/*
+		 * The chunk takes the read buffer as it is; only the unfinished
+		 * record after the cut moves to a new buffer (bytes past c->len
+		 * are never looked at).
+		 */
+		c->data = f->pending;
+		f->plen -= cut;
+		f->pcap = f->plen + 2 * CHUNK_BYTES;
+		f->pending = xmalloc(f->pcap);
+		memcpy(f->pending, c->data + cut, f->plen);
+		f->offset += cut;
+		if (c->last)
+			close_file(r);
+		if (c->len == 0 && !c->last) {
+			chunk_release(c);
+			free(c);
+			continue;
+		}
+		return c;
+	}
+}
+
+/* --------------------------------------------------------- admission */
+
+static void format_value(const struct column *col, int64_t v, const char *text, char *buf,
+			 size_t cap)
+{
+	switch (col->type) {
+	case COL_ID: {
+		char id[19];
+		id_format((uint64_t)v, id);
+		mask_id(buf, cap, id, 18);
+		break;
+	}
+	case COL_MONEY:
+		snprintf(buf, cap, "%s%lld.%02lld", v < 0 ? "-" : "", llabs(v) / 100,
+			 llabs(v) % 100);
+		break;
+	case COL_INTEGER:
+		snprintf(buf, cap, "%lld", (long long)v);
+		break;
+	case COL_MONTH:
+		snprintf(buf, cap, "%04lld-%02lld", (long long)(v / 100), (long long)(v % 100));
+		break;
+	case COL_DATE:
+		snprintf(buf, cap, "%04lld-%02lld-%02lld", (long long)(v / 10000),
+			 (long long)(v / 100 % 100), (long long)(v % 100));
+		break;
+	case COL_ENUM:
+		snprintf(buf, cap, "%s", col->values[v]);
+		break;
+	case COL_TEXT:
+		snprintf(buf, cap, "%.*s", (int)((uint64_t)v & 0xffffffff),
+			 text + ((uint64_t)v >> 32));
+		break;
+	}
+}
+
+/* A duplicate is found after typing: rebuild its row from the values (masked). */
+static char *row_from_record(const struct dataset *ds, const int64_t *rec, const char *text)
+{
+	char *out = xstrdup(""), buf[256];
+	uint64_t present = (uint64_t)rec[REC_PRESENT];
+
+	for (size_t c = 0; c < ds->ncols; c++) {
+		char *t;
+
+		buf[0] = '\0';
+		if (present >> c & 1)
+			format_value(&ds->cols[c], rec[REC_HEAD + c], text, buf, sizeof(buf));
+		t = xasprintf("%s%s%s", out, c ? "," : "", buf);
+		free(out);
+		out = t;
+	}
+	return out;
+}
+
+static void emit_reject(struct run *r, size_t file, uint64_t line, int col, enum value_error code,
+			const char *reason, const char *row)
+{
+	struct ingest_file *f = &r->res->files[file];
+	struct ingest_reject rej = {
+	    .file = f->path,
+	    .ds = f->ds,
+	    .line = line,
+	    .column = col >= 0 ? f->ds->cols[col].name : "",
+	    .code = code,
+	    .reason = reason,
+	    .row = row,
+	};
+
+	f->rejected++;
+	r->res->reasons[code]++;
+	if (r->sink->reject != NULL)
+		r->sink->reject(r->sink->ctx, &rej);
+}
+
+static void admit_record(struct run *r, struct chunk *c, const int64_t *rec, uint64_t base)
+{
+	const struct dataset *ds = c->plan->ds;
+	size_t si = (size_t)(ds - r->schema->sets);
+	struct ingest_file *f = &r->res->files[c->file];
+	struct ingest_row row = {
+	    .slot = (enum ingest_slot)rec[REC_SLOT],
+	    .person = UINT32_MAX,
+	    .present = (uint64_t)rec[REC_PRESENT],
+	    .v = rec + REC_HEAD,
+	    .text = c->text,
+	    .line = base + (uint64_t)rec[REC_LINE] + 1,
+	};
+
+	if (ds->person >= 0) {
+		row.person = persons_index(r->persons[si], (uint64_t)row.v[ds->person]);
+		if (ds->unique_enum >= 0 && (row.present >> ds->unique_enum & 1)) {
+			int64_t period = row.v[ds->period];
+			int month = ds->cols[ds->period].type == COL_MONTH
+					? (int)(period % 100)
+					: (int)(period / 100 % 100);
+			unsigned bit =
+			    (unsigned)row.v[ds->unique_enum] * 12 + (unsigned)(month - 1);
+
+			if (!persons_mark(r->persons[si], row.person, row.slot, bit)) {
+				char *text = row_from_record(ds, rec, c->text);
+				char *reason = xasprintf(
+				    "重复记录:同一身份证号、%s、%s已有一条发放记录",
+				    ds->cols[ds->unique_enum].name, ds->cols[ds->period].name);
+				emit_reject(r, c->file, row.line, ds->person, VALUE_DUPLICATE,
+					    reason, text);
+				free(reason);
+				free(text);
+				return;
+			}
+		}
+	}
+	if (row.slot == SLOT_YEAR) {
+		f->accepted++;
+	} else {
+		f->outside++;
+		r->res->has_prev[si] = true;
+		if (!r->opt->want_prev)
+			return;
+	}
+	r->sink->row(r->sink->ctx, ds, &row);
+}
+
+static void progress(struct run *r, bool final)
+{
+	struct timespec now;
+	double elapsed, since, rate, left;
+
+	if (!r->opt->progress)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	since = (double)(now.tv_sec - r->last_progress.tv_sec) +
+		(double)(now.tv_nsec - r->last_progress.tv_nsec) / 1e9;
+	if (!final && since < 0.5)
+		return;
+	r->last_progress = now;
+	elapsed = (double)(now.tv_sec - r->started.tv_sec) +
+		  (double)(now.tv_nsec - r->started.tv_nsec) / 1e9;
+	rate = elapsed > 0 ? (double)r->bytes_done / elapsed / 1e6 : 0;
+	left = rate > 0 ? (double)(r->bytes_total - r->bytes_done) / 1e6 / rate : 0;
+	fprintf(stderr, "\r读取中:文件 %zu/%zu,%llu 行,%.0f MB/s,预计剩余 %.0f 秒   %s",
+		r->next_file, r->found.n, (unsigned long long)r->rows, rate, left,
+		final ? "\n" : "");
+}
+
+static void admit(struct run *r, struct chunk *c)
+{
+	struct ingest_file *f = &r->res->files[c->file];
+	uint64_t base = r->line_base[c->file];
+	size_t ri = 0, ji = 0;
+
+	if (c->merged)
+		return;
+	if (f->error != NULL)
+		goto done;
+	if (c->bad_offset != UINT64_MAX && f->warning == NULL)
+		f->warning = xasprintf("第%llu字节起有无效的%s编码,相关行已拒收",
+				       (unsigned long long)c->bad_offset, f->encoding);
+	if (c->bad_offset != UINT64_MAX)
+		log_warn("%s: 第%llu字节处不是有效的%s编码", f->path,
+			 (unsigned long long)c->bad_offset, f->encoding);
+	/* records and rejects are each in line order: merge them */
+	while (ri < c->nrecs || ji < c->nrejects) {
+		const int64_t *rec = c->recs + ri * c->stride;
+		struct chunk_reject *rej = &c->rejects[ji];
+
+		if (ji < c->nrejects && (ri == c->nrecs || rej->line <= (uint64_t)rec[REC_LINE])) {
+			emit_reject(r, c->file, base + rej->line + 1, rej->col, rej->code,
+				    rej->reason, rej->row);
+			ji++;
+		} else {
+			admit_record(r, c, rec, base);
+			ri++;
+		}
+	}
+	f->read += c->read;
+	r->rows += c->read;
+	f->outside += c->outside;
+	if (c->max_year > r->res->max_year[c->plan->ds - r->schema->sets])
+		r->res->max_year[c->plan->ds - r->schema->sets] = c->max_year;
+	if (c->error != NULL) {
+		file_error(r, c->file, c->error);
+		c->error = NULL;
+	} else if (c->unterminated) {
+		file_error(r, c->file,
+			   xasprintf("第%llu行开始的字段缺少结束引号(文件在引号内结束)",
+				     (unsigned long long)(base + c->unterminated_line + 1)));
+	}
+done:
+	r->line_base[c->file] = base + c->lines;
+	r->bytes_done += c->len;
+	progress(r, false);
+}
+
+static void wait_done(struct queue *q, struct chunk *c)
+{
+	pthread_mutex_lock(&q->lock);
+	while (!c->done)
+		pthread_cond_wait(&q->done, &q->lock);
+	pthread_mutex_unlock(&q->lock);
+}
+
+/*
+ * c ended inside a quoted field: the reader's cut went through it (a stray
+ * quote upset its quote count).  Parse c's bytes and next's together, here,
+ * and drop next's own results.  Rare, and only ever in broken files.
+ */
+static void merge_into(struct run *r, struct chunk *c, struct chunk *next)
+{
+	char *data = xmalloc(c->len + next->len + 1);
+
+	if (r->parser == NULL)
+		r->parser = chunk_parser_new();
+	memcpy(data, c->data, c->len);
+	memcpy(data + c->len, next->data, next->len);
+	chunk_release(c);
+	c->data = data;
+	c->len += next->len;
+	c->last = next->last;
+	c->nrecs = c->nrejects = 0;
+	c->tlen = 0;
+	c->rcap = c->jcap = c->tcap = 0;
+	c->read = c->outside = c->lines = 0;
+	c->unterminated = false;
+	chunk_parse(r->parser, c);
+	next->merged = true;
+}
+
+static int threads_wanted(const struct ingest_options *opt)
+{
+	long n = opt->threads > 0 ? opt->threads : sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > 64 ? 64 : (int)n;
+}
+
+int ingest_run(const struct schema *schema, const struct ingest_options *opt,
+	       const struct ingest_sink *sink, struct ingest_result *res, char *err, size_t errlen)
+{
+	struct run r = {.schema = schema, .opt = opt, .sink = sink, .res = res};
+	struct queue q = {0};
+	int nthreads = threads_wanted(opt);
+	pthread_t *tids = xcalloc((size_t)nthreads, sizeof(pthread_t));
+	struct chunk **inflight;
+	size_t max_inflight = (size_t)nthreads * 3, nin = 0, head = 0;
+	bool input_done = false;
+	long n;
+
+	memset(res, 0, sizeof(*res));
+	res->nsets = schema->nsets;
+	res->persons = xcalloc(schema->nsets, sizeof(size_t));
+	res->has_prev = xcalloc(schema->nsets, sizeof(bool));
+	res->max_year = xcalloc(schema->nsets, sizeof(int));
+	n = ingest_list_files(opt->input_dir, &r.found.paths);
+	if (n < 0) {
+		snprintf(err, errlen, "无法读取输入目录 %s:%s", opt->input_dir, strerror(errno));
+		free(tids);
+		return -1;
+	}
+	r.found.n = (size_t)n;
+	if (r.found.n == 0) {
+		snprintf(err, errlen, "输入目录 %s 中没有 CSV 文件", opt->input_dir);
+		free(r.found.paths);
+		free(tids);
+		return -1;
+	}
+	res->nfiles = r.found.n;
+	res->files = xcalloc(r.found.n, sizeof(struct ingest_file));
+	r.plans = xcalloc(r.found.n, sizeof(struct file_plan *));
+	r.line_base = xcalloc(r.found.n, sizeof(uint64_t));
+	for (size_t i = 0; i < r.found.n; i++) {
+		char *full = xasprintf("%s/%s", opt->input_dir, r.found.paths[i]);
+		struct stat st;
+
+		res->files[i].path = r.found.paths[i];
+		res->files[i].encoding = "";
+		if (stat(full, &st) == 0)
+			r.bytes_total += (uint64_t)st.st_size;
+		free(full);
+	}
+	r.persons = xcalloc(schema->nsets, sizeof(struct persons *));
+	for (size_t s = 0; s < schema->nsets; s++)
+		r.persons[s] = persons_new();
+	clock_gettime(CLOCK_MONOTONIC, &r.started);
+	r.last_progress = r.started;
+
+	pthread_mutex_init(&q.lock, NULL);
+	pthread_cond_init(&q.work, NULL);
+	pthread_cond_init(&q.done, NULL);
+	q.cap = max_inflight + 1;
+	q.jobs = xcalloc(q.cap, sizeof(struct chunk *));
+	inflight = xcalloc(max_inflight, sizeof(struct chunk *));
+	for (int i = 0; i < nthreads; i++)
+		pthread_create(&tids[i], NULL, worker, &q);
+
+	while (!input_done || nin > 0) {
+		struct chunk *c;
+
+		while (!input_done && nin < max_inflight) {
+			c = next_chunk(&r);
+			if (c == NULL) {
+				input_done = true;
+				break;
+			}
+			inflight[(head + nin++) % max_inflight] = c;
+			pthread_mutex_lock(&q.lock);
+			q.jobs[q.tail++ % q.cap] = c;
+			pthread_cond_signal(&q.work);
+			pthread_mutex_unlock(&q.lock);
+		}
+		if (nin == 0)
+			break;
+		c = inflight[head];
+		wait_done(&q, c);
+		for (size_t k = 1; c->unterminated && !c->last && k < nin; k++) {
+			struct chunk *next = inflight[(head + k) % max_inflight];
+
+			if (next->file != c->file)
+				break;
+			wait_done(&q, next);
+			merge_into(&r, c, next);
+		}
+		if (!c->merged)
+			admit(&r, c);
+		chunk_release(c);
+		free(c);
+		head = (head + 1) % max_inflight;
+		nin--;
+	}
+	progress(&r, true);
+
+	pthread_mutex_lock(&q.lock);
+	q.stop = true;
+	pthread_cond_broadcast(&q.work);
+	pthread_mutex_unlock(&q.lock);
+	for (int i = 0; i < nthreads; i++)
+		pthread_join(tids[i], NULL);
+	pthread_mutex_destroy(&q.lock);
+	pthread_cond_destroy(&q.work);
+	pthread_cond_destroy(&q.done);
+	free(q.jobs);
+	free(inflight);
+	free(tids);
+
+	chunk_parser_free(r.parser);
+	for (size_t s = 0; s < schema->nsets; s++) {
+		res->persons[s] = persons_count(r.persons[s]);
+		persons_free(r.persons[s]);
+	}
+	free(r.persons);
+	for (size_t i = 0; i < r.found.n; i++) {
+		if (r.plans[i] != NULL)
+			free(r.plans[i]->field_col);
+		free(r.plans[i]);
+		res->bytes += (uint64_t)res->files[i].size;
+	}
+	free(r.plans);
+	free(r.line_base);
+	free(r.found.paths);
+	return r.status;
+}
+
+void ingest_result_release(struct ingest_result *res)
+{
+	for (size_t i = 0; i < res->nfiles; i++) {
+		free(res->files[i].path);
+		free(res->files[i].error);
+		free(res->files[i].warning);
+	}
+	free(res->files);
+	free(res->persons);
+	free(res->has_prev);
+	free(res->max_year);
+	memset(res, 0, sizeof(*res));
+}

@@ -1,0 +1,400 @@
+/*
+ * pdf.c - the PDF renderer's driver: the surface, fonts, pages, footer,
+ * outline, metadata and the walk over the document's blocks; see pdf.h.
+ *
+ * The PDF is built in memory and written to path only once cairo has
+ * finished it without error, so a failed render never leaves a half-written
+ * file (the caller's temporary file is left as it was).
+ *
+ * Determinism: cairo 1.16 stamps /CreationDate with time(NULL) when it
+ * creates the surface; CREATE_DATE and MOD_DATE are always set from
+ * doc->meta.created, which replaces it.  Nothing else cairo 1.16 writes is
+ * time- or address-dependent: there is no /ID, the font subset tags
+ * (ABCDEF+) hash the subset's glyphs, objects are numbered in creation
+ * order.  The tests render twice and compare the bytes; renders in
+ * separate processes (ASLR, LANG=C or not) are identical too.  cairo 1.16
+ * writes the dates as (20211231000000+00'00), without the "D:" prefix
+ * (optional before PDF 1.7; poppler and qpdf read it), and there is no way
+ * to add it: its ISO 8601 parser refuses any other character.
+ *
+ * Must never: read the clock or the locale, draw a fallback box for a
+ * missing glyph, or leave a partial file at path.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cairo-pdf.h>
+
+#include "pdf_chart.h"
+#include "pdf.h"
+#include "util/text.h"
+#include "pdf_layout.h"
+#include "util/version.h"
+#include "util/xalloc.h"
+
+#define DEFAULT_BODY_FONT    "Noto Serif CJK SC"
+#define DEFAULT_HEADING_FONT "Noto Sans CJK SC"
+#define MONO_FONT            "Noto Sans Mono CJK SC"
+
+/* The PDF as cairo writes it, kept in memory until it is complete. */
+struct membuf {
+	unsigned char *data;
+	size_t len;
+	size_t cap;
+};
+
+static cairo_status_t membuf_write(void *closure, const unsigned char *data, unsigned int length)
+{
+	struct membuf *m = closure;
+
+	m->data = xgrow(m->data, &m->cap, m->len + length, 1);
+	memcpy(m->data + m->len, data, length);
+	m->len += length;
+	return CAIRO_STATUS_SUCCESS;
+}
+
+/* Record the first error only: later ones are usually its consequences. */
+int pdf_fail(struct pdf *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->failed)
+		return -1;
+	p->failed = true;
+	if (p->err == NULL || p->errlen == 0)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(p->err, p->errlen, fmt, ap);
+	va_end(ap);
+	utf8_trim_tail(p->err);
+	return -1;
+}
+
+/*
+ * "— 1 —" centred, its top 7mm below the body, as GB/T 9704 places page
+ * numbers; drawn as one cluster so it reads back as written.
+ */
+static void draw_footer(struct pdf *p)
+{
+	static const struct pdf_style st = {PDF_FACE_BODY, 14.0, false, 20.0};
+	char text[64];
+	PangoLayout *l;
+	double x;
+
+	snprintf(text, sizeof(text), "— %d —", p->page);
+	l = pdf_layout_text(p, &st, text, 0);
+	if (l == NULL)
+		return;
+	x = PDF_LEFT + (PDF_TEXT_W - pdf_layout_width(l)) / 2;
+	pdf_draw_cluster(p, l, x, PDF_BOTTOM + PDF_MM(7) + 0.8 * st.size);
+	g_object_unref(l);
+}
+
+static void begin_page(struct pdf *p)
+{
+	p->page++;
+	p->y = PDF_TOP;
+	p->page_empty = true;
+}
+
+/* The footer goes last, so the content stream runs in reading order. */
+void pdf_new_page(struct pdf *p)
+{
+	draw_footer(p);
+	cairo_show_page(p->cr);
+	begin_page(p);
+}
+
+void pdf_ensure(struct pdf *p, double h)
+{
+	if (p->y + h > PDF_BOTTOM + 0.01 && !p->page_empty)
+		pdf_new_page(p);
+}
+
+/* A bookmark to the current page at height y, nested under the last heading above it. */
+void pdf_outline(struct pdf *p, int level, const char *text, double y)
+{
+	char dest[96];
+	int parent = CAIRO_PDF_OUTLINE_ROOT;
+	int id;
+
+	if (level < 1)
+		level = 1;
+	if (level > 3)
+		level = 3;
+	if (level > 1 && p->outline[level - 2] > 0)
+		parent = p->outline[level - 2];
+	/* integers: cairo parses pos with its own strtod, ours must not print a locale comma */
+	snprintf(dest, sizeof(dest), "page=%d pos=[%d %d]", p->page, (int)PDF_LEFT, (int)y);
+	id = cairo_pdf_surface_add_outline(p->surface, parent, text, dest,
+					   level == 1 ? CAIRO_PDF_OUTLINE_FLAG_OPEN : 0);
+	p->outline[level - 1] = id;
+	for (int i = level; i < 3; i++)
+		p->outline[i] = 0;
+}
+
+/* ISO 8601 in UTC for cairo, which writes it as D:YYYYMMDDHHmmSS+00'00'. */
+static void iso_date(char *buf, size_t len, int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL)
+		memset(&tm, 0, sizeof(tm));
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d+00:00", tm.tm_year + 1900, tm.tm_mon + 1,
+		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+static void set_metadata(struct pdf *p)
+{
+	const struct doc_meta *m = &p->doc->meta;
+	char date[64];
+	char *creator;
+
+	if (m->title)
+		cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_TITLE, m->title);
+	if (m->author)
+		cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_AUTHOR, m->author);
+	if (m->subject)
+		cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_SUBJECT, m->subject);
+	if (m->keywords)
+		cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_KEYWORDS,
+					       m->keywords);
+	creator = xasprintf("civreport %s", p->doc->version ? p->doc->version : CIVREPORT_VERSION);
+	cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_CREATOR, creator);
+	free(creator);
+	/* always set: otherwise cairo 1.16 stamps the creation date from the clock */
+	iso_date(date, sizeof(date), m->created);
+	cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_CREATE_DATE, date);
+	cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_MOD_DATE, date);
+}
+
+static bool family_installed(PangoFontMap *fm, const char *name)
+{
+	PangoFontFamily **families = NULL;
+	int n = 0;
+	bool found = false;
+
+	pango_font_map_list_families(fm, &families, &n);
+	for (int i = 0; i < n && !found; i++)
+		found = strcasecmp(pango_font_family_get_name(families[i]), name) == 0;
+	g_free(families);
+	return found;
+}
+
+/*
+ * Pin the fonts by family.  A family that is not installed would make
+ * fontconfig substitute another one silently: refuse instead.
+ */
+static int setup_fonts(struct pdf *p)
+{
+	const struct doc_meta *m = &p->doc->meta;
+	cairo_font_options_t *fo;
+
+	p->fontmap = pango_cairo_font_map_new();
+	/* one pango unit of size is one point of user space */
+	pango_cairo_font_map_set_resolution(PANGO_CAIRO_FONT_MAP(p->fontmap), 72.0);
+	p->pango = pango_font_map_create_context(p->fontmap);
+	pango_context_set_language(p->pango, pango_language_from_string("zh-cn"));
+	pango_context_set_base_dir(p->pango, PANGO_DIRECTION_LTR);
+	/* no hinting, no rounding: metrics must not depend on a device */
+	pango_context_set_round_glyph_positions(p->pango, FALSE);
+	fo = cairo_font_options_create();
+	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+	pango_cairo_context_set_font_options(p->pango, fo);
+	cairo_font_options_destroy(fo);
+
+	p->family[PDF_FACE_BODY] = m->body_font ? m->body_font : DEFAULT_BODY_FONT;
+	p->family[PDF_FACE_HEADING] = m->heading_font ? m->heading_font : DEFAULT_HEADING_FONT;
+	p->family[PDF_FACE_TITLE] = m->title_font ? m->title_font : p->family[PDF_FACE_BODY];
+	p->family[PDF_FACE_MONO] = MONO_FONT;
+	/* the mono face only sets hashes: the body face will do when it is absent */
+	if (!family_installed(p->fontmap, MONO_FONT))
+		p->family[PDF_FACE_MONO] = p->family[PDF_FACE_BODY];
+	for (int f = 0; f < PDF_NFACES; f++) {
+		if (!family_installed(p->fontmap, p->family[f]))
+			return pdf_fail(p, "字体“%s”未安装（Debian 软件包 fonts-noto-cjk）",
+					p->family[f]);
+	}
+	return 0;
+}
+
+/* A chart: its box, the gaps around it and its one-line caption. */
+#define CHART_ABOVE       6.0
+#define CHART_CAPTION_GAP 4.0
+#define CHART_BELOW       8.0
+
+static const struct pdf_style chart_caption = {PDF_FACE_HEADING, PDF_CAPTION_SIZE, false, 22.0};
+
+static double chart_keep(void)
+{
+	return CHART_ABOVE + PDF_TEXT_W * PDF_CHART_RATIO + CHART_CAPTION_GAP + chart_caption.pitch;
+}
+
+/* Box of text width × 0.55, caption 图N centred below; never split. */
+static int chart_block(struct pdf *p, const struct doc_chart *c)
+{
+	double h = PDF_TEXT_W * PDF_CHART_RATIO;
+	char *caption;
+	int rc;
+
+	pdf_ensure(p, chart_keep());
+	if (!p->page_empty)
+		p->y += CHART_ABOVE;
+	cairo_save(p->cr);
+	cairo_translate(p->cr, PDF_LEFT, p->y);
+	pdf_chart_draw(p->cr, c, p->family[PDF_FACE_HEADING], PDF_TEXT_W, h);
+	cairo_restore(p->cr);
+	p->page_empty = false;
+	p->y += h + CHART_CAPTION_GAP;
+	caption = xasprintf("图%d %s", ++p->nfigure, c->title ? c->title : "");
+	rc = pdf_text_block(p, &chart_caption, caption, PANGO_ALIGN_CENTER, 0, 0);
+	free(caption);
+	p->y += CHART_BELOW;
+	return rc;
+}
+
+/* What the block at i needs at the top of a page: a heading keeps it company. */
+static double block_keep(struct pdf *p, size_t i, int depth)
+{
+	const struct doc_block *b;
+
+	if (i >= p->doc->nblocks || depth > 3)
+		return 0;
+	b = &p->doc->blocks[i];
+	switch (b->kind) {
+	case DOC_HEADING:
+		return pdf_heading_height(b->level) + block_keep(p, i + 1, depth + 1);
+	case DOC_CHART:
+		return chart_keep();
+	case DOC_TABLE:
+		return b->table ? pdf_table_keep(p, b->table) : 0;
+	case DOC_PAGE_BREAK:
+		return 0;
+	default:
+		return pdf_text_keep();
+	}
+}
+
+static int render_block(struct pdf *p, size_t i)
+{
+	const struct doc_block *b = &p->doc->blocks[i];
+
+	switch (b->kind) {
+	case DOC_HEADING:
+		return pdf_heading(p, b->level, &b->text, block_keep(p, i + 1, 0));
+	case DOC_PARAGRAPH:
+		return pdf_paragraph(p, &b->text);
+	case DOC_LIST_ITEM:
+		return pdf_list_item(p, b);
+	case DOC_TABLE:
+		return b->table ? pdf_table(p, b->table, "表", ++p->ntable) : 0;
+	case DOC_CHART:
+		return b->chart ? chart_block(p, b->chart) : 0;
+	case DOC_PAGE_BREAK:
+		if (!p->page_empty)
+			pdf_new_page(p);
+		return 0;
+	}
+	return 0;
+}
+
+static int render_document(struct pdf *p)
+{
+	if (pdf_title(p) < 0)
+		return -1;
+	for (size_t i = 0; i < p->doc->nblocks && !p->failed; i++) {
+		if (render_block(p, i) < 0)
+			return -1;
+	}
+	if (p->failed)
+		return -1;
+	return pdf_appendix(p);
+}
+
+static int check_cairo(struct pdf *p)
+{
+	cairo_status_t st = cairo_status(p->cr);
+
+	if (st == CAIRO_STATUS_SUCCESS)
+		st = cairo_surface_status(p->surface);
+	if (st != CAIRO_STATUS_SUCCESS)
+		return pdf_fail(p, "cairo 绘制失败：%s", cairo_status_to_string(st));
+	return 0;
+}
+
+static int write_file(struct pdf *p, const char *path, const struct membuf *m)
+{
+	FILE *fp = fopen(path, "wb");
+	bool ok;
+
+	if (fp == NULL)
+		return pdf_fail(p, "无法写入 %s：%s", path, strerror(errno));
+	ok = fwrite(m->data, 1, m->len, fp) == m->len;
+	ok = fflush(fp) == 0 && ok;
+	if (fclose(fp) != 0)
+		ok = false;
+	if (!ok) {
+		int saved = errno;
+
+		/* no half a PDF: leave the file empty, as the caller created it */
+		if (truncate(path, 0) != 0)
+			remove(path);
+		return pdf_fail(p, "写入 %s 失败：%s", path, strerror(saved));
+	}
+	return 0;
+}
+
+static void release(struct pdf *p)
+{
+	if (p->cr)
+		cairo_destroy(p->cr);
+	if (p->surface)
+		cairo_surface_destroy(p->surface);
+	if (p->pango)
+		g_object_unref(p->pango);
+	if (p->fontmap)
+		g_object_unref(p->fontmap);
+}
+
+int pdf_render(const struct doc *doc, const char *path, char *err, size_t errlen)
+{
+	struct pdf p = {.doc = doc, .err = err, .errlen = errlen};
+	struct membuf m = {0};
+	int rc = -1;
+
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	if (setup_fonts(&p) < 0)
+		goto out;
+	p.surface = cairo_pdf_surface_create_for_stream(membuf_write, &m, PDF_PAGE_W, PDF_PAGE_H);
+	p.cr = cairo_create(p.surface);
+	/*
+	 * cairo 1.16 writes a broken structure tree for the outline's links
+	 * unless the whole document sits in one structure element.
+	 */
+	cairo_tag_begin(p.cr, "Document", NULL);
+	set_metadata(&p);
+	begin_page(&p);
+	rc = render_document(&p);
+	draw_footer(&p);
+	cairo_tag_end(p.cr, "Document");
+	if (check_cairo(&p) < 0)
+		rc = -1;
+	cairo_surface_finish(p.surface);
+	if (rc == 0 && check_cairo(&p) < 0)
+		rc = -1;
+	if (rc == 0)
+		rc = write_file(&p, path, &m);
+out:
+	release(&p);
+	free(m.data);
+	return rc;
+}

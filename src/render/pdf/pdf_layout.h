@@ -1,0 +1,138 @@
+/*
+ * pdf_layout.h - private to the PDF renderer (pdf.c, pdf_text.c, pdf_table.c,
+ * pdf_appendix.c): the page geometry, the text styles and the state of one
+ * render.  Nothing outside src/pdf*.c includes it.
+ *
+ * Everything is in PDF points (1/72 inch) in cairo's user space: origin at
+ * the top left of the page, y growing downwards.  The layout engine is a
+ * single cursor (struct pdf.y) moving down the body of the current page;
+ * whoever places something asks pdf_ensure() for room first, which starts a
+ * new page when the rest of this one is too short.
+ *
+ * Must never: draw a glyph the pinned font does not have (pdf_layout_text
+ * fails instead), read the clock, or depend on the locale.
+ */
+#ifndef CIVREPORT_PDF_LAYOUT_H
+#define CIVREPORT_PDF_LAYOUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <cairo.h>
+#include <pango/pangocairo.h>
+
+#include "doc/doc.h"
+
+/* A4 and the GB/T 9704 margins: top 37mm, bottom 35mm, left 28mm, right 26mm. */
+#define PDF_MM(x)  ((x)*72.0 / 25.4)
+#define PDF_PAGE_W 595.28
+#define PDF_PAGE_H 841.89
+#define PDF_LEFT   PDF_MM(28)
+#define PDF_TOP    PDF_MM(37)
+#define PDF_TEXT_W (PDF_PAGE_W - PDF_MM(28) - PDF_MM(26))
+#define PDF_BOTTOM (PDF_PAGE_H - PDF_MM(35)) /* lower edge of the body */
+
+/* Body text: 14pt on a 28pt line grid; paragraphs indent two characters. */
+#define PDF_BODY_SIZE  14.0
+#define PDF_BODY_PITCH 28.0
+#define PDF_INDENT     (2 * PDF_BODY_SIZE)
+
+/* Tables and charts. */
+#define PDF_CELL_SIZE    10.5 /* 五号 */
+#define PDF_CAPTION_SIZE 12.0
+#define PDF_CHART_RATIO  0.55 /* chart height / text width */
+
+/* The four faces a report uses; families come from doc->meta. */
+enum pdf_face {
+	PDF_FACE_BODY,    /* 仿宋/宋体 role: Noto Serif CJK SC */
+	PDF_FACE_HEADING, /* 黑体 role: Noto Sans CJK SC */
+	PDF_FACE_TITLE,   /* 小标宋 role: Noto Serif CJK SC Bold */
+	PDF_FACE_MONO,    /* hashes: Noto Sans Mono CJK SC */
+	PDF_NFACES,
+};
+
+/* How a piece of text is set: face, size, weight, and its line box. */
+struct pdf_style {
+	enum pdf_face face;
+	double size; /* points */
+	bool bold;
+	double pitch; /* baseline to baseline */
+};
+
+/* The state of one pdf_render call. */
+struct pdf {
+	const struct doc *doc;
+	cairo_surface_t *surface;
+	cairo_t *cr;
+	PangoFontMap *fontmap;
+	PangoContext *pango;
+	const char *family[PDF_NFACES];
+
+	int page;        /* current page, 1-based */
+	double y;        /* top of the free space in the body of the page */
+	bool page_empty; /* nothing placed in the body of this page yet */
+	int nfigure;     /* 图N counter */
+	int ntable;      /* 表N counter */
+	int nappendix;   /* 附表N counter */
+	int outline[3];  /* last outline item per heading level, for nesting */
+
+	bool failed;
+	char *err;
+	size_t errlen;
+};
+
+/* pdf.c: errors, pages, outline. */
+int pdf_fail(struct pdf *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void pdf_new_page(struct pdf *p);
+/* Make sure h points are free below the cursor: a new page if not. */
+void pdf_ensure(struct pdf *p, double h);
+/* A bookmark to height y of the current page, nested by heading level. */
+void pdf_outline(struct pdf *p, int level, const char *text, double y);
+
+/* pdf_text.c: layouts and flowing text. */
+PangoFontDescription *pdf_font(const struct pdf *p, const struct pdf_style *st);
+/*
+ * A layout of text in style st, wrapped at width (<= 0: no wrapping).
+ * Returns NULL (error set) when a glyph is missing from the pinned font.
+ */
+PangoLayout *pdf_layout_text(struct pdf *p, const struct pdf_style *st, const char *text,
+			     double width);
+/*
+ * Equal-width (half-width) digits, so numbers in a column line up: the
+ * Noto CJK faces have no tnum, but hwid sets every digit half an em wide.
+ */
+void pdf_layout_tabular(PangoLayout *l);
+/* The unwrapped width and the height of a layout, in points. */
+double pdf_layout_width(PangoLayout *l);
+double pdf_layout_height(PangoLayout *l);
+/* Draw a whole layout with its top left at (x, y). */
+void pdf_draw_layout(struct pdf *p, PangoLayout *l, double x, double y);
+/* Draw a one-line layout as one cluster: extractors read its text verbatim. */
+void pdf_draw_cluster(struct pdf *p, PangoLayout *l, double x, double baseline);
+/* Place a one-paragraph text on the grid at the cursor, never split. */
+int pdf_text_block(struct pdf *p, const struct pdf_style *st, const char *text,
+		   PangoAlignment align, double indent, double keep_next);
+
+/* Blocks of the document; keep_next is the room the following block needs. */
+int pdf_title(struct pdf *p);
+int pdf_heading(struct pdf *p, int level, const struct doc_text *t, double keep_next);
+int pdf_paragraph(struct pdf *p, const struct doc_text *t);
+int pdf_list_item(struct pdf *p, const struct doc_block *b);
+/*
+ * Room a paragraph or list item, or a one-line heading, needs at the top of
+ * a page: what a heading above it keeps on its own page.
+ */
+double pdf_text_keep(void);
+double pdf_heading_height(int level);
+
+/*
+ * pdf_table.c: ruled tables, split across pages with the header repeated.
+ * The caption reads "<label><number> <title>", e.g. 表1 or 附表2.
+ */
+int pdf_table(struct pdf *p, const struct doc_table *t, const char *label, int number);
+double pdf_table_keep(struct pdf *p, const struct doc_table *t);
+
+/* pdf_appendix.c: 附录 数据质量与来源. */
+int pdf_appendix(struct pdf *p);
+
+#endif

@@ -1,0 +1,386 @@
+/*
+ * pdf_table.c - ruled tables for the PDF renderer: caption 表N above, a
+ * three-line table (heavy top and bottom rules, a light rule under the
+ * header and above the 合计 row), the note under it.
+ *
+ * Columns take their natural width plus an even share of what is left of
+ * the text width; when the natural widths do not fit, text wraps at word
+ * breaks (numbers never do) and the room is shared as browsers share it
+ * (see column_widths).  In each column the body cells form a block centred
+ * under the header: numbers right-aligned in it, text left-aligned.
+ * Headers are centred and bold, the totals row bold.
+ *
+ * A table longer than the rest of the page continues on the next one under
+ * "续表N" with its header row repeated.  A row is never split; the caption
+ * stays with the header and first row, and the totals row is not carried
+ * alone to a new page.
+ *
+ * Must never: reformat a cell's text (the doc has formatted it), or draw a
+ * row across the bottom margin (unless a single row is taller than a page).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "pdf_layout.h"
+#include "util/xalloc.h"
+
+#define HPAD        5.0 /* cell padding left and right */
+#define VPAD        4.0 /* cell padding above and below */
+#define RULE_HEAVY  1.2
+#define RULE_LIGHT  0.6
+#define CAPTION_GAP 2.0
+
+static const struct pdf_style cell_style = {PDF_FACE_BODY, PDF_CELL_SIZE, false, 16.0};
+static const struct pdf_style bold_style = {PDF_FACE_BODY, PDF_CELL_SIZE, true, 16.0};
+static const struct pdf_style caption_style = {PDF_FACE_HEADING, PDF_CAPTION_SIZE, false, 22.0};
+static const struct pdf_style note_style = {PDF_FACE_BODY, PDF_CELL_SIZE, false, 16.0};
+
+/* A table laid out: one pango layout per cell, column widths, row heights. */
+struct grid {
+	const struct doc_table *t;
+	PangoLayout **head; /* ncols */
+	PangoLayout **cell; /* nrows * ncols */
+	double *colw;       /* including padding */
+	double *body_w;     /* width of the body cells' block, centred in the column */
+	double head_h;
+	double *row_h;
+};
+
+static bool total_row(const struct doc_table *t, size_t r)
+{
+	return t->has_total && r + 1 == t->nrows;
+}
+
+static void grid_free(struct grid *g)
+{
+	const struct doc_table *t = g->t;
+
+	for (size_t c = 0; g->head && c < t->ncols; c++) {
+		if (g->head[c])
+			g_object_unref(g->head[c]);
+	}
+	for (size_t i = 0; g->cell && i < t->nrows * t->ncols; i++) {
+		if (g->cell[i])
+			g_object_unref(g->cell[i]);
+	}
+	free(g->head);
+	free(g->cell);
+	free(g->colw);
+	free(g->body_w);
+	free(g->row_h);
+}
+
+static int make_layouts(struct pdf *p, struct grid *g)
+{
+	const struct doc_table *t = g->t;
+
+	for (size_t c = 0; c < t->ncols; c++) {
+		g->head[c] = pdf_layout_text(p, &bold_style, t->header ? t->header[c] : "", 0);
+		if (g->head[c] == NULL)
+			return -1;
+	}
+	for (size_t r = 0; r < t->nrows; r++) {
+		const struct pdf_style *st = total_row(t, r) ? &bold_style : &cell_style;
+
+		for (size_t c = 0; c < t->ncols; c++) {
+			size_t i = r * t->ncols + c;
+
+			g->cell[i] = pdf_layout_text(p, st, t->cells[i].text, 0);
+			if (g->cell[i] == NULL)
+				return -1;
+			if (t->cells[i].numeric)
+				pdf_layout_tabular(g->cell[i]);
+		}
+	}
+	return 0;
+}
+
+/* The widest body cell of column c, unwrapped. */
+static double body_width(const struct grid *g, size_t c)
+{
+	const struct doc_table *t = g->t;
+	double w = 0;
+
+	for (size_t r = 0; r < t->nrows; r++) {
+		double cw = pdf_layout_width(g->cell[r * t->ncols + c]);
+
+		if (cw > w)
+			w = cw;
+	}
+	return w;
+}
+
+static double natural_width(const struct grid *g, size_t c)
+{
+	double w = pdf_layout_width(g->head[c]);
+
+	if (body_width(g, c) > w)
+		w = body_width(g, c);
+	return w + 2 * HPAD;
+}
+
+/* The widest piece of l that cannot break: its longest word, or one ideograph. */
+static double unbreakable_width(PangoLayout *l)
+{
+	double w;
+
+	pango_layout_set_wrap(l, PANGO_WRAP_WORD);
+	pango_layout_set_width(l, 1);
+	w = pdf_layout_width(l);
+	pango_layout_set_width(l, -1);
+	return w;
+}
+
+/* The narrowest column c can be: numbers never wrap, text at word breaks. */
+static double min_width(const struct grid *g, size_t c)
+{
+	const struct doc_table *t = g->t;
+	double w = pdf_layout_width(g->head[c]);
+
+	/* a short heading stays on one line: "拒绝" over two lines reads badly */
+	if (w > 4 * PDF_CELL_SIZE)
+		w = unbreakable_width(g->head[c]);
+
+	for (size_t r = 0; r < t->nrows; r++) {
+		size_t i = r * t->ncols + c;
+		double cw = t->cells[i].numeric ? pdf_layout_width(g->cell[i])
+						: unbreakable_width(g->cell[i]);
+
+		if (cw > w)
+			w = cw;
+	}
+	return w + 2 * HPAD;
+}
+
+/*
+ * Fit the columns to the text width, as browsers lay out automatic tables:
+ * natural widths plus an even share of the rest when they fit; otherwise
+ * each column gets its minimum plus a share of the room left in proportion
+ * to how much it would still like; when even the minima do not fit, they
+ * shrink alike and cells wrap between characters.
+ */
+static void column_widths(struct grid *g)
+{
+	const struct doc_table *t = g->t;
+	double *mx = xcalloc(t->ncols, sizeof(double));
+	double *mn = xcalloc(t->ncols, sizeof(double));
+	double sum_max = 0, sum_min = 0;
+
+	for (size_t c = 0; c < t->ncols; c++) {
+		mx[c] = natural_width(g, c);
+		mn[c] = min_width(g, c);
+		if (mn[c] > mx[c])
+			mx[c] = mn[c];
+		sum_max += mx[c];
+		sum_min += mn[c];
+	}
+	for (size_t c = 0; c < t->ncols; c++) {
+		if (sum_max <= PDF_TEXT_W)
+			g->colw[c] = mx[c] + (PDF_TEXT_W - sum_max) / (double)t->ncols;
+		else if (sum_min <= PDF_TEXT_W)
+			g->colw[c] =
+			    mn[c] + (PDF_TEXT_W - sum_min) * (mx[c] - mn[c]) / (sum_max - sum_min);
+		else
+			g->colw[c] = mn[c] * PDF_TEXT_W / sum_min;
+	}
+	free(mx);
+	free(mn);
+}
+
+static void fit_layout(PangoLayout *l, double colw, PangoAlignment align)
+{
+	pango_layout_set_width(l, (int)((colw - 2 * HPAD) * PANGO_SCALE));
+	pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+	pango_layout_set_alignment(l, align);
+}
+
+/* Numbers right, text left; the 合计 label centred. */
+static PangoAlignment cell_align(const struct doc_table *t, size_t r, size_t c)
+{
+	if (t->cells[r * t->ncols + c].numeric)
+		return PANGO_ALIGN_RIGHT;
+	return total_row(t, r) ? PANGO_ALIGN_CENTER : PANGO_ALIGN_LEFT;
+}
+
+/*
+ * Body cells form a block as wide as the widest of them, centred under the
+ * header: numbers right-aligned in it line up their digits, short labels
+ * sit under their heading instead of against the rule's ends.
+ */
+static void row_heights(struct grid *g)
+{
+	const struct doc_table *t = g->t;
+
+	g->head_h = 0;
+	for (size_t c = 0; c < t->ncols; c++) {
+		fit_layout(g->head[c], g->colw[c], PANGO_ALIGN_CENTER);
+		if (pdf_layout_height(g->head[c]) > g->head_h)
+			g->head_h = pdf_layout_height(g->head[c]);
+		g->body_w[c] = body_width(g, c) + 2 * HPAD;
+		if (g->body_w[c] > g->colw[c])
+			g->body_w[c] = g->colw[c];
+	}
+	g->head_h += 2 * VPAD;
+	for (size_t r = 0; r < t->nrows; r++) {
+		g->row_h[r] = 0;
+		for (size_t c = 0; c < t->ncols; c++) {
+			PangoLayout *l = g->cell[r * t->ncols + c];
+
+			fit_layout(l, g->body_w[c], cell_align(t, r, c));
+			if (pdf_layout_height(l) > g->row_h[r])
+				g->row_h[r] = pdf_layout_height(l);
+		}
+		g->row_h[r] += 2 * VPAD;
+	}
+}
+
+static int grid_build(struct pdf *p, struct grid *g, const struct doc_table *t)
+{
+	g->t = t;
+	g->head = xcalloc(t->ncols, sizeof(*g->head));
+	g->cell = xcalloc(t->nrows * t->ncols + 1, sizeof(*g->cell));
+	g->colw = xcalloc(t->ncols, sizeof(double));
+	g->body_w = xcalloc(t->ncols, sizeof(double));
+	g->row_h = xcalloc(t->nrows + 1, sizeof(double));
+	if (make_layouts(p, g) < 0)
+		return -1;
+	column_widths(g);
+	row_heights(g);
+	return 0;
+}
+
+static void rule(struct pdf *p, double width)
+{
+	cairo_set_line_width(p->cr, width);
+	cairo_move_to(p->cr, PDF_LEFT, p->y);
+	cairo_line_to(p->cr, PDF_LEFT + PDF_TEXT_W, p->y);
+	cairo_stroke(p->cr);
+}
+
+/*
+ * One row of layouts at the cursor, each vertically centred in its cell;
+ * header cells span their column, body cells their centred block.
+ */
+static void draw_row(struct pdf *p, const struct grid *g, PangoLayout **row, double h, bool header)
+{
+	double x = PDF_LEFT;
+
+	for (size_t c = 0; c < g->t->ncols; c++) {
+		double lh = pdf_layout_height(row[c]);
+		double inset = header ? 0 : (g->colw[c] - g->body_w[c]) / 2;
+
+		pdf_draw_layout(p, row[c], x + inset + HPAD, p->y + VPAD + (h - 2 * VPAD - lh) / 2);
+		x += g->colw[c];
+	}
+	p->y += h;
+	p->page_empty = false;
+}
+
+static void draw_header(struct pdf *p, const struct grid *g)
+{
+	rule(p, RULE_HEAVY);
+	draw_row(p, g, g->head, g->head_h, true);
+	rule(p, RULE_LIGHT);
+}
+
+/* Room the caption, header and first rows need together on one page. */
+static double start_height(const struct grid *g)
+{
+	double h = CAPTION_GAP + g->head_h;
+
+	for (size_t r = 0; r < g->t->nrows && r < 2; r++)
+		h += g->row_h[r];
+	return h;
+}
+
+double pdf_table_keep(struct pdf *p, const struct doc_table *t)
+{
+	struct grid g = {0};
+	double h = 0;
+
+	if (t->ncols == 0)
+		return 0;
+	if (grid_build(p, &g, t) == 0)
+		h = caption_style.pitch + start_height(&g);
+	grid_free(&g);
+	return h;
+}
+
+/* Does row r go on a new page?  Never leave the last row alone there. */
+static bool break_before(const struct pdf *p, const struct grid *g, size_t r, size_t first)
+{
+	const struct doc_table *t = g->t;
+	double need = g->row_h[r];
+
+	if (r == first)
+		return false;
+	if (r + 2 == t->nrows && p->y + need <= PDF_BOTTOM &&
+	    p->y + need + g->row_h[r + 1] > PDF_BOTTOM)
+		return r > first + 1; /* carry this row along with the last one */
+	return p->y + need > PDF_BOTTOM;
+}
+
+static int continued(struct pdf *p, const struct grid *g, int number)
+{
+	char text[64];
+	int rc;
+
+	rule(p, RULE_HEAVY);
+	pdf_new_page(p);
+	snprintf(text, sizeof(text), "续表%d", number);
+	rc = pdf_text_block(p, &caption_style, text, PANGO_ALIGN_RIGHT, 0, 0);
+	p->y += CAPTION_GAP;
+	draw_header(p, g);
+	return rc;
+}
+
+static int draw_body(struct pdf *p, const struct grid *g, int number)
+{
+	const struct doc_table *t = g->t;
+	size_t first = 0; /* first row on this page */
+
+	for (size_t r = 0; r < t->nrows; r++) {
+		if (break_before(p, g, r, first)) {
+			if (continued(p, g, number) < 0)
+				return -1;
+			first = r;
+		}
+		if (total_row(t, r) && r > first)
+			rule(p, RULE_LIGHT);
+		draw_row(p, g, g->cell + r * t->ncols, g->row_h[r], false);
+	}
+	rule(p, RULE_HEAVY);
+	return 0;
+}
+
+int pdf_table(struct pdf *p, const struct doc_table *t, const char *label, int number)
+{
+	struct grid g = {0};
+	char *caption;
+	int rc = -1;
+
+	if (t->ncols == 0)
+		return 0;
+	if (grid_build(p, &g, t) < 0)
+		goto out;
+	if (!p->page_empty)
+		p->y += 6.0;
+	caption = xasprintf("%s%d %s", label, number, t->title ? t->title : "");
+	rc = pdf_text_block(p, &caption_style, caption, PANGO_ALIGN_CENTER, 0, start_height(&g));
+	free(caption);
+	if (rc < 0)
+		goto out;
+	p->y += CAPTION_GAP;
+	cairo_save(p->cr);
+	draw_header(p, &g);
+	rc = draw_body(p, &g, number);
+	cairo_restore(p->cr);
+	if (rc == 0 && t->note && *t->note) {
+		p->y += 4.0;
+		rc = pdf_text_block(p, &note_style, t->note, PANGO_ALIGN_LEFT, 0, 0);
+	}
+	p->y += 10.0;
+out:
+	grid_free(&g);
+	return rc;
+}

@@ -1,0 +1,306 @@
+/*
+ * xlsx_chart.c - one worksheet for one chart of the report: the chart's data
+ * as a table and a native Excel chart drawn from it.
+ *
+ *	row 1	图N caption (bold)
+ *	row 2	the unit over each group of columns: 单位：元 | 单位：万元
+ *	row 3	category label, then the series names (once per group)
+ *	row 4..	one row per category: raw yuan or counts, then the values in
+ *		the chart's display unit when its scale is not 1
+ *
+ * The chart reads the display-unit columns.  They are computed here from
+ * the integer raw values (fen / 1,000,000 for 万元) and written as plain
+ * numbers: formula cells would be cached as 0 by 1.1.4, and a display-unit
+ * number format such as 0!.0,"万" breaks in LibreOffice and WPS.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/xalloc.h"
+#include "xlsx_priv.h"
+
+#define ROW_CAPTION 0
+#define ROW_UNIT    1
+#define ROW_HEADER  2
+#define ROW_DATA    3
+
+#define CHART_X_SCALE 1.5 /* 720 x 432 pixels */
+#define CHART_Y_SCALE 1.5
+
+static uint8_t lxw_type(enum chart_type t)
+{
+	switch (t) {
+	case CHART_HBAR:
+		return LXW_CHART_BAR;
+	case CHART_STACKED:
+		return LXW_CHART_COLUMN_STACKED;
+	case CHART_LINE:
+		return LXW_CHART_LINE;
+	case CHART_PIE:
+		return LXW_CHART_PIE;
+	case CHART_DOUGHNUT:
+		return LXW_CHART_DOUGHNUT;
+	case CHART_BAR:
+	default:
+		return LXW_CHART_COLUMN;
+	}
+}
+
+static bool is_round(enum chart_type t)
+{
+	return t == CHART_PIE || t == CHART_DOUGHNUT;
+}
+
+static int64_t chart_scale(const struct doc_chart *c)
+{
+	return c->scale > 1 ? c->scale : 1;
+}
+
+/*
+ * The unit of the raw columns: 元 for money; for counts the chart's label
+ * without its 万/亿 when scaled ("万人" -> "人").
+ */
+static const char *raw_unit(const struct doc_chart *c)
+{
+	const char *label = c->unit_label ? c->unit_label : "";
+
+	if (c->unit == UNIT_FEN)
+		return "元";
+	if (chart_scale(c) > 1 && (strncmp(label, "万", 3) == 0 || strncmp(label, "亿", 3) == 0))
+		return label + 3;
+	return label;
+}
+
+/* Decimals of a formatted value label ("5,842.3" -> 1), for the chart's labels. */
+static int label_decimals(const char *label)
+{
+	const char *dot = label ? strchr(label, '.') : NULL;
+	int n = 0;
+
+	if (dot == NULL)
+		return 0;
+	while (dot[1 + n] >= '0' && dot[1 + n] <= '9' && n < 6)
+		n++;
+	return n;
+}
+
+static void number_format(char *buf, size_t len, int decimals)
+{
+	snprintf(buf, len, "#,##0%s%.*s", decimals > 0 ? "." : "", decimals, "000000");
+}
+
+/* Units over a group of columns, merged when the group is wider than one. */
+static void put_unit(struct xlsx_sheet *s, lxw_col_t first, lxw_col_t last, const char *text)
+{
+	struct xlsx_ctx *x = s->x;
+	size_t n = (size_t)(last - first) + 1;
+	size_t share = (xlsx_display_width(xlsx_str(x, text)) + n - 1) / n;
+
+	/* The text spans the group: each column needs its share of the width. */
+	for (lxw_col_t c = first; c <= last; c++)
+		xlsx_note_width(s, c, share);
+	if (first == last) {
+		xlsx_put_title(s, ROW_UNIT, first, text, x->f.unit);
+		return;
+	}
+	xlsx_check(x,
+		   worksheet_merge_range(s->ws, ROW_UNIT, first, ROW_UNIT, last, xlsx_str(x, text),
+					 x->f.unit),
+		   s->name);
+}
+
+static void put_group(struct xlsx_sheet *s, const struct doc_chart *c, lxw_col_t first, bool scaled)
+{
+	struct xlsx_ctx *x = s->x;
+	int64_t div = (c->unit == UNIT_FEN ? 100 : 1) * chart_scale(c);
+	char *unit;
+
+	if (scaled)
+		unit = xasprintf("单位：%s", c->unit_label ? c->unit_label : "");
+	else if (*raw_unit(c))
+		unit = xasprintf("单位：%s", raw_unit(c));
+	else
+		unit = xstrdup("");
+	put_unit(s, first, (lxw_col_t)(first + c->nseries - 1), unit);
+	free(unit);
+
+	for (size_t k = 0; k < c->nseries; k++) {
+		const struct doc_series *ser = &c->series[k];
+		lxw_col_t col = (lxw_col_t)(first + k);
+
+		xlsx_put_text(s, ROW_HEADER, col, ser->name, x->f.header);
+		for (size_t i = 0; i < c->ncat; i++) {
+			lxw_row_t row = (lxw_row_t)(ROW_DATA + i);
+			int64_t v = ser->values[i];
+			char buf[64];
+
+			if (!scaled) {
+				xlsx_put_value(s, row, col, v, c->unit,
+					       c->unit == UNIT_FEN ? x->f.yuan : x->f.count);
+				continue;
+			}
+			/* One correctly rounded division: the double nearest v/div. */
+			snprintf(buf, sizeof(buf), "%.2f", (double)v / (double)div);
+			xlsx_put_number(s, row, col, (double)v / (double)div, strlen(buf),
+					x->f.scaled);
+		}
+	}
+}
+
+/* The data table; returns the column the chart's values start in. */
+static lxw_col_t put_data(struct xlsx_sheet *s, const struct doc_chart *c)
+{
+	struct xlsx_ctx *x = s->x;
+	bool scaled = chart_scale(c) > 1;
+
+	xlsx_put_text(s, ROW_HEADER, 0, c->category_label ? c->category_label : "类别",
+		      x->f.header);
+	xlsx_put_title(s, ROW_UNIT, 0, "", x->f.unit);
+	for (size_t i = 0; i < c->ncat; i++)
+		xlsx_put_text(s, (lxw_row_t)(ROW_DATA + i), 0, c->categories[i], x->f.text);
+	if (c->nseries == 0)
+		return 1;
+	put_group(s, c, 1, false);
+	if (!scaled)
+		return 1;
+	put_group(s, c, (lxw_col_t)(1 + c->nseries), true);
+	return (lxw_col_t)(1 + c->nseries);
+}
+
+/* Chart strings starting with '=' would be taken as a cell reference. */
+static const char *chart_text(struct xlsx_ctx *x, const char *s)
+{
+	const char *clean = xlsx_str(x, s);
+	char *fixed;
+
+	if (clean[0] != '=')
+		return clean;
+	fixed = xasprintf("＝%s", clean + 1);
+	clean = xlsx_str(x, fixed);
+	free(fixed);
+	return clean;
+}
+
+static void style_series(lxw_chart_series *ser, const struct doc_chart *c,
+			 const struct doc_series *ds)
+{
+	char fmt[32];
+
+	chart_series_set_labels(ser);
+	number_format(fmt, sizeof(fmt), label_decimals(ds->labels ? ds->labels[0] : NULL));
+	chart_series_set_labels_num_format(ser, fmt);
+	if (c->type == CHART_LINE)
+		chart_series_set_labels_position(ser, LXW_CHART_LABEL_POSITION_ABOVE);
+	else if (c->type == CHART_BAR || c->type == CHART_HBAR)
+		chart_series_set_labels_position(ser, LXW_CHART_LABEL_POSITION_OUTSIDE_END);
+	else if (c->type == CHART_PIE)
+		chart_series_set_labels_position(ser, LXW_CHART_LABEL_POSITION_BEST_FIT);
+
+	if (ds->color == 0 || is_round(c->type))
+		return; /* sectors take the palette: one colour per category */
+	if (c->type == CHART_LINE) {
+		lxw_chart_line line = {.color = ds->color, .width = 2.25};
+		lxw_chart_fill fill = {.color = ds->color};
+
+		chart_series_set_line(ser, &line);
+		chart_series_set_marker_type(ser, LXW_CHART_MARKER_CIRCLE);
+		chart_series_set_marker_fill(ser, &fill);
+		chart_series_set_marker_line(ser, &line);
+	} else {
+		lxw_chart_fill fill = {.color = ds->color};
+
+		chart_series_set_fill(ser, &fill);
+	}
+}
+
+/* Axis titles; 1.1.4 swaps x and y for horizontal bars, so x is the values. */
+static void name_axes(struct xlsx_ctx *x, lxw_chart *chart, const struct doc_chart *c)
+{
+	lxw_chart_axis *cat = chart->x_axis, *val = chart->y_axis;
+	double max = 0;
+	char fmt[32];
+
+	if (c->type == CHART_HBAR) {
+		cat = chart->y_axis;
+		val = chart->x_axis;
+		/* First category at the top, as the report reads. */
+		chart_axis_set_reverse(cat);
+		chart_axis_set_crossing_max(cat);
+	}
+	if (c->category_label && *c->category_label)
+		chart_axis_set_name(cat, chart_text(x, c->category_label));
+	if (c->unit_label && *c->unit_label)
+		chart_axis_set_name(val, chart_text(x, c->unit_label));
+
+	/* Whole numbers on the axis unless the values are all small. */
+	for (size_t k = 0; k < c->nseries; k++)
+		for (size_t i = 0; i < c->ncat; i++) {
+			double v = (double)c->series[k].values[i];
+
+			max = v > max ? v : -v > max ? -v : max;
+		}
+	max /= (double)((c->unit == UNIT_FEN ? 100 : 1) * chart_scale(c));
+	number_format(fmt, sizeof(fmt), max >= 10 ? 0 : 1);
+	chart_axis_set_num_format(val, fmt);
+}
+
+static void add_chart(struct xlsx_sheet *s, const struct doc_chart *c, const char *caption,
+		      lxw_col_t first)
+{
+	struct xlsx_ctx *x = s->x;
+	lxw_chart *chart = workbook_add_chart(x->wb, lxw_type(c->type));
+	lxw_row_t last = (lxw_row_t)(ROW_DATA + c->ncat - 1);
+	/* A pie shows one series only; Excel ignores the rest. */
+	size_t nseries = c->type == CHART_PIE ? 1 : c->nseries;
+	lxw_chart_options opt = {.x_scale = CHART_X_SCALE, .y_scale = CHART_Y_SCALE};
+
+	if (chart == NULL) {
+		xlsx_check(x, LXW_ERROR_MEMORY_MALLOC_FAILED, s->name);
+		return;
+	}
+	for (size_t k = 0; k < nseries; k++) {
+		lxw_col_t col = (lxw_col_t)(first + k);
+		lxw_chart_series *ser = chart_add_series(chart, NULL, NULL);
+
+		chart_series_set_categories(ser, s->name, ROW_DATA, 0, last, 0);
+		chart_series_set_values(ser, s->name, ROW_DATA, col, last, col);
+		chart_series_set_name_range(ser, s->name, ROW_HEADER, col);
+		style_series(ser, c, &c->series[k]);
+	}
+	chart_title_set_name(chart, chart_text(x, caption));
+	if (!is_round(c->type))
+		name_axes(x, chart, c);
+	if (is_round(c->type))
+		chart_legend_set_position(chart, LXW_CHART_LEGEND_RIGHT);
+	else if (c->nseries > 1)
+		chart_legend_set_position(chart, LXW_CHART_LEGEND_BOTTOM);
+	else
+		chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
+
+	/* Right of the data (its values end the table), one empty column between. */
+	xlsx_check(x,
+		   worksheet_insert_chart_opt(s->ws, ROW_UNIT, (lxw_col_t)(first + c->nseries + 1),
+					      chart, &opt),
+		   s->name);
+}
+
+void xlsx_chart_sheet(struct xlsx_ctx *x, const struct doc_chart *c, int number)
+{
+	char *caption = xasprintf("图%d %s", number, c->title ? c->title : "");
+	struct xlsx_sheet s;
+	lxw_col_t first;
+
+	if (!xlsx_sheet_open(x, &s, caption, false)) {
+		free(caption);
+		return;
+	}
+	xlsx_put_title(&s, ROW_CAPTION, 0, caption, x->f.caption);
+	first = put_data(&s, c);
+	if (c->ncat > 0 && c->nseries > 0)
+		add_chart(&s, c, caption, first);
+	/* No frozen panes: the chart would straddle the split when scrolled. */
+	xlsx_print_setup(&s, ROW_HEADER, true);
+	xlsx_sheet_close(&s);
+	free(caption);
+}

@@ -1,0 +1,683 @@
+/*
+ * template.c - loading a report template: reading the file, the front
+ * matter, and handing the body to the placeholder scanner and to cmark-gfm;
+ * see template.h.  Also the small helpers the other template_*.c files share
+ * (diagnostics, columns, "did you mean" hints).
+ *
+ * Every problem becomes a diagnostic with the line and character column of
+ * the FILE, never of a rewritten buffer: the front matter is blanked (not
+ * cut) before cmark parses the body, and placeholders are checked where they
+ * stand before they are replaced by markers.  Loading collects every
+ * problem; it never stops at the first one.
+ *
+ * Never: read data, print, or exit on a bad template (the caller decides).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "template_impl.h"
+#include "util/text.h"
+#include "util/xalloc.h"
+
+/* A template larger than this is not a report template. */
+#define TEMPLATE_MAX_BYTES (4u << 20)
+
+static const struct {
+	const char *key;
+	const char *alias;
+	const char *def; /* NULL: none */
+} meta_keys[MK_COUNT] = {
+    [MK_TITLE] = {"title", "标题", "{year}年工作总结"},
+    [MK_ORGANISATION] = {"organisation", "单位", ""},
+    [MK_AUTHOR] = {"author", "作者", NULL},
+    [MK_SUBJECT] = {"subject", "主题", NULL},
+    [MK_KEYWORDS] = {"keywords", "关键词", ""},
+    [MK_DATE] = {"date", "日期", "{year}年12月31日"},
+    [MK_PDF] = {"pdf", NULL, "annual-report-{year}.pdf"},
+    [MK_XLSX] = {"xlsx", NULL, "annual-report-{year}.xlsx"},
+    [MK_BODY_FONT] = {"body_font", "正文字体", "Noto Serif CJK SC"},
+    [MK_HEADING_FONT] = {"heading_font", "标题字体", "Noto Sans CJK SC"},
+    [MK_TITLE_FONT] = {"title_font", "题目字体", "Noto Serif CJK SC"},
+    [MK_MAIL_SUBJECT] = {"mail_subject", "邮件主题", NULL},
+    [MK_MAIL_BODY] = {"mail_body", "邮件正文", NULL},
+};
+
+/* ---- helpers shared by template_*.c ---- */
+
+void tpl_diag(struct tpl_load *ld, int line, int column, const char *fmt, ...)
+{
+	struct template_diag *d;
+	va_list ap;
+
+	ld->diags = xgrow(ld->diags, &ld->capdiags, ld->ndiags + 1, sizeof(*ld->diags));
+	d = &ld->diags[ld->ndiags++];
+	d->line = line;
+	d->column = column;
+	va_start(ap, fmt);
+	vsnprintf(d->message, sizeof(d->message), fmt, ap);
+	va_end(ap);
+}
+
+/* The 1-based character column of p in a line starting at start. */
+int tpl_column(const char *start, const char *p)
+{
+	int col = 1;
+
+	for (const char *s = start; s < p; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			col++;
+	return col;
+}
+
+/* The nearest of names to w, or NULL when nothing is close enough to hint. */
+const char *tpl_nearest(const char *w, const char *const *names, size_t n)
+{
+	const char *best = NULL;
+	size_t bestd = (size_t)-1, len = utf8_display_width(w);
+
+	for (size_t i = 0; i < n; i++) {
+		size_t d;
+
+		if (names[i] == NULL)
+			continue;
+		d = utf8_distance(w, names[i]);
+		if (d < bestd) {
+			bestd = d;
+			best = names[i];
+		}
+	}
+	return bestd <= (len > 4 ? len / 2 : 2) ? best : NULL;
+}
+
+/* The length of a space (ASCII or ideographic) at p before e, or 0. */
+static size_t space_len(const char *p, const char *e)
+{
+	if (p < e && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+		return 1;
+	if (e - p >= 3 && memcmp(p, "\u3000", 3) == 0)
+		return 3;
+	return 0;
+}
+
+/* A copy of s[0..len) without surrounding spaces (ASCII or ideographic). */
+char *tpl_trim(const char *s, size_t len)
+{
+	const char *e = s + len;
+
+	while (space_len(s, e) > 0)
+		s += space_len(s, e);
+	while (e > s) {
+		if (space_len(e - 1, e) == 1)
+			e--;
+		else if (e - s >= 3 && space_len(e - 3, e) == 3)
+			e -= 3;
+		else
+			break;
+	}
+	return xstrndup(s, (size_t)(e - s));
+}
+
+/* s with every "{year}" replaced by the report year. */
+char *tpl_replace_year(const char *s, int year)
+{
+	size_t n = 0, cap = strlen(s) + 64;
+	char *out = xmalloc(cap);
+	char y[16];
+	int ylen = snprintf(y, sizeof(y), "%d", year);
+
+	while (*s) {
+		size_t add = strncmp(s, "{year}", 6) == 0 ? (size_t)ylen : 1;
+
+		out = xgrow(out, &cap, n + add + 1, 1);
+		if (add == 1) {
+			out[n++] = *s++;
+		} else {
+			memcpy(out + n, y, add);
+			n += add;
+			s += 6;
+		}
+	}
+	out[n] = '\0';
+	return out;
+}
+
+/* Line number line (1-based) of the source, without its end of line. */
+const char *tpl_line(const struct tpl_load *ld, int line, size_t *len)
+{
+	const char *s, *e;
+
+	if (line < 1 || (size_t)line > ld->nlines) {
+		*len = 0;
+		return "";
+	}
+	s = ld->src + ld->lines[line - 1];
+	e = memchr(s, '\n', ld->srclen - (size_t)(s - ld->src));
+	if (e == NULL)
+		e = ld->src + ld->srclen;
+	if (e > s && e[-1] == '\r')
+		e--;
+	*len = (size_t)(e - s);
+	return s;
+}
+
+/* ---- the file ---- */
+
+static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	size_t n = 0, cap = 65536;
+	char *buf;
+
+	if (f == NULL) {
+		snprintf(err, errlen, "无法打开模板文件 %s:%s", path, strerror(errno));
+		return NULL;
+	}
+	buf = xmalloc(cap);
+	for (;;) {
+		size_t got = fread(buf + n, 1, cap - n - 1, f);
+
+		n += got;
+		if (n > TEMPLATE_MAX_BYTES) {
+			snprintf(err, errlen, "模板文件 %s 过大(超过 4 MB),不是报告模板", path);
+			break;
+		}
+		if (got == 0)
+			break;
+		if (cap - n - 1 == 0)
+			buf = xrealloc(buf, cap *= 2);
+	}
+	if (ferror(f) || n > TEMPLATE_MAX_BYTES) {
+		if (n <= TEMPLATE_MAX_BYTES)
+			snprintf(err, errlen, "无法读取模板文件 %s:%s", path, strerror(errno));
+		fclose(f);
+		free(buf);
+		return NULL;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+static void index_lines(struct tpl_load *ld)
+{
+	size_t cap = 0;
+
+	ld->lines = xgrow(NULL, &cap, 1, sizeof(size_t));
+	ld->lines[0] = 0;
+	ld->nlines = 1;
+	for (size_t i = 0; i < ld->srclen; i++)
+		if (ld->src[i] == '\n' && i + 1 < ld->srclen) {
+			ld->lines = xgrow(ld->lines, &cap, ld->nlines + 1, sizeof(size_t));
+			ld->lines[ld->nlines++] = i + 1;
+		}
+}
+
+/* A NUL byte or invalid UTF-8 stops loading: report where it is. */
+static int check_encoding(struct tpl_load *ld)
+{
+	size_t ok = utf8_valid_prefix(ld->src, ld->srclen);
+	int line = 1;
+	size_t start = 0;
+
+	if (ok == ld->srclen && strlen(ld->src) == ld->srclen)
+		return 0;
+	if (ok > strlen(ld->src))
+		ok = strlen(ld->src);
+	for (size_t i = 0; i < ok; i++)
+		if (ld->src[i] == '\n') {
+			line++;
+			start = i + 1;
+		}
+	tpl_diag(ld, line, tpl_column(ld->src + start, ld->src + ok),
+		 "模板不是有效的 UTF-8 文本(请用 UTF-8 编码保存模板文件)");
+	return -1;
+}
+
+/* ---- front matter ---- */
+
+static bool is_rule(const char *s, size_t len, const char *rule)
+{
+	char *t = tpl_trim(s, len);
+	bool yes = strcmp(t, rule) == 0;
+
+	free(t);
+	return yes;
+}
+
+static int meta_key(const char *key)
+{
+	for (int k = 0; k < MK_COUNT; k++)
+		if (strcmp(key, meta_keys[k].key) == 0 ||
+		    (meta_keys[k].alias && strcmp(key, meta_keys[k].alias) == 0))
+			return k;
+	return -1;
+}
+
+static void unknown_meta_key(struct tpl_load *ld, const char *key, int line, int col)
+{
+	const char *names[2 * MK_COUNT];
+	const char *hint;
+
+	for (int k = 0; k < MK_COUNT; k++) {
+		names[2 * k] = meta_keys[k].key;
+		names[2 * k + 1] = meta_keys[k].alias;
+	}
+	hint = tpl_nearest(key, names, 2 * MK_COUNT);
+	if (hint != NULL)
+		tpl_diag(ld, line, col, "文件开头的设置中有未知的键“%s”,是不是“%s”?", key, hint);
+	else
+		tpl_diag(ld, line, col,
+			 "文件开头的设置中有未知的键“%s”,可用:title organisation author subject "
+			 "keywords date pdf xlsx body_font heading_font title_font mail_subject "
+			 "mail_body",
+			 key);
+}
+
+/* "value" or 'value' lose their quotes, as in YAML. */
+static char *unquote(char *v)
+{
+	size_t n = strlen(v);
+
+	if (n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0]) {
+		memmove(v, v + 1, n - 2);
+		v[n - 2] = '\0';
+	}
+	return v;
+}
+
+/* Placeholders are allowed in the mail texts only; mark them there. */
+static void meta_value(struct tpl_load *ld, int k, const char *s, size_t len, int line, int col)
+{
+	struct template *t = ld->t;
+
+	if (t->mv[k] != NULL) {
+		tpl_diag(ld, line, 1, "“%s”设置了两次,只保留一次", meta_keys[k].key);
+		return;
+	}
+	t->mv[k] = unquote(xstrndup(s, len));
+	ld->meta_line[k] = line;
+	if (k == MK_MAIL_SUBJECT || k == MK_MAIL_BODY)
+		ld->mail_marked[k - MK_MAIL_SUBJECT] = unquote(tpl_mark(ld, s, len, line, col));
+	else if (strstr(t->mv[k], "{{") != NULL)
+		tpl_diag(ld, line, col,
+			 "“%s”中不能使用 {{ }} 占位符(只有 mail_subject 和 mail_body "
+			 "可以);年份请写 {year}",
+			 meta_keys[k].key);
+}
+
+static void front_line(struct tpl_load *ld, int line)
+{
+	size_t len;
+	const char *s = tpl_line(ld, line, &len);
+	const char *e = s + len, *colon = NULL, *p;
+	char *key;
+	int k;
+
+	for (p = s; p < e; p++) {
+		if (*p == ':' || (e - p >= 3 && strncmp(p, "：", 3) == 0)) {
+			colon = p;
+			break;
+		}
+	}
+	p = s;
+	while (p < e && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p == e || *p == '#')
+		return;
+	if (colon == NULL) {
+		tpl_diag(ld, line, tpl_column(s, p),
+			 "文件开头的设置应写成“键: 值”,如 title: 广安市{year}年民政工作总结");
+		return;
+	}
+	key = tpl_trim(s, (size_t)(colon - s));
+	k = meta_key(key);
+	if (k < 0) {
+		unknown_meta_key(ld, key, line, tpl_column(s, p));
+	} else {
+		const char *v = colon + (*colon == ':' ? 1 : 3), *ve = e;
+
+		while (v < ve && (*v == ' ' || *v == '\t'))
+			v++;
+		while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t'))
+			ve--;
+		meta_value(ld, k, v, (size_t)(ve - v), line, tpl_column(s, v));
+	}
+	free(key);
+}
+
+/*
+ * The front matter: "---" on line 1, "key: value" lines, "---".  Its bytes
+ * are then blanked (newlines kept) so cmark's line numbers stay the file's.
+ */
+static void front_matter(struct tpl_load *ld, char *src)
+{
+	size_t len;
+	const char *s = tpl_line(ld, 1, &len);
+	int end = 0;
+
+	if (!is_rule(s, len, "---"))
+		return;
+	for (int l = 2; (size_t)l <= ld->nlines && end == 0; l++) {
+		s = tpl_line(ld, l, &len);
+		if (is_rule(s, len, "---") || is_rule(s, len, "..."))
+			end = l;
+	}
+	if (end == 0) {
+		tpl_diag(ld, 1, 1, "文件开头的设置(front matter)缺少结束的“---”行");
+		return;
+	}
+	for (int l = 2; l < end; l++)
+		front_line(ld, l);
+	s = tpl_line(ld, end, &len);
+	for (char *p = src; p < s + len; p++)
+		if (*p != '\n')
+			*p = ' ';
+}
+
+/* "\n" in a mail text is a line break; "\\" a backslash. */
+static char *unescape(const char *s)
+{
+	char *out = xmalloc(strlen(s) + 1), *o = out;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] == 'n') {
+			*o++ = '\n';
+			s++;
+		} else if (s[0] == '\\' && s[1] == '\\') {
+			*o++ = '\\';
+			s++;
+		} else {
+			*o++ = *s;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+/*
+ * The mail texts: the settings show them as written (with {year} and "\n"
+ * resolved), the template keeps them with markers for filling.
+ */
+static void meta_mail(struct tpl_load *ld, int k)
+{
+	struct template *t = ld->t;
+	int which = k - MK_MAIL_SUBJECT;
+	char *y, *u;
+
+	if (t->mv[k] == NULL)
+		return;
+	y = tpl_replace_year(t->mv[k], t->year);
+	free(t->mv[k]);
+	t->mv[k] = unescape(y);
+	free(y);
+	y = tpl_replace_year(ld->mail_marked[which], t->year);
+	u = unescape(y);
+	tpl_text_marked(&t->mail[which], u, strlen(u), 0);
+	t->has_mail[which] = true;
+	free(y);
+	free(u);
+}
+
+static void meta_defaults(struct tpl_load *ld)
+{
+	struct template *t = ld->t;
+	char *y;
+
+	for (int k = 0; k < MK_COUNT; k++) {
+		if (k == MK_MAIL_SUBJECT || k == MK_MAIL_BODY)
+			continue;
+		if (t->mv[k] == NULL && meta_keys[k].def != NULL)
+			t->mv[k] = xstrdup(meta_keys[k].def);
+		if (t->mv[k] != NULL) {
+			y = tpl_replace_year(t->mv[k], t->year);
+			free(t->mv[k]);
+			t->mv[k] = y;
+		}
+	}
+	if (t->mv[MK_AUTHOR] == NULL)
+		t->mv[MK_AUTHOR] = xstrdup(t->mv[MK_ORGANISATION]);
+	if (t->mv[MK_SUBJECT] == NULL)
+		t->mv[MK_SUBJECT] = xstrdup(t->mv[MK_TITLE]);
+	meta_mail(ld, MK_MAIL_SUBJECT);
+	meta_mail(ld, MK_MAIL_BODY);
+}
+
+static void check_file_name(struct tpl_load *ld, int k)
+{
+	const char *v = ld->t->mv[k];
+
+	if (v[0] == '\0' || strchr(v, '/') != NULL || strchr(v, '\\') != NULL ||
+	    strcmp(v, "..") == 0 || strcmp(v, ".") == 0)
+		tpl_diag(ld, ld->meta_line[k] ? ld->meta_line[k] : 1, 1,
+			 "%s 的文件名“%s”无效:只写文件名,不能含“/”", meta_keys[k].key, v);
+}
+
+static void fill_meta(struct template *t)
+{
+	struct template_meta *m = &t->meta;
+
+	m->title = t->mv[MK_TITLE];
+	m->organisation = t->mv[MK_ORGANISATION];
+	m->author = t->mv[MK_AUTHOR];
+	m->subject = t->mv[MK_SUBJECT];
+	m->keywords = t->mv[MK_KEYWORDS];
+	m->date_label = t->mv[MK_DATE];
+	m->pdf_name = t->mv[MK_PDF];
+	m->xlsx_name = t->mv[MK_XLSX];
+	m->body_font = t->mv[MK_BODY_FONT];
+	m->heading_font = t->mv[MK_HEADING_FONT];
+	m->title_font = t->mv[MK_TITLE_FONT];
+	m->mail_subject = t->mv[MK_MAIL_SUBJECT];
+	m->mail_body = t->mv[MK_MAIL_BODY];
+}
+
+/* ---- the body ---- */
+
+/* The length of a ``` or ~~~ run at p (after indentation), or 0. */
+static size_t fence_run(const char *p, const char *e, char *ch)
+{
+	size_t n = 0;
+
+	while (p < e && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p < e && (*p == '`' || *p == '~')) {
+		*ch = *p;
+		while (p + n < e && p[n] == *ch)
+			n++;
+	}
+	return n >= 3 ? n : 0;
+}
+
+struct buf {
+	char *s;
+	size_t n, cap;
+};
+
+static void buf_add(struct buf *b, const char *s, size_t len)
+{
+	b->s = xgrow(b->s, &b->cap, b->n + len + 1, 1);
+	memcpy(b->s + b->n, s, len);
+	b->n += len;
+	b->s[b->n] = '\0';
+}
+
+/*
+ * One line outside fences: placeholders marked, except inside HTML
+ * comments (<!-- ... -->, which may span lines and may mention {{ }}).
+ */
+static void mark_line(struct tpl_load *ld, struct buf *out, const char *s, size_t len, int line,
+		      bool *in_comment)
+{
+	const char *e = s + len, *p = s;
+
+	while (p < e) {
+		const char *q =
+		    memmem(p, (size_t)(e - p), *in_comment ? "-->" : "<!--", *in_comment ? 3 : 4);
+		const char *end = q ? q + (*in_comment ? 3 : 4) : e;
+
+		if (*in_comment) {
+			buf_add(out, p, (size_t)(end - p));
+		} else {
+			char *m =
+			    tpl_mark(ld, p, (size_t)((q ? q : e) - p), line, tpl_column(s, p));
+
+			buf_add(out, m, strlen(m));
+			buf_add(out, q ? q : e, (size_t)(end - (q ? q : e)));
+			free(m);
+		}
+		if (q != NULL)
+			*in_comment = !*in_comment;
+		p = end;
+	}
+}
+
+/* The body with placeholders outside fenced blocks replaced by markers. */
+static char *mark_body(struct tpl_load *ld, size_t *outlen)
+{
+	struct buf out = {0};
+	size_t fence = 0;
+	char fch = 0;
+	bool in_comment = false;
+
+	buf_add(&out, "", 0);
+	for (size_t l = 1; l <= ld->nlines; l++) {
+		size_t len, run;
+		const char *s = tpl_line(ld, (int)l, &len);
+		char ch = 0;
+
+		run = in_comment ? 0 : fence_run(s, s + len, &ch);
+		if (fence == 0 && run > 0) {
+			fence = run;
+			fch = ch;
+			buf_add(&out, s, len);
+		} else if (fence > 0) {
+			if (run >= fence && ch == fch)
+				fence = 0;
+			buf_add(&out, s, len);
+		} else {
+			mark_line(ld, &out, s, len, (int)l, &in_comment);
+		}
+		buf_add(&out, "\n", 1);
+	}
+	*outlen = out.n;
+	return out.s;
+}
+
+static int cmp_diag(const void *a, const void *b)
+{
+	const struct template_diag *x = a, *y = b;
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->column != y->column)
+		return x->column < y->column ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+static void parse_template(struct tpl_load *ld, char *src)
+{
+	char *marked;
+	size_t mlen;
+
+	front_matter(ld, src);
+	meta_defaults(ld);
+	check_file_name(ld, MK_PDF);
+	check_file_name(ld, MK_XLSX);
+	fill_meta(ld->t);
+	/* the body is read from the blanked source from here on */
+	marked = mark_body(ld, &mlen);
+	tpl_markdown(ld, marked, mlen);
+	free(marked);
+}
+
+int template_load(struct template **out, const char *path, const struct schema *schema, int year,
+		  struct template_diag **diags, size_t *ndiags)
+{
+	struct tpl_load ld = {0};
+	char err[512];
+	char *src;
+	size_t len;
+
+	*out = NULL;
+	src = read_file(path, &len, err, sizeof(err));
+	if (src == NULL) {
+		tpl_diag(&ld, 0, 0, "%s", err);
+	} else {
+		size_t bom = len >= 3 && memcmp(src, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+
+		ld.src = src + bom;
+		ld.srclen = len - bom;
+		ld.t = xcalloc(1, sizeof(*ld.t));
+		ld.t->schema = schema;
+		ld.t->year = year;
+		index_lines(&ld);
+		if (check_encoding(&ld) == 0)
+			parse_template(&ld, src + bom);
+	}
+	free(src);
+	free(ld.lines);
+	free(ld.mail_marked[0]);
+	free(ld.mail_marked[1]);
+	if (ld.ndiags > 0) {
+		template_free(ld.t);
+		qsort(ld.diags, ld.ndiags, sizeof(*ld.diags), cmp_diag);
+		*diags = ld.diags;
+		*ndiags = ld.ndiags;
+		return -1;
+	}
+	*diags = NULL;
+	*ndiags = 0;
+	*out = ld.t;
+	return 0;
+}
+
+const struct template_meta *template_meta(const struct template *t)
+{
+	return &t->meta;
+}
+
+void template_register(struct template *t, struct agg *agg)
+{
+	for (size_t i = 0; i < t->nexprs; i++) {
+		struct query q;
+		struct query_error err;
+
+		/* every expression parsed at load: this cannot fail */
+		if (query_parse(&q, t->schema, t->exprs[i], t->year, &err) == 0)
+			agg_add(agg, &q);
+	}
+}
+
+void template_free(struct template *t)
+{
+	if (t == NULL)
+		return;
+	for (int k = 0; k < MK_COUNT; k++)
+		free(t->mv[k]);
+	tpl_text_release(&t->mail[0]);
+	tpl_text_release(&t->mail[1]);
+	for (size_t i = 0; i < t->nfigs; i++)
+		tpl_fig_release(&t->figs[i]);
+	free(t->figs);
+	for (size_t i = 0; i < t->nexprs; i++)
+		free(t->exprs[i]);
+	free(t->exprs);
+	for (size_t i = 0; i < t->nblocks; i++) {
+		tpl_text_release(&t->blocks[i].text);
+		tpl_chart_free(t->blocks[i].chart);
+		tpl_table_free(t->blocks[i].table);
+	}
+	free(t->blocks);
+	free(t);
+}
+
+/* file:line:col: 错误: message, as mandoc prints its diagnostics. */
+void template_print_diags(FILE *fp, const char *path, const struct template_diag *d, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		fprintf(fp, "%s:%d:%d: 错误: %s\n", path, d[i].line, d[i].column, d[i].message);
+}

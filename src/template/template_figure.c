@@ -1,0 +1,210 @@
+/*
+ * template_figure.c - the value of a template figure after the scan: looked
+ * up in the finished aggregates, formatted for text, a table cell or a
+ * chart label.
+ *
+ * Figures are found in the aggregates by their expression text (agg_add
+ * returns the same figure for the same text), so a template needs no state
+ * from template_register and may be built against any agg it was
+ * registered with.
+ *
+ * Never: compute a figure here (agg did), or use floating point: format.h
+ * does all rounding in integers.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "template_impl.h"
+#include "util/xalloc.h"
+
+#define NO_VALUE "—"
+
+const struct agg_value *tpl_lookup(const struct agg *agg, const char *expr)
+{
+	if (expr == NULL)
+		return NULL;
+	for (size_t i = 0, n = agg_count(agg); i < n; i++)
+		if (strcmp(agg_query(agg, i)->text, expr) == 0)
+			return agg_value(agg, i);
+	return NULL;
+}
+
+/* "2021-03": a month group, which an @prev series has as "2020-03". */
+static bool is_month(const char *s, size_t len)
+{
+	if (len != 7 || s[4] != '-')
+		return false;
+	for (size_t i = 0; i < 7; i++)
+		if (i != 4 && (s[i] < '0' || s[i] > '9'))
+			return false;
+	return true;
+}
+
+/*
+ * Group keys are equal when every "/"-separated part is, months compared
+ * without their year: this year's March is last year's March in a growth
+ * column or a chart against @prev.
+ */
+bool tpl_key_eq(const char *a, size_t alen, const char *b, size_t blen)
+{
+	const char *ae = a + alen, *be = b + blen;
+
+	for (;;) {
+		const char *as = memchr(a, '/', (size_t)(ae - a)),
+			   *bs = memchr(b, '/', (size_t)(be - b));
+		size_t an = as ? (size_t)(as - a) : (size_t)(ae - a);
+		size_t bn = bs ? (size_t)(bs - b) : (size_t)(be - b);
+
+		if (is_month(a, an) && is_month(b, bn)) {
+			if (memcmp(a + 5, b + 5, 2) != 0)
+				return false;
+		} else if (an != bn || memcmp(a, b, an) != 0) {
+			return false;
+		}
+		if (as == NULL || bs == NULL)
+			return as == bs;
+		a = as + 1;
+		b = bs + 1;
+	}
+}
+
+/* A series' value in the group called key; 0 when that group is empty. */
+static int64_t group_value(const struct agg_value *v, const char *key)
+{
+	for (size_t g = 0; g < v->ngroups; g++)
+		if (tpl_key_eq(v->groups[g].key, strlen(v->groups[g].key), key, strlen(key)))
+			return v->groups[g].value;
+	return 0;
+}
+
+/* The value of expr (in group key, when it is a series); false if no data. */
+static bool value_of(const struct agg *agg, const char *expr, const char *key, int64_t *out)
+{
+	const struct agg_value *v = tpl_lookup(agg, expr);
+
+	*out = 0;
+	if (v == NULL || !v->present)
+		return false;
+	*out = key != NULL && v->groups != NULL ? group_value(v, key) : v->value;
+	return true;
+}
+
+void tpl_render(char *buf, size_t len, const struct tpl_format *f, bool bare, int64_t v,
+		enum unit unit, int64_t *scale, int *digits)
+{
+	int64_t base = unit == UNIT_FEN ? 100 : 1;
+	int d = f->spec.digits;
+
+	*scale = 1;
+	*digits = 0;
+	switch (f->spec.kind) {
+	case FMT_WAN:
+	case FMT_YI:
+		*scale = f->spec.kind == FMT_WAN ? 10000 : 100000000;
+		*digits = d;
+		if (bare || f->bare) {
+			format_scaled(buf, len, v, base * *scale, d);
+			return;
+		}
+		break;
+	case FMT_YUAN:
+		*digits = 2;
+		break;
+	case FMT_AUTO:
+		*digits = unit == UNIT_FEN ? 2 : 0;
+		break;
+	default:
+		break;
+	}
+	if (format_value(buf, len, &f->spec, v, unit) < 0)
+		snprintf(buf, len, "%s", NO_VALUE);
+}
+
+static void eval_value(const struct agg *agg, const struct tpl_fig *f, const char *key, bool bare,
+		       struct fig_result *r)
+{
+	r->numeric = true;
+	r->present = value_of(agg, f->qa, key, &r->raw);
+	if (r->present)
+		tpl_render(r->text, sizeof(r->text), &f->fmt, bare, r->raw, f->unit, &r->scale,
+			   &r->digits);
+}
+
+/* A / B: a share of a total when B is a single number and A a series. */
+static void eval_ratio(const struct agg *agg, const struct tpl_fig *f, const char *key,
+		       struct fig_result *r)
+{
+	int64_t den;
+	bool a = value_of(agg, f->qa, key, &r->raw);
+	bool b = value_of(agg, f->qb, f->qb_grouped ? key : NULL, &den);
+
+	r->present = a && b;
+	if (r->present) {
+		format_percent(r->text, sizeof(r->text), r->raw, den, f->fmt.spec.digits);
+		r->num = r->raw;
+		r->den = den;
+		r->digits = f->fmt.spec.digits;
+	}
+}
+
+static void eval_growth(const struct agg *agg, const struct tpl_fig *f, const char *key,
+			struct fig_result *r)
+{
+	int64_t prev;
+	bool a = value_of(agg, f->qa, key, &r->raw);
+	bool b = value_of(agg, f->qb, key, &prev);
+
+	r->present = a && b;
+	if (r->present) {
+		format_growth(r->text, sizeof(r->text), r->raw, prev, f->fmt.spec.digits);
+		r->num = r->raw - prev;
+		r->den = prev;
+		r->digits = f->fmt.spec.digits;
+	}
+}
+
+void tpl_fig_eval(const struct template *t, const struct agg *agg, const struct tpl_fig *f,
+		  const char *key, bool bare, struct fig_result *r)
+{
+	(void)t;
+	memset(r, 0, sizeof(*r));
+	r->scale = 1;
+	r->unit = f->unit;
+	switch (f->kind) {
+	case FIG_YEAR:
+		r->present = true;
+		r->raw = f->year;
+		r->unit = UNIT_COUNT;
+		snprintf(r->text, sizeof(r->text), "%d", f->year);
+		return;
+	case FIG_VALUE:
+		eval_value(agg, f, key, bare, r);
+		break;
+	case FIG_RATIO:
+		eval_ratio(agg, f, key, r);
+		break;
+	case FIG_GROWTH:
+		eval_growth(agg, f, key, r);
+		break;
+	}
+	/* no data (a year without rows): a dash, never a made-up zero */
+	if (!r->present || r->text[0] == '\0')
+		snprintf(r->text, sizeof(r->text), "%s", NO_VALUE);
+}
+
+void tpl_fig_result_cell(const struct fig_result *r, struct doc_cell *cell)
+{
+	cell->text = xstrdup(r->text);
+	cell->numeric = r->numeric && r->present;
+	cell->raw = cell->numeric ? r->raw : 0;
+	cell->unit = r->unit;
+	cell->scale = r->scale;
+	cell->digits = r->digits;
+	if (r->present && r->den != 0) {
+		/* a share or a growth: the workbook gets the number, not the text */
+		cell->numeric = true;
+		cell->raw = r->num;
+		cell->den = r->den;
+		cell->unit = UNIT_COUNT;
+	}
+}

@@ -1,0 +1,298 @@
+/*
+ * template_impl.h - internals shared by the template stage's files:
+ *
+ *	template.c		loading: the file, front matter, orchestration
+ *	template_placeholder.c	{{ }} placeholders and figures: parsing,
+ *				checking, evaluating against the aggregates
+ *	template_markdown.c	the cmark-gfm tree turned into template blocks
+ *	template_block.c	```chart and ```table blocks: parsing, checking
+ *	template_layout.c	charts and tables laid out from the aggregates
+ *	template_build.c	the doc and the mail text from the aggregates
+ *
+ * A template is checked completely at load and kept as plain data (no cmark
+ * tree survives template_load): building a doc only evaluates figures.
+ * Nothing outside src/template*.c includes this header.
+ *
+ * Never: look at data here (that is agg's), print anything (diagnostics are
+ * returned to the caller), or use floating point for a figure.
+ */
+#ifndef CIVREPORT_TEMPLATE_IMPL_H
+#define CIVREPORT_TEMPLATE_IMPL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "doc/doc.h"
+#include "engine/format.h"
+#include "engine/query.h"
+#include "template.h"
+
+/* Placeholders become U+E000 <index> U+E001 before cmark sees the text. */
+#define TPL_MARK_OPEN  "\xee\x80\x80"
+#define TPL_MARK_CLOSE "\xee\x80\x81"
+#define TPL_MARK_LEN   3
+
+/* A formatter as a template writes it: format.h's, plus 万元:N and 亿元:N. */
+struct tpl_format {
+	struct format_spec spec;
+	bool bare; /* 万元:N / 亿元:N: the number only, without 万 or 亿 */
+};
+
+enum fig_kind {
+	FIG_VALUE,  /* one expression */
+	FIG_RATIO,  /* A / B, shown with pct:N */
+	FIG_GROWTH, /* A against A@prev, shown with growth:N */
+	FIG_YEAR,   /* $year or $prev */
+};
+
+/* Where a figure stands decides what it may be. */
+enum fig_place {
+	PLACE_TEXT,   /* narrative, GFM table cell, mail: a single number */
+	PLACE_SERIES, /* chart series: a grouped plain value */
+	PLACE_COLUMN, /* grouped table column: grouped by the table's rows */
+	PLACE_CELL,   /* listed table cell: a single number */
+};
+
+/* One figure: a placeholder, a chart series, a table column or cell. */
+struct tpl_fig {
+	enum fig_kind kind;
+	char *expr;   /* as written, trimmed: "A / B" */
+	char *format; /* the formatter as written, or the default applied */
+	struct tpl_format fmt;
+	char *qa; /* registered expression: the value, numerator or current */
+	char *qb; /* denominator, or A@prev for growth; NULL */
+	enum unit unit;
+	enum measure measure;
+	size_t ds_index;
+	size_t nby;
+	char *by_names; /* canonical by-column names, "区县" or "区县,救助类别"; NULL */
+	bool qb_grouped;
+	int year; /* FIG_YEAR: the year shown */
+	int line, column;
+};
+
+enum span_kind {
+	SPAN_TEXT,
+	SPAN_FIGURE,
+	SPAN_BREAK, /* a soft line break: a space between ASCII words, else nothing */
+};
+
+struct tpl_span {
+	enum span_kind kind;
+	unsigned flags; /* DOC_RUN_* */
+	char *text;
+	size_t fig;
+};
+
+struct tpl_text {
+	struct tpl_span *spans;
+	size_t nspans, cap;
+};
+
+enum tpl_sort {
+	SORT_NONE,
+	SORT_DESC,
+	SORT_ASC,
+};
+
+struct tpl_series {
+	char *name; /* NULL: the chart title, or the second by-column's values */
+	size_t fig;
+};
+
+struct tpl_chart {
+	enum chart_type type;
+	char *title;
+	char *unit_label;
+	int64_t scale;
+	enum unit unit;
+	bool has_format;
+	struct tpl_format fmt;
+	char *category;
+	enum tpl_sort sort;
+	struct tpl_series *series;
+	size_t nseries;
+	uint32_t *colors;
+	size_t ncolors;
+};
+
+enum cell_kind {
+	CELL_TEXT,  /* literal text */
+	CELL_FIG,   /* a figure */
+	CELL_EMPTY, /* "-": nothing to show */
+	CELL_RICH,  /* a GFM table cell: text with placeholders */
+};
+
+struct tpl_cell {
+	enum cell_kind kind;
+	char *text;
+	size_t fig;
+	struct tpl_text rich;
+};
+
+enum table_kind {
+	TABLE_GROUPED, /* rows: COLUMN, column: HEAD = EXPR | FORMAT */
+	TABLE_LISTED,  /* columns: A | B, row: label | expr | expr */
+	TABLE_GRID,    /* a GFM pipe table */
+};
+
+struct tpl_table {
+	enum table_kind kind;
+	char *title;
+	char *note;
+	char *total; /* the totals row's label, or NULL for none */
+	enum tpl_sort sort;
+	size_t ncols;
+	char **header;           /* ncols (grouped: header[0] is the rows' column) */
+	struct tpl_cell *hcells; /* grid: ncols header cells */
+	size_t *colfig;          /* grouped: figure of columns 1..ncols-1 */
+	struct tpl_cell *cells;  /* listed, grid: nrows * ncols */
+	size_t nrows;
+	struct tpl_cell *totals; /* listed: explicit totals (ncols), or NULL */
+};
+
+struct tpl_block {
+	enum doc_block_kind kind;
+	int level;
+	int list_number;
+	struct tpl_text text;
+	struct tpl_chart *chart;
+	struct tpl_table *table;
+};
+
+enum meta_key {
+	MK_TITLE,
+	MK_ORGANISATION,
+	MK_AUTHOR,
+	MK_SUBJECT,
+	MK_KEYWORDS,
+	MK_DATE,
+	MK_PDF,
+	MK_XLSX,
+	MK_BODY_FONT,
+	MK_HEADING_FONT,
+	MK_TITLE_FONT,
+	MK_MAIL_SUBJECT,
+	MK_MAIL_BODY,
+	MK_COUNT
+};
+
+struct template
+{
+	const struct schema *schema;
+	int year;
+	char *mv[MK_COUNT];        /* front-matter values, defaults filled */
+	struct template_meta meta; /* points into mv */
+	struct tpl_text mail[2];   /* subject, body with their figures */
+	bool has_mail[2];
+	struct tpl_fig *figs;
+	size_t nfigs, capfigs;
+	char **exprs; /* every expression to register, once */
+	size_t nexprs, capexprs;
+	struct tpl_block *blocks;
+	size_t nblocks, capblocks;
+};
+
+/* The state of one template_load. */
+struct tpl_load {
+	struct template *t;
+	struct template_diag *diags;
+	size_t ndiags, capdiags;
+	const char *src; /* the file, front matter blanked, unmarked */
+	size_t srclen;
+	size_t *lines; /* byte offset of each line's start in src */
+	size_t nlines;
+	char *mail_marked[2];    /* mail_subject, mail_body with markers */
+	int meta_line[MK_COUNT]; /* where each setting was written, 0: default */
+	const char *rows_by;     /* while parsing a grouped table: its rows column */
+};
+
+/* template.c */
+void tpl_diag(struct tpl_load *ld, int line, int column, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+int tpl_column(const char *start, const char *p);
+const char *tpl_nearest(const char *w, const char *const *names, size_t n);
+char *tpl_trim(const char *s, size_t len);
+char *tpl_replace_year(const char *s, int year);
+const char *tpl_line(const struct tpl_load *ld, int line, size_t *len);
+
+/* template_placeholder.c */
+int tpl_format_parse(struct tpl_format *f, const char *text, char *err, size_t errlen);
+/* A place in the template file: 1-based line and character column. */
+struct tpl_pos {
+	int line, column;
+};
+
+/*
+ * Parse and check one figure: expr starts at pos, format (NULL: the
+ * default) at fpos.  Returns 0 with the figure's index in *out, or -1 after
+ * reporting every problem found.
+ */
+int tpl_fig_parse(struct tpl_load *ld, enum fig_place place, const char *expr, struct tpl_pos pos,
+		  const char *format, struct tpl_pos fpos, size_t *out);
+char *tpl_mark(struct tpl_load *ld, const char *s, size_t len, int line, int column);
+void tpl_text_marked(struct tpl_text *tx, const char *s, size_t len, unsigned flags);
+void tpl_text_add(struct tpl_text *tx, enum span_kind kind, unsigned flags, const char *s,
+		  size_t len, size_t fig);
+void tpl_text_release(struct tpl_text *tx);
+void tpl_fig_release(struct tpl_fig *f);
+
+/* The value of a figure, ready for a run or a cell. */
+struct fig_result {
+	char text[128];
+	int64_t raw;
+	enum unit unit;
+	bool present;
+	bool numeric; /* a quantity (not a ratio or a year) */
+	int64_t scale;
+	int digits;
+	int64_t num, den; /* a ratio or growth: the percentage is num / den */
+};
+
+/*
+ * Evaluate f: its single value (key NULL; a series' total) or its value in
+ * the group called key.  bare: 万:N and 亿:N without their suffix (tables,
+ * charts).
+ */
+void tpl_fig_eval(const struct template *t, const struct agg *agg, const struct tpl_fig *f,
+		  const char *key, bool bare, struct fig_result *r);
+const struct agg_value *tpl_lookup(const struct agg *agg, const char *expr);
+/* Group keys equal, months ("2021-03", "2020-03") compared without the year. */
+bool tpl_key_eq(const char *a, size_t alen, const char *b, size_t blen);
+void tpl_fig_result_cell(const struct fig_result *r, struct doc_cell *cell);
+/*
+ * v formatted with f: the text, and the scale and decimals of the number it
+ * shows (for cells).  bare: 万:N and 亿:N without their suffix.
+ */
+void tpl_render(char *buf, size_t len, const struct tpl_format *f, bool bare, int64_t v,
+		enum unit unit, int64_t *scale, int *digits);
+
+/* template_markdown.c */
+void tpl_markdown(struct tpl_load *ld, const char *marked, size_t len);
+
+/* template_block.c */
+struct tpl_chart *tpl_chart_parse(struct tpl_load *ld, const char *body, int line);
+struct tpl_table *tpl_table_parse(struct tpl_load *ld, const char *body, int line);
+void tpl_chart_free(struct tpl_chart *c);
+void tpl_table_free(struct tpl_table *tb);
+
+/* The first of ascii or wide (e.g. '|' or "｜") in s outside brackets, or NULL. */
+const char *tpl_find_top(const char *s, char ascii, const char *wide);
+void tpl_cell_release(struct tpl_cell *c);
+
+/* template_layout.c */
+struct doc_chart *tpl_chart_build(const struct template *t, const struct agg *agg,
+				  const struct tpl_chart *c);
+struct doc_table *tpl_table_build(const struct template *t, const struct agg *agg,
+				  const struct tpl_table *tb, struct doc *doc);
+char *tpl_key_label(const char *key);
+
+/* template_build.c */
+char *tpl_text_plain(const struct template *t, const struct agg *agg, const struct tpl_text *tx,
+		     struct doc *figures_to);
+void tpl_add_expr(struct template *t, const char *expr);
+/* Record a figure of the text for the XLSX 指标 sheet (not $year). */
+void tpl_doc_figure(struct doc *doc, const struct tpl_fig *f, const struct fig_result *r);
+
+#endif
