@@ -38,6 +38,7 @@
 
 #include "mail.h"
 #include "util/sha256.h"
+#include "util/strbuf.h"
 #include "util/xalloc.h"
 
 /* RFC 2047: an encoded-word is at most 75 characters, and a header line
@@ -53,46 +54,8 @@
 #define DEFAULT_DELAY_MS 2000
 #define MAX_DELAY_MS     (5 * 60 * 1000)
 
-/* ---------------------------------------------------------------- buffer */
-
-struct sbuf {
-	char *buf;
-	size_t len, cap;
-};
-
-static void sb_addn(struct sbuf *sb, const void *p, size_t n)
-{
-	sb->buf = xgrow(sb->buf, &sb->cap, sb->len + n + 1, 1);
-	memcpy(sb->buf + sb->len, p, n);
-	sb->len += n;
-	sb->buf[sb->len] = '\0';
-}
-
-static void sb_adds(struct sbuf *sb, const char *s)
-{
-	sb_addn(sb, s, strlen(s));
-}
-
-static void sb_addc(struct sbuf *sb, char c)
-{
-	sb_addn(sb, &c, 1);
-}
-
-__attribute__((format(printf, 2, 3))) static void sb_addf(struct sbuf *sb, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = xstrdup(""); /* only on out of memory; xstrdup exits then */
-	va_end(ap);
-	sb_adds(sb, s);
-	free(s);
-}
-
 /* Columns used on the current line: for folding headers. */
-static size_t sb_col(const struct sbuf *sb)
+static size_t sb_col(const struct strbuf *sb)
 {
 	size_t i = sb->len;
 
@@ -106,13 +69,13 @@ static size_t sb_col(const struct sbuf *sb)
 static const char b64_digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /* Base64 of p; with wrap, in CRLF-terminated lines of B64_LINE characters. */
-static void put_base64(struct sbuf *sb, const void *data, size_t n, int wrap)
+static void put_base64(struct strbuf *sb, const void *data, size_t n, int wrap)
 {
 	const unsigned char *p = data;
 	size_t out = (n + 2) / 3 * 4;
 	size_t col = 0;
 
-	sb->buf = xgrow(sb->buf, &sb->cap, sb->len + out + out / B64_LINE * 2 + 4, 1);
+	strbuf_grow(sb, out + out / B64_LINE * 2 + 2);
 	for (size_t i = 0; i < n; i += 3) {
 		uint32_t v = (uint32_t)p[i] << 16;
 		char q[4];
@@ -125,15 +88,15 @@ static void put_base64(struct sbuf *sb, const void *data, size_t n, int wrap)
 		q[1] = b64_digits[(v >> 12) & 63];
 		q[2] = i + 1 < n ? b64_digits[(v >> 6) & 63] : '=';
 		q[3] = i + 2 < n ? b64_digits[v & 63] : '=';
-		sb_addn(sb, q, 4);
+		strbuf_add(sb, q, 4);
 		col += 4;
 		if (wrap && col == B64_LINE) {
-			sb_adds(sb, "\r\n");
+			strbuf_addstr(sb, "\r\n");
 			col = 0;
 		}
 	}
 	if (wrap && col > 0)
-		sb_adds(sb, "\r\n");
+		strbuf_addstr(sb, "\r\n");
 }
 
 /* Length of the UTF-8 character at s (1 for a stray byte, never past n). */
@@ -170,7 +133,7 @@ static int is_plain(const char *s)
  * the last word (for a closing quote or ";").  Words are cut only between
  * UTF-8 characters, so each decodes on its own.
  */
-static void put_encoded_words(struct sbuf *sb, const char *s, size_t reserve)
+static void put_encoded_words(struct strbuf *sb, const char *s, size_t reserve)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t len = strlen(s), pos = 0;
@@ -181,7 +144,7 @@ static void put_encoded_words(struct sbuf *sb, const char *s, size_t reserve)
 
 		/* A word holds at least one 4-byte character: 8 base64 chars. */
 		if (!first || col + EW_OVERHEAD + 8 + reserve > EW_LINE) {
-			sb_adds(sb, "\r\n ");
+			strbuf_addstr(sb, "\r\n ");
 			col = 1;
 		}
 		budget = EW_LINE - col - reserve;
@@ -195,9 +158,9 @@ static void put_encoded_words(struct sbuf *sb, const char *s, size_t reserve)
 				break;
 			n += c;
 		}
-		sb_adds(sb, "=?UTF-8?B?");
+		strbuf_addstr(sb, "=?UTF-8?B?");
 		put_base64(sb, p + pos, n, 0);
-		sb_adds(sb, "?=");
+		strbuf_addstr(sb, "?=");
 		pos += n;
 		first = 0;
 	} while (pos < len);
@@ -219,16 +182,16 @@ static char *clean_text(const char *s, char repl)
 }
 
 /* "Name: value", the value encoded when it is not plain short ASCII. */
-static void put_text_header(struct sbuf *sb, const char *name, const char *text)
+static void put_text_header(struct strbuf *sb, const char *name, const char *text)
 {
 	char *value = clean_text(text, ' ');
 
-	sb_addf(sb, "%s: ", name);
+	strbuf_addf(sb, "%s: ", name);
 	if (is_plain(value) && sb_col(sb) + strlen(value) <= EW_LINE)
-		sb_adds(sb, value);
+		strbuf_addstr(sb, value);
 	else
 		put_encoded_words(sb, value, 0);
-	sb_adds(sb, "\r\n");
+	strbuf_addstr(sb, "\r\n");
 	free(value);
 }
 
@@ -250,13 +213,13 @@ static size_t pct_len(const unsigned char *p, size_t n)
 	return out;
 }
 
-static void put_pct(struct sbuf *sb, const unsigned char *p, size_t n)
+static void put_pct(struct strbuf *sb, const unsigned char *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (attr_char(p[i]))
-			sb_addc(sb, (char)p[i]);
+			strbuf_addch(sb, (char)p[i]);
 		else
-			sb_addf(sb, "%%%02X", p[i]);
+			strbuf_addf(sb, "%%%02X", p[i]);
 	}
 }
 
@@ -265,7 +228,7 @@ static void put_pct(struct sbuf *sb, const unsigned char *p, size_t n)
  * sections " filename*0*=UTF-8''...; filename*1*=..." cut between
  * characters (some parsers decode each section on its own).
  */
-static void put_rfc2231(struct sbuf *sb, const char *attr, const char *value)
+static void put_rfc2231(struct strbuf *sb, const char *attr, const char *value)
 {
 	const unsigned char *p = (const unsigned char *)value;
 	size_t len = strlen(value), total = 0, pos = 0;
@@ -278,7 +241,7 @@ static void put_rfc2231(struct sbuf *sb, const char *attr, const char *value)
 		i += c;
 	}
 	if (total + strlen(attr) + 12 <= RFC2231_ONE_LINE) {
-		sb_addf(sb, " %s*=UTF-8''", attr);
+		strbuf_addf(sb, " %s*=UTF-8''", attr);
 		put_pct(sb, p, len);
 		return;
 	}
@@ -286,8 +249,8 @@ static void put_rfc2231(struct sbuf *sb, const char *attr, const char *value)
 		size_t used = 0, n = 0;
 
 		if (section > 0)
-			sb_adds(sb, ";\r\n");
-		sb_addf(sb, " %s*%d*=%s", attr, section, section == 0 ? "UTF-8''" : "");
+			strbuf_addstr(sb, ";\r\n");
+		strbuf_addf(sb, " %s*%d*=%s", attr, section, section == 0 ? "UTF-8''" : "");
 		while (pos + n < len) {
 			size_t c = utf8_len(p + pos + n, len - pos - n);
 			size_t e = pct_len(p + pos + n, c);
@@ -311,16 +274,16 @@ static int plain_param(const char *attr, const char *value)
 }
 
 /* ' name="report.pdf"' or ' name="=?UTF-8?B?...?="' for anything else. */
-static void put_quoted_param(struct sbuf *sb, const char *attr, const char *value)
+static void put_quoted_param(struct strbuf *sb, const char *attr, const char *value)
 {
 	if (plain_param(attr, value)) {
-		sb_addf(sb, " %s=\"%s\"", attr, value);
+		strbuf_addf(sb, " %s=\"%s\"", attr, value);
 		return;
 	}
-	sb_addf(sb, " %s=\"", attr);
+	strbuf_addf(sb, " %s=\"", attr);
 	/* reserve 1 for the closing quote; the parameter ends the header */
 	put_encoded_words(sb, value, 1);
-	sb_adds(sb, "\"");
+	strbuf_addstr(sb, "\"");
 }
 
 /* ------------------------------------------------------------ validation */
@@ -417,79 +380,80 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-static void put_from(struct sbuf *sb, const struct mail_config *cfg)
+static void put_from(struct strbuf *sb, const struct mail_config *cfg)
 {
 	char *name = cfg->from_name ? clean_text(cfg->from_name, ' ') : NULL;
 
-	sb_adds(sb, "From: ");
+	strbuf_addstr(sb, "From: ");
 	if (name == NULL || name[0] == '\0') {
-		sb_adds(sb, cfg->from);
+		strbuf_addstr(sb, cfg->from);
 	} else if (is_plain(name)) {
-		sb_addc(sb, '"');
+		strbuf_addch(sb, '"');
 		for (const char *p = name; *p; p++) {
 			if (*p == '"' || *p == '\\')
-				sb_addc(sb, '\\');
-			sb_addc(sb, *p);
+				strbuf_addch(sb, '\\');
+			strbuf_addch(sb, *p);
 		}
-		sb_addf(sb, "\" <%s>", cfg->from);
+		strbuf_addf(sb, "\" <%s>", cfg->from);
 	} else {
 		put_encoded_words(sb, name, 0);
 		if (sb_col(sb) + strlen(cfg->from) + 3 > EW_LINE)
-			sb_adds(sb, "\r\n");
-		sb_addf(sb, " <%s>", cfg->from);
+			strbuf_addstr(sb, "\r\n");
+		strbuf_addf(sb, " <%s>", cfg->from);
 	}
-	sb_adds(sb, "\r\n");
+	strbuf_addstr(sb, "\r\n");
 	free(name);
 }
 
-static void put_to(struct sbuf *sb, const struct mail_config *cfg)
+static void put_to(struct strbuf *sb, const struct mail_config *cfg)
 {
-	sb_adds(sb, "To: ");
+	strbuf_addstr(sb, "To: ");
 	for (size_t i = 0; i < cfg->nto; i++) {
 		if (i > 0) {
-			sb_addc(sb, ',');
-			sb_adds(sb, sb_col(sb) + strlen(cfg->to[i]) + 1 > EW_LINE ? "\r\n " : " ");
+			strbuf_addch(sb, ',');
+			strbuf_addstr(sb, sb_col(sb) + strlen(cfg->to[i]) + 1 > EW_LINE ? "\r\n "
+											: " ");
 		}
-		sb_adds(sb, cfg->to[i]);
+		strbuf_addstr(sb, cfg->to[i]);
 	}
-	sb_adds(sb, "\r\n");
+	strbuf_addstr(sb, "\r\n");
 }
 
 /* The body as text/plain in canonical form (CRLF line ends, RFC 2045 6.8). */
-static void put_text_part(struct sbuf *sb, const char *boundary, const char *body)
+static void put_text_part(struct strbuf *sb, const char *boundary, const char *body)
 {
-	struct sbuf crlf = {0};
+	struct strbuf crlf = STRBUF_INIT;
 
 	for (const char *p = body; *p; p++) {
 		if (*p == '\n' && (p == body || p[-1] != '\r'))
-			sb_addc(&crlf, '\r');
-		sb_addc(&crlf, *p);
+			strbuf_addch(&crlf, '\r');
+		strbuf_addch(&crlf, *p);
 	}
-	sb_addf(sb, "--%s\r\n", boundary);
-	sb_adds(sb, "Content-Type: text/plain; charset=UTF-8\r\n"
-		    "Content-Transfer-Encoding: base64\r\n\r\n");
+	strbuf_addf(sb, "--%s\r\n", boundary);
+	strbuf_addstr(sb, "Content-Type: text/plain; charset=UTF-8\r\n"
+			  "Content-Transfer-Encoding: base64\r\n\r\n");
 	put_base64(sb, crlf.buf ? crlf.buf : "", crlf.len, 1);
-	free(crlf.buf);
+	strbuf_release(&crlf);
 }
 
 /* The part's headers; name is the file name the recipient sees. */
-static void put_attachment_headers(struct sbuf *sb, const char *boundary, const char *ct,
+static void put_attachment_headers(struct strbuf *sb, const char *boundary, const char *ct,
 				   const char *name)
 {
-	sb_addf(sb, "--%s\r\n", boundary);
-	sb_addf(sb, "Content-Type: %s;\r\n", ct);
+	strbuf_addf(sb, "--%s\r\n", boundary);
+	strbuf_addf(sb, "Content-Type: %s;\r\n", ct);
 	put_quoted_param(sb, "name", name);
-	sb_adds(sb, "\r\nContent-Disposition: attachment;\r\n");
+	strbuf_addstr(sb, "\r\nContent-Disposition: attachment;\r\n");
 	if (!plain_param("filename", name)) {
 		/* RFC 2231 first: parsers that see both take the first. */
 		put_rfc2231(sb, "filename", name);
-		sb_adds(sb, ";\r\n");
+		strbuf_addstr(sb, ";\r\n");
 	}
 	put_quoted_param(sb, "filename", name);
-	sb_adds(sb, "\r\nContent-Transfer-Encoding: base64\r\n\r\n");
+	strbuf_addstr(sb, "\r\nContent-Transfer-Encoding: base64\r\n\r\n");
 }
 
-static int put_attachment(struct sbuf *sb, const char *boundary, const struct mail_attachment *a,
+static int put_attachment(struct strbuf *sb, const char *boundary, const struct mail_attachment *a,
 			  struct compose_error *e)
 {
 	const char *name = a->filename ? a->filename : base_name(a->path);
@@ -549,7 +513,7 @@ static char *compose(const struct mail_config *cfg, const char *subject, const c
 		     const struct mail_attachment *att, size_t natt, const char *date,
 		     const char *message_id, size_t *len, struct compose_error *e)
 {
-	struct sbuf sb = {0};
+	struct strbuf sb = STRBUF_INIT;
 	char hash[65], boundary[40];
 	char *seed;
 
@@ -571,31 +535,30 @@ static char *compose(const struct mail_config *cfg, const char *subject, const c
 	free(seed);
 	snprintf(boundary, sizeof(boundary), "=_civreport_%.24s", hash);
 
-	sb_addf(&sb, "Date: %s\r\n", date);
+	strbuf_addf(&sb, "Date: %s\r\n", date);
 	put_from(&sb, cfg);
 	put_to(&sb, cfg);
 	put_text_header(&sb, "Subject", subject ? subject : "");
 	if (message_id[0] == '<')
-		sb_addf(&sb, "Message-ID: %s\r\n", message_id);
+		strbuf_addf(&sb, "Message-ID: %s\r\n", message_id);
 	else
-		sb_addf(&sb, "Message-ID: <%s>\r\n", message_id);
-	sb_adds(&sb, "MIME-Version: 1.0\r\n");
-	sb_addf(&sb, "Content-Type: multipart/mixed;\r\n boundary=\"%s\"\r\n", boundary);
-	sb_adds(&sb, "\r\nThis is a multi-part message in MIME format.\r\n\r\n");
+		strbuf_addf(&sb, "Message-ID: <%s>\r\n", message_id);
+	strbuf_addstr(&sb, "MIME-Version: 1.0\r\n");
+	strbuf_addf(&sb, "Content-Type: multipart/mixed;\r\n boundary=\"%s\"\r\n", boundary);
+	strbuf_addstr(&sb, "\r\nThis is a multi-part message in MIME format.\r\n\r\n");
 
 	put_text_part(&sb, boundary, body ? body : "");
 	for (size_t i = 0; i < natt; i++) {
 		if (put_attachment(&sb, boundary, &att[i], e) != 0) {
 			int err = errno;
 
-			free(sb.buf);
+			strbuf_release(&sb);
 			errno = err;
 			return NULL;
 		}
 	}
-	sb_addf(&sb, "--%s--\r\n", boundary);
-	*len = sb.len;
-	return sb.buf;
+	strbuf_addf(&sb, "--%s--\r\n", boundary);
+	return strbuf_detach(&sb, len);
 }
 
 char *mail_compose(const struct mail_config *cfg, const char *subject, const char *body,

@@ -11,22 +11,14 @@
 #include "util/json.h"
 #include "manifest.h"
 #include "util/sha256.h"
+#include "util/strbuf.h"
 #include "util/version.h"
 #include "util/xalloc.h"
 
-static void append(char **buf, size_t *len, size_t *cap, const char *s)
-{
-	size_t n = strlen(s);
-
-	*buf = xgrow(*buf, cap, *len + n + 1, 1);
-	memcpy(*buf + *len, s, n + 1);
-	*len += n;
-}
-
 int manifest_fingerprint(struct manifest_inputs *in)
 {
-	char **paths, *tsha = in->template_sha256, *ssha = in->schema_sha256, *text = NULL, *line;
-	size_t len = 0, cap = 0;
+	char **paths, *tsha = in->template_sha256, *ssha = in->schema_sha256;
+	struct strbuf text = STRBUF_INIT;
 	long n = ingest_list_files(in->input_dir, &paths);
 
 	if (n < 0)
@@ -38,28 +30,24 @@ int manifest_fingerprint(struct manifest_inputs *in)
 		free(paths);
 		return -1;
 	}
-	line = xasprintf("civreport %s\ntemplate %s\nschema %s\nsettings %s\n", CIVREPORT_VERSION,
-			 tsha, ssha, in->settings);
-	append(&text, &len, &cap, line);
-	free(line);
+	strbuf_addf(&text, "civreport %s\ntemplate %s\nschema %s\nsettings %s\n", CIVREPORT_VERSION,
+		    tsha, ssha, in->settings);
 	for (long i = 0; i < n; i++) {
 		char *full = xasprintf("%s/%s", in->input_dir, paths[i]);
 		struct stat st;
 
 		if (stat(full, &st) == 0)
-			line =
-			    xasprintf("file %s %lld %lld.%09ld\n", paths[i], (long long)st.st_size,
-				      (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+			strbuf_addf(&text, "file %s %lld %lld.%09ld\n", paths[i],
+				    (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+				    st.st_mtim.tv_nsec);
 		else
-			line = xasprintf("file %s missing\n", paths[i]);
-		append(&text, &len, &cap, line);
-		free(line);
+			strbuf_addf(&text, "file %s missing\n", paths[i]);
 		free(full);
 		free(paths[i]);
 	}
 	free(paths);
-	sha256_buffer(text, len, in->fingerprint);
-	free(text);
+	sha256_buffer(text.buf, text.len, in->fingerprint);
+	strbuf_release(&text);
 	return 0;
 }
 

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "ingest_chunk.h"
+#include "util/strbuf.h"
 #include "util/text.h"
 #include "util/xalloc.h"
 
@@ -111,25 +112,23 @@ static size_t text_put(struct chunk *c, const char *s, size_t len)
 	return off;
 }
 
-/* Append one CSV field (quoted when needed) to a growing string. */
-static void csv_append(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
+/* Append one CSV field (quoted when needed) to a row being written. */
+static void csv_append(struct strbuf *row, const char *s, size_t n)
 {
 	bool quote =
 	    memchr(s, ',', n) || memchr(s, '"', n) || memchr(s, '\n', n) || memchr(s, '\r', n);
 
-	*buf = xgrow(*buf, cap, *len + 2 * n + 4, 1);
-	if (*len > 0)
-		(*buf)[(*len)++] = ',';
+	if (row->len > 0)
+		strbuf_addch(row, ',');
 	if (quote)
-		(*buf)[(*len)++] = '"';
+		strbuf_addch(row, '"');
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '"')
-			(*buf)[(*len)++] = '"';
-		(*buf)[(*len)++] = s[i];
+			strbuf_addch(row, '"');
+		strbuf_addch(row, s[i]);
 	}
 	if (quote)
-		(*buf)[(*len)++] = '"';
-	(*buf)[*len] = '\0';
+		strbuf_addch(row, '"');
 }
 
 /*
@@ -138,8 +137,9 @@ static void csv_append(char **buf, size_t *len, size_t *cap, const char *s, size
  */
 static char *masked_row(const struct chunk_parser *p, const struct file_plan *plan)
 {
-	char *out = NULL, tmp[256];
-	size_t len = 0, cap = 0, n = p->nfields < plan->nfields ? p->nfields : plan->nfields;
+	struct strbuf out = STRBUF_INIT;
+	char tmp[256];
+	size_t n = p->nfields < plan->nfields ? p->nfields : plan->nfields;
 
 	for (size_t i = 0; i < n && i < MAX_FIELDS; i++) {
 		int col = plan->field_col[i];
@@ -160,30 +160,24 @@ static char *masked_row(const struct chunk_parser *p, const struct file_plan *pl
 		case MASK_NONE:
 			break;
 		}
-		csv_append(&out, &len, &cap, f, fl);
+		csv_append(&out, f, fl);
 	}
-	return out != NULL ? out : xstrdup("");
+	return strbuf_detach(&out, NULL);
 }
 
 static char *enum_reason(const struct column *col, const char *f, size_t len)
 {
-	char *list = NULL, *msg;
-	size_t l = 0, cap = 0;
+	struct strbuf list = STRBUF_INIT;
+	char *msg;
 
 	for (size_t i = 0; i < col->nvalues; i++) {
-		size_t n = strlen(col->values[i]);
-		list = xgrow(list, &cap, l + n + 4, 1);
-		if (i > 0) {
-			memcpy(list + l, "、", 3);
-			l += 3;
-		}
-		memcpy(list + l, col->values[i], n);
-		l += n;
-		list[l] = '\0';
+		if (i > 0)
+			strbuf_addstr(&list, "、");
+		strbuf_addstr(&list, col->values[i]);
 	}
 	msg = xasprintf("%s“%.*s”不是允许的取值,可选:%s", col->name, (int)(len > 60 ? 60 : len), f,
-			list ? list : "");
-	free(list);
+			list.buf ? list.buf : "");
+	strbuf_release(&list);
 	return msg;
 }
 

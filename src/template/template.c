@@ -20,6 +20,7 @@
 
 #include "template_impl.h"
 #include "util/text.h"
+#include "util/strbuf.h"
 #include "util/xalloc.h"
 
 /* A template larger than this is not a report template. */
@@ -123,25 +124,16 @@ char *tpl_trim(const char *s, size_t len)
 /* s with every "{year}" replaced by the report year. */
 char *tpl_replace_year(const char *s, int year)
 {
-	size_t n = 0, cap = strlen(s) + 64;
-	char *out = xmalloc(cap);
-	char y[16];
-	int ylen = snprintf(y, sizeof(y), "%d", year);
+	struct strbuf out = STRBUF_INIT;
+	const char *at;
 
-	while (*s) {
-		size_t add = strncmp(s, "{year}", 6) == 0 ? (size_t)ylen : 1;
-
-		out = xgrow(out, &cap, n + add + 1, 1);
-		if (add == 1) {
-			out[n++] = *s++;
-		} else {
-			memcpy(out + n, y, add);
-			n += add;
-			s += 6;
-		}
+	while ((at = strstr(s, "{year}")) != NULL) {
+		strbuf_add(&out, s, (size_t)(at - s));
+		strbuf_addf(&out, "%d", year);
+		s = at + 6;
 	}
-	out[n] = '\0';
-	return out;
+	strbuf_addstr(&out, s);
+	return strbuf_detach(&out, NULL);
 }
 
 /* Line number line (1-based) of the source, without its end of line. */
@@ -492,24 +484,11 @@ static size_t fence_run(const char *p, const char *e, char *ch)
 	return n >= 3 ? n : 0;
 }
 
-struct buf {
-	char *s;
-	size_t n, cap;
-};
-
-static void buf_add(struct buf *b, const char *s, size_t len)
-{
-	b->s = xgrow(b->s, &b->cap, b->n + len + 1, 1);
-	memcpy(b->s + b->n, s, len);
-	b->n += len;
-	b->s[b->n] = '\0';
-}
-
 /*
  * One line outside fences: placeholders marked, except inside HTML
  * comments (<!-- ... -->, which may span lines and may mention {{ }}).
  */
-static void mark_line(struct tpl_load *ld, struct buf *out, const char *s, size_t len, int line,
+static void mark_line(struct tpl_load *ld, struct strbuf *out, const char *s, size_t len, int line,
 		      bool *in_comment)
 {
 	const char *e = s + len, *p = s;
@@ -520,13 +499,13 @@ static void mark_line(struct tpl_load *ld, struct buf *out, const char *s, size_
 		const char *end = q ? q + (*in_comment ? 3 : 4) : e;
 
 		if (*in_comment) {
-			buf_add(out, p, (size_t)(end - p));
+			strbuf_add(out, p, (size_t)(end - p));
 		} else {
 			char *m =
 			    tpl_mark(ld, p, (size_t)((q ? q : e) - p), line, tpl_column(s, p));
 
-			buf_add(out, m, strlen(m));
-			buf_add(out, q ? q : e, (size_t)(end - (q ? q : e)));
+			strbuf_addstr(out, m);
+			strbuf_add(out, q ? q : e, (size_t)(end - (q ? q : e)));
 			free(m);
 		}
 		if (q != NULL)
@@ -538,12 +517,11 @@ static void mark_line(struct tpl_load *ld, struct buf *out, const char *s, size_
 /* The body with placeholders outside fenced blocks replaced by markers. */
 static char *mark_body(struct tpl_load *ld, size_t *outlen)
 {
-	struct buf out = {0};
+	struct strbuf out = STRBUF_INIT;
 	size_t fence = 0;
 	char fch = 0;
 	bool in_comment = false;
 
-	buf_add(&out, "", 0);
 	for (size_t l = 1; l <= ld->nlines; l++) {
 		size_t len, run;
 		const char *s = tpl_line(ld, (int)l, &len);
@@ -553,18 +531,17 @@ static char *mark_body(struct tpl_load *ld, size_t *outlen)
 		if (fence == 0 && run > 0) {
 			fence = run;
 			fch = ch;
-			buf_add(&out, s, len);
+			strbuf_add(&out, s, len);
 		} else if (fence > 0) {
 			if (run >= fence && ch == fch)
 				fence = 0;
-			buf_add(&out, s, len);
+			strbuf_add(&out, s, len);
 		} else {
 			mark_line(ld, &out, s, len, (int)l, &in_comment);
 		}
-		buf_add(&out, "\n", 1);
+		strbuf_add(&out, "\n", 1);
 	}
-	*outlen = out.n;
-	return out.s;
+	return strbuf_detach(&out, outlen);
 }
 
 static int cmp_diag(const void *a, const void *b)

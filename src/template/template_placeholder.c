@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "template_impl.h"
+#include "util/strbuf.h"
 #include "util/xalloc.h"
 
 /* ---- formatters ---- */
@@ -533,14 +534,6 @@ static char *placeholder(struct tpl_load *ld, const char *in, size_t len, struct
 	return marker;
 }
 
-static void append(char **out, size_t *n, size_t *cap, const char *s, size_t len)
-{
-	*out = xgrow(*out, cap, *n + len + 1, 1);
-	memcpy(*out + *n, s, len);
-	*n += len;
-	(*out)[*n] = '\0';
-}
-
 /*
  * s[0..len) with each {{ ... }} replaced by its marker.  column is the
  * file column of s[0].  "\{{" is not a placeholder (cmark drops the "\").
@@ -548,10 +541,8 @@ static void append(char **out, size_t *n, size_t *cap, const char *s, size_t len
 char *tpl_mark(struct tpl_load *ld, const char *s, size_t len, int line, int column)
 {
 	const char *e = s + len, *p = s, *copied = s;
-	size_t n = 0, cap = len + 1;
-	char *out = xmalloc(cap);
+	struct strbuf out = STRBUF_INIT;
 
-	out[0] = '\0';
 	while ((p = memmem(p, (size_t)(e - p), "{{", 2)) != NULL) {
 		const char *close;
 		char *m;
@@ -568,14 +559,14 @@ char *tpl_mark(struct tpl_load *ld, const char *s, size_t len, int line, int col
 		}
 		m = placeholder(ld, p + 2, (size_t)(close - p - 2),
 				(struct tpl_pos){line, column + tpl_column(s, p + 2) - 1});
-		append(&out, &n, &cap, copied, (size_t)(p - copied));
+		strbuf_add(&out, copied, (size_t)(p - copied));
 		if (m != NULL)
-			append(&out, &n, &cap, m, strlen(m));
+			strbuf_addstr(&out, m);
 		else
-			append(&out, &n, &cap, p, (size_t)(close + 2 - p));
+			strbuf_add(&out, p, (size_t)(close + 2 - p));
 		free(m);
 		p = copied = close + 2;
 	}
-	append(&out, &n, &cap, copied, (size_t)(e - copied));
-	return out;
+	strbuf_add(&out, copied, (size_t)(e - copied));
+	return strbuf_detach(&out, NULL);
 }

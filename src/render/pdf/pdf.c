@@ -33,6 +33,7 @@
 
 #include "pdf_chart.h"
 #include "pdf.h"
+#include "util/strbuf.h"
 #include "util/text.h"
 #include "pdf_layout.h"
 #include "util/version.h"
@@ -42,20 +43,10 @@
 #define DEFAULT_HEADING_FONT "Noto Sans CJK SC"
 #define MONO_FONT            "Noto Sans Mono CJK SC"
 
-/* The PDF as cairo writes it, kept in memory until it is complete. */
-struct membuf {
-	unsigned char *data;
-	size_t len;
-	size_t cap;
-};
-
-static cairo_status_t membuf_write(void *closure, const unsigned char *data, unsigned int length)
+/* cairo's write callback: the PDF is kept in memory until it is complete. */
+static cairo_status_t collect(void *closure, const unsigned char *data, unsigned int length)
 {
-	struct membuf *m = closure;
-
-	m->data = xgrow(m->data, &m->cap, m->len + length, 1);
-	memcpy(m->data + m->len, data, length);
-	m->len += length;
+	strbuf_add(closure, data, length);
 	return CAIRO_STATUS_SUCCESS;
 }
 
@@ -330,14 +321,14 @@ static int check_cairo(struct pdf *p)
 	return 0;
 }
 
-static int write_file(struct pdf *p, const char *path, const struct membuf *m)
+static int write_file(struct pdf *p, const char *path, const struct strbuf *m)
 {
 	FILE *fp = fopen(path, "wb");
 	bool ok;
 
 	if (fp == NULL)
 		return pdf_fail(p, "无法写入 %s：%s", path, strerror(errno));
-	ok = fwrite(m->data, 1, m->len, fp) == m->len;
+	ok = m->len == 0 || fwrite(m->buf, 1, m->len, fp) == m->len;
 	ok = fflush(fp) == 0 && ok;
 	if (fclose(fp) != 0)
 		ok = false;
@@ -367,14 +358,14 @@ static void release(struct pdf *p)
 int pdf_render(const struct doc *doc, const char *path, char *err, size_t errlen)
 {
 	struct pdf p = {.doc = doc, .err = err, .errlen = errlen};
-	struct membuf m = {0};
+	struct strbuf m = STRBUF_INIT;
 	int rc = -1;
 
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
 	if (setup_fonts(&p) < 0)
 		goto out;
-	p.surface = cairo_pdf_surface_create_for_stream(membuf_write, &m, PDF_PAGE_W, PDF_PAGE_H);
+	p.surface = cairo_pdf_surface_create_for_stream(collect, &m, PDF_PAGE_W, PDF_PAGE_H);
 	p.cr = cairo_create(p.surface);
 	/*
 	 * cairo 1.16 writes a broken structure tree for the outline's links
@@ -395,6 +386,6 @@ int pdf_render(const struct doc *doc, const char *path, char *err, size_t errlen
 		rc = write_file(&p, path, &m);
 out:
 	release(&p);
-	free(m.data);
+	strbuf_release(&m);
 	return rc;
 }
