@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engine/format.h"
+#include "util/unit.h"
 
 /* Inline text runs: a paragraph is a list of runs with styles. */
 enum doc_run_flags {

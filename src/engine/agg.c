@@ -173,11 +173,6 @@ size_t agg_add(struct agg *a, struct query *q)
 	struct figure *f;
 	size_t s = q->ds_index;
 
-	for (size_t i = 0; i < a->nfigs; i++)
-		if (strcmp(a->figs[i]->q.text, q->text) == 0) {
-			query_release(q);
-			return i;
-		}
 	f = xcalloc(1, sizeof(*f));
 	f->q = *q;
 	memset(q, 0, sizeof(*q));

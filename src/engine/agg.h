@@ -42,8 +42,10 @@ struct agg *agg_new(const struct schema *schema, int year);
 void agg_free(struct agg *agg);
 
 /*
- * Register a parsed figure; the agg takes over q's contents (q is left
- * empty).  An expression already registered (same text) returns the same id.
+ * Register a parsed figure and return its handle for agg_value; the agg
+ * takes over q's contents (q is left empty).  Every call adds a figure:
+ * callers that may repeat an expression keep their own handles
+ * (template_expr.c), so nothing is ever looked up by its text.
  */
 size_t agg_add(struct agg *agg, struct query *q);
 

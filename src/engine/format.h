@@ -45,11 +45,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* What a raw value counts: fen for money, anything else is a plain count. */
-enum unit {
-	UNIT_COUNT,
-	UNIT_FEN,
-};
+#include "util/unit.h"
 
 enum format_kind {
 	FMT_WAN,

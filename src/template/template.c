@@ -1,8 +1,7 @@
 /*
  * template.c - loading a report template: reading the file, the front
  * matter, and handing the body to the placeholder scanner and to cmark-gfm;
- * see template.h.  Also the small helpers the other template_*.c files share
- * (diagnostics, columns, "did you mean" hints).
+ * see template.h.
  *
  * Every problem becomes a diagnostic with the line and character column of
  * the FILE, never of a rewritten buffer: the front matter is blanked (not
@@ -45,115 +44,6 @@ static const struct {
     [MK_MAIL_SUBJECT] = {"mail_subject", "邮件主题", NULL},
     [MK_MAIL_BODY] = {"mail_body", "邮件正文", NULL},
 };
-
-/* ---- helpers shared by template_*.c ---- */
-
-void tpl_diag(struct tpl_load *ld, int line, int column, const char *fmt, ...)
-{
-	struct template_diag *d;
-	va_list ap;
-
-	ld->diags = xgrow(ld->diags, &ld->capdiags, ld->ndiags + 1, sizeof(*ld->diags));
-	d = &ld->diags[ld->ndiags++];
-	d->line = line;
-	d->column = column;
-	va_start(ap, fmt);
-	vsnprintf(d->message, sizeof(d->message), fmt, ap);
-	va_end(ap);
-}
-
-/* The 1-based character column of p in a line starting at start. */
-int tpl_column(const char *start, const char *p)
-{
-	int col = 1;
-
-	for (const char *s = start; s < p; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			col++;
-	return col;
-}
-
-/* The nearest of names to w, or NULL when nothing is close enough to hint. */
-const char *tpl_nearest(const char *w, const char *const *names, size_t n)
-{
-	const char *best = NULL;
-	size_t bestd = (size_t)-1, len = utf8_display_width(w);
-
-	for (size_t i = 0; i < n; i++) {
-		size_t d;
-
-		if (names[i] == NULL)
-			continue;
-		d = utf8_distance(w, names[i]);
-		if (d < bestd) {
-			bestd = d;
-			best = names[i];
-		}
-	}
-	return bestd <= (len > 4 ? len / 2 : 2) ? best : NULL;
-}
-
-/* The length of a space (ASCII or ideographic) at p before e, or 0. */
-static size_t space_len(const char *p, const char *e)
-{
-	if (p < e && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
-		return 1;
-	if (e - p >= 3 && memcmp(p, "\u3000", 3) == 0)
-		return 3;
-	return 0;
-}
-
-/* A copy of s[0..len) without surrounding spaces (ASCII or ideographic). */
-char *tpl_trim(const char *s, size_t len)
-{
-	const char *e = s + len;
-
-	while (space_len(s, e) > 0)
-		s += space_len(s, e);
-	while (e > s) {
-		if (space_len(e - 1, e) == 1)
-			e--;
-		else if (e - s >= 3 && space_len(e - 3, e) == 3)
-			e -= 3;
-		else
-			break;
-	}
-	return xstrndup(s, (size_t)(e - s));
-}
-
-/* s with every "{year}" replaced by the report year. */
-char *tpl_replace_year(const char *s, int year)
-{
-	struct strbuf out = STRBUF_INIT;
-	const char *at;
-
-	while ((at = strstr(s, "{year}")) != NULL) {
-		strbuf_add(&out, s, (size_t)(at - s));
-		strbuf_addf(&out, "%d", year);
-		s = at + 6;
-	}
-	strbuf_addstr(&out, s);
-	return strbuf_detach(&out, NULL);
-}
-
-/* Line number line (1-based) of the source, without its end of line. */
-const char *tpl_line(const struct tpl_load *ld, int line, size_t *len)
-{
-	const char *s, *e;
-
-	if (line < 1 || (size_t)line > ld->nlines) {
-		*len = 0;
-		return "";
-	}
-	s = ld->src + ld->lines[line - 1];
-	e = memchr(s, '\n', ld->srclen - (size_t)(s - ld->src));
-	if (e == NULL)
-		e = ld->src + ld->srclen;
-	if (e > s && e[-1] == '\r')
-		e--;
-	*len = (size_t)(e - s);
-	return s;
-}
 
 /* ---- the file ---- */
 
@@ -619,14 +509,7 @@ const struct template_meta *template_meta(const struct template *t)
 
 void template_register(struct template *t, struct agg *agg)
 {
-	for (size_t i = 0; i < t->nexprs; i++) {
-		struct query q;
-		struct query_error err;
-
-		/* every expression parsed at load: this cannot fail */
-		if (query_parse(&q, t->schema, t->exprs[i], t->year, &err) == 0)
-			agg_add(agg, &q);
-	}
+	tpl_exprs_register(t, agg);
 }
 
 void template_free(struct template *t)
@@ -640,9 +523,7 @@ void template_free(struct template *t)
 	for (size_t i = 0; i < t->nfigs; i++)
 		tpl_fig_release(&t->figs[i]);
 	free(t->figs);
-	for (size_t i = 0; i < t->nexprs; i++)
-		free(t->exprs[i]);
-	free(t->exprs);
+	tpl_exprs_release(t);
 	for (size_t i = 0; i < t->nblocks; i++) {
 		tpl_text_release(&t->blocks[i].text);
 		tpl_chart_free(t->blocks[i].chart);

@@ -210,24 +210,6 @@ static void kvs_release(struct kvs *kv)
 	free(kv->v);
 }
 
-/* The first of ascii or wide in s outside brackets, or NULL. */
-const char *tpl_find_top(const char *s, char ascii, const char *wide)
-{
-	int depth = 0;
-
-	for (; *s; s++) {
-		if (*s == '[' || *s == '(' || strncmp(s, "［", 3) == 0 || strncmp(s, "（", 3) == 0)
-			depth++;
-		else if ((*s == ']' || *s == ')' || strncmp(s, "］", 3) == 0 ||
-			  strncmp(s, "）", 3) == 0) &&
-			 depth > 0)
-			depth--;
-		else if (depth == 0 && (*s == ascii || strncmp(s, wide, strlen(wide)) == 0))
-			return s;
-	}
-	return NULL;
-}
-
 static size_t sep_len(const char *p)
 {
 	return (unsigned char)*p < 0x80 ? 1 : 3;

@@ -19,15 +19,6 @@
 #include "template_impl.h"
 #include "util/xalloc.h"
 
-void tpl_add_expr(struct template *t, const char *expr)
-{
-	for (size_t i = 0; i < t->nexprs; i++)
-		if (strcmp(t->exprs[i], expr) == 0)
-			return;
-	t->exprs = xgrow(t->exprs, &t->capexprs, t->nexprs + 1, sizeof(char *));
-	t->exprs[t->nexprs++] = xstrdup(expr);
-}
-
 void tpl_doc_figure(struct doc *doc, const struct tpl_fig *f, const struct fig_result *r)
 {
 	struct doc_figure *d;

@@ -3,10 +3,9 @@
  * up in the finished aggregates, formatted for text, a table cell or a
  * chart label.
  *
- * Figures are found in the aggregates by their expression text (agg_add
- * returns the same figure for the same text), so a template needs no state
- * from template_register and may be built against any agg it was
- * registered with.
+ * Figures are found in the aggregates by the handle template_register got
+ * for each expression (template_expr.c), so a template is built against the
+ * agg it was registered with.
  *
  * Never: compute a figure here (agg did), or use floating point: format.h
  * does all rounding in integers.
@@ -18,16 +17,6 @@
 #include "util/xalloc.h"
 
 #define NO_VALUE "—"
-
-const struct agg_value *tpl_lookup(const struct agg *agg, const char *expr)
-{
-	if (expr == NULL)
-		return NULL;
-	for (size_t i = 0, n = agg_count(agg); i < n; i++)
-		if (strcmp(agg_query(agg, i)->text, expr) == 0)
-			return agg_value(agg, i);
-	return NULL;
-}
 
 /* "2021-03": a month group, which an @prev series has as "2020-03". */
 static bool is_month(const char *s, size_t len)
@@ -78,9 +67,10 @@ static int64_t group_value(const struct agg_value *v, const char *key)
 }
 
 /* The value of expr (in group key, when it is a series); false if no data. */
-static bool value_of(const struct agg *agg, const char *expr, const char *key, int64_t *out)
+static bool value_of(const struct template *t, const struct agg *agg, size_t expr, const char *key,
+		     int64_t *out)
 {
-	const struct agg_value *v = tpl_lookup(agg, expr);
+	const struct agg_value *v = tpl_expr_value(t, agg, expr);
 
 	*out = 0;
 	if (v == NULL || !v->present)
@@ -120,23 +110,23 @@ void tpl_render(char *buf, size_t len, const struct tpl_format *f, bool bare, in
 		snprintf(buf, len, "%s", NO_VALUE);
 }
 
-static void eval_value(const struct agg *agg, const struct tpl_fig *f, const char *key, bool bare,
-		       struct fig_result *r)
+static void eval_value(const struct template *t, const struct agg *agg, const struct tpl_fig *f,
+		       const char *key, bool bare, struct fig_result *r)
 {
 	r->numeric = true;
-	r->present = value_of(agg, f->qa, key, &r->raw);
+	r->present = value_of(t, agg, f->qa, key, &r->raw);
 	if (r->present)
 		tpl_render(r->text, sizeof(r->text), &f->fmt, bare, r->raw, f->unit, &r->scale,
 			   &r->digits);
 }
 
 /* A / B: a share of a total when B is a single number and A a series. */
-static void eval_ratio(const struct agg *agg, const struct tpl_fig *f, const char *key,
-		       struct fig_result *r)
+static void eval_ratio(const struct template *t, const struct agg *agg, const struct tpl_fig *f,
+		       const char *key, struct fig_result *r)
 {
 	int64_t den;
-	bool a = value_of(agg, f->qa, key, &r->raw);
-	bool b = value_of(agg, f->qb, f->qb_grouped ? key : NULL, &den);
+	bool a = value_of(t, agg, f->qa, key, &r->raw);
+	bool b = value_of(t, agg, f->qb, f->qb_grouped ? key : NULL, &den);
 
 	r->present = a && b;
 	if (r->present) {
@@ -147,12 +137,12 @@ static void eval_ratio(const struct agg *agg, const struct tpl_fig *f, const cha
 	}
 }
 
-static void eval_growth(const struct agg *agg, const struct tpl_fig *f, const char *key,
-			struct fig_result *r)
+static void eval_growth(const struct template *t, const struct agg *agg, const struct tpl_fig *f,
+			const char *key, struct fig_result *r)
 {
 	int64_t prev;
-	bool a = value_of(agg, f->qa, key, &r->raw);
-	bool b = value_of(agg, f->qb, key, &prev);
+	bool a = value_of(t, agg, f->qa, key, &r->raw);
+	bool b = value_of(t, agg, f->qb, key, &prev);
 
 	r->present = a && b;
 	if (r->present) {
@@ -166,7 +156,6 @@ static void eval_growth(const struct agg *agg, const struct tpl_fig *f, const ch
 void tpl_fig_eval(const struct template *t, const struct agg *agg, const struct tpl_fig *f,
 		  const char *key, bool bare, struct fig_result *r)
 {
-	(void)t;
 	memset(r, 0, sizeof(*r));
 	r->scale = 1;
 	r->unit = f->unit;
@@ -178,13 +167,13 @@ void tpl_fig_eval(const struct template *t, const struct agg *agg, const struct 
 		snprintf(r->text, sizeof(r->text), "%d", f->year);
 		return;
 	case FIG_VALUE:
-		eval_value(agg, f, key, bare, r);
+		eval_value(t, agg, f, key, bare, r);
 		break;
 	case FIG_RATIO:
-		eval_ratio(agg, f, key, r);
+		eval_ratio(t, agg, f, key, r);
 		break;
 	case FIG_GROWTH:
-		eval_growth(agg, f, key, r);
+		eval_growth(t, agg, f, key, r);
 		break;
 	}
 	/* no data (a year without rows): a dash, never a made-up zero */

@@ -54,14 +54,26 @@ enum fig_place {
 	PLACE_CELL,   /* listed table cell: a single number */
 };
 
+/* A figure side without an expression (years, one-sided figures). */
+#define TPL_NO_EXPR SIZE_MAX
+
+/*
+ * One expression of the template, parsed once at load and joined to its
+ * figure in agg by a handle (agg_id), never looked up again by its text.
+ */
+struct tpl_expr {
+	struct query q; /* handed over to agg by template_register */
+	size_t agg_id;  /* valid once registered */
+};
+
 /* One figure: a placeholder, a chart series, a table column or cell. */
 struct tpl_fig {
 	enum fig_kind kind;
 	char *expr;   /* as written, trimmed: "A / B" */
 	char *format; /* the formatter as written, or the default applied */
 	struct tpl_format fmt;
-	char *qa; /* registered expression: the value, numerator or current */
-	char *qb; /* denominator, or A@prev for growth; NULL */
+	size_t qa; /* the value, numerator or current: an index into template.exprs */
+	size_t qb; /* the denominator, or A@prev for growth; TPL_NO_EXPR */
 	enum unit unit;
 	enum measure measure;
 	size_t ds_index;
@@ -188,8 +200,10 @@ struct template
 	bool has_mail[2];
 	struct tpl_fig *figs;
 	size_t nfigs, capfigs;
-	char **exprs; /* every expression to register, once */
+	struct tpl_expr *exprs; /* every expression to register, once, in order of use */
 	size_t nexprs, capexprs;
+	struct strdict *expr_names; /* expression text -> index into exprs */
+	bool registered;            /* template_register has run */
 	struct tpl_block *blocks;
 	size_t nblocks, capblocks;
 };
@@ -208,7 +222,21 @@ struct tpl_load {
 	const char *rows_by;     /* while parsing a grouped table: its rows column */
 };
 
-/* template.c */
+/* template_expr.c: the expressions, by handle. */
+/*
+ * Add q (its contents are taken over, q is left empty) unless an expression
+ * of the same text is there; returns its index either way.
+ */
+size_t tpl_expr_add(struct template *t, struct query *q);
+/* The parsed expression at index e (until template_register hands it on). */
+const struct query *tpl_expr_query(const struct template *t, size_t e);
+/* Hand every expression to agg once, remembering each one's handle. */
+void tpl_exprs_register(struct template *t, struct agg *agg);
+/* The finished value of expression e, or NULL for TPL_NO_EXPR. */
+const struct agg_value *tpl_expr_value(const struct template *t, const struct agg *agg, size_t e);
+void tpl_exprs_release(struct template *t);
+
+/* template_util.c */
 void tpl_diag(struct tpl_load *ld, int line, int column, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 int tpl_column(const char *start, const char *p);
@@ -257,7 +285,6 @@ struct fig_result {
  */
 void tpl_fig_eval(const struct template *t, const struct agg *agg, const struct tpl_fig *f,
 		  const char *key, bool bare, struct fig_result *r);
-const struct agg_value *tpl_lookup(const struct agg *agg, const char *expr);
 /* Group keys equal, months ("2021-03", "2020-03") compared without the year. */
 bool tpl_key_eq(const char *a, size_t alen, const char *b, size_t blen);
 void tpl_fig_result_cell(const struct fig_result *r, struct doc_cell *cell);
@@ -291,7 +318,6 @@ char *tpl_key_label(const char *key);
 /* template_build.c */
 char *tpl_text_plain(const struct template *t, const struct agg *agg, const struct tpl_text *tx,
 		     struct doc *figures_to);
-void tpl_add_expr(struct template *t, const char *expr);
 /* Record a figure of the text for the XLSX 指标 sheet (not $year). */
 void tpl_doc_figure(struct doc *doc, const struct tpl_fig *f, const struct fig_result *r);
 

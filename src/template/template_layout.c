@@ -132,7 +132,7 @@ static void chart_collect(const struct template *t, const struct agg *agg,
 			  const struct tpl_chart *c, struct chart_grid *g, bool fill)
 {
 	for (size_t i = 0; i < c->nseries; i++) {
-		const struct agg_value *v = tpl_lookup(agg, t->figs[c->series[i].fig].qa);
+		const struct agg_value *v = tpl_expr_value(t, agg, t->figs[c->series[i].fig].qa);
 		char *only = t->figs[c->series[i].fig].nby == 1 ? series_name(t, c, i, NULL) : NULL;
 
 		if (only != NULL && !fill)
@@ -315,7 +315,7 @@ static void grouped_keys(const struct template *t, const struct agg *agg,
 			 const struct tpl_table *tb, struct names *keys)
 {
 	for (size_t c = 1; c < tb->ncols; c++) {
-		const struct agg_value *v = tpl_lookup(agg, t->figs[tb->colfig[c]].qa);
+		const struct agg_value *v = tpl_expr_value(t, agg, t->figs[tb->colfig[c]].qa);
 
 		for (size_t k = 0; v != NULL && k < v->ngroups; k++)
 			names_add(keys, v->groups[k].key, strlen(v->groups[k].key));

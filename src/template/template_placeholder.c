@@ -9,8 +9,8 @@
  * expression is checked where the officer wrote it: a diagnostic names the
  * file's line and the column inside the placeholder.
  *
- * Never: evaluate anything here (template_figure.c does, after the scan), or
- * keep a parsed struct query (the expression text is what gets registered).
+ * Never: evaluate anything here (template_figure.c does, after the scan).
+ * Each expression, once parsed and checked, goes to template_expr.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,8 +125,6 @@ void tpl_fig_release(struct tpl_fig *f)
 {
 	free(f->expr);
 	free(f->format);
-	free(f->qa);
-	free(f->qb);
 	free(f->by_names);
 }
 
@@ -134,7 +132,7 @@ void tpl_fig_release(struct tpl_fig *f)
 
 /* What a parsed side of a figure says about itself. */
 struct side {
-	char *text; /* the expression to register */
+	size_t expr; /* the registered expression, TPL_NO_EXPR until parsed */
 	enum unit unit;
 	enum measure measure;
 	size_t ds_index;
@@ -145,7 +143,6 @@ struct side {
 
 static void side_release(struct side *sd)
 {
-	free(sd->text);
 	free(sd->by_names);
 }
 
@@ -161,7 +158,6 @@ static int parse_query(struct tpl_load *ld, const char *text, struct tpl_pos pos
 
 static void side_from(struct side *sd, const struct query *q)
 {
-	sd->text = xstrdup(q->text);
 	sd->unit = q->unit;
 	sd->measure = q->measure;
 	sd->ds_index = q->ds_index;
@@ -256,6 +252,7 @@ static int parse_side(struct tpl_load *ld, enum fig_place place, const char *tex
 	int rc;
 
 	memset(sd, 0, sizeof(*sd));
+	sd->expr = TPL_NO_EXPR;
 	if (parse_query(ld, text, pos, &q) != 0)
 		return -1;
 	rc = 0;
@@ -263,8 +260,10 @@ static int parse_side(struct tpl_load *ld, enum fig_place place, const char *tex
 		rc = rows_append(ld, &q, pos);
 	if (rc == 0)
 		rc = check_place(ld, place, &q, pos, denominator);
-	if (rc == 0)
+	if (rc == 0) {
 		side_from(sd, &q);
+		sd->expr = tpl_expr_add(ld->t, &q);
+	}
 	query_release(&q);
 	return rc;
 }
@@ -299,7 +298,8 @@ static size_t by_offset(const char *s)
 static int growth_prev(struct tpl_load *ld, enum fig_place place, struct side *a,
 		       struct tpl_pos pos, struct side *b)
 {
-	size_t at = by_offset(a->text);
+	const char *atext = tpl_expr_query(ld->t, a->expr)->text;
+	size_t at = by_offset(atext);
 	char *text;
 	int rc;
 
@@ -308,7 +308,7 @@ static int growth_prev(struct tpl_load *ld, enum fig_place place, struct side *a
 			 "growth 会自动与上一年比较,表达式中不要写 @prev");
 		return -1;
 	}
-	text = xasprintf("%.*s@prev%s", (int)at, a->text, a->text + at);
+	text = xasprintf("%.*s@prev%s", (int)at, atext, atext + at);
 	rc = parse_side(ld, place, text, pos, false, b);
 	free(text);
 	return rc;
@@ -381,16 +381,15 @@ static bool year_word(const char *e, int year, int *out)
 
 static void fig_from_sides(struct tpl_fig *f, struct side *a, struct side *b)
 {
-	f->qa = a->text;
+	f->qa = a->expr;
 	f->unit = a->unit;
 	f->measure = a->measure;
 	f->ds_index = a->ds_index;
 	f->nby = a->nby;
 	f->by_names = a->by_names;
-	a->text = a->by_names = NULL;
-	f->qb = b->text;
+	a->by_names = NULL;
+	f->qb = b->expr;
 	f->qb_grouped = b->nby > 0;
-	b->text = NULL;
 }
 
 /* Parse the sides of a value, ratio or growth figure. */
@@ -398,7 +397,7 @@ static int fig_sides(struct tpl_load *ld, enum fig_place place, struct tpl_fig *
 		     struct tpl_pos pos)
 {
 	const char *slash = f->kind == FIG_RATIO ? tpl_find_top(expr, '/', "／") : NULL;
-	struct side a = {0}, b = {0};
+	struct side a = {.expr = TPL_NO_EXPR}, b = {.expr = TPL_NO_EXPR};
 	char *atext = xstrndup(expr, slash ? (size_t)(slash - expr) : strlen(expr));
 	int rc = parse_side(ld, place, atext, pos, false, &a);
 
@@ -426,10 +425,6 @@ static size_t push_fig(struct template *t, struct tpl_fig *f)
 {
 	t->figs = xgrow(t->figs, &t->capfigs, t->nfigs + 1, sizeof(*t->figs));
 	t->figs[t->nfigs] = *f;
-	if (f->qa != NULL)
-		tpl_add_expr(t, f->qa);
-	if (f->qb != NULL)
-		tpl_add_expr(t, f->qb);
 	return t->nfigs++;
 }
 
@@ -469,7 +464,7 @@ static int fig_data(struct tpl_load *ld, enum fig_place place, struct tpl_fig *f
 int tpl_fig_parse(struct tpl_load *ld, enum fig_place place, const char *expr, struct tpl_pos pos,
 		  const char *format, struct tpl_pos fpos, size_t *out)
 {
-	struct tpl_fig f = {0};
+	struct tpl_fig f = {.qa = TPL_NO_EXPR, .qb = TPL_NO_EXPR};
 	bool has_fmt = format != NULL && strspn(format, " \t") < strlen(format);
 	bool fmt_ok = !has_fmt || parse_format(ld, format, fpos, &f) == 0;
 	const char *p = expr;

@@ -591,6 +591,32 @@ static void test_figures_in_text(void **state)
 	template_free(t);
 }
 
+/*
+ * An expression the template uses several times (text, a ratio, a growth,
+ * a chart series total) is parsed and registered once: agg computes it once.
+ */
+static void test_expressions_registered_once(void **state)
+{
+	struct template *t;
+	struct agg *a;
+	struct doc *d;
+
+	(void)state;
+	t = load_ok("{{ relief.amount | 元 }}、{{ relief.amount | 万:1 }}、"
+		    "{{ relief.amount[救助类别=城市低保] / relief.amount | pct:1 }}、"
+		    "{{ relief.amount | growth:1 }}。\n");
+	a = agg_for(t);
+	/* relief.amount, relief.amount[救助类别=城市低保], relief.amount@prev */
+	assert_int_equal(agg_count(a), 3);
+	relief(a, 0, "广安区", "城市低保", 1, 1234567);
+	agg_finish(a);
+	d = template_build(t, a);
+	expect_text(d, DOC_PARAGRAPH, 0, "12345.67、1.2万、100.0%、—。");
+	doc_free(d);
+	agg_free(a);
+	template_free(t);
+}
+
 static void test_default_formats(void **state)
 {
 	struct template *t;
@@ -1132,6 +1158,7 @@ int main(void)
 	    cmocka_unit_test(test_all_diagnostics),
 	    cmocka_unit_test(test_missing_file),
 	    cmocka_unit_test(test_figures_in_text),
+	    cmocka_unit_test(test_expressions_registered_once),
 	    cmocka_unit_test(test_default_formats),
 	    cmocka_unit_test(test_soft_breaks),
 	    cmocka_unit_test(test_blocks),

@@ -1,0 +1,141 @@
+/*
+ * template_util.c - the small helpers every template_*.c file shares:
+ * diagnostics located in the file, character columns, "did you mean"
+ * hints, trimming, {year}, the source's lines, and bracket-aware search.
+ *
+ * Never: call another template_*.c file (this is the bottom of the stage).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "template_impl.h"
+#include "util/strbuf.h"
+#include "util/text.h"
+#include "util/xalloc.h"
+
+void tpl_diag(struct tpl_load *ld, int line, int column, const char *fmt, ...)
+{
+	struct template_diag *d;
+	va_list ap;
+
+	ld->diags = xgrow(ld->diags, &ld->capdiags, ld->ndiags + 1, sizeof(*ld->diags));
+	d = &ld->diags[ld->ndiags++];
+	d->line = line;
+	d->column = column;
+	va_start(ap, fmt);
+	vsnprintf(d->message, sizeof(d->message), fmt, ap);
+	va_end(ap);
+}
+
+/* The 1-based character column of p in a line starting at start. */
+int tpl_column(const char *start, const char *p)
+{
+	int col = 1;
+
+	for (const char *s = start; s < p; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			col++;
+	return col;
+}
+
+/* The nearest of names to w, or NULL when nothing is close enough to hint. */
+const char *tpl_nearest(const char *w, const char *const *names, size_t n)
+{
+	const char *best = NULL;
+	size_t bestd = (size_t)-1, len = utf8_display_width(w);
+
+	for (size_t i = 0; i < n; i++) {
+		size_t d;
+
+		if (names[i] == NULL)
+			continue;
+		d = utf8_distance(w, names[i]);
+		if (d < bestd) {
+			bestd = d;
+			best = names[i];
+		}
+	}
+	return bestd <= (len > 4 ? len / 2 : 2) ? best : NULL;
+}
+
+/* The length of a space (ASCII or ideographic) at p before e, or 0. */
+static size_t space_len(const char *p, const char *e)
+{
+	if (p < e && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+		return 1;
+	if (e - p >= 3 && memcmp(p, "\u3000", 3) == 0)
+		return 3;
+	return 0;
+}
+
+/* A copy of s[0..len) without surrounding spaces (ASCII or ideographic). */
+char *tpl_trim(const char *s, size_t len)
+{
+	const char *e = s + len;
+
+	while (space_len(s, e) > 0)
+		s += space_len(s, e);
+	while (e > s) {
+		if (space_len(e - 1, e) == 1)
+			e--;
+		else if (e - s >= 3 && space_len(e - 3, e) == 3)
+			e -= 3;
+		else
+			break;
+	}
+	return xstrndup(s, (size_t)(e - s));
+}
+
+/* s with every "{year}" replaced by the report year. */
+char *tpl_replace_year(const char *s, int year)
+{
+	struct strbuf out = STRBUF_INIT;
+	const char *at;
+
+	while ((at = strstr(s, "{year}")) != NULL) {
+		strbuf_add(&out, s, (size_t)(at - s));
+		strbuf_addf(&out, "%d", year);
+		s = at + 6;
+	}
+	strbuf_addstr(&out, s);
+	return strbuf_detach(&out, NULL);
+}
+
+/* Line number line (1-based) of the source, without its end of line. */
+const char *tpl_line(const struct tpl_load *ld, int line, size_t *len)
+{
+	const char *s, *e;
+
+	if (line < 1 || (size_t)line > ld->nlines) {
+		*len = 0;
+		return "";
+	}
+	s = ld->src + ld->lines[line - 1];
+	e = memchr(s, '\n', ld->srclen - (size_t)(s - ld->src));
+	if (e == NULL)
+		e = ld->src + ld->srclen;
+	if (e > s && e[-1] == '\r')
+		e--;
+	*len = (size_t)(e - s);
+	return s;
+}
+
+/* The first of ascii or wide in s outside brackets, or NULL. */
+const char *tpl_find_top(const char *s, char ascii, const char *wide)
+{
+	int depth = 0;
+
+	for (; *s; s++) {
+		if (*s == '[' || *s == '(' || strncmp(s, "［", 3) == 0 || strncmp(s, "（", 3) == 0)
+			depth++;
+		else if ((*s == ']' || *s == ')' || strncmp(s, "］", 3) == 0 ||
+			  strncmp(s, "）", 3) == 0) &&
+			 depth > 0)
+			depth--;
+		else if (depth == 0 && (*s == ascii || strncmp(s, wide, strlen(wide)) == 0))
+			return s;
+	}
+	return NULL;
+}
