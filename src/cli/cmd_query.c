@@ -11,35 +11,16 @@
 #include "cli.h"
 #include "util/exitcode.h"
 #include "engine/format.h"
-#include "util/json.h"
+#include "engine/metrics.h"
 #include "util/log.h"
 #include "engine/scan.h"
 #include "util/text.h"
 #include "util/xalloc.h"
 
-/* A plain number: counts as integers, money in yuan with two decimals. */
-static void plain(char *buf, size_t len, int64_t v, enum unit unit)
+/* Exactly, for a reader (1,234,567.89) or for a CSV (1234567.89). */
+static void exact(char *buf, size_t len, int64_t v, enum unit unit, bool group)
 {
-	if (unit == UNIT_FEN)
-		format_scaled(buf, len, v, 100, 2);
-	else
-		snprintf(buf, len, "%lld", (long long)v);
-}
-
-static void readable(char *buf, size_t len, int64_t v, enum unit unit)
-{
-	struct format_spec spec = {unit == UNIT_FEN ? FMT_YUAN : FMT_THOUSANDS, 0};
-	char tmp[32];
-
-	if (unit == UNIT_FEN) {
-		/* 1,234,567.89: thousands for the yuan, then the fen */
-		struct format_spec th = {FMT_THOUSANDS, 0};
-		int64_t yuan = v / 100, fen = v % 100;
-		format_value(tmp, sizeof(tmp), &th, yuan < 0 ? -yuan : yuan, UNIT_COUNT);
-		snprintf(buf, len, "%s%s.%02lld", v < 0 ? "-" : "", tmp, (long long)llabs(fen));
-		return;
-	}
-	format_value(buf, len, &spec, v, unit);
+	format_exact(buf, len, v, unit, group);
 }
 
 static void pad_to(const char *s, size_t width, bool right)
@@ -69,30 +50,30 @@ static void print_table(const struct agg *agg, const size_t *ids, int n)
 			continue;
 		}
 		if (v->ngroups == 0) {
-			readable(buf, sizeof(buf), v->value, v->unit);
+			exact(buf, sizeof(buf), v->value, v->unit, true);
 			printf("  %s%s\n", buf, v->unit == UNIT_FEN ? " 元" : "");
 			continue;
 		}
 		for (size_t g = 0; g < v->ngroups; g++) {
-			readable(buf, sizeof(buf), v->groups[g].value, v->unit);
+			exact(buf, sizeof(buf), v->groups[g].value, v->unit, true);
 			if (utf8_display_width(v->groups[g].key) > kw)
 				kw = utf8_display_width(v->groups[g].key);
 			if (strlen(buf) > vw)
 				vw = strlen(buf);
 		}
-		readable(buf, sizeof(buf), v->value, v->unit);
+		exact(buf, sizeof(buf), v->value, v->unit, true);
 		if (strlen(buf) > vw)
 			vw = strlen(buf);
 		for (size_t g = 0; g < v->ngroups; g++) {
 			fputs("  ", stdout);
 			pad_to(v->groups[g].key, kw + 2, false);
-			readable(buf, sizeof(buf), v->groups[g].value, v->unit);
+			exact(buf, sizeof(buf), v->groups[g].value, v->unit, true);
 			pad_to(buf, vw, true);
 			putchar('\n');
 		}
 		fputs("  ", stdout);
 		pad_to("合计", kw + 2, false);
-		readable(buf, sizeof(buf), v->value, v->unit);
+		exact(buf, sizeof(buf), v->value, v->unit, true);
 		pad_to(buf, vw, true);
 		printf("%s\n", v->unit == UNIT_FEN ? "  (元)" : "");
 	}
@@ -125,14 +106,14 @@ static void print_csv(const struct agg *agg, const size_t *ids, int n)
 			continue;
 		if (v->ngroups == 0) {
 			csv_field(q->text);
-			plain(buf, sizeof(buf), v->value, v->unit);
+			exact(buf, sizeof(buf), v->value, v->unit, false);
 			printf(",,%s\n", buf);
 		}
 		for (size_t g = 0; g < v->ngroups; g++) {
 			csv_field(q->text);
 			putchar(',');
 			csv_field(v->groups[g].key);
-			plain(buf, sizeof(buf), v->groups[g].value, v->unit);
+			exact(buf, sizeof(buf), v->groups[g].value, v->unit, false);
 			printf(",%s\n", buf);
 		}
 	}
@@ -189,7 +170,7 @@ int cmd_query(struct cli *cli)
 		if (strcmp(cli->format, "csv") == 0)
 			print_csv(agg, ids, cli->nargs);
 		else if (strcmp(cli->format, "json") == 0)
-			metrics_write_json(stdout, agg, ids, (size_t)cli->nargs, NULL);
+			metrics_write_json(stdout, agg, ids, (size_t)cli->nargs, NULL, NULL);
 		else
 			print_table(agg, ids, cli->nargs);
 	} else {

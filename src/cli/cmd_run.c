@@ -21,7 +21,7 @@
 #include "deliver/deliver.h"
 #include "deliver/manifest.h"
 #include "util/exitcode.h"
-#include "util/json.h"
+#include "engine/metrics.h"
 #include "util/log.h"
 #include "deliver/outfile.h"
 #include "util/paths.h"
@@ -43,6 +43,7 @@ struct run_state {
 	struct agg *agg;
 	struct ingest_result res;
 	struct doc *doc;
+	char **texts; /* by agg handle: the text the report shows, for metrics.json */
 	char *outdir;
 	struct runlock lock;
 	struct outfile rejects, metrics, pdf, xlsx, manifest;
@@ -246,7 +247,7 @@ static int write_metrics(struct run_state *st)
 	free(path);
 	if (rc != 0)
 		return -1;
-	metrics_write_json(st->metrics.fp, st->agg, NULL, 0, &st->cli->year);
+	metrics_write_json(st->metrics.fp, st->agg, NULL, 0, &st->cli->year, st->texts);
 	return 0;
 }
 
@@ -256,7 +257,8 @@ static int render(struct run_state *st)
 	char err[512], *path;
 	mode_t mode = (mode_t)st->cli->mode;
 
-	st->doc = template_build(st->tmpl, st->agg);
+	st->texts = xcalloc(agg_count(st->agg) + 1, sizeof(char *));
+	st->doc = template_build(st->tmpl, st->agg, st->texts);
 	report_fill(st->doc, &st->res, st->template_path, st->inputs.template_sha256,
 		    st->cli->year);
 	path = xasprintf("%s/%s", st->outdir, meta->pdf_name);
@@ -321,6 +323,9 @@ static void release(struct run_state *st)
 		if (all[i]->tmp_path != NULL)
 			outfile_abort(all[i]);
 	doc_free(st->doc);
+	for (size_t i = 0; st->texts != NULL && i < agg_count(st->agg); i++)
+		free(st->texts[i]);
+	free(st->texts);
 	agg_free(st->agg);
 	ingest_result_release(&st->res);
 	if (st->tmpl)

@@ -352,6 +352,55 @@ int format_scaled(char *buf, size_t len, int64_t value, int64_t divisor, int dig
 	return out_finish(&o);
 }
 
+int format_decimal(char *buf, size_t len, int64_t value, int64_t divisor, int digits, bool group)
+{
+	struct out o = out_init(buf, len);
+	struct fixed f;
+	u128 scale;
+	char tmp[48];
+
+	if (divisor == 0 || !digits_ok(digits, SCALED_MAX_DIGITS))
+		return -1;
+	f = fixed_div(value, divisor, digits);
+	if (!group) {
+		out_fixed(&o, f);
+		return out_finish(&o);
+	}
+	scale = pow10u(digits);
+	if (f.neg)
+		out_mem(&o, "-", 1);
+	out_grouped(&o, f.mag / scale);
+	if (digits > 0) {
+		out_mem(&o, ".", 1);
+		out_str(&o, u128_digits(tmp, f.mag % scale, digits));
+	}
+	return out_finish(&o);
+}
+
+int format_share(char *buf, size_t len, int64_t part, int64_t total)
+{
+	struct out o = out_init(buf, len);
+
+	if (total <= 0 || part < 0)
+		return format_percent(buf, len, part, total, 1);
+	if (part > 0 && fixed_div((i128)part * 100, total, 1).mag == 0) {
+		out_str(&o, "<0.1%");
+		return out_finish(&o);
+	}
+	return format_percent(buf, len, part, total, 1);
+}
+
+int format_exact(char *buf, size_t len, int64_t value, enum unit unit, bool group)
+{
+	return format_decimal(buf, len, value, unit == UNIT_FEN ? 100 : 1, unit == UNIT_FEN ? 2 : 0,
+			      group);
+}
+
+const char *format_default_name(enum unit unit)
+{
+	return unit == UNIT_FEN ? "万:2" : "int";
+}
+
 /* ---- parsing "万:1" ---- */
 
 struct name {

@@ -42,6 +42,7 @@
 #ifndef CIVREPORT_FORMAT_H
 #define CIVREPORT_FORMAT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -103,5 +104,34 @@ int format_growth(char *buf, size_t len, int64_t cur, int64_t prev, int digits);
  * Returns -1 for divisor 0, digits out of range or a too small buf.
  */
 int format_scaled(char *buf, size_t len, int64_t value, int64_t divisor, int digits);
+
+/*
+ * value/divisor rounded half away from zero to digits decimals (0..18),
+ * with a comma every three digits of the integer part when group:
+ * "5,842.3".  The value labels and axis ticks of charts, exact tables.
+ * Returns -1 for divisor 0, digits out of range or a too small buf.
+ */
+int format_decimal(char *buf, size_t len, int64_t value, int64_t divisor, int digits, bool group);
+
+/*
+ * A figure exactly, for machines or for checking: a count as an integer,
+ * money in yuan with two decimals; with group, thousands separated
+ * ("1,234,567.89").  Never rounded to 万 or 亿.
+ */
+int format_exact(char *buf, size_t len, int64_t value, enum unit unit, bool group);
+
+/*
+ * part of a positive total as a share with one decimal, "12.3%", and
+ * "<0.1%" for a positive part too small to show (a pie's sector is never
+ * labelled 0.0%).
+ */
+int format_share(char *buf, size_t len, int64_t part, int64_t total);
+
+/*
+ * The formatter of a figure written without one, in text: "万:2" for
+ * money, "int" for counts.  metrics.json uses it for figures the report's
+ * text does not show.
+ */
+const char *format_default_name(enum unit unit);
 
 #endif

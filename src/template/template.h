@@ -61,8 +61,11 @@ void template_register(struct template *t, struct agg *agg);
 /*
  * Build the document from the finished aggregates.  The doc's meta, blocks
  * and figures are filled; files, reasons and provenance are the caller's.
+ * texts, when not NULL, holds agg_count(agg) NULL pointers: each figure the
+ * report's text shows gets the text it shows first (malloc'd; the caller
+ * frees them), for metrics.json.
  */
-struct doc *template_build(const struct template *t, const struct agg *agg);
+struct doc *template_build(const struct template *t, const struct agg *agg, char **texts);
 
 /* The front-matter settings (valid while t lives). */
 const struct template_meta *template_meta(const struct template *t);

@@ -1,13 +1,7 @@
 /*
  * template_build.c - the document from a loaded template and the finished
- * aggregates: blocks with their runs of text (figures filled in), charts and
- * tables laid out, the figures of the text listed for the XLSX 指标 sheet,
- * and the mail texts filled.
- *
- * Soft line breaks of the template join lines the way Chinese is written:
- * nothing between two Chinese characters (an officer wraps long lines in the
- * editor; those breaks must not become spaces), one space between two
- * ASCII words.
+ * aggregates: the meta data, every block with its text (template_runs.c),
+ * charts and tables (template_layout.c), and the mail texts filled.
  *
  * Never: change the template (build may run more than once), or compute a
  * figure that agg did not (figures are read by expression text).
@@ -18,168 +12,6 @@
 
 #include "template_impl.h"
 #include "util/xalloc.h"
-
-void tpl_doc_figure(struct doc *doc, const struct tpl_fig *f, const struct fig_result *r)
-{
-	struct doc_figure *d;
-
-	if (doc == NULL || f->kind == FIG_YEAR)
-		return;
-	doc->figures = xrealloc(doc->figures, (doc->nfigures + 1) * sizeof(*doc->figures));
-	d = &doc->figures[doc->nfigures++];
-	d->expr = xstrdup(f->expr);
-	d->format = xstrdup(f->format ? f->format : "");
-	d->text = xstrdup(r->text);
-	d->raw = r->den != 0 ? r->num : r->raw;
-	d->unit = r->den != 0 ? UNIT_COUNT : r->unit;
-	d->present = r->present;
-	d->den = r->den;
-	d->digits = r->digits;
-}
-
-/* ---- runs ---- */
-
-/* The code point at s (UTF-8, already validated). */
-static uint32_t first_cp(const char *s)
-{
-	const unsigned char *u = (const unsigned char *)s;
-
-	if (u[0] < 0x80)
-		return u[0];
-	if (u[0] < 0xe0)
-		return (uint32_t)(u[0] & 0x1f) << 6 | (u[1] & 0x3f);
-	if (u[0] < 0xf0)
-		return (uint32_t)(u[0] & 0x0f) << 12 | (uint32_t)(u[1] & 0x3f) << 6 | (u[2] & 0x3f);
-	return (uint32_t)(u[0] & 0x07) << 18 | (uint32_t)(u[1] & 0x3f) << 12 |
-	       (uint32_t)(u[2] & 0x3f) << 6 | (u[3] & 0x3f);
-}
-
-static uint32_t last_cp(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0)
-		return 0;
-	while (n > 0 && ((unsigned char)s[n - 1] & 0xc0) == 0x80)
-		n--;
-	return n > 0 ? first_cp(s + n - 1) : 0;
-}
-
-/* Chinese text and its punctuation (“” — … 、。): no space at a line break. */
-static bool is_cjk(uint32_t cp)
-{
-	return cp >= 0x2000;
-}
-
-static bool is_blank(uint32_t cp)
-{
-	return cp == ' ' || cp == '\t' || cp == '\n';
-}
-
-struct runs {
-	struct doc_text *out;
-	size_t cap;
-	bool pending_break;
-};
-
-static void run_new(struct runs *rs, const char *s, unsigned flags)
-{
-	struct doc_text *o = rs->out;
-
-	o->runs = xgrow(o->runs, &rs->cap, o->nruns + 1, sizeof(*o->runs));
-	o->runs[o->nruns].text = xstrdup(s);
-	o->runs[o->nruns++].flags = flags;
-}
-
-static void run_append(struct doc_run *r, const char *s)
-{
-	size_t n = strlen(r->text), m = strlen(s);
-
-	r->text = xrealloc(r->text, n + m + 1);
-	memcpy(r->text + n, s, m + 1);
-}
-
-/* A soft break before s: a space only between two non-Chinese characters. */
-static void soft_break(struct runs *rs, const char *s, unsigned flags)
-{
-	struct doc_run *prev = &rs->out->runs[rs->out->nruns - 1];
-	uint32_t a = last_cp(prev->text), b = first_cp(s);
-
-	rs->pending_break = false;
-	if (is_cjk(a) || is_cjk(b) || is_blank(a) || is_blank(b))
-		return;
-	if (!(prev->flags & DOC_RUN_FIGURE))
-		run_append(prev, " ");
-	else
-		run_new(rs, " ", flags & ~(unsigned)DOC_RUN_FIGURE);
-}
-
-static void emit(struct runs *rs, const char *s, unsigned flags)
-{
-	struct doc_run *prev;
-
-	if (s[0] == '\0')
-		return;
-	if (rs->pending_break && rs->out->nruns > 0)
-		soft_break(rs, s, flags);
-	rs->pending_break = false;
-	prev = rs->out->nruns ? &rs->out->runs[rs->out->nruns - 1] : NULL;
-	if (prev != NULL && prev->flags == flags && !(flags & DOC_RUN_FIGURE))
-		run_append(prev, s);
-	else
-		run_new(rs, s, flags);
-}
-
-/* Runs of tx with figures filled in; figures are recorded in doc (or not: NULL). */
-static void build_runs(const struct template *t, const struct agg *agg, const struct tpl_text *tx,
-		       struct doc *doc, struct doc_text *out)
-{
-	struct runs rs = {out, 0, false};
-
-	memset(out, 0, sizeof(*out));
-	for (size_t i = 0; i < tx->nspans; i++) {
-		const struct tpl_span *s = &tx->spans[i];
-		struct fig_result r;
-
-		switch (s->kind) {
-		case SPAN_TEXT:
-			emit(&rs, s->text, s->flags);
-			break;
-		case SPAN_BREAK:
-			rs.pending_break = true;
-			break;
-		case SPAN_FIGURE:
-			tpl_fig_eval(t, agg, &t->figs[s->fig], NULL, false, &r);
-			emit(&rs, r.text, s->flags | DOC_RUN_FIGURE);
-			tpl_doc_figure(doc, &t->figs[s->fig], &r);
-			break;
-		}
-	}
-}
-
-char *tpl_text_plain(const struct template *t, const struct agg *agg, const struct tpl_text *tx,
-		     struct doc *figures_to)
-{
-	struct doc_text dt;
-	size_t n = 0;
-	char *s;
-
-	build_runs(t, agg, tx, figures_to, &dt);
-	for (size_t i = 0; i < dt.nruns; i++)
-		n += strlen(dt.runs[i].text);
-	s = xmalloc(n + 1);
-	n = 0;
-	for (size_t i = 0; i < dt.nruns; i++) {
-		size_t m = strlen(dt.runs[i].text);
-
-		memcpy(s + n, dt.runs[i].text, m);
-		n += m;
-		free(dt.runs[i].text);
-	}
-	s[n] = '\0';
-	free(dt.runs);
-	return s;
-}
 
 /* ---- the document ---- */
 
@@ -204,9 +36,10 @@ static void build_meta(const struct template *t, struct doc *doc)
 	doc->meta.title_font = dup_or_empty(m->title_font);
 }
 
-struct doc *template_build(const struct template *t, const struct agg *agg)
+struct doc *template_build(const struct template *t, const struct agg *agg, char **texts)
 {
 	struct doc *doc = xcalloc(1, sizeof(*doc));
+	struct tpl_record rec = {doc, texts};
 
 	build_meta(t, doc);
 	doc->blocks = xcalloc(t->nblocks + 1, sizeof(*doc->blocks));
@@ -217,11 +50,11 @@ struct doc *template_build(const struct template *t, const struct agg *agg)
 		b->kind = tb->kind;
 		b->level = tb->level;
 		b->list_number = tb->list_number;
-		build_runs(t, agg, &tb->text, doc, &b->text);
+		tpl_text_runs(t, agg, &tb->text, &rec, &b->text);
 		if (tb->chart != NULL)
 			b->chart = tpl_chart_build(t, agg, tb->chart);
 		if (tb->table != NULL)
-			b->table = tpl_table_build(t, agg, tb->table, doc);
+			b->table = tpl_table_build(t, agg, tb->table, &rec);
 	}
 	return doc;
 }

@@ -28,6 +28,8 @@
 #include "engine/query.h"
 #include "template.h"
 
+struct tpl_record;
+
 /* Placeholders become U+E000 <index> U+E001 before cmark sees the text. */
 #define TPL_MARK_OPEN  "\xee\x80\x80"
 #define TPL_MARK_CLOSE "\xee\x80\x81"
@@ -312,13 +314,25 @@ void tpl_cell_release(struct tpl_cell *c);
 struct doc_chart *tpl_chart_build(const struct template *t, const struct agg *agg,
 				  const struct tpl_chart *c);
 struct doc_table *tpl_table_build(const struct template *t, const struct agg *agg,
-				  const struct tpl_table *tb, struct doc *doc);
+				  const struct tpl_table *tb, struct tpl_record *rec);
 char *tpl_key_label(const char *key);
 
-/* template_build.c */
+/*
+ * template_runs.c: text with its figures filled in.  A record says where
+ * the figures a text shows go: doc->figures (the 指标 sheet) and, by agg
+ * handle, the text metrics.json gives each expression (texts may be NULL).
+ * A NULL record (mail texts) records nothing.
+ */
+struct tpl_record {
+	struct doc *doc;
+	char **texts;
+};
+
+void tpl_text_runs(const struct template *t, const struct agg *agg, const struct tpl_text *tx,
+		   struct tpl_record *rec, struct doc_text *out);
 char *tpl_text_plain(const struct template *t, const struct agg *agg, const struct tpl_text *tx,
-		     struct doc *figures_to);
-/* Record a figure of the text for the XLSX 指标 sheet (not $year). */
-void tpl_doc_figure(struct doc *doc, const struct tpl_fig *f, const struct fig_result *r);
+		     struct tpl_record *rec);
+void tpl_doc_figure(const struct template *t, struct tpl_record *rec, const struct tpl_fig *f,
+		    const struct fig_result *r);
 
 #endif

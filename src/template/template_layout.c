@@ -478,13 +478,13 @@ static bool single_figure(const struct tpl_text *tx, size_t *fig)
 }
 
 static struct doc_table *grid_build(const struct template *t, const struct agg *agg,
-				    const struct tpl_table *tb, struct doc *doc)
+				    const struct tpl_table *tb, struct tpl_record *rec)
 {
 	struct doc_table *d = table_new(tb, tb->nrows);
 	size_t fig;
 
 	for (size_t c = 0; c < tb->ncols; c++)
-		d->header[c] = tpl_text_plain(t, agg, &tb->hcells[c].rich, doc);
+		d->header[c] = tpl_text_plain(t, agg, &tb->hcells[c].rich, rec);
 	for (size_t i = 0; i < tb->nrows * tb->ncols; i++) {
 		const struct tpl_text *tx = &tb->cells[i].rich;
 
@@ -493,9 +493,9 @@ static struct doc_table *grid_build(const struct template *t, const struct agg *
 
 			tpl_fig_eval(t, agg, &t->figs[fig], NULL, false, &r);
 			tpl_fig_result_cell(&r, &d->cells[i]);
-			tpl_doc_figure(doc, &t->figs[fig], &r);
+			tpl_doc_figure(t, rec, &t->figs[fig], &r);
 		} else {
-			d->cells[i].text = tpl_text_plain(t, agg, tx, doc);
+			d->cells[i].text = tpl_text_plain(t, agg, tx, rec);
 			d->cells[i].scale = 1;
 		}
 	}
@@ -503,7 +503,7 @@ static struct doc_table *grid_build(const struct template *t, const struct agg *
 }
 
 struct doc_table *tpl_table_build(const struct template *t, const struct agg *agg,
-				  const struct tpl_table *tb, struct doc *doc)
+				  const struct tpl_table *tb, struct tpl_record *rec)
 {
 	switch (tb->kind) {
 	case TABLE_GROUPED:
@@ -513,5 +513,5 @@ struct doc_table *tpl_table_build(const struct template *t, const struct agg *ag
 	case TABLE_GRID:
 		break;
 	}
-	return grid_build(t, agg, tb, doc);
+	return grid_build(t, agg, tb, rec);
 }

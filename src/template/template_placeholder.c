@@ -322,7 +322,7 @@ static const char *default_format(const struct tpl_fig *f, enum fig_place place)
 	if (f->kind == FIG_RATIO)
 		return "pct:1";
 	if (place == PLACE_TEXT || place == PLACE_SERIES)
-		return f->unit == UNIT_FEN ? "万:2" : "int";
+		return format_default_name(f->unit);
 	return f->unit == UNIT_FEN ? "万元:2" : "thousands";
 }
 

@@ -10,6 +10,7 @@
  */
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <string.h>
@@ -492,6 +493,71 @@ static void test_scaled_errors(void **state)
 	assert_string_equal(buf, "");
 }
 
+/* format_decimal: charts' labels and ticks; grouping only in the integer part. */
+static void test_decimal(void **state)
+{
+	static const struct {
+		int64_t value, divisor;
+		int digits;
+		bool group;
+		const char *want;
+	} cases[] = {
+	    {584234, 100, 1, true, "5,842.3"}, /* 5842.34 */
+	    {584234, 100, 1, false, "5842.3"},
+	    {584250, 100, 1, true, "5,842.5"}, /* 5842.50 exactly */
+	    {584255, 100, 1, true, "5,842.6"}, /* 5842.55: half away from zero */
+	    {-584255, 100, 1, true, "-5,842.6"},
+	    {-4, 100, 1, true, "0.0"}, /* rounds to zero: no "-0.0" */
+	    {123456789, 1, 0, true, "123,456,789"},
+	    {999, 1, 0, true, "999"},
+	    {1000, 1, 0, true, "1,000"},
+	    {5, 10, 1, true, "0.5"}, /* a tick of 0.5 */
+	    {1234567, 1000, 3, true, "1,234.567"},
+	    {INT64_MIN, 1, 0, true, "-9,223,372,036,854,775,808"},
+	};
+	char buf[64];
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		assert_int_equal(format_decimal(buf, sizeof(buf), cases[i].value, cases[i].divisor,
+						cases[i].digits, cases[i].group),
+				 (int)strlen(cases[i].want));
+		assert_string_equal(buf, cases[i].want);
+	}
+	assert_int_equal(format_decimal(buf, sizeof(buf), 1, 0, 0, true), -1);
+	assert_int_equal(format_decimal(buf, sizeof(buf), 1, 1, 19, true), -1);
+	assert_int_equal(format_decimal(buf, 4, 123456, 1, 0, true), -1); /* "123,456" */
+}
+
+static void test_exact_and_share(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	format_exact(buf, sizeof(buf), 123456789, F, true);
+	assert_string_equal(buf, "1,234,567.89");
+	format_exact(buf, sizeof(buf), -5, F, false);
+	assert_string_equal(buf, "-0.05");
+	format_exact(buf, sizeof(buf), 266812, C, false);
+	assert_string_equal(buf, "266812");
+	format_exact(buf, sizeof(buf), 266812, C, true);
+	assert_string_equal(buf, "266,812");
+
+	format_share(buf, sizeof(buf), 123, 1000); /* 12.3% */
+	assert_string_equal(buf, "12.3%");
+	format_share(buf, sizeof(buf), 1, 3); /* 33.33..% */
+	assert_string_equal(buf, "33.3%");
+	format_share(buf, sizeof(buf), 1, 2001); /* 0.0499..%: too small to show */
+	assert_string_equal(buf, "<0.1%");
+	format_share(buf, sizeof(buf), 1, 2000); /* 0.05%: rounds up to 0.1% */
+	assert_string_equal(buf, "0.1%");
+	format_share(buf, sizeof(buf), 0, 2000);
+	assert_string_equal(buf, "0.0%");
+
+	assert_string_equal(format_default_name(F), "万:2");
+	assert_string_equal(format_default_name(C), "int");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -508,6 +574,8 @@ int main(void)
 	    cmocka_unit_test(test_growth_errors),
 	    cmocka_unit_test(test_scaled),
 	    cmocka_unit_test(test_scaled_errors),
+	    cmocka_unit_test(test_decimal),
+	    cmocka_unit_test(test_exact_and_share),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

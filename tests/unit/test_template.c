@@ -21,6 +21,7 @@
 #include "engine/agg.h"
 #include "doc/doc.h"
 #include "ingest/schema.h"
+#include "engine/metrics.h"
 #include "template/template.h"
 #include "util/xalloc.h"
 
@@ -284,7 +285,7 @@ static void test_default_template_builds(void **state)
 	a = agg_for(l.t);
 	assert_true(agg_wants_prev(a));
 	agg_finish(a);
-	d = template_build(l.t, a);
+	d = template_build(l.t, a, NULL);
 	for (size_t i = 0; i < d->nblocks; i++) {
 		charts += d->blocks[i].kind == DOC_CHART;
 		tables += d->blocks[i].kind == DOC_TABLE;
@@ -565,7 +566,7 @@ static void test_figures_in_text(void **state)
 	relief(a, 1, "前锋区", "农村低保", 1, 50000);  /* 500.00 */
 	relief(a, 2, "广安区", "特困供养", 1, 100000); /* 1,000.00: not 低保 */
 	agg_finish(a);
-	d = template_build(t, a);
+	d = template_build(t, a, NULL);
 	expect_text(d, DOC_HEADING, 0, "一、2021年低保");
 	/* 24,691.34 of 26,191.34 yuan is 94.27 % */
 	expect_text(d, DOC_PARAGRAPH, 0, "为2名群众发放25191.34元,其中城市2.47万元,占94.3%。");
@@ -610,8 +611,53 @@ static void test_expressions_registered_once(void **state)
 	assert_int_equal(agg_count(a), 3);
 	relief(a, 0, "广安区", "城市低保", 1, 1234567);
 	agg_finish(a);
-	d = template_build(t, a);
+	d = template_build(t, a, NULL);
 	expect_text(d, DOC_PARAGRAPH, 0, "12345.67、1.2万、100.0%、—。");
+	doc_free(d);
+	agg_free(a);
+	template_free(t);
+}
+
+/*
+ * metrics.json carries the text the report shows for an expression (its
+ * first use in the text) and the default format of text for the others,
+ * never a third spelling (it once said "266,812" where the PDF said 26.7万).
+ */
+static void test_metrics_texts(void **state)
+{
+	struct template *t;
+	struct agg *a;
+	struct doc *d;
+	char **texts, *json = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	(void)state;
+	t = load_ok("为{{ relief.persons | 万:1 }}人发放{{ relief.amount | 亿:2 }}元,"
+		    "再写{{ relief.persons | int }}人。\n"
+		    "\n"
+		    "```chart\ntype: bar\ntitle: 各区\nseries: relief.amount by 区县\n```\n");
+	a = agg_for(t);
+	relief(a, 0, "广安区", "城市低保", 1, 1234567);
+	relief(a, 1, "前锋区", "农村低保", 1, 50000);
+	agg_finish(a);
+	texts = calloc(agg_count(a), sizeof(char *));
+	d = template_build(t, a, texts);
+	fp = open_memstream(&json, &len);
+	metrics_write_json(fp, a, NULL, 0, NULL, texts);
+	fclose(fp);
+	/* the first use in the text wins: 万:1, not int */
+	assert_non_null(strstr(json, "\"expression\": \"relief.persons\", \"unit\": \"count\", "
+				     "\"present\": true, \"value\": 2, \"text\": \"0.0万\""));
+	assert_non_null(strstr(json, "\"value\": 1284567, \"text\": \"0.00亿\""));
+	/* a series the text never shows: 万:2, the default of text for money */
+	assert_non_null(strstr(json,
+			       "\"expression\": \"relief.amount by 区县\", \"unit\": \"fen\", "
+			       "\"present\": true, \"value\": 1284567, \"text\": \"1.28万\""));
+	for (size_t i = 0; i < agg_count(a); i++)
+		free(texts[i]);
+	free(texts);
+	free(json);
 	doc_free(d);
 	agg_free(a);
 	template_free(t);
@@ -629,7 +675,7 @@ static void test_default_formats(void **state)
 	relief(a, 0, "广安区", "城市低保", 1, 54230000); /* 542,300.00 yuan */
 	relief(a, 1, "广安区", "城市低保", 1, 100);
 	agg_finish(a);
-	d = template_build(t, a);
+	d = template_build(t, a, NULL);
 	expect_text(d, DOC_PARAGRAPH, 0, "54.23万元,2人,2人次");
 	assert_string_equal(d->figures[0].format, "万:2");
 	assert_string_equal(d->figures[1].format, "int");
@@ -653,7 +699,7 @@ static void test_soft_breaks(void **state)
 		    "共{{ relief.rows }}\nrows\n");
 	a = agg_for(t);
 	agg_finish(a);
-	d = template_build(t, a);
+	d = template_build(t, a, NULL);
 	expect_text(d, DOC_PARAGRAPH, 0, "第一行中文,第二行中文。");
 	expect_text(d, DOC_PARAGRAPH, 1, "civreport makes reports for民政局");
 	expect_text(d, DOC_PARAGRAPH, 2, "共0 rows");
@@ -688,7 +734,7 @@ static void test_blocks(void **state)
 		    "```\n");
 	a = agg_for(t);
 	agg_finish(a);
-	d = template_build(t, a);
+	d = template_build(t, a, NULL);
 	assert_int_equal(d->nblocks, 9);
 	assert_int_equal(d->blocks[0].kind, DOC_HEADING);
 	assert_int_equal(d->blocks[0].level, 1);
@@ -738,7 +784,7 @@ static void test_grouped_table(void **state)
 	relief(a, 2, "前锋区", "农村低保", 1, 500000); /* 5,000.00 */
 	relief(a, 0, "华蓥市", "临时救助", 3, 100000); /* person 0 again: 1,000.00 */
 	agg_finish(a);
-	d = template_build(t, a);
+	d = template_build(t, a, NULL);
 	tb = find_block(d, DOC_TABLE, 0)->table;
 	assert_string_equal(tb->title, "2021年各区县低保");
 	assert_int_equal(tb->ncols, 4);
@@ -801,7 +847,7 @@ static void test_listed_table(void **state)
 	relief(a, 2, "前锋区", "临时救助", 1, 100000);
 	relief(a, 2, "前锋区", "临时救助", 2, 100000);
 	agg_finish(a);
-	d = template_build(t, a);
+	d = template_build(t, a, NULL);
 	tb = find_block(d, DOC_TABLE, 0)->table;
 	assert_int_equal(tb->nrows, 3);
 	assert_string_equal(tb->note, "单位:人、万元");
@@ -839,7 +885,7 @@ static void test_gfm_table(void **state)
 	a = agg_for(t);
 	relief(a, 0, "广安区", "城市低保", 1, 26650000); /* 266,500.00 */
 	agg_finish(a);
-	d = template_build(t, a);
+	d = template_build(t, a, NULL);
 	assert_int_equal(d->nblocks, 1); /* the caption is not a paragraph */
 	tb = d->blocks[0].table;
 	assert_string_equal(tb->title, "2021年直接写的表格");
@@ -879,7 +925,7 @@ static void test_bar_chart(void **state)
 	relief(a, 1, "邻水县", "农村低保", 1, 100000000); /* 100 万 */
 	relief(a, 2, "广安区", "临时救助", 1, 999999999); /* not 低保 */
 	agg_finish(a);
-	d = template_build(t, a);
+	d = template_build(t, a, NULL);
 	c = d->blocks[0].chart;
 	assert_int_equal(c->type, CHART_BAR);
 	assert_string_equal(c->title, "各区县城乡低保金发放情况");
@@ -926,7 +972,7 @@ static void test_stacked_and_line_charts(void **state)
 	relief(a, 1, "华蓥市", "农村低保", 3, 200);
 	relief(a, 1, "广安区", "农村低保", 3, 400);
 	agg_finish(a);
-	d = template_build(t, a);
+	d = template_build(t, a, NULL);
 	c = d->blocks[0].chart;
 	assert_int_equal(c->type, CHART_STACKED);
 	assert_int_equal(c->ncat, 6);
@@ -980,7 +1026,7 @@ static void test_growth(void **state)
 	children_row(a, 0, "基本生活费", 10000, SLOT_PREV);
 	relief(a, 0, "广安区", "城市低保", 1, 100); /* no 2020 rows of relief */
 	agg_finish(a);
-	d = template_build(t, a);
+	d = template_build(t, a, NULL);
 	expect_text(d, DOC_PARAGRAPH, 0, "儿童增长10.0%,救助—。");
 	assert_true(d->figures[0].present);
 	/* a growth figure: raw / den is the change, 11000 against 10000 */
@@ -1036,7 +1082,7 @@ static void test_prev_by_month(void **state)
 	children_month(a, 3, 20000, SLOT_PREV);
 	children_month(a, 4, 10000, SLOT_PREV);
 	agg_finish(a);
-	d = template_build(t, a);
+	d = template_build(t, a, NULL);
 	c = d->blocks[0].chart;
 	assert_int_equal(c->ncat, 12);
 	assert_string_equal(c->categories[2], "3月");
@@ -1130,7 +1176,7 @@ static void test_seed_sentence(void **state)
 		feed(a, &r, SLOT_YEAR);
 	}
 	agg_finish(a);
-	d = template_build(t, a);
+	d = template_build(t, a, NULL);
 	expect_text(d, DOC_PARAGRAPH, 0,
 		    "累计接受捐赠资金54.23万元,实施慈善项目4个,惠及群众2000余人次。");
 	doc_free(d);
@@ -1159,6 +1205,7 @@ int main(void)
 	    cmocka_unit_test(test_missing_file),
 	    cmocka_unit_test(test_figures_in_text),
 	    cmocka_unit_test(test_expressions_registered_once),
+	    cmocka_unit_test(test_metrics_texts),
 	    cmocka_unit_test(test_default_formats),
 	    cmocka_unit_test(test_soft_breaks),
 	    cmocka_unit_test(test_blocks),

@@ -1,0 +1,27 @@
+/*
+ * metrics.h - metrics.json: every figure a run computed, in registration
+ * order (the template's order), with its expression, raw value (fen for
+ * money), its text and series as arrays of {key, value}.  The text is the
+ * one the report shows for that expression, else the expression's value in
+ * the default format of text (format_default_name): never a third spelling.
+ */
+#ifndef CIVREPORT_METRICS_H
+#define CIVREPORT_METRICS_H
+
+#include <stdio.h>
+
+#include "engine/agg.h"
+
+/* Write a JSON string literal (UTF-8 kept, control characters escaped). */
+void json_string(FILE *fp, const char *s);
+
+/*
+ * Write the figures ids[0..n) of agg (all of them when ids is NULL) as a
+ * JSON document {"year": ..., "figures": [...]} (no "year" when year is
+ * NULL).  texts: NULL, or by agg handle the text the report shows for a
+ * figure (NULL entries: not shown), as template_build fills it.
+ */
+void metrics_write_json(FILE *fp, const struct agg *agg, const size_t *ids, size_t n,
+			const int *year, char *const *texts);
+
+#endif
