@@ -43,7 +43,7 @@ LDLIBS       = $(PKG_LIBS) -lcmark-gfm-extensions -lcsv -lpthread -lm
 
 # The pipeline, stage by stage (src/*/README.md says what each owns);
 # data flows down this list and never back up (tests/layering.py checks it).
-STAGES   = util ingest engine template doc render/pdf render/xlsx deliver sample cli
+STAGES   = util ingest engine template doc render/text render/pdf render/xlsx deliver sample cli
 SRCS     = $(foreach s,$(STAGES),$(sort $(wildcard src/$(s)/*.c)))
 OBJS     = $(SRCS:src/%.c=$(BUILD)/obj/%.o)
 LIB_OBJS = $(filter-out $(BUILD)/obj/cli/main.o,$(OBJS))

@@ -9,6 +9,7 @@
 #define CIVREPORT_CLI_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdint.h>
 
 struct config;
@@ -53,6 +54,11 @@ int cli_finish(struct cli *cli);
 void cli_release(struct cli *cli);
 
 struct schema;
+struct ingest_result;
+
+/* Print the data-quality tables and the balance of the rows read (quality.c). */
+void cli_print_quality(FILE *fp, const struct schema *schema, const struct ingest_result *res);
+
 /* Load the schema (schema.ini from the data path); prints why not and returns EXIT_USAGE. */
 int cli_load_schema(struct schema *schema);
 

@@ -32,7 +32,7 @@ int cmd_check(struct cli *cli)
 	so.progress = cli->progress;
 	rc = scan_run(&schema, NULL, &so, &res, err, sizeof(err));
 	if (rc != EXIT_IO)
-		scan_print_quality(stdout, &schema, &res);
+		cli_print_quality(stdout, &schema, &res);
 	if (rc != EXIT_OK)
 		log_error("%s", err);
 	else

@@ -230,7 +230,7 @@ static int scan(struct run_state *st)
 	log_info("读取 %s(%d年),%zu 个指标", st->cli->input, st->cli->year, agg_count(st->agg));
 	rc = scan_run(&st->schema, st->agg, &so, &st->res, err, sizeof(err));
 	if (rc != EXIT_IO && !st->cli->quiet)
-		scan_print_quality(stderr, &st->schema, &st->res);
+		cli_print_quality(stderr, &st->schema, &st->res);
 	if (rc != EXIT_OK) {
 		log_error("%s", err);
 		return rc;
@@ -259,7 +259,8 @@ static int render(struct run_state *st)
 
 	st->texts = xcalloc(agg_count(st->agg) + 1, sizeof(char *));
 	st->doc = template_build(st->tmpl, st->agg, st->texts);
-	report_fill(st->doc, &st->res, st->template_path, st->inputs.template_sha256,
+	report_fill(st->doc, &st->schema, &st->res,
+		    &(struct report_source){st->template_path, st->inputs.template_sha256},
 		    st->cli->year);
 	path = xasprintf("%s/%s", st->outdir, meta->pdf_name);
 	if (outfile_begin(&st->pdf, path, mode) != 0 ||

@@ -1,9 +1,83 @@
 /*
- * doc.c - freeing the renderers' document model; see doc.h.
+ * doc.c - building and freeing the renderers' document model; see doc.h.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "doc.h"
+#include "util/xalloc.h"
+
+struct doc_table *doc_table_new(const char *label, const char *title, size_t ncols, size_t nrows)
+{
+	struct doc_table *t = xcalloc(1, sizeof(*t));
+
+	t->label = xstrdup(label ? label : "");
+	t->title = xstrdup(title ? title : "");
+	t->ncols = ncols;
+	t->nrows = nrows;
+	t->header = xcalloc(ncols + 1, sizeof(char *));
+	t->cells = xcalloc(nrows * ncols + 1, sizeof(*t->cells));
+	t->summable = xcalloc(ncols + 1, sizeof(bool));
+	for (size_t c = 0; c < ncols; c++)
+		t->header[c] = xstrdup("");
+	for (size_t i = 0; i < nrows * ncols; i++) {
+		t->cells[i].text = xstrdup("");
+		t->cells[i].scale = 1;
+	}
+	return t;
+}
+
+struct doc_cell *doc_table_cell(struct doc_table *t, size_t r, size_t c)
+{
+	return &t->cells[r * t->ncols + c];
+}
+
+void doc_set_text(char **slot, const char *s)
+{
+	free(*slot);
+	*slot = xstrdup(s ? s : "");
+}
+
+struct doc_block *doc_block_add(struct doc_block **blocks, size_t *n, enum doc_block_kind kind,
+				int level)
+{
+	struct doc_block *b;
+
+	*blocks = xrealloc(*blocks, (*n + 1) * sizeof(**blocks));
+	b = &(*blocks)[(*n)++];
+	memset(b, 0, sizeof(*b));
+	b->kind = kind;
+	b->level = level;
+	return b;
+}
+
+void doc_text_set(struct doc_text *t, const char *s)
+{
+	t->runs = xcalloc(1, sizeof(*t->runs));
+	t->runs[0].text = xstrdup(s);
+	t->runs[0].flags = 0;
+	t->nruns = 1;
+}
+
+char *doc_text_join(const struct doc_text *t)
+{
+	size_t n = 0;
+	char *s;
+
+	for (size_t i = 0; i < t->nruns; i++)
+		n += strlen(t->runs[i].text ? t->runs[i].text : "");
+	s = xmalloc(n + 1);
+	n = 0;
+	for (size_t i = 0; i < t->nruns; i++) {
+		const char *r = t->runs[i].text ? t->runs[i].text : "";
+		size_t m = strlen(r);
+
+		memcpy(s + n, r, m);
+		n += m;
+	}
+	s[n] = '\0';
+	return s;
+}
 
 static void text_release(struct doc_text *t)
 {
@@ -23,9 +97,17 @@ void doc_table_free(struct doc_table *t)
 	free(t->header);
 	free(t->cells);
 	free(t->summable);
+	free(t->label);
 	free(t->title);
 	free(t->note);
 	free(t);
+}
+
+static void strings_free(char **v, size_t n)
+{
+	for (size_t i = 0; v != NULL && i < n; i++)
+		free(v[i]);
+	free(v);
 }
 
 static void chart_free(struct doc_chart *c)
@@ -33,48 +115,45 @@ static void chart_free(struct doc_chart *c)
 	if (c == NULL)
 		return;
 	for (size_t s = 0; s < c->nseries; s++) {
-		for (size_t i = 0; i < c->ncat; i++)
-			free(c->series[s].labels[i]);
-		free(c->series[s].labels);
+		strings_free(c->series[s].labels, c->ncat);
+		strings_free(c->series[s].shares, c->ncat);
 		free(c->series[s].values);
 		free(c->series[s].name);
 	}
-	for (size_t i = 0; i < c->ncat; i++)
-		free(c->categories[i]);
-	free(c->categories);
+	for (size_t a = 0; a <= DOC_AXIS_MAX - DOC_AXIS_MIN; a++)
+		strings_free(c->axes[a].labels, (size_t)c->axes[a].nticks + 1);
+	strings_free(c->totals, c->ncat);
+	strings_free(c->categories, c->ncat);
 	free(c->series);
+	free(c->label);
 	free(c->title);
 	free(c->unit_label);
 	free(c->category_label);
 	free(c);
 }
 
+static void blocks_free(struct doc_block *blocks, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		text_release(&blocks[i].text);
+		doc_table_free(blocks[i].table);
+		chart_free(blocks[i].chart);
+	}
+	free(blocks);
+}
+
 void doc_free(struct doc *doc)
 {
 	if (doc == NULL)
 		return;
-	for (size_t i = 0; i < doc->nblocks; i++) {
-		text_release(&doc->blocks[i].text);
-		doc_table_free(doc->blocks[i].table);
-		chart_free(doc->blocks[i].chart);
-	}
-	free(doc->blocks);
+	blocks_free(doc->blocks, doc->nblocks);
+	blocks_free(doc->appendix, doc->nappendix);
 	for (size_t i = 0; i < doc->nfigures; i++) {
 		free(doc->figures[i].expr);
 		free(doc->figures[i].format);
 		free(doc->figures[i].text);
 	}
 	free(doc->figures);
-	for (size_t i = 0; i < doc->nfiles; i++) {
-		free(doc->files[i].path);
-		free(doc->files[i].dataset);
-		free(doc->files[i].dataset_title);
-		free(doc->files[i].encoding);
-	}
-	free(doc->files);
-	for (size_t i = 0; i < doc->nreasons; i++)
-		free(doc->reasons[i].reason);
-	free(doc->reasons);
 	free(doc->meta.title);
 	free(doc->meta.organisation);
 	free(doc->meta.author);
@@ -84,7 +163,6 @@ void doc_free(struct doc *doc)
 	free(doc->meta.body_font);
 	free(doc->meta.heading_font);
 	free(doc->meta.title_font);
-	free(doc->template_path);
-	free(doc->version);
+	free(doc->meta.generator);
 	free(doc);
 }

@@ -2,14 +2,18 @@
  * doc.h - the report as the renderers see it.
  *
  * The template stage fills one struct doc: every figure already computed and
- * formatted, every chart and table already laid out as data.  The PDF and
- * XLSX renderers read it and nothing else; they never include ingest or query
- * headers (as mandoc's renderers see only the parsed tree).  A doc is built
- * once, is read-only for renderers, and freed with doc_free().
+ * formatted, every chart and table already laid out as data, every caption
+ * numbered; report.c adds the appendix (data quality and provenance).  The
+ * PDF and XLSX renderers read it and nothing else; they never include
+ * ingest, engine or template headers (as mandoc's renderers see only the
+ * parsed tree) and create no content: every word and every number a reader
+ * sees is text in the doc.  A doc is built once, is read-only for
+ * renderers, and freed with doc_free().
  *
  * Raw numbers keep their integer form: money in fen (enum unit UNIT_FEN),
- * counts as integers.  Renderers convert to yuan themselves (fen / 100) for
- * display scales; text for readers is already formatted in the doc.
+ * counts as integers, for the cells of a workbook and the geometry of a
+ * chart: renderers divide (fen / 100 / scale) to place or store a number,
+ * never to write one as text.
  */
 #ifndef CIVREPORT_DOC_H
 #define CIVREPORT_DOC_H
@@ -48,6 +52,7 @@ struct doc_cell {
 	int digits;    /* decimals the column shows (number format 0.00 for 2) */
 	int64_t den;   /* a ratio (share, growth): the cell's number is raw / den, shown
 			  as a percentage with digits decimals; 0 = not a ratio */
+	bool code;     /* a hash: set in a monospace face, broken anywhere */
 };
 
 /*
@@ -57,7 +62,8 @@ struct doc_cell {
  * of the column above it (XLSX writes it as a SUM formula).
  */
 struct doc_table {
-	char *title; /* caption without its number: renderers add 表1, 表2 */
+	char *label; /* "表1", "附表2": the caption reads "<label> <title>" */
+	char *title;
 	size_t ncols;
 	size_t nrows;
 	char **header; /* ncols column headings */
@@ -80,16 +86,33 @@ struct doc_series {
 	char *name;      /* legend text */
 	int64_t *values; /* ncat raw values: fen or counts */
 	char **labels;   /* ncat formatted value labels, e.g. "5,842.3" */
+	char **shares;   /* pie, doughnut: ncat shares of the total, "12.3%"; else NULL */
 	uint32_t color;  /* 0xRRGGBB; 0 = renderer's palette */
+};
+
+/* The value axis may have DOC_AXIS_MIN to DOC_AXIS_MAX intervals. */
+#define DOC_AXIS_MIN 2
+#define DOC_AXIS_MAX 8
+
+/*
+ * One choice of value axis: ticks at lo, lo + step, ... hi (display units),
+ * nticks intervals, each tick with its label.
+ */
+struct doc_axis {
+	double lo, hi, step;
+	int nticks;
+	char **labels; /* nticks + 1 */
 };
 
 /*
  * A chart.  Axis values are raw / (unit == UNIT_FEN ? 100 : 1) / scale, e.g.
- * scale 10000 with unit_label "万元" for money in 万元.
+ * scale 10000 with unit_label "万元" for money in 万元.  doc_chart_finish()
+ * fills in the labels, totals, shares and axes from the values.
  */
 struct doc_chart {
 	enum chart_type type;
-	char *title; /* caption without number: renderers add 图1, 图2 */
+	char *label; /* "图1": the caption reads "<label> <title>" */
+	char *title;
 	enum unit unit;
 	int64_t scale;        /* 1, 10000 or 100000000 */
 	char *unit_label;     /* axis title such as "万元" or "人" */
@@ -98,6 +121,13 @@ struct doc_chart {
 	char **categories;
 	size_t nseries;
 	struct doc_series *series;
+	char **totals; /* stacked: ncat stack totals like the labels, NULL where one overflows */
+	double vmin, vmax; /* the plotted range in display units (stacks: their extremes) */
+	/*
+	 * The value axis for about n intervals is axes[n - DOC_AXIS_MIN]: the
+	 * renderer picks n from the room it has, the ticks' text is here.
+	 */
+	struct doc_axis axes[DOC_AXIS_MAX - DOC_AXIS_MIN + 1];
 };
 
 enum doc_block_kind {
@@ -130,22 +160,6 @@ struct doc_figure {
 	int digits;   /* decimals of a share or growth */
 };
 
-/* Data quality of one input file, for the appendix and the 数据质量 sheet. */
-struct doc_file {
-	char *path;          /* relative to the input folder */
-	char *dataset;       /* relief, children, ... */
-	char *dataset_title; /* 社会救助发放明细 */
-	char *encoding;      /* "UTF-8", "UTF-8 (BOM)", "GB18030" */
-	int64_t size;        /* bytes */
-	char sha256[65];     /* hex */
-	uint64_t read, accepted, rejected, outside;
-};
-
-struct doc_reason {
-	char *reason; /* e.g. "身份证号校验位错误" */
-	uint64_t count;
-};
-
 struct doc_meta {
 	char *title;        /* 广安市2021年民政工作总结 */
 	char *organisation; /* 广安市民政局 */
@@ -158,6 +172,7 @@ struct doc_meta {
 	char *body_font;    /* "Noto Serif CJK SC" */
 	char *heading_font; /* "Noto Sans CJK SC" */
 	char *title_font;   /* "Noto Serif CJK SC" (rendered Bold) */
+	char *generator;    /* "civreport 1.2.0": the files' creator */
 };
 
 struct doc {
@@ -166,14 +181,43 @@ struct doc {
 	size_t nblocks;
 	struct doc_figure *figures;
 	size_t nfigures;
-	struct doc_file *files;
-	size_t nfiles;
-	struct doc_reason *reasons; /* most frequent first */
-	size_t nreasons;
-	char *template_path;
-	char template_sha256[65];
-	char *version; /* civreport version string */
+	/*
+	 * 附录: data quality and provenance (report.c).  The PDF sets it after
+	 * the body, from a new page; the workbook on its 数据质量 sheet.
+	 */
+	struct doc_block *appendix;
+	size_t nappendix;
 };
+
+/*
+ * A table of ncols columns and nrows rows (the totals row included), every
+ * header and cell empty ("" text), nothing summable: the builders fill it.
+ */
+struct doc_table *doc_table_new(const char *label, const char *title, size_t ncols, size_t nrows);
+
+/* The cell at row r, column c of t. */
+struct doc_cell *doc_table_cell(struct doc_table *t, size_t r, size_t c);
+
+/* Set a cell's or a header's text to a copy of s (NULL: ""). */
+void doc_set_text(char **slot, const char *s);
+
+/* Append a block of kind to blocks (*n of them); the new block is zeroed. */
+struct doc_block *doc_block_add(struct doc_block **blocks, size_t *n, enum doc_block_kind kind,
+				int level);
+
+/* A text of one run, for headings and paragraphs the doc stage writes. */
+void doc_text_set(struct doc_text *t, const char *s);
+
+/* The runs of t joined, without their styles; the caller frees it. */
+char *doc_text_join(const struct doc_text *t);
+
+/*
+ * Every number a chart shows, as text, from its values: value labels left
+ * empty, stack totals, pie shares, the plotted range and the value axes.
+ * The template stage calls it once per chart; calling it again after the
+ * values changed recomputes all of it but the labels already there.
+ */
+void doc_chart_finish(struct doc_chart *c);
 
 /* Free a table and everything it owns (NULL is fine). */
 void doc_table_free(struct doc_table *t);

@@ -1,7 +1,12 @@
 /*
- * report.h - what a run adds to the template's doc: the data-quality
- * appendix (per file counts, top reject reasons), provenance (input files'
- * sizes and SHA-256, template, version) and the creation date.
+ * report.h - the content a run owns, built once here in the doc stage and
+ * drawn by every renderer alike: the data-quality tables (rows read,
+ * accepted, rejected and outside the period, per file and per dataset; the
+ * reasons for rejecting rows), the provenance (each input's size and
+ * SHA-256, the template, the program), and the report's creation date.
+ *
+ * One vocabulary everywhere (terminal, PDF appendix, 数据质量 sheet):
+ * 读取 = 接收 + 拒收 + 年度外.
  *
  * The creation date is the report year's last day (or SOURCE_DATE_EPOCH when
  * set), never the clock, so the same inputs give the same bytes.
@@ -13,10 +18,34 @@
 
 #include "doc.h"
 #include "ingest/ingest.h"
+#include "ingest/schema.h"
 
-/* template_sha256: the template's hash, as the manifest computed it. */
-void report_fill(struct doc *doc, const struct ingest_result *res, const char *template_path,
-		 const char *template_sha256, int year);
+/* The template a report was made from, as the manifest hashed it. */
+struct report_source {
+	const char *template_path;
+	const char *template_sha256;
+};
+
+/*
+ * The doc's meta data a run sets (creation date, year, generator) and its
+ * appendix: 附录 数据质量与来源 with its tables numbered 附表1, 附表2 ...
+ */
+void report_fill(struct doc *doc, const struct schema *schema, const struct ingest_result *res,
+		 const struct report_source *src, int year);
+
+/*
+ * The data-quality tables, for the appendix and for the terminal (civreport
+ * check and run print them): per file, per dataset of the schema, and the
+ * reasons for rejected rows (NULL when no row was rejected).  label is the
+ * caption's label ("附表1", or "" on a terminal).  Free with doc_table_free.
+ */
+struct doc_table *report_files_table(const struct ingest_result *res, const char *label);
+struct doc_table *report_datasets_table(const struct schema *schema,
+					const struct ingest_result *res, const char *label);
+struct doc_table *report_reasons_table(const struct ingest_result *res, const char *label);
+
+/* "读取 3,258,945 = 接收 3,244,257 + 拒收 12 + 年度外 14,676" over every file; caller frees. */
+char *report_balance(const struct ingest_result *res);
 
 /* The creation time for a report of year: SOURCE_DATE_EPOCH, else Dec 31 00:00 UTC. */
 int64_t report_created(int year);

@@ -15,6 +15,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <math.h>
 #include <string.h>
 
 #include "format.h"
@@ -394,6 +395,30 @@ int format_exact(char *buf, size_t len, int64_t value, enum unit unit, bool grou
 {
 	return format_decimal(buf, len, value, unit == UNIT_FEN ? 100 : 1, unit == UNIT_FEN ? 2 : 0,
 			      group);
+}
+
+int format_tick(char *buf, size_t len, double value, int digits, bool group)
+{
+	struct out o = out_init(buf, len);
+	char plain[400];
+	const char *p = plain;
+	size_t nd = 0;
+
+	if (!digits_ok(digits, FORMAT_MAX_DIGITS) || !isfinite(value))
+		return -1;
+	/* "C" formatting: civreport never calls setlocale, so the point is "." */
+	snprintf(plain, sizeof(plain), "%.*f", digits, value);
+	if (*p == '-')
+		out_mem(&o, p++, 1);
+	while (p[nd] >= '0' && p[nd] <= '9')
+		nd++;
+	for (size_t d = 0; d < nd; d++) {
+		if (group && d > 0 && (nd - d) % 3 == 0)
+			out_mem(&o, ",", 1);
+		out_mem(&o, p + d, 1);
+	}
+	out_str(&o, p + nd);
+	return out_finish(&o);
 }
 
 const char *format_default_name(enum unit unit)

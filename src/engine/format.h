@@ -128,6 +128,14 @@ int format_exact(char *buf, size_t len, int64_t value, enum unit unit, bool grou
 int format_share(char *buf, size_t len, int64_t part, int64_t total);
 
 /*
+ * A tick of a chart's value axis: a position in display units (a multiple
+ * of a step such as 0.5 or 2000, never a computed figure), with digits
+ * decimals and optionally thousands separators, "12,000" or "0.5".  The
+ * only formatter that takes a double: ticks come from an axis scale.
+ */
+int format_tick(char *buf, size_t len, double value, int digits, bool group);
+
+/*
  * The formatter of a figure written without one, in text: "万:2" for
  * money, "int" for counts.  metrics.json uses it for figures the report's
  * text does not show.

@@ -1,6 +1,7 @@
 /*
  * scan.h - one scan of the input folder: ingest feeding the aggregate stage,
- * rejects written as they come, and the data-quality summary.
+ * rejects written as they come, and the verdict on the data (a file that
+ * could not be read, too many rejects).
  *
  * This is the glue the run, check and query commands share, so that each
  * of them reads the data exactly the same way.
@@ -31,8 +32,5 @@ struct scan_options {
  */
 int scan_run(const struct schema *schema, struct agg *agg, const struct scan_options *opt,
 	     struct ingest_result *result, char *err, size_t errlen);
-
-/* Print the data-quality summary: per file, per dataset, top reasons. */
-void scan_print_quality(FILE *fp, const struct schema *schema, const struct ingest_result *res);
 
 #endif

@@ -40,6 +40,7 @@ struct doc *template_build(const struct template *t, const struct agg *agg, char
 {
 	struct doc *doc = xcalloc(1, sizeof(*doc));
 	struct tpl_record rec = {doc, texts};
+	int ntables = 0, ncharts = 0;
 
 	build_meta(t, doc);
 	doc->blocks = xcalloc(t->nblocks + 1, sizeof(*doc->blocks));
@@ -51,10 +52,17 @@ struct doc *template_build(const struct template *t, const struct agg *agg, char
 		b->level = tb->level;
 		b->list_number = tb->list_number;
 		tpl_text_runs(t, agg, &tb->text, &rec, &b->text);
-		if (tb->chart != NULL)
+		/* captions are numbered in the order a reader meets them */
+		if (tb->chart != NULL) {
 			b->chart = tpl_chart_build(t, agg, tb->chart);
-		if (tb->table != NULL)
+			b->chart->label = xasprintf("图%d", ++ncharts);
+			doc_chart_finish(b->chart);
+		}
+		if (tb->table != NULL) {
 			b->table = tpl_table_build(t, agg, tb->table, &rec);
+			free(b->table->label);
+			b->table->label = xasprintf("表%d", ++ntables);
+		}
 	}
 	return doc;
 }

@@ -25,6 +25,6 @@ cmp t1.csv t4.csv || fail "thread count changed the result"
 contains t1.csv "relief.amount by 发放年月,2021-12,50.50"
 
 expect_exit 1 "$BIN" check --year 2021 --input "$IN"
-contains out.txt "读取 8 = 接收 4 + 拒收 3 + 年度外 1"
+contains out.txt "合计：读取 8 = 接收 4 + 拒收 3 + 年度外 1"
 contains err.txt "拒收比例过高"
 expect_exit 0 "$BIN" check --year 2021 --input "$IN" --max-reject-rate 0.5

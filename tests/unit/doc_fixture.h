@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "doc/doc.h"
+#include "doc/report.h"
 #include "util/xalloc.h"
 
 static const char *const fixture_districts[] = {"广安区", "前锋区", "华蓥市",
@@ -76,6 +77,7 @@ static struct doc_table *fixture_table(void)
 	struct doc_table *t = xcalloc(1, sizeof(*t));
 	int64_t sum_p = 0, sum_a = 0;
 
+	t->label = xstrdup("表1");
 	t->title = xstrdup("各区县城乡低保发放情况");
 	t->ncols = 3;
 	t->nrows = 7;
@@ -105,6 +107,33 @@ static struct doc_table *fixture_table(void)
 		sum_a += a;
 	}
 	return t;
+}
+
+/*
+ * The appendix as a run makes it (report_fill): one relief file of 540,012
+ * rows, 7 rejected (3 of them for a wrong check character).
+ */
+static void fixture_appendix(struct doc *d)
+{
+	static char name[] = "relief", title[] = "社会救助发放明细", path[] = "relief-广安区.csv";
+	static struct dataset relief = {.name = name, .title = title};
+	struct schema schema = {.sets = &relief, .nsets = 1};
+	struct ingest_file file = {.path = path,
+				   .ds = &relief,
+				   .encoding = "UTF-8",
+				   .size = 38211234,
+				   .read = 540012,
+				   .accepted = 540005,
+				   .rejected = 7};
+	struct ingest_result res = {.files = &file, .nfiles = 1};
+	struct report_source src = {
+	    "templates/annual-summary.md",
+	    "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"};
+
+	memset(file.sha256, 'a', 64);
+	res.reasons[VALUE_ID_CHECK] = 3;
+	res.reasons[VALUE_ENUM] = 4;
+	report_fill(d, &schema, &res, &src, 2021);
 }
 
 /* A doc with a title, two sections, a paragraph with figures, a chart of each
@@ -142,6 +171,8 @@ static struct doc *fixture_doc(void)
 		b = fixture_block(d, DOC_CHART, 0);
 		b->chart = fixture_chart(
 		    types[i], types[i] == CHART_STACKED || types[i] == CHART_LINE ? 2 : 1);
+		b->chart->label = xasprintf("图%zu", i + 1);
+		doc_chart_finish(b->chart);
 	}
 	b = fixture_block(d, DOC_TABLE, 0);
 	b->table = fixture_table();
@@ -159,24 +190,7 @@ static struct doc *fixture_doc(void)
 	d->figures[0].unit = UNIT_COUNT;
 	d->figures[0].present = true;
 
-	d->files = xcalloc(1, sizeof(*d->files));
-	d->nfiles = 1;
-	d->files[0].path = xstrdup("relief-广安区.csv");
-	d->files[0].dataset = xstrdup("relief");
-	d->files[0].dataset_title = xstrdup("社会救助发放明细");
-	d->files[0].encoding = xstrdup("UTF-8");
-	d->files[0].size = 38211234;
-	memset(d->files[0].sha256, 'a', 64);
-	d->files[0].read = 540012;
-	d->files[0].accepted = 540005;
-	d->files[0].rejected = 7;
-	d->reasons = xcalloc(1, sizeof(*d->reasons));
-	d->nreasons = 1;
-	d->reasons[0].reason = xstrdup("身份证号校验位错误");
-	d->reasons[0].count = 3;
-	d->template_path = xstrdup("templates/annual-summary.md");
-	memset(d->template_sha256, 'b', 64);
-	d->version = xstrdup("0.1.0");
+	fixture_appendix(d);
 	return d;
 }
 

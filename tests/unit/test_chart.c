@@ -42,10 +42,11 @@ struct canvas {
 };
 
 /* Draw chart, w x h points, into a fresh canvas. */
-static void canvas_draw(struct canvas *cv, const struct doc_chart *chart, double w, double h)
+static void canvas_draw(struct canvas *cv, struct doc_chart *chart, double w, double h)
 {
 	cairo_t *cr;
 
+	doc_chart_finish(chart); /* as the template stage does before any renderer */
 	cv->x0 = cv->y0 = MARGIN;
 	cv->x1 = MARGIN + (int)(w * SCALE);
 	cv->y1 = MARGIN + (int)(h * SCALE);

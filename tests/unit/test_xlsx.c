@@ -521,39 +521,52 @@ static void test_figures_sheet(void **state)
 	assert_line(d, "FILTER\t指标\tA1:D2");
 }
 
+/* 数据质量 is the doc's appendix: sections, then each table as on a sheet of its own. */
 static void test_quality_sheet(void **state)
 {
 	const char *d = fixture_dump;
 
 	(void)state;
 	NEED_PYTHON();
-	assert_line(d, "CELL\t数据质量\tA2\t文件");
-	assert_line(d, "CELL\t数据质量\tA3\trelief-广安区.csv");
-	assert_line(d, "CELL\t数据质量\tB3\t社会救助发放明细");
-	assert_line(d, "CELL\t数据质量\tC3\tUTF-8");
-	assert_line(d, "CELL\t数据质量\tD3\t38211234");
-	assert_line(d, "CELL\t数据质量\tE3\t%s",
+	assert_line(d, "CELL\t数据质量\tA1\t附录 数据质量与来源");
+	assert_line(d, "CELL\t数据质量\tA2\t（一）输入文件");
+	assert_line(d, "CELL\t数据质量\tA3\t附表1 输入文件数据质量");
+	assert_line(d, "CELL\t数据质量\tA4\t文件");
+	assert_line(d, "CELL\t数据质量\tD4\t读取");
+	assert_line(d, "CELL\t数据质量\tG4\t年度外");
+	assert_line(d, "CELL\t数据质量\tA5\trelief-广安区.csv");
+	assert_line(d, "CELL\t数据质量\tB5\t社会救助发放明细");
+	assert_line(d, "CELL\t数据质量\tC5\tUTF-8");
+	assert_line(d, "CELL\t数据质量\tD5\t540012");
+	assert_line(d, "CELL\t数据质量\tE5\t540005");
+	assert_line(d, "CELL\t数据质量\tF5\t7");
+	assert_line(d, "CELL\t数据质量\tG5\t0");
+	assert_line(d, "CELL\t数据质量\tA6\t合计");
+	assert_line(d, "CELL\t数据质量\tD6\t=SUM(D5:D5)");
+	assert_line(d, "CACHED\t数据质量\tD6\t540012");
+	assert_line(d, "CACHED\t数据质量\tF6\t7");
+	assert_line(d, "CELL\t数据质量\tA9\t附表2 按数据集合计");
+	assert_line(d, "CELL\t数据质量\tA11\t社会救助发放明细");
+	assert_line(d, "CELL\t数据质量\tB12\t=SUM(B11:B11)");
+	/* reasons, most frequent first */
+	assert_line(d, "CELL\t数据质量\tA15\t（二）主要拒收原因");
+	assert_line(d, "CELL\t数据质量\tA16\t附表3 主要拒收原因");
+	assert_line(d, "CELL\t数据质量\tB18\t不是允许的取值");
+	assert_line(d, "CELL\t数据质量\tC18\t4");
+	assert_line(d, "CELL\t数据质量\tB19\t身份证号校验位错误");
+	assert_line(d, "CELL\t数据质量\tC19\t3");
+	/* provenance */
+	assert_line(d, "CELL\t数据质量\tA21\t（三）数据来源");
+	assert_line(d, "CELL\t数据质量\tA24\trelief-广安区.csv");
+	assert_line(d, "CELL\t数据质量\tB24\t38211234");
+	assert_line(d, "CELL\t数据质量\tC24\t%s",
 		    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
-	assert_line(d, "CELL\t数据质量\tF3\t540012");
-	assert_line(d, "CELL\t数据质量\tG3\t540005");
-	assert_line(d, "CELL\t数据质量\tH3\t7");
-	assert_line(d, "CELL\t数据质量\tI3\t0");
-	assert_line(d, "CELL\t数据质量\tA4\t合计");
-	assert_line(d, "CELL\t数据质量\tF4\t=SUM(F3:F3)");
-	assert_line(d, "CACHED\t数据质量\tF4\t540012");
-	assert_line(d, "CACHED\t数据质量\tH4\t7");
-	assert_line(d, "FILTER\t数据质量\tA2:I3");
-	assert_line(d, "FREEZE\t数据质量\tA3");
-	/* reasons, then provenance */
-	assert_line(d, "CELL\t数据质量\tA6\t主要拒收原因");
-	assert_line(d, "CELL\t数据质量\tA8\t身份证号校验位错误");
-	assert_line(d, "CELL\t数据质量\tB8\t3");
-	assert_line(d, "CELL\t数据质量\tA10\t来源");
-	assert_line(d, "CELL\t数据质量\tB11\ttemplates/annual-summary.md");
-	assert_line(d, "CELL\t数据质量\tB12\t%s",
+	assert_line(d, "CELL\t数据质量\tA26\t附表5 报告来源");
+	assert_line(d, "CELL\t数据质量\tB28\ttemplates/annual-summary.md");
+	assert_line(d, "CELL\t数据质量\tB29\t%s",
 		    "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb");
-	assert_line(d, "CELL\t数据质量\tB13\t0.1.0");
-	assert_line(d, "CELL\t数据质量\tB15\t2021-12-31 00:00:00 UTC");
+	assert_line(d, "CELL\t数据质量\tB30\tcivreport 0.1.0");
+	assert_line(d, "CELL\t数据质量\tB32\t2021-12-31 00:00:00 UTC");
 }
 
 static void test_properties(void **state)
@@ -666,7 +679,7 @@ static void test_invalid_utf8(void **state)
 	replace(&c->title, "=图表\xF8");
 	replace(&c->category_label, "=区县"); /* would be taken as a reference */
 	replace(&d->figures[0].expr, "relief.\xC0\xAFpersons");
-	replace(&d->files[0].path, "relief-\xB9\xE3.csv"); /* GB18030 bytes */
+	replace(&d->appendix[2].table->cells[0].text, "relief-\xB9\xE3.csv"); /* GB18030 bytes */
 	replace(&d->meta.title, "标题\xFF");
 
 	path = render(d, "bad-utf8.xlsx");
@@ -677,7 +690,7 @@ static void test_invalid_utf8(void **state)
 	assert_line(dump, "CELL\t图1 =图表\uFFFD\tB3\t系列\uFFFD\uFFFD");
 	assert_line(dump, "CELL\t图1 =图表\uFFFD\tA4\t广安\uFFFD区");
 	assert_line(dump, "CELL\t指标\tA2\trelief.\uFFFD\uFFFDpersons");
-	assert_line(dump, "CELL\t数据质量\tA3\trelief-\uFFFD\uFFFD.csv");
+	assert_line(dump, "CELL\t数据质量\tA5\trelief-\uFFFD\uFFFD.csv");
 	assert_line(dump, "PROP\ttitle\t标题\uFFFD");
 	xml = unzip_part(path, "xl/charts/chart1.xml");
 	assert_has(xml, "<a:t>图1 =图表\uFFFD</a:t>");
@@ -701,6 +714,8 @@ static void test_long_captions(void **state)
 	for (int i = 0; i < 2; i++) {
 		b = fixture_block(d, DOC_TABLE, 0);
 		b->table = fixture_table();
+		free(b->table->label);
+		b->table->label = xasprintf("表%d", i + 2);
 		replace(&b->table->title,
 			"一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三");
 	}
@@ -715,10 +730,11 @@ static void test_long_captions(void **state)
 	doc_free(d);
 }
 
-static struct doc_table *wide_table(size_t ncols, size_t nbody)
+static struct doc_table *wide_table(const char *label, size_t ncols, size_t nbody)
 {
 	struct doc_table *t = xcalloc(1, sizeof(*t));
 
+	t->label = xstrdup(label);
 	t->title = xstrdup("宽表");
 	t->ncols = ncols;
 	t->nrows = nbody + 1;
@@ -752,11 +768,12 @@ static void test_edge_tables_and_charts(void **state)
 	NEED_UNZIP();
 	d->meta.created = 1640908800;
 	b = fixture_block(d, DOC_TABLE, 0);
-	b->table = wide_table(12, 3);
+	b->table = wide_table("表1", 12, 3);
 	b = fixture_block(d, DOC_TABLE, 0);
-	b->table = wide_table(3, 0); /* only a totals row */
+	b->table = wide_table("表2", 3, 0); /* only a totals row */
 	b = fixture_block(d, DOC_CHART, 0);
 	b->chart = fixture_chart(CHART_BAR, 1);
+	b->chart->label = xstrdup("图1");
 	b->chart->ncat = 0; /* no categories: data table, no chart */
 	b->chart->unit = UNIT_COUNT;
 	b->chart->scale = 1;
@@ -817,7 +834,7 @@ static void test_library_error(void **state)
 	char err[512] = "";
 
 	(void)state;
-	b->table = wide_table(16385, 1);
+	b->table = wide_table("表1", 16385, 1);
 	assert_int_equal(xlsx_render(d, path, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "表1 宽表!XFE2"));
 	assert_non_null(strstr(err, "range"));

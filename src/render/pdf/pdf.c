@@ -1,6 +1,7 @@
 /*
- * pdf.c - the PDF renderer's driver: the surface, fonts, pages, footer,
- * outline, metadata and the walk over the document's blocks; see pdf.h.
+ * pdf.c - the PDF renderer's driver: the surface, fonts, metadata, the walk
+ * over the document's blocks (the body, then the appendix from a new page),
+ * charts, and writing the file; see pdf.h.
  *
  * The PDF is built in memory and written to path only once cairo has
  * finished it without error, so a failed render never leaves a half-written
@@ -36,7 +37,6 @@
 #include "util/strbuf.h"
 #include "util/text.h"
 #include "pdf_layout.h"
-#include "util/version.h"
 #include "util/xalloc.h"
 
 #define DEFAULT_BODY_FONT    "Noto Serif CJK SC"
@@ -48,86 +48,6 @@ static cairo_status_t collect(void *closure, const unsigned char *data, unsigned
 {
 	strbuf_add(closure, data, length);
 	return CAIRO_STATUS_SUCCESS;
-}
-
-/* Record the first error only: later ones are usually its consequences. */
-int pdf_fail(struct pdf *p, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (p->failed)
-		return -1;
-	p->failed = true;
-	if (p->err == NULL || p->errlen == 0)
-		return -1;
-	va_start(ap, fmt);
-	vsnprintf(p->err, p->errlen, fmt, ap);
-	va_end(ap);
-	utf8_trim_tail(p->err);
-	return -1;
-}
-
-/*
- * "— 1 —" centred, its top 7mm below the body, as GB/T 9704 places page
- * numbers; drawn as one cluster so it reads back as written.
- */
-static void draw_footer(struct pdf *p)
-{
-	static const struct pdf_style st = {PDF_FACE_BODY, 14.0, false, 20.0};
-	char text[64];
-	PangoLayout *l;
-	double x;
-
-	snprintf(text, sizeof(text), "— %d —", p->page);
-	l = pdf_layout_text(p, &st, text, 0);
-	if (l == NULL)
-		return;
-	x = PDF_LEFT + (PDF_TEXT_W - pdf_layout_width(l)) / 2;
-	pdf_draw_cluster(p, l, x, PDF_BOTTOM + PDF_MM(7) + 0.8 * st.size);
-	g_object_unref(l);
-}
-
-static void begin_page(struct pdf *p)
-{
-	p->page++;
-	p->y = PDF_TOP;
-	p->page_empty = true;
-}
-
-/* The footer goes last, so the content stream runs in reading order. */
-void pdf_new_page(struct pdf *p)
-{
-	draw_footer(p);
-	cairo_show_page(p->cr);
-	begin_page(p);
-}
-
-void pdf_ensure(struct pdf *p, double h)
-{
-	if (p->y + h > PDF_BOTTOM + 0.01 && !p->page_empty)
-		pdf_new_page(p);
-}
-
-/* A bookmark to the current page at height y, nested under the last heading above it. */
-void pdf_outline(struct pdf *p, int level, const char *text, double y)
-{
-	char dest[96];
-	int parent = CAIRO_PDF_OUTLINE_ROOT;
-	int id;
-
-	if (level < 1)
-		level = 1;
-	if (level > 3)
-		level = 3;
-	if (level > 1 && p->outline[level - 2] > 0)
-		parent = p->outline[level - 2];
-	/* integers: cairo parses pos with its own strtod, ours must not print a locale comma */
-	snprintf(dest, sizeof(dest), "page=%d pos=[%d %d]", p->page, (int)PDF_LEFT, (int)y);
-	id = cairo_pdf_surface_add_outline(p->surface, parent, text, dest,
-					   level == 1 ? CAIRO_PDF_OUTLINE_FLAG_OPEN : 0);
-	p->outline[level - 1] = id;
-	for (int i = level; i < 3; i++)
-		p->outline[i] = 0;
 }
 
 /* ISO 8601 in UTC for cairo, which writes it as D:YYYYMMDDHHmmSS+00'00'. */
@@ -146,7 +66,6 @@ static void set_metadata(struct pdf *p)
 {
 	const struct doc_meta *m = &p->doc->meta;
 	char date[64];
-	char *creator;
 
 	if (m->title)
 		cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_TITLE, m->title);
@@ -157,9 +76,9 @@ static void set_metadata(struct pdf *p)
 	if (m->keywords)
 		cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_KEYWORDS,
 					       m->keywords);
-	creator = xasprintf("civreport %s", p->doc->version ? p->doc->version : CIVREPORT_VERSION);
-	cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_CREATOR, creator);
-	free(creator);
+	if (m->generator)
+		cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_CREATOR,
+					       m->generator);
 	/* always set: otherwise cairo 1.16 stamps the creation date from the clock */
 	iso_date(date, sizeof(date), m->created);
 	cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_CREATE_DATE, date);
@@ -245,24 +164,30 @@ static int chart_block(struct pdf *p, const struct doc_chart *c)
 	cairo_restore(p->cr);
 	p->page_empty = false;
 	p->y += h + CHART_CAPTION_GAP;
-	caption = xasprintf("图%d %s", ++p->nfigure, c->title ? c->title : "");
+	caption = xasprintf("%s %s", c->label ? c->label : "", c->title ? c->title : "");
 	rc = pdf_text_block(p, &chart_caption, caption, PANGO_ALIGN_CENTER, 0, 0);
 	free(caption);
 	p->y += CHART_BELOW;
 	return rc;
 }
 
+/* A run of blocks: the body or the appendix. */
+struct blocks {
+	const struct doc_block *b;
+	size_t n;
+};
+
 /* What the block at i needs at the top of a page: a heading keeps it company. */
-static double block_keep(struct pdf *p, size_t i, int depth)
+static double block_keep(struct pdf *p, struct blocks bl, size_t i, int depth)
 {
 	const struct doc_block *b;
 
-	if (i >= p->doc->nblocks || depth > 3)
+	if (i >= bl.n || depth > 3)
 		return 0;
-	b = &p->doc->blocks[i];
+	b = &bl.b[i];
 	switch (b->kind) {
 	case DOC_HEADING:
-		return pdf_heading_height(b->level) + block_keep(p, i + 1, depth + 1);
+		return pdf_heading_height(b->level) + block_keep(p, bl, i + 1, depth + 1);
 	case DOC_CHART:
 		return chart_keep();
 	case DOC_TABLE:
@@ -274,19 +199,19 @@ static double block_keep(struct pdf *p, size_t i, int depth)
 	}
 }
 
-static int render_block(struct pdf *p, size_t i)
+static int render_block(struct pdf *p, struct blocks bl, size_t i)
 {
-	const struct doc_block *b = &p->doc->blocks[i];
+	const struct doc_block *b = &bl.b[i];
 
 	switch (b->kind) {
 	case DOC_HEADING:
-		return pdf_heading(p, b->level, &b->text, block_keep(p, i + 1, 0));
+		return pdf_heading(p, b->level, &b->text, block_keep(p, bl, i + 1, 0));
 	case DOC_PARAGRAPH:
 		return pdf_paragraph(p, &b->text);
 	case DOC_LIST_ITEM:
 		return pdf_list_item(p, b);
 	case DOC_TABLE:
-		return b->table ? pdf_table(p, b->table, "表", ++p->ntable) : 0;
+		return b->table ? pdf_table(p, b->table) : 0;
 	case DOC_CHART:
 		return b->chart ? chart_block(p, b->chart) : 0;
 	case DOC_PAGE_BREAK:
@@ -297,17 +222,28 @@ static int render_block(struct pdf *p, size_t i)
 	return 0;
 }
 
-static int render_document(struct pdf *p)
+static int render_blocks(struct pdf *p, struct blocks bl)
 {
-	if (pdf_title(p) < 0)
-		return -1;
-	for (size_t i = 0; i < p->doc->nblocks && !p->failed; i++) {
-		if (render_block(p, i) < 0)
+	for (size_t i = 0; i < bl.n && !p->failed; i++) {
+		if (render_block(p, bl, i) < 0)
 			return -1;
 	}
-	if (p->failed)
+	return p->failed ? -1 : 0;
+}
+
+static int render_document(struct pdf *p)
+{
+	const struct doc *d = p->doc;
+
+	if (pdf_title(p) < 0)
 		return -1;
-	return pdf_appendix(p);
+	if (render_blocks(p, (struct blocks){d->blocks, d->nblocks}) < 0)
+		return -1;
+	if (d->nappendix == 0)
+		return 0;
+	if (!p->page_empty)
+		pdf_new_page(p);
+	return render_blocks(p, (struct blocks){d->appendix, d->nappendix});
 }
 
 static int check_cairo(struct pdf *p)
@@ -373,9 +309,9 @@ int pdf_render(const struct doc *doc, const char *path, char *err, size_t errlen
 	 */
 	cairo_tag_begin(p.cr, "Document", NULL);
 	set_metadata(&p);
-	begin_page(&p);
+	pdf_page_begin(&p);
 	rc = render_document(&p);
-	draw_footer(&p);
+	pdf_page_finish(&p);
 	cairo_tag_end(p.cr, "Document");
 	if (check_cairo(&p) < 0)
 		rc = -1;

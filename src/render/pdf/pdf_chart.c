@@ -2,10 +2,9 @@
  * pdf_chart.c - drawing one chart of a doc with cairo and pangocairo; see pdf_chart.h.
  *
  * Everything here is presentation.  Values become doubles only to place
- * things on the page; every number that is printed comes either from the
- * doc's pre-formatted labels or from exact integer arithmetic
- * (fixed_format, percent_format), so no money is ever computed in floating
- * point.
+ * things on the page; every number that is printed is text of the doc:
+ * value labels, stack totals, pie shares and the ticks of each possible
+ * value axis (doc_chart_finish), so no number is ever written here.
  *
  * The look is that of an official printed report: thin axes, a light grid,
  * a CJK sans at 8pt and a restrained palette whose colours also differ in
@@ -91,7 +90,7 @@ struct valueplan {
 struct axis {
 	double lo, hi, step; /* display units */
 	int nticks;          /* intervals between lo and hi */
-	int digits;          /* decimals of the tick labels */
+	char *const *labels; /* the doc's tick labels, nticks + 1 */
 	double p0, p1;       /* page positions of lo and hi */
 };
 
@@ -107,8 +106,6 @@ struct chart_ctx {
 	PangoFontDescription *fd;
 	double w, h;
 	int64_t divisor;   /* raw units per display unit */
-	int digits;        /* decimals of value labels we format ourselves */
-	bool group;        /* and whether they separate thousands */
 	struct box *boxes; /* value labels placed so far, to avoid collisions */
 	size_t nboxes, capboxes;
 };
@@ -277,74 +274,6 @@ static void ink_draw(struct chart_ctx *g, double px, double py, double ax, doubl
 	draw_at(g, &r, px, py, ax, ay, angle, rgb);
 }
 
-/* ---- numbers ---------------------------------------------------------- */
-
-/* Copy a plain number, with thousands separators in its integer part if group. */
-static void group_digits(char *out, size_t len, const char *num, bool group)
-{
-	size_t o = 0, i = 0, nd = 0;
-
-	if (num[0] == '-' && o + 1 < len)
-		out[o++] = num[i++];
-	while (isdigit((unsigned char)num[i + nd]))
-		nd++;
-	for (size_t d = 0; d < nd && o + 1 < len; d++) {
-		if (group && d > 0 && (nd - d) % 3 == 0 && o + 2 < len)
-			out[o++] = ',';
-		out[o++] = num[i + d];
-	}
-	for (i += nd; num[i] && o + 1 < len; i++)
-		out[o++] = num[i];
-	out[o] = '\0';
-}
-
-/* |a| * b / c rounded half away from zero, c > 0; exact in 128 bits. */
-static unsigned __int128 muldiv_round(int64_t a, int64_t b, int64_t c)
-{
-	__int128 n = (__int128)a * b;
-
-	if (n < 0)
-		n = -n;
-	return ((unsigned __int128)n + (unsigned __int128)c / 2) / (unsigned __int128)c;
-}
-
-/*
- * A raw value in the chart's display unit, written like the doc's labels,
- * rounded half away from zero in exact integer arithmetic: for value labels
- * the doc did not provide, and for stack totals.
- */
-static void fixed_format(const struct chart_ctx *g, char *buf, size_t len, int64_t value)
-{
-	int64_t p = 1, div = g->divisor;
-	int digits = g->digits;
-	unsigned __int128 q;
-	char plain[64];
-
-	digits = digits < 0 ? 0 : digits > 3 ? 3 : digits;
-	for (int i = 0; i < digits; i++)
-		p *= 10;
-	q = muldiv_round(value, p, div);
-	if (digits > 0)
-		snprintf(plain, sizeof(plain), "%s%llu.%0*llu", value < 0 && q ? "-" : "",
-			 (unsigned long long)(q / (unsigned __int128)p), digits,
-			 (unsigned long long)(q % (unsigned __int128)p));
-	else
-		snprintf(plain, sizeof(plain), "%s%llu", value < 0 && q ? "-" : "",
-			 (unsigned long long)q);
-	group_digits(buf, len, plain, g->group);
-}
-
-/* part / total as "12.3%", total > 0; a share too small to show is "<0.1%". */
-static void percent_format(char *buf, size_t len, int64_t part, int64_t total)
-{
-	unsigned long long t = (unsigned long long)muldiv_round(part, 1000, total);
-
-	if (t == 0 && part > 0)
-		snprintf(buf, len, "<0.1%%");
-	else
-		snprintf(buf, len, "%llu.%llu%%", t / 10, t % 10);
-}
-
 static int64_t raw_value(const struct chart_ctx *g, size_t s, size_t i)
 {
 	const int64_t *v = g->c->series[s].values;
@@ -357,99 +286,43 @@ static double display(const struct chart_ctx *g, int64_t raw)
 	return (double)raw / (double)g->divisor;
 }
 
-/* The doc's label for a value, or one we format in the chart's unit. */
-static const char *value_label(const struct chart_ctx *g, size_t s, size_t i, char *buf, size_t len)
+/* The doc's label for a value (doc_chart_finish leaves none empty). */
+static const char *value_label(const struct chart_ctx *g, size_t s, size_t i)
 {
 	char **labels = g->c->series[s].labels;
 
-	if (labels && labels[i] && labels[i][0])
-		return labels[i];
-	fixed_format(g, buf, len, raw_value(g, s, i));
-	return buf;
+	return labels && labels[i] ? labels[i] : "";
 }
 
-/* Sum of a stack for its total label; false when it overflows. */
-static bool stack_total(const struct chart_ctx *g, size_t i, int64_t *sum)
+/* The doc's total of stack i, or NULL when it has none (an overflow). */
+static const char *stack_total(const struct chart_ctx *g, size_t i)
 {
-	*sum = 0;
+	return g->c->totals ? g->c->totals[i] : NULL;
+}
+
+/* Whether stack i sums below zero: its total then goes under the stack. */
+static bool stack_negative(const struct chart_ctx *g, size_t i)
+{
+	int64_t sum = 0;
+
 	for (size_t s = 0; s < g->c->nseries; s++)
-		if (__builtin_add_overflow(*sum, raw_value(g, s, i), sum))
+		if (__builtin_add_overflow(sum, raw_value(g, s, i), &sum))
 			return false;
-	return true;
-}
-
-/*
- * Write our own numbers like the doc's labels: as many decimals, thousands
- * separators or not ("5,842.3" or "5842.3"), so that a stack total looks
- * like the segments under it and the ticks like the values.
- */
-static void label_style(struct chart_ctx *g)
-{
-	const struct doc_chart *c = g->c;
-	bool seen = false;
-
-	g->digits = g->divisor > 1 ? 1 : 0;
-	g->group = true;
-	for (size_t s = 0; s < c->nseries; s++) {
-		for (size_t i = 0; c->series[s].labels && i < c->ncat; i++) {
-			const char *l = c->series[s].labels[i], *dot;
-			size_t nd = 0;
-			int n = 0;
-
-			if (l == NULL || l[0] == '\0')
-				continue;
-			if (!seen) {
-				dot = strchr(l, '.');
-				while (dot && isdigit((unsigned char)dot[1 + n]))
-					n++;
-				g->digits = n > 3 ? 3 : n;
-				seen = true;
-			}
-			if (strchr(l, ',')) {
-				g->group = true;
-				return;
-			}
-			l += l[0] == '-';
-			while (isdigit((unsigned char)l[nd]))
-				nd++;
-			if (nd >= 4)
-				g->group = false;
-		}
-	}
+	return sum < 0;
 }
 
 /* ---- value axis ------------------------------------------------------- */
 
-/*
- * Ticks at 1, 2 or 5 times a power of ten, covering vmin..vmax and zero,
- * about target intervals.  Counts in plain units never get fractional ticks.
- */
-static void axis_ticks(struct axis *a, double vmin, double vmax, int target, bool integral)
+/* The doc's value axis for about target intervals. */
+static void axis_pick(const struct chart_ctx *g, struct axis *a, int target)
 {
-	double raw, mag, f;
+	const struct doc_axis *d = &g->c->axes[target - DOC_AXIS_MIN];
 
-	if (vmin > 0)
-		vmin = 0;
-	if (vmax < 0)
-		vmax = 0;
-	if (!(vmax - vmin > 0))
-		vmax = vmin + 1;
-	if (target < 1)
-		target = 1;
-	raw = (vmax - vmin) / target;
-	mag = pow(10, floor(log10(raw)));
-	f = raw / mag;
-	a->step = (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * mag;
-	if (integral && a->step < 1)
-		a->step = 1;
-	a->lo = floor(vmin / a->step + 1e-9) * a->step;
-	a->hi = ceil(vmax / a->step - 1e-9) * a->step;
-	if (a->hi <= a->lo)
-		a->hi = a->lo + a->step;
-	a->nticks = (int)llround((a->hi - a->lo) / a->step);
-	a->digits = a->step >= 1 ? 0 : (int)ceil(-log10(a->step) - 1e-9);
-	if (a->digits > 6)
-		a->digits = 6;
+	a->lo = d->lo;
+	a->hi = d->hi;
+	a->step = d->step;
+	a->nticks = d->nticks;
+	a->labels = d->labels;
 }
 
 static double axis_value(const struct axis *a, int i)
@@ -459,13 +332,9 @@ static double axis_value(const struct axis *a, int i)
 	return fabs(v) < a->step * 1e-6 ? 0 : v; /* never "-0" */
 }
 
-static void tick_label(const struct chart_ctx *g, const struct axis *a, int i, char *buf,
-		       size_t len)
+static const char *tick_label(const struct axis *a, int i)
 {
-	char plain[64];
-
-	snprintf(plain, sizeof(plain), "%.*f", a->digits, axis_value(a, i));
-	group_digits(buf, len, plain, g->group);
+	return a->labels && a->labels[i] ? a->labels[i] : "";
 }
 
 static double axis_pos(const struct axis *a, double v)
@@ -476,47 +345,17 @@ static double axis_pos(const struct axis *a, double v)
 static double ticks_width(struct chart_ctx *g, const struct axis *a)
 {
 	double m = 0;
-	char buf[80];
 
-	for (int i = 0; i <= a->nticks; i++) {
-		tick_label(g, a, i, buf, sizeof(buf));
-		m = fmax(m, text_width(g, buf, FONT_LABEL));
-	}
+	for (int i = 0; i <= a->nticks; i++)
+		m = fmax(m, text_width(g, tick_label(a, i), FONT_LABEL));
 	return m;
-}
-
-/* Plotted range: per value, or per stack (positives up, negatives down). */
-static void value_range(const struct chart_ctx *g, double *vmin, double *vmax)
-{
-	const struct doc_chart *c = g->c;
-
-	*vmin = *vmax = 0;
-	for (size_t i = 0; i < c->ncat; i++) {
-		double pos = 0, neg = 0;
-
-		for (size_t s = 0; s < c->nseries; s++) {
-			double v = display(g, raw_value(g, s, i));
-
-			if (c->type == CHART_STACKED) {
-				if (v >= 0)
-					pos += v;
-				else
-					neg += v;
-			} else {
-				pos = fmax(pos, v);
-				neg = fmin(neg, v);
-			}
-		}
-		*vmax = fmax(*vmax, pos);
-		*vmin = fmin(*vmin, neg);
-	}
 }
 
 static int tick_target(double length, double spacing)
 {
 	int t = (int)(length / spacing);
 
-	return t < 2 ? 2 : t > 8 ? 8 : t;
+	return t < DOC_AXIS_MIN ? DOC_AXIS_MIN : t > DOC_AXIS_MAX ? DOC_AXIS_MAX : t;
 }
 
 /* ---- primitives ------------------------------------------------------- */
@@ -894,20 +733,15 @@ static double value_max_width(struct chart_ctx *g, double size, bool totals)
 {
 	const struct doc_chart *c = g->c;
 	double m = 0;
-	char buf[80];
 
 	for (size_t i = 0; i < c->ncat; i++) {
 		if (totals) {
-			int64_t sum;
-
-			if (stack_total(g, i, &sum)) {
-				fixed_format(g, buf, sizeof(buf), sum);
-				m = fmax(m, text_width(g, buf, size));
-			}
+			if (stack_total(g, i) != NULL)
+				m = fmax(m, text_width(g, stack_total(g, i), size));
 			continue;
 		}
 		for (size_t s = 0; s < c->nseries; s++)
-			m = fmax(m, text_width(g, value_label(g, s, i, buf, sizeof(buf)), size));
+			m = fmax(m, text_width(g, value_label(g, s, i), size));
 	}
 	return m;
 }
@@ -971,15 +805,13 @@ struct frame {
 static void frame_columns(struct chart_ctx *g, const struct frame *f)
 {
 	cairo_t *cr = g->cr;
-	char buf[80];
 
 	for (int i = 0; i <= f->a.nticks; i++) {
 		double y = axis_pos(&f->a, axis_value(&f->a, i));
 
 		if (axis_value(&f->a, i) != 0)
 			line(cr, f->x0, y, f->x1, y, 0.4, COLOR_GRID);
-		tick_label(g, &f->a, i, buf, sizeof(buf));
-		text_set(g, buf, FONT_LABEL);
+		text_set(g, tick_label(&f->a, i), FONT_LABEL);
 		text_draw(g, f->x0 - GAP, y, 1, 0.5, 0, COLOR_MUTED);
 	}
 	line(cr, f->x0, f->y0, f->x0, f->y1, 0.6, COLOR_AXIS);
@@ -992,7 +824,6 @@ static void draw_bars(struct chart_ctx *g, const struct frame *f, const struct v
 	double group = fmin(f->slot * 0.7, BAR_MAX * c->nseries);
 	double bw = group / c->nseries, inner = c->nseries > 1 ? fmin(1, bw * 0.1) : 0;
 	double zero = axis_pos(&f->a, 0);
-	char buf[80];
 
 	for (size_t i = 0; i < c->ncat; i++) {
 		double gx = f->x0 + f->slot * i + (f->slot - group) / 2;
@@ -1004,8 +835,7 @@ static void draw_bars(struct chart_ctx *g, const struct frame *f, const struct v
 			if (v != 0)
 				fill_rect(g->cr, bx + inner / 2, zero, bx + bw - inner / 2, y,
 					  series_color(g, s));
-			value_draw_column(g, vp, value_label(g, s, i, buf, sizeof(buf)),
-					  bx + bw / 2, y, v < 0);
+			value_draw_column(g, vp, value_label(g, s, i), bx + bw / 2, y, v < 0);
 		}
 	}
 }
@@ -1024,11 +854,9 @@ static void draw_stacks(struct chart_ctx *g, const struct frame *f, const struct
 {
 	const struct doc_chart *c = g->c;
 	double bw = fmin(f->slot * 0.6, BAR_MAX * 1.4);
-	char buf[80];
 
 	for (size_t i = 0; i < c->ncat; i++) {
 		double bx = f->x0 + f->slot * i + (f->slot - bw) / 2, pos = 0, neg = 0;
-		int64_t sum;
 
 		for (size_t s = 0; s < c->nseries; s++) {
 			int64_t v = raw_value(g, s, i);
@@ -1044,16 +872,17 @@ static void draw_stacks(struct chart_ctx *g, const struct frame *f, const struct
 			fill_rect(g->cr, bx, y0, bx + bw, y1, col);
 			/* a hairline of paper between segments, for grayscale */
 			line(g->cr, bx, y1, bx + bw, y1, 0.5, COLOR_WHITE);
-			l = value_label(g, s, i, buf, sizeof(buf));
+			l = value_label(g, s, i);
 			if (!text_fits(g, l, size, bw, fabs(y1 - y0)))
 				if (!text_fits(g, l, size = FONT_MIN, bw, fabs(y1 - y0)))
 					continue;
 			ink_draw(g, bx + bw / 2, (y0 + y1) / 2, 0.5, 0.5, 0, text_on(col));
 		}
-		if (c->nseries > 1 && stack_total(g, i, &sum)) {
-			fixed_format(g, buf, sizeof(buf), sum);
-			value_draw_column(g, vp, buf, bx + bw / 2,
-					  axis_pos(&f->a, sum < 0 ? neg : pos), sum < 0);
+		if (c->nseries > 1 && stack_total(g, i) != NULL) {
+			bool below = stack_negative(g, i);
+
+			value_draw_column(g, vp, stack_total(g, i), bx + bw / 2,
+					  axis_pos(&f->a, below ? neg : pos), below);
 		}
 	}
 }
@@ -1127,9 +956,8 @@ static void line_label(struct chart_ctx *g, const struct frame *f, const struct 
 	static const double at[][2] = {{0, -1}, {0, 1},  {1, -1}, {-1, -1},
 				       {1, 1},  {-1, 1}, {1, 0},  {-1, 0}};
 	struct box b;
-	char buf[80];
 
-	text_set(g, value_label(g, s, i, buf, sizeof(buf)), vp->size);
+	text_set(g, value_label(g, s, i), vp->size);
 	text_size(g, &tw, &th);
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t k = 0; k < (pass ? 2 : sizeof(at) / sizeof(at[0])); k++) {
@@ -1215,7 +1043,8 @@ static void draw_columns(struct chart_ctx *g)
 	double thick, top, cat_y;
 	size_t nb = c->type == CHART_BAR ? c->nseries : 1;
 
-	value_range(g, &vmin, &vmax);
+	vmin = c->vmin;
+	vmax = c->vmax;
 	if (c->nseries > 1)
 		lg = legend_series(g, PAD, g->w - PAD, 0, false);
 	if (str(c->category_label)[0])
@@ -1227,8 +1056,7 @@ static void draw_columns(struct chart_ctx *g)
 	tl_h = line_height(g, FONT_LABEL);
 
 	/* ticks for a first guess of the plot height (labels take ~2 lines) */
-	axis_ticks(&f.a, vmin, vmax, tick_target(g->h - 2 * PAD - lg - ct_h - ut_h - 2 * tl_h, 36),
-		   g->divisor == 1);
+	axis_pick(g, &f.a, tick_target(g->h - 2 * PAD - lg - ct_h - ut_h - 2 * tl_h, 36));
 	tw = ticks_width(g, &f.a);
 	f.x0 = PAD + fmax(tw, ut_w) + GAP;
 	f.x1 = g->w - PAD;
@@ -1296,10 +1124,10 @@ static void draw_hbars(struct chart_ctx *g)
 	struct catplan cp;
 	double vmin, vmax, x0, x1, y0, y1, slot, group, bw, lg = 0, ct_w = 0, ct_h = 0;
 	double ut_w = 0, ut_h, tl_h, first_w, last_w, zero;
-	char buf[80];
 	size_t ns = c->nseries;
 
-	value_range(g, &vmin, &vmax);
+	vmin = c->vmin;
+	vmax = c->vmax;
 	if (ns > 1)
 		lg = legend_series(g, PAD, g->w - PAD, 0, false);
 	if (str(c->category_label)[0]) {
@@ -1325,14 +1153,11 @@ static void draw_hbars(struct chart_ctx *g)
 	value_plan(g, 1e9, ns > 1 ? bw + 1 : slot - 1, false, false, &vp);
 
 	/* the unit sits after the last tick label, at the end of the axis */
-	axis_ticks(&a, vmin, vmax, tick_target(g->w - x0 - PAD, 60), g->divisor == 1);
+	axis_pick(g, &a, tick_target(g->w - x0 - PAD, 60));
 	if (1.6 * ticks_width(g, &a) > 60) /* long tick labels: fewer ticks */
-		axis_ticks(&a, vmin, vmax, tick_target(g->w - x0 - PAD, 1.6 * ticks_width(g, &a)),
-			   g->divisor == 1);
-	tick_label(g, &a, 0, buf, sizeof(buf));
-	first_w = text_width(g, buf, FONT_LABEL);
-	tick_label(g, &a, a.nticks, buf, sizeof(buf));
-	last_w = text_width(g, buf, FONT_LABEL);
+		axis_pick(g, &a, tick_target(g->w - x0 - PAD, 1.6 * ticks_width(g, &a)));
+	first_w = text_width(g, tick_label(&a, 0), FONT_LABEL);
+	last_w = text_width(g, tick_label(&a, a.nticks), FONT_LABEL);
 	vp.room = vp.mode == VALUE_NONE ? 0 : value_max_width(g, vp.size, false) + GAP;
 	a.p0 = fmax(x0 + (vmin < 0 ? vp.room : 0), PAD + first_w / 2);
 	x1 = g->w - PAD;
@@ -1345,8 +1170,7 @@ static void draw_hbars(struct chart_ctx *g)
 
 		if (axis_value(&a, i) != 0)
 			line(cr, x, y0, x, y1, 0.4, COLOR_GRID);
-		tick_label(g, &a, i, buf, sizeof(buf));
-		text_set(g, buf, FONT_LABEL);
+		text_set(g, tick_label(&a, i), FONT_LABEL);
 		text_draw(g, x, y1 + GAP, 0.5, 0, 0, COLOR_MUTED);
 	}
 	zero = axis_pos(&a, 0);
@@ -1366,7 +1190,7 @@ static void draw_hbars(struct chart_ctx *g)
 					  series_color(g, s));
 			if (vp.mode == VALUE_NONE)
 				continue;
-			text_set(g, value_label(g, s, i, buf, sizeof(buf)), vp.size);
+			text_set(g, value_label(g, s, i), vp.size);
 			ink_draw(g, v < 0 ? x - 2 : x + 2, by + bw / 2, v < 0 ? 1 : 0, 0.5, 0,
 				 COLOR_TEXT);
 		}
@@ -1387,11 +1211,11 @@ static void draw_hbars(struct chart_ctx *g)
 /* ---- pie and doughnut ------------------------------------------------- */
 
 struct sector {
-	size_t i;      /* category */
-	double a0, a1; /* angles, clockwise from 12 o'clock */
-	char pct[32];
-	double tw, th; /* logical size, for stacking outside labels */
-	double iw, ih; /* ink size, for fitting inside */
+	size_t i;        /* category */
+	double a0, a1;   /* angles, clockwise from 12 o'clock */
+	const char *pct; /* the doc's share, "12.3%" */
+	double tw, th;   /* logical size, for stacking outside labels */
+	double iw, ih;   /* ink size, for fitting inside */
 	bool inside;
 	double ly; /* outside labels: the label's centre line */
 	bool right;
@@ -1515,7 +1339,8 @@ static void draw_pie(struct chart_ctx *g, bool doughnut)
 		s->a0 = angle;
 		angle += 2 * M_PI * ((double)v / (double)total);
 		s->a1 = angle;
-		percent_format(s->pct, sizeof(s->pct), v, total);
+		s->pct =
+		    c->series[0].shares && c->series[0].shares[i] ? c->series[0].shares[i] : "";
 		text_set(g, s->pct, FONT_VALUE);
 		text_size(g, &s->tw, &s->th);
 		ink_size(g, &s->iw, &s->ih);
@@ -1676,7 +1501,6 @@ void pdf_chart_draw(cairo_t *cr, const struct doc_chart *chart, const char *font
 	cairo_set_operator(cr, CAIRO_OPERATOR_OVER);
 
 	ctx_init(&g, cr, chart, font_family, w, h);
-	label_style(&g);
 	if (chart->ncat == 0 || chart->nseries == 0 || chart->series == NULL) {
 		draw_empty(&g);
 	} else {

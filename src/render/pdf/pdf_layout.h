@@ -1,7 +1,16 @@
 /*
- * pdf_layout.h - private to the PDF renderer (pdf.c, pdf_text.c, pdf_table.c,
- * pdf_appendix.c): the page geometry, the text styles and the state of one
- * render.  Nothing outside src/pdf*.c includes it.
+ * pdf_layout.h - private to the PDF renderer: the page geometry, the text
+ * styles, the state of one render and the functions its files share.
+ * Nothing outside src/render/pdf includes it.  The files call downwards
+ * only:
+ *
+ *	pdf.c		the driver: surface, fonts, metadata, the walk over
+ *			the doc's blocks, charts, writing the file
+ *	pdf_table.c	ruled tables
+ *	pdf_text.c	title, headings, paragraphs, list items, captions
+ *	pdf_page.c	pages, footer, room on the page, outline
+ *	pdf_layout.c	errors, fonts, pango layouts: measuring and drawing
+ *	pdf_chart.c	one chart on any cairo_t (pdf_chart.h)
  *
  * Everything is in PDF points (1/72 inch) in cairo's user space: origin at
  * the top left of the page, y growing downwards.  The layout engine is a
@@ -71,9 +80,6 @@ struct pdf {
 	int page;        /* current page, 1-based */
 	double y;        /* top of the free space in the body of the page */
 	bool page_empty; /* nothing placed in the body of this page yet */
-	int nfigure;     /* 图N counter */
-	int ntable;      /* 表N counter */
-	int nappendix;   /* 附表N counter */
 	int outline[3];  /* last outline item per heading level, for nesting */
 
 	bool failed;
@@ -81,21 +87,17 @@ struct pdf {
 	size_t errlen;
 };
 
-/* pdf.c: errors, pages, outline. */
+/* pdf_layout.c: errors, fonts, layouts. */
 int pdf_fail(struct pdf *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void pdf_new_page(struct pdf *p);
-/* Make sure h points are free below the cursor: a new page if not. */
-void pdf_ensure(struct pdf *p, double h);
-/* A bookmark to height y of the current page, nested by heading level. */
-void pdf_outline(struct pdf *p, int level, const char *text, double y);
-
-/* pdf_text.c: layouts and flowing text. */
 PangoFontDescription *pdf_font(const struct pdf *p, const struct pdf_style *st);
 /*
  * A layout of text in style st, wrapped at width (<= 0: no wrapping).
  * Returns NULL (error set) when a glyph is missing from the pinned font.
  */
 PangoLayout *pdf_layout_text(struct pdf *p, const struct pdf_style *st, const char *text,
+			     double width);
+/* A layout of styled runs (bold, code ...) joined as one text; NULL as above. */
+PangoLayout *pdf_layout_runs(struct pdf *p, const struct pdf_style *st, const struct doc_text *t,
 			     double width);
 /*
  * Equal-width (half-width) digits, so numbers in a column line up: the
@@ -109,11 +111,20 @@ double pdf_layout_height(PangoLayout *l);
 void pdf_draw_layout(struct pdf *p, PangoLayout *l, double x, double y);
 /* Draw a one-line layout as one cluster: extractors read its text verbatim. */
 void pdf_draw_cluster(struct pdf *p, PangoLayout *l, double x, double baseline);
+
+/* pdf_page.c: pages and the outline. */
+void pdf_page_begin(struct pdf *p);  /* the first page */
+void pdf_page_finish(struct pdf *p); /* the last page's footer */
+void pdf_new_page(struct pdf *p);
+/* Make sure h points are free below the cursor: a new page if not. */
+void pdf_ensure(struct pdf *p, double h);
+/* A bookmark to height y of the current page, nested by heading level. */
+void pdf_outline(struct pdf *p, int level, const char *text, double y);
+
+/* pdf_text.c: blocks of text; keep_next is the room the following block needs. */
 /* Place a one-paragraph text on the grid at the cursor, never split. */
 int pdf_text_block(struct pdf *p, const struct pdf_style *st, const char *text,
 		   PangoAlignment align, double indent, double keep_next);
-
-/* Blocks of the document; keep_next is the room the following block needs. */
 int pdf_title(struct pdf *p);
 int pdf_heading(struct pdf *p, int level, const struct doc_text *t, double keep_next);
 int pdf_paragraph(struct pdf *p, const struct doc_text *t);
@@ -127,12 +138,9 @@ double pdf_heading_height(int level);
 
 /*
  * pdf_table.c: ruled tables, split across pages with the header repeated.
- * The caption reads "<label><number> <title>", e.g. 表1 or 附表2.
+ * The caption reads "<label> <title>", e.g. "表1 ..." or "附表2 ...".
  */
-int pdf_table(struct pdf *p, const struct doc_table *t, const char *label, int number);
+int pdf_table(struct pdf *p, const struct doc_table *t);
 double pdf_table_keep(struct pdf *p, const struct doc_table *t);
-
-/* pdf_appendix.c: 附录 数据质量与来源. */
-int pdf_appendix(struct pdf *p);
 
 #endif

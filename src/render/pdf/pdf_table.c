@@ -34,6 +34,7 @@ static const struct pdf_style cell_style = {PDF_FACE_BODY, PDF_CELL_SIZE, false,
 static const struct pdf_style bold_style = {PDF_FACE_BODY, PDF_CELL_SIZE, true, 16.0};
 static const struct pdf_style caption_style = {PDF_FACE_HEADING, PDF_CAPTION_SIZE, false, 22.0};
 static const struct pdf_style note_style = {PDF_FACE_BODY, PDF_CELL_SIZE, false, 16.0};
+static const struct pdf_style code_style = {PDF_FACE_MONO, 9.0, false, 14.0};
 
 /* A table laid out: one pango layout per cell, column widths, row heights. */
 struct grid {
@@ -85,7 +86,8 @@ static int make_layouts(struct pdf *p, struct grid *g)
 		for (size_t c = 0; c < t->ncols; c++) {
 			size_t i = r * t->ncols + c;
 
-			g->cell[i] = pdf_layout_text(p, st, t->cells[i].text, 0);
+			g->cell[i] = pdf_layout_text(p, t->cells[i].code ? &code_style : st,
+						     t->cells[i].text, 0);
 			if (g->cell[i] == NULL)
 				return -1;
 			if (t->cells[i].numeric)
@@ -119,12 +121,15 @@ static double natural_width(const struct grid *g, size_t c)
 	return w + 2 * HPAD;
 }
 
-/* The widest piece of l that cannot break: its longest word, or one ideograph. */
-static double unbreakable_width(PangoLayout *l)
+/*
+ * The widest piece of l that cannot break: its longest word, or one
+ * ideograph; anywhere for code (a hash has no word breaks).
+ */
+static double unbreakable_width(PangoLayout *l, bool code)
 {
 	double w;
 
-	pango_layout_set_wrap(l, PANGO_WRAP_WORD);
+	pango_layout_set_wrap(l, code ? PANGO_WRAP_CHAR : PANGO_WRAP_WORD);
 	pango_layout_set_width(l, 1);
 	w = pdf_layout_width(l);
 	pango_layout_set_width(l, -1);
@@ -139,12 +144,12 @@ static double min_width(const struct grid *g, size_t c)
 
 	/* a short heading stays on one line: "拒绝" over two lines reads badly */
 	if (w > 4 * PDF_CELL_SIZE)
-		w = unbreakable_width(g->head[c]);
+		w = unbreakable_width(g->head[c], false);
 
 	for (size_t r = 0; r < t->nrows; r++) {
 		size_t i = r * t->ncols + c;
 		double cw = t->cells[i].numeric ? pdf_layout_width(g->cell[i])
-						: unbreakable_width(g->cell[i]);
+						: unbreakable_width(g->cell[i], t->cells[i].code);
 
 		if (cw > w)
 			w = cw;
@@ -320,28 +325,29 @@ static bool break_before(const struct pdf *p, const struct grid *g, size_t r, si
 	return p->y + need > PDF_BOTTOM;
 }
 
-static int continued(struct pdf *p, const struct grid *g, int number)
+/* The table goes on under "续表1" (续 and its label) on a new page. */
+static int continued(struct pdf *p, const struct grid *g)
 {
-	char text[64];
+	char *text = xasprintf("续%s", g->t->label ? g->t->label : "");
 	int rc;
 
 	rule(p, RULE_HEAVY);
 	pdf_new_page(p);
-	snprintf(text, sizeof(text), "续表%d", number);
 	rc = pdf_text_block(p, &caption_style, text, PANGO_ALIGN_RIGHT, 0, 0);
+	free(text);
 	p->y += CAPTION_GAP;
 	draw_header(p, g);
 	return rc;
 }
 
-static int draw_body(struct pdf *p, const struct grid *g, int number)
+static int draw_body(struct pdf *p, const struct grid *g)
 {
 	const struct doc_table *t = g->t;
 	size_t first = 0; /* first row on this page */
 
 	for (size_t r = 0; r < t->nrows; r++) {
 		if (break_before(p, g, r, first)) {
-			if (continued(p, g, number) < 0)
+			if (continued(p, g) < 0)
 				return -1;
 			first = r;
 		}
@@ -353,7 +359,7 @@ static int draw_body(struct pdf *p, const struct grid *g, int number)
 	return 0;
 }
 
-int pdf_table(struct pdf *p, const struct doc_table *t, const char *label, int number)
+int pdf_table(struct pdf *p, const struct doc_table *t)
 {
 	struct grid g = {0};
 	char *caption;
@@ -365,7 +371,7 @@ int pdf_table(struct pdf *p, const struct doc_table *t, const char *label, int n
 		goto out;
 	if (!p->page_empty)
 		p->y += 6.0;
-	caption = xasprintf("%s%d %s", label, number, t->title ? t->title : "");
+	caption = xasprintf("%s %s", t->label ? t->label : "", t->title ? t->title : "");
 	rc = pdf_text_block(p, &caption_style, caption, PANGO_ALIGN_CENTER, 0, start_height(&g));
 	free(caption);
 	if (rc < 0)
@@ -373,7 +379,7 @@ int pdf_table(struct pdf *p, const struct doc_table *t, const char *label, int n
 	p->y += CAPTION_GAP;
 	cairo_save(p->cr);
 	draw_header(p, &g);
-	rc = draw_body(p, &g, number);
+	rc = draw_body(p, &g);
 	cairo_restore(p->cr);
 	if (rc == 0 && t->note && *t->note) {
 		p->y += 4.0;

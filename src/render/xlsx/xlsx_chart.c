@@ -285,9 +285,9 @@ static void add_chart(struct xlsx_sheet *s, const struct doc_chart *c, const cha
 		   s->name);
 }
 
-void xlsx_chart_sheet(struct xlsx_ctx *x, const struct doc_chart *c, int number)
+void xlsx_chart_sheet(struct xlsx_ctx *x, const struct doc_chart *c)
 {
-	char *caption = xasprintf("图%d %s", number, c->title ? c->title : "");
+	char *caption = xasprintf("%s %s", c->label ? c->label : "", c->title ? c->title : "");
 	struct xlsx_sheet s;
 	lxw_col_t first;
 

@@ -4,13 +4,12 @@
  *	指标	 every figure of the narrative: the expression and formatter as
  *		 written in the template, the raw value (yuan or count) and the
  *		 text the report shows, so a reader can check any number.
- *	数据质量 per input file: size, SHA-256 and row counts with a totals
- *		 row; the most frequent reject reasons; where the report came
- *		 from (template, its SHA-256, civreport version).
+ *	数据质量 the report's appendix (report.c): row counts per file and
+ *		 per dataset, the reasons for rejected rows, where the report
+ *		 came from.
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "util/xalloc.h"
 #include "xlsx_priv.h"
@@ -55,153 +54,52 @@ void xlsx_figures_sheet(struct xlsx_ctx *x)
 	xlsx_sheet_close(&s);
 }
 
-/* The files table of 数据质量. */
-enum {
-	COL_PATH,
-	COL_DATASET,
-	COL_ENCODING,
-	COL_SIZE,
-	COL_SHA,
-	COL_READ,
-	COL_ACCEPTED,
-	COL_REJECTED,
-	COL_OUTSIDE,
-	NCOLS_FILES
-};
-
-static const char *const file_heads[NCOLS_FILES] = {"文件",       "数据集",   "编码",
-						    "大小(字节)", "SHA-256",  "读取行数",
-						    "接受行数",   "拒收行数", "非本年度行数"};
-
-#define ROW_FILES_TITLE 0
-#define ROW_FILES_HEAD  1
-#define ROW_FILES       2
-
-static void put_count(struct xlsx_sheet *s, lxw_row_t row, lxw_col_t col, uint64_t v)
-{
-	xlsx_put_value(s, row, col, (int64_t)v, UNIT_COUNT, s->x->f.count);
-}
-
-static void put_file(struct xlsx_sheet *s, lxw_row_t row, const struct doc_file *f)
-{
-	const struct xlsx_formats *fm = &s->x->f;
-
-	xlsx_put_text(s, row, COL_PATH, f->path, fm->text);
-	xlsx_put_text(s, row, COL_DATASET, f->dataset_title, fm->text);
-	xlsx_put_text(s, row, COL_ENCODING, f->encoding, fm->text);
-	put_count(s, row, COL_SIZE, (uint64_t)f->size);
-	xlsx_put_text(s, row, COL_SHA, f->sha256, fm->text);
-	put_count(s, row, COL_READ, f->read);
-	put_count(s, row, COL_ACCEPTED, f->accepted);
-	put_count(s, row, COL_REJECTED, f->rejected);
-	put_count(s, row, COL_OUTSIDE, f->outside);
-}
-
-static void put_sum(struct xlsx_sheet *s, lxw_row_t row, lxw_col_t col, size_t nfiles, uint64_t sum)
-{
-	lxw_row_t last = (lxw_row_t)(ROW_FILES + nfiles - 1);
-
-	xlsx_put_sum(s, row, col, ROW_FILES, last, (double)sum, xlsx_number_width((int64_t)sum, 0),
-		     s->x->f.total_count);
-}
-
-static void put_file_totals(struct xlsx_sheet *s, lxw_row_t row, const struct doc *d)
-{
-	const struct xlsx_formats *fm = &s->x->f;
-	uint64_t size = 0, read = 0, accepted = 0, rejected = 0, outside = 0;
-
-	for (size_t i = 0; i < d->nfiles; i++) {
-		size += (uint64_t)d->files[i].size;
-		read += d->files[i].read;
-		accepted += d->files[i].accepted;
-		rejected += d->files[i].rejected;
-		outside += d->files[i].outside;
-	}
-	xlsx_put_text(s, row, COL_PATH, "合计", fm->total_text);
-	xlsx_put_text(s, row, COL_DATASET, "", fm->total_text);
-	xlsx_put_text(s, row, COL_ENCODING, "", fm->total_text);
-	xlsx_put_text(s, row, COL_SHA, "", fm->total_text);
-	put_sum(s, row, COL_SIZE, d->nfiles, size);
-	put_sum(s, row, COL_READ, d->nfiles, read);
-	put_sum(s, row, COL_ACCEPTED, d->nfiles, accepted);
-	put_sum(s, row, COL_REJECTED, d->nfiles, rejected);
-	put_sum(s, row, COL_OUTSIDE, d->nfiles, outside);
-}
-
-/* The files with their totals; returns the next free row. */
-static lxw_row_t put_files(struct xlsx_sheet *s, const struct doc *d)
-{
-	lxw_row_t row = ROW_FILES;
-
-	xlsx_put_title(s, ROW_FILES_TITLE, 0, "输入文件", s->x->f.caption);
-	put_heads(s, ROW_FILES_HEAD, file_heads, NCOLS_FILES);
-	for (size_t i = 0; i < d->nfiles; i++)
-		put_file(s, row++, &d->files[i]);
-	if (d->nfiles > 0)
-		put_file_totals(s, row++, d);
-	return row;
-}
-
-static lxw_row_t put_reasons(struct xlsx_sheet *s, const struct doc *d, lxw_row_t row)
-{
-	static const char *const heads[] = {"拒收原因", "行数"};
-
-	xlsx_put_title(s, row++, 0, "主要拒收原因", s->x->f.section);
-	put_heads(s, row++, heads, 2);
-	for (size_t i = 0; i < d->nreasons; i++) {
-		xlsx_put_text(s, row, 0, d->reasons[i].reason, s->x->f.text);
-		put_count(s, row++, 1, d->reasons[i].count);
-	}
-	if (d->nreasons == 0)
-		xlsx_put_text(s, row++, 0, "(无)", s->x->f.text);
-	return row;
-}
-
-/* A key and its value; the value runs on to the right over empty cells. */
-static void put_pair(struct xlsx_sheet *s, lxw_row_t row, const char *key, const char *value)
-{
-	xlsx_put_text(s, row, 0, key, s->x->f.section);
-	xlsx_put_title(s, row, 1, value ? value : "", NULL);
-}
-
-static void put_provenance(struct xlsx_sheet *s, const struct doc *d, lxw_row_t row)
-{
-	time_t t = (time_t)d->meta.created;
-	char when[32] = "";
-	char year[16];
-	struct tm tm;
-
-	/* The doc's own time, never the clock: the bytes must not change. */
-	if (d->meta.created > 0 && gmtime_r(&t, &tm))
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
-	snprintf(year, sizeof(year), "%d", d->meta.year);
-
-	xlsx_put_title(s, row++, 0, "来源", s->x->f.section);
-	put_pair(s, row++, "模板", d->template_path);
-	put_pair(s, row++, "模板 SHA-256", d->template_sha256);
-	put_pair(s, row++, "civreport 版本", d->version);
-	put_pair(s, row++, "报告年度", year);
-	put_pair(s, row++, "生成时间", when);
-}
-
+/*
+ * 数据质量: the doc's appendix, block after block:
+ * headings as section rows, paragraphs as a line of text, tables as on a
+ * table's own sheet (caption, headings, body, SUM totals, note).
+ */
 void xlsx_quality_sheet(struct xlsx_ctx *x)
 {
 	const struct doc *d = x->doc;
 	struct xlsx_sheet s;
-	lxw_row_t row;
+	lxw_row_t row = 0, first_head = 0;
+	bool have_table = false;
 
 	if (!xlsx_sheet_open(x, &s, XLSX_SHEET_QUALITY, true))
 		return;
-	row = put_files(&s, d);
-	row = put_reasons(&s, d, row + 1);
-	put_provenance(&s, d, row + 1);
+	for (size_t i = 0; i < d->nappendix; i++) {
+		const struct doc_block *b = &d->appendix[i];
+		char *text = doc_text_join(&b->text);
 
-	worksheet_freeze_panes(s.ws, ROW_FILES, 0);
-	/* The filter covers the files, not their totals row. */
-	xlsx_check(x,
-		   worksheet_autofilter(s.ws, ROW_FILES_HEAD, 0,
-					(lxw_row_t)(ROW_FILES_HEAD + d->nfiles), NCOLS_FILES - 1),
-		   s.name);
-	xlsx_print_setup(&s, ROW_FILES_HEAD, false);
+		/* a blank row before a section or a table, none right under a heading */
+		if (i > 0 && (b->kind == DOC_HEADING || b->kind == DOC_TABLE) &&
+		    d->appendix[i - 1].kind != DOC_HEADING)
+			row++;
+		switch (b->kind) {
+		case DOC_HEADING:
+			xlsx_put_title(&s, row++, 0, text,
+				       b->level <= 1 ? x->f.caption : x->f.section);
+			break;
+		case DOC_TABLE:
+			if (b->table != NULL) {
+				lxw_row_t body;
+
+				row = xlsx_put_table(&s, row, b->table, &body);
+				if (!have_table)
+					first_head = body - 1;
+				have_table = true;
+			}
+			break;
+		case DOC_PARAGRAPH:
+		case DOC_LIST_ITEM:
+			xlsx_put_title(&s, row++, 0, text, x->f.text);
+			break;
+		default:
+			break;
+		}
+		free(text);
+	}
+	xlsx_print_setup(&s, first_head, false);
 	xlsx_sheet_close(&s);
 }

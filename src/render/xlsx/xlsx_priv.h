@@ -1,9 +1,16 @@
 /*
  * xlsx_priv.h - internals shared by the XLSX renderer's files (xlsx*.c).
  *
- * xlsx.c owns the workbook, its formats and the error state; xlsx_text.c
- * makes strings safe for the file (UTF-8, sheet names, display widths);
- * xlsx_table.c, xlsx_chart.c and xlsx_meta.c write one kind of sheet each.
+ * The files call downwards only:
+ *
+ *	xlsx.c		the driver: the workbook, its formats and properties,
+ *			the order of the sheets
+ *	xlsx_table.c	a table (a sheet of its own, or on the 数据质量 sheet)
+ *	xlsx_chart.c	a chart with its data
+ *	xlsx_meta.c	the fixed sheets: 指标 and 数据质量
+ *	xlsx_sheet.c	sheets and cells: names, widths, print setup, writers
+ *	xlsx_text.c	strings safe for the file: UTF-8, sheet names, widths
+ *
  * Nothing here is for other parts of civreport: include xlsx.h instead.
  *
  * Every string that reaches libxlsxwriter is cleaned by xlsx_clean_utf8()
@@ -101,7 +108,10 @@ size_t xlsx_number_width(int64_t raw, int decimals);
  */
 char *xlsx_sheet_name(const char *want, const char *const *taken, size_t ntaken);
 
-/* xlsx.c: the workbook, errors and writing cells. */
+/* xlsx_sheet.c: the workbook's strings and errors, sheets and cells. */
+
+/* Reserve a sheet name (the fixed sheets' names are taken first). */
+void xlsx_name_take(struct xlsx_ctx *x, char *name);
 
 /* s cleaned by xlsx_clean_utf8(), alive until the workbook is closed. */
 const char *xlsx_str(struct xlsx_ctx *x, const char *s);
@@ -150,8 +160,15 @@ void xlsx_note_width(struct xlsx_sheet *s, lxw_col_t col, size_t width);
 void xlsx_print_setup(struct xlsx_sheet *s, lxw_row_t header_row, bool whole_page);
 
 /* The sheets. */
-void xlsx_table_sheet(struct xlsx_ctx *x, const struct doc_table *t, int number);
-void xlsx_chart_sheet(struct xlsx_ctx *x, const struct doc_chart *c, int number);
+void xlsx_table_sheet(struct xlsx_ctx *x, const struct doc_table *t);
+/*
+ * A table at row of s: its caption, headings, body, totals (SUM formulas)
+ * and note; returns the first row after it.  body_row, when not NULL, gets
+ * the row of the first body row.
+ */
+lxw_row_t xlsx_put_table(struct xlsx_sheet *s, lxw_row_t row, const struct doc_table *t,
+			 lxw_row_t *body_row);
+void xlsx_chart_sheet(struct xlsx_ctx *x, const struct doc_chart *c);
 void xlsx_figures_sheet(struct xlsx_ctx *x);
 void xlsx_quality_sheet(struct xlsx_ctx *x);
 

@@ -1,5 +1,6 @@
 /*
- * xlsx_table.c - one worksheet for one table of the report.
+ * xlsx_table.c - a table of the report in the workbook: a worksheet of its
+ * own for the body's tables, or one of several on the 数据质量 sheet.
  *
  *	row 1	表N caption (bold)
  *	row 2	column headings (frozen, repeated on printed pages, autofilter)
@@ -18,9 +19,9 @@
 #include "util/xalloc.h"
 #include "xlsx_priv.h"
 
-#define ROW_CAPTION 0
-#define ROW_HEADER  1
-#define ROW_BODY    2
+/* Rows of a table from its first (the caption's) row. */
+#define ROW_HEADER 1
+#define ROW_BODY   2
 
 /* A column shown in 万元 (scale 10000) or 亿元: the cell holds that number. */
 static bool scaled(const struct doc_cell *c)
@@ -70,7 +71,7 @@ static void put_cell(struct xlsx_sheet *s, lxw_row_t row, lxw_col_t col, const s
 
 /* A totals cell: a SUM over the body carrying the doc's own total as value. */
 static void put_total(struct xlsx_sheet *s, lxw_row_t row, lxw_col_t col, const struct doc_cell *c,
-		      size_t nbody)
+		      lxw_row_t first, size_t nbody)
 {
 	lxw_format *fmt = cell_format(&s->x->f, c, true);
 	double v;
@@ -90,42 +91,64 @@ static void put_total(struct xlsx_sheet *s, lxw_row_t row, lxw_col_t col, const 
 		v = (double)c->raw;
 		width = xlsx_number_width(c->raw, 0);
 	}
-	xlsx_put_sum(s, row, col, ROW_BODY, (lxw_row_t)(ROW_BODY + nbody - 1), v, width, fmt);
+	xlsx_put_sum(s, row, col, first, (lxw_row_t)(first + nbody - 1), v, width, fmt);
 }
 
-static void put_rows(struct xlsx_sheet *s, const struct doc_table *t, size_t nbody)
+static void put_rows(struct xlsx_sheet *s, const struct doc_table *t, lxw_row_t first, size_t nbody)
 {
 	for (size_t r = 0; r < t->nrows; r++) {
 		const struct doc_cell *row = &t->cells[r * t->ncols];
 		bool total = r >= nbody;
-		lxw_row_t y = (lxw_row_t)(ROW_BODY + r);
+		lxw_row_t y = (lxw_row_t)(first + r);
 
 		for (size_t c = 0; c < t->ncols; c++) {
 			if (total && t->summable && t->summable[c])
-				put_total(s, y, (lxw_col_t)c, &row[c], nbody);
+				put_total(s, y, (lxw_col_t)c, &row[c], first, nbody);
 			else
 				put_cell(s, y, (lxw_col_t)c, &row[c], total);
 		}
 	}
 }
 
-void xlsx_table_sheet(struct xlsx_ctx *x, const struct doc_table *t, int number)
+static size_t body_rows(const struct doc_table *t)
 {
-	char *caption = xasprintf("表%d %s", number, t->title ? t->title : "");
-	size_t nbody = t->has_total && t->nrows > 0 ? t->nrows - 1 : t->nrows;
+	return t->has_total && t->nrows > 0 ? t->nrows - 1 : t->nrows;
+}
+
+static char *caption(const struct doc_table *t)
+{
+	return xasprintf("%s %s", t->label ? t->label : "", t->title ? t->title : "");
+}
+
+lxw_row_t xlsx_put_table(struct xlsx_sheet *s, lxw_row_t row, const struct doc_table *t,
+			 lxw_row_t *body_row)
+{
+	char *cap = caption(t);
+
+	xlsx_put_title(s, row, 0, cap, s->x->f.caption);
+	free(cap);
+	for (size_t c = 0; c < t->ncols; c++)
+		xlsx_put_text(s, row + ROW_HEADER, (lxw_col_t)c, t->header[c], s->x->f.header);
+	put_rows(s, t, row + ROW_BODY, body_rows(t));
+	if (body_row != NULL)
+		*body_row = row + ROW_BODY;
+	row += ROW_BODY + (lxw_row_t)t->nrows;
+	if (t->note)
+		xlsx_put_title(s, row++, 0, t->note, NULL);
+	return row;
+}
+
+void xlsx_table_sheet(struct xlsx_ctx *x, const struct doc_table *t)
+{
+	char *name = caption(t);
+	size_t nbody = body_rows(t);
 	struct xlsx_sheet s;
 
-	if (!xlsx_sheet_open(x, &s, caption, false)) {
-		free(caption);
+	if (!xlsx_sheet_open(x, &s, name, false)) {
+		free(name);
 		return;
 	}
-	xlsx_put_title(&s, ROW_CAPTION, 0, caption, x->f.caption);
-	for (size_t c = 0; c < t->ncols; c++)
-		xlsx_put_text(&s, ROW_HEADER, (lxw_col_t)c, t->header[c], x->f.header);
-	put_rows(&s, t, nbody);
-	if (t->note)
-		xlsx_put_title(&s, (lxw_row_t)(ROW_BODY + t->nrows), 0, t->note, NULL);
-
+	xlsx_put_table(&s, 0, t, NULL);
 	worksheet_freeze_panes(s.ws, ROW_BODY, 0);
 	if (t->ncols > 0)
 		xlsx_check(x,
@@ -135,5 +158,5 @@ void xlsx_table_sheet(struct xlsx_ctx *x, const struct doc_table *t, int number)
 			   s.name);
 	xlsx_print_setup(&s, ROW_HEADER, false);
 	xlsx_sheet_close(&s);
-	free(caption);
+	free(name);
 }
