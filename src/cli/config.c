@@ -36,10 +36,10 @@ static void set_str(char **slot, const char *v)
 	*slot = xstrdup(v);
 }
 
-static int list(char ***items, int *n, const char *v)
+static int list(char ***items, size_t *n, const char *v)
 {
-	ini_free_list(*items, (size_t)*n);
-	*n = (int)ini_split_list(v, items);
+	ini_free_list(*items, *n);
+	*n = ini_split_list(v, items);
 	return 0;
 }
 
@@ -88,10 +88,9 @@ static int run_key(struct loader *ld, const char *key, const char *v, int line)
 
 static int mail_key(struct loader *ld, const char *key, const char *v, int line)
 {
-	struct config_mail *m = &ld->cfg->mail;
+	struct mail_settings *m = &ld->cfg->mail;
 	char *end;
 
-	ld->cfg->has_mail = true;
 	if (!strcmp(key, "url"))
 		set_str(&m->url, v);
 	else if (!strcmp(key, "from"))
@@ -216,22 +215,12 @@ int config_load(struct config *cfg, const char *path, char *err, size_t errlen)
 
 void config_release(struct config *cfg)
 {
-	struct config_mail *m = &cfg->mail;
-
 	free(cfg->input);
 	free(cfg->output);
 	free(cfg->template_path);
 	free(cfg->encoding);
 	free(cfg->log_file);
-	free(m->url);
-	free(m->from);
-	free(m->from_name);
-	ini_free_list(m->to, (size_t)m->nto);
-	ini_free_list(m->on_failure, (size_t)m->non_failure);
-	free(m->user);
-	if (m->password != NULL)
-		memset(m->password, 0, strlen(m->password));
-	free(m->password);
+	mail_settings_release(&cfg->mail);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

@@ -12,23 +12,7 @@
 #include <stdbool.h>
 
 #include "cli.h"
-
-struct config_mail {
-	char *url;
-	char *from;
-	char *from_name;
-	char **to;
-	int nto;
-	char *user;
-	char *password; /* loaded from password_env or password_file */
-	bool starttls;  /* default true */
-	bool attach_xlsx;
-	char **on_failure; /* recipients of a short failure notice */
-	int non_failure;
-	int retries;        /* default 3 */
-	int retry_delay_ms; /* default 2000 */
-	int timeout_seconds;
-};
+#include "deliver/deliver.h"
 
 struct config {
 	char *input, *output, *template_path, *encoding, *log_file;
@@ -36,9 +20,8 @@ struct config {
 	bool year_latest;
 	double max_reject_rate; /* < 0 = not set */
 	int threads;
-	int mode; /* < 0 = not set */
-	struct config_mail mail;
-	bool has_mail;
+	int mode;                  /* < 0 = not set */
+	struct mail_settings mail; /* [mail] */
 };
 
 /*
