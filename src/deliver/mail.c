@@ -325,9 +325,7 @@ static void put_quoted_param(struct sbuf *sb, const char *attr, const char *valu
 
 /* ------------------------------------------------------------ validation */
 
-/* An envelope address: ASCII, one '@', nothing that could break a header
- * or an SMTP command.  Quoted local parts are not supported. */
-static int valid_address(const char *a)
+int mail_address_valid(const char *a)
 {
 	const char *at = strchr(a, '@');
 	size_t n = strlen(a);
@@ -526,7 +524,7 @@ static int put_attachment(struct sbuf *sb, const char *boundary, const struct ma
 
 static int check_config(const struct mail_config *cfg, struct compose_error *e)
 {
-	if (cfg->from == NULL || !valid_address(cfg->from)) {
+	if (cfg->from == NULL || !mail_address_valid(cfg->from)) {
 		set_error(e, MAIL_PERMANENT, "发件人地址无效: %s",
 			  cfg->from ? cfg->from : "(未设置)");
 		return -1;
@@ -536,7 +534,7 @@ static int check_config(const struct mail_config *cfg, struct compose_error *e)
 		return -1;
 	}
 	for (size_t i = 0; i < cfg->nto; i++) {
-		if (cfg->to[i] == NULL || !valid_address(cfg->to[i])) {
+		if (cfg->to[i] == NULL || !mail_address_valid(cfg->to[i])) {
 			set_error(e, MAIL_PERMANENT, "收件人地址无效: %s",
 				  cfg->to[i] ? cfg->to[i] : "(空)");
 			return -1;
