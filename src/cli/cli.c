@@ -1,8 +1,11 @@
 /*
- * cli.c - parsing the command line; see cli.h.
+ * cli.c - parsing the command line: getopt_long over the options of
+ * settings.c's table, each value read by setting_set(); see cli.h.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,215 +13,95 @@
 
 #include "cli.h"
 #include "config.h"
+#include "settings.h"
 #include "util/xalloc.h"
 #include "util/exitcode.h"
 #include "util/log.h"
 #include "util/paths.h"
 #include "ingest/schema.h"
 
-enum {
-	OPT_YEAR = 256,
-	OPT_INPUT,
-	OPT_OUTPUT,
-	OPT_TEMPLATE,
-	OPT_CONFIG,
-	OPT_ENCODING,
-	OPT_FORMAT,
-	OPT_OUT,
-	OPT_SCALE,
-	OPT_SEED,
-	OPT_MAX_REJECT,
-	OPT_THREADS,
-	OPT_WAIT,
-	OPT_QUIET,
-	OPT_PROGRESS,
-	OPT_NO_PROGRESS,
-	OPT_IF_CHANGED,
-	OPT_MAIL,
-	OPT_LOG_FILE,
-	OPT_MODE,
-};
+/* getopt_long's val for the setting of index i: above every short option */
+#define OPT_BASE 256
 
-static const struct option options[] = {
-    {"year", required_argument, NULL, OPT_YEAR},
-    {"input", required_argument, NULL, OPT_INPUT},
-    {"output", required_argument, NULL, OPT_OUTPUT},
-    {"template", required_argument, NULL, OPT_TEMPLATE},
-    {"config", required_argument, NULL, OPT_CONFIG},
-    {"encoding", required_argument, NULL, OPT_ENCODING},
-    {"format", required_argument, NULL, OPT_FORMAT},
-    {"out", required_argument, NULL, OPT_OUT},
-    {"scale", required_argument, NULL, OPT_SCALE},
-    {"seed", required_argument, NULL, OPT_SEED},
-    {"max-reject-rate", required_argument, NULL, OPT_MAX_REJECT},
-    {"threads", required_argument, NULL, OPT_THREADS},
-    {"wait", required_argument, NULL, OPT_WAIT},
-    {"quiet", no_argument, NULL, OPT_QUIET},
-    {"progress", no_argument, NULL, OPT_PROGRESS},
-    {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
-    {"if-changed", no_argument, NULL, OPT_IF_CHANGED},
-    {"mail", no_argument, NULL, OPT_MAIL},
-    {"log-file", required_argument, NULL, OPT_LOG_FILE},
-    {"mode", required_argument, NULL, OPT_MODE},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
-};
+static int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-static int bad(const char *cmd, const char *what, const char *value)
+/* A message about argv, then where to read the usage; returns EXIT_USAGE. */
+static int usage_error(const char *cmd, const char *fmt, ...)
 {
-	fprintf(stderr, "civreport %s: %s: %s\n(运行 civreport --help 查看用法)\n", cmd, what,
-		value);
+	va_list ap;
+
+	fprintf(stderr, "civreport %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\n(运行 civreport --help 查看用法)\n", stderr);
 	return EXIT_USAGE;
 }
 
-static int parse_long(const char *s, long lo, long hi, long *out)
+/* getopt_long's options, one per setting of the command line; ends with a zero row. */
+static struct option *options(void)
 {
-	char *end;
-	long v;
+	size_t n, k = 0;
+	const struct setting *table = settings_table(&n);
+	struct option *opts = xcalloc(n + 1, sizeof(*opts));
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (table[i].option == NULL)
+			continue;
+		opts[k].name = table[i].option;
+		opts[k].has_arg = table[i].type == SETTING_FLAG ? no_argument : required_argument;
+		opts[k].val = OPT_BASE + (int)i;
+		k++;
+	}
+	return opts;
 }
 
-static int parse_double(const char *s, double lo, double hi, double *out)
+/* What getopt_long refused: argv[optind - 1]; optopt is its val when the option exists. */
+static int refused(const char *cmd, char **argv)
 {
-	char *end;
-	double v;
+	size_t n;
 
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno != 0 || end == s || *end != '\0' || !(v >= lo && v <= hi))
-		return -1;
-	*out = v;
-	return 0;
-}
+	if (optopt >= OPT_BASE) {
+		const struct setting *s = &settings_table(&n)[optopt - OPT_BASE];
 
-static int set_option(struct cli *cli, const char *cmd, int opt, const char *arg)
-{
-	long v;
-
-	switch (opt) {
-	case OPT_YEAR:
-		if (strcmp(arg, "latest") == 0) {
-			cli->year_latest = true;
-			return 0;
-		}
-		if (parse_long(arg, 1900, 2099, &v) != 0)
-			return bad(cmd, "年份应为四位数字或 latest", arg);
-		cli->year = (int)v;
-		return 0;
-	case OPT_INPUT:
-		cli->input = arg;
-		return 0;
-	case OPT_OUTPUT:
-		cli->output = arg;
-		return 0;
-	case OPT_TEMPLATE:
-		cli->template_path = arg;
-		return 0;
-	case OPT_CONFIG:
-		cli->config = arg;
-		return 0;
-	case OPT_ENCODING:
-		if (strcasecmp(arg, "auto") && strcasecmp(arg, "utf-8") &&
-		    strcasecmp(arg, "utf8") && strcasecmp(arg, "gb18030") && strcasecmp(arg, "gbk"))
-			return bad(cmd, "编码应为 auto、utf-8 或 gb18030", arg);
-		cli->encoding = strcasecmp(arg, "gbk") == 0 ? "gb18030" : arg;
-		return 0;
-	case OPT_FORMAT:
-		if (strcmp(arg, "table") && strcmp(arg, "csv") && strcmp(arg, "json"))
-			return bad(cmd, "--format 应为 table、csv 或 json", arg);
-		cli->format = arg;
-		return 0;
-	case OPT_OUT:
-		cli->out = arg;
-		return 0;
-	case OPT_SCALE:
-		if (parse_double(arg, 0.001, 100, &cli->scale) != 0)
-			return bad(cmd, "--scale 应为 0.001 到 100 之间的数", arg);
-		return 0;
-	case OPT_SEED:
-		if (parse_long(arg, 0, 0x7fffffffL, &v) != 0)
-			return bad(cmd, "--seed 应为非负整数", arg);
-		cli->seed = (uint64_t)v;
-		return 0;
-	case OPT_MAX_REJECT:
-		if (parse_double(arg, 0, 1, &cli->max_reject_rate) != 0)
-			return bad(cmd, "--max-reject-rate 应为 0 到 1 之间的比例(如 0.05)", arg);
-		return 0;
-	case OPT_THREADS:
-		if (parse_long(arg, 1, 64, &v) != 0)
-			return bad(cmd, "--threads 应为 1 到 64", arg);
-		cli->threads = (int)v;
-		return 0;
-	case OPT_WAIT:
-		if (parse_long(arg, 0, 86400, &v) != 0)
-			return bad(cmd, "--wait 应为秒数", arg);
-		cli->wait_seconds = (int)v;
-		return 0;
-	case OPT_QUIET:
-		cli->quiet = true;
-		return 0;
-	case OPT_PROGRESS:
-		cli->progress = true;
-		return 0;
-	case OPT_NO_PROGRESS:
-		cli->no_progress = true;
-		return 0;
-	case OPT_IF_CHANGED:
-		cli->if_changed = true;
-		return 0;
-	case OPT_MAIL:
-		cli->mail = true;
-		return 0;
-	case OPT_LOG_FILE:
-		cli->log_file = arg;
-		return 0;
-	case OPT_MODE: {
-		char *end;
-		v = strtol(arg, &end, 8);
-		if (*end != '\0' || v < 0 || v > 0777)
-			return bad(cmd, "--mode 应为八进制权限,如 0640", arg);
-		cli->mode = (int)v;
-		return 0;
+		if (s->type == SETTING_FLAG)
+			return usage_error(cmd, "--%s 不带值: %s", s->option, argv[optind - 1]);
+		return usage_error(cmd, "--%s 需要一个值", s->option);
 	}
-	}
-	return EXIT_USAGE;
+	return usage_error(cmd, "未知的选项: %s", argv[optind - 1]);
 }
 
 int cli_parse(struct cli *cli, const char *cmd, int argc, char **argv)
 {
-	int opt, rc;
+	struct option *opts = options();
+	const struct setting *table;
+	size_t n;
+	int opt, rc = 0;
 
 	memset(cli, 0, sizeof(*cli));
-	/* unset until cli_finish: a configuration file may fill them */
-	cli->format = "table";
-	cli->scale = 1.0;
-	cli->seed = 2021;
-	cli->max_reject_rate = -1;
-	cli->mode = -1;
-	optind = 1;
+	settings_init_cli(cli);
+	table = settings_table(&n);
+	optind = 0; /* glibc: start afresh, also when called again (tests do) */
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		if (opt == '?') {
-			return bad(cmd, "未知的选项或缺少参数",
-				   optopt ? "(选项需要参数)" : argv[optind - 1]);
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		const struct setting *s;
+		char why[512];
+
+		if (opt < OPT_BASE) {
+			rc = refused(cmd, argv);
+			break;
 		}
-		if (opt == 'h') {
-			cli->help = true;
-			continue;
+		s = &table[opt - OPT_BASE];
+		if (setting_set(s, cli, NULL, optarg, why, sizeof(why)) != 0) {
+			rc = usage_error(cmd, "--%s %s", s->option, why);
+			break;
 		}
-		rc = set_option(cli, cmd, opt, optarg);
-		if (rc != 0)
-			return rc;
+		cli->given |= UINT64_C(1) << setting_index(s);
 	}
+	free(opts);
 	cli->args = argv + optind;
 	cli->nargs = argc - optind;
-	return 0;
+	return rc;
 }
 
 int cli_finish(struct cli *cli)
@@ -227,22 +110,13 @@ int cli_finish(struct cli *cli)
 		char err[768];
 
 		cli->cfg = xcalloc(1, sizeof(*cli->cfg));
-		if (config_load(cli->cfg, cli->config, err, sizeof(err)) != 0) {
+		if (config_load(cli->cfg, cli, cli->config, err, sizeof(err)) != 0) {
 			fprintf(stderr, "civreport: %s\n", err);
 			free(cli->cfg);
 			cli->cfg = NULL;
 			return EXIT_USAGE;
 		}
-		config_apply(cli->cfg, cli);
 	}
-	if (cli->input == NULL)
-		cli->input = "input";
-	if (cli->output == NULL)
-		cli->output = "output";
-	if (cli->max_reject_rate < 0)
-		cli->max_reject_rate = 0.05;
-	if (cli->mode < 0)
-		cli->mode = 0640;
 	/* a progress line on a terminal, never in cron's mail unless asked for */
 	cli->progress = cli->progress || (isatty(STDERR_FILENO) && !cli->quiet);
 	if (cli->no_progress)
@@ -257,6 +131,7 @@ void cli_release(struct cli *cli)
 		free(cli->cfg);
 		cli->cfg = NULL;
 	}
+	settings_release_cli(cli);
 }
 
 int cli_setup_logging(const struct cli *cli)

@@ -14,32 +14,40 @@
 
 struct config;
 
+/*
+ * Every setting of a run: the defaults of settings.c's table, then the
+ * configuration file (--config), then the command line, which wins.  The
+ * strings are malloc'd and owned here (cli_release frees them), except
+ * encoding and format, which point at the table's canonical spellings.
+ */
 struct cli {
-	int year;           /* 0 when not given */
-	bool year_latest;   /* --year latest */
-	const char *input;  /* default "input" */
-	const char *output; /* default "output" */
-	const char *template_path;
-	const char *config;
-	const char *encoding;
-	const char *format; /* query: table, csv, json */
-	const char *out;    /* sample: folder */
-	const char *log_file;
+	int year;         /* 0 when not given */
+	bool year_latest; /* --year latest */
+	char *input;      /* default "input" */
+	char *output;     /* default "output" */
+	char *template_path;
+	char *config;
+	const char *encoding; /* NULL (detect per file), "auto", "utf-8" or "gb18030" */
+	const char *format;   /* query: table, csv, json */
+	char *out;            /* sample: folder */
+	char *log_file;
 	double scale;           /* sample */
-	uint64_t seed;          /* sample */
+	int seed;               /* sample */
 	double max_reject_rate; /* default 0.05 */
-	int threads;
+	int threads;            /* 0: the number of cores */
 	int wait_seconds;
 	bool quiet, progress, no_progress, if_changed, mail, help;
 	int mode;    /* output file mode, default 0640 */
-	char **args; /* remaining arguments */
+	char **args; /* remaining arguments (argv's) */
 	int nargs;
 	struct config *cfg; /* loaded from --config, or NULL */
+	uint64_t given;     /* bit setting_index(s): s was on the command line */
 };
 
 /*
- * Parse argv (after the subcommand name) into cli.  Returns 0, or prints
- * what is wrong and returns EXIT_USAGE.
+ * Parse argv (after the subcommand name) into cli, over the defaults.
+ * Returns 0, or prints what is wrong and returns EXIT_USAGE.  Either way
+ * cli_release frees what cli holds afterwards.
  */
 int cli_parse(struct cli *cli, const char *cmd, int argc, char **argv);
 
@@ -47,10 +55,12 @@ int cli_parse(struct cli *cli, const char *cmd, int argc, char **argv);
 int cli_setup_logging(const struct cli *cli);
 
 /*
- * After cli_parse: load --config (flags win over it), fill the defaults and
- * set up logging.  Returns 0 or an exit code.  cli_release frees the config.
+ * After cli_parse: load --config (what the command line gave wins over it)
+ * and set up logging.  Returns 0 or an exit code.
  */
 int cli_finish(struct cli *cli);
+
+/* Free the strings and the configuration cli holds (cli itself is the caller's). */
 void cli_release(struct cli *cli);
 
 struct schema;

@@ -34,7 +34,7 @@ int cmd_mail(struct cli *cli)
 	}
 	subject = xasprintf("%d年民政工作总结", cli->year ? cli->year : 0);
 	body = xstrdup("附件为 civreport 生成的报告文件。");
-	rc = deliver_files(cli->cfg, subject, body,
+	rc = deliver_files(&cli->cfg->mail, subject, body,
 			   cli->nargs ? (const char *const *)cli->args : one,
 			   cli->nargs ? (size_t)cli->nargs : 1);
 	free(subject);

@@ -350,7 +350,8 @@ static int mail_report(struct run_state *st)
 	char *body = template_fill_mail(st->tmpl, st->agg, "body");
 	int rc;
 
-	rc = deliver_files(st->cli->cfg, subject ? subject : meta->title,
+	rc = deliver_files(st->cli->cfg ? &st->cli->cfg->mail : NULL,
+			   subject ? subject : meta->title,
 			   body ? body : "附件为本年度民政工作总结。", files,
 			   st->cli->cfg && st->cli->cfg->mail.attach_xlsx ? 2 : 1);
 	free(subject);
@@ -447,7 +448,7 @@ int cmd_run(struct cli *cli)
 					  st.outdir ? st.outdir : cli->output, cli->year, rc);
 		log_error("失败(退出码 %d),%.1f 秒;上次的报告保持不变", rc, elapsed(&st));
 		if (cli->mail)
-			deliver_failure_notice(cli->cfg, summary);
+			deliver_failure_notice(cli->cfg ? &cli->cfg->mail : NULL, summary);
 		free(summary);
 	}
 	release(&st);

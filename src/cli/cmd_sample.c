@@ -14,7 +14,7 @@ int cmd_sample(struct cli *cli)
 	    .year = cli->year ? cli->year : 2021,
 	    .out = cli->out ? cli->out : cli->input,
 	    .scale = cli->scale,
-	    .seed = cli->seed,
+	    .seed = (uint64_t)cli->seed,
 	};
 	char err[512];
 

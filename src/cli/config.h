@@ -2,53 +2,41 @@
  * config.h - the configuration file of a nightly run (--config FILE), INI
  * style; templates/civreport.conf.example documents every key.
  *
- * Command-line flags override the file.  Secrets never come from the command
- * line: the SMTP password is read from an environment variable or from a
- * file that only its owner can read (refused otherwise, with the reason).
+ * Its keys are the settings of settings.c's table ([run]: those of the
+ * command line, which win over the file; [mail]: the mail settings), read
+ * with the same parsers as the command line: an unknown section, key or
+ * value is an error naming file:line, never a silent default.
+ *
+ * Secrets never come from the command line: the SMTP password is read from
+ * an environment variable or from a file that only its owner can read
+ * (refused otherwise, with the reason); "password = ..." is refused.
  */
 #ifndef CIVREPORT_CONFIG_H
 #define CIVREPORT_CONFIG_H
 
-#include <stdbool.h>
+#include <stddef.h>
 
 #include "cli.h"
+#include "deliver/deliver.h"
 
-struct config_mail {
-	char *url;
-	char *from;
-	char *from_name;
-	char **to;
-	int nto;
-	char *user;
-	char *password; /* loaded from password_env or password_file */
-	bool starttls;  /* default true */
-	bool attach_xlsx;
-	char **on_failure; /* recipients of a short failure notice */
-	int non_failure;
-	int retries;        /* default 3 */
-	int retry_delay_ms; /* default 2000 */
-	int timeout_seconds;
-};
-
+/* What the file holds beyond the [run] settings, which go into struct cli. */
 struct config {
-	char *input, *output, *template_path, *encoding, *log_file;
-	int year; /* 0 = not set */
-	bool year_latest;
-	double max_reject_rate; /* < 0 = not set */
-	int threads;
-	int mode; /* < 0 = not set */
-	struct config_mail mail;
-	bool has_mail;
+	struct mail_settings mail; /* [mail]; mail.password from password_env or _file */
+	char *password_env;        /* as written; NULL once config_load returns */
+	char *password_file;       /* as written; NULL once config_load returns */
 };
 
 /*
- * Load path.  Returns 0, or -1 with a message in err (file, line, problem;
- * or why the password file is refused).
+ * Load the file at path: [run] keys into cli, except those the command line
+ * gave (cli->given; their values are checked all the same), [mail] keys
+ * and the password into cfg, which is zeroed first.  Returns 0 (release cfg
+ * with config_release), or -1 with cfg released and a message in err
+ * (file:line, the key or value refused and what is allowed; or why the
+ * password cannot be read).
  */
-int config_load(struct config *cfg, const char *path, char *err, size_t errlen);
-void config_release(struct config *cfg);
+int config_load(struct config *cfg, struct cli *cli, const char *path, char *err, size_t errlen);
 
-/* Fill the settings cli did not give from cfg (flags win). */
-void config_apply(const struct config *cfg, struct cli *cli);
+/* Free what cfg holds (the password wiped first); cfg itself is the caller's. */
+void config_release(struct config *cfg);
 
 #endif

@@ -78,14 +78,11 @@ int main(int argc, char **argv)
 		if (strcmp(argv[1], commands[i].name) != 0)
 			continue;
 		rc = cli_parse(&cli, argv[1], argc - 1, argv + 1);
-		if (rc != 0)
-			return rc;
-		if (cli.help) {
+		if (rc == 0 && cli.help)
 			printf("civreport %s\n", commands[i].usage);
-			return EXIT_OK;
-		}
-		rc = cli_finish(&cli);
-		if (rc == 0)
+		else if (rc == 0)
+			rc = cli_finish(&cli);
+		if (rc == 0 && !cli.help)
 			rc = commands[i].fn(&cli);
 		cli_release(&cli);
 		return rc;

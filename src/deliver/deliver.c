@@ -7,18 +7,33 @@
 
 #include "deliver.h"
 #include "util/exitcode.h"
+#include "util/ini.h"
 #include "util/log.h"
 #include "mail.h"
 #include "util/xalloc.h"
 
-static void fill(struct mail_config *mc, const struct config_mail *m, char **to, int nto)
+void mail_settings_release(struct mail_settings *m)
+{
+	free(m->url);
+	free(m->from);
+	free(m->from_name);
+	ini_free_list(m->to, m->nto);
+	ini_free_list(m->on_failure, m->non_failure);
+	free(m->user);
+	if (m->password != NULL)
+		memset(m->password, 0, strlen(m->password));
+	free(m->password);
+	memset(m, 0, sizeof(*m));
+}
+
+static void fill(struct mail_config *mc, const struct mail_settings *m, char **to, size_t nto)
 {
 	memset(mc, 0, sizeof(*mc));
 	mc->url = m->url;
 	mc->from = m->from;
 	mc->from_name = m->from_name;
 	mc->to = (const char *const *)to;
-	mc->nto = (size_t)nto;
+	mc->nto = nto;
 	mc->user = m->user;
 	mc->password = m->password;
 	mc->starttls = m->starttls;
@@ -40,7 +55,7 @@ static const char *content_type(const char *path)
 	return "application/octet-stream";
 }
 
-int deliver_files(const struct config *cfg, const char *subject, const char *body,
+int deliver_files(const struct mail_settings *m, const char *subject, const char *body,
 		  const char *const *files, size_t nfiles)
 {
 	struct mail_config mc;
@@ -48,12 +63,11 @@ int deliver_files(const struct config *cfg, const char *subject, const char *bod
 	char err[1024];
 	enum mail_result r;
 
-	if (cfg == NULL || !cfg->has_mail || cfg->mail.url == NULL || cfg->mail.nto == 0 ||
-	    cfg->mail.from == NULL) {
+	if (m == NULL || m->url == NULL || m->nto == 0 || m->from == NULL) {
 		log_error("没有可用的邮件设置:配置文件的 [mail] 需要 url、from 和 to");
 		return EXIT_USAGE;
 	}
-	fill(&mc, &cfg->mail, cfg->mail.to, cfg->mail.nto);
+	fill(&mc, m, m->to, m->nto);
 	att = xcalloc(nfiles ? nfiles : 1, sizeof(*att));
 	for (size_t i = 0; i < nfiles; i++) {
 		att[i].path = files[i];
@@ -65,18 +79,18 @@ int deliver_files(const struct config *cfg, const char *subject, const char *bod
 		log_error("邮件发送失败:%s(报告文件已保留)", err);
 		return EXIT_MAIL;
 	}
-	log_info("邮件已发送给 %d 位收件人", cfg->mail.nto);
+	log_info("邮件已发送给 %zu 位收件人", m->nto);
 	return EXIT_OK;
 }
 
-void deliver_failure_notice(const struct config *cfg, const char *summary)
+void deliver_failure_notice(const struct mail_settings *m, const char *summary)
 {
 	struct mail_config mc;
 	char err[1024];
 
-	if (cfg == NULL || !cfg->has_mail || cfg->mail.non_failure == 0 || cfg->mail.url == NULL)
+	if (m == NULL || m->non_failure == 0 || m->url == NULL)
 		return;
-	fill(&mc, &cfg->mail, cfg->mail.on_failure, cfg->mail.non_failure);
+	fill(&mc, m, m->on_failure, m->non_failure);
 	if (mail_send(&mc, "civreport 运行失败", summary, NULL, 0, err, sizeof(err)) != MAIL_OK)
 		log_warn("失败通知未能发出:%s", err);
 }

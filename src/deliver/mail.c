@@ -288,9 +288,7 @@ static void put_quoted_param(struct strbuf *sb, const char *attr, const char *va
 
 /* ------------------------------------------------------------ validation */
 
-/* An envelope address: ASCII, one '@', nothing that could break a header
- * or an SMTP command.  Quoted local parts are not supported. */
-static int valid_address(const char *a)
+int mail_address_valid(const char *a)
 {
 	const char *at = strchr(a, '@');
 	size_t n = strlen(a);
@@ -490,7 +488,7 @@ static int put_attachment(struct strbuf *sb, const char *boundary, const struct 
 
 static int check_config(const struct mail_config *cfg, struct compose_error *e)
 {
-	if (cfg->from == NULL || !valid_address(cfg->from)) {
+	if (cfg->from == NULL || !mail_address_valid(cfg->from)) {
 		set_error(e, MAIL_PERMANENT, "发件人地址无效: %s",
 			  cfg->from ? cfg->from : "(未设置)");
 		return -1;
@@ -500,7 +498,7 @@ static int check_config(const struct mail_config *cfg, struct compose_error *e)
 		return -1;
 	}
 	for (size_t i = 0; i < cfg->nto; i++) {
-		if (cfg->to[i] == NULL || !valid_address(cfg->to[i])) {
+		if (cfg->to[i] == NULL || !mail_address_valid(cfg->to[i])) {
 			set_error(e, MAIL_PERMANENT, "收件人地址无效: %s",
 				  cfg->to[i] ? cfg->to[i] : "(空)");
 			return -1;

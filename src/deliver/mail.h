@@ -45,6 +45,14 @@ enum mail_result {
 };
 
 /*
+ * 1 when a is an envelope address mail_send accepts: ASCII, one '@' with
+ * text on both sides, at most 254 bytes, nothing that could break a header
+ * or an SMTP command (spaces, <>()[]\,;:"); 0 otherwise.  Quoted local
+ * parts are not supported.
+ */
+int mail_address_valid(const char *a);
+
+/*
  * Compose the full RFC 5322 message (headers, plain-text body in UTF-8
  * base64, attachments base64) into a malloc'd buffer; the caller frees it.
  * date is an RFC 5322 date string (the caller decides the clock).

@@ -48,7 +48,16 @@ const char *value_reason(enum value_error e);
  */
 enum value_error parse_id(const char *s, size_t len, uint64_t *id);
 
-/* The check character ('0'-'9' or 'X') for 17 digits. */
+/*
+ * The check character of a resident ID (GB 11643-1999, ISO 7064 MOD 11-2):
+ * '0'-'9' or 'X' for the 17 leading digits in digits (ASCII '0'-'9', not
+ * NUL-terminated; only those 17 bytes are read).  The one implementation:
+ * parse_id and id_format use it, and so does the sample generator, so that
+ * the IDs it writes are exactly those the validator accepts.
+ *
+ *	char id[19] = "11010519491231002";
+ *	id[17] = id_check_char(id);	// 'X'
+ */
 char id_check_char(const char digits[17]);
 
 /* Write the 18-character ID for a parsed id into buf (19 bytes). */

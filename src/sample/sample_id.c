@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "sample_impl.h"
+#include "ingest/value.h"
 #include "util/xalloc.h"
 
 /* Sequences per day and sex: 499 odd ones (001-997, men), 499 even (002-998). */
@@ -28,17 +29,6 @@ void sample_ids_release(struct sample_ids *ids)
 {
 	free(ids->used);
 	ids->used = NULL;
-}
-
-char sample_id_check(const char *digits17)
-{
-	static const int weight[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-	static const char map[] = "10X98765432";
-	int sum = 0;
-
-	for (int i = 0; i < 17; i++)
-		sum += (digits17[i] - '0') * weight[i];
-	return map[sum % 11];
 }
 
 /* The day's random starting point, so that sequences look drawn, not counted. */
@@ -79,7 +69,7 @@ void sample_ids_take(struct sample_ids *ids, int district, int32_t *birth, int m
 	out[14] = (char)('0' + seq / 100);
 	out[15] = (char)('0' + seq / 10 % 10);
 	out[16] = (char)('0' + seq % 10);
-	out[17] = sample_id_check(out);
+	out[17] = id_check_char(out);
 	out[18] = '\0';
 }
 

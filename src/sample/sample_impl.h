@@ -228,13 +228,11 @@ void sample_ids_release(struct sample_ids *ids);
 
 /*
  * A fresh ID for a person of district born on *birth (days since 1970),
- * written into out (18 characters and a NUL).  When that day has no
- * sequence left for the sex, the next day is used and *birth updated.
+ * written into out (18 characters and a NUL; the check character from
+ * ingest's id_check_char).  When that day has no sequence left for the sex,
+ * the next day is used and *birth updated.
  */
 void sample_ids_take(struct sample_ids *ids, int district, int32_t *birth, int male, char out[19]);
-
-/* ISO 7064 MOD 11-2 check character ('0'-'9' or 'X') of 17 digits. */
-char sample_id_check(const char *digits17);
 
 /* Draw a Chinese name fitting the sex and birth year; returns its byte length. */
 size_t sample_name(struct sample_rng *r, int male, int born, char *out);

@@ -80,19 +80,25 @@ if command -v mandoc >/dev/null 2>&1; then
 fi
 
 # The page documents what the program has: every subcommand of main.c, every
-# long option of cli.c, every key of the example configuration, every exit
-# code of exitcode.h, and the environment variables.
+# option and configuration key of the settings table (src/cli/settings.c),
+# which the example configuration shows too, every exit code of exitcode.h,
+# and the environment variables.
 for c in run check query lint sample mail; do
 	grep -q "^\.SY civreport\\\\ $c\$" "$MAN1" || fail "the SYNOPSIS lacks civreport $c"
 done
-opts=$(sed -n 's/^[[:space:]]*{"\([a-z-]*\)", [a-z_]*argument,.*/\1/p' "$ROOT/src/cli/cli.c")
-[ -n "$opts" ] || fail "no options found in src/cli/cli.c"
+SETTINGS="$ROOT/src/cli/settings.c"
+# rows: RUN("option", "key", ...), OPT("option", ...), MAIL("key", ...)
+opts=$(sed -n 's/^[[:space:]]*\(RUN\|OPT\)("\([a-z-]*\)".*/\2/p' "$SETTINGS")
+[ "$(echo $opts | wc -w)" -ge 20 ] || fail "$(echo $opts | wc -w) options found in $SETTINGS: does this test still read its table?"
 for o in $opts version; do
 	pat=$(echo "$o" | sed 's/-/\\\\-/g')
 	grep -q "\\\\-\\\\-$pat" "$MAN1" || fail "the manual page lacks --$o"
 done
-keys=$(sed -n 's/^[;[:space:]]*\([a-z_]*\) = .*/\1/p' "$ROOT/templates/civreport.conf.example" | sort -u)
-[ -n "$keys" ] || fail "no keys found in the example configuration"
+keys=$(sed -n -e 's/^[[:space:]]*RUN("[a-z-]*", "\([a-z_]*\)".*/\1/p' \
+	-e 's/^[[:space:]]*MAIL("\([a-z_]*\)".*/\1/p' "$SETTINGS" | sort -u)
+[ "$(echo $keys | wc -w)" -ge 20 ] || fail "$(echo $keys | wc -w) keys found in $SETTINGS: does this test still read its table?"
+example=$(sed -n 's/^[;[:space:]]*\([a-z_]*\) = .*/\1/p' "$ROOT/templates/civreport.conf.example" | sort -u)
+[ "$example" = "$keys" ] || { echo "table:   " $keys; echo "example: " $example; fail "the example configuration and the settings table have different keys"; }
 for k in $keys; do
 	grep -q "^\.B $k\$" "$MAN1" || fail "the CONFIGURATION FILE section lacks the key $k"
 done

@@ -185,6 +185,19 @@ assert "退出码 3" in m.get_body(preferencelist=("plain",)).get_content()
 EOF
 contains sink/log "RCPT it-duty@example.gov.cn 250"
 
+# --- starttls = Yes is yes: the sink offers no STARTTLS, so nothing is sent
+# (a "Yes" once read as no, and the password would have gone in clear text)
+config cfg-tls.ini "starttls = Yes"
+n=$(msgs)
+expect_exit 5 "$BIN" mail --config cfg-tls.ini "$OUT/x.pdf"
+grep -E 'ERROR|WARN' err.txt
+[ "$(msgs)" -eq "$n" ] || fail "starttls = Yes: a message went out without TLS"
+# ... and a spelling that is not a boolean is refused before any connection
+config cfg-tls-bad.ini "starttls = ja"
+expect_exit 2 "$BIN" mail --config cfg-tls-bad.ini "$OUT/x.pdf"
+contains err.txt "cfg-tls-bad.ini:14: starttls"
+[ "$(msgs)" -eq "$n" ] || fail "starttls = ja: a message went out"
+
 # --- passwords: never from a file others can read ---------------------------
 printf 'secret\n' >pw
 chmod 0644 pw

@@ -110,6 +110,7 @@ static void test_id_check_and_format(void **state)
 	assert_int_equal(id_check_char("51160219800115001"), '2');
 	assert_int_equal(id_check_char("11010519491231002"), 'X');
 	assert_int_equal(id_check_char("44052418800101001"), '4');
+	assert_int_equal(id_check_char("51162320190101123"), '3');
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		uint64_t back = 0;
 
