@@ -37,6 +37,7 @@ enum {
 	OPT_MAIL,
 	OPT_LOG_FILE,
 	OPT_MODE,
+	OPT_DUMP_DOC,
 };
 
 static const struct option options[] = {
@@ -60,6 +61,7 @@ static const struct option options[] = {
     {"mail", no_argument, NULL, OPT_MAIL},
     {"log-file", required_argument, NULL, OPT_LOG_FILE},
     {"mode", required_argument, NULL, OPT_MODE},
+    {"dump-doc", required_argument, NULL, OPT_DUMP_DOC},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -177,6 +179,9 @@ static int set_option(struct cli *cli, const char *cmd, int opt, const char *arg
 		return 0;
 	case OPT_LOG_FILE:
 		cli->log_file = arg;
+		return 0;
+	case OPT_DUMP_DOC:
+		cli->dump_doc = arg;
 		return 0;
 	case OPT_MODE: {
 		char *end;

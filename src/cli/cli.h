@@ -24,6 +24,7 @@ struct cli {
 	const char *format; /* query: table, csv, json */
 	const char *out;    /* sample: folder */
 	const char *log_file;
+	const char *dump_doc;   /* run --dump-doc: FILE, or "-" for stdout */
 	double scale;           /* sample */
 	uint64_t seed;          /* sample */
 	double max_reject_rate; /* default 0.05 */
