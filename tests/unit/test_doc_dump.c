@@ -5,7 +5,8 @@
  * same bytes; an empty doc gives exactly the expected text; strings that
  * hold quotes, line breaks, control bytes, bad UTF-8 or Unicode line
  * separators stay on their one line; values the dump does not know
- * (a new block kind, chart type or run flag) are printed, not dropped.
+ * (a new block kind, chart type or run flag) are printed, not dropped;
+ * doc_dump_to writes a file or standard output and reports write errors.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -246,6 +248,41 @@ static void test_dump_to(void **state)
 	doc_free(d);
 }
 
+/* doc_dump_to("-"): standard output, in a child whose stdout is a file. */
+static void test_dump_to_stdout(void **state)
+{
+	struct doc *d = fixture_doc();
+	char path[] = "/tmp/test_doc_dump_stdout.XXXXXX";
+	char *want = dump(d), *got;
+	size_t len = strlen(want);
+	int fd = mkstemp(path), status;
+	pid_t pid;
+	FILE *fp;
+
+	(void)state;
+	assert_true(fd >= 0);
+	fflush(stdout);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(fd, STDOUT_FILENO);
+		_exit(doc_dump_to("-", d) == 0 ? 0 : 1);
+	}
+	close(fd);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	fp = fopen(path, "r");
+	assert_non_null(fp);
+	got = xcalloc(1, len + 2);
+	assert_int_equal(fread(got, 1, len + 1, fp), len);
+	fclose(fp);
+	assert_string_equal(got, want);
+	unlink(path);
+	free(got);
+	free(want);
+	doc_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -255,6 +292,7 @@ int main(void)
 	    cmocka_unit_test(test_escaping),
 	    cmocka_unit_test(test_unknown_values),
 	    cmocka_unit_test(test_dump_to),
+	    cmocka_unit_test(test_dump_to_stdout),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
