@@ -2,7 +2,10 @@
 #
 #   make            build build/civreport
 #   make run        install missing Debian packages, build, write the default report
-#   make test       same set-up, then unit + end-to-end tests, normal and ASan/UBSan builds
+#   make test       same set-up, then unit + end-to-end tests, normal and ASan/UBSan builds,
+#                   and the golden outputs (tests/golden) with the normal build
+#   make golden     after a deliberate change to a report's content or layout: rewrite the
+#                   golden outputs of tests/golden, then review `git diff` and commit it
 #   make bench      benchmark against DuckDB (never part of make test)
 #   make fuzz       bounded fuzzing of the CSV ingest and the metric language
 #   V=1             show the commands
@@ -106,7 +109,7 @@ check-unit: $(UNIT_BINS)
 check-e2e: $(BIN)
 	@BIN=$(abspath $(BIN)) sh tests/e2e/run.sh $(E2E_SCRIPTS)
 
-test-build: all check-unit check-e2e
+test-build: all check-unit check-e2e $(if $(SANITIZE),,check-golden)
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory format-check
@@ -115,6 +118,16 @@ test: deps
 	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
 		LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0 \
 		$(MAKE) --no-print-directory SANITIZE=1 test-build
+
+# Golden outputs (tests/golden/README.md): each case's doc dump, metrics.json,
+# rejects.csv, log, PDF text and XLSX parts against the committed copies;
+# check prints the diff of each difference, golden rewrites them.
+.PHONY: check-golden golden
+check-golden: $(BIN)
+	@BIN=$(abspath $(BIN)) sh tests/golden/run.sh check
+
+golden: $(BIN)
+	@BIN=$(abspath $(BIN)) sh tests/golden/run.sh update
 
 bench: all
 	@sh tests/bench/run.sh $(abspath $(BIN))

@@ -31,6 +31,7 @@ struct cli {
 	const char *format;   /* query: table, csv, json */
 	char *out;            /* sample: folder */
 	char *log_file;
+	char *dump_doc;         /* run --dump-doc: FILE, or "-" for stdout */
 	double scale;           /* sample */
 	int seed;               /* sample */
 	double max_reject_rate; /* default 0.05 */

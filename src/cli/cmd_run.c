@@ -28,6 +28,7 @@
 #include "render/pdf/pdf.h"
 #include "ingest/rejects.h"
 #include "doc/report.h"
+#include "doc/doc_dump.h"
 #include "deliver/runlock.h"
 #include "engine/scan.h"
 #include "template/template.h"
@@ -262,6 +263,10 @@ static int render(struct run_state *st)
 	report_fill(st->doc, &st->schema, &st->res,
 		    &(struct report_source){st->template_path, st->inputs.template_sha256},
 		    st->cli->year);
+	if (st->cli->dump_doc != NULL && doc_dump_to(st->cli->dump_doc, st->doc) != 0) {
+		log_error("无法写入文档模型 %s:%s", st->cli->dump_doc, strerror(errno));
+		return EXIT_IO;
+	}
 	path = xasprintf("%s/%s", st->outdir, meta->pdf_name);
 	if (outfile_begin(&st->pdf, path, mode) != 0 ||
 	    pdf_render(st->doc, st->pdf.tmp_path, err, sizeof(err)) != 0) {

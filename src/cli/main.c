@@ -23,7 +23,9 @@ static const struct command commands[] = {
      "run --year YYYY [--input DIR] [--template FILE] [--output DIR] [--config FILE]\n"
      "      [--threads N] [--encoding auto|utf-8|gb18030] [--max-reject-rate R]\n"
      "      [--if-changed] [--mail] [--wait SECONDS] [--quiet] [--log-file FILE] [--progress]\n"
-     "    生成年度报告:output/<年份>/ 下的 PDF、XLSX、metrics.json、rejects.csv"},
+     "      [--dump-doc FILE]\n"
+     "    生成年度报告:output/<年份>/ 下的 PDF、XLSX、metrics.json、rejects.csv\n"
+     "    --dump-doc FILE 另把文档模型(交给渲染的全部内容)按行写入 FILE,- 为标准输出"},
     {"check", cmd_check,
      "check --year YYYY [--input DIR] [--encoding E] [--max-reject-rate R]\n"
      "    只校验数据,打印数据质量汇总"},

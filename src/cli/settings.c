@@ -76,6 +76,7 @@ static const struct setting table[] = {
     OPT("if-changed", FLAG, if_changed),
     OPT("mail", FLAG, mail),
     OPT("help", FLAG, help),
+    OPT("dump-doc", STRING, dump_doc),
 
     MAIL("url", STRING, mail.url),
     MAIL("from", ADDRESS, mail.from),
