@@ -45,7 +45,7 @@ ALL_CFLAGS   = -std=c17 $(OPT) -g $(WARN) $(SANFLAGS) -MMD -MP $(PKG_CFLAGS) $(C
 LDLIBS       = $(PKG_LIBS) -lcmark-gfm-extensions -lcsv -lpthread -lm
 
 # The pipeline, stage by stage (src/*/README.md says what each owns);
-# data flows down this list and never back up (tests/layering.py checks it).
+# data flows down this list and never back up (make check-layering).
 STAGES   = util ingest engine template doc render/text render/pdf render/xlsx deliver sample cli
 SRCS     = $(foreach s,$(STAGES),$(sort $(wildcard src/$(s)/*.c)))
 OBJS     = $(SRCS:src/%.c=$(BUILD)/obj/%.o)
@@ -109,7 +109,12 @@ check-unit: $(UNIT_BINS)
 check-e2e: $(BIN)
 	@BIN=$(abspath $(BIN)) sh tests/e2e/run.sh $(E2E_SCRIPTS)
 
-test-build: all check-unit check-e2e $(if $(SANITIZE),,check-golden)
+test-build: all check-unit check-e2e $(if $(SANITIZE),,check-golden check-layering)
+
+# The pipeline's shape: stages include only what they may read, no two
+# object files call each other, renderers call nothing but the doc's.
+check-layering: $(BIN)
+	@/usr/bin/python3 tests/layering.py src $(BUILD)/obj
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory format-check
@@ -122,7 +127,7 @@ test: deps
 # Golden outputs (tests/golden/README.md): each case's doc dump, metrics.json,
 # rejects.csv, log, PDF text and XLSX parts against the committed copies;
 # check prints the diff of each difference, golden rewrites them.
-.PHONY: check-golden golden
+.PHONY: check-golden golden check-layering
 check-golden: $(BIN)
 	@BIN=$(abspath $(BIN)) sh tests/golden/run.sh check
 
