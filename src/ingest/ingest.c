@@ -1,7 +1,7 @@
 /*
  * ingest.c - the reading half of ingest: find the files, recognise each
- * one's dataset from its header, cut it into chunks for the workers, and
- * admit the parsed chunks strictly in order.
+ * one's dataset from its header, cut it into chunks for the workers
+ * (ingest_pool.c), and admit the parsed chunks strictly in order.
  *
  * Admission is the only step that sees rows of several chunks, so it is where
  * a row becomes a person (a dense index per dataset) and where duplicate
@@ -13,7 +13,6 @@
 #include <fcntl.h>
 #include <iconv.h>
 #include <openssl/evp.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +22,7 @@
 
 #include "ingest.h"
 #include "ingest_chunk.h"
+#include "ingest_pool.h"
 #include "util/log.h"
 #include "persons.h"
 #include "util/text.h"
@@ -295,46 +295,6 @@ static char *recognise(const struct schema *schema, const char *path, char **fie
 	plan->ds = best.ds;
 	plan->field_col = best.field_col;
 	plan->nfields = n;
-	return NULL;
-}
-
-/* ------------------------------------------------------------- workers */
-
-struct queue {
-	pthread_mutex_t lock;
-	pthread_cond_t work; /* a chunk to parse, or stop */
-	pthread_cond_t done; /* a chunk finished */
-	struct chunk **jobs;
-	size_t head, tail, cap;
-	bool stop;
-};
-
-static void *worker(void *arg)
-{
-	struct queue *q = arg;
-	struct chunk_parser *p = chunk_parser_new();
-
-	for (;;) {
-		struct chunk *c;
-
-		pthread_mutex_lock(&q->lock);
-		while (q->head == q->tail && !q->stop)
-			pthread_cond_wait(&q->work, &q->lock);
-		if (q->head == q->tail) {
-			pthread_mutex_unlock(&q->lock);
-			break;
-		}
-		c = q->jobs[q->head++ % q->cap];
-		pthread_mutex_unlock(&q->lock);
-
-		chunk_parse(p, c);
-
-		pthread_mutex_lock(&q->lock);
-		c->done = true;
-		pthread_cond_broadcast(&q->done);
-		pthread_mutex_unlock(&q->lock);
-	}
-	chunk_parser_free(p);
 	return NULL;
 }
 
@@ -850,14 +810,6 @@ done:
 	progress(r, false);
 }
 
-static void wait_done(struct queue *q, struct chunk *c)
-{
-	pthread_mutex_lock(&q->lock);
-	while (!c->done)
-		pthread_cond_wait(&q->done, &q->lock);
-	pthread_mutex_unlock(&q->lock);
-}
-
 /*
  * c ended inside a quoted field: the reader's cut went through it (a stray
  * quote upset its quote count).  Parse c's bytes and next's together, here,
@@ -891,16 +843,14 @@ static int threads_wanted(const struct ingest_options *opt)
 	return n < 1 ? 1 : n > 64 ? 64 : (int)n;
 }
 
-int ingest_run(const struct schema *schema, const struct ingest_options *opt,
-	       const struct ingest_sink *sink, struct ingest_result *res, char *err, size_t errlen)
+/*
+ * The files to read, the result's arrays and the run's per-file state;
+ * -1 with a message when the folder cannot be listed or holds no CSV.
+ */
+static int run_begin(struct run *r, char *err, size_t errlen)
 {
-	struct run r = {.schema = schema, .opt = opt, .sink = sink, .res = res};
-	struct queue q = {0};
-	int nthreads = threads_wanted(opt);
-	pthread_t *tids = xcalloc((size_t)nthreads, sizeof(pthread_t));
-	struct chunk **inflight;
-	size_t max_inflight = (size_t)nthreads * 3, nin = 0, head = 0;
-	bool input_done = false;
+	const struct schema *schema = r->schema;
+	struct ingest_result *res = r->res;
 	long n;
 
 	memset(res, 0, sizeof(*res));
@@ -908,113 +858,129 @@ int ingest_run(const struct schema *schema, const struct ingest_options *opt,
 	res->persons = xcalloc(schema->nsets, sizeof(size_t));
 	res->has_prev = xcalloc(schema->nsets, sizeof(bool));
 	res->max_year = xcalloc(schema->nsets, sizeof(int));
-	n = ingest_list_files(opt->input_dir, &r.found.paths);
+	n = ingest_list_files(r->opt->input_dir, &r->found.paths);
 	if (n < 0) {
-		snprintf(err, errlen, "无法读取输入目录 %s:%s", opt->input_dir, strerror(errno));
-		free(tids);
+		snprintf(err, errlen, "无法读取输入目录 %s:%s", r->opt->input_dir, strerror(errno));
 		return -1;
 	}
-	r.found.n = (size_t)n;
-	if (r.found.n == 0) {
-		snprintf(err, errlen, "输入目录 %s 中没有 CSV 文件", opt->input_dir);
-		free(r.found.paths);
-		free(tids);
+	r->found.n = (size_t)n;
+	if (r->found.n == 0) {
+		snprintf(err, errlen, "输入目录 %s 中没有 CSV 文件", r->opt->input_dir);
+		free(r->found.paths);
+		r->found.paths = NULL;
 		return -1;
 	}
-	res->nfiles = r.found.n;
-	res->files = xcalloc(r.found.n, sizeof(struct ingest_file));
-	r.plans = xcalloc(r.found.n, sizeof(struct file_plan *));
-	r.line_base = xcalloc(r.found.n, sizeof(uint64_t));
-	for (size_t i = 0; i < r.found.n; i++) {
-		char *full = xasprintf("%s/%s", opt->input_dir, r.found.paths[i]);
+	res->nfiles = r->found.n;
+	res->files = xcalloc(r->found.n, sizeof(struct ingest_file));
+	r->plans = xcalloc(r->found.n, sizeof(struct file_plan *));
+	r->line_base = xcalloc(r->found.n, sizeof(uint64_t));
+	for (size_t i = 0; i < r->found.n; i++) {
+		char *full = xasprintf("%s/%s", r->opt->input_dir, r->found.paths[i]);
 		struct stat st;
 
-		res->files[i].path = r.found.paths[i];
+		res->files[i].path = r->found.paths[i];
 		res->files[i].encoding = "";
 		if (stat(full, &st) == 0)
-			r.bytes_total += (uint64_t)st.st_size;
+			r->bytes_total += (uint64_t)st.st_size;
 		free(full);
 	}
-	r.persons = xcalloc(schema->nsets, sizeof(struct persons *));
+	r->persons = xcalloc(schema->nsets, sizeof(struct persons *));
 	for (size_t s = 0; s < schema->nsets; s++)
-		r.persons[s] = persons_new();
-	clock_gettime(CLOCK_MONOTONIC, &r.started);
-	r.last_progress = r.started;
+		r->persons[s] = persons_new();
+	clock_gettime(CLOCK_MONOTONIC, &r->started);
+	r->last_progress = r->started;
+	return 0;
+}
 
-	pthread_mutex_init(&q.lock, NULL);
-	pthread_cond_init(&q.work, NULL);
-	pthread_cond_init(&q.done, NULL);
-	q.cap = max_inflight + 1;
-	q.jobs = xcalloc(q.cap, sizeof(struct chunk *));
-	inflight = xcalloc(max_inflight, sizeof(struct chunk *));
-	for (int i = 0; i < nthreads; i++)
-		pthread_create(&tids[i], NULL, worker, &q);
+/*
+ * Read chunks ahead (at most max_inflight not yet admitted) while the
+ * workers parse them, and admit each one in order once it is parsed.  A
+ * chunk that ends inside a quoted field is parsed again together with the
+ * ones after it (merge_into) before it is admitted.
+ */
+static void admit_in_order(struct run *r, struct ingest_pool *pool, size_t max_inflight)
+{
+	struct chunk **inflight = xcalloc(max_inflight, sizeof(*inflight));
+	size_t nin = 0, head = 0;
+	bool input_done = false;
 
 	while (!input_done || nin > 0) {
 		struct chunk *c;
 
 		while (!input_done && nin < max_inflight) {
-			c = next_chunk(&r);
+			c = next_chunk(r);
 			if (c == NULL) {
 				input_done = true;
 				break;
 			}
 			inflight[(head + nin++) % max_inflight] = c;
-			pthread_mutex_lock(&q.lock);
-			q.jobs[q.tail++ % q.cap] = c;
-			pthread_cond_signal(&q.work);
-			pthread_mutex_unlock(&q.lock);
+			pool_submit(pool, c);
 		}
 		if (nin == 0)
 			break;
 		c = inflight[head];
-		wait_done(&q, c);
+		pool_wait(pool, c);
 		for (size_t k = 1; c->unterminated && !c->last && k < nin; k++) {
 			struct chunk *next = inflight[(head + k) % max_inflight];
 
 			if (next->file != c->file)
 				break;
-			wait_done(&q, next);
-			merge_into(&r, c, next);
+			pool_wait(pool, next);
+			merge_into(r, c, next);
 		}
 		if (!c->merged)
-			admit(&r, c);
+			admit(r, c);
 		chunk_release(c);
 		free(c);
 		head = (head + 1) % max_inflight;
 		nin--;
 	}
-	progress(&r, true);
-
-	pthread_mutex_lock(&q.lock);
-	q.stop = true;
-	pthread_cond_broadcast(&q.work);
-	pthread_mutex_unlock(&q.lock);
-	for (int i = 0; i < nthreads; i++)
-		pthread_join(tids[i], NULL);
-	pthread_mutex_destroy(&q.lock);
-	pthread_cond_destroy(&q.work);
-	pthread_cond_destroy(&q.done);
-	free(q.jobs);
 	free(inflight);
-	free(tids);
+	progress(r, true);
+}
 
-	chunk_parser_free(r.parser);
-	for (size_t s = 0; s < schema->nsets; s++) {
-		res->persons[s] = persons_count(r.persons[s]);
-		persons_free(r.persons[s]);
+/* The counts into the result, the run's state freed; returns the run's status. */
+static int run_end(struct run *r)
+{
+	struct ingest_result *res = r->res;
+
+	chunk_parser_free(r->parser);
+	for (size_t s = 0; r->persons != NULL && s < r->schema->nsets; s++) {
+		res->persons[s] = persons_count(r->persons[s]);
+		persons_free(r->persons[s]);
 	}
-	free(r.persons);
-	for (size_t i = 0; i < r.found.n; i++) {
-		if (r.plans[i] != NULL)
-			free(r.plans[i]->field_col);
-		free(r.plans[i]);
+	free(r->persons);
+	for (size_t i = 0; i < r->found.n; i++) {
+		if (r->plans[i] != NULL)
+			free(r->plans[i]->field_col);
+		free(r->plans[i]);
 		res->bytes += (uint64_t)res->files[i].size;
 	}
-	free(r.plans);
-	free(r.line_base);
-	free(r.found.paths);
-	return r.status;
+	free(r->plans);
+	free(r->line_base);
+	free(r->found.paths);
+	return r->status;
+}
+
+int ingest_run(const struct schema *schema, const struct ingest_options *opt,
+	       const struct ingest_sink *sink, struct ingest_result *res, char *err, size_t errlen)
+{
+	struct run r = {.schema = schema, .opt = opt, .sink = sink, .res = res};
+	struct ingest_pool pool;
+	int nthreads;
+
+	if (run_begin(&r, err, errlen) != 0)
+		return -1;
+	/* three chunks per worker in flight: parsing never waits for admission */
+	nthreads =
+	    pool_start(&pool, threads_wanted(opt), (size_t)threads_wanted(opt) * 3, err, errlen);
+	if (nthreads < 0) {
+		run_end(&r);
+		return -1;
+	}
+	admit_in_order(&r, &pool, (size_t)nthreads * 3);
+	pool_stop(&pool);
+	return run_end(&r);
 }
 
 void ingest_result_release(struct ingest_result *res)

@@ -1,0 +1,101 @@
+/*
+ * ingest_pool.c - the parse workers of one ingest run; see ingest_pool.h.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ingest_pool.h"
+#include "util/log.h"
+#include "util/xalloc.h"
+
+static void *worker(void *arg)
+{
+	struct ingest_pool *q = arg;
+	struct chunk_parser *p = chunk_parser_new();
+
+	for (;;) {
+		struct chunk *c;
+
+		pthread_mutex_lock(&q->lock);
+		while (q->head == q->tail && !q->stop)
+			pthread_cond_wait(&q->work, &q->lock);
+		if (q->head == q->tail) {
+			pthread_mutex_unlock(&q->lock);
+			break;
+		}
+		c = q->jobs[q->head++ % q->cap];
+		pthread_mutex_unlock(&q->lock);
+
+		chunk_parse(p, c);
+
+		pthread_mutex_lock(&q->lock);
+		c->done = true;
+		pthread_cond_broadcast(&q->done);
+		pthread_mutex_unlock(&q->lock);
+	}
+	chunk_parser_free(p);
+	return NULL;
+}
+
+static void release(struct ingest_pool *q)
+{
+	pthread_mutex_destroy(&q->lock);
+	pthread_cond_destroy(&q->work);
+	pthread_cond_destroy(&q->done);
+	free(q->jobs);
+	free(q->tids);
+}
+
+int pool_start(struct ingest_pool *q, int nthreads, size_t capacity, char *err, size_t errlen)
+{
+	int rc = 0;
+
+	memset(q, 0, sizeof(*q));
+	pthread_mutex_init(&q->lock, NULL);
+	pthread_cond_init(&q->work, NULL);
+	pthread_cond_init(&q->done, NULL);
+	q->cap = capacity + 1;
+	q->jobs = xcalloc(q->cap, sizeof(*q->jobs));
+	q->tids = xcalloc((size_t)nthreads, sizeof(*q->tids));
+	while (q->nthreads < nthreads &&
+	       (rc = pthread_create(&q->tids[q->nthreads], NULL, worker, q)) == 0)
+		q->nthreads++;
+	if (q->nthreads == 0) {
+		snprintf(err, errlen, "无法创建读取线程:%s", strerror(rc));
+		release(q);
+		return -1;
+	}
+	if (q->nthreads < nthreads)
+		log_warn("只能创建 %d 个读取线程(要求 %d 个):%s", q->nthreads, nthreads,
+			 strerror(rc));
+	return q->nthreads;
+}
+
+void pool_submit(struct ingest_pool *q, struct chunk *c)
+{
+	pthread_mutex_lock(&q->lock);
+	q->jobs[q->tail++ % q->cap] = c;
+	pthread_cond_signal(&q->work);
+	pthread_mutex_unlock(&q->lock);
+}
+
+void pool_wait(struct ingest_pool *q, struct chunk *c)
+{
+	pthread_mutex_lock(&q->lock);
+	while (!c->done)
+		pthread_cond_wait(&q->done, &q->lock);
+	pthread_mutex_unlock(&q->lock);
+}
+
+void pool_stop(struct ingest_pool *q)
+{
+	pthread_mutex_lock(&q->lock);
+	q->stop = true;
+	pthread_cond_broadcast(&q->work);
+	pthread_mutex_unlock(&q->lock);
+	for (int i = 0; i < q->nthreads; i++)
+		pthread_join(q->tids[i], NULL);
+	release(q);
+}
