@@ -1,8 +1,15 @@
 /*
- * sample_impl.h - internals shared by the files of the sample generator
- * (sample.c, sample_relief.c, sample_children.c, sample_ledger.c and their
- * helpers).  Nothing outside sample_*.c includes this header, except the
- * unit test.
+ * sample_impl.h - internals shared by the files of the sample generator:
+ *
+ *	sample.c		the entry point: the four datasets in order
+ *	sample_relief.c		relief payments, by district
+ *	sample_children.c	child welfare
+ *	sample_ledger.c		elderly care and charity ledgers
+ *	sample_out.c		CSV output: encodings, BOMs, atomic files
+ *	sample_id.c		resident ID numbers and names
+ *	sample_util.c		districts, exact splits, the spellings of real exports
+ *
+ * Nothing outside src/sample includes this header, except the unit test.
  *
  * Rules every part follows: all randomness comes from struct sample_rng
  * (never rand() or the clock), so one seed gives the same bytes everywhere;

@@ -1,17 +1,26 @@
 /*
- * template_impl.h - internals shared by the template stage's files:
+ * template_impl.h - internals shared by the template stage's files.  Each
+ * calls only the files listed below it (make check-layering):
  *
- *	template.c		loading: the file, front matter, orchestration
- *	template_placeholder.c	{{ }} placeholders and figures: parsing,
- *				checking, evaluating against the aggregates
+ *	loading (template_load)
+ *	template.c		the file, front matter, orchestration
  *	template_markdown.c	the cmark-gfm tree turned into template blocks
  *	template_block.c	```chart and ```table blocks: parsing, checking
- *	template_layout.c	charts and tables laid out from the aggregates
+ *	template_placeholder.c	{{ }} placeholders and figures: parsing, checking
+ *
+ *	building (template_build)
  *	template_build.c	the doc and the mail text from the aggregates
+ *	template_layout.c	charts and tables laid out from the aggregates
+ *	template_runs.c		text with its figures filled in, figures recorded
+ *	template_figure.c	one figure's value, looked up and formatted
+ *
+ *	shared
+ *	template_expr.c		the expressions, parsed once, read by handle
+ *	template_util.c		diagnostics, columns, hints, trimming, {year}
  *
  * A template is checked completely at load and kept as plain data (no cmark
  * tree survives template_load): building a doc only evaluates figures.
- * Nothing outside src/template*.c includes this header.
+ * Nothing outside src/template includes this header.
  *
  * Never: look at data here (that is agg's), print anything (diagnostics are
  * returned to the caller), or use floating point for a figure.
@@ -238,7 +247,7 @@ void tpl_exprs_register(struct template *t, struct agg *agg);
 const struct agg_value *tpl_expr_value(const struct template *t, const struct agg *agg, size_t e);
 void tpl_exprs_release(struct template *t);
 
-/* template_util.c */
+/* template_util.c: the bottom of the stage. */
 void tpl_diag(struct tpl_load *ld, int line, int column, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 int tpl_column(const char *start, const char *p);
