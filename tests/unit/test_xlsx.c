@@ -567,6 +567,9 @@ static void test_quality_sheet(void **state)
 		    "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb");
 	assert_line(d, "CELL\t数据质量\tB30\tcivreport 0.1.0");
 	assert_line(d, "CELL\t数据质量\tB32\t2021-12-31 00:00:00 UTC");
+	/* tables of different columns: no header row is repeated on printed pages */
+	assert_line(d, "PRINT\t数据质量\tpaper=9 orient=portrait fit=True fitw=None fith=0 "
+		       "titles=None");
 }
 
 static void test_properties(void **state)

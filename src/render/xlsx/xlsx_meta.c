@@ -63,8 +63,7 @@ void xlsx_quality_sheet(struct xlsx_ctx *x)
 {
 	const struct doc *d = x->doc;
 	struct xlsx_sheet s;
-	lxw_row_t row = 0, first_head = 0;
-	bool have_table = false;
+	lxw_row_t row = 0;
 
 	if (!xlsx_sheet_open(x, &s, XLSX_SHEET_QUALITY, true))
 		return;
@@ -82,14 +81,8 @@ void xlsx_quality_sheet(struct xlsx_ctx *x)
 				       b->level <= 1 ? x->f.caption : x->f.section);
 			break;
 		case DOC_TABLE:
-			if (b->table != NULL) {
-				lxw_row_t body;
-
-				row = xlsx_put_table(&s, row, b->table, &body);
-				if (!have_table)
-					first_head = body - 1;
-				have_table = true;
-			}
+			if (b->table != NULL)
+				row = xlsx_put_table(&s, row, b->table);
 			break;
 		case DOC_PARAGRAPH:
 		case DOC_LIST_ITEM:
@@ -100,6 +93,7 @@ void xlsx_quality_sheet(struct xlsx_ctx *x)
 		}
 		free(text);
 	}
-	xlsx_print_setup(&s, first_head, false);
+	/* tables of different columns: no one header row to repeat */
+	xlsx_print_setup(&s, XLSX_NO_REPEAT, false);
 	xlsx_sheet_close(&s);
 }

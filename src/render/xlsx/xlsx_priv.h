@@ -152,10 +152,14 @@ void xlsx_put_sum(struct xlsx_sheet *s, lxw_row_t row, lxw_col_t col, lxw_row_t 
 /* Note a display width for col without writing anything. */
 void xlsx_note_width(struct xlsx_sheet *s, lxw_col_t col, size_t width);
 
+/* No header row to repeat on printed pages (a sheet of several tables). */
+#define XLSX_NO_REPEAT ((lxw_row_t)-1)
+
 /*
  * Print setup of a data sheet, applied when the sheet is closed: A4, one page
- * wide, header_row repeated on every page, landscape when the columns are
- * too wide for portrait.  whole_page: landscape on a single page.
+ * wide, header_row repeated on every page (unless XLSX_NO_REPEAT), landscape
+ * when the columns are too wide for portrait.  whole_page: landscape on a
+ * single page.
  */
 void xlsx_print_setup(struct xlsx_sheet *s, lxw_row_t header_row, bool whole_page);
 
@@ -163,11 +167,9 @@ void xlsx_print_setup(struct xlsx_sheet *s, lxw_row_t header_row, bool whole_pag
 void xlsx_table_sheet(struct xlsx_ctx *x, const struct doc_table *t);
 /*
  * A table at row of s: its caption, headings, body, totals (SUM formulas)
- * and note; returns the first row after it.  body_row, when not NULL, gets
- * the row of the first body row.
+ * and note; returns the first row after it.
  */
-lxw_row_t xlsx_put_table(struct xlsx_sheet *s, lxw_row_t row, const struct doc_table *t,
-			 lxw_row_t *body_row);
+lxw_row_t xlsx_put_table(struct xlsx_sheet *s, lxw_row_t row, const struct doc_table *t);
 void xlsx_chart_sheet(struct xlsx_ctx *x, const struct doc_chart *c);
 void xlsx_figures_sheet(struct xlsx_ctx *x);
 void xlsx_quality_sheet(struct xlsx_ctx *x);

@@ -113,6 +113,8 @@ static void apply_print(struct xlsx_sheet *s, double total)
 	worksheet_fit_to_pages(s->ws, 1, 0);
 	if (total > PORTRAIT_WIDTH)
 		worksheet_set_landscape(s->ws);
+	if (s->repeat_row == XLSX_NO_REPEAT)
+		return;
 	snprintf(what, sizeof(what), "%s: 打印标题行", s->name);
 	xlsx_check(s->x, worksheet_repeat_rows(s->ws, s->repeat_row, s->repeat_row), what);
 }

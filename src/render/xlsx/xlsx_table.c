@@ -65,6 +65,9 @@ static void put_cell(struct xlsx_sheet *s, lxw_row_t row, lxw_col_t col, const s
 		xlsx_put_number(s, row, col, scaled_value(c), strlen(c->text) + 2, fmt);
 	else if (c->numeric)
 		xlsx_put_value(s, row, col, c->raw, c->unit, fmt);
+	else if (c->code)
+		/* a hash runs on over the empty cells to its right, as on paper */
+		xlsx_put_title(s, row, col, c->text, fmt);
 	else
 		xlsx_put_text(s, row, col, c->text, fmt);
 }
@@ -120,8 +123,7 @@ static char *caption(const struct doc_table *t)
 	return xasprintf("%s %s", t->label ? t->label : "", t->title ? t->title : "");
 }
 
-lxw_row_t xlsx_put_table(struct xlsx_sheet *s, lxw_row_t row, const struct doc_table *t,
-			 lxw_row_t *body_row)
+lxw_row_t xlsx_put_table(struct xlsx_sheet *s, lxw_row_t row, const struct doc_table *t)
 {
 	char *cap = caption(t);
 
@@ -130,8 +132,6 @@ lxw_row_t xlsx_put_table(struct xlsx_sheet *s, lxw_row_t row, const struct doc_t
 	for (size_t c = 0; c < t->ncols; c++)
 		xlsx_put_text(s, row + ROW_HEADER, (lxw_col_t)c, t->header[c], s->x->f.header);
 	put_rows(s, t, row + ROW_BODY, body_rows(t));
-	if (body_row != NULL)
-		*body_row = row + ROW_BODY;
 	row += ROW_BODY + (lxw_row_t)t->nrows;
 	if (t->note)
 		xlsx_put_title(s, row++, 0, t->note, NULL);
@@ -148,7 +148,7 @@ void xlsx_table_sheet(struct xlsx_ctx *x, const struct doc_table *t)
 		free(name);
 		return;
 	}
-	xlsx_put_table(&s, 0, t, NULL);
+	xlsx_put_table(&s, 0, t);
 	worksheet_freeze_panes(s.ws, ROW_BODY, 0);
 	if (t->ncols > 0)
 		xlsx_check(x,
