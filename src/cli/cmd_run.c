@@ -48,6 +48,7 @@ struct run_state {
 	char *outdir;
 	struct runlock lock;
 	struct outfile rejects, metrics, pdf, xlsx, manifest;
+	struct outfile dump; /* --dump-doc FILE, anywhere: committed after the set */
 	bool locked;
 	char *schema_path;
 	char *settings;
@@ -252,6 +253,20 @@ static int write_metrics(struct run_state *st)
 	return 0;
 }
 
+/*
+ * --dump-doc: to standard output at once, or to a file that, like the
+ * outputs, appears whole and with their mode only when the run succeeds.
+ */
+static int dump_doc(struct run_state *st)
+{
+	if (strcmp(st->cli->dump_doc, "-") == 0)
+		return doc_dump_to("-", st->doc);
+	if (outfile_open_stream(&st->dump, st->cli->dump_doc, (mode_t)st->cli->mode) != 0)
+		return -1;
+	doc_dump(st->dump.fp, st->doc);
+	return 0;
+}
+
 static int render(struct run_state *st)
 {
 	const struct template_meta *meta = template_meta(st->tmpl);
@@ -263,7 +278,7 @@ static int render(struct run_state *st)
 	report_fill(st->doc, &st->schema, &st->res,
 		    &(struct report_source){st->template_path, st->inputs.template_sha256},
 		    st->cli->year);
-	if (st->cli->dump_doc != NULL && doc_dump_to(st->cli->dump_doc, st->doc) != 0) {
+	if (st->cli->dump_doc != NULL && dump_doc(st) != 0) {
 		log_error("无法写入文档模型 %s:%s", st->cli->dump_doc, strerror(errno));
 		return EXIT_IO;
 	}
@@ -318,12 +333,17 @@ static int commit(struct run_state *st)
 		log_error("无法写入 %s:%s", st->outdir, strerror(errno));
 		return EXIT_IO;
 	}
+	if (st->dump.tmp_path != NULL && outfile_commit(&st->dump) != 0) {
+		log_error("无法写入文档模型 %s:%s", st->cli->dump_doc, strerror(errno));
+		return EXIT_IO;
+	}
 	return EXIT_OK;
 }
 
 static void release(struct run_state *st)
 {
-	struct outfile *all[] = {&st->rejects, &st->metrics, &st->xlsx, &st->pdf, &st->manifest};
+	struct outfile *all[] = {&st->rejects, &st->metrics,  &st->xlsx,
+				 &st->pdf,     &st->manifest, &st->dump};
 
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		if (all[i]->tmp_path != NULL)

@@ -14,7 +14,7 @@ void cli_print_quality(FILE *fp, const struct schema *schema, const struct inges
 {
 	struct doc_table *t[3] = {report_files_table(res, ""),
 				  report_datasets_table(schema, res, ""),
-				  report_reasons_table(res, "")};
+				  report_reasons_table(res, "", 0)};
 	char *balance = report_balance(res);
 
 	for (size_t i = 0; i < 3; i++) {

@@ -122,6 +122,8 @@ struct doc_chart {
 	size_t nseries;
 	struct doc_series *series;
 	char **totals; /* stacked: ncat stack totals like the labels, NULL where one overflows */
+	int digits;    /* decimals of the labels, totals and XLSX data labels */
+	bool grouped;  /* and whether they separate thousands ("5,842.3") */
 	double vmin, vmax; /* the plotted range in display units (stacks: their extremes) */
 	/*
 	 * The value axis for about n intervals is axes[n - DOC_AXIS_MIN]: the
@@ -214,10 +216,17 @@ char *doc_text_join(const struct doc_text *t);
 /*
  * Every number a chart shows, as text, from its values: value labels left
  * empty, stack totals, pie shares, the plotted range and the value axes.
- * The template stage calls it once per chart; calling it again after the
- * values changed recomputes all of it but the labels already there.
+ * The template stage calls it once per chart, when its values are final:
+ * a second call recomputes totals, shares, range and axes, but keeps every
+ * label already there, also those the first call made.
  */
 void doc_chart_finish(struct doc_chart *c);
+
+/*
+ * Drop what doc_chart_finish() made (totals, shares, axes; not the labels),
+ * before a chart's categories or series change size.
+ */
+void doc_chart_forget(struct doc_chart *c);
 
 /* Free a table and everything it owns (NULL is fine). */
 void doc_table_free(struct doc_table *t);

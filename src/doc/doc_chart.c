@@ -211,8 +211,7 @@ static void strings_free(char **v, size_t n)
 	free(v);
 }
 
-/* What an earlier call made, so that finishing twice recomputes, never leaks. */
-static void forget(struct doc_chart *c)
+void doc_chart_forget(struct doc_chart *c)
 {
 	strings_free(c->totals, c->ncat);
 	c->totals = NULL;
@@ -230,10 +229,14 @@ void doc_chart_finish(struct doc_chart *c)
 {
 	struct style st;
 
-	if (c == NULL || c->series == NULL)
+	if (c == NULL)
 		return;
-	forget(c);
+	doc_chart_forget(c);
+	if (c->series == NULL || c->nseries == 0)
+		return; /* drawn as an empty chart */
 	st = label_style(c);
+	c->digits = st.digits;
+	c->grouped = st.group;
 	fill_labels(c, &st);
 	if (c->type == CHART_STACKED)
 		fill_totals(c, &st);

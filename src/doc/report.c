@@ -16,8 +16,8 @@
 #include "util/version.h"
 #include "util/xalloc.h"
 
-/* The most frequent reasons listed; the note says how many there were. */
-#define MAX_REASONS 10
+/* The appendix lists the most frequent reasons; the note says how many there were. */
+#define APPENDIX_REASONS 10
 
 /* The four counts every file and dataset has, in this order everywhere. */
 enum { N_READ, N_ACCEPTED, N_REJECTED, N_OUTSIDE, NCOUNTS };
@@ -47,7 +47,7 @@ static void set_count(struct doc_table *t, size_t r, size_t c, uint64_t v)
 	struct doc_cell *cell = doc_table_cell(t, r, c);
 	char buf[32];
 
-	format_decimal(buf, sizeof(buf), (int64_t)v, 1, 0, true);
+	format_exact(buf, sizeof(buf), (int64_t)v, UNIT_COUNT, true);
 	doc_set_text(&cell->text, buf);
 	cell->numeric = true;
 	cell->raw = (int64_t)v;
@@ -144,8 +144,8 @@ struct doc_table *report_datasets_table(const struct schema *schema,
 	static const char *const heads[] = {"数据集", "读取", "接收", "拒收", "年度外"};
 	struct doc_table *t = doc_table_new(label, "按数据集合计", 5, schema->nsets + 1);
 	uint64_t tot[NCOUNTS] = {0};
+	struct strbuf unbalanced = STRBUF_INIT;
 
-	t->note = xstrdup("注：单位为行。");
 	set_heads(t, heads);
 	for (size_t s = 0; s < schema->nsets; s++) {
 		uint64_t n[NCOUNTS] = {0};
@@ -163,8 +163,17 @@ struct doc_table *report_datasets_table(const struct schema *schema,
 		set_counts(t, s, 1, n);
 		for (int k = 0; k < NCOUNTS; k++)
 			tot[k] += n[k];
+		if (!balanced(n))
+			strbuf_addf(&unbalanced, "%s%s", unbalanced.len ? "、" : "",
+				    schema->sets[s].title);
 	}
 	set_totals(t, 1, tot);
+	if (unbalanced.len > 0)
+		t->note = xasprintf("注：单位为行。\n注意：%s 的行数不平衡，请报告此问题。",
+				    unbalanced.buf);
+	else
+		t->note = xstrdup("注：单位为行。");
+	strbuf_release(&unbalanced);
 	return t;
 }
 
@@ -182,7 +191,8 @@ static int by_count(const void *a, const void *b)
 	return strcmp(x->text, y->text);
 }
 
-struct doc_table *report_reasons_table(const struct ingest_result *res, const char *label)
+struct doc_table *report_reasons_table(const struct ingest_result *res, const char *label,
+				       size_t max)
 {
 	static const char *const heads[] = {"序号", "拒收原因", "行数"};
 	struct reason r[VALUE_ERROR_COUNT];
@@ -196,7 +206,9 @@ struct doc_table *report_reasons_table(const struct ingest_result *res, const ch
 	if (n == 0)
 		return NULL;
 	qsort(r, n, sizeof(*r), by_count);
-	t = doc_table_new(label, "主要拒收原因", 3, n < MAX_REASONS ? n : MAX_REASONS);
+	if (max == 0 || max > n)
+		max = n;
+	t = doc_table_new(label, "拒收原因", 3, max);
 	set_heads(t, heads);
 	for (size_t i = 0; i < t->nrows; i++) {
 		char num[24];
@@ -206,8 +218,8 @@ struct doc_table *report_reasons_table(const struct ingest_result *res, const ch
 		set_text(t, i, 1, r[i].text);
 		set_count(t, i, 2, r[i].count);
 	}
-	if (n > MAX_REASONS)
-		t->note = xasprintf("注：共%zu类原因，仅列出最多的%d类。", n, MAX_REASONS);
+	if (max < n)
+		t->note = xasprintf("注：共%zu类原因，仅列出最多的%zu类。", n, max);
 	return t;
 }
 
@@ -307,9 +319,9 @@ void report_fill(struct doc *doc, const struct schema *schema, const struct inge
 	heading(&a, 2, "（一）输入文件");
 	table(&a, report_files_table(res, next_label(&a)));
 	table(&a, report_datasets_table(schema, res, next_label(&a)));
-	heading(&a, 2, "（二）主要拒收原因");
+	heading(&a, 2, "（二）拒收原因");
 	/* numbered only when there is one: 附表 numbers have no gaps */
-	reasons = report_reasons_table(res, "");
+	reasons = report_reasons_table(res, "", APPENDIX_REASONS);
 	if (reasons != NULL) {
 		doc_set_text(&reasons->label, next_label(&a));
 		table(&a, reasons);
@@ -334,7 +346,7 @@ char *report_balance(const struct ingest_result *res)
 			n[k] += f[k];
 	}
 	for (int k = 0; k < NCOUNTS; k++)
-		format_decimal(v[k], sizeof(v[k]), (int64_t)n[k], 1, 0, true);
+		format_exact(v[k], sizeof(v[k]), (int64_t)n[k], UNIT_COUNT, true);
 	return xasprintf("读取 %s = 接收 %s + 拒收 %s + 年度外 %s%s", v[N_READ], v[N_ACCEPTED],
 			 v[N_REJECTED], v[N_OUTSIDE], balanced(n) ? "" : "（不平衡！）");
 }

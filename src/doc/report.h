@@ -36,13 +36,15 @@ void report_fill(struct doc *doc, const struct schema *schema, const struct inge
 /*
  * The data-quality tables, for the appendix and for the terminal (civreport
  * check and run print them): per file, per dataset of the schema, and the
- * reasons for rejected rows (NULL when no row was rejected).  label is the
- * caption's label ("附表1", or "" on a terminal).  Free with doc_table_free.
+ * reasons for rejected rows, most frequent first, at most max of them
+ * (0: all; NULL when no row was rejected).  label is the caption's label
+ * ("附表1", or "" on a terminal).  Free with doc_table_free.
  */
 struct doc_table *report_files_table(const struct ingest_result *res, const char *label);
 struct doc_table *report_datasets_table(const struct schema *schema,
 					const struct ingest_result *res, const char *label);
-struct doc_table *report_reasons_table(const struct ingest_result *res, const char *label);
+struct doc_table *report_reasons_table(const struct ingest_result *res, const char *label,
+				       size_t max);
 
 /* "读取 3,258,945 = 接收 3,244,257 + 拒收 12 + 年度外 14,676" over every file; caller frees. */
 char *report_balance(const struct ingest_result *res);

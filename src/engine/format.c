@@ -345,12 +345,7 @@ int format_growth(char *buf, size_t len, int64_t cur, int64_t prev, int digits)
 
 int format_scaled(char *buf, size_t len, int64_t value, int64_t divisor, int digits)
 {
-	struct out o = out_init(buf, len);
-
-	if (divisor == 0 || !digits_ok(digits, SCALED_MAX_DIGITS))
-		return -1;
-	out_fixed(&o, fixed_div(value, divisor, digits));
-	return out_finish(&o);
+	return format_decimal(buf, len, value, divisor, digits, false);
 }
 
 int format_decimal(char *buf, size_t len, int64_t value, int64_t divisor, int digits, bool group)

@@ -10,10 +10,7 @@
 
 #include <stdio.h>
 
-#include "engine/agg.h"
-
-/* Write a JSON string literal (UTF-8 kept, control characters escaped). */
-void json_string(FILE *fp, const char *s);
+#include "agg.h"
 
 /*
  * Write the figures ids[0..n) of agg (all of them when ids is NULL) as a

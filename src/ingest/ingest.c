@@ -967,18 +967,16 @@ int ingest_run(const struct schema *schema, const struct ingest_options *opt,
 {
 	struct run r = {.schema = schema, .opt = opt, .sink = sink, .res = res};
 	struct ingest_pool pool;
-	int nthreads;
+	int nthreads = threads_wanted(opt);
 
 	if (run_begin(&r, err, errlen) != 0)
 		return -1;
 	/* three chunks per worker in flight: parsing never waits for admission */
-	nthreads =
-	    pool_start(&pool, threads_wanted(opt), (size_t)threads_wanted(opt) * 3, err, errlen);
-	if (nthreads < 0) {
+	if (pool_start(&pool, nthreads, (size_t)nthreads * 3, err, errlen) < 0) {
 		run_end(&r);
 		return -1;
 	}
-	admit_in_order(&r, &pool, (size_t)nthreads * 3);
+	admit_in_order(&r, &pool, (size_t)pool.nthreads * 3);
 	pool_stop(&pool);
 	return run_end(&r);
 }

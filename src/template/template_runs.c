@@ -25,8 +25,12 @@ void tpl_doc_figure(const struct template *t, struct tpl_record *rec, const stru
 
 	if (doc == NULL || f->kind == FIG_YEAR)
 		return;
-	/* metrics.json shows an expression as the report first shows it */
-	if (rec->texts != NULL && f->kind == FIG_VALUE && r->present) {
+	/*
+	 * metrics.json shows an expression as the report first shows it on
+	 * its own: not as a number of a 万元/亿元 column, whose unit is the
+	 * heading's
+	 */
+	if (rec->texts != NULL && f->kind == FIG_VALUE && !f->fmt.bare && r->present) {
 		size_t id = t->exprs[f->qa].agg_id;
 
 		if (rec->texts[id] == NULL)

@@ -207,6 +207,7 @@ static int row_extent(const struct canvas *cv, uint32_t c, int y, int *left, int
 /* Give chart ncat categories named by fmt (with %zu) and zero values. */
 static void chart_resize(struct doc_chart *c, size_t ncat, const char *fmt)
 {
+	doc_chart_forget(c); /* its arrays are ncat long */
 	for (size_t s = 0; s < c->nseries; s++) {
 		for (size_t i = 0; i < c->ncat; i++)
 			free(c->series[s].labels[i]);
@@ -809,6 +810,27 @@ static void test_empty(void **state)
 	chart_done(c);
 }
 
+/*
+ * A chart doc_chart_finish() never saw has no text for its numbers: it is
+ * drawn empty, and the cairo context stays sound (an axis of zero length
+ * once made the matrix singular and failed the whole PDF).
+ */
+static void test_unfinished(void **state)
+{
+	(void)state;
+	for (size_t k = 0; k < NTYPES; k++) {
+		struct doc_chart *c = fixture_chart(all_types[k], 2);
+		cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 300, 200);
+		cairo_t *cr = cairo_create(s);
+
+		pdf_chart_draw(cr, c, FONT, 300, 200);
+		assert_int_equal(cairo_status(cr), CAIRO_STATUS_SUCCESS);
+		cairo_destroy(cr);
+		cairo_surface_destroy(s);
+		chart_done(c);
+	}
+}
+
 /* One category: one modest column, and every type copes. */
 static void test_single_category(void **state)
 {
@@ -979,6 +1001,7 @@ int main(void)
 	    cmocka_unit_test(test_negative),
 	    cmocka_unit_test(test_all_zero),
 	    cmocka_unit_test(test_empty),
+	    cmocka_unit_test(test_unfinished),
 	    cmocka_unit_test(test_single_category),
 	    cmocka_unit_test(test_long_categories),
 	    cmocka_unit_test(test_unlabelled_counts),

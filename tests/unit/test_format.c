@@ -553,9 +553,6 @@ static void test_exact_and_share(void **state)
 	assert_string_equal(buf, "0.1%");
 	format_share(buf, sizeof(buf), 0, 2000);
 	assert_string_equal(buf, "0.0%");
-
-	assert_string_equal(format_default_name(F), "万:2");
-	assert_string_equal(format_default_name(C), "int");
 }
 
 int main(void)

@@ -16,6 +16,7 @@
 
 #include "doc/doc.h"
 #include "doc/report.h"
+#include "util/version.h"
 #include "util/xalloc.h"
 
 static char relief_name[] = "relief", relief_title[] = "社会救助发放明细";
@@ -119,13 +120,13 @@ static void test_reasons_table(void **state)
 	struct doc_table *t;
 
 	(void)state;
-	assert_null(report_reasons_table(&res, ""));
+	assert_null(report_reasons_table(&res, "", 10));
 	/* most frequent first, ties by text; at most ten, the note says how many */
 	for (int e = 1; e < VALUE_ERROR_COUNT; e++)
 		res.reasons[e] = 1;
 	res.reasons[VALUE_ID_CHECK] = 9;
 	res.reasons[VALUE_ENUM] = 9;
-	t = report_reasons_table(&res, "附表3");
+	t = report_reasons_table(&res, "附表3", 10);
 	assert_int_equal(t->nrows, 10);
 	assert_string_equal(text(t, 0, 0), "1");
 	assert_string_equal(text(t, 0, 2), "9");
@@ -133,6 +134,11 @@ static void test_reasons_table(void **state)
 	assert_string_equal(text(t, 2, 2), "1");
 	assert_true(strcmp(text(t, 0, 1), text(t, 1, 1)) < 0);
 	assert_non_null(strstr(t->note, "共19类原因，仅列出最多的10类"));
+	doc_table_free(t);
+	/* the terminal lists them all */
+	t = report_reasons_table(&res, "", 0);
+	assert_int_equal(t->nrows, 19);
+	assert_null(t->note);
 	doc_table_free(t);
 }
 
@@ -147,7 +153,7 @@ static void test_appendix(void **state)
 	(void)state;
 	two_files(f, false);
 	report_fill(d, &schema, &res, &src, 2021);
-	assert_string_equal(d->meta.generator, "civreport 0.1.0");
+	assert_string_equal(d->meta.generator, "civreport " CIVREPORT_VERSION);
 	assert_int_equal(d->meta.year, 2021);
 	assert_int_equal(d->appendix[0].kind, DOC_HEADING);
 	assert_string_equal(d->appendix[0].text.runs[0].text, "附录 数据质量与来源");

@@ -447,6 +447,17 @@ static bool box_claim(struct chart_ctx *g, const struct box *b, const struct box
 	return true;
 }
 
+/*
+ * doc_chart_finish() has run: a chart's numbers are text of the doc, and a
+ * renderer never makes them up, so an unfinished chart is drawn empty.
+ */
+static bool finished(const struct doc_chart *c)
+{
+	if (c->type == CHART_PIE || c->type == CHART_DOUGHNUT)
+		return c->series[0].shares != NULL;
+	return c->axes[0].labels != NULL;
+}
+
 static void draw_empty(struct chart_ctx *g)
 {
 	text_set(g, "无数据", FONT_LABEL * 1.25);
@@ -1501,7 +1512,7 @@ void pdf_chart_draw(cairo_t *cr, const struct doc_chart *chart, const char *font
 	cairo_set_operator(cr, CAIRO_OPERATOR_OVER);
 
 	ctx_init(&g, cr, chart, font_family, w, h);
-	if (chart->ncat == 0 || chart->nseries == 0 || chart->series == NULL) {
+	if (chart->ncat == 0 || chart->nseries == 0 || chart->series == NULL || !finished(chart)) {
 		draw_empty(&g);
 	} else {
 		switch (chart->type) {

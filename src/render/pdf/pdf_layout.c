@@ -40,7 +40,7 @@ int pdf_fail(struct pdf *p, const char *fmt, ...)
 	return -1;
 }
 
-PangoFontDescription *pdf_font(const struct pdf *p, const struct pdf_style *st)
+static PangoFontDescription *font(const struct pdf *p, const struct pdf_style *st)
 {
 	PangoFontDescription *fd = pango_font_description_new();
 
@@ -53,7 +53,7 @@ PangoFontDescription *pdf_font(const struct pdf *p, const struct pdf_style *st)
 static PangoLayout *new_layout(struct pdf *p, const struct pdf_style *st, double width)
 {
 	PangoLayout *l = pango_layout_new(p->pango);
-	PangoFontDescription *fd = pdf_font(p, st);
+	PangoFontDescription *fd = font(p, st);
 
 	pango_layout_set_font_description(l, fd);
 	pango_font_description_free(fd);

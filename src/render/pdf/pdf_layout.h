@@ -89,7 +89,6 @@ struct pdf {
 
 /* pdf_layout.c: errors, fonts, layouts. */
 int pdf_fail(struct pdf *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-PangoFontDescription *pdf_font(const struct pdf *p, const struct pdf_style *st);
 /*
  * A layout of text in style st, wrapped at width (<= 0: no wrapping).
  * Returns NULL (error set) when a glyph is missing from the pinned font.

@@ -38,16 +38,6 @@ static const struct pdf_style heading_styles[3] = {
 /* Space above a heading, dropped at the top of a page. */
 static const double heading_before[3] = {8.0, 2.0, 0.0};
 
-/* The runs' text joined, for bookmarks: without the layout's ZWSPs. */
-static char *plain_text(const struct doc_text *t)
-{
-	GString *s = g_string_new(NULL);
-
-	for (size_t i = 0; i < t->nruns; i++)
-		g_string_append(s, t->runs[i].text ? t->runs[i].text : "");
-	return g_string_free(s, FALSE);
-}
-
 /* One line on the grid: its em box centred in the line box at the cursor. */
 static void draw_line(struct pdf *p, PangoLayoutLine *line, double x, const struct pdf_style *st)
 {
@@ -256,9 +246,9 @@ int pdf_heading(struct pdf *p, int level, const struct doc_text *t, double keep_
 	pdf_ensure(p, heading_before[h] + pango_layout_get_line_count(l) * st->pitch + keep_next);
 	if (!p->page_empty)
 		p->y += heading_before[h];
-	title = plain_text(t);
+	title = doc_text_join(t);
 	pdf_outline(p, level, title, p->y);
-	g_free(title);
+	free(title);
 	place_whole(p, l, st, 0, 0);
 	g_object_unref(l);
 	return 0;

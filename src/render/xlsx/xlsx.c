@@ -170,7 +170,8 @@ int xlsx_render(const struct doc *doc, const char *path, char *err, size_t errle
 	set_properties(&x);
 	block_sheets(&x);
 	xlsx_figures_sheet(&x);
-	xlsx_quality_sheet(&x);
+	if (doc->nappendix > 0)
+		xlsx_quality_sheet(&x);
 
 	errno = 0;
 	e = workbook_close(x.wb); /* writes the file and frees the workbook */

@@ -72,22 +72,12 @@ static const char *raw_unit(const struct doc_chart *c)
 	return label;
 }
 
-/* Decimals of a formatted value label ("5,842.3" -> 1), for the chart's labels. */
-static int label_decimals(const char *label)
+/* Excel's number format for numbers written as the doc writes them ("#,##0.0"). */
+static void number_format(char *buf, size_t len, int decimals, bool grouped)
 {
-	const char *dot = label ? strchr(label, '.') : NULL;
-	int n = 0;
-
-	if (dot == NULL)
-		return 0;
-	while (dot[1 + n] >= '0' && dot[1 + n] <= '9' && n < 6)
-		n++;
-	return n;
-}
-
-static void number_format(char *buf, size_t len, int decimals)
-{
-	snprintf(buf, len, "#,##0%s%.*s", decimals > 0 ? "." : "", decimals, "000000");
+	decimals = decimals < 0 ? 0 : decimals > 6 ? 6 : decimals;
+	snprintf(buf, len, "%s0%s%.*s", grouped ? "#,##" : "", decimals > 0 ? "." : "", decimals,
+		 "000000");
 }
 
 /* Units over a group of columns, merged when the group is wider than one. */
@@ -188,7 +178,7 @@ static void style_series(lxw_chart_series *ser, const struct doc_chart *c,
 	char fmt[32];
 
 	chart_series_set_labels(ser);
-	number_format(fmt, sizeof(fmt), label_decimals(ds->labels ? ds->labels[0] : NULL));
+	number_format(fmt, sizeof(fmt), c->digits, c->grouped);
 	chart_series_set_labels_num_format(ser, fmt);
 	if (c->type == CHART_LINE)
 		chart_series_set_labels_position(ser, LXW_CHART_LABEL_POSITION_ABOVE);
@@ -241,7 +231,7 @@ static void name_axes(struct xlsx_ctx *x, lxw_chart *chart, const struct doc_cha
 			max = v > max ? v : -v > max ? -v : max;
 		}
 	max /= (double)((c->unit == UNIT_FEN ? 100 : 1) * chart_scale(c));
-	number_format(fmt, sizeof(fmt), max >= 10 ? 0 : 1);
+	number_format(fmt, sizeof(fmt), max >= 10 ? 0 : 1, c->grouped);
 	chart_axis_set_num_format(val, fmt);
 }
 

@@ -64,6 +64,7 @@ void xlsx_quality_sheet(struct xlsx_ctx *x)
 	const struct doc *d = x->doc;
 	struct xlsx_sheet s;
 	lxw_row_t row = 0;
+	bool filtered = false;
 
 	if (!xlsx_sheet_open(x, &s, XLSX_SHEET_QUALITY, true))
 		return;
@@ -81,8 +82,13 @@ void xlsx_quality_sheet(struct xlsx_ctx *x)
 				       b->level <= 1 ? x->f.caption : x->f.section);
 			break;
 		case DOC_TABLE:
-			if (b->table != NULL)
-				row = xlsx_put_table(&s, row, b->table);
+			if (b->table == NULL)
+				break;
+			/* the files: a long list to sort and filter */
+			if (!filtered)
+				xlsx_table_filter(&s, row, b->table);
+			filtered = true;
+			row = xlsx_put_table(&s, row, b->table);
 			break;
 		case DOC_PARAGRAPH:
 		case DOC_LIST_ITEM:

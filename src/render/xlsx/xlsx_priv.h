@@ -170,6 +170,11 @@ void xlsx_table_sheet(struct xlsx_ctx *x, const struct doc_table *t);
  * and note; returns the first row after it.
  */
 lxw_row_t xlsx_put_table(struct xlsx_sheet *s, lxw_row_t row, const struct doc_table *t);
+/*
+ * An autofilter over the headings and body of the table written at row
+ * (not its totals row: sorting never moves it).  One per sheet.
+ */
+void xlsx_table_filter(struct xlsx_sheet *s, lxw_row_t row, const struct doc_table *t);
 void xlsx_chart_sheet(struct xlsx_ctx *x, const struct doc_chart *c);
 void xlsx_figures_sheet(struct xlsx_ctx *x);
 void xlsx_quality_sheet(struct xlsx_ctx *x);

@@ -138,10 +138,20 @@ lxw_row_t xlsx_put_table(struct xlsx_sheet *s, lxw_row_t row, const struct doc_t
 	return row;
 }
 
+void xlsx_table_filter(struct xlsx_sheet *s, lxw_row_t row, const struct doc_table *t)
+{
+	if (t->ncols == 0)
+		return;
+	xlsx_check(s->x,
+		   worksheet_autofilter(s->ws, row + ROW_HEADER, 0,
+					(lxw_row_t)(row + ROW_HEADER + body_rows(t)),
+					(lxw_col_t)(t->ncols - 1)),
+		   s->name);
+}
+
 void xlsx_table_sheet(struct xlsx_ctx *x, const struct doc_table *t)
 {
 	char *name = caption(t);
-	size_t nbody = body_rows(t);
 	struct xlsx_sheet s;
 
 	if (!xlsx_sheet_open(x, &s, name, false)) {
@@ -150,12 +160,7 @@ void xlsx_table_sheet(struct xlsx_ctx *x, const struct doc_table *t)
 	}
 	xlsx_put_table(&s, 0, t);
 	worksheet_freeze_panes(s.ws, ROW_BODY, 0);
-	if (t->ncols > 0)
-		xlsx_check(x,
-			   worksheet_autofilter(s.ws, ROW_HEADER, 0,
-						(lxw_row_t)(ROW_HEADER + nbody),
-						(lxw_col_t)(t->ncols - 1)),
-			   s.name);
+	xlsx_table_filter(&s, 0, t);
 	xlsx_print_setup(&s, ROW_HEADER, false);
 	xlsx_sheet_close(&s);
 	free(name);
