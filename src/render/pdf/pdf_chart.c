@@ -1654,7 +1654,7 @@ static void ctx_release(struct chart_ctx *g)
 }
 
 void pdf_chart_draw(cairo_t *cr, const struct doc_chart *chart, const char *font_family, double w,
-		double h)
+		    double h)
 {
 	struct chart_ctx g;
 	cairo_path_t *path;

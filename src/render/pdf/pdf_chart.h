@@ -19,6 +19,6 @@
  * series.  Leaves cr's state as it found it.
  */
 void pdf_chart_draw(cairo_t *cr, const struct doc_chart *chart, const char *font_family, double w,
-		double h);
+		    double h);
 
 #endif
