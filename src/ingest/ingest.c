@@ -25,6 +25,7 @@
 #include "ingest_chunk.h"
 #include "util/log.h"
 #include "persons.h"
+#include "util/testhook.h"
 #include "util/text.h"
 #include "util/xalloc.h"
 
@@ -964,6 +965,7 @@ int ingest_run(const struct schema *schema, const struct ingest_options *opt,
 			q.jobs[q.tail++ % q.cap] = c;
 			pthread_cond_signal(&q.work);
 			pthread_mutex_unlock(&q.lock);
+			testhook_point("scan");
 		}
 		if (nin == 0)
 			break;
