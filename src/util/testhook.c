@@ -48,6 +48,7 @@ void testhook_point(const char *name)
 	if (want == NULL || strcmp(want, name) != 0 || atomic_flag_test_and_set(&reached))
 		return;
 	fprintf(stderr, "civreport: test hook: %s (PID %ld)\n", name, (long)getpid());
+	fflush(stderr);
 	fifo = getenv("CIVREPORT_TEST_FIFO");
 	if (fifo != NULL && fifo[0] != '\0')
 		pause_on(fifo, name);
