@@ -39,3 +39,28 @@ full_sample() {
 	fi
 	echo "$dir"
 }
+
+# The generated sample (civreport sample --year 2021) the tests share, and
+# never change: make generates it once per build folder before any test
+# starts and names it in E2E_SAMPLE, at the scale E2E_SAMPLE_SCALE (0.1 for
+# make test; 1, the seed's figures of the 2021 Guang'an summary, for make
+# test-full).  A script run by hand without it makes a private one.
+: "${E2E_SAMPLE_SCALE:=0.1}"
+
+# use_sample: sets SAMPLE to the shared sample's folder
+use_sample() {
+	if [ -n "${E2E_SAMPLE:-}" ]; then
+		[ -f "$E2E_SAMPLE/.complete" ] || fail "no sample in $E2E_SAMPLE (make test generates it)"
+		SAMPLE=$E2E_SAMPLE
+		return
+	fi
+	SAMPLE=$WORK/sample
+	[ -d "$SAMPLE" ] ||
+		"$BIN" sample --year 2021 --scale "$E2E_SAMPLE_SCALE" --out "$SAMPLE" --quiet >/dev/null ||
+		fail "sample generation"
+}
+
+# full_scale: the sample is the scale-1 one, whose figures are the seed's
+full_scale() {
+	[ "$E2E_SAMPLE_SCALE" = 1 ]
+}
