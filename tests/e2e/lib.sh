@@ -27,19 +27,6 @@ lacks() {
 # Debian's python3 has openpyxl; another python3 may come first on PATH
 PY=/usr/bin/python3
 
-# full_sample: the scale-1 sample (about 350 MB), generated once per
-# checkout into build/e2e-sample and shared by the tests that need the
-# seed's figures.  Prints its path.
-full_sample() {
-	dir="$ROOT/build/e2e-sample-2021"
-	if [ ! -f "$dir/.complete" ]; then
-		rm -rf "$dir"
-		"$BIN" sample --year 2021 --out "$dir" --quiet >/dev/null || fail "sample generation"
-		touch "$dir/.complete"
-	fi
-	echo "$dir"
-}
-
 # The generated sample (civreport sample --year 2021) the tests share, and
 # never change: make generates it once per build folder before any test
 # starts and names it in E2E_SAMPLE, at the scale E2E_SAMPLE_SCALE (0.1 for
