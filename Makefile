@@ -48,7 +48,7 @@ WARN     = -Wall -Wextra -Werror -Wstrict-prototypes -Wvla -Wwrite-strings -Wsha
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKG_MODULES) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKG_MODULES) 2>/dev/null)
 ALL_CPPFLAGS = -D_GNU_SOURCE -Isrc -DCIVREPORT_DATADIR='"$(PREFIX)/share/civreport"' $(CPPFLAGS)
-ALL_CFLAGS   = -std=c17 $(OPT) -g $(WARN) $(SANFLAGS) $(PKG_CFLAGS) $(CFLAGS)
+ALL_CFLAGS   = -std=c17 $(OPT) -g $(WARN) $(SANFLAGS) -MMD -MP $(PKG_CFLAGS) $(CFLAGS)
 LDLIBS       = $(PKG_LIBS) -lcmark-gfm-extensions -lcsv -lpthread -lm
 
 # The pipeline, stage by stage (src/*/README.md says what each owns);
