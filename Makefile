@@ -2,18 +2,29 @@
 #
 #   make            build build/civreport
 #   make run        install missing Debian packages, build, write the default report
-#   make test       same set-up, then unit + end-to-end tests, normal and ASan/UBSan builds,
-#                   and the golden outputs (tests/golden) with the normal build
+#   make test       same set-up, then unit + end-to-end tests, normal and ASan/UBSan
+#                   builds side by side (make -j, one line per test, a summary)
+#                   and, normal build only, the golden outputs (tests/golden) and
+#                   the layering check (tests/layering.py)
 #   make golden     after a deliberate change to a report's content or layout: rewrite the
 #                   golden outputs of tests/golden, then review `git diff` and commit it
+#   make test-full  the checks at full scale (the 2021 Guang'an sample, 3.2 million
+#                   rows): the seed's figures, the oracle's --expect-seed, the report
 #   make bench      benchmark against DuckDB (never part of make test)
 #   make fuzz       bounded fuzzing of the CSV ingest and the metric language
 #   V=1             show the commands
+#
+# One build's tests (normal, or SANITIZE=1): make check-unit, make check-e2e,
+# make test-build (both); or a single one: make unit/test_agg, make e2e/t_faults.
+# Each test's output is in $(BUILD)/test-results/<name>.log.
 
 YEAR      ?= 2021
 PREFIX    ?= /usr/local
 DESTDIR   ?=
 Q          = $(if $(V),,@)
+# "  CC file" lines, left out of make test's output (QUIET_BUILD=1), which
+# keeps to the linked binaries and one line per test
+SAY_CC     = $(if $(QUIET_BUILD),@:,@echo)
 
 # Debian packages the build, the run and the tests need. `make deps` installs
 # only the missing ones (as root) or prints the apt-get line to run.
@@ -56,8 +67,29 @@ UNIT_SRCS  = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS  = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 E2E_SCRIPTS = $(sort $(wildcard tests/e2e/t_*.sh))
 
-.PHONY: all deps run test check-unit check-e2e test-build clean format format-check \
-	bench fuzz install uninstall sample
+# Tests are phony targets, one per test (unit/test_agg, e2e/t_faults), so
+# that make -j runs them side by side; the slowest first.
+UNIT_RUNS  = $(UNIT_SRCS:tests/unit/%.c=unit/%)
+E2E_ALL    = $(E2E_SCRIPTS:tests/e2e/%.sh=e2e/%)
+E2E_SLOW   = $(filter $(E2E_ALL),e2e/t_faults e2e/t_sample e2e/t_mail e2e/t_ifchanged e2e/t_report)
+E2E_RUNS   = $(E2E_SLOW) $(filter-out $(E2E_SLOW),$(E2E_ALL))
+# the end-to-end tests that read the generated sample (tests/e2e/lib.sh): at
+# SAMPLE_SCALE in make test, at scale 1 (the seed's figures too) in make test-full
+SAMPLE_RUNS = e2e/t_report e2e/t_sample e2e/t_seed_query
+SAMPLE_SCALE ?= 0.1
+SAMPLE     = $(BUILD)/sample-$(SAMPLE_SCALE)
+RESULTS   ?= $(BUILD)/test-results
+TEST_TAG   = $(if $(SANITIZE),san/)
+JOBS      := $(shell nproc 2>/dev/null || echo 2)
+# -j for the test run, unless the caller gave one (a second -j would split the jobserver)
+TEST_J     = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(JOBS))
+SAN_ENV    = ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+	     LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0
+TEST_ENV   = $(if $(SANITIZE),$(SAN_ENV))
+
+.PHONY: all deps run test test-full check-unit check-e2e test-build test-runs test-both \
+	test-normal test-san clean format format-check bench fuzz install uninstall sample \
+	$(UNIT_RUNS) $(E2E_RUNS)
 
 all: $(BIN)
 
@@ -67,12 +99,12 @@ $(BIN): $(OBJS)
 
 $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(@D)
-	@echo "  CC      $<"
+	$(SAY_CC) "  CC      $<"
 	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS)
 	@mkdir -p $(@D)
-	@echo "  CC      $<"
+	$(SAY_CC) "  CC      $<"
 	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS) -lcmocka
 
 -include $(OBJS:.o=.d) $(UNIT_BINS:=.d)
@@ -100,29 +132,84 @@ run: deps
 sample: all
 	$(BIN) sample --year $(YEAR) --out input
 
-# Unit tests, then end-to-end tests, for one build (normal or SANITIZE=1).
-check-unit: $(UNIT_BINS)
-	@fail=0; for t in $(UNIT_BINS); do \
-		echo "== $$t"; $$t || fail=1; \
-	done; exit $$fail
+# ---------------------------------------------------------------- tests
+# One test: tests/run-one.sh prints one line (ok/FAIL, time) and keeps the
+# output in $(RESULTS)/<name>.log; tests/summary.sh prints the failures' logs
+# and the count at the end, and fails when a test failed.
+$(UNIT_RUNS): unit/%: $(BUILD)/tests/%
+	@$(TEST_ENV) sh tests/run-one.sh $(RESULTS) $@ $(TEST_TAG)$@ $(BUILD)/tests/$*
 
-check-e2e: $(BIN)
-	@BIN=$(abspath $(BIN)) sh tests/e2e/run.sh $(E2E_SCRIPTS)
+# CIVREPORT_MAKE_VARS tells t_install.sh how to name this build to make.
+$(E2E_RUNS): e2e/%: $(BIN) $(SAMPLE)/.complete
+	@$(TEST_ENV) BIN=$(abspath $(BIN)) E2E_SAMPLE=$(abspath $(SAMPLE)) \
+		E2E_SAMPLE_SCALE=$(SAMPLE_SCALE) \
+		CIVREPORT_MAKE_VARS="BUILD=$(BUILD)$(if $(SANITIZE), SANITIZE=1)" \
+		sh tests/run-one.sh $(RESULTS) $@ $(TEST_TAG)$@ sh tests/e2e/run.sh tests/e2e/$*.sh
 
-test-build: all check-unit check-e2e $(if $(SANITIZE),,check-golden check-layering)
+# The sample the end-to-end tests share, generated once per build folder,
+# before any test starts (and written under another name first, so that no
+# test ever sees half of it).
+$(BUILD)/sample-%/.complete: $(BIN)
+	@echo "  SAMPLE  $(@D)"
+	$(Q)rm -rf $(@D) $(@D).tmp
+	$(Q)$(BIN) sample --year $(YEAR) --scale $* --out $(@D).tmp --quiet
+	$(Q)touch $(@D).tmp/.complete && mv $(@D).tmp $(@D)
 
-# The pipeline's shape: stages include only what they may read, no two
-# object files call each other, renderers call nothing but the doc's.
-check-layering: $(BIN)
-	@/usr/bin/python3 tests/layering.py src $(BUILD)/obj
+# result paths for tests/summary.sh
+results = $(addprefix $(RESULTS)/,$(1))
+
+check-unit: $(UNIT_RUNS)
+	@sh tests/summary.sh $(call results,$(UNIT_RUNS))
+
+check-e2e: $(E2E_RUNS)
+	@sh tests/summary.sh $(call results,$(E2E_RUNS))
+
+# checks of the normal build only: the golden outputs and the pipeline's shape
+# (stages include only what they may read, no two object files call each
+# other, renderers call nothing but the doc's)
+CHECK_RUNS = $(if $(SANITIZE),,check/golden check/layering)
+.PHONY: check/golden check/layering
+check/golden: $(BIN)
+	@BIN=$(abspath $(BIN)) sh tests/run-one.sh $(RESULTS) $@ $@ sh tests/golden/run.sh check
+
+check/layering: $(BIN)
+	@sh tests/run-one.sh $(RESULTS) $@ $@ /usr/bin/python3 tests/layering.py src $(BUILD)/obj
+
+check-layering: check/layering
+	@sh tests/summary.sh $(call results,check/layering)
+
+test-runs: $(E2E_RUNS) $(UNIT_RUNS) $(CHECK_RUNS)
+
+test-build: all test-runs
+	@sh tests/summary.sh $(call results,$(E2E_RUNS) $(UNIT_RUNS) $(CHECK_RUNS))
+
+# make test: the format check, then both builds and all their tests at once
+# (one jobserver: the normal and the sanitizer build share the cores), then
+# one summary.
+test-normal:
+	$(Q)$(MAKE) --no-print-directory QUIET_BUILD=1 test-runs
+
+test-san:
+	$(Q)$(MAKE) --no-print-directory QUIET_BUILD=1 SANITIZE=1 test-runs
+
+test-both: test-normal test-san
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory format-check
-	$(Q)$(MAKE) --no-print-directory test-build
-	@echo "== the whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer"
-	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
-		LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0 \
-		$(MAKE) --no-print-directory SANITIZE=1 test-build
+	@rm -rf build/test-results build/san/test-results
+	@st=0; $(MAKE) --no-print-directory $(TEST_J) test-both || st=$$?; \
+	sh tests/summary.sh \
+		$(addprefix build/test-results/,$(E2E_RUNS) $(UNIT_RUNS) check/golden check/layering) \
+		$(addprefix build/san/test-results/,$(E2E_RUNS) $(UNIT_RUNS)) && exit $$st
+
+# The full-scale checks (scale 1, 350 MB of CSV): the end-to-end tests that
+# read the sample, with the seed's figures of the 2021 summary asserted too.
+# Normal build; make SANITIZE=1 test-full for the sanitizer build.
+test-full: deps
+	@rm -rf $(BUILD)/test-results-full
+	@st=0; $(MAKE) --no-print-directory $(TEST_J) SAMPLE_SCALE=1 \
+		RESULTS=$(BUILD)/test-results-full $(SAMPLE_RUNS) || st=$$?; \
+	sh tests/summary.sh $(addprefix $(BUILD)/test-results-full/,$(SAMPLE_RUNS)) && exit $$st
 
 # Golden outputs (tests/golden/README.md): each case's doc dump, metrics.json,
 # rejects.csv, log, PDF text and XLSX parts against the committed copies;

@@ -25,6 +25,7 @@
 #include "util/log.h"
 #include "deliver/outfile.h"
 #include "util/paths.h"
+#include "util/testhook.h"
 #include "render/pdf/pdf.h"
 #include "ingest/rejects.h"
 #include "doc/report.h"
@@ -210,6 +211,7 @@ static int open_outputs(struct run_state *st)
 		return EXIT_IO;
 	}
 	rejects_begin(st->rejects.fp);
+	testhook_point("locked");
 	return EXIT_OK;
 }
 
@@ -329,6 +331,7 @@ static int commit(struct run_state *st)
 	struct outfile *const order[] = {&st->rejects, &st->metrics, &st->xlsx, &st->pdf,
 					 &st->manifest};
 
+	testhook_point("commit");
 	if (outfile_commit_all(order, sizeof(order) / sizeof(order[0])) != 0) {
 		log_error("无法写入 %s:%s", st->outdir, strerror(errno));
 		return EXIT_IO;

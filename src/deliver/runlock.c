@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "runlock.h"
+#include "util/testhook.h"
 #include "util/xalloc.h"
 
 #define RUNLOCK_NAME    ".civreport.lock"
@@ -38,6 +39,7 @@ static void sleep_ms(long ms)
 {
 	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
 
+	testhook_point("lock-wait"); /* only the --wait loop naps */
 	/* A signal cuts the nap short; the caller's loop checks the clock. */
 	nanosleep(&ts, NULL);
 }

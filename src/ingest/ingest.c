@@ -25,6 +25,7 @@
 #include "ingest_pool.h"
 #include "util/log.h"
 #include "persons.h"
+#include "util/testhook.h"
 #include "util/text.h"
 #include "util/xalloc.h"
 
@@ -915,6 +916,7 @@ static void admit_in_order(struct run *r, struct ingest_pool *pool, size_t max_i
 			}
 			inflight[(head + nin++) % max_inflight] = c;
 			pool_submit(pool, c);
+			testhook_point("scan");
 		}
 		if (nin == 0)
 			break;

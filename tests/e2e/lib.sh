@@ -27,15 +27,27 @@ lacks() {
 # Debian's python3 has openpyxl; another python3 may come first on PATH
 PY=/usr/bin/python3
 
-# full_sample: the scale-1 sample (about 350 MB), generated once per
-# checkout into build/e2e-sample and shared by the tests that need the
-# seed's figures.  Prints its path.
-full_sample() {
-	dir="$ROOT/build/e2e-sample-2021"
-	if [ ! -f "$dir/.complete" ]; then
-		rm -rf "$dir"
-		"$BIN" sample --year 2021 --out "$dir" --quiet >/dev/null || fail "sample generation"
-		touch "$dir/.complete"
+# The generated sample (civreport sample --year 2021) the tests share, and
+# never change: make generates it once per build folder before any test
+# starts and names it in E2E_SAMPLE, at the scale E2E_SAMPLE_SCALE (0.1 for
+# make test; 1, the seed's figures of the 2021 Guang'an summary, for make
+# test-full).  A script run by hand without it makes a private one.
+: "${E2E_SAMPLE_SCALE:=0.1}"
+
+# use_sample: sets SAMPLE to the shared sample's folder
+use_sample() {
+	if [ -n "${E2E_SAMPLE:-}" ]; then
+		[ -f "$E2E_SAMPLE/.complete" ] || fail "no sample in $E2E_SAMPLE (make test generates it)"
+		SAMPLE=$E2E_SAMPLE
+		return
 	fi
-	echo "$dir"
+	SAMPLE=$WORK/sample
+	[ -d "$SAMPLE" ] ||
+		"$BIN" sample --year 2021 --scale "$E2E_SAMPLE_SCALE" --out "$SAMPLE" --quiet >/dev/null ||
+		fail "sample generation"
+}
+
+# full_scale: the sample is the scale-1 one, whose figures are the seed's
+full_scale() {
+	[ "$E2E_SAMPLE_SCALE" = 1 ]
 }

@@ -1,7 +1,12 @@
 #!/bin/sh
-# End-to-end test runner: runs each tests/e2e/t_*.sh with $BIN set to the
-# civreport binary under test, in a fresh temporary folder, and prints one
-# closing line "N passed, N failed".  A script passes when it exits 0.
+# run.sh SCRIPT: runs one end-to-end test, tests/e2e/t_*.sh, in a fresh
+# temporary folder ($WORK, also its working directory), with $BIN the
+# civreport binary under test and $ROOT the checkout.  Exits with the
+# script's status; the folder is removed when the script passed and kept,
+# and named, when it failed.
+#
+# make test runs each script through tests/run-one.sh (one line per test)
+# with E2E_SAMPLE naming the generated sample the scripts share (see lib.sh).
 set -u
 : "${BIN:?BIN must name the civreport binary}"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -9,24 +14,14 @@ export BIN ROOT
 # the binary under test reads the checkout's schema and templates
 CIVREPORT_DATADIR=${CIVREPORT_DATADIR:-$ROOT/templates}
 export CIVREPORT_DATADIR
-passed=0
-failed=0
-failures=""
-for t in "$@"; do
-	name=$(basename "$t" .sh)
-	work=$(mktemp -d "${TMPDIR:-/tmp}/civreport-e2e.XXXXXX")
-	start=$(date +%s)
-	if (cd "$work" && WORK="$work" sh "$ROOT/$t") >"$work.log" 2>&1; then
-		passed=$((passed + 1))
-		echo "ok   $name ($(( $(date +%s) - start ))s)"
-	else
-		failed=$((failed + 1))
-		failures="$failures $name"
-		echo "FAIL $name"
-		sed 's/^/     | /' "$work.log" | tail -40
-	fi
-	rm -rf "$work" "$work.log"
-done
-echo "e2e: $passed passed, $failed failed"
-[ -z "$failures" ] || echo "failed:$failures"
-[ "$failed" -eq 0 ]
+case $1 in /*) script=$1 ;; *) script=$ROOT/$1 ;; esac
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/civreport-e2e.XXXXXX") || exit 1
+export WORK
+(cd "$WORK" && sh "$script")
+rc=$?
+if [ "$rc" -eq 0 ]; then
+	rm -rf "$WORK"
+else
+	echo "(exit $rc; the test's folder is kept: $WORK)"
+fi
+exit "$rc"

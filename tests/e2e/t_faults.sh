@@ -1,13 +1,17 @@
 # Faults during a run: whatever happens to a run (SIGKILL, SIGTERM/SIGHUP, a
-# read-only or full output folder, an input file vanishing under it, a second
-# run at the same time), the previous outputs in output/2021/ stay exactly as
-# they were (same SHA-256) unless the run really finished, and no temporary
-# file (".civreport-tmp-*") is left behind once the next run is over (after a
-# catchable signal or an error: at once).
+# read-only or full output folder, an input file cut or deleted under it, a
+# second run at the same time), the previous outputs in output/2021/ stay
+# exactly as they were (same SHA-256) unless the run really finished, and no
+# temporary file (".civreport-tmp-*") is left behind once the next run is
+# over (after a catchable signal or an error: at once).
+#
+# Every moment is made, not waited for: a run is stopped at a named point by
+# the test hook (src/util/testhook.h), acted on there, and then let go or
+# killed; no sleep, no timing guess, so a loaded machine only makes it slower.
 #
 # Inputs: in1 (scale 0.01, the baseline), in2 (scale 0.01, another seed, so a
-# run that wrongly replaced an output would change its hash), big (scale 0.3,
-# a run that lasts a few seconds: the one that gets killed mid-scan).
+# run that wrongly replaced an output would change its hash), and one relief
+# file of the shared sample (several 1 MiB chunks) for a file cut mid-read.
 . "$ROOT/tests/e2e/lib.sh"
 set -u
 
@@ -21,26 +25,6 @@ OUT=output/2021
 OUTPUTS="annual-report-2021.pdf annual-report-2021.xlsx metrics.json rejects.csv manifest.json"
 
 now_ms() { date +%s%3N; }
-
-# alive PID: still running (not exited, not a zombie waiting for `wait`)
-alive() {
-	[ -r "/proc/$1/stat" ] || return 1
-	read -r _stat 2>/dev/null <"/proc/$1/stat" || return 1
-	case "$_stat" in *") Z "* | *") X "*) return 1 ;; esac
-	return 0
-}
-
-# wait_glob PID PATTERN MS: wait until a file matching PATTERN exists, while
-# PID runs, at most MS milliseconds.  Status 0 when it appeared.
-wait_glob() {
-	_deadline=$(($(now_ms) + $3))
-	while :; do
-		for _f in $2; do [ -e "$_f" ] && return 0; done
-		alive "$1" || return 1
-		[ "$(now_ms)" -lt "$_deadline" ] || return 1
-		sleep 0.005
-	done
-}
 
 # snap DIR FILE: record the outputs' hashes; intact DIR FILE WHAT: compare
 # (FILE relative to $WORK)
@@ -68,16 +52,45 @@ valid_outputs() {
 		"$1/metrics.json" "$1/manifest.json" || fail "$1: JSON outputs do not parse"
 }
 
-run_bg() { # run_bg INPUT [args...]: a run in the background; PID in $pid
-	_in=$1
-	shift
-	"$BIN" run --year 2021 --input "$_in" --output output --quiet "$@" >bg.out 2>bg.err &
+# run_at SLOT POINT INPUT [args...]: a run of INPUT into output/ in the
+# background, stopped at the test hook POINT; returns once it is there, its
+# PID in $pid, its stderr in bgSLOT.err.  SLOT (3 or 4, two runs can be held
+# at once) is the shell's file descriptor on the FIFO hookSLOT.fifo: `go
+# SLOT` closes it and the run goes on; a signal meanwhile is handled as
+# anywhere else.  The run also holds the FIFO's writing end from its start
+# (fd 9), so that if it ends before reaching POINT the read here sees end of
+# file instead of blocking; it must not inherit a slot (a reader of another
+# run's FIFO would keep that run held).
+bg_pids=""
+run_at() {
+	_slot=$1 _point=$2 _in=$3
+	shift 3
+	_fifo=$WORK/hook$_slot.fifo
+	rm -f "$_fifo" && mkfifo "$_fifo" || fail "mkfifo $_fifo"
+	CIVREPORT_TEST_PAUSE=$_point CIVREPORT_TEST_FIFO=$_fifo \
+		"$BIN" run --year 2021 --input "$_in" --output output --quiet "$@" \
+		>"bg$_slot.out" 2>"bg$_slot.err" 9>"$_fifo" 3<&- 4<&- &
 	pid=$!
 	bg_pids="$bg_pids $pid"
+	eval "exec $_slot<\"\$_fifo\""
+	if ! eval "read -r _at _atpid <&$_slot"; then
+		go "$_slot"
+		wait_rc "$pid"
+		cat "bg$_slot.err"
+		fail "the run ended (exit $rc) before reaching the point $_point"
+	fi
+	[ "$_at $_atpid" = "$_point $pid" ] || fail "test hook: '$_at $_atpid', want '$_point $pid'"
 }
-# whatever happens to this script, no run of ours outlives it (a stopped
-# holder in (f) would otherwise wait forever)
-bg_pids=""
+go() { eval "exec $1<&-"; }
+
+# wait_rc PID: its exit status in $rc
+wait_rc() {
+	wait "$1"
+	rc=$?
+}
+
+# whatever happens to this script, no run of ours outlives it (a held run
+# would otherwise wait forever)
 kill_ours() {
 	for _p in $bg_pids; do
 		# only while it is still our child: a reaped PID may be someone else's now
@@ -89,45 +102,12 @@ kill_ours() {
 }
 trap kill_ours EXIT
 
-# wait_rc PID: its exit status in $rc (bounded: a hung run is killed)
-wait_rc() {
-	_deadline=$(($(now_ms) + 120000))
-	while alive "$1" && [ "$(now_ms)" -lt "$_deadline" ]; do sleep 0.02; done
-	alive "$1" && { kill -9 "$1"; fail "run $1 still going after 120 s"; }
-	wait "$1"
-	rc=$?
-}
-
 late_failures=""
-# signal_rendering SIG: a run of in2 gets SIG as soon as its PDF's temporary
-# file appears (rendering lasts about 0.2 s of a small run).  Sets rc; 0 means
-# the run finished before the signal landed: the case proved nothing, and the
-# new outputs are the baseline until restore_baseline.
-signal_rendering() {
-	run_bg in2
-	if wait_glob "$pid" "$OUT/.civreport-tmp-annual-report-2021.pdf-*" 20000; then
-		kill "-$1" "$pid" 2>/dev/null
-	fi
-	wait_rc "$pid"
-	if [ "$rc" -eq 0 ]; then
-		echo "note: the run finished before SIG$1 landed: case inconclusive"
-		snap "$OUT" base.sha
-	fi
-}
-# restore_baseline: output/2021 made from in1 again
-restore_baseline() {
-	cmp -s base.sha base-in1.sha && return 0
-	expect_exit 0 "$BIN" run --year 2021 --input in1 --output output --quiet
-	intact "$OUT" base-in1.sha "restoring the baseline"
-	cp base-in1.sha base.sha
-}
-
 t0=$(now_ms)
 section() { echo "== $* ($(($(now_ms) - t0)) ms)"; }
 
 "$BIN" sample --year 2021 --out in1 --scale 0.01 2>/dev/null || fail "sample in1"
 "$BIN" sample --year 2021 --out in2 --scale 0.01 --seed 7 2>/dev/null || fail "sample in2"
-"$BIN" sample --year 2021 --out big --scale 0.3 2>/dev/null || fail "sample big"
 
 expect_exit 0 "$BIN" run --year 2021 --input in1 --output output --quiet
 valid_outputs "$OUT"
@@ -135,61 +115,44 @@ snap "$OUT" base-in1.sha
 cp base-in1.sha base.sha
 
 # ---------------------------------------------------------------------------
-section "(a) SIGKILL at several points; the next run cleans up"
-# while rendering: killed as soon as the PDF's temporary file appears
-signal_rendering KILL
-if [ "$rc" -ne 0 ]; then
-	[ "$rc" -eq 137 ] || fail "SIGKILL while rendering: exit $rc, want 137"
-	intact "$OUT" base.sha "SIGKILL while rendering the PDF"
-	echo "killed while rendering; temporary files left: $(temps "$OUT" | wc -l)"
-fi
-# at fixed times, then mid-scan counted from when the run holds the lock
-for d in 0.05 0.2 0.5 mid-scan; do
-	run_bg big
-	if [ "$d" = mid-scan ]; then
-		wait_glob "$pid" "$OUT/.civreport-tmp-rejects.csv-*" 20000 || { wait_rc "$pid"; fail "no temporary rejects.csv (exit $rc)"; }
-		sleep 0.3
-	else
-		sleep "$d"
-	fi
-	alive "$pid" || { wait_rc "$pid"; cat bg.err; fail "the big run ended (exit $rc) before the kill at $d: use a bigger sample"; }
+section "(a) SIGKILL at every point of a run; the next run cleans up"
+# point:temporary files then (a run removes the stale ones of the run before
+# it as soon as it holds the lock, so they never pile up)
+for case in locked:1 scan:1 render-pdf:2 render-xlsx:3 commit:5; do
+	point=${case%:*}
+	run_at 3 "$point" in2
 	kill -9 "$pid"
 	wait_rc "$pid"
-	[ "$rc" -eq 137 ] || fail "SIGKILL at $d: exit $rc, want 137 (killed)"
-	intact "$OUT" base.sha "SIGKILL at $d"
-	echo "killed at $d; temporary files left: $(temps "$OUT" | wc -l)"
+	go 3
+	[ "$rc" -eq 137 ] || fail "SIGKILL at $point: exit $rc, want 137 (killed)"
+	intact "$OUT" base.sha "SIGKILL at $point"
+	n=$(temps "$OUT" | wc -l)
+	echo "killed at $point; temporary files left: $n"
+	[ "$n" -eq "${case#*:}" ] || { temps "$OUT"; fail "SIGKILL at $point: $n temporary files, want ${case#*:}"; }
 done
-stale=$(temps "$OUT" | wc -l)
-[ "$stale" -ge 1 ] || fail "a SIGKILLed run should have left temporary files to clean"
 # a foreign file that merely looks alike in another folder is not touched
 mkdir -p keep && : >keep/.civreport-tmp-not-ours
 expect_exit 0 "$BIN" run --year 2021 --input in1 --output output --quiet
 [ -e keep/.civreport-tmp-not-ours ] || fail "a run removed a file outside its output folder"
 rm -r keep
-no_temps "the run after SIGKILLs ($stale stale files before)"
+no_temps "the run after SIGKILLs"
 intact "$OUT" base-in1.sha "the run after SIGKILLs (same input as the baseline)"
 valid_outputs "$OUT"
-cp base-in1.sha base.sha
 
 # ---------------------------------------------------------------------------
-section "(b) SIGTERM mid-scan, SIGHUP mid-render: no temporary file even before the next run"
-run_bg big
-wait_glob "$pid" "$OUT/.civreport-tmp-rejects.csv-*" 20000 || { wait_rc "$pid"; fail "no temporary rejects.csv (exit $rc)"; }
-sleep 0.2
-alive "$pid" || fail "the big run ended before SIGTERM"
-kill -TERM "$pid"
-wait_rc "$pid"
-[ "$rc" -eq 143 ] || { cat bg.err; fail "SIGTERM: exit $rc, want 143 (died of SIGTERM)"; }
-no_temps "SIGTERM mid-scan"
-intact "$OUT" base.sha "SIGTERM mid-scan"
-
-signal_rendering HUP
-if [ "$rc" -ne 0 ]; then
-	[ "$rc" -eq 129 ] || { cat bg.err; fail "SIGHUP while rendering: exit $rc, want 129"; }
-	no_temps "SIGHUP while rendering"
-	intact "$OUT" base.sha "SIGHUP while rendering"
-fi
-restore_baseline
+section "(b) SIGTERM or SIGHUP at every point: no temporary file even before the next run"
+for case in TERM:locked:143 TERM:scan:143 HUP:render-pdf:129 TERM:render-xlsx:143 HUP:commit:129; do
+	sig=${case%%:*}
+	point=${case#*:}
+	point=${point%:*}
+	run_at 3 "$point" in2
+	kill "-$sig" "$pid"
+	wait_rc "$pid"
+	go 3
+	[ "$rc" -eq "${case##*:}" ] || { cat bg3.err; fail "SIG$sig at $point: exit $rc, want ${case##*:} (died of SIG$sig)"; }
+	no_temps "SIG$sig at $point"
+	intact "$OUT" base.sha "SIG$sig at $point"
+done
 
 # ---------------------------------------------------------------------------
 section "(c) read-only output folder (as user nobody)"
@@ -330,135 +293,114 @@ else
 fi
 
 # ---------------------------------------------------------------------------
-section "(e) an input file truncated or deleted while the run reads the data"
-# vanish: the small sample with one big relief file (about 28 MB) among it
+section "(e) an input file cut or deleted while the run reads the data"
+# vanish: the small sample, with its 岳池县 relief file replaced by the
+# shared sample's (several 1 MiB chunks), named to be read first: at the
+# point "scan" the run has handed on its first chunk and has it open
+use_sample
 mkinput() {
 	rm -rf vanish
 	cp -R in1 vanish
-	cp "big/relief-岳池县.csv" vanish/
+	rm vanish/relief-岳池县.csv
+	cp "$SAMPLE/relief-岳池县.csv" "vanish/0-relief-岳池县.csv"
 }
-# after: the run either finished (all outputs new and whole) or failed
-# cleanly (exit 1 or 3, old outputs intact); never a temporary file
-after_vanish() {
-	case "$rc" in
-	0) valid_outputs "$OUT" ;;
-	1 | 3) intact "$OUT" base.sha "$1" ;;
-	*) cat bg.err; fail "$1: exit $rc, want 0, 1 or 3" ;;
-	esac
-	no_temps "$1"
-	snap "$OUT" base.sha
+big_file="$WORK/vanish/0-relief-岳池县.csv"
+# read_offset PID FILE: where PID reads FILE now (it must have it open)
+read_offset() {
+	for _fd in /proc/"$1"/fd/*; do
+		if [ "$(readlink "$_fd")" = "$2" ]; then
+			sed -n 's/^pos:[[:space:]]*//p' "/proc/$1/fdinfo/${_fd##*/}"
+			return
+		fi
+	done
+	fail "the run held at scan does not have $2 open"
 }
-# truncate_while_read PID FILE SIZE: as soon as PID has FILE open (a tight
-# poll of /proc: a big file is read in a few tens of milliseconds), cut it
-# to SIZE bytes; prints the read offset it had then
-cat >truncate_while_read.py <<'EOF'
-import os, sys, time
-pid, path, size = sys.argv[1], sys.argv[2], int(sys.argv[3])
-deadline = time.monotonic() + 30
-pos = None
-while pos is None and time.monotonic() < deadline:
-    try:
-        fds = os.listdir("/proc/%s/fd" % pid)
-    except OSError:
-        break  # the run is over
-    for fd in fds:
-        try:
-            if os.readlink("/proc/%s/fd/%s" % (pid, fd)) == path:
-                os.truncate(path, size)
-                with open("/proc/%s/fdinfo/%s" % (pid, fd)) as f:
-                    pos = f.readline().split()[1]
-                break
-        except OSError:
-            pass
-if pos is None:
-    os.truncate(path, size)
-print(pos or "never seen open")
-EOF
-mkinput
-big_file="$WORK/vanish/relief-岳池县.csv"
-big_size=$(stat -c %s "$big_file")
-run_bg vanish
-pos=$($PY truncate_while_read.py "$pid" "$big_file" 2000000)
-wait_rc "$pid"
-echo "cut to 2000000 bytes while being read (read offset then: $pos of $big_size): exit $rc"
-# A run that says it succeeded must have read a whole, consistent file:
-# manifest.json then records the size and SHA-256 of the file as it is.  (A
-# run that read part of a file that changed under it should fail, exit 1.)
-if [ "$rc" -eq 0 ]; then
-	$PY - "$OUT/manifest.json" "$big_file" >manifest-check.txt 2>&1 <<'EOF'
-import hashlib, json, os, sys
-m = json.load(open(sys.argv[1]))
-path = sys.argv[2]
-entry = [e for e in m["inputs"] if os.path.basename(e["path"]) == os.path.basename(path)][0]
-size = os.path.getsize(path)
-sha = hashlib.sha256(open(path, "rb").read()).hexdigest()
-print("manifest: size %d rows %d; the file now: size %d; SHA-256 %s" % (
-    entry["size"], entry["rows"], size, "equal" if entry["sha256"] == sha else "differs"))
-sys.exit(0 if (entry["size"], entry["sha256"]) == (size, sha) else 1)
-EOF
-	mrc=$?
-	cat manifest-check.txt
-	if [ "$mrc" -ne 0 ]; then
-		echo "FAIL: exit 0 from a file cut while being read, and manifest.json describes no such file" >&2
-		late_failures="$late_failures
-a relief file cut while being read (at $pos of $big_size bytes): exit 0, and manifest.json records $(cat manifest-check.txt)"
-	fi
-fi
-after_vanish "relief file truncated mid-scan"
 
 mkinput
-run_bg vanish
-wait_glob "$pid" "$OUT/.civreport-tmp-rejects.csv-*" 20000 || true
-rm "vanish/relief-邻水县.csv"
+big_size=$(stat -c %s "$big_file")
+run_at 3 scan vanish
+pos=$(read_offset "$pid" "$big_file")
+[ "$pos" -lt "$big_size" ] || fail "held at scan, the run has read all of $big_file ($pos bytes)"
+truncate -s $((big_size / 2)) "$big_file"
+go 3
 wait_rc "$pid"
-echo "a file deleted mid-scan: exit $rc"
-after_vanish "relief file deleted mid-scan"
+echo "cut to half its $big_size bytes after $pos were read: exit $rc"
+# a file changed while being read fails the run, whatever it read of it
+[ "$rc" -eq 1 ] || { cat bg3.err; fail "a file cut while being read: exit $rc, want 1"; }
+contains bg3.err "文件在读取过程中被修改"
+intact "$OUT" base.sha "relief file cut while being read"
+no_temps "relief file cut while being read"
+
+# deleted while being read: the run still reads the whole file it opened
+mkinput
+run_at 3 scan vanish
+rm "$big_file"
+go 3
+wait_rc "$pid"
+echo "the file being read deleted: exit $rc"
+[ "$rc" -eq 0 ] || { cat bg3.err; fail "the file being read deleted: exit $rc, want 0"; }
+valid_outputs "$OUT"
+no_temps "the file being read deleted"
+snap "$OUT" base.sha
+
+# deleted before the run gets to it: the run fails, the outputs stay
+mkinput
+run_at 3 scan vanish
+rm "vanish/relief-邻水县.csv"
+go 3
+wait_rc "$pid"
+echo "a file not read yet deleted: exit $rc"
+[ "$rc" -eq 1 ] || { cat bg3.err; fail "a file not read yet deleted: exit $rc, want 1"; }
+contains bg3.err "relief-邻水县.csv"
+intact "$OUT" base.sha "a file not read yet deleted"
+no_temps "a file not read yet deleted"
 rm -rf vanish
 
 # ---------------------------------------------------------------------------
 section "(f) a second run on the same folder: exit 4 at once, or --wait"
-# The holder is stopped (SIGSTOP) once it holds the lock: it keeps the lock
-# however fast or slow the build, until it is let go.
-run_bg big
+# The holder is held at the point "locked": it keeps the lock until let go.
+run_at 3 locked in2
 holder=$pid
-wait_glob "$holder" "$OUT/.civreport-tmp-rejects.csv-*" 20000 || { wait_rc "$holder"; fail "holder: no temporary rejects.csv (exit $rc)"; }
-kill -STOP "$holder"
 held=$(temps "$OUT")
-s=$(now_ms)
-expect_exit 4 timeout 20 "$BIN" run --year 2021 --input in1 --output output
-ms=$(($(now_ms) - s))
+[ -n "$held" ] || fail "the holder has no temporary file"
+# without --wait: exit 4 at once, never waiting for the lock
+expect_exit 4 env CIVREPORT_TEST_PAUSE=lock-wait "$BIN" run --year 2021 --input in1 --output output
 cat err.txt
 contains err.txt "进程 $holder"
 contains err.txt "--wait"
-[ "$ms" -lt 5000 ] || fail "the locked-out run took $ms ms, not at once"
+lacks err.txt "test hook: lock-wait"
 for f in $held; do [ -e "$f" ] || fail "the locked-out run removed the holder's $f"; done
-# a bounded wait that runs out: exit 4 after about a second
+# a bounded wait that runs out: waits, then exit 4 after about a second
 s=$(now_ms)
-expect_exit 4 timeout 20 "$BIN" run --year 2021 --input in1 --output output --wait 1
+expect_exit 4 env CIVREPORT_TEST_PAUSE=lock-wait "$BIN" run --year 2021 --input in1 --output output --wait 1
 ms=$(($(now_ms) - s))
+contains err.txt "test hook: lock-wait"
 [ "$ms" -ge 900 ] || fail "--wait 1 gave up after $ms ms"
 contains err.txt "进程 $holder"
-# --wait 10: waits while the holder runs, then goes on once it is gone
-"$BIN" run --year 2021 --input in1 --output output --quiet --wait 10 >w.out 2>w.err &
-waiter=$!
-bg_pids="$bg_pids $waiter"
-sleep 0.5
-alive "$waiter" || { wait_rc "$waiter"; cat w.err; fail "the --wait run did not wait (exit $rc)"; }
+# --wait: held where it found the folder locked and is about to wait; it
+# goes on once the holder is gone, and then gets the lock
+run_at 4 lock-wait in1 --wait 600
+waiter=$pid
 kill -TERM "$holder"
-kill -CONT "$holder"
 wait_rc "$holder"
+go 3
 [ "$rc" -eq 143 ] || fail "holder: exit $rc, want 143"
+go 4
 wait_rc "$waiter"
-[ "$rc" -eq 0 ] || { cat w.err; fail "--wait 10: exit $rc, want 0"; }
+[ "$rc" -eq 0 ] || { cat bg4.err; fail "--wait: exit $rc, want 0"; }
 intact "$OUT" base-in1.sha "the --wait run"
 no_temps "--wait"
 # the holder finishing normally: the waiter runs after it, so its outputs win
-run_bg in2
+run_at 3 locked in2
 holder=$pid
-wait_glob "$holder" "$OUT/.civreport-tmp-rejects.csv-*" 20000 || true
-expect_exit 0 timeout 60 "$BIN" run --year 2021 --input in1 --output output --quiet --wait 10
+run_at 4 lock-wait in1 --wait 600
+waiter=$pid
+go 3
 wait_rc "$holder"
-[ "$rc" -eq 0 ] || { cat bg.err; fail "holder (in2): exit $rc"; }
+[ "$rc" -eq 0 ] || { cat bg3.err; fail "holder (in2): exit $rc"; }
+go 4
+wait_rc "$waiter"
+[ "$rc" -eq 0 ] || { cat bg4.err; fail "the run that waited for a finishing holder: exit $rc"; }
 intact "$OUT" base-in1.sha "the run that waited for a finishing holder"
 valid_outputs "$OUT"
 no_temps "end"

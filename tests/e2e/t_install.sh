@@ -2,8 +2,11 @@
 # elsewhere; the manual page renders without warnings and documents every
 # subcommand, option, configuration key and exit status.
 #
-# Note: the install target depends on `all`, so this installs (building it
-# first if needed) the NORMAL build/civreport, whatever $BIN is.  The program
+# Note: the install target depends on `all`; make test names the build that
+# $BIN belongs to in CIVREPORT_MAKE_VARS (e.g. "BUILD=build/san SANITIZE=1"),
+# so this installs that very binary, already built (a make of another build
+# folder here would race the suite's own make).  Run by hand without it, it
+# installs (building it first if needed) the normal build/civreport.  The program
 # is built to look for its data in PREFIX/share/civreport (here
 # /usr/local/share/civreport), which is not where a DESTDIR install puts it:
 # the test points CIVREPORT_DATADIR at the DESTDIR copy, and also checks the
@@ -21,7 +24,7 @@ unset CIVREPORT_DATADIR 2>/dev/null || true
 # or its jobserver to this one.
 mk() {
 	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES -u SANITIZE -u BUILD \
-		make --no-print-directory -C "$ROOT" "$@" PREFIX=/usr/local DESTDIR="$DEST" >make.out 2>&1 ||
+		make --no-print-directory -C "$ROOT" "$@" ${CIVREPORT_MAKE_VARS:-} PREFIX=/usr/local DESTDIR="$DEST" >make.out 2>&1 ||
 		{ tail -20 make.out; fail "make $*"; }
 }
 

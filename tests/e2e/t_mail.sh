@@ -15,18 +15,14 @@ OUT=output/2021
 now_ms() { date +%s%3N; }
 
 # --- the sink ---------------------------------------------------------------
+# It prints "PORT n" once it listens: read through a FIFO, that line is the
+# event to wait for (end of file instead, if it dies first).
 mkdir sink
+mkfifo sink.port
 $PY "$ROOT/tests/unit/smtp_sink.py" --dir sink --reject reject-me --lifetime 300 >sink.port 2>sink.err &
 sink_pid=$!
 trap 'kill "$sink_pid" 2>/dev/null; wait "$sink_pid" 2>/dev/null' EXIT
-i=0
-while ! grep -q '^PORT ' sink.port 2>/dev/null; do
-	i=$((i + 1))
-	[ "$i" -lt 200 ] || { cat sink.err; fail "the SMTP sink did not start"; }
-	kill -0 "$sink_pid" 2>/dev/null || { cat sink.err; fail "the SMTP sink died"; }
-	sleep 0.05
-done
-PORT=$(sed -n 's/^PORT //p' sink.port)
+read -r word PORT <sink.port && [ "$word" = PORT ] || { cat sink.err; fail "the SMTP sink did not start"; }
 echo "SMTP sink on 127.0.0.1:$PORT"
 
 # a port nobody listens on: bound, then closed

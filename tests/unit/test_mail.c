@@ -38,6 +38,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "deliver/mail.h"
 #include "util/sha256.h"
 #include "util/xalloc.h"
@@ -146,22 +147,6 @@ static long now_ms(void)
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
-static void stop_child(pid_t pid)
-{
-	int status;
-
-	if (pid <= 0)
-		return;
-	kill(pid, SIGTERM);
-	for (int i = 0; i < 200; i++) {
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			return;
-		usleep(10000);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
-}
-
 /*
  * Run argv with stdout on a pipe; returns the child with *fd the read end.
  * The child dies with this process.
@@ -187,12 +172,15 @@ static pid_t spawn(char *const argv[], int *fd)
 	return pid;
 }
 
-/* Read fd until EOF (or, with stop_at_newline, a first line), at most 10 s. */
+/*
+ * Read fd until EOF (or, with stop_at_newline, a first line); bounded like
+ * child_wait, only so that a hung child cannot hang the suite.
+ */
 static char *read_bounded(int fd, int stop_at_newline)
 {
 	size_t cap = 0, len = 0;
 	char *buf = NULL;
-	long deadline = now_ms() + 10000;
+	long deadline = now_ms() + CHILD_WAIT_MS;
 
 	for (;;) {
 		struct pollfd p = {.fd = fd, .events = POLLIN};
@@ -224,7 +212,7 @@ static char *check_message(const char *path)
 	char *out = read_bounded(fd, 0);
 
 	close(fd);
-	stop_child(pid);
+	child_stop(pid);
 	return out;
 }
 
@@ -355,7 +343,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	stop_child(sink_pid);
+	child_stop(sink_pid);
 	sink_pid = -1;
 	return nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }

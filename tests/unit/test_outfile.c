@@ -5,8 +5,8 @@
  *
  * Each test gets a fresh mkdtemp folder under /tmp.  Runs that must die or
  * change their limits, uid or signal handlers are forked children that
- * report through their exit status and leave with _exit.  Every wait is
- * bounded.
+ * report through their exit status and leave with _exit; child.h waits for
+ * them.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "deliver/outfile.h"
 #include "util/xalloc.h"
 
@@ -125,24 +126,6 @@ static char *repeat(const char *unit, int n, const char *suffix)
 		memcpy(p, unit, ul);
 	memcpy(p, suffix, sl + 1);
 	return s;
-}
-
-/* Wait for a child, at most 10 s; its exit status, or 100 + the signal. */
-static int wait_child(pid_t pid)
-{
-	int status;
-
-	for (int i = 0; i < 1000; i++) {
-		if (waitpid(pid, &status, WNOHANG) == pid) {
-			if (WIFEXITED(status))
-				return WEXITSTATUS(status);
-			return 100 + WTERMSIG(status);
-		}
-		usleep(10000);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
-	return -1;
 }
 
 static void test_commit_replaces_atomically(void **state)
@@ -333,7 +316,7 @@ static void test_commit_into_readonly_folder_fails(void **state)
 			_exit(77);
 		_exit(readonly_child(dir));
 	}
-	rc = wait_child(pid);
+	rc = child_wait(pid);
 	free(dir);
 	if (rc == 77)
 		skip();
@@ -375,7 +358,7 @@ static void test_write_error_keeps_old_file(void **state)
 			_exit(15);
 		_exit(0);
 	}
-	assert_int_equal(wait_child(pid), 0);
+	assert_int_equal(child_wait(pid), 0);
 	assert_true(has_content(target, OLD_TEXT));
 }
 
@@ -432,7 +415,7 @@ static void test_sigkill_mid_write_then_remove_stale(void **state)
 	pid = start_writer(1);
 	assert_int_equal(count_tmp(tmpdir), 1);
 	kill(pid, SIGKILL);
-	assert_int_equal(wait_child(pid), 100 + SIGKILL);
+	assert_int_equal(child_wait(pid), 100 + SIGKILL);
 	/* Nothing can catch SIGKILL: the old file is whole, the temp stays... */
 	assert_true(has_content(target, OLD_TEXT));
 	assert_int_equal(count_tmp(tmpdir), 1);
@@ -452,7 +435,7 @@ static void test_signal_handler_removes_temp(void **state)
 		assert_int_equal(count_tmp(tmpdir), 1);
 		kill(pid, sigs[i]);
 		/* Died of that very signal (re-raised), after unlinking. */
-		assert_int_equal(wait_child(pid), 100 + sigs[i]);
+		assert_int_equal(child_wait(pid), 100 + sigs[i]);
 		assert_int_equal(count_tmp(tmpdir), 0);
 		assert_true(has_content(target, OLD_TEXT));
 	}
@@ -466,7 +449,7 @@ static void test_sigterm_without_handler_leaves_temp(void **state)
 	(void)state;
 	pid = start_writer(0);
 	kill(pid, SIGTERM);
-	assert_int_equal(wait_child(pid), 100 + SIGTERM);
+	assert_int_equal(child_wait(pid), 100 + SIGTERM);
 	assert_int_equal(count_tmp(tmpdir), 1);
 	assert_int_equal(outfile_remove_stale(tmpdir), 1);
 }
@@ -489,7 +472,7 @@ static void test_exit_removes_temp(void **state)
 			_exit(11);
 		exit(0); /* the lead's path: signal flag, then exit() */
 	}
-	assert_int_equal(wait_child(pid), 0);
+	assert_int_equal(child_wait(pid), 0);
 	assert_int_equal(count_tmp(tmpdir), 0);
 	assert_true(has_content(target, OLD_TEXT));
 }
@@ -511,7 +494,7 @@ static void test_child_exit_spares_parent_temp(void **state)
 		outfile_abort_all();
 		exit(0);
 	}
-	assert_int_equal(wait_child(pid), 0);
+	assert_int_equal(child_wait(pid), 0);
 	assert_int_equal(count_tmp(tmpdir), 1);
 	assert_int_equal(outfile_commit(&out), 0);
 	assert_true(has_content(target, "parent's"));

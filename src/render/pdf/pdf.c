@@ -35,6 +35,7 @@
 #include "pdf_chart.h"
 #include "pdf.h"
 #include "util/strbuf.h"
+#include "util/testhook.h"
 #include "util/text.h"
 #include "pdf_layout.h"
 #include "util/xalloc.h"
@@ -297,6 +298,7 @@ int pdf_render(const struct doc *doc, const char *path, char *err, size_t errlen
 	struct strbuf m = STRBUF_INIT;
 	int rc = -1;
 
+	testhook_point("render-pdf");
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
 	if (setup_fonts(&p) < 0)

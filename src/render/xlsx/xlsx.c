@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "util/testhook.h"
 #include "util/xalloc.h"
 #include "xlsx.h"
 #include "xlsx_priv.h"
@@ -151,6 +152,7 @@ int xlsx_render(const struct doc *doc, const char *path, char *err, size_t errle
 	lxw_error e;
 	int saved_errno;
 
+	testhook_point("render-xlsx");
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
 	if (!can_create(path, err, errlen))

@@ -1,0 +1,46 @@
+/*
+ * testhook.h - test-only pause points, so that an end-to-end test can act on
+ * a run at an exact moment (SIGKILL it mid-scan, cut an input file while it
+ * is being read, start a second run while the first holds the lock) instead
+ * of guessing the moment with sleeps, which a loaded machine gets wrong.
+ *
+ * It does nothing unless the environment names a point:
+ *
+ *	CIVREPORT_TEST_PAUSE=<point>	the point to act at; only the first time
+ *					a run reaches it counts
+ *	CIVREPORT_TEST_FIFO=<path>	a FIFO (mkfifo) the test reads
+ *
+ * At that point the program writes "civreport: test hook: <point> (PID n)"
+ * on stderr (a marker: a test can check that a point was, or was never,
+ * reached).  With CIVREPORT_TEST_FIFO it then pauses: it writes the line
+ * "<point> <pid>" into the FIFO (waiting for the test to open it for
+ * reading) and waits until the test has closed its reading end.  The test
+ * reads the line, acts (a signal, a changed input, another run), and lets
+ * the run go on by closing the FIFO; a signal it sends meanwhile is handled
+ * as anywhere else.  A FIFO that cannot be opened is a broken test: abort().
+ *
+ * The points, one call each:
+ *	"locked"	cli/cmd_run.c open_outputs: the run holds the output
+ *			folder's lock, stale temporary files are gone, the
+ *			temporary rejects.csv is open
+ *	"lock-wait"	deliver/runlock.c sleep_ms: --wait found the folder
+ *			locked and is about to wait for it
+ *	"scan"		ingest/ingest.c ingest_run: the first chunk of the
+ *			first readable file went to the parsers (a file bigger
+ *			than a chunk, 1 MiB, is still open, partly read)
+ *	"render-pdf"	render/pdf/pdf.c pdf_render, and "render-xlsx" in
+ *			render/xlsx/xlsx.c xlsx_render: the renderer starts; in
+ *			a run its temporary output file exists
+ *	"commit"	cli/cmd_run.c commit: every temporary file is written,
+ *			nothing renamed yet
+ *
+ * Cost when the variable is unset: one getenv() per call; the calls sit
+ * where that is nothing (once per run, per 1 MiB chunk, per lock poll).
+ */
+#ifndef CIVREPORT_TESTHOOK_H
+#define CIVREPORT_TESTHOOK_H
+
+/* The run reached point name: mark it, and pause when a test asked for it. */
+void testhook_point(const char *name);
+
+#endif
