@@ -25,7 +25,7 @@
  *			temporary rejects.csv is open
  *	"lock-wait"	deliver/runlock.c sleep_ms: --wait found the folder
  *			locked and is about to wait for it
- *	"scan"		ingest/ingest.c ingest_run: the first chunk of the
+ *	"scan"		ingest/ingest.c admit_in_order: the first chunk of the
  *			first readable file went to the parsers (a file bigger
  *			than a chunk, 1 MiB, is still open, partly read)
  *	"render-pdf"	render/pdf/pdf.c pdf_render, and "render-xlsx" in
