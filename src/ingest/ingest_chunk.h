@@ -2,9 +2,10 @@
  * ingest_chunk.h - private to the ingest stage: one chunk of a CSV file and
  * what a worker makes of it.
  *
- * The reader cuts a file at record boundaries into chunks; a worker parses a
- * chunk into fixed-size records of typed values plus the rejects it found;
- * the admitting step (ingest.c) consumes chunks in order.  Line numbers in a
+ * The reader (ingest.c) cuts a file at record boundaries into chunks; a
+ * worker (ingest_pool.c) parses a chunk (ingest_parse.c) into fixed-size
+ * records of typed values plus the rejects it found; the admitting step
+ * (ingest.c) consumes chunks in order.  Line numbers in a
  * chunk are relative to its first line until admitted.
  */
 #ifndef CIVREPORT_INGEST_CHUNK_H
