@@ -110,19 +110,30 @@ static void strings_free(char **v, size_t n)
 	free(v);
 }
 
+void doc_chart_forget(struct doc_chart *c)
+{
+	strings_free(c->totals, c->ncat);
+	c->totals = NULL;
+	for (size_t s = 0; s < c->nseries; s++) {
+		strings_free(c->series[s].shares, c->ncat);
+		c->series[s].shares = NULL;
+	}
+	for (int n = 0; n <= DOC_AXIS_MAX - DOC_AXIS_MIN; n++) {
+		strings_free(c->axes[n].labels, (size_t)c->axes[n].nticks + 1);
+		memset(&c->axes[n], 0, sizeof(c->axes[n]));
+	}
+}
+
 static void chart_free(struct doc_chart *c)
 {
 	if (c == NULL)
 		return;
+	doc_chart_forget(c);
 	for (size_t s = 0; s < c->nseries; s++) {
 		strings_free(c->series[s].labels, c->ncat);
-		strings_free(c->series[s].shares, c->ncat);
 		free(c->series[s].values);
 		free(c->series[s].name);
 	}
-	for (size_t a = 0; a <= DOC_AXIS_MAX - DOC_AXIS_MIN; a++)
-		strings_free(c->axes[a].labels, (size_t)c->axes[a].nticks + 1);
-	strings_free(c->totals, c->ncat);
 	strings_free(c->categories, c->ncat);
 	free(c->series);
 	free(c->label);

@@ -204,27 +204,6 @@ static void axis_ticks(struct doc_axis *a, double vmin, double vmax, int target,
 	}
 }
 
-static void strings_free(char **v, size_t n)
-{
-	for (size_t i = 0; v != NULL && i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
-void doc_chart_forget(struct doc_chart *c)
-{
-	strings_free(c->totals, c->ncat);
-	c->totals = NULL;
-	for (size_t s = 0; s < c->nseries; s++) {
-		strings_free(c->series[s].shares, c->ncat);
-		c->series[s].shares = NULL;
-	}
-	for (int n = 0; n <= DOC_AXIS_MAX - DOC_AXIS_MIN; n++) {
-		strings_free(c->axes[n].labels, (size_t)c->axes[n].nticks + 1);
-		memset(&c->axes[n], 0, sizeof(c->axes[n]));
-	}
-}
-
 void doc_chart_finish(struct doc_chart *c)
 {
 	struct style st;

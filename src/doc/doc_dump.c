@@ -171,6 +171,17 @@ static void dump_text(FILE *fp, int depth, const struct doc_text *t)
 	}
 }
 
+/* A table's or chart's caption: "label \"表1\" title \"...\"". */
+static void dump_caption(FILE *fp, int depth, const char *label, const char *title)
+{
+	indent(fp, depth);
+	fputs("label ", fp);
+	put_str(fp, label);
+	fputs(" title ", fp);
+	put_str(fp, title);
+	fputc('\n', fp);
+}
+
 static void dump_cell(FILE *fp, int depth, size_t r, size_t c, const struct doc_cell *cell)
 {
 	indent(fp, depth);
@@ -187,12 +198,7 @@ static void dump_table(FILE *fp, int depth, const struct doc_table *t)
 	indent(fp, depth);
 	fprintf(fp, "table cols=%zu rows=%zu has_total=%s\n", t->ncols, t->nrows,
 		yes(t->has_total));
-	indent(fp, depth + 1);
-	fputs("label ", fp);
-	put_str(fp, t->label);
-	fputs(" title ", fp);
-	put_str(fp, t->title);
-	fputc('\n', fp);
+	dump_caption(fp, depth + 1, t->label, t->title);
 	for (size_t c = 0; c < t->ncols; c++) {
 		indent(fp, depth + 1);
 		fprintf(fp, "header %zu ", c);
@@ -239,12 +245,7 @@ static void dump_chart(FILE *fp, int depth, const struct doc_chart *ch)
 	fputs("chart ", fp);
 	put_chart_type(fp, ch->type);
 	fprintf(fp, " categories=%zu series=%zu\n", ch->ncat, ch->nseries);
-	indent(fp, depth + 1);
-	fputs("label ", fp);
-	put_str(fp, ch->label);
-	fputs(" title ", fp);
-	put_str(fp, ch->title);
-	fputc('\n', fp);
+	dump_caption(fp, depth + 1, ch->label, ch->title);
 	indent(fp, depth + 1);
 	fputs("unit ", fp);
 	put_unit(fp, ch->unit);
