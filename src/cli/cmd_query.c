@@ -166,7 +166,6 @@ int cmd_query(struct cli *cli)
 	so.progress = cli->progress;
 	rc = scan_run(&schema, agg, &so, &res, err, sizeof(err));
 	if (rc == EXIT_OK) {
-		agg_finish(agg);
 		if (strcmp(cli->format, "csv") == 0)
 			print_csv(agg, ids, cli->nargs);
 		else if (strcmp(cli->format, "json") == 0)

@@ -239,7 +239,6 @@ static int scan(struct run_state *st)
 		log_error("%s", err);
 		return rc;
 	}
-	agg_finish(st->agg);
 	return EXIT_OK;
 }
 

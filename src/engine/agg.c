@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "agg.h"
+#include "util/checked.h"
 #include "util/dict.h"
 #include "util/xalloc.h"
 
@@ -74,6 +75,7 @@ struct figure {
 	struct strdict *keys; /* by a text column: its values */
 	uint64_t need;        /* the dataset's shared filters this figure needs */
 	bool own_filters;     /* more than 64 distinct filters: test its own */
+	bool overflow;        /* a sum did not fit in int64: the figure is wrong */
 	struct agg_value value;
 };
 
@@ -329,12 +331,13 @@ static void offer(struct agg *a, struct figure *f, const struct ingest_row *row,
 	ensure_groups(f, g);
 	switch (q->measure) {
 	case MEASURE_ROWS:
-		f->sums[g]++;
+		if (!checked_add(&f->sums[g], 1))
+			f->overflow = true;
 		break;
 	case MEASURE_AMOUNT:
 	case MEASURE_SUM:
-		if (row->present >> q->col & 1)
-			f->sums[g] += row->v[q->col];
+		if ((row->present >> q->col & 1) && !checked_add(&f->sums[g], row->v[q->col]))
+			f->overflow = true;
 		break;
 	case MEASURE_PERSONS:
 	case MEASURE_HOUSEHOLDS:
@@ -439,8 +442,8 @@ static void finish_figure(struct agg *a, struct figure *f)
 			v->groups[v->ngroups++].value = value;
 			if (is_distinct(q))
 				bitset_or(&f->all, &f->sets[g]);
-			else
-				v->value += value;
+			else if (!checked_add(&v->value, value))
+				f->overflow = true;
 		}
 	if (is_distinct(q))
 		v->value = bitset_count(&f->all);
@@ -452,6 +455,14 @@ void agg_finish(struct agg *a)
 {
 	for (size_t i = 0; i < a->nfigs; i++)
 		finish_figure(a, a->figs[i]);
+}
+
+const char *agg_overflow(const struct agg *a)
+{
+	for (size_t i = 0; i < a->nfigs; i++)
+		if (a->figs[i]->overflow)
+			return a->figs[i]->q.text;
+	return NULL;
 }
 
 size_t agg_count(const struct agg *a)

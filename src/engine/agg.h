@@ -55,8 +55,15 @@ bool agg_wants_prev(const struct agg *agg);
 /* The ingest sink callback: ctx is the struct agg. */
 void agg_row(void *ctx, const struct dataset *ds, const struct ingest_row *row);
 
-/* Turn the running state into values; call once after ingest. */
+/* Turn the running state into values; call once after ingest (scan_run does). */
 void agg_finish(struct agg *agg);
+
+/*
+ * The expression of the first figure whose sum (of a group, or over the
+ * groups) did not fit in int64, or NULL.  Such a figure is wrong and must
+ * never be shown: scan_run fails the run with it.
+ */
+const char *agg_overflow(const struct agg *agg);
 
 size_t agg_count(const struct agg *agg);
 const struct query *agg_query(const struct agg *agg, size_t id);

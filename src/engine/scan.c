@@ -74,5 +74,18 @@ int scan_run(const struct schema *schema, struct agg *agg, const struct scan_opt
 			 opt->max_reject_rate * 100);
 		return EXIT_DATA;
 	}
+	if (agg != NULL) {
+		const char *what;
+
+		agg_finish(agg);
+		if ((what = agg_overflow(agg)) != NULL) {
+			snprintf(err, errlen,
+				 "合计超出可计算的范围(超过 92,233,720,368,547,758.07 元或 "
+				 "9,223,372,036,854,775,807):指标 %s;数据中可能有异常的金额或"
+				 "数量,未生成报告",
+				 what);
+			return EXIT_DATA;
+		}
+	}
 	return EXIT_OK;
 }

@@ -26,9 +26,11 @@ struct scan_options {
 };
 
 /*
- * Scan the input into agg (which may be NULL for validation only).  Returns
- * EXIT_OK, EXIT_DATA (a file unreadable, or rejects over the threshold; the
- * reason is logged) or EXIT_IO (err filled).  The result holds per-file counts.
+ * Scan the input into agg (which may be NULL for validation only) and,
+ * when the data is fit, finish agg (agg_finish).  Returns EXIT_OK,
+ * EXIT_DATA (a file unreadable, rejects over the threshold, or a sum that
+ * does not fit in int64; err filled) or EXIT_IO (the input folder cannot
+ * be read; err filled).  The result holds per-file counts.
  */
 int scan_run(const struct schema *schema, struct agg *agg, const struct scan_options *opt,
 	     struct ingest_result *result, char *err, size_t errlen);

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "template_impl.h"
+#include "util/checked.h"
 #include "util/xalloc.h"
 
 #define UNFILLED "未填写"
@@ -148,7 +149,8 @@ static void chart_collect(const struct template *t, const struct agg *agg,
 			} else {
 				ci = names_find(&g->cats, v->groups[k].key, catlen);
 				si = names_find(&g->series, sname, strlen(sname));
-				g->vals[si * g->cats.n + ci] += v->groups[k].value;
+				g->vals[si * g->cats.n + ci] = checked_sum(
+				    g->vals[si * g->cats.n + ci], v->groups[k].value, "图表数值");
 			}
 			free(sname);
 		}
@@ -343,7 +345,8 @@ static void grouped_total(const struct template *t, const struct agg *agg,
 
 		for (size_t r = 0; r < nbody && sum; r++) {
 			sum = d->cells[r * d->ncols + c].numeric;
-			s += d->cells[r * d->ncols + c].raw;
+			if (sum)
+				s = checked_sum(s, d->cells[r * d->ncols + c].raw, "表格合计行");
 		}
 		d->summable[c] = sum;
 		if (sum)
@@ -430,7 +433,8 @@ static void listed_sum(const struct template *t, const struct tpl_table *tb, str
 		ok = in->kind == CELL_FIG && t->figs[in->fig].kind == FIG_VALUE && out->numeric &&
 		     (f == NULL || t->figs[in->fig].unit == f->unit);
 		f = ok && f == NULL ? &t->figs[in->fig] : f;
-		s += out->raw;
+		if (ok)
+			s = checked_sum(s, out->raw, "表格合计行");
 	}
 	d->summable[c] = ok && f != NULL;
 	if (d->summable[c])
