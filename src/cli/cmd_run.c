@@ -388,7 +388,7 @@ static int mail_report(struct run_state *st)
 	return rc;
 }
 
-/* latest: the latest year present in the data, from one validation pass. */
+/* latest: the latest year holding the bulk of a year's data, from one validation pass. */
 static int resolve_latest(struct run_state *st)
 {
 	struct scan_options so = {.input_dir = st->cli->input,
@@ -397,23 +397,21 @@ static int resolve_latest(struct run_state *st)
 				  .threads = st->cli->threads,
 				  .max_reject_rate = 1.0};
 	struct ingest_result res;
-	char err[1024];
-	int rc = scan_run(&st->schema, NULL, &so, &res, err, sizeof(err)), year = 0;
+	char err[1024], why[1024];
+	int rc = scan_run(&st->schema, NULL, &so, &res, err, sizeof(err));
+	int year = ingest_latest_year(&res, why, sizeof(why));
 
-	for (size_t s = 0; s < res.nsets; s++)
-		if (res.max_year[s] > year)
-			year = res.max_year[s];
 	ingest_result_release(&res);
 	if (rc == EXIT_IO) {
 		log_error("%s", err);
 		return rc;
 	}
 	if (year == 0) {
-		log_error("year = latest:数据中没有任何有效的年份");
+		log_error("year = latest:%s", why);
 		return EXIT_DATA;
 	}
 	st->cli->year = year;
-	log_info("year = latest:数据中最新的年份是 %d", year);
+	log_info("year = latest:%s", why);
 	return EXIT_OK;
 }
 

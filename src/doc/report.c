@@ -107,9 +107,13 @@ struct doc_table *report_files_table(const struct ingest_result *res, const char
 	struct doc_table *t;
 	struct strbuf unbalanced = STRBUF_INIT;
 
+	/*
+	 * a file that could not be read fails the run: only a terminal shows
+	 * one; a file not read because another has the same content shows in
+	 * the report too, so that its zeros are explained
+	 */
 	for (size_t i = 0; i < res->nfiles; i++)
-		errors = errors || res->files[i].error != NULL;
-	/* a file that could not be read fails the run: only a terminal shows one */
+		errors = errors || res->files[i].error != NULL || res->files[i].same_as != NULL;
 	t = doc_table_new(label, "输入文件数据质量", errors ? 8 : 7, res->nfiles + 1);
 	set_heads(t, heads);
 	for (size_t i = 0; i < res->nfiles; i++) {
@@ -121,8 +125,13 @@ struct doc_table *report_files_table(const struct ingest_result *res, const char
 		set_text(t, i, 1, f->ds ? f->ds->title : "无法识别");
 		set_text(t, i, 2, f->encoding[0] ? f->encoding : "—");
 		set_counts(t, i, 3, n);
-		if (errors)
+		if (errors && f->same_as != NULL) {
+			char *why = xasprintf("与 %s 内容相同,只读取一次,未重复计入", f->same_as);
+			set_text(t, i, 7, why);
+			free(why);
+		} else if (errors) {
 			set_text(t, i, 7, f->error ? f->error : "");
+		}
 		for (int k = 0; k < NCOUNTS; k++)
 			tot[k] += n[k];
 		if (!balanced(n))

@@ -25,6 +25,7 @@
 #include "ingest_pool.h"
 #include "util/log.h"
 #include "persons.h"
+#include "util/sha256.h"
 #include "util/testhook.h"
 #include "util/text.h"
 #include "util/xalloc.h"
@@ -32,69 +33,6 @@
 #define CHUNK_BYTES (1u << 20)
 /* A record longer than this is not a real export: cut anyway. */
 #define MAX_RECORD_BYTES (64u << 20)
-
-/* ---------------------------------------------------------------- files */
-
-struct found {
-	char **paths;
-	size_t n, cap;
-};
-
-static bool is_csv(const char *name)
-{
-	size_t n = strlen(name);
-
-	return n > 4 && strcasecmp(name + n - 4, ".csv") == 0 && name[0] != '.';
-}
-
-static int walk(const char *root, const char *rel, struct found *f, int depth)
-{
-	char *dir = rel[0] ? xasprintf("%s/%s", root, rel) : xstrdup(root);
-	DIR *d = opendir(dir);
-	struct dirent *e;
-
-	free(dir);
-	if (d == NULL)
-		return -1;
-	while ((e = readdir(d)) != NULL) {
-		char *sub, *full;
-		struct stat st;
-
-		if (e->d_name[0] == '.')
-			continue;
-		sub = rel[0] ? xasprintf("%s/%s", rel, e->d_name) : xstrdup(e->d_name);
-		full = xasprintf("%s/%s", root, sub);
-		if (stat(full, &st) == 0 && S_ISDIR(st.st_mode) && depth < 8) {
-			walk(root, sub, f, depth + 1);
-			free(sub);
-		} else if (stat(full, &st) == 0 && S_ISREG(st.st_mode) && is_csv(e->d_name)) {
-			f->paths = xgrow(f->paths, &f->cap, f->n + 1, sizeof(char *));
-			f->paths[f->n++] = sub;
-		} else {
-			free(sub);
-		}
-		free(full);
-	}
-	closedir(d);
-	return 0;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-long ingest_list_files(const char *dir, char ***paths)
-{
-	struct found f = {0};
-
-	if (walk(dir, "", &f, 0) != 0)
-		return -1;
-	if (f.n > 0)
-		qsort(f.paths, f.n, sizeof(char *), cmp_str);
-	*paths = f.paths;
-	return (long)f.n;
-}
 
 /* ------------------------------------------------------------- headers */
 
@@ -320,7 +258,9 @@ struct run {
 	const struct ingest_options *opt;
 	const struct ingest_sink *sink;
 	struct ingest_result *res;
-	struct found found;
+	struct ingest_listing found;
+	char (*prehash)[65]; /* per file: SHA-256 taken before reading, or "" */
+	int32_t today;
 	size_t next_file;
 	struct open_file *cur;
 	struct file_plan **plans;    /* per file, kept until the end */
@@ -345,6 +285,8 @@ static void hex(const unsigned char *md, char out[65])
 	out[64] = '\0';
 }
 
+static void file_error(struct run *r, size_t index, char *msg);
+
 static void close_file(struct run *r)
 {
 	struct open_file *f = r->cur;
@@ -356,6 +298,10 @@ static void close_file(struct run *r)
 	EVP_DigestFinal_ex(f->sha, md, &mdlen);
 	hex(md, r->res->files[f->index].sha256);
 	EVP_MD_CTX_free(f->sha);
+	/* hashed before reading (same_content): the bytes read must be those */
+	if (f->eof && r->prehash[f->index][0] && r->res->files[f->index].error == NULL &&
+	    strcmp(r->prehash[f->index], r->res->files[f->index].sha256) != 0)
+		file_error(r, f->index, xstrdup("文件在读取过程中被修改;请在导出完成后重新运行"));
 	close(f->fd);
 	free(f->pending);
 	free(f);
@@ -443,6 +389,11 @@ static bool open_next(struct run *r)
 		long hlen;
 		struct stat st;
 
+		if (file->same_as != NULL) {
+			free(full);
+			free(f);
+			continue;
+		}
 		f->index = index;
 		f->fd = open(full, O_RDONLY | O_CLOEXEC);
 		if (f->fd < 0 || fstat(f->fd, &st) != 0) {
@@ -504,6 +455,7 @@ static bool open_next(struct run *r)
 		}
 		f->plan.year = r->opt->year;
 		f->plan.want_prev = r->opt->want_prev;
+		f->plan.today = r->today;
 		file->ds = f->plan.ds;
 		if (file->warning != NULL)
 			log_warn("%s: %s", file->path, file->warning);
@@ -797,6 +749,8 @@ static void admit(struct run *r, struct chunk *c)
 	f->outside += c->outside;
 	if (c->max_year > r->res->max_year[c->plan->ds - r->schema->sets])
 		r->res->max_year[c->plan->ds - r->schema->sets] = c->max_year;
+	for (size_t y = 0; y < INGEST_YEARS; y++)
+		r->res->year_rows[y] += c->year_rows[y];
 	if (c->error != NULL) {
 		file_error(r, c->file, c->error);
 		c->error = NULL;
@@ -844,6 +798,75 @@ static int threads_wanted(const struct ingest_options *opt)
 	return n < 1 ? 1 : n > 64 ? 64 : (int)n;
 }
 
+static int cmp_size(const void *a, const void *b, void *arg)
+{
+	const int64_t *size = arg;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+
+	if (size[i] != size[j])
+		return size[i] < size[j] ? -1 : 1;
+	return i < j ? -1 : i > j;
+}
+
+/*
+ * The same export read twice is counted twice where no duplicate key
+ * catches it (charity, elderly): a copy such as "charity (1).csv" is read
+ * once.  Only files of equal size can be equal, so only those are hashed
+ * before reading; of identical files, the one ingest_path_before() puts
+ * first is read and the others are marked same_as it.  Byte for byte only: a copy saved with other
+ * line ends or in another encoding is another file, left to the duplicate keys.  -1 with a message
+ * when a file cannot be read.
+ */
+static int same_content(struct run *r, char *err, size_t errlen)
+{
+	struct ingest_listing *l = &r->found;
+	size_t *order = xcalloc(l->n, sizeof(size_t));
+	int rc = 0;
+
+	r->prehash = xcalloc(l->n, sizeof(*r->prehash));
+	for (size_t i = 0; i < l->n; i++)
+		order[i] = i;
+	if (l->n > 1)
+		qsort_r(order, l->n, sizeof(size_t), cmp_size, l->size);
+	for (size_t k = 0; k < l->n && rc == 0; k++) {
+		size_t i = order[k];
+		bool twin = (k > 0 && l->size[order[k - 1]] == l->size[i]) ||
+			    (k + 1 < l->n && l->size[order[k + 1]] == l->size[i]);
+		char *full;
+
+		if (!twin || l->same[i] >= 0)
+			continue;
+		full = xasprintf("%s/%s", r->opt->input_dir, l->paths[i]);
+		if (sha256_file(full, r->prehash[i], NULL) != 0) {
+			snprintf(err, errlen, "无法读取文件 %s:%s", full, strerror(errno));
+			rc = -1;
+		}
+		free(full);
+	}
+	/* equal sizes sit side by side in order: each names the best of its equals */
+	for (size_t k0 = 0, k1; k0 < l->n && rc == 0; k0 = k1) {
+		for (k1 = k0 + 1; k1 < l->n && l->size[order[k1]] == l->size[order[k0]]; k1++)
+			;
+		for (size_t k = k0; k < k1; k++) {
+			size_t i = order[k], rep = i;
+
+			if (!r->prehash[i][0])
+				continue;
+			for (size_t m = k0; m < k1; m++) {
+				size_t j = order[m];
+
+				if (r->prehash[j][0] && strcmp(r->prehash[i], r->prehash[j]) == 0 &&
+				    ingest_path_before(l->paths[j], l->paths[rep]))
+					rep = j;
+			}
+			if (rep != i)
+				l->same[i] = (long)rep;
+		}
+	}
+	free(order);
+	return rc;
+}
+
 /*
  * The files to read, the result's arrays and the run's per-file state;
  * -1 with a message when the folder cannot be listed or holds no CSV.
@@ -852,38 +875,44 @@ static int run_begin(struct run *r, char *err, size_t errlen)
 {
 	const struct schema *schema = r->schema;
 	struct ingest_result *res = r->res;
-	long n;
+	bool from_env;
 
 	memset(res, 0, sizeof(*res));
 	res->nsets = schema->nsets;
 	res->persons = xcalloc(schema->nsets, sizeof(size_t));
 	res->has_prev = xcalloc(schema->nsets, sizeof(bool));
 	res->max_year = xcalloc(schema->nsets, sizeof(int));
-	n = ingest_list_files(r->opt->input_dir, &r->found.paths);
-	if (n < 0) {
-		snprintf(err, errlen, "无法读取输入目录 %s:%s", r->opt->input_dir, strerror(errno));
+	r->today = r->opt->today ? r->opt->today : value_today(&from_env);
+	if (ingest_list(r->opt->input_dir, &r->found) != 0) {
+		snprintf(err, errlen, "%s", r->found.error);
 		return -1;
 	}
-	r->found.n = (size_t)n;
 	if (r->found.n == 0) {
 		snprintf(err, errlen, "输入目录 %s 中没有 CSV 文件", r->opt->input_dir);
-		free(r->found.paths);
-		r->found.paths = NULL;
 		return -1;
 	}
+	if (same_content(r, err, errlen) != 0)
+		return -1;
 	res->nfiles = r->found.n;
 	res->files = xcalloc(r->found.n, sizeof(struct ingest_file));
 	r->plans = xcalloc(r->found.n, sizeof(struct file_plan *));
 	r->line_base = xcalloc(r->found.n, sizeof(uint64_t));
 	for (size_t i = 0; i < r->found.n; i++) {
-		char *full = xasprintf("%s/%s", r->opt->input_dir, r->found.paths[i]);
-		struct stat st;
-
 		res->files[i].path = r->found.paths[i];
 		res->files[i].encoding = "";
-		if (stat(full, &st) == 0)
-			r->bytes_total += (uint64_t)st.st_size;
-		free(full);
+		r->found.paths[i] = NULL;
+	}
+	for (size_t i = 0; i < r->found.n; i++) {
+		struct ingest_file *f = &res->files[i];
+
+		if (r->found.same[i] < 0) {
+			r->bytes_total += (uint64_t)r->found.size[i];
+			continue;
+		}
+		f->same_as = res->files[r->found.same[i]].path;
+		f->size = r->found.size[i];
+		log_warn("%s: 与 %s %s,只读取一次,不重复计入", f->path, f->same_as,
+			 r->prehash[i][0] ? "内容完全相同" : "是同一个文件(链接)");
 	}
 	r->persons = xcalloc(schema->nsets, sizeof(struct persons *));
 	for (size_t s = 0; s < schema->nsets; s++)
@@ -958,9 +987,20 @@ static int run_end(struct run *r)
 		free(r->plans[i]);
 		res->bytes += (uint64_t)res->files[i].size;
 	}
+	for (size_t i = 0; i < r->found.n; i++) {
+		struct ingest_file *f = &res->files[i];
+
+		if (f->same_as == NULL)
+			continue;
+		/* the record shows the file as what it is: the one read instead */
+		f->ds = res->files[r->found.same[i]].ds;
+		f->encoding = res->files[r->found.same[i]].encoding;
+		memcpy(f->sha256, res->files[r->found.same[i]].sha256, sizeof(f->sha256));
+	}
 	free(r->plans);
 	free(r->line_base);
-	free(r->found.paths);
+	free(r->prehash);
+	ingest_listing_release(&r->found);
 	return r->status;
 }
 
@@ -971,8 +1011,11 @@ int ingest_run(const struct schema *schema, const struct ingest_options *opt,
 	struct ingest_pool pool;
 	int nthreads = threads_wanted(opt);
 
-	if (run_begin(&r, err, errlen) != 0)
+	if (run_begin(&r, err, errlen) != 0) {
+		free(r.prehash);
+		ingest_listing_release(&r.found);
 		return -1;
+	}
 	/* three chunks per worker in flight: parsing never waits for admission */
 	if (pool_start(&pool, nthreads, (size_t)nthreads * 3, err, errlen) < 0) {
 		run_end(&r);

@@ -71,6 +71,10 @@ struct ingest_sink {
 	void (*reject)(void *ctx, const struct ingest_reject *reject);
 };
 
+/* Years a row can carry (value.c accepts 1900 to 2099): ingest_result.year_rows. */
+#define INGEST_YEAR_MIN 1900
+#define INGEST_YEARS    200
+
 struct ingest_options {
 	const char *input_dir;
 	int year;             /* report year */
@@ -78,6 +82,7 @@ struct ingest_options {
 	int threads;          /* parse workers; 0 = the number of cores */
 	const char *encoding; /* NULL or "auto", "utf-8", "gb18030" */
 	bool progress;        /* a progress line on stderr */
+	int32_t today;        /* yyyymmdd: later dates are rejects; 0 = value_today() */
 };
 
 struct ingest_file {
@@ -89,6 +94,13 @@ struct ingest_file {
 	uint64_t read, accepted, rejected, outside;
 	char *error;   /* why the file could not be read at all, or NULL */
 	char *warning; /* e.g. ignored columns, invalid bytes; or NULL */
+	/*
+	 * Not read: the path of the file read instead, which is the same file
+	 * (a symlink, a hard link) or has byte for byte the same content (a
+	 * copy such as "charity (1).csv"); its counts are all 0.  NULL for a
+	 * file that was read.
+	 */
+	const char *same_as;
 };
 
 struct ingest_result {
@@ -98,6 +110,8 @@ struct ingest_result {
 	size_t *persons;                     /* distinct persons per dataset (schema order) */
 	bool *has_prev;                      /* per dataset: any row of the previous year */
 	int *max_year; /* per dataset: latest year seen in any row, 0 if none */
+	/* valid rows (any year) per year, all datasets: [y - INGEST_YEAR_MIN] */
+	uint64_t year_rows[INGEST_YEARS];
 	uint64_t bytes;
 	size_t nsets;
 };
@@ -117,8 +131,56 @@ int ingest_run(const struct schema *schema, const struct ingest_options *options
 void ingest_result_release(struct ingest_result *result);
 
 /*
- * The CSV files ingest_run would read under dir, relative to it and sorted:
- * *paths is malloc'd (each path too).  Returns the count, or -1 with errno.
+ * What "year = latest" means (latest.c): the latest year whose valid rows
+ * (all datasets; rows dated after the run's date are rejects, so never
+ * counted) number at least a tenth of the busiest year's.  A stray row of a
+ * later year (a typo, an export of the new year's first days) does not
+ * move the report to an almost empty year.  Returns the year, with why it
+ * was chosen (and which later years were passed over) in why; 0 with the
+ * reason when no row holds a valid year.
+ */
+int ingest_latest_year(const struct ingest_result *result, char *why, size_t whylen);
+
+/*
+ * The files of an input folder (ingest_files.c).  Every *.csv under dir,
+ * sub-folders too (names starting with '.' are skipped), sorted by path.
+ * Each directory is entered once, however many paths lead to it (device +
+ * inode), so a symlink loop cannot multiply a file; a symlinked directory
+ * is not entered (its target is inside the folder and read under its own
+ * path).  A file reached by several paths (symlinks, hard links) is one
+ * file, read under the path that comes first by ingest_path_before():
+ * same[i] names that path for each other one.
+ *
+ * The listing is refused, with a message naming the path, when anything
+ * that could hold data cannot be read: a sub-folder that cannot be opened,
+ * a CSV that cannot be opened for reading, a dangling symlink (an unmounted
+ * share), a *.csv that is not a regular file (a FIFO would block the run),
+ * a symlink (to a directory or a *.csv) that leads outside dir: civreport
+ * reads only what is in its input folder, never e.g. /etc/shadow through a
+ * link.  Skipping any of them would make a report without the data.
+ */
+struct ingest_listing {
+	char **paths; /* relative to dir, sorted */
+	size_t n;
+	long *same;    /* per path: index of an earlier path of the same file, or -1 */
+	int64_t *size; /* per path: its size when listed */
+	char *error;   /* malloc'd, when the listing was refused */
+};
+
+/*
+ * Which of two paths of one file (or of two identical files) is read: the
+ * shorter, then the first in byte order ("charity.csv" before
+ * "charity (1).csv" and before "backup/charity.csv").
+ */
+bool ingest_path_before(const char *a, const char *b);
+
+/* 0, or -1 with listing->error set (errno as the failing call left it). */
+int ingest_list(const char *dir, struct ingest_listing *listing);
+void ingest_listing_release(struct ingest_listing *listing);
+
+/*
+ * The paths of ingest_list (each file once per path), malloc'd (each path
+ * too).  Returns the count, or -1 when the listing is refused.
  */
 long ingest_list_files(const char *dir, char ***paths);
 

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ingest.h"
 #include "schema.h"
 #include "value.h"
 
@@ -32,6 +33,7 @@ struct file_plan {
 	size_t nfields; /* fields in the header */
 	int year;       /* report year */
 	bool want_prev; /* hand rows of the previous year to the sink */
+	int32_t today;  /* the run's date, yyyymmdd: later dates are rejects */
 };
 
 /* A rejected row inside a chunk. */
@@ -71,6 +73,7 @@ struct chunk {
 	uint64_t read;    /* data rows seen */
 	uint64_t outside; /* rows outside the report year (and not handed on) */
 	int max_year;
+	uint64_t year_rows[INGEST_YEARS]; /* valid rows per year, from INGEST_YEAR_MIN */
 	uint64_t bad_offset;        /* first byte offset with invalid encoding, or UINT64_MAX */
 	char *error;                /* fatal for the file (libcsv out of memory) */
 	bool unterminated;          /* ended inside a quoted field */

@@ -227,7 +227,15 @@ static void trim(const char **f, size_t *len)
 		(*len)--;
 }
 
-/* Type one field into rec; returns VALUE_OK or why not (and *reason for enums). */
+/* A date or month after the run's date: a typo (2092 for 2021), never a payment. */
+static enum value_error future(const struct column *col, int32_t today, char **reason)
+{
+	*reason = xasprintf("%s:日期晚于今天(%04d-%02d-%02d)", col->name, (int)(today / 10000),
+			    (int)(today / 100 % 100), (int)(today % 100));
+	return VALUE_FUTURE;
+}
+
+/* Type one field into rec; returns VALUE_OK or why not (and *reason for some). */
 static enum value_error type_field(struct chunk_parser *p, const struct column *col, const char *f,
 				   size_t len, int64_t *v, char **reason)
 {
@@ -243,20 +251,28 @@ static enum value_error type_field(struct chunk_parser *p, const struct column *
 	}
 	case COL_MONEY:
 		e = parse_money(f, len, col->negative, v);
+		if (e == VALUE_OK && (*reason = column_over_max(col, *v)) != NULL)
+			e = VALUE_CEILING;
 		break;
 	case COL_INTEGER:
 		e = parse_integer(f, len, col->negative, v);
+		if (e == VALUE_OK && (*reason = column_over_max(col, *v)) != NULL)
+			e = VALUE_CEILING;
 		break;
 	case COL_MONTH: {
 		int32_t m;
 		e = parse_month(f, len, &m);
 		*v = m;
+		if (e == VALUE_OK && m > p->c->plan->today / 100)
+			e = future(col, p->c->plan->today, reason);
 		break;
 	}
 	case COL_DATE: {
 		int32_t d;
 		e = parse_date(f, len, &d);
 		*v = d;
+		if (e == VALUE_OK && d > p->c->plan->today)
+			e = future(col, p->c->plan->today, reason);
 		break;
 	}
 	case COL_ENUM: {
@@ -342,6 +358,8 @@ static void process_row(struct chunk_parser *p, uint64_t line)
 	year = row_year(plan, rec);
 	if (year > c->max_year)
 		c->max_year = year;
+	if (year >= INGEST_YEAR_MIN && year < INGEST_YEAR_MIN + INGEST_YEARS)
+		c->year_rows[year - INGEST_YEAR_MIN]++;
 	if (year == plan->year) {
 		rec[REC_SLOT] = 0;
 	} else if (year == plan->year - 1) {
@@ -466,6 +484,7 @@ void chunk_parse(struct chunk_parser *p, struct chunk *c)
 	c->stride = REC_HEAD + c->plan->ds->ncols;
 	c->bad_offset = UINT64_MAX;
 	c->max_year = 0;
+	memset(c->year_rows, 0, sizeof(c->year_rows));
 	if (c->plan->encoding == ENC_GB18030) {
 		buf = convert(p, c, &len);
 		p->check_encoding = c->bad_offset != UINT64_MAX || memchr(buf, '\0', len) != NULL;

@@ -6,12 +6,14 @@
  * sense (an unknown type, a column of an undeclared dataset, an enum without
  * values).
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util/ini.h"
 #include "schema.h"
+#include "value.h"
 #include "util/text.h"
 #include "util/xalloc.h"
 
@@ -138,6 +140,17 @@ static int column_key(struct loader *ld, struct column *col, const char *key, co
 		col->mask = strcmp(value, "id") == 0 ? MASK_ID : MASK_NAME;
 	} else if (strcmp(key, "negative") == 0) {
 		col->negative = parse_bool(value);
+	} else if (strcmp(key, "max") == 0) {
+		/* in the column's own unit: yuan for money, as the exports write it */
+		int64_t v;
+		enum value_error e = col->type == COL_MONEY
+					 ? parse_money(value, strlen(value), false, &v)
+					 : parse_integer(value, strlen(value), false, &v);
+		if ((col->type != COL_MONEY && col->type != COL_INTEGER) || e != VALUE_OK)
+			return fail(ld, line,
+				    "max 只用于金额或整数列(写在 type 之后),应为非负数,如 1000000",
+				    value);
+		col->max = v;
 	} else if (strcmp(key, "aliases") == 0) {
 		char **items;
 		size_t n = ini_split_list(value, &items);
@@ -239,6 +252,7 @@ static int on_line(void *ctx, const char *section, const char *key, const char *
 			memset(col, 0, sizeof(*col));
 			col->name = xstrdup(b);
 			col->type = COL_TEXT;
+			col->max = INT64_MAX;
 			add_match(col, b);
 		}
 		return column_key(ld, col, key, value, line);
@@ -418,6 +432,39 @@ int column_enum_index(const struct column *col, const char *value, size_t len)
 		if (strcmp(col->values_folded[i], folded) == 0)
 			return (int)i;
 	return -1;
+}
+
+/* v with a comma every three digits: "1,000,000" (v >= 0). */
+static void grouped(char *buf, size_t cap, int64_t v)
+{
+	char digits[24];
+	int n = snprintf(digits, sizeof(digits), "%lld", (long long)v);
+	size_t o = 0;
+
+	for (int i = 0; i < n && o + 2 < cap; i++) {
+		if (i > 0 && (n - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = digits[i];
+	}
+	buf[o] = '\0';
+}
+
+char *column_over_max(const struct column *col, int64_t v)
+{
+	char limit[40];
+
+	/* -v is safe: parsed values have at most 15 digits */
+	if (v <= col->max && -v <= col->max)
+		return NULL;
+	if (col->type == COL_MONEY) {
+		grouped(limit, sizeof(limit), col->max / 100);
+		return xasprintf("%s超过每行上限 %s.%02lld 元(金额不像真实数据;上限见 "
+				 "schema.ini 的 max)",
+				 col->name, limit, (long long)(col->max % 100));
+	}
+	grouped(limit, sizeof(limit), col->max);
+	return xasprintf("%s超过每行上限 %s(数值不像真实数据;上限见 schema.ini 的 max)", col->name,
+			 limit);
 }
 
 const char *col_type_name(enum col_type type)

@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum col_type {
 	COL_ID, /* 18-character resident ID, parsed to a 64-bit integer */
@@ -37,6 +38,13 @@ struct column {
 	enum col_type type;
 	bool required;
 	bool negative; /* money/integer: negative values allowed */
+	/*
+	 * money/integer: the largest magnitude one row may hold (fen for
+	 * money), from schema.ini's max; INT64_MAX when not set.  A row above
+	 * it is a typo, never a payment: it is rejected (VALUE_CEILING), and
+	 * it bounds what one row can add to a sum.
+	 */
+	int64_t max;
 	enum pii_mask mask;
 	char **match; /* folded header spellings: name, key, aliases */
 	size_t nmatch;
@@ -80,6 +88,13 @@ int dataset_column(const struct dataset *ds, const char *name);
 
 /* The index of value among the enum column's values after folding, or -1. */
 int column_enum_index(const struct column *col, const char *value, size_t len);
+
+/*
+ * Whether v (a typed money or integer value of col) is within the column's
+ * per-row maximum; when not, returns the reason as a malloc'd sentence
+ * ("发放金额超过每行上限 1,000,000.00 元(schema.ini 的 max)"), else NULL.
+ */
+char *column_over_max(const struct column *col, int64_t v);
 
 /* Chinese name of a column type for messages: "身份证号", "金额", ... */
 const char *col_type_name(enum col_type type);

@@ -5,7 +5,9 @@
  * spellings; each parser accepts the spellings real files carry and rejects
  * everything else with a reason, never guessing.
  */
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "value.h"
 
@@ -30,6 +32,10 @@ static const char *const reasons[VALUE_ERROR_COUNT] = {
     [VALUE_DUPLICATE] = "重复记录(同一身份证号、类别、年月已发放)",
     [VALUE_COLUMNS] = "列数多于表头",
     [VALUE_QUOTE] = "引号使用不正确(字段内的引号应写成两个引号,或整个字段加引号)",
+    [VALUE_MONTH_AMBIGUOUS] = "年月有歧义(如 2021.1 可能是被 Excel 改写的 2021.10;"
+			      "请写成 2021-01 或 2021-10)",
+    [VALUE_FUTURE] = "日期晚于今天",
+    [VALUE_CEILING] = "金额或数量超过每行上限(见 schema.ini 的 max)",
 };
 
 const char *value_reason(enum value_error e)
@@ -370,6 +376,9 @@ enum value_error parse_month(const char *s, size_t len, int32_t *yyyymm)
 		y = part[0] / 10000;
 		m = part[0] / 100 % 100;
 	} else if ((k == 2 || k == 3) && width[0] == 4 && width[1] <= 2) {
+		/* buf[4] is the separator after the year: "2021.1" may be 2021.10 */
+		if (k == 2 && width[1] == 1 && buf[4] == '.')
+			return VALUE_MONTH_AMBIGUOUS;
 		y = part[0];
 		m = part[1];
 		if (k == 3 && !real_date(y, m, part[2]))
@@ -409,4 +418,22 @@ enum value_error parse_date(const char *s, size_t len, int32_t *yyyymmdd)
 		return VALUE_DATE_RANGE;
 	*yyyymmdd = y * 10000 + m * 100 + d;
 	return VALUE_OK;
+}
+
+int32_t value_today(bool *from_env)
+{
+	const char *env = getenv("CIVREPORT_TODAY");
+	int32_t d;
+	time_t now;
+	struct tm tm;
+
+	*from_env = false;
+	if (env != NULL && strlen(env) == 10 && env[4] == '-' && env[7] == '-' &&
+	    parse_date(env, 10, &d) == VALUE_OK) {
+		*from_env = true;
+		return d;
+	}
+	now = time(NULL);
+	localtime_r(&now, &tm);
+	return (int32_t)((tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday);
 }

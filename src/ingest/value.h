@@ -28,11 +28,14 @@ enum value_error {
 	VALUE_DATE_SYNTAX,
 	VALUE_DATE_RANGE, /* 2021-02-30 */
 	VALUE_INT_SYNTAX,
-	VALUE_ENUM,      /* not one of the allowed values */
-	VALUE_ENCODING,  /* bytes that are not valid UTF-8 / GB18030 */
-	VALUE_DUPLICATE, /* same person, category and month seen before */
-	VALUE_COLUMNS,   /* more fields than the header */
-	VALUE_QUOTE,     /* a stray quote inside an unquoted field */
+	VALUE_ENUM,            /* not one of the allowed values */
+	VALUE_ENCODING,        /* bytes that are not valid UTF-8 / GB18030 */
+	VALUE_DUPLICATE,       /* same person, category and month seen before */
+	VALUE_COLUMNS,         /* more fields than the header */
+	VALUE_QUOTE,           /* a stray quote inside an unquoted field */
+	VALUE_MONTH_AMBIGUOUS, /* "2021.1": Excel's number for the text 2021.10, or January? */
+	VALUE_FUTURE,          /* a date or month after the run's date (value_today) */
+	VALUE_CEILING,         /* above the column's per-row maximum (schema.ini max) */
 	VALUE_ERROR_COUNT
 };
 
@@ -74,12 +77,27 @@ enum value_error parse_money(const char *s, size_t len, bool allow_negative, int
 enum value_error parse_integer(const char *s, size_t len, bool allow_negative, int64_t *out);
 
 /*
- * Month as yyyymm: "2021-01", "2021-1", "2021/01", "202101", "2021.01",
- * "2021年1月"; a full date ("2021-01-15") is accepted as its month.
+ * Month as yyyymm: "2021-01", "2021-1", "2021/01", "2021/1", "202101",
+ * "2021.01", "2021.10", "2021年1月"; a full date ("2021-01-15") is accepted
+ * as its month.  "2021.1" is VALUE_MONTH_AMBIGUOUS: Excel turns the text
+ * 2021.10 into the number 2021.1, so a one-digit month after a dot may be
+ * October as well as January.  Only the dot is ambiguous: Excel never makes
+ * "2021-1" or "2021/1" out of another month.
  */
 enum value_error parse_month(const char *s, size_t len, int32_t *yyyymm);
 
 /* Date as yyyymmdd: "2021-03-15", "2021/3/15", "20210315", "2021年3月15日", "2021.3.15". */
 enum value_error parse_date(const char *s, size_t len, int32_t *yyyymmdd);
+
+/*
+ * The run's date as yyyymmdd: dates and months after it are rejected
+ * (VALUE_FUTURE).  The local calendar date, unless the environment sets
+ * CIVREPORT_TODAY=YYYY-MM-DD: for tests and for re-running a report as of
+ * a day (documented as test/ops only).  A malformed CIVREPORT_TODAY is
+ * ignored with the clock's date used instead; *from_env says which it was.
+ * Call once per run (ingest does) and pass the value on: the clock may
+ * pass midnight during a run.
+ */
+int32_t value_today(bool *from_env);
 
 #endif

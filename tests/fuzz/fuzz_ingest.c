@@ -31,6 +31,7 @@ static void setup(void)
 	plan.nfields = plan.ds->ncols;
 	plan.year = 2021;
 	plan.want_prev = true;
+	plan.today = 20991231; /* no date is "future": the rows reach the typed paths */
 	parser = chunk_parser_new();
 }
 
