@@ -400,7 +400,11 @@ static int resolve_latest(struct run_state *st)
 	char err[1024], why[1024];
 	int rc = scan_run(&st->schema, NULL, &so, &res, err, sizeof(err));
 	int year = ingest_latest_year(&res, why, sizeof(why));
+	bool passed_over = false;
 
+	/* rows of a later year that no report shows: worth a warning, even with --quiet */
+	for (int y = year + 1; year > 0 && y < INGEST_YEAR_MIN + INGEST_YEARS; y++)
+		passed_over = passed_over || res.year_rows[y - INGEST_YEAR_MIN] > 0;
 	ingest_result_release(&res);
 	if (rc == EXIT_IO) {
 		log_error("%s", err);
@@ -411,7 +415,7 @@ static int resolve_latest(struct run_state *st)
 		return EXIT_DATA;
 	}
 	st->cli->year = year;
-	log_info("year = latest:%s", why);
+	log_msg(passed_over ? LOG_WARN : LOG_INFO, "year = latest:%s", why);
 	return EXIT_OK;
 }
 

@@ -126,7 +126,7 @@ contains out.txt "日期晚于今天"
 contains out.txt "合计：读取 14 = 接收 6 + 拒收 8 + 年度外 0"
 expect_exit 0 env CIVREPORT_TODAY=2024-06-30 "$BIN" run --year latest --input future --output out \
 	--no-progress --max-reject-rate 1
-contains err.txt "year = latest:选用 2021 年"
+contains err.txt "WARN  year = latest:选用 2021 年"
 contains err.txt "2023 年(1 行)"
 lacks err.txt "2092 年("
 [ -e out/2021/annual-report-2021.pdf ] || fail "year = latest did not write the 2021 report"
