@@ -913,10 +913,10 @@ static void admit(struct run *r, struct chunk *c)
 	bad_bytes_warning(f, c->bad_line, base, false);
 	/* records and rejects are each in line order: merge them */
 	while (ri < c->nrecs || ji < c->nrejects) {
-		const int64_t *rec = c->recs + ri * c->stride;
-		struct chunk_reject *rej = &c->rejects[ji];
+		const int64_t *rec = ri < c->nrecs ? c->recs + ri * c->stride : NULL;
+		struct chunk_reject *rej = ji < c->nrejects ? &c->rejects[ji] : NULL;
 
-		if (ji < c->nrejects && (ri == c->nrecs || rej->line <= (uint64_t)rec[REC_LINE])) {
+		if (rej != NULL && (rec == NULL || rej->line <= (uint64_t)rec[REC_LINE])) {
 			uint64_t line = base + rej->line + 1;
 			char *reason = chunk_reject_reason(rej, line);
 

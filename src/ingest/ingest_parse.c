@@ -615,7 +615,13 @@ void chunk_parse(struct chunk_parser *p, struct chunk *c)
 	z = memchr(buf, '\0', len);
 	if (z != NULL)
 		nul = (size_t)(z - buf);
-	p->check_encoding = bad != SIZE_MAX || nul != SIZE_MAX;
+	/*
+	 * Fields are checked only when the chunk holds something to find; a
+	 * U+FFFD (an earlier lossy conversion, or ours) counts, so that a
+	 * field's verdict never depends on what else its chunk holds.
+	 */
+	p->check_encoding =
+	    bad != SIZE_MAX || nul != SIZE_MAX || memmem(buf, len, "\xEF\xBF\xBD", 3) != NULL;
 	csv_init(&p->csv, csv_options);
 	reset_row(p);
 	for (;;) {
