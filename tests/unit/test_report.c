@@ -133,11 +133,17 @@ static void test_reasons_table(void **state)
 	assert_string_equal(text(t, 1, 2), "9");
 	assert_string_equal(text(t, 2, 2), "1");
 	assert_true(strcmp(text(t, 0, 1), text(t, 1, 1)) < 0);
-	assert_non_null(strstr(t->note, "共19类原因，仅列出最多的10类"));
+	{
+		/* every reason code once (the count grows with value.h) */
+		char want[64];
+
+		snprintf(want, sizeof(want), "共%d类原因，仅列出最多的10类", VALUE_ERROR_COUNT - 1);
+		assert_non_null(strstr(t->note, want));
+	}
 	doc_table_free(t);
 	/* the terminal lists them all */
 	t = report_reasons_table(&res, "", 0);
-	assert_int_equal(t->nrows, 19);
+	assert_int_equal(t->nrows, VALUE_ERROR_COUNT - 1);
 	assert_null(t->note);
 	doc_table_free(t);
 }
