@@ -26,13 +26,30 @@
 #include "util/log.h"
 #include "persons.h"
 #include "util/sha256.h"
+#include "util/strbuf.h"
 #include "util/testhook.h"
 #include "util/text.h"
 #include "util/xalloc.h"
 
-#define CHUNK_BYTES (1u << 20)
-/* A record longer than this is not a real export: cut anyway. */
-#define MAX_RECORD_BYTES (64u << 20)
+/*
+ * A header wider than a spreadsheet can be (Excel's 16,384 columns), or a
+ * header line over 1 MiB, is not an export: the file is refused.  Nothing
+ * else about a file's width is limited.
+ */
+#define MAX_HEADER_FIELDS 16384
+#define MAX_HEADER_BYTES  (1u << 20)
+/* Messages list this many column names at most, then the count. */
+#define MAX_LISTED_NAMES 20
+
+static size_t chunk_bytes = CHUNK_BYTES;
+static size_t max_record_bytes = CHUNK_MAX_RECORD_BYTES;
+
+void ingest_set_chunk_sizes(size_t chunk, size_t max_record)
+{
+	chunk_bytes = chunk > 0 ? chunk : CHUNK_BYTES;
+	max_record_bytes = max_record > 0 ? max_record : CHUNK_MAX_RECORD_BYTES;
+	chunk_set_max_record_bytes(max_record);
+}
 
 /* ------------------------------------------------------------- headers */
 
@@ -68,11 +85,27 @@ static bool utf8_mostly_valid(const char *buf, size_t len)
 	return good >= 10 * bad && good > 0;
 }
 
-/* Valid UTF-8 first, else GB18030; never the reverse (GB18030 decodes anything). */
+static bool has_non_ascii(const char *buf, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)buf[i] >= 0x80)
+			return true;
+	return false;
+}
+
+static uint64_t header_extent(const char *raw, size_t avail, size_t *rawlen);
+
+/*
+ * Valid UTF-8 first, else GB18030; never the reverse (GB18030 decodes
+ * anything).  The header decides: it is what the export wrote first, and a
+ * GB18030 row appended later must not turn a UTF-8 file into mojibake (its
+ * own bytes are rejected, line by line).  Only an all-ASCII header leaves
+ * the choice to the first lines that are not ASCII.
+ */
 static enum file_encoding detect_encoding(const char *buf, size_t len, bool at_eof,
 					  const char *forced)
 {
-	size_t valid;
+	size_t valid, hlen;
 
 	if (forced != NULL && strcasecmp(forced, "gb18030") == 0)
 		return ENC_GB18030;
@@ -80,6 +113,23 @@ static enum file_encoding detect_encoding(const char *buf, size_t len, bool at_e
 		return ENC_UTF8_BOM;
 	if (forced != NULL && (strcasecmp(forced, "utf-8") == 0 || strcasecmp(forced, "utf8") == 0))
 		return ENC_UTF8;
+	header_extent(buf, len, &hlen);
+	if (hlen < len || at_eof) {
+		/* a complete header: judge by it when it says anything */
+		if (has_non_ascii(buf, hlen))
+			return utf8_valid_prefix(buf, hlen) == hlen ? ENC_UTF8 : ENC_GB18030;
+		/* an ASCII header: the first line with other bytes decides */
+		for (size_t pos = hlen, next; pos < len; pos = next) {
+			const char *lf = memchr(buf + pos, '\n', len - pos);
+			next = lf ? (size_t)(lf - buf) + 1 : len;
+			if (next == len && !at_eof)
+				break; /* may end inside a character */
+			if (has_non_ascii(buf + pos, next - pos))
+				return utf8_valid_prefix(buf + pos, next - pos) == next - pos
+					   ? ENC_UTF8
+					   : ENC_GB18030;
+		}
+	}
 	/* the sample may end inside a character: drop that character's bytes */
 	valid = utf8_valid_prefix(buf, len);
 	if (!at_eof && valid < len && len - valid < 4 &&
@@ -162,16 +212,25 @@ static size_t missing_required(const struct header_match *m, size_t n, int *firs
 	return missing;
 }
 
-static char *join(char **items, size_t n, const char *sep)
+/*
+ * "a、b、c" for a message: at most MAX_LISTED_NAMES names, then "……等共N列";
+ * linear in the names listed, whatever n is (a header of 80,000 unknown
+ * columns once took 25 s and a 0.9 MB log line).
+ */
+static char *name_list(char **items, size_t n)
 {
-	char *s = xstrdup("");
+	struct strbuf sb = STRBUF_INIT;
 
-	for (size_t i = 0; i < n; i++) {
-		char *t = xasprintf("%s%s%s", s, i ? sep : "", items[i]);
-		free(s);
-		s = t;
+	for (size_t i = 0; i < n && i < MAX_LISTED_NAMES; i++) {
+		if (i > 0)
+			strbuf_addstr(&sb, "、");
+		strbuf_addf(&sb, "%.60s", items[i]);
+		utf8_trim_tail(sb.buf);
+		sb.len = strlen(sb.buf);
 	}
-	return s;
+	if (n > MAX_LISTED_NAMES)
+		strbuf_addf(&sb, "……等共%zu列", n);
+	return strbuf_detach(&sb, NULL);
 }
 
 /*
@@ -206,14 +265,14 @@ static char *recognise(const struct schema *schema, const char *path, char **fie
 		}
 	}
 	if (best.ds == NULL || best.matched == 0) {
-		char *found = join(fields, n, "、");
+		char *found = name_list(fields, n);
 		err = xasprintf("无法识别文件属于哪类数据:表头中没有认识的列(找到的列:%s)", found);
 		free(found);
 		free(best.field_col);
 		return err;
 	}
 	if (missing_required(&best, n, &first) > 0) {
-		char *found = join(fields, n, "、");
+		char *found = name_list(fields, n);
 		err = xasprintf("缺少必需的列“%s”(按%s识别;文件中的列:%s)",
 				best.ds->cols[first].name, best.ds->title, found);
 		free(found);
@@ -226,7 +285,7 @@ static char *recognise(const struct schema *schema, const char *path, char **fie
 			unknown[nunknown++] = fields[i];
 		}
 	if (nunknown > 0) {
-		char *list = join(unknown, nunknown, "、");
+		char *list = name_list(unknown, nunknown);
 		*warning = xasprintf("忽略了不认识的列:%s", list);
 		free(list);
 	}
@@ -266,6 +325,7 @@ struct run {
 	struct file_plan **plans;    /* per file, kept until the end */
 	struct persons **persons;    /* per dataset */
 	struct chunk_parser *parser; /* the admitting thread's, for merged chunks */
+	struct chunk *stash;         /* read ahead by read_next_now, for another file */
 	uint64_t *line_base;         /* per file: lines before the next chunk */
 	size_t seq;
 	int status;
@@ -313,8 +373,9 @@ static int fill(struct open_file *f, size_t want)
 	while (!f->eof && f->plen < want) {
 		ssize_t n;
 
-		f->pending = xgrow(f->pending, &f->pcap, f->plen + CHUNK_BYTES, 1);
-		n = read(f->fd, f->pending + f->plen, f->pcap - f->plen);
+		/* exactly up to want: where chunks are cut depends on nothing else */
+		f->pending = xgrow(f->pending, &f->pcap, want, 1);
+		n = read(f->fd, f->pending + f->plen, want - f->plen);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -386,6 +447,8 @@ static bool open_next(struct run *r)
 		char *text, **fields = NULL, *msg;
 		const char *hdr;
 		size_t nfields = 0, skip, rawlen;
+		/* enough for the header and for telling the encoding; less in chunk tests */
+		size_t sample = chunk_bytes < 64 * 1024 ? chunk_bytes : 64 * 1024;
 		long hlen;
 		struct stat st;
 
@@ -410,7 +473,7 @@ static bool open_next(struct run *r)
 		f->sha = EVP_MD_CTX_new();
 		EVP_DigestInit_ex(f->sha, EVP_sha256(), NULL);
 		r->cur = f;
-		if (fill(f, 64 * 1024) != 0) {
+		if (fill(f, sample) != 0) {
 			file_error(r, index, xasprintf("读取文件失败:%s", strerror(errno)));
 			goto drain;
 		}
@@ -418,25 +481,37 @@ static bool open_next(struct run *r)
 			file_error(r, index, xstrdup("文件是空的(没有表头)"));
 			goto drain;
 		}
+		/* the header may be longer than the sample only in odd files */
+		while (!f->eof && f->plen <= MAX_HEADER_BYTES &&
+		       (header_extent(f->pending, f->plen, &rawlen), rawlen >= f->plen))
+			if (fill(f, f->plen + sample) != 0)
+				break;
 		f->plan.encoding = detect_encoding(f->pending, f->plen, f->eof, r->opt->encoding);
 		file->encoding = encoding_name(f->plan.encoding);
 		skip = f->plan.encoding == ENC_UTF8_BOM ? 3 : 0;
-		/* the header may be longer than the sample only in odd files */
-		for (;;) {
-			size_t avail = f->plen - skip;
-			text = f->plan.encoding == ENC_GB18030 ? to_utf8(f->pending, f->plen)
-							       : xstrndup(f->pending + skip, avail);
-			hdr = text;
-			hlen = chunk_parse_header(hdr, strlen(hdr), &fields, &nfields);
-			if (hlen != 0 || f->eof || f->plen > (1u << 20))
-				break;
-			free(text);
-			fill(f, f->plen + 64 * 1024);
-		}
+		text = f->plan.encoding == ENC_GB18030
+			   ? to_utf8(f->pending, f->plen)
+			   : xstrndup(f->pending + skip, f->plen - skip);
+		hdr = text;
+		hlen = chunk_parse_header(hdr, strlen(hdr), &fields, &nfields);
 		if (hlen <= 0) {
+			file_error(r, index,
+				   hlen < 0 ? xstrdup("表头格式错误(引号不匹配)")
+				   : f->plen > MAX_HEADER_BYTES
+				       ? xasprintf("表头行超过%u MB,不像导出的表格文件",
+						   MAX_HEADER_BYTES >> 20)
+				       : xstrdup("找不到完整的表头行"));
+			free(text);
+			goto drain;
+		}
+		if (nfields > MAX_HEADER_FIELDS) {
 			file_error(
 			    r, index,
-			    xstrdup(hlen < 0 ? "表头格式错误(引号不匹配)" : "找不到完整的表头行"));
+			    xasprintf("表头有%zu列,超过表格软件最多的%u列,不像导出的表格文件",
+				      nfields, MAX_HEADER_FIELDS));
+			for (size_t i = 0; i < nfields; i++)
+				free(fields[i]);
+			free(fields);
 			free(text);
 			goto drain;
 		}
@@ -465,7 +540,7 @@ static bool open_next(struct run *r)
 		return true;
 	drain:
 		/* still hash the whole file for the record, then move on */
-		while (!f->eof && fill(f, f->plen + CHUNK_BYTES) == 0)
+		while (!f->eof && fill(f, f->plen + chunk_bytes) == 0)
 			f->plen = 0;
 		r->bytes_done += (uint64_t)file->size;
 		close_file(r);
@@ -487,19 +562,38 @@ static size_t quotes(const char *buf, size_t len)
 }
 
 /*
- * Where to cut pending: just after the last line end outside quotes (an
- * even number of quotes before it).  0 when there is none yet.
+ * The last place at or before end where a line ends in buf[0..len): just
+ * after an LF, or after a CR that is followed by something else than an LF.
+ * A CR that is the last byte read may be the first half of a CRLF: never cut
+ * there, or the LF would start the next chunk as an extra line.  0 when
+ * there is none.
+ */
+static size_t last_line_end(const char *buf, size_t end, size_t len)
+{
+	for (size_t i = end; i > 0; i--) {
+		if (buf[i - 1] == '\n')
+			return i;
+		if (buf[i - 1] == '\r' && i < len && buf[i] != '\n')
+			return i;
+	}
+	return 0;
+}
+
+/*
+ * Where to cut pending: just after the last line end (LF, CRLF or a lone
+ * CR alike) outside quotes, i.e. with an even number of quotes before it.
+ * 0 when there is none yet.  The count is a guess that a stray quote
+ * upsets; the parser finds out and the chunk is merged with the next.
  */
 static size_t cut_point(const char *buf, size_t len)
 {
-	size_t q = quotes(buf, len);
-	const char *end = buf + len, *nl;
+	size_t q = quotes(buf, len), end = len, cut;
 
-	while ((nl = memrchr(buf, '\n', (size_t)(end - buf))) != NULL) {
-		q -= quotes(nl, (size_t)(end - nl));
+	while ((cut = last_line_end(buf, end, len)) > 0) {
+		q -= quotes(buf + cut, end - cut);
 		if (q % 2 == 0)
-			return (size_t)(nl - buf) + 1;
-		end = nl;
+			return cut;
+		end = cut - 1; /* before this line end's last byte */
 	}
 	return 0;
 }
@@ -515,7 +609,7 @@ static struct chunk *next_chunk(struct run *r)
 		if (r->cur == NULL && !open_next(r))
 			return NULL;
 		f = r->cur;
-		if (fill(f, f->plen + CHUNK_BYTES) != 0) {
+		if (fill(f, f->plen + chunk_bytes) != 0) {
 			file_error(r, f->index, xasprintf("读取文件失败:%s", strerror(errno)));
 			close_file(r);
 			continue;
@@ -531,14 +625,20 @@ static struct chunk *next_chunk(struct run *r)
 			continue;
 		}
 		cut = f->eof ? f->plen : cut_point(f->pending, f->plen);
-		while (cut == 0 && !f->eof && f->plen < MAX_RECORD_BYTES) {
-			if (fill(f, f->plen + CHUNK_BYTES) != 0)
+		while (cut == 0 && !f->eof && f->plen < max_record_bytes) {
+			if (fill(f, f->plen + chunk_bytes) != 0)
 				break;
 			cut = f->eof ? f->plen : cut_point(f->pending, f->plen);
 		}
+		if (cut == 0 && !f->eof)
+			cut = last_line_end(f->pending, f->plen, f->plen);
 		if (cut == 0 && !f->eof) {
-			const char *nl = memrchr(f->pending, '\n', f->plen);
-			cut = nl ? (size_t)(nl - f->pending) + 1 : f->plen;
+			/* never cut inside a line: the parts would be read as two rows */
+			file_error(r, f->index,
+				   xasprintf("文件中有一行超过%zu字节(没有换行),不像导出的表格文件",
+					     max_record_bytes));
+			close_file(r);
+			continue;
 		}
 		c = xcalloc(1, sizeof(*c));
 		c->plan = r->plans[f->index];
@@ -554,7 +654,7 @@ static struct chunk *next_chunk(struct run *r)
 		 */
 		c->data = f->pending;
 		f->plen -= cut;
-		f->pcap = f->plen + 2 * CHUNK_BYTES;
+		f->pcap = f->plen + 2 * chunk_bytes;
 		f->pending = xmalloc(f->pcap);
 		memcpy(f->pending, c->data + cut, f->plen);
 		f->offset += cut;
@@ -605,23 +705,43 @@ static void format_value(const struct column *col, int64_t v, const char *text, 
 	}
 }
 
-/* A duplicate is found after typing: rebuild its row from the values (masked). */
-static char *row_from_record(const struct dataset *ds, const int64_t *rec, const char *text)
+/*
+ * A duplicate is found after typing: rebuild its row from the values
+ * (masked), in the file's columns and order like every other reject's row
+ * (the schema's columns the file lacks are not there).
+ */
+static char *row_from_record(const struct file_plan *plan, const int64_t *rec, const char *text)
 {
-	char *out = xstrdup(""), buf[256];
+	const struct dataset *ds = plan->ds;
+	struct strbuf out = STRBUF_INIT;
 	uint64_t present = (uint64_t)rec[REC_PRESENT];
+	bool first = true;
+	char buf[256];
 
-	for (size_t c = 0; c < ds->ncols; c++) {
-		char *t;
+	for (size_t i = 0; i < plan->nfields; i++) {
+		int c = plan->field_col[i];
 
+		if (c < 0)
+			continue;
 		buf[0] = '\0';
 		if (present >> c & 1)
 			format_value(&ds->cols[c], rec[REC_HEAD + c], text, buf, sizeof(buf));
-		t = xasprintf("%s%s%s", out, c ? "," : "", buf);
-		free(out);
-		out = t;
+		if (!first)
+			strbuf_addch(&out, ',');
+		first = false;
+		if (strpbrk(buf, ",\"\r\n") != NULL) {
+			strbuf_addch(&out, '"');
+			for (const char *s = buf; *s; s++) {
+				if (*s == '"')
+					strbuf_addch(&out, '"');
+				strbuf_addch(&out, *s);
+			}
+			strbuf_addch(&out, '"');
+		} else {
+			strbuf_addstr(&out, buf);
+		}
 	}
-	return out;
+	return strbuf_detach(&out, NULL);
 }
 
 static void emit_reject(struct run *r, size_t file, uint64_t line, int col, enum value_error code,
@@ -669,7 +789,7 @@ static void admit_record(struct run *r, struct chunk *c, const int64_t *rec, uin
 			    (unsigned)row.v[ds->unique_enum] * 12 + (unsigned)(month - 1);
 
 			if (!persons_mark(r->persons[si], row.person, row.slot, bit)) {
-				char *text = row_from_record(ds, rec, c->text);
+				char *text = row_from_record(c->plan, rec, c->text);
 				char *reason = xasprintf(
 				    "重复记录:同一身份证号、%s、%s已有一条发放记录",
 				    ds->cols[ds->unique_enum].name, ds->cols[ds->period].name);
@@ -714,6 +834,23 @@ static void progress(struct run *r, bool final)
 		final ? "\n" : "");
 }
 
+/* The file's warning for its first line whose bytes are not text, and a log line. */
+static void bad_bytes_warning(struct ingest_file *f, uint64_t line, uint64_t base, bool nul)
+{
+	unsigned long long n = (unsigned long long)(base + line + 1);
+	char *msg;
+
+	if (line == UINT64_MAX)
+		return;
+	msg = nul ? xasprintf("第%llu行起含有NUL(零)字节(文件可能已损坏),相关行已拒收", n)
+		  : xasprintf("第%llu行起有不符合%s编码的字节,相关行已拒收", n, f->encoding);
+	log_warn("%s: %s", f->path, msg);
+	if (f->warning == NULL)
+		f->warning = msg;
+	else
+		free(msg);
+}
+
 static void admit(struct run *r, struct chunk *c)
 {
 	struct ingest_file *f = &r->res->files[c->file];
@@ -724,20 +861,19 @@ static void admit(struct run *r, struct chunk *c)
 		return;
 	if (f->error != NULL)
 		goto done;
-	if (c->bad_offset != UINT64_MAX && f->warning == NULL)
-		f->warning = xasprintf("第%llu字节起有无效的%s编码,相关行已拒收",
-				       (unsigned long long)c->bad_offset, f->encoding);
-	if (c->bad_offset != UINT64_MAX)
-		log_warn("%s: 第%llu字节处不是有效的%s编码", f->path,
-			 (unsigned long long)c->bad_offset, f->encoding);
+	bad_bytes_warning(f, c->nul_line, base, true);
+	bad_bytes_warning(f, c->bad_line, base, false);
 	/* records and rejects are each in line order: merge them */
 	while (ri < c->nrecs || ji < c->nrejects) {
-		const int64_t *rec = c->recs + ri * c->stride;
-		struct chunk_reject *rej = &c->rejects[ji];
+		const int64_t *rec = ri < c->nrecs ? c->recs + ri * c->stride : NULL;
+		struct chunk_reject *rej = ji < c->nrejects ? &c->rejects[ji] : NULL;
 
-		if (ji < c->nrejects && (ri == c->nrecs || rej->line <= (uint64_t)rec[REC_LINE])) {
-			emit_reject(r, c->file, base + rej->line + 1, rej->col, rej->code,
-				    rej->reason, rej->row);
+		if (rej != NULL && (rec == NULL || rej->line <= (uint64_t)rec[REC_LINE])) {
+			uint64_t line = base + rej->line + 1;
+			char *reason = chunk_reject_reason(rej, line);
+
+			emit_reject(r, c->file, line, rej->col, rej->code, reason, rej->row);
+			free(reason);
 			ji++;
 		} else {
 			admit_record(r, c, rec, base);
@@ -745,6 +881,9 @@ static void admit(struct run *r, struct chunk *c)
 		}
 	}
 	f->read += c->read;
+	f->lines += c->lines;
+	f->blank += c->blank;
+	f->spanned += c->spanned;
 	r->rows += c->read;
 	f->outside += c->outside;
 	if (c->max_year > r->res->max_year[c->plan->ds - r->schema->sets])
@@ -754,11 +893,17 @@ static void admit(struct run *r, struct chunk *c)
 	if (c->error != NULL) {
 		file_error(r, c->file, c->error);
 		c->error = NULL;
-	} else if (c->unterminated) {
+	} else if (c->reheader_line != UINT64_MAX) {
 		file_error(r, c->file,
-			   xasprintf("第%llu行开始的字段缺少结束引号(文件在引号内结束)",
-				     (unsigned long long)(base + c->unterminated_line + 1)));
+			   xasprintf("第%llu行是另一个表头,列与文件开头的表头不同:文件由两个不同"
+				     "格式的导出拼接而成,请分开保存后再运行",
+				     (unsigned long long)(base + c->reheader_line + 1)));
 	}
+	if (c->last && f->spanned > 0)
+		log_info("%s: %llu个物理行 = %llu行记录 + %llu个空行 + "
+			 "%llu行(字段内换行,属于上一行的记录)",
+			 f->path, (unsigned long long)f->lines, (unsigned long long)f->read,
+			 (unsigned long long)f->blank, (unsigned long long)f->spanned);
 done:
 	r->line_base[c->file] = base + c->lines;
 	r->bytes_done += c->len;
@@ -785,10 +930,24 @@ static void merge_into(struct run *r, struct chunk *c, struct chunk *next)
 	c->nrecs = c->nrejects = 0;
 	c->tlen = 0;
 	c->rcap = c->jcap = c->tcap = 0;
-	c->read = c->outside = c->lines = 0;
-	c->unterminated = false;
 	chunk_parse(r->parser, c);
 	next->merged = true;
+}
+
+/*
+ * The chunk after c in the same file, read now because none is in flight,
+ * or NULL.  A chunk of another file is kept for next_chunk to hand out.
+ */
+static struct chunk *read_next_now(struct run *r, const struct chunk *c)
+{
+	struct chunk *next = r->stash != NULL ? r->stash : next_chunk(r);
+
+	r->stash = NULL;
+	if (next != NULL && next->file != c->file) {
+		r->stash = next;
+		return NULL;
+	}
+	return next;
 }
 
 static int threads_wanted(const struct ingest_options *opt)
@@ -938,7 +1097,8 @@ static void admit_in_order(struct run *r, struct ingest_pool *pool, size_t max_i
 		struct chunk *c;
 
 		while (!input_done && nin < max_inflight) {
-			c = next_chunk(r);
+			c = r->stash != NULL ? r->stash : next_chunk(r);
+			r->stash = NULL;
 			if (c == NULL) {
 				input_done = true;
 				break;
@@ -951,13 +1111,26 @@ static void admit_in_order(struct run *r, struct ingest_pool *pool, size_t max_i
 			break;
 		c = inflight[head];
 		pool_wait(pool, c);
-		for (size_t k = 1; c->unterminated && !c->last && k < nin; k++) {
+		for (size_t k = 1; c->unterminated && k < nin; k++) {
 			struct chunk *next = inflight[(head + k) % max_inflight];
 
 			if (next->file != c->file)
 				break;
 			pool_wait(pool, next);
 			merge_into(r, c, next);
+		}
+		/*
+		 * Still inside a record and every chunk in flight taken: read on
+		 * (the parser ends any record within CHUNK_MAX_RECORD_BYTES).
+		 */
+		while (c->unterminated) {
+			struct chunk *next = read_next_now(r, c);
+
+			if (next == NULL)
+				break;
+			merge_into(r, c, next);
+			chunk_release(next);
+			free(next);
 		}
 		if (!c->merged)
 			admit(r, c);
@@ -976,6 +1149,10 @@ static int run_end(struct run *r)
 	struct ingest_result *res = r->res;
 
 	chunk_parser_free(r->parser);
+	if (r->stash != NULL) {
+		chunk_release(r->stash);
+		free(r->stash);
+	}
 	for (size_t s = 0; r->persons != NULL && s < r->schema->nsets; s++) {
 		res->persons[s] = persons_count(r->persons[s]);
 		persons_free(r->persons[s]);

@@ -8,6 +8,17 @@
  * are handed on too when asked for, for "@prev" figures).  The counts per
  * file reconcile: read == accepted + rejected + outside.
  *
+ * "read" counts records, the rows an officer sees in the exporting system
+ * or in Excel, and no physical line is ever left out of it: every line after
+ * the header is a blank line, the first line of a record, or a further line
+ * of a well-formed record whose quoted field holds a line break (a
+ * multi-line address).  So lines == read + blank + spanned, whatever the
+ * quotes and line ends (LF, CRLF, CR) do.  A record that spans lines and
+ * then turns out broken (a quote left open swallowed the lines after it) is
+ * rejected on its first line alone and the lines after it are read again as
+ * records.  Counting a two-line address as one row keeps "read" equal to
+ * the export's row count; the log gives lines and spanned when they differ.
+ *
  * Files are cut into chunks at record boundaries and parsed by worker
  * threads; the sink still sees rows strictly in (file, line) order, so the
  * results and the rejects never depend on the thread count.  Memory is
@@ -92,8 +103,11 @@ struct ingest_file {
 	int64_t size;
 	char sha256[65];
 	uint64_t read, accepted, rejected, outside;
-	char *error;   /* why the file could not be read at all, or NULL */
-	char *warning; /* e.g. ignored columns, invalid bytes; or NULL */
+	uint64_t lines;   /* physical lines after the header: read + blank + spanned */
+	uint64_t blank;   /* blank lines (rows of empty fields too) */
+	uint64_t spanned; /* further lines of records with a quoted line break */
+	char *error;      /* why the file could not be read at all, or NULL */
+	char *warning;    /* e.g. ignored columns, invalid bytes; or NULL */
 	/*
 	 * Not read: the path of the file read instead, which is the same file
 	 * (a symlink, a hard link) or has byte for byte the same content (a

@@ -2,11 +2,15 @@
  * ingest_chunk.h - private to the ingest stage: one chunk of a CSV file and
  * what a worker makes of it.
  *
- * The reader (ingest.c) cuts a file at record boundaries into chunks; a
- * worker (ingest_pool.c) parses a chunk (ingest_parse.c) into fixed-size
- * records of typed values plus the rejects it found; the admitting step
- * (ingest.c) consumes chunks in order.  Line numbers in a
- * chunk are relative to its first line until admitted.
+ * The reader (ingest.c) cuts a file at line ends into chunks; a worker
+ * (ingest_pool.c) parses a chunk (ingest_parse.c) into fixed-size records
+ * of typed values plus the rejects it found; the admitting step (ingest.c)
+ * consumes chunks in order.  Line numbers in a chunk are relative to its
+ * first line until admitted.
+ *
+ * Results never depend on where the cuts fall: a chunk starts where the
+ * parse of the whole file would be between records, and a chunk that ends
+ * inside a record is parsed again together with the next (merge_into).
  */
 #ifndef CIVREPORT_INGEST_CHUNK_H
 #define CIVREPORT_INGEST_CHUNK_H
@@ -18,6 +22,15 @@
 #include "ingest.h"
 #include "schema.h"
 #include "value.h"
+
+/* The reader's chunk size: a chunk is this much and up to the next line end. */
+#define CHUNK_BYTES (1u << 20)
+/*
+ * A record longer than this is not an export's: a quote was left open.  The
+ * parser rejects its first line and reads on from the next; the reader
+ * refuses a file with a line this long (no line end at all).
+ */
+#define CHUNK_MAX_RECORD_BYTES (64u << 20)
 
 enum file_encoding {
 	ENC_UTF8,
@@ -41,9 +54,12 @@ struct chunk_reject {
 	uint64_t line; /* relative to the chunk */
 	int col;       /* schema column, or -1 */
 	enum value_error code;
-	char *reason; /* malloc'd sentence */
+	char *reason; /* malloc'd sentence; NULL when it names its line (chunk_reject_reason) */
 	char *row;    /* malloc'd masked CSV row */
 };
+
+/* The reject's sentence once its absolute line is known (malloc'd). */
+char *chunk_reject_reason(const struct chunk_reject *r, uint64_t line);
 
 /* Record layout in chunk.recs: REC_HEAD int64s, then one per column. */
 enum {
@@ -69,16 +85,19 @@ struct chunk {
 	size_t tlen, tcap;
 	struct chunk_reject *rejects;
 	size_t nrejects, jcap;
-	uint64_t lines;   /* physical lines consumed */
-	uint64_t read;    /* data rows seen */
+	uint64_t lines;   /* physical lines consumed: blank + read + spanned */
+	uint64_t read;    /* records seen (accepted, rejected or outside) */
+	uint64_t blank;   /* blank lines (and rows of empty fields) */
+	uint64_t spanned; /* further lines of records with a quoted line break */
 	uint64_t outside; /* rows outside the report year (and not handed on) */
 	int max_year;
 	uint64_t year_rows[INGEST_YEARS]; /* valid rows per year, from INGEST_YEAR_MIN */
-	uint64_t bad_offset;        /* first byte offset with invalid encoding, or UINT64_MAX */
-	char *error;                /* fatal for the file (libcsv out of memory) */
-	bool unterminated;          /* ended inside a quoted field */
-	uint64_t unterminated_line; /* relative line where that field's record starts */
-	bool merged;                /* its data was parsed with the chunk before: skip it */
+	uint64_t bad_line; /* first relative line with bytes not in the encoding, or UINT64_MAX */
+	uint64_t nul_line; /* first relative line with a NUL byte, or UINT64_MAX */
+	uint64_t reheader_line; /* a header of other columns inside the data, or UINT64_MAX */
+	char *error;            /* fatal for the file (libcsv out of memory) */
+	bool unterminated;      /* not the last chunk, and ended inside a quoted field */
+	bool merged;            /* its data was parsed with the chunk before: skip it */
 	bool done;
 };
 
@@ -90,6 +109,19 @@ void chunk_parser_free(struct chunk_parser *p);
 
 /* Parse c->data into records and rejects.  Never fails: problems become rejects or c->error. */
 void chunk_parse(struct chunk_parser *p, struct chunk *c);
+
+/*
+ * Tests only: parse with this record limit instead of CHUNK_MAX_RECORD_BYTES
+ * (0 restores it).  Not thread-safe: set it before a run.
+ */
+void chunk_set_max_record_bytes(size_t n);
+
+/*
+ * Tests only: read files in chunks of chunk_bytes and refuse lines longer
+ * than max_record (0: the defaults), so that a test can put chunk cuts
+ * anywhere in a small file.  Results must not change; that is the point.
+ */
+void ingest_set_chunk_sizes(size_t chunk_bytes, size_t max_record);
 
 /* Free the worker's results and data of a chunk (the struct itself is the caller's). */
 void chunk_release(struct chunk *c);

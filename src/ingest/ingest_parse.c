@@ -2,12 +2,24 @@
  * ingest_parse.c - a worker's half of ingest: one chunk of CSV bytes to
  * typed records and rejects.
  *
- * libcsv calls back per byte run and per field, so the callbacks only copy
- * the field into a row buffer; all typing happens once per row.  libcsv
- * reports no line numbers: they are counted here from the row terminators
- * (CSV_REPALL_NL reports every unquoted CR and LF) and from newlines inside
- * quoted fields.  This file never touches shared state: a worker owns its
- * chunk until it marks it done.
+ * libcsv calls back per field, so the callbacks only copy the field into a
+ * row buffer; all typing happens once per row.  libcsv knows no lines, so the
+ * chunk is fed to it one physical line at a time (a line ends at LF, CRLF or
+ * a lone CR, all alike): the line where each record starts is then exact,
+ * and a record that goes wrong can be re-read from the line after its start.
+ *
+ * Counting (see ingest.h): every physical line is a blank line, the first
+ * line of a record, or a further line of a record whose quoted field holds a
+ * line break.  A record may span lines only when it is well formed: one
+ * that spans lines and then breaks (a libcsv error, or the wrong number of
+ * fields, i.e. a quote left open swallowed the lines after it) is rejected
+ * on its first line and parsing restarts on the line after, so no line is
+ * ever swallowed.  This is linear: a quote that swallows lines ends at the
+ * first lone quote, so the lines strictly inside hold no quote that could
+ * open another swallow when they are re-read.
+ *
+ * This file never touches shared state: a worker owns its chunk until it
+ * marks it done.
  */
 #include <csv.h>
 #include <errno.h>
@@ -20,8 +32,6 @@
 #include "util/text.h"
 #include "util/xalloc.h"
 
-#define MAX_FIELDS 512
-
 struct chunk_parser {
 	struct csv_parser csv;
 	iconv_t cd;
@@ -30,17 +40,24 @@ struct chunk_parser {
 	/* the record being assembled */
 	char *row;
 	size_t rowlen, rowcap;
-	size_t foff[MAX_FIELDS], flen[MAX_FIELDS];
-	size_t nfields;        /* fields seen, may exceed MAX_FIELDS */
-	bool nonempty;         /* some field holds something */
-	uint64_t row_newlines; /* newlines inside quoted fields of this record */
-	uint64_t line;         /* relative line where the next record starts */
-	bool cr_pending;       /* last terminator was CR: a following LF is its pair */
-	bool check_encoding;   /* the chunk had invalid bytes: check each field */
+	size_t *foff, *flen; /* per field of the record, grown to the widest seen */
+	size_t fcap;
+	size_t nfields;      /* fields seen */
+	bool nonempty;       /* some field holds something */
+	bool row_done;       /* libcsv ended a record during the last feed */
+	bool check_encoding; /* the chunk had invalid bytes: check each field */
 	struct chunk *c;
 };
 
-static const unsigned char csv_options = CSV_STRICT | CSV_REPALL_NL | CSV_STRICT_FINI;
+static const unsigned char csv_options = CSV_STRICT | CSV_STRICT_FINI;
+
+/* A record longer than this is not a real export: its quote was left open. */
+static size_t max_record_bytes = CHUNK_MAX_RECORD_BYTES;
+
+void chunk_set_max_record_bytes(size_t n)
+{
+	max_record_bytes = n > 0 ? n : CHUNK_MAX_RECORD_BYTES;
+}
 
 struct chunk_parser *chunk_parser_new(void)
 {
@@ -58,6 +75,8 @@ void chunk_parser_free(struct chunk_parser *p)
 		iconv_close(p->cd);
 	free(p->conv);
 	free(p->row);
+	free(p->foff);
+	free(p->flen);
 	free(p);
 }
 
@@ -82,23 +101,21 @@ void chunk_release(struct chunk *c)
 static void on_field(void *data, size_t len, void *ctx)
 {
 	struct chunk_parser *p = ctx;
-	const char *s = data;
 
-	if (p->nfields < MAX_FIELDS) {
-		p->row = xgrow(p->row, &p->rowcap, p->rowlen + len + 1, 1);
-		memcpy(p->row + p->rowlen, s, len);
-		p->foff[p->nfields] = p->rowlen;
-		p->flen[p->nfields] = len;
-		p->rowlen += len;
+	if (p->nfields == p->fcap) {
+		size_t cap = p->fcap;
+
+		p->foff = xgrow(p->foff, &cap, p->nfields + 1, sizeof(size_t));
+		p->flen = xrealloc(p->flen, cap * sizeof(size_t));
+		p->fcap = cap;
 	}
-	if (len > 0) {
-		const char *nl = s, *end = s + len;
+	p->row = xgrow(p->row, &p->rowcap, p->rowlen + len + 1, 1);
+	memcpy(p->row + p->rowlen, data, len);
+	p->foff[p->nfields] = p->rowlen;
+	p->flen[p->nfields] = len;
+	p->rowlen += len;
+	if (len > 0)
 		p->nonempty = true;
-		while ((nl = memchr(nl, '\n', (size_t)(end - nl))) != NULL) {
-			p->row_newlines++;
-			nl++;
-		}
-	}
 	p->nfields++;
 }
 
@@ -141,7 +158,7 @@ static char *masked_row(const struct chunk_parser *p, const struct file_plan *pl
 	char tmp[256];
 	size_t n = p->nfields < plan->nfields ? p->nfields : plan->nfields;
 
-	for (size_t i = 0; i < n && i < MAX_FIELDS; i++) {
+	for (size_t i = 0; i < n; i++) {
 		int col = plan->field_col[i];
 		const char *f = p->row + p->foff[i];
 		size_t fl = p->flen[i];
@@ -192,7 +209,8 @@ static void add_reject(struct chunk_parser *p, uint64_t line, int col, enum valu
 	r->line = line;
 	r->col = col;
 	r->code = code;
-	if (reason == NULL) {
+	/* the reasons that name their line get it at admission (chunk_reject_reason) */
+	if (reason == NULL && code != VALUE_UNCLOSED_QUOTE && code != VALUE_JOINED) {
 		const char *what = value_reason(code);
 		reason = col >= 0 ? xasprintf("%s:%s", c->plan->ds->cols[col].name, what)
 				  : xstrdup(what);
@@ -201,11 +219,30 @@ static void add_reject(struct chunk_parser *p, uint64_t line, int col, enum valu
 	r->row = masked_row(p, c->plan);
 }
 
-/* A NUL byte is valid UTF-8 but never real data: it marks a broken export. */
-static bool field_encoding_ok(const char *f, size_t len)
+char *chunk_reject_reason(const struct chunk_reject *r, uint64_t line)
 {
-	return utf8_valid_prefix(f, len) == len && memmem(f, len, "\xEF\xBF\xBD", 3) == NULL &&
-	       memchr(f, '\0', len) == NULL;
+	switch (r->code) {
+	case VALUE_UNCLOSED_QUOTE:
+		return xasprintf("第%llu行的引号没有结束:带引号的字段跨到后面的行后格式不对;"
+				 "本行拒收,其后各行已单独读取",
+				 (unsigned long long)line);
+	case VALUE_JOINED:
+		return xasprintf(
+		    "文件像是两个导出文件拼接而成:第%llu行是另一个文件的开头(表头或BOM)",
+		    (unsigned long long)line);
+	default:
+		return xstrdup(r->reason ? r->reason : value_reason(r->code));
+	}
+}
+
+/* Why a field's bytes are not text: VALUE_OK, VALUE_NUL or VALUE_ENCODING. */
+static enum value_error field_bytes(const char *f, size_t len)
+{
+	if (memchr(f, '\0', len) != NULL)
+		return VALUE_NUL;
+	if (utf8_valid_prefix(f, len) != len || memmem(f, len, "\xEF\xBF\xBD", 3) != NULL)
+		return VALUE_ENCODING;
+	return VALUE_OK;
 }
 
 /* Exact bytes first: almost every export writes the values as the schema does. */
@@ -303,6 +340,56 @@ static int row_year(const struct file_plan *plan, const int64_t *rec)
 								  : (int)(v / 10000);
 }
 
+/*
+ * A header inside the data: two exports joined (copy a+b, cat).  Its first
+ * field starts with a BOM, or at least half of its fields (and two or more)
+ * name the dataset's columns.  *same: its columns are the file's, in the
+ * file's order, so the rows after it read correctly.  Only asked for a row
+ * that is rejected anyway, so the cost never matters.
+ */
+static bool second_header(const struct chunk_parser *p, const struct file_plan *plan, bool *same)
+{
+	size_t named = 0, planned = 0, n = p->nfields > plan->nfields ? p->nfields : plan->nfields;
+	bool bom = p->nfields > 0 && p->flen[0] >= 3 &&
+		   memcmp(p->row + p->foff[0], "\xEF\xBB\xBF", 3) == 0;
+	int *map = xcalloc(n ? n : 1, sizeof(int));
+
+	*same = true;
+	for (size_t i = 0; i < n; i++) {
+		char *name = i < p->nfields ? xstrndup(p->row + p->foff[i], p->flen[i]) : NULL;
+		int col = name != NULL ? dataset_column(plan->ds, name) : -1;
+
+		free(name);
+		for (size_t j = 0; j < i && col >= 0; j++)
+			if (map[j] == col)
+				col = -1; /* the same column twice: the first counts, as in the
+					     header */
+		map[i] = col;
+		named += col >= 0;
+		planned += i < plan->nfields && plan->field_col[i] >= 0;
+		if (col != (i < plan->nfields ? plan->field_col[i] : -1))
+			*same = false;
+	}
+	free(map);
+	return bom || (named >= 2 && 2 * named >= planned);
+}
+
+/* Reject the record at line, unless it is a second header: then say so. */
+static void reject_row(struct chunk_parser *p, uint64_t line, int col, enum value_error code,
+		       char *reason)
+{
+	bool same;
+
+	if (second_header(p, p->c->plan, &same)) {
+		free(reason);
+		if (!same && p->c->reheader_line == UINT64_MAX)
+			p->c->reheader_line = line;
+		add_reject(p, line, -1, VALUE_JOINED, NULL);
+		return;
+	}
+	add_reject(p, line, col, code, reason);
+}
+
 static void process_row(struct chunk_parser *p, uint64_t line)
 {
 	struct chunk *c = p->c;
@@ -317,9 +404,9 @@ static void process_row(struct chunk_parser *p, uint64_t line)
 	c->read++;
 	if (p->nfields > plan->nfields) {
 		/* Excel pads rows with empty trailing columns; real data there is an error */
-		for (size_t i = plan->nfields; i < p->nfields && i < MAX_FIELDS; i++)
+		for (size_t i = plan->nfields; i < p->nfields; i++)
 			if (p->flen[i] > 0) {
-				add_reject(
+				reject_row(
 				    p, line, -1, VALUE_COLUMNS,
 				    xasprintf("本行有%zu列,多于表头的%zu列(可能有未加引号的逗号)",
 					      p->nfields, plan->nfields));
@@ -339,20 +426,20 @@ static void process_row(struct chunk_parser *p, uint64_t line)
 		trim(&f, &len);
 		if (len == 0)
 			continue;
-		if (p->check_encoding && !field_encoding_ok(f, len)) {
-			add_reject(p, line, col, VALUE_ENCODING, NULL);
+		if (p->check_encoding && (e = field_bytes(f, len)) != VALUE_OK) {
+			reject_row(p, line, col, e, NULL);
 			return;
 		}
 		e = type_field(p, &ds->cols[col], f, len, &rec[REC_HEAD + col], &reason);
 		if (e != VALUE_OK) {
-			add_reject(p, line, col, e, reason);
+			reject_row(p, line, col, e, reason);
 			return;
 		}
 		present |= 1ull << col;
 	}
 	for (size_t col = 0; col < ds->ncols; col++)
 		if (ds->cols[col].required && !(present >> col & 1)) {
-			add_reject(p, line, (int)col, VALUE_EMPTY, NULL);
+			reject_row(p, line, (int)col, VALUE_EMPTY, NULL);
 			return;
 		}
 	year = row_year(plan, rec);
@@ -382,40 +469,28 @@ static void reset_row(struct chunk_parser *p)
 	p->rowlen = 0;
 	p->nfields = 0;
 	p->nonempty = false;
-	p->row_newlines = 0;
+	p->row_done = false;
 }
 
+/* Lines are fed one at a time, so a record can only end at the end of a feed. */
 static void on_row(int term, void *ctx)
 {
 	struct chunk_parser *p = ctx;
-	uint64_t start = p->line;
 
-	if (p->nfields == 0) {
-		/* CSV_REPALL_NL: a blank line, or the LF of a CRLF */
-		if (term == '\n' && p->cr_pending)
-			p->cr_pending = false;
-		else if (term == '\n' || term == '\r')
-			p->line++;
-		if (term == '\r')
-			p->cr_pending = true;
-		return;
-	}
-	p->line += p->row_newlines;
-	/* a row of empty fields (",,,," from Excel) is a blank line */
-	if (p->nonempty)
-		process_row(p, start);
-	if (term == '\n' || term == '\r')
-		p->line++;
-	p->cr_pending = term == '\r';
-	reset_row(p);
+	(void)term;
+	p->row_done = true;
 }
 
-/* GB18030 to UTF-8; an invalid byte becomes U+FFFD and is remembered. */
-static const char *convert(struct chunk_parser *p, struct chunk *c, size_t *outlen)
+/*
+ * GB18030 to UTF-8; an invalid byte becomes U+FFFD.  *bad: where in the
+ * output the first one is, or SIZE_MAX.
+ */
+static const char *convert(struct chunk_parser *p, struct chunk *c, size_t *outlen, size_t *bad)
 {
 	char *in = c->data, *out;
 	size_t inleft = c->len, outleft;
 
+	*bad = SIZE_MAX;
 	if (p->cd == (iconv_t)-1)
 		p->cd = iconv_open("UTF-8", "GB18030");
 	iconv(p->cd, NULL, NULL, NULL, NULL);
@@ -434,8 +509,6 @@ static const char *convert(struct chunk_parser *p, struct chunk *c, size_t *outl
 			continue;
 		}
 		/* EILSEQ or a truncated sequence at the end (EINVAL) */
-		if (c->bad_offset == UINT64_MAX)
-			c->bad_offset = c->offset + (uint64_t)(in - c->data);
 		if (outleft < 3) {
 			size_t used = (size_t)(out - p->conv);
 			p->conv_cap *= 2;
@@ -443,6 +516,8 @@ static const char *convert(struct chunk_parser *p, struct chunk *c, size_t *outl
 			out = p->conv + used;
 			outleft = p->conv_cap - used;
 		}
+		if (*bad == SIZE_MAX)
+			*bad = (size_t)(out - p->conv);
 		memcpy(out, "\xEF\xBF\xBD", 3);
 		out += 3;
 		outleft -= 3;
@@ -453,16 +528,27 @@ static const char *convert(struct chunk_parser *p, struct chunk *c, size_t *outl
 	return p->conv;
 }
 
-static uint64_t count_newlines(const char *buf, size_t len)
+/* Where the physical line starting at pos ends, its LF, CRLF or lone CR included. */
+static size_t line_end(const char *buf, size_t pos, size_t len)
 {
-	const char *p = buf, *end = buf + len;
-	uint64_t n = 0;
+	while (pos < len) {
+		char ch = buf[pos++];
 
-	while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-		n++;
-		p++;
+		if (ch == '\n')
+			return pos;
+		if (ch == '\r')
+			return pos < len && buf[pos] == '\n' ? pos + 1 : pos;
 	}
-	return n;
+	return len;
+}
+
+/* Only spaces, tabs and the line end: libcsv reports no record for it. */
+static bool blank_line(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+			return false;
+	return true;
 }
 
 static void restart_csv(struct chunk_parser *p)
@@ -472,66 +558,176 @@ static void restart_csv(struct chunk_parser *p)
 	reset_row(p);
 }
 
+/* The fields of one line on its own, leniently, for the masked row of its reject. */
+static void fields_of_line(struct chunk_parser *p, const char *s, size_t n)
+{
+	struct csv_parser lenient;
+
+	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r'))
+		n--;
+	reset_row(p);
+	csv_init(&lenient, 0);
+	csv_parse(&lenient, s, n, on_field, on_row, p);
+	csv_fini(&lenient, on_field, on_row, p);
+	csv_free(&lenient);
+}
+
+/* More fields than the header is fine when they are empty (Excel's padding). */
+static bool fields_fit(const struct chunk_parser *p, const struct file_plan *plan)
+{
+	if (p->nfields < plan->nfields)
+		return false;
+	for (size_t i = plan->nfields; i < p->nfields; i++)
+		if (p->flen[i] > 0)
+			return false;
+	return true;
+}
+
+/*
+ * The record starting at rec_pos (line rec_line) is broken: reject that line
+ * alone and return where the next line starts, to parse on from there.
+ */
+static size_t reread_after(struct chunk_parser *p, const char *buf, size_t len, uint64_t rec_line,
+			   size_t rec_pos, enum value_error code)
+{
+	size_t next = line_end(buf, rec_pos, len);
+
+	p->c->read++;
+	fields_of_line(p, buf + rec_pos, next - rec_pos);
+	add_reject(p, rec_line, -1, code, NULL);
+	restart_csv(p);
+	return next;
+}
+
+/* The first line holding a bad byte, for the file's warning. */
+static void note_bad_bytes(struct chunk *c, uint64_t line, size_t pos, size_t next, size_t bad,
+			   size_t nul)
+{
+	if (c->bad_line == UINT64_MAX && bad >= pos && bad < next)
+		c->bad_line = line;
+	if (c->nul_line == UINT64_MAX && nul >= pos && nul < next)
+		c->nul_line = line;
+}
+
 void chunk_parse(struct chunk_parser *p, struct chunk *c)
 {
 	const char *buf = c->data;
-	size_t len = c->len, pos = 0;
+	size_t len = c->len, pos = 0, rec_pos = 0, bad = SIZE_MAX, nul = SIZE_MAX;
+	uint64_t line = 0, rec_line = 0;
+	bool in_record = false;
+	const char *z;
 
 	p->c = c;
-	p->line = 0;
-	p->cr_pending = false;
-	p->check_encoding = false;
 	c->stride = REC_HEAD + c->plan->ds->ncols;
-	c->bad_offset = UINT64_MAX;
 	c->max_year = 0;
 	memset(c->year_rows, 0, sizeof(c->year_rows));
+	c->read = c->outside = c->blank = c->spanned = c->lines = 0;
+	c->bad_line = c->nul_line = c->reheader_line = UINT64_MAX;
+	c->unterminated = false;
 	if (c->plan->encoding == ENC_GB18030) {
-		buf = convert(p, c, &len);
-		p->check_encoding = c->bad_offset != UINT64_MAX || memchr(buf, '\0', len) != NULL;
+		buf = convert(p, c, &len, &bad);
 	} else {
 		size_t valid = utf8_valid_prefix(buf, len);
-		const char *nul = memchr(buf, '\0', len);
-		if (nul != NULL && (size_t)(nul - buf) < valid)
-			valid = (size_t)(nul - buf);
-		if (valid < len) {
-			c->bad_offset = c->offset + valid;
-			p->check_encoding = true;
-		}
+		if (valid < len)
+			bad = valid;
 	}
+	z = memchr(buf, '\0', len);
+	if (z != NULL)
+		nul = (size_t)(z - buf);
+	/*
+	 * Fields are checked only when the chunk holds something to find; a
+	 * U+FFFD (an earlier lossy conversion, or ours) counts, so that a
+	 * field's verdict never depends on what else its chunk holds.
+	 */
+	p->check_encoding =
+	    bad != SIZE_MAX || nul != SIZE_MAX || memmem(buf, len, "\xEF\xBF\xBD", 3) != NULL;
 	csv_init(&p->csv, csv_options);
 	reset_row(p);
-	while (pos < len) {
-		size_t n = csv_parse(&p->csv, buf + pos, len - pos, on_field, on_row, p);
-		const char *nl;
+	for (;;) {
+		size_t next, n;
 
-		if (n == len - pos)
-			break;
-		if (csv_error(&p->csv) != CSV_EPARSE) {
-			c->error = xasprintf("CSV解析失败:%s", csv_strerror(csv_error(&p->csv)));
-			break;
+		if (pos >= len) {
+			/* the last line may have no line end */
+			if (!in_record || !c->last)
+				break;
+			if (csv_fini(&p->csv, on_field, on_row, p) != 0) {
+				/* a quote open at the end of the file */
+				pos = reread_after(p, buf, len, rec_line, rec_pos,
+						   VALUE_UNCLOSED_QUOTE);
+				line = rec_line + 1;
+				in_record = false;
+				continue;
+			}
+			if (!p->row_done)
+				break;
+		} else {
+			next = line_end(buf, pos, len);
+			note_bad_bytes(c, line, pos, next, bad, nul);
+			if (!in_record) {
+				if (blank_line(buf + pos, next - pos)) {
+					c->blank++;
+					line++;
+					pos = next;
+					continue;
+				}
+				rec_line = line;
+				rec_pos = pos;
+			}
+			n = csv_parse(&p->csv, buf + pos, next - pos, on_field, on_row, p);
+			if (n != next - pos) {
+				if (csv_error(&p->csv) != CSV_EPARSE) {
+					c->error = xasprintf("CSV解析失败:%s",
+							     csv_strerror(csv_error(&p->csv)));
+					break;
+				}
+				/* a stray quote; after a quoted line break, an open quote */
+				pos = reread_after(p, buf, len, rec_line, rec_pos,
+						   line > rec_line ? VALUE_UNCLOSED_QUOTE
+								   : VALUE_QUOTE);
+				line = rec_line + 1;
+				in_record = false;
+				continue;
+			}
+			line++;
+			pos = next;
 		}
-		/* A stray quote: reject this record and resume at the next line. */
-		p->c->read++;
-		add_reject(p, p->line, -1, VALUE_QUOTE, NULL);
-		pos += n;
-		nl = memchr(buf + pos, '\n', len - pos);
-		pos = nl ? (size_t)(nl - buf) + 1 : len;
-		/* the record may have spanned lines libcsv never reported: recount */
-		p->line = count_newlines(buf, pos);
-		p->cr_pending = false;
-		restart_csv(p);
+		if (!p->row_done) {
+			/* inside a quoted field: the record goes on on the next line */
+			in_record = true;
+			if (pos - rec_pos > max_record_bytes) {
+				pos = reread_after(p, buf, len, rec_line, rec_pos,
+						   VALUE_UNCLOSED_QUOTE);
+				line = rec_line + 1;
+				in_record = false;
+			}
+			continue;
+		}
+		in_record = false;
+		if (line - rec_line > 1 && !fields_fit(p, c->plan)) {
+			/* a quote left open swallowed lines: read them again */
+			pos = reread_after(p, buf, len, rec_line, rec_pos, VALUE_UNCLOSED_QUOTE);
+			line = rec_line + 1;
+			continue;
+		}
+		if (p->nonempty) {
+			/* a row of empty fields (",,,," from Excel) is a blank line */
+			c->spanned += line - rec_line - 1;
+			process_row(p, rec_line);
+		} else {
+			c->blank += line - rec_line;
+		}
+		reset_row(p);
 	}
 	/*
-	 * Ending inside quotes is an error only at the end of the file; inside
-	 * a file it means the reader cut through a quoted field (after a stray
-	 * quote) and the admitting step parses this chunk again with the next.
+	 * A chunk that is not the file's last may end inside a quoted field:
+	 * the reader's cut went through a record (a stray quote upset its
+	 * quote count).  The admitting step parses this chunk again with the
+	 * next one.
 	 */
-	if (c->error == NULL && csv_fini(&p->csv, on_field, on_row, p) != 0) {
+	if (c->error == NULL && in_record && !c->last)
 		c->unterminated = true;
-		c->unterminated_line = p->line;
-	}
 	csv_free(&p->csv);
-	c->lines = p->line;
+	c->lines = line;
 	p->c = NULL;
 }
 

@@ -25,7 +25,7 @@ static const char *const reasons[VALUE_ERROR_COUNT] = {
     [VALUE_MONTH_SYNTAX] = "年月格式无法识别(应如 2021-01)",
     [VALUE_MONTH_RANGE] = "年月无效(月份应为1到12)",
     [VALUE_DATE_SYNTAX] = "日期格式无法识别(应如 2021-03-15)",
-    [VALUE_DATE_RANGE] = "日期不存在",
+    [VALUE_DATE_RANGE] = "日期不存在(该月没有这一天)",
     [VALUE_INT_SYNTAX] = "不是有效的整数",
     [VALUE_ENUM] = "不是允许的取值",
     [VALUE_ENCODING] = "含有无法识别的字符(文件编码错误)",
@@ -36,6 +36,11 @@ static const char *const reasons[VALUE_ERROR_COUNT] = {
 			      "请写成 2021-01 或 2021-10)",
     [VALUE_FUTURE] = "日期晚于今天",
     [VALUE_CEILING] = "金额或数量超过每行上限(见 schema.ini 的 max)",
+    [VALUE_UNCLOSED_QUOTE] =
+	"引号没有结束:本行的带引号字段跨到后面的行后格式不对,本行拒收,后面的行已单独读取",
+    [VALUE_NUL] = "含有NUL(零)字节,文件可能已损坏",
+    [VALUE_JOINED] = "文件像是两个导出文件拼接而成:本行是另一个文件的开头(表头或BOM)",
+    [VALUE_YEAR_RANGE] = "年份超出范围(应在1900到2099之间)",
 };
 
 const char *value_reason(enum value_error e)
@@ -135,6 +140,16 @@ static bool real_date(int y, int m, int d)
 	if (y < 1900 || y > 2099 || m < 1 || m > 12 || d < 1)
 		return false;
 	return d <= days[m - 1] + (m == 2 && leap(y));
+}
+
+/* Which part of a date is wrong, so that the reason names it: year, month or day. */
+static enum value_error date_range(int y, int m, int d)
+{
+	if (y < 1900 || y > 2099)
+		return VALUE_YEAR_RANGE;
+	if (m < 1 || m > 12)
+		return VALUE_MONTH_RANGE;
+	return real_date(y, m, d) ? VALUE_OK : VALUE_DATE_RANGE;
 }
 
 static int num(const char *s, int n)
@@ -381,12 +396,17 @@ enum value_error parse_month(const char *s, size_t len, int32_t *yyyymm)
 			return VALUE_MONTH_AMBIGUOUS;
 		y = part[0];
 		m = part[1];
-		if (k == 3 && !real_date(y, m, part[2]))
-			return VALUE_MONTH_RANGE;
+		if (k == 3) {
+			enum value_error e = date_range(y, m, part[2]);
+			if (e != VALUE_OK)
+				return e;
+		}
 	} else {
 		return VALUE_MONTH_SYNTAX;
 	}
-	if (y < 1900 || y > 2099 || m < 1 || m > 12)
+	if (y < 1900 || y > 2099)
+		return VALUE_YEAR_RANGE;
+	if (m < 1 || m > 12)
 		return VALUE_MONTH_RANGE;
 	*yyyymm = y * 100 + m;
 	return VALUE_OK;
@@ -397,6 +417,7 @@ enum value_error parse_date(const char *s, size_t len, int32_t *yyyymmdd)
 	char buf[48];
 	size_t n = ascii_fold(buf, sizeof(buf), s, without_time(s, len));
 	int part[3], width[3], k, y, m, d;
+	enum value_error e;
 
 	if (n == 0)
 		return VALUE_EMPTY;
@@ -414,8 +435,9 @@ enum value_error parse_date(const char *s, size_t len, int32_t *yyyymmdd)
 	} else {
 		return VALUE_DATE_SYNTAX;
 	}
-	if (!real_date(y, m, d))
-		return VALUE_DATE_RANGE;
+	e = date_range(y, m, d);
+	if (e != VALUE_OK)
+		return e;
 	*yyyymmdd = y * 10000 + m * 100 + d;
 	return VALUE_OK;
 }

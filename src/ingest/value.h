@@ -24,9 +24,9 @@ enum value_error {
 	VALUE_NEGATIVE,       /* negative where the column allows none */
 	VALUE_RANGE,          /* too large to be real */
 	VALUE_MONTH_SYNTAX,
-	VALUE_MONTH_RANGE, /* month 13, year 0201 */
+	VALUE_MONTH_RANGE, /* month 13 */
 	VALUE_DATE_SYNTAX,
-	VALUE_DATE_RANGE, /* 2021-02-30 */
+	VALUE_DATE_RANGE, /* no such day: 2021-02-30, 2021-01-32 */
 	VALUE_INT_SYNTAX,
 	VALUE_ENUM,            /* not one of the allowed values */
 	VALUE_ENCODING,        /* bytes that are not valid UTF-8 / GB18030 */
@@ -36,6 +36,10 @@ enum value_error {
 	VALUE_MONTH_AMBIGUOUS, /* "2021.1": Excel's number for the text 2021.10, or January? */
 	VALUE_FUTURE,          /* a date or month after the run's date (value_today) */
 	VALUE_CEILING,         /* above the column's per-row maximum (schema.ini max) */
+	VALUE_UNCLOSED_QUOTE,  /* a quoted field runs past its line and the record breaks */
+	VALUE_NUL,             /* a NUL byte: a damaged file, not text */
+	VALUE_JOINED,          /* a second header (or BOM) inside the file: two exports joined */
+	VALUE_YEAR_RANGE,      /* year 0201, 2201 */
 	VALUE_ERROR_COUNT
 };
 

@@ -35,6 +35,23 @@ static void setup(void)
 	parser = chunk_parser_new();
 }
 
+/* Lines in the chunk's bytes, LF, CRLF and CR alike, a last one without an end too. */
+static uint64_t physical_lines(const struct chunk *c)
+{
+	uint64_t n = 0;
+	size_t i = 0;
+
+	while (i < c->len) {
+		char ch = c->data[i++];
+
+		if (ch == '\r' && i < c->len && c->data[i] == '\n')
+			i++;
+		if (ch == '\r' || ch == '\n' || i == c->len)
+			n++;
+	}
+	return n;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct chunk c;
@@ -62,6 +79,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	chunk_parse(parser, &c);
 	/* every row read is either a record, a reject or outside the year */
 	if (c.read != c.nrecs + c.nrejects + c.outside)
+		abort();
+	/* and every physical line a blank line, a row or a further line of a row */
+	if (!c.unterminated && (c.lines != c.read + c.blank + c.spanned ||
+				(plan.encoding != ENC_GB18030 && c.lines != physical_lines(&c))))
 		abort();
 	chunk_release(&c);
 	return 0;
