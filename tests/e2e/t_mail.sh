@@ -156,7 +156,12 @@ for o in annual-report-2021.pdf annual-report-2021.xlsx metrics.json rejects.csv
 	[ -s "output-down/2021/$o" ] || fail "mail failed, and $o was not written"
 done
 cmp -s output-down/2021/annual-report-2021.pdf "$OUT/annual-report-2021.pdf" || fail "server down: PDF differs"
-[ "$ms" -lt 20000 ] || fail "server down: took $ms ms with retries 1, retry_delay_ms 100"
+# the mail's own time, as logged (the run's wall time is the report's too,
+# which a loaded machine and the sanitizer build stretch)
+mail_s=$(grep -o '用时 [0-9.]* 秒' err.txt | head -1 | tr -dc '0-9.')
+echo "server down: the run took $ms ms, the mail $mail_s s"
+[ -n "$mail_s" ] && awk "BEGIN { exit !($mail_s < 20) }" ||
+	fail "server down: the mail took $mail_s s with retries 1, retry_delay_ms 100"
 # nothing to retry the mail by hand with: civreport mail also exits 5
 expect_exit 5 "$BIN" mail --config cfg-down.ini "$OUT/annual-report-2021.pdf"
 
