@@ -49,8 +49,8 @@ struct run_state {
 	char **texts; /* by agg handle: the text the report shows, for metrics.json */
 	char *outdir;
 	struct runlock lock; /* output/<year>/.civreport.lock */
-	struct runlock
-	    root_lock; /* output/.civreport.lock: year = latest, until the year is known */
+	/* output/.civreport.lock: year = latest, until the year is known */
+	struct runlock root_lock;
 	struct outfile rejects, metrics, pdf, xlsx, manifest;
 	struct outfile dump; /* --dump-doc FILE, anywhere: committed after the set */
 	bool locked, root_locked;
