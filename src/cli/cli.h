@@ -73,6 +73,18 @@ void cli_print_quality(FILE *fp, const struct schema *schema, const struct inges
 /* Load the schema (schema.ini from the data path); prints why not and returns EXIT_USAGE. */
 int cli_load_schema(struct schema *schema);
 
+struct manifest_mail;
+
+/*
+ * Mail the report in outdir as its manifest records it in m (read with
+ * manifest_mail_read): m's subject and body, its PDF, and its XLSX too with
+ * attach_xlsx = yes, to the configured recipients; then record the attempt
+ * in m and in outdir/manifest.json (call while holding outdir's lock).
+ * Returns EXIT_OK, EXIT_MAIL (not delivered: still pending), EXIT_USAGE
+ * (no [mail] settings) or EXIT_IO (sent, but the manifest could not record it).
+ */
+int cli_mail_report(const struct cli *cli, const char *outdir, struct manifest_mail *m);
+
 int cmd_run(struct cli *cli);
 int cmd_check(struct cli *cli);
 int cmd_query(struct cli *cli);

@@ -31,7 +31,8 @@ int cmd_check(struct cli *cli)
 	so.max_reject_rate = cli->max_reject_rate;
 	so.progress = cli->progress;
 	rc = scan_run(&schema, NULL, &so, &res, err, sizeof(err));
-	if (rc != EXIT_IO)
+	/* --quiet: nothing on stdout (cron mails it); the exit code and the log say it */
+	if (rc != EXIT_IO && !cli->quiet)
 		cli_print_quality(stdout, &schema, &res);
 	if (rc != EXIT_OK)
 		log_error("%s", err);

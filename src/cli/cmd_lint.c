@@ -36,7 +36,8 @@ int cmd_lint(struct cli *cli)
 		fprintf(stderr, "%s: %zu 个错误\n", tp, ndiags);
 		rc = EXIT_USAGE;
 	} else {
-		printf("%s: 模板检查通过\n", tp);
+		if (!cli->quiet) /* cron mails whatever reaches stdout */
+			printf("%s: 模板检查通过\n", tp);
 		template_free(t);
 	}
 	free(diags);

@@ -20,6 +20,7 @@
 #include "config.h"
 #include "deliver/deliver.h"
 #include "deliver/manifest.h"
+#include "deliver/manifest_mail.h"
 #include "util/exitcode.h"
 #include "engine/metrics.h"
 #include "util/log.h"
@@ -47,10 +48,13 @@ struct run_state {
 	struct doc *doc;
 	char **texts; /* by agg handle: the text the report shows, for metrics.json */
 	char *outdir;
-	struct runlock lock;
+	struct runlock lock; /* output/<year>/.civreport.lock */
+	/* output/.civreport.lock: year = latest, until the year is known */
+	struct runlock root_lock;
 	struct outfile rejects, metrics, pdf, xlsx, manifest;
 	struct outfile dump; /* --dump-doc FILE, anywhere: committed after the set */
-	bool locked;
+	bool locked, root_locked;
+	struct manifest_mail mail; /* the report's mail, as the manifest records it */
 	char *schema_path;
 	char *settings;
 	struct manifest_inputs inputs; /* what the manifest records, hashed once */
@@ -106,9 +110,10 @@ static bool outputs_exist(const struct run_state *st)
 	return true;
 }
 
-/* Fingerprint the current inputs into st->inputs; false when they can't be read. */
+/* List the current inputs into st->inputs; false when they can't be read. */
 static bool fingerprint(struct run_state *st)
 {
+	manifest_inputs_release(&st->inputs);
 	st->inputs.input_dir = st->cli->input;
 	st->inputs.template_path = st->template_path;
 	st->inputs.schema_path = st->schema_path;
@@ -128,7 +133,7 @@ static bool up_to_date(struct run_state *st)
 	if (!fingerprint(st) || !st->cli->if_changed)
 		return false;
 	path = xasprintf("%s/manifest.json", st->outdir);
-	same = manifest_matches(path, st->inputs.fingerprint) && outputs_exist(st);
+	same = outputs_exist(st) && manifest_matches(path, &st->inputs);
 	free(path);
 	return same;
 }
@@ -136,7 +141,8 @@ static bool up_to_date(struct run_state *st)
 /*
  * year = latest with --if-changed: find the year folder whose manifest was
  * made from exactly these inputs, without reading any data (resolving
- * "latest" itself would mean a pass over all of it).
+ * "latest" itself would mean a pass over all of it), and make it the run's
+ * year: open_outputs checks it again under that folder's lock.
  */
 static bool latest_up_to_date(struct run_state *st)
 {
@@ -156,7 +162,7 @@ static bool latest_up_to_date(struct run_state *st)
 		if (strlen(de->d_name) != 4 || strspn(de->d_name, "0123456789") != 4)
 			continue;
 		path = xasprintf("%s/%s/manifest.json", st->cli->output, de->d_name);
-		if (manifest_matches(path, st->inputs.fingerprint)) {
+		if (manifest_matches(path, &st->inputs)) {
 			st->cli->year = (int)strtol(de->d_name, NULL, 10);
 			free(st->outdir);
 			st->outdir = xasprintf("%s/%d", st->cli->output, st->cli->year);
@@ -176,30 +182,54 @@ static bool latest_up_to_date(struct run_state *st)
 	return same;
 }
 
+/* Make dir and take its run lock into *lock: EXIT_OK, EXIT_LOCKED or EXIT_IO. */
+static int take_lock(struct run_state *st, struct runlock *lock, bool *held, const char *dir)
+{
+	pid_t holder = 0;
+	int rc;
+
+	if (make_dirs(dir) != 0) {
+		log_error("无法创建输出目录 %s:%s", dir, strerror(errno));
+		return EXIT_IO;
+	}
+	rc = runlock_acquire(lock, dir, st->cli->wait_seconds, &holder);
+	if (rc == 1) {
+		log_error("另一个 civreport(进程 %ld)正在生成 %s,本次退出;可用 --wait 秒数 等待",
+			  (long)holder, dir);
+		return EXIT_LOCKED;
+	}
+	if (rc != 0) {
+		log_error("无法锁定输出目录 %s:%s", dir, strerror(errno));
+		return EXIT_IO;
+	}
+	*held = true;
+	return EXIT_OK;
+}
+
+/*
+ * The lock comes before anything is read (the template, a manifest, data),
+ * so a second run gives up at once instead of after minutes of work: the
+ * year's folder, or with year = latest, whose year only the data tell, the
+ * output folder itself until then (open_outputs adds the year's).
+ */
+static int lock_first(struct run_state *st)
+{
+	if (st->cli->year_latest)
+		return take_lock(st, &st->root_lock, &st->root_locked, st->cli->output);
+	st->outdir = xasprintf("%s/%d", st->cli->output, st->cli->year);
+	return take_lock(st, &st->lock, &st->locked, st->outdir);
+}
+
 static int open_outputs(struct run_state *st)
 {
 	mode_t mode = (mode_t)st->cli->mode;
 	char *path;
-	pid_t holder = 0;
 	int rc;
 
 	free(st->outdir);
 	st->outdir = xasprintf("%s/%d", st->cli->output, st->cli->year);
-	if (make_dirs(st->outdir) != 0) {
-		log_error("无法创建输出目录 %s:%s", st->outdir, strerror(errno));
-		return EXIT_IO;
-	}
-	rc = runlock_acquire(&st->lock, st->outdir, st->cli->wait_seconds, &holder);
-	if (rc == 1) {
-		log_error("另一个 civreport(进程 %ld)正在生成 %s,本次退出;可用 --wait 秒数 等待",
-			  (long)holder, st->outdir);
-		return EXIT_LOCKED;
-	}
-	if (rc != 0) {
-		log_error("无法锁定输出目录 %s:%s", st->outdir, strerror(errno));
-		return EXIT_IO;
-	}
-	st->locked = true;
+	if (!st->locked && (rc = take_lock(st, &st->lock, &st->locked, st->outdir)) != EXIT_OK)
+		return rc;
 	outfile_remove_stale(st->outdir);
 	if (up_to_date(st))
 		return -1;
@@ -306,6 +336,24 @@ static int render(struct run_state *st)
 	return EXIT_OK;
 }
 
+/*
+ * The report's mail as the manifest records it, pending: the subject and
+ * body rendered now from the template's mail_subject and mail_body (a
+ * resend later sends these, not a generic text), and the files' names.
+ */
+static void prepare_mail(struct run_state *st)
+{
+	const struct template_meta *meta = template_meta(st->tmpl);
+	char *subject = template_fill_mail(st->tmpl, st->agg, "subject");
+	char *body = template_fill_mail(st->tmpl, st->agg, "body");
+
+	st->mail.subject = subject != NULL ? subject : xstrdup(meta->title);
+	st->mail.body = body != NULL ? body : xstrdup("附件为本年度民政工作总结。");
+	st->mail.pdf = xstrdup(meta->pdf_name);
+	st->mail.xlsx = xstrdup(meta->xlsx_name);
+	st->inputs.mail = &st->mail;
+}
+
 static int write_manifest(struct run_state *st)
 {
 	char *path = xasprintf("%s/manifest.json", st->outdir);
@@ -316,6 +364,7 @@ static int write_manifest(struct run_state *st)
 		log_error("manifest.json 写入失败:%s", strerror(errno));
 		return EXIT_IO;
 	}
+	prepare_mail(st);
 	manifest_write(st->manifest.fp, &st->inputs, &st->res);
 	return EXIT_OK;
 }
@@ -360,6 +409,10 @@ static void release(struct run_state *st)
 		template_free(st->tmpl);
 	if (st->locked)
 		runlock_release(&st->lock);
+	if (st->root_locked)
+		runlock_release(&st->root_lock);
+	manifest_inputs_release(&st->inputs);
+	manifest_mail_release(&st->mail);
 	schema_release(&st->schema);
 	free(st->template_path);
 	free(st->schema_path);
@@ -367,24 +420,23 @@ static void release(struct run_state *st)
 	free(st->outdir);
 }
 
-static int mail_report(struct run_state *st)
+/*
+ * --if-changed --mail, nothing changed: the report's mail goes now if it
+ * has not gone yet (it failed, or the report was made without --mail).
+ */
+static int mail_pending(struct run_state *st)
 {
-	const struct template_meta *meta = template_meta(st->tmpl);
-	char *pdf = xasprintf("%s/%s", st->outdir, meta->pdf_name);
-	char *xlsx = xasprintf("%s/%s", st->outdir, meta->xlsx_name);
-	const char *files[] = {pdf, xlsx};
-	char *subject = template_fill_mail(st->tmpl, st->agg, "subject");
-	char *body = template_fill_mail(st->tmpl, st->agg, "body");
-	int rc;
+	char *path = xasprintf("%s/manifest.json", st->outdir);
+	int rc = EXIT_OK;
 
-	rc = deliver_files(st->cli->cfg ? &st->cli->cfg->mail : NULL,
-			   subject ? subject : meta->title,
-			   body ? body : "附件为本年度民政工作总结。", files,
-			   st->cli->cfg && st->cli->cfg->mail.attach_xlsx ? 2 : 1);
-	free(subject);
-	free(body);
-	free(pdf);
-	free(xlsx);
+	if (manifest_mail_read(path, &st->mail) != 0) {
+		log_warn("%s 中没有邮件记录:%s", path, strerror(errno));
+	} else if (!st->mail.sent) {
+		log_info("报告未变化,但它的邮件还没有发出(已尝试 %d 次),现在发送",
+			 st->mail.attempts);
+		rc = cli_mail_report(st->cli, st->outdir, &st->mail);
+	}
+	free(path);
 	return rc;
 }
 
@@ -434,8 +486,14 @@ int cmd_run(struct cli *cli)
 		return EXIT_USAGE;
 	}
 	outfile_install_cleanup();
-	if ((rc = cli_load_schema(&st.schema)) != 0)
+	if ((rc = lock_first(&st)) != EXIT_OK) {
+		release(&st);
 		return rc;
+	}
+	if ((rc = cli_load_schema(&st.schema)) != 0) {
+		release(&st);
+		return rc;
+	}
 	st.schema_path = data_path("schema.ini");
 	st.settings = cli->year_latest
 			  ? xasprintf("year=latest;encoding=%s;max_reject_rate=%g",
@@ -443,7 +501,7 @@ int cmd_run(struct cli *cli)
 			  : xasprintf("year=%d;encoding=%s;max_reject_rate=%g", cli->year,
 				      cli->encoding ? cli->encoding : "auto", cli->max_reject_rate);
 	if (cli->year_latest && cli->if_changed && latest_up_to_date(&st))
-		rc = -1;
+		rc = EXIT_OK; /* that year's folder: open_outputs checks it under its lock */
 	else if (cli->year_latest)
 		rc = resolve_latest(&st);
 	if (rc == EXIT_OK)
@@ -459,18 +517,24 @@ int cmd_run(struct cli *cli)
 	if (rc == EXIT_OK)
 		rc = commit(&st);
 	if (rc == -1) {
-		/* --if-changed found nothing to do: no work, no writes, no mail */
-		printf("up to date\n");
+		/*
+		 * --if-changed found nothing to do: no work, no writes; only a
+		 * mail still pending goes out.  Silent with --quiet: cron mails
+		 * whatever reaches stdout.
+		 */
+		rc = cli->mail ? mail_pending(&st) : EXIT_OK;
+		if (!cli->quiet)
+			printf("up to date\n");
 		log_info("输入未变化,报告已是最新(%s),%.2f 秒", st.outdir ? st.outdir : cli->output,
 			 elapsed(&st));
 		release(&st);
-		return EXIT_OK;
+		return rc;
 	}
 	if (rc == EXIT_OK) {
 		log_info("完成:%s/%s,%.1f 秒;%s", st.outdir, template_meta(st.tmpl)->pdf_name,
 			 elapsed(&st), report_headline(st.doc));
 		if (cli->mail)
-			rc = mail_report(&st);
+			rc = cli_mail_report(cli, st.outdir, &st.mail);
 	} else {
 		char *summary = xasprintf("civreport 于 %s 生成 %d 年报告失败,退出码 "
 					  "%d。详见服务器日志;上次的报告保持不变。",

@@ -2,15 +2,18 @@
  * config.c - reading the configuration file; see config.h.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "settings.h"
 #include "util/ini.h"
+#include "util/strbuf.h"
 #include "util/xalloc.h"
 
 struct loader {
@@ -61,35 +64,78 @@ static int on_line(void *ctx, const char *section, const char *key, const char *
 	return 0;
 }
 
-/* A password file must be private: a report mailer's secret is not for other users. */
+/*
+ * A password file must be a private regular file holding the password on
+ * its one line.  Anything else (a directory, a FIFO, an empty file, a file
+ * group or others may read, a NUL byte, a second line) is refused with the
+ * reason, never taken as an empty or truncated password: the failure shows
+ * at start-up, not as "登录失败" in the night.  Opened first and checked
+ * with fstat, so what is checked is what is read; O_NONBLOCK so that a FIFO
+ * is refused instead of waited on.
+ */
 static int read_password_file(struct loader *ld)
 {
 	const char *path = ld->cfg->password_file;
+	struct strbuf sb = STRBUF_INIT;
 	struct stat st;
-	FILE *fp;
-	char buf[512];
-	size_t n;
+	char buf[4096];
+	const char *why = NULL;
+	size_t line;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 
-	if (stat(path, &st) != 0) {
+	if (fd < 0 || fstat(fd, &st) != 0) {
 		snprintf(ld->err, ld->errlen, "无法读取密码文件 %s:%s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		return -1;
 	}
-	if (st.st_mode & 077) {
+	if (S_ISDIR(st.st_mode))
+		why = "它是一个目录,不是文件";
+	else if (!S_ISREG(st.st_mode))
+		why = "它不是普通文件";
+	if (why == NULL && (st.st_mode & 077)) {
 		snprintf(ld->err, ld->errlen,
 			 "拒绝使用密码文件 %s:其他用户可以读取(权限 %04o);请执行 chmod 600 %s",
 			 path, (unsigned)(st.st_mode & 0777), path);
+		close(fd);
 		return -1;
 	}
-	fp = fopen(path, "r");
-	if (fp == NULL) {
-		snprintf(ld->err, ld->errlen, "无法读取密码文件 %s:%s", path, strerror(errno));
+	while (why == NULL && (n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			snprintf(ld->err, ld->errlen, "无法读取密码文件 %s:%s", path,
+				 strerror(errno));
+			close(fd);
+			strbuf_release(&sb);
+			return -1;
+		}
+		strbuf_add(&sb, buf, (size_t)n);
+	}
+	close(fd);
+	if (why == NULL) {
+		/* the password is the first line; only line ends may follow it */
+		line = sb.buf != NULL ? strcspn(sb.buf, "\r\n") : 0;
+		if (sb.len == 0)
+			why = "文件是空的";
+		else if (memchr(sb.buf, '\0', sb.len) != NULL)
+			why = "文件中有 NUL 字节";
+		else if (line == 0)
+			why = "第一行是空的(密码应写在第一行)";
+		else if (strspn(sb.buf + line, "\r\n") != sb.len - line)
+			why = "文件有多行(只应有一行:密码)";
+	}
+	if (why != NULL) {
+		snprintf(ld->err, ld->errlen, "无法使用密码文件 %s:%s", path, why);
+		if (sb.buf != NULL)
+			memset(sb.buf, 0, sb.len);
+		strbuf_release(&sb);
 		return -1;
 	}
-	n = fread(buf, 1, sizeof(buf) - 1, fp);
-	fclose(fp);
-	buf[n] = '\0';
-	buf[strcspn(buf, "\r\n")] = '\0';
-	ld->cfg->mail.password = xstrdup(buf);
+	ld->cfg->mail.password = xstrndup(sb.buf, line);
+	memset(sb.buf, 0, sb.len);
+	strbuf_release(&sb);
 	return 0;
 }
 
@@ -105,11 +151,17 @@ int config_load(struct config *cfg, struct cli *cli, const char *path, char *err
 		snprintf(err, errlen, "无法读取配置文件 %s:%s", path, strerror(errno));
 	else if (rc < 0)
 		snprintf(err, errlen, "%s:%d: 无法解析的行(应为 键 = 值 或 [节])", path, bad_line);
+	if (rc == 0 && cfg->password_env != NULL && cfg->password_file != NULL) {
+		snprintf(err, errlen,
+			 "%s: password_env 和 password_file 只能设置其中一个(密码从哪里读取?)",
+			 path);
+		rc = -1;
+	}
 	if (rc == 0 && cfg->password_env != NULL) {
 		const char *pw = getenv(cfg->password_env);
-		if (pw == NULL) {
-			snprintf(err, errlen, "环境变量 %s 未设置(配置的 password_env)",
-				 cfg->password_env);
+		if (pw == NULL || pw[0] == '\0') {
+			snprintf(err, errlen, "环境变量 %s %s(配置的 password_env)",
+				 cfg->password_env, pw == NULL ? "未设置" : "是空的");
 			rc = -1;
 		} else {
 			cfg->mail.password = xstrdup(pw);
@@ -117,6 +169,11 @@ int config_load(struct config *cfg, struct cli *cli, const char *path, char *err
 	}
 	if (rc == 0 && cfg->password_file != NULL && cfg->mail.password == NULL)
 		rc = read_password_file(&ld);
+	/* a login with an empty password never works: say so now, not at 2 a.m. */
+	if (rc == 0 && cfg->mail.user != NULL && cfg->mail.password == NULL) {
+		snprintf(err, errlen, "%s: 设置了 user 但没有 password_env 或 password_file", path);
+		rc = -1;
+	}
 	free(cfg->password_env);
 	free(cfg->password_file);
 	cfg->password_env = cfg->password_file = NULL;

@@ -78,21 +78,23 @@ static const struct setting table[] = {
     OPT("help", FLAG, help),
     OPT("dump-doc", STRING, dump_doc),
 
-    MAIL("url", STRING, mail.url),
+    MAIL("url", URL, mail.url),
     MAIL("from", ADDRESS, mail.from),
     MAIL("from_name", STRING, mail.from_name),
     MAIL("to", ADDRESSES, mail.to, .extra = offsetof(struct config, mail.nto)),
     MAIL("user", STRING, mail.user),
-    MAIL("password_env", STRING, password_env),
+    MAIL("password_env", ENVNAME, password_env),
     MAIL("password_file", STRING, password_file),
     MAIL("starttls", BOOL, mail.starttls, .deflt = "yes"),
     MAIL("attach_xlsx", BOOL, mail.attach_xlsx, .deflt = "no"),
     MAIL("on_failure", ADDRESSES, mail.on_failure,
 	 .extra = offsetof(struct config, mail.non_failure)),
     MAIL("retries", INT, mail.retries, .min = 0, .max = 20, .what = "整数", .deflt = "3"),
-    MAIL("retry_delay_ms", INT, mail.retry_delay_ms, .min = 0, .max = INT_MAX, .what = "毫秒数",
+    /* the bounds keep the mail time bounded (mail_time_cap_ms): 0 is no delay,
+     * and no timeout is "none" */
+    MAIL("retry_delay_ms", INT, mail.retry_delay_ms, .min = 0, .max = 300000, .what = "毫秒数",
 	 .deflt = "2000"),
-    MAIL("timeout", INT, mail.timeout_seconds, .min = 0, .max = INT_MAX, .what = "秒数",
+    MAIL("timeout", INT, mail.timeout_seconds, .min = 1, .max = 3600, .what = "秒数",
 	 .deflt = "60"),
 };
 
@@ -192,6 +194,11 @@ static int set_addresses(const struct setting *s, char *base, const char *text, 
 	char **items;
 	size_t n = ini_split_list(text, &items);
 
+	if (n == 0) {
+		ini_free_list(items, n);
+		return refuse(why, len, text, "应为电子邮件地址(多个用逗号分隔),不能为空");
+	}
+
 	for (size_t i = 0; i < n; i++) {
 		if (!mail_address_valid(items[i])) {
 			refuse(why, len, items[i], "应为电子邮件地址(多个用逗号分隔)");
@@ -209,9 +216,66 @@ static int set_addresses(const struct setting *s, char *base, const char *text, 
 	return 0;
 }
 
+/*
+ * smtp://host[:port][/path] or smtps://...: the scheme curl is allowed
+ * (mail.c), a host, a port 1-65535 if any; printable ASCII without blanks
+ * (a comment after the value, "smtp://x ; main server", is refused, not
+ * sent to curl); no user:password@, which belongs in password_file.
+ */
+static const char *url_problem(const char *text)
+{
+	const char *host, *end, *colon;
+
+	if (strncasecmp(text, "smtp://", 7) == 0)
+		host = text + 7;
+	else if (strncasecmp(text, "smtps://", 8) == 0)
+		host = text + 8;
+	else
+		return "应为 smtp://主机:端口 或 smtps://主机:端口";
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+		if (*p <= 0x20 || *p >= 0x7f)
+			return "邮件服务器地址中不能有空格、控制字符或非 ASCII 字符";
+	end = host + strcspn(host, "/?#");
+	if (memchr(host, '@', (size_t)(end - host)) != NULL)
+		return "邮件服务器地址中不能写用户名或密码(请用 user 和 password_file)";
+	colon = memchr(host, ':', (size_t)(end - host));
+	if (host[0] == '[') { /* [IPv6]:port */
+		const char *close = memchr(host, ']', (size_t)(end - host));
+
+		if (close == NULL || close == host + 1)
+			return "应为 smtp://主机:端口 或 smtps://主机:端口";
+		colon = close + 1 < end && close[1] == ':' ? close + 1 : NULL;
+	}
+	if ((colon != NULL ? colon : end) == host)
+		return "应为 smtp://主机:端口 或 smtps://主机:端口(缺少主机名)";
+	if (colon != NULL) {
+		char port[8];
+		long l;
+		size_t n = (size_t)(end - colon - 1);
+
+		if (n == 0 || n >= sizeof(port))
+			return "端口应为 1 到 65535 之间的整数";
+		memcpy(port, colon + 1, n);
+		port[n] = '\0';
+		if (strspn(port, "0123456789") != n || parse_long(port, 1, 65535, &l) != 0)
+			return "端口应为 1 到 65535 之间的整数";
+	}
+	return NULL;
+}
+
+/* An environment variable's name, as a shell would export it. */
+static bool env_name(const char *text)
+{
+	if (!((*text >= 'A' && *text <= 'Z') || (*text >= 'a' && *text <= 'z') || *text == '_'))
+		return false;
+	return strspn(text, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") ==
+	       strlen(text);
+}
+
 int setting_set(const struct setting *s, struct cli *cli, struct config *cfg, const char *text,
 		char *why, size_t whylen)
 {
+	const char *problem;
 	char *base = s->section == SECTION_MAIL ? (char *)cfg : (char *)cli;
 	char *slot = base != NULL ? base + s->offset : NULL;
 	long l;
@@ -252,6 +316,20 @@ int setting_set(const struct setting *s, struct cli *cli, struct config *cfg, co
 		}
 		return refuse_choice(s, why, whylen, text);
 	case SETTING_STRING:
+		if (text[0] == '\0')
+			return refuse(why, whylen, text, "不能为空");
+		if (slot != NULL)
+			set_string(slot, text);
+		return 0;
+	case SETTING_URL:
+		if ((problem = url_problem(text)) != NULL)
+			return refuse(why, whylen, text, "%s", problem);
+		if (slot != NULL)
+			set_string(slot, text);
+		return 0;
+	case SETTING_ENVNAME:
+		if (!env_name(text))
+			return refuse(why, whylen, text, "应为环境变量名(字母、数字和下划线)");
 		if (slot != NULL)
 			set_string(slot, text);
 		return 0;

@@ -32,11 +32,14 @@ enum setting_type {
 	SETTING_INT,       /* an int in [min, max] */
 	SETTING_DOUBLE,    /* a double in [dmin, dmax] */
 	SETTING_ENUM,      /* one of choices, ASCII case ignored; stores the canonical name */
-	SETTING_STRING,    /* any text (a path, a URL, a name): stores a malloc'd copy */
+	SETTING_STRING,    /* any text but none (a path, a name): stores a malloc'd copy */
 	SETTING_YEAR,      /* a year 1900-2099, or latest */
 	SETTING_MODE,      /* file permissions, octal 0-0777 */
 	SETTING_ADDRESS,   /* one email address (mail_address_valid) */
-	SETTING_ADDRESSES, /* email addresses separated by commas (ASCII or full-width) */
+	SETTING_ADDRESSES, /* one or more email addresses separated by commas (ASCII or full-width)
+			    */
+	SETTING_URL,       /* smtp://host[:port][/...] or smtps://...: no credentials, no blanks */
+	SETTING_ENVNAME,   /* an environment variable's name: ASCII letters, digits, _ */
 };
 
 /* The section of the configuration file a key belongs to. */

@@ -56,15 +56,20 @@ static const char *content_type(const char *path)
 }
 
 int deliver_files(const struct mail_settings *m, const char *subject, const char *body,
-		  const char *const *files, size_t nfiles)
+		  const char *const *files, size_t nfiles, struct deliver_outcome *out)
 {
 	struct mail_config mc;
 	struct mail_attachment *att;
+	struct mail_stats stats;
 	char err[1024];
 	enum mail_result r;
 
+	if (out != NULL)
+		out->error[0] = '\0';
 	if (m == NULL || m->url == NULL || m->nto == 0 || m->from == NULL) {
 		log_error("没有可用的邮件设置:配置文件的 [mail] 需要 url、from 和 to");
+		if (out != NULL)
+			snprintf(out->error, sizeof(out->error), "没有可用的邮件设置");
 		return EXIT_USAGE;
 	}
 	fill(&mc, m, m->to, m->nto);
@@ -73,13 +78,17 @@ int deliver_files(const struct mail_settings *m, const char *subject, const char
 		att[i].path = files[i];
 		att[i].content_type = content_type(files[i]);
 	}
-	r = mail_send(&mc, subject, body, att, nfiles, err, sizeof(err));
+	r = mail_send_stats(&mc, subject, body, att, nfiles, err, sizeof(err), &stats);
 	free(att);
 	if (r != MAIL_OK) {
-		log_error("邮件发送失败:%s(报告文件已保留)", err);
+		log_error("邮件发送失败:%s(报告文件已保留;用时 %.1f 秒,上限 %.1f 秒)", err,
+			  stats.elapsed_ms / 1000.0, stats.cap_ms / 1000.0);
+		if (out != NULL)
+			snprintf(out->error, sizeof(out->error), "%s", err);
 		return EXIT_MAIL;
 	}
-	log_info("邮件已发送给 %zu 位收件人", m->nto);
+	log_info("邮件已发送给 %zu 位收件人(尝试 %d 次,用时 %.1f 秒,上限 %.1f 秒)", m->nto,
+		 stats.attempts, stats.elapsed_ms / 1000.0, stats.cap_ms / 1000.0);
 	return EXIT_OK;
 }
 

@@ -38,13 +38,20 @@ struct mail_settings {
 /* Free every string and list of m (the password wiped first) and zero it. */
 void mail_settings_release(struct mail_settings *m);
 
+/* How a delivery went, for the manifest's mail section. */
+struct deliver_outcome {
+	char error[1024]; /* why it failed, "" when it was sent */
+};
+
 /*
- * Mail files (a PDF, optionally an XLSX) to the configured recipients.
- * Returns EXIT_OK, EXIT_MAIL (delivery failed; logged), or EXIT_USAGE (m is
- * NULL or lacks url, from or to).
+ * Mail files (a PDF, optionally an XLSX) to the configured recipients; the
+ * time it took, the attempts and the bound (mail_time_cap_ms) are logged.
+ * Returns EXIT_OK, EXIT_MAIL (delivery failed; logged, and said in
+ * out->error when out is not NULL), or EXIT_USAGE (m is NULL or lacks url,
+ * from or to).
  */
 int deliver_files(const struct mail_settings *m, const char *subject, const char *body,
-		  const char *const *files, size_t nfiles);
+		  const char *const *files, size_t nfiles, struct deliver_outcome *out);
 
 /*
  * Tell the on_failure recipients that a run failed, with summary (no

@@ -53,6 +53,7 @@
 #define DEFAULT_TIMEOUT  60
 #define DEFAULT_DELAY_MS 2000
 #define MAX_DELAY_MS     (5 * 60 * 1000)
+#define GRANULARITY_MS   1000 /* how late curl may notice a deadline */
 
 /* Columns used on the current line: for folding headers. */
 static size_t sb_col(const struct strbuf *sb)
@@ -708,12 +709,46 @@ struct attempt {
 	char curl_err[CURL_ERROR_SIZE];
 };
 
-static void attempt_once(const struct mail_config *cfg, const char *msg, size_t len,
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * The hard end of an attempt: curl calls this at least once a second, also
+ * while it waits for a reply or for QUIT's, and a non-zero return ends the
+ * transfer (CURLE_ABORTED_BY_CALLBACK), whatever phase it is in.
+ */
+static int progress_cb(void *userp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+		       curl_off_t ulnow)
+{
+	const long *end_ms = userp;
+
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	return now_ms() >= *end_ms;
+}
+
+/*
+ * One attempt, over in budget_ms whatever the server does.  CURLOPT_TIMEOUT
+ * alone does not do it: while curl waits for a reply (after the message's
+ * final ".", or for QUIT's when it closes the connection) the server
+ * response timeout governs instead, 120 s by default; so that one is set
+ * too, the connection is closed within the transfer (FORBID_REUSE, not
+ * later by curl_easy_cleanup where no timeout of ours applies), and a
+ * progress callback ends it at the deadline in any phase.
+ */
+static void attempt_once(const struct mail_config *cfg, const char *msg, size_t len, long budget_ms,
 			 struct attempt *a)
 {
 	struct upload up = {.buf = msg, .len = len};
 	struct curl_slist *rcpt = NULL;
-	long timeout = cfg->timeout_seconds > 0 ? cfg->timeout_seconds : DEFAULT_TIMEOUT;
+	long end_ms = now_ms() + budget_ms;
 	char *from = xasprintf("<%s>", cfg->from);
 	CURL *h;
 
@@ -744,8 +779,13 @@ static void attempt_once(const struct mail_config *cfg, const char *msg, size_t 
 		curl_easy_setopt(h, CURLOPT_USERNAME, cfg->user);
 		curl_easy_setopt(h, CURLOPT_PASSWORD, cfg->password ? cfg->password : "");
 	}
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, timeout < 30 ? timeout : 30L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, timeout);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, budget_ms < 30000 ? budget_ms : 30000L);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, budget_ms);
+	curl_easy_setopt(h, CURLOPT_SERVER_RESPONSE_TIMEOUT, (budget_ms + 999) / 1000);
+	curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
+	curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, progress_cb);
+	curl_easy_setopt(h, CURLOPT_XFERINFODATA, &end_ms);
+	curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, a->curl_err);
 	/* The debug callback sees the dialogue; nothing is printed. */
@@ -852,6 +892,7 @@ static void describe(const struct attempt *a, const struct mail_config *cfg, lon
 		snprintf(err, errlen, "无法解析邮件服务器地址 %s(%s)", cfg->url, detail);
 		break;
 	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_ABORTED_BY_CALLBACK:
 		snprintf(err, errlen, "邮件服务器 %s 在 %ld 秒内没有完成发送(超时)", cfg->url,
 			 timeout);
 		break;
@@ -902,13 +943,53 @@ static void err_append(char *err, size_t errlen, const char *s)
 		snprintf(err + n, errlen - n, "%s", s);
 }
 
-enum mail_result mail_send(const struct mail_config *cfg, const char *subject, const char *body,
-			   const struct mail_attachment *att, size_t natt, char *err, size_t errlen)
+static long first_delay_ms(const struct mail_config *cfg)
+{
+	long delay = cfg->retry_delay_ms >= 0 ? cfg->retry_delay_ms : DEFAULT_DELAY_MS;
+
+	return delay < MAX_DELAY_MS ? delay : MAX_DELAY_MS;
+}
+
+static long next_delay_ms(long delay)
+{
+	return delay * 2 < MAX_DELAY_MS ? delay * 2 : MAX_DELAY_MS;
+}
+
+long mail_time_cap_ms(const struct mail_config *cfg)
 {
 	long timeout = cfg->timeout_seconds > 0 ? cfg->timeout_seconds : DEFAULT_TIMEOUT;
 	int attempts = 1 + (cfg->retries > 0 ? cfg->retries : 0);
-	long delay = cfg->retry_delay_ms > 0 ? cfg->retry_delay_ms : DEFAULT_DELAY_MS;
+	long delay = first_delay_ms(cfg), cap = 0;
+
+	/*
+	 * curl checks the deadline of a silent server's reply once a second:
+	 * an attempt may end up to a second after its timeout.
+	 */
+	for (int i = 0; i < attempts; i++) {
+		cap += timeout * 1000 + GRANULARITY_MS;
+		if (i + 1 < attempts) {
+			cap += delay;
+			delay = next_delay_ms(delay);
+		}
+	}
+	return cap;
+}
+
+enum mail_result mail_send(const struct mail_config *cfg, const char *subject, const char *body,
+			   const struct mail_attachment *att, size_t natt, char *err, size_t errlen)
+{
+	return mail_send_stats(cfg, subject, body, att, natt, err, errlen, NULL);
+}
+
+enum mail_result mail_send_stats(const struct mail_config *cfg, const char *subject,
+				 const char *body, const struct mail_attachment *att, size_t natt,
+				 char *err, size_t errlen, struct mail_stats *stats)
+{
+	long timeout = cfg->timeout_seconds > 0 ? cfg->timeout_seconds : DEFAULT_TIMEOUT;
+	int attempts = 1 + (cfg->retries > 0 ? cfg->retries : 0);
+	long delay = first_delay_ms(cfg), cap = mail_time_cap_ms(cfg), start, deadline;
 	struct compose_error ce = {MAIL_LOCAL, ""};
+	struct mail_stats dummy;
 	enum mail_result res;
 	struct attempt a;
 	char date[64], more[64];
@@ -916,6 +997,10 @@ enum mail_result mail_send(const struct mail_config *cfg, const char *subject, c
 	size_t len;
 	int tries;
 
+	if (stats == NULL)
+		stats = &dummy;
+	memset(stats, 0, sizeof(*stats));
+	stats->cap_ms = cap;
 	if (errlen > 0)
 		err[0] = '\0';
 	if (cfg->url == NULL || cfg->url[0] == '\0') {
@@ -938,14 +1023,22 @@ enum mail_result mail_send(const struct mail_config *cfg, const char *subject, c
 		return ce.kind;
 	}
 
+	/* every attempt and delay within one deadline: see mail_time_cap_ms */
+	start = now_ms();
+	deadline = start + cap;
 	for (tries = 1;; tries++) {
-		attempt_once(cfg, msg, len, &a);
+		long left = deadline - now_ms();
+
+		attempt_once(cfg, msg, len,
+			     left < timeout * 1000 ? (left > 0 ? left : 1) : timeout * 1000, &a);
 		res = classify(&a);
-		if (res != MAIL_TRANSIENT || tries >= attempts)
+		if (res != MAIL_TRANSIENT || tries >= attempts || now_ms() + delay >= deadline)
 			break;
 		sleep_ms(delay);
-		delay = delay * 2 < MAX_DELAY_MS ? delay * 2 : MAX_DELAY_MS;
+		delay = next_delay_ms(delay);
 	}
+	stats->attempts = tries;
+	stats->elapsed_ms = now_ms() - start;
 	free(msg);
 	if (res == MAIL_OK)
 		return MAIL_OK;

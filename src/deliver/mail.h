@@ -24,11 +24,13 @@ struct mail_config {
 	const char *password; /* from the environment or a private file, never argv */
 	bool starttls;        /* smtp://: require STARTTLS (default true); false only
 			       * for a local test server, never in production */
-	int timeout_seconds;  /* per attempt; 0 = 60 */
+	int timeout_seconds;  /* bounds each attempt as a whole, every phase
+			       * (connect, greeting, each command, the upload,
+			       * the reply after it, QUIT); 0 = 60 */
 	int retries;          /* extra attempts after a transient failure; default 3
 			       * (set by the caller: here 0 or less means none) */
 	int retry_delay_ms;   /* first back-off delay, doubled each time (at most
-			       * 5 min); default 2000, also when 0 or less */
+			       * 5 min); 0: none; below 0: the default, 2000 */
 };
 
 struct mail_attachment {
@@ -69,6 +71,23 @@ char *mail_compose(const struct mail_config *cfg, const char *subject, const cha
  */
 void mail_format_date(time_t t, char *buf, size_t size);
 
+/* What one mail_send did, for the log and the manifest. */
+struct mail_stats {
+	int attempts;    /* connections tried */
+	long elapsed_ms; /* from the first attempt to the end of the last */
+	long cap_ms;     /* the bound it ran under: mail_time_cap_ms() */
+};
+
+/*
+ * The most a mail_send may take, in ms: (retries + 1) attempts of
+ * timeout_seconds each (and up to a second more each: curl looks at the
+ * clock once a second while it waits for a reply), plus the back-off
+ * delays between them (2 s, 4 s, 8 s ... by default).  mail_send
+ * keeps to it whatever the server does (it goes silent, answers a byte a
+ * second...): each attempt gets at most what is left of it.
+ */
+long mail_time_cap_ms(const struct mail_config *cfg);
+
 /*
  * Compose and send.  Returns MAIL_OK or the failure kind, with a message in
  * err (Chinese, for the officer) that names the server's reply, e.g.
@@ -78,5 +97,10 @@ void mail_format_date(time_t t, char *buf, size_t size);
 enum mail_result mail_send(const struct mail_config *cfg, const char *subject, const char *body,
 			   const struct mail_attachment *att, size_t natt, char *err,
 			   size_t errlen);
+
+/* mail_send, and what it did into *stats (when not NULL). */
+enum mail_result mail_send_stats(const struct mail_config *cfg, const char *subject,
+				 const char *body, const struct mail_attachment *att, size_t natt,
+				 char *err, size_t errlen, struct mail_stats *stats);
 
 #endif

@@ -2,20 +2,35 @@
  * manifest.h - output/<year>/manifest.json: what a report was made from
  * (each input file's path, size, modification time and SHA-256; the
  * template's and schema's hashes; the settings that change figures;
- * civreport's version), and a fingerprint over all of it.
+ * civreport's version), a fingerprint over all of it, and the state of the
+ * report's mail (manifest_mail.c).
  *
- * `run --if-changed` recomputes the fingerprint from the file system alone
- * (sizes and nanosecond modification times, as make and git do: no file is
- * read) and skips the run when it equals the recorded one and every output
- * is still there.
+ * The fingerprint is over content: the input files' SHA-256, not their
+ * sizes and times, so a file touched or copied again unchanged leaves the
+ * report up to date.  `run --if-changed` recomputes it without reading a
+ * file whose size and nanosecond modification time are still those the
+ * manifest records (the hash recorded with them is reused, as git's index
+ * does); only a file whose size or time moved is read and hashed.
  */
 #ifndef CIVREPORT_MANIFEST_H
 #define CIVREPORT_MANIFEST_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "ingest/ingest.h"
+
+struct manifest_mail;
+
+/* One input file as listed before the scan. */
+struct manifest_file {
+	char *path;       /* relative to the input folder */
+	bool found;       /* stat succeeded */
+	int64_t size;     /* from stat */
+	int64_t mtime_ns; /* modification time, ns since the epoch */
+	char sha256[65];  /* its content's hash, "" until known */
+};
 
 struct manifest_inputs {
 	const char *input_dir;
@@ -26,19 +41,36 @@ struct manifest_inputs {
 	char template_sha256[65];
 	char schema_sha256[65];
 	char fingerprint[65];
+	struct manifest_file *files; /* the input files, sorted as ingest reads them */
+	size_t nfiles;
+	/* set by the caller: the mail section manifest_write records, or NULL */
+	const struct manifest_mail *mail;
 };
 
 /*
- * Fill in->fingerprint (and the template's and schema's hashes) from the
- * current inputs.  Returns 0, or -1 with errno when the input folder,
- * template or schema can't be read.
+ * Hash the template and the schema and list and stat the input files into
+ * in (no input file is read).  Returns 0, or -1 with errno when the input
+ * folder, template or schema can't be read.  Free with manifest_inputs_release.
  */
 int manifest_fingerprint(struct manifest_inputs *in);
 
-/* Whether path records exactly this fingerprint. */
-bool manifest_matches(const char *path, const char hex[65]);
+/*
+ * Whether the manifest at path was made from exactly these inputs (listed by
+ * manifest_fingerprint): its fingerprint equals the one over the inputs'
+ * content now.  A file whose size and modification time are those recorded
+ * at path is taken to have the recorded hash; any other is read and hashed.
+ * Fills in->fingerprint.
+ */
+bool manifest_matches(const char *path, struct manifest_inputs *in);
 
-/* Write the manifest of a finished run (in as filled by manifest_fingerprint). */
-void manifest_write(FILE *fp, const struct manifest_inputs *in, const struct ingest_result *res);
+/*
+ * Write the manifest of a finished run: the fingerprint over the hashes
+ * ingest computed while reading (res), each input's recorded size and time
+ * those of manifest_fingerprint's listing, before the scan (so a file
+ * changed during the run is hashed again next time), and in->mail.
+ */
+void manifest_write(FILE *fp, struct manifest_inputs *in, const struct ingest_result *res);
+
+void manifest_inputs_release(struct manifest_inputs *in);
 
 #endif

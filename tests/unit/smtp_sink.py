@@ -7,6 +7,10 @@ the attempts civreport made.  Knobs for the failure cases:
 
   --reject WORD    any recipient containing WORD gets "550 5.1.1" at RCPT
   --tempfail N     the first N messages get "451 4.3.0" after DATA
+  --hang PHASE     go silent (keep the connection open, never answer) at
+                   PHASE: greeting (no 220), rcpt (no reply to RCPT TO),
+                   dot (no reply after the message's final "."), quit (no
+                   221 after a delivered message); "HANG PHASE" is logged
 
 It binds port 0 and prints "PORT <n>" on stdout once it is listening, so the
 test never races another process for a port.  It must never outlive its
@@ -26,10 +30,11 @@ from aiosmtpd.smtp import SMTP
 
 
 class Sink:
-    def __init__(self, folder, reject, tempfail):
+    def __init__(self, folder, reject, tempfail, hang):
         self.folder = folder
         self.reject = reject
         self.tempfail = tempfail
+        self.hang = hang
         self.data_attempts = 0
         self.saved = 0
 
@@ -37,7 +42,14 @@ class Sink:
         with open(os.path.join(self.folder, "log"), "a", encoding="utf-8") as f:
             f.write(line + "\n")
 
+    async def silent(self, phase):
+        """Never answer: the client's timeout must end the dialogue."""
+        self.log("HANG %s" % phase)
+        await asyncio.Event().wait()
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.hang == "rcpt":
+            await self.silent("rcpt")
         if self.reject and self.reject in address:
             self.log("RCPT %s 550" % address)
             return "550 5.1.1 <%s>: Recipient address rejected: User unknown" % address
@@ -47,6 +59,8 @@ class Sink:
 
     async def handle_DATA(self, server, session, envelope):
         self.data_attempts += 1
+        if self.hang == "dot":
+            await self.silent("dot")
         if self.data_attempts <= self.tempfail:
             self.log("DATA 451")
             return "451 4.3.0 Temporary failure, try again later"
@@ -59,12 +73,32 @@ class Sink:
         self.log("DATA 250 from=%s to=%s" % (envelope.mail_from, ",".join(envelope.rcpt_tos)))
         return "250 2.0.0 Ok: queued"
 
+    async def handle_QUIT(self, server, session, envelope):
+        if self.hang == "quit" and self.saved > 0:
+            await self.silent("quit")
+        return "221 Bye"
+
+
+class Mute(asyncio.Protocol):
+    """A server that accepts the connection and never says a word."""
+
+    def __init__(self, sink):
+        self.sink = sink
+
+    def connection_made(self, transport):
+        self.transport = transport
+        self.sink.log("HANG greeting")
+
 
 async def serve(args):
     loop = asyncio.get_running_loop()
-    sink = Sink(args.dir, args.reject, args.tempfail)
+    sink = Sink(args.dir, args.reject, args.tempfail, args.hang)
+    if args.hang == "greeting":
+        factory = lambda: Mute(sink)
+    else:
+        factory = lambda: SMTP(sink, hostname="localhost", ident="civreport test sink")
     server = await loop.create_server(
-        lambda: SMTP(sink, hostname="localhost", ident="civreport test sink"),
+        factory,
         host="127.0.0.1",
         port=0,
     )
@@ -88,6 +122,7 @@ def main():
     p.add_argument("--dir", required=True)
     p.add_argument("--reject", default="")
     p.add_argument("--tempfail", type=int, default=0)
+    p.add_argument("--hang", choices=("greeting", "rcpt", "dot", "quit"))
     p.add_argument("--lifetime", type=float, default=30.0)
     args = p.parse_args()
     logging.disable(logging.CRITICAL)

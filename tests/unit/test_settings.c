@@ -551,6 +551,246 @@ static void test_password(void **state)
 	cli_release(&cli);
 }
 
+/*
+ * issue 10 item 18: every spelling of a yes/no setting, in any case, means
+ * what it says; anything else (a comment after the value, a near-miss) is
+ * refused, never read as "no" (which sent the password in clear text).
+ */
+static void test_bool_spellings(void **state)
+{
+	static const char *const yes[] = {"yes", "Yes", "YES", "yEs", "true", "True", "TRUE",
+					  "on",  "On",  "ON",  "oN",  "1",    "是"};
+	static const char *const no[] = {"no",  "No",  "NO",  "nO",  "false", "False", "FALSE",
+					 "off", "Off", "OFF", "oFf", "0",     "否"};
+	static const char *const bad[] = {
+	    "yes ; required",
+	    "Yes # TLS",
+	    "yes yes",
+	    "ja",
+	    "nein",
+	    "y",
+	    "n",
+	    "tru",
+	    "ture",
+	    "2",
+	    "-1",
+	    "01",
+	    "+1",
+	    "",
+	    "enabled",
+	    "是的",
+	    "no;",
+	    "off.",
+	    "\"yes\"",
+	};
+	static const char *const keys[] = {"starttls", "attach_xlsx"};
+	struct cli cli;
+	struct config cfg;
+	char err[1024], text[128];
+
+	(void)state;
+	assert_int_equal(parse(&cli, NULL), 0);
+	for (size_t k = 0; k < ARRAY_SIZE(keys); k++) {
+		for (size_t i = 0; i < ARRAY_SIZE(yes) + ARRAY_SIZE(no); i++) {
+			bool want = i < ARRAY_SIZE(yes);
+			const char *v = want ? yes[i] : no[i - ARRAY_SIZE(yes)];
+			bool got;
+
+			/* the opposite first, so that a value left as it was shows */
+			snprintf(text, sizeof(text), "[mail]\n%s = %s\n%s = %s\n", keys[k],
+				 want ? "no" : "yes", keys[k], v);
+			if (load(&cli, &cfg, text, err, sizeof(err)) != 0)
+				fail_msg("%s = %s refused: %s", keys[k], v, err);
+			got = k == 0 ? cfg.mail.starttls : cfg.mail.attach_xlsx;
+			if (got != want)
+				fail_msg("%s = %s read as %s", keys[k], v, got ? "yes" : "no");
+			config_release(&cfg);
+		}
+		for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+			snprintf(text, sizeof(text), "[mail]\n%s = %s\n", keys[k], bad[i]);
+			if (load(&cli, &cfg, text, err, sizeof(err)) == 0)
+				fail_msg("%s = %s accepted", keys[k], bad[i]);
+			assert_says(err, ":2:", keys[k], "yes 或 no", NULL);
+		}
+	}
+	cli_release(&cli);
+}
+
+/*
+ * issue 10 item 18, the class: every value of the file is checked when it
+ * is read, with file:line and what is allowed; none is taken as something
+ * else (timeout = 0 meaning 60) or left to fail at 2 a.m.
+ */
+static void test_every_value_checked(void **state)
+{
+	static const char *const bad[][3] = {
+	    /* key = value, and what the message must say */
+	    {"[mail]", "url = http://mail.example.gov.cn", "smtp://"},
+	    {"[mail]", "url = smtp://", "主机"},
+	    {"[mail]", "url = smtp://:25", "主机"},
+	    {"[mail]", "url = smtp://mail.example.gov.cn:0", "65535"},
+	    {"[mail]", "url = smtp://mail.example.gov.cn:99999", "65535"},
+	    {"[mail]", "url = smtp://mail.example.gov.cn:25x", "65535"},
+	    {"[mail]", "url = smtp://mail.example.gov.cn ; main server", "空格"},
+	    {"[mail]", "url = smtp://civ:hunter2@mail.example.gov.cn", "password_file"},
+	    {"[mail]", "url = smtp://邮件.gov.cn", "ASCII"},
+	    {"[mail]", "url =", "smtp://"},
+	    {"[mail]", "to =", "不能为空"},
+	    {"[mail]", "to = ,", "不能为空"},
+	    {"[mail]", "on_failure =", "不能为空"},
+	    {"[mail]", "user =", "不能为空"},
+	    {"[mail]", "from_name =", "不能为空"},
+	    {"[mail]", "password_file =", "不能为空"},
+	    {"[mail]", "password_env =", "环境变量名"},
+	    {"[mail]", "password_env = 1PW", "环境变量名"},
+	    {"[mail]", "password_env = SMTP PW", "环境变量名"},
+	    {"[mail]", "password_env = $SMTP_PW", "环境变量名"},
+	    {"[mail]", "timeout = 0", "1 到 3600"},
+	    {"[mail]", "timeout = 100000", "1 到 3600"},
+	    {"[mail]", "retry_delay_ms = -1", "0 到 300000"},
+	    {"[mail]", "retry_delay_ms = 2147483647", "0 到 300000"},
+	    {"[run]", "input =", "不能为空"},
+	    {"[run]", "output =", "不能为空"},
+	    {"[run]", "template =", "不能为空"},
+	    {"[run]", "log_file =", "不能为空"},
+	};
+	struct cli cli;
+	struct config cfg;
+	char err[1024], text[256];
+
+	(void)state;
+	assert_int_equal(parse(&cli, NULL), 0);
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		char key[32];
+
+		snprintf(text, sizeof(text), "%s\n%s\n", bad[i][0], bad[i][1]);
+		snprintf(key, sizeof(key), "%.*s", (int)strcspn(bad[i][1], " ="), bad[i][1]);
+		if (load(&cli, &cfg, text, err, sizeof(err)) == 0) {
+			config_release(&cfg);
+			fail_msg("%s accepted", bad[i][1]);
+		}
+		assert_says(err, ":2:", key, bad[i][2], NULL);
+	}
+	/* what is allowed still is */
+	assert_int_equal(load(&cli, &cfg,
+			      "[mail]\nurl = SMTPS://mail.example.gov.cn:465/civreport.local\n"
+			      "timeout = 1\nretry_delay_ms = 0\n",
+			      err, sizeof(err)),
+			 0);
+	assert_int_equal(cfg.mail.timeout_seconds, 1);
+	assert_int_equal(cfg.mail.retry_delay_ms, 0);
+	config_release(&cfg);
+	assert_int_equal(load(&cli, &cfg, "[mail]\nurl = smtp://[::1]:2525\n", err, sizeof(err)),
+			 0);
+	config_release(&cfg);
+
+	/* the password: from one place, and there must be one for a login */
+	setenv("CIVREPORT_TEST_SETTINGS_EMPTY", "", 1);
+	assert_int_equal(load(&cli, &cfg, "[mail]\npassword_env = CIVREPORT_TEST_SETTINGS_EMPTY\n",
+			      err, sizeof(err)),
+			 -1);
+	assert_says(err, "CIVREPORT_TEST_SETTINGS_EMPTY", "空", NULL);
+	unsetenv("CIVREPORT_TEST_SETTINGS_EMPTY");
+	setenv("CIVREPORT_TEST_SETTINGS_PW", "s3cret", 1);
+	snprintf(text, sizeof(text),
+		 "[mail]\npassword_env = CIVREPORT_TEST_SETTINGS_PW\npassword_file = %s/pw\n",
+		 tmpdir);
+	assert_int_equal(load(&cli, &cfg, text, err, sizeof(err)), -1);
+	assert_says(err, "password_env", "password_file", "其中一个", NULL);
+	unsetenv("CIVREPORT_TEST_SETTINGS_PW");
+	assert_int_equal(load(&cli, &cfg, "[mail]\nuser = civreport\n", err, sizeof(err)), -1);
+	assert_says(err, "user", "password_env", "password_file", NULL);
+	cli_release(&cli);
+}
+
+/*
+ * issue 10 item 20: a password file that cannot hold a password (a
+ * directory, a FIFO, an empty file, a blank first line, NUL bytes, more than
+ * one line) or that others may read is refused with the reason, never taken
+ * as an empty or cut password; the message never shows the content.
+ */
+static void test_password_file_refused(void **state)
+{
+	struct {
+		const char *name;
+		const char *content; /* NULL: made below */
+		mode_t mode;
+		const char *says;
+	} cases[] = {
+	    {"empty", "", 0600, "空"},
+	    {"newline", "\n", 0600, "第一行是空的"},
+	    {"blank-first", "\ns3cret\n", 0600, "第一行是空的"},
+	    {"two-lines", "s3cret\nsecond\n", 0600, "多行"},
+	    {"group", "s3cret\n", 0640, "chmod 600"},
+	    {"world", "s3cret\n", 0604, "chmod 600"},
+	    {"dir", NULL, 0700, "目录"},
+	    {"fifo", NULL, 0600, "不是普通文件"},
+	    {"nul", NULL, 0600, "NUL"},
+	};
+	struct cli cli;
+	struct config cfg;
+	char err[1024], text[256], path[160];
+
+	(void)state;
+	assert_int_equal(parse(&cli, NULL), 0);
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		snprintf(path, sizeof(path), "%s/%s", tmpdir, cases[i].name);
+		if (cases[i].content != NULL) {
+			write_file(path, cases[i].content, cases[i].mode);
+		} else if (strcmp(cases[i].name, "dir") == 0) {
+			assert_int_equal(mkdir(path, cases[i].mode), 0);
+		} else if (strcmp(cases[i].name, "fifo") == 0) {
+			assert_int_equal(mkfifo(path, cases[i].mode), 0);
+		} else {
+			FILE *fp = fopen(path, "w");
+
+			assert_non_null(fp);
+			assert_int_equal(fwrite("s3\0cret\n", 1, 8, fp), 8);
+			assert_int_equal(fclose(fp), 0);
+			assert_int_equal(chmod(path, cases[i].mode), 0);
+		}
+		snprintf(text, sizeof(text), "[mail]\nuser = civreport\npassword_file = %s\n",
+			 path);
+		if (load(&cli, &cfg, text, err, sizeof(err)) == 0) {
+			fail_msg("password file %s (%s) accepted, password \"%s\"", cases[i].name,
+				 cases[i].says, cfg.mail.password ? cfg.mail.password : "(null)");
+		}
+		assert_says(err, path, cases[i].says, NULL);
+		if (strstr(err, "s3cret") != NULL || strstr(err, "second") != NULL)
+			fail_msg("the message shows the password: %s", err);
+	}
+	/* unreadable: only a user that is not root cannot read it */
+	snprintf(path, sizeof(path), "%s/unreadable", tmpdir);
+	write_file(path, "s3cret\n", 0000);
+	snprintf(text, sizeof(text), "[mail]\nuser = civreport\npassword_file = %s\n", path);
+	if (geteuid() != 0) {
+		assert_int_equal(load(&cli, &cfg, text, err, sizeof(err)), -1);
+		assert_says(err, path, "Permission denied", NULL);
+	}
+	/* the good ones: a line end or none, CRLF too; the password whole, however long */
+	for (const char *const *c = (const char *const[]){"s3cret", "s3cret\n", "s3cret\r\n", NULL};
+	     *c; c++) {
+		snprintf(path, sizeof(path), "%s/good", tmpdir);
+		write_file(path, *c, 0600);
+		snprintf(text, sizeof(text), "[mail]\nuser = civreport\npassword_file = %s\n",
+			 path);
+		assert_int_equal(load(&cli, &cfg, text, err, sizeof(err)), 0);
+		assert_string_equal(cfg.mail.password, "s3cret");
+		config_release(&cfg);
+	}
+	{
+		char *long_pw = xcalloc(2001, 1);
+
+		memset(long_pw, 'p', 2000);
+		write_file(path, long_pw, 0600);
+		assert_int_equal(load(&cli, &cfg, text, err, sizeof(err)), 0);
+		assert_string_equal(cfg.mail.password, long_pw);
+		config_release(&cfg);
+		free(long_pw);
+	}
+	cli_release(&cli);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -563,6 +803,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_file_refuses, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_flags_win, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_password, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_bool_spellings, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_every_value_checked, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_password_file_refused, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
