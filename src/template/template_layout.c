@@ -123,23 +123,39 @@ static bool before(const int64_t *vals, size_t x, size_t y, enum tpl_sort sort)
 	return x < y;
 }
 
+/* Merge the sorted runs perm[lo..mid) and perm[mid..hi) through tmp. */
+static void merge(const int64_t *vals, size_t *perm, size_t *tmp, size_t lo, size_t mid, size_t hi,
+		  enum tpl_sort sort)
+{
+	size_t i = lo, j = mid, k = lo;
+
+	while (i < mid && j < hi)
+		tmp[k++] = before(vals, perm[j], perm[i], sort) ? perm[j++] : perm[i++];
+	while (i < mid)
+		tmp[k++] = perm[i++];
+	while (j < hi)
+		tmp[k++] = perm[j++];
+	memcpy(perm + lo, tmp + lo, (hi - lo) * sizeof(size_t));
+}
+
 /*
- * A permutation of n rows by vals, stable.  Insertion sort: tables and
- * charts have tens of rows, and no comparator needs global state.
+ * A permutation of n rows by vals, stable.  A bottom-up merge sort: a table
+ * grouped by a text column has as many rows as the data has values (an
+ * insertion sort was quadratic there), and no comparator needs global state.
  */
 static size_t *order(const int64_t *vals, size_t n, enum tpl_sort sort)
 {
-	size_t *perm = xcalloc(n ? n : 1, sizeof(size_t));
+	size_t *perm = xcalloc(n ? n : 1, sizeof(size_t)), *tmp;
 
-	for (size_t i = 0; i < n; i++) {
-		size_t j = i;
-
-		while (sort != SORT_NONE && j > 0 && before(vals, i, perm[j - 1], sort)) {
-			perm[j] = perm[j - 1];
-			j--;
-		}
-		perm[j] = i;
-	}
+	for (size_t i = 0; i < n; i++)
+		perm[i] = i;
+	if (sort == SORT_NONE || n < 2)
+		return perm;
+	tmp = xcalloc(n, sizeof(size_t));
+	for (size_t w = 1; w < n; w *= 2)
+		for (size_t lo = 0; lo + w < n; lo += 2 * w)
+			merge(vals, perm, tmp, lo, lo + w, lo + 2 * w < n ? lo + 2 * w : n, sort);
+	free(tmp);
 	return perm;
 }
 
