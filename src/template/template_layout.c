@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "doc/doc_clean.h"
 #include "template_impl.h"
 #include "util/dict.h"
 #include "util/strbuf.h"
@@ -84,6 +85,7 @@ static void keyset_release(struct keyset *ks)
 char *tpl_key_label(const struct agg_key *parts, size_t n)
 {
 	struct strbuf sb = STRBUF_INIT;
+	char *label;
 
 	for (size_t p = 0; p < n; p++) {
 		const struct agg_key *k = &parts[p];
@@ -99,7 +101,10 @@ char *tpl_key_label(const struct agg_key *parts, size_t n)
 		else
 			strbuf_add(&sb, k->text, k->len);
 	}
-	return strbuf_detach(&sb, NULL);
+	/* the data's text becomes doc text here, and only here */
+	label = doc_clean_value(sb.buf ? sb.buf : "", sb.len, "数据中的分组值");
+	strbuf_release(&sb);
+	return label;
 }
 
 static bool key_unfilled(const struct agg_key *parts, size_t n)
