@@ -13,7 +13,7 @@
 
 struct family_set {
 	char *family;
-	FcCharSet *set;
+	FcCharSet *set; /* NULL: no such font installed */
 };
 
 static struct family_set *families;
@@ -32,8 +32,16 @@ static FcCharSet *match_set(const char *family)
 	FcConfigSubstitute(NULL, pat, FcMatchPattern);
 	FcDefaultSubstitute(pat);
 	match = FcFontMatch(NULL, pat, &res);
-	if (match != NULL && FcPatternGetCharSet(match, FC_CHARSET, 0, &cs) == FcResultMatch)
-		set = FcCharSetCopy(cs);
+	/* fontconfig always matches something: only the family asked for counts */
+	for (int i = 0; match != NULL && set == NULL; i++) {
+		FcChar8 *got;
+
+		if (FcPatternGetString(match, FC_FAMILY, i, &got) != FcResultMatch)
+			break;
+		if (FcStrCmpIgnoreCase(got, (const FcChar8 *)family) == 0 &&
+		    FcPatternGetCharSet(match, FC_CHARSET, 0, &cs) == FcResultMatch)
+			set = FcCharSetCopy(cs);
+	}
 	if (match != NULL)
 		FcPatternDestroy(match);
 	FcPatternDestroy(pat);
@@ -53,7 +61,8 @@ bool glyph_in_family(const char *family, uint32_t cp)
 		families[i].set = match_set(family);
 		nfamilies++;
 	}
-	return families[i].set != NULL && FcCharSetHasChar(families[i].set, cp);
+	/* a font that is not installed is the machine's fault, told by the renderer */
+	return families[i].set == NULL || FcCharSetHasChar(families[i].set, cp);
 }
 
 bool glyph_in_any_font(uint32_t cp)

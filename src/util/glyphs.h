@@ -12,7 +12,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Whether the font fontconfig picks for family (e.g. "Noto Serif CJK SC") has cp. */
+/*
+ * Whether the font of family (e.g. "Noto Serif CJK SC") has cp; true when
+ * no font of that family is installed (the PDF renderer reports that).
+ */
 bool glyph_in_family(const char *family, uint32_t cp);
 
 /* Whether any installed font has cp: the PDF's fallback can draw it. */
