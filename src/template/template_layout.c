@@ -53,8 +53,11 @@ static size_t keyset_add(struct keyset *ks, size_t series, const struct agg_key 
 	keyset_encode(ks, series, parts, n);
 	i = strdict_index(ks->ids, ks->sb.buf, ks->sb.len);
 	if (i == ks->n) {
+		size_t cap = ks->cap;
+
 		ks->first = xgrow(ks->first, &ks->cap, ks->n + 1, sizeof(*ks->first));
-		ks->nparts = xrealloc(ks->nparts, ks->cap * sizeof(size_t));
+		if (ks->cap != cap) /* grown together, geometrically */
+			ks->nparts = xrealloc(ks->nparts, ks->cap * sizeof(size_t));
 		ks->first[i] = parts;
 		ks->nparts[i] = n;
 		ks->n++;
@@ -174,7 +177,8 @@ struct chart_grid {
 	struct keyset cats;
 	struct keyset series;
 	size_t *series_of; /* by series index: the template's series */
-	int64_t *vals;     /* series * cats */
+	size_t cap_series_of;
+	int64_t *vals; /* series * cats */
 };
 
 static char *series_name(const struct template *t, const struct tpl_chart *c, size_t i,
@@ -199,7 +203,7 @@ static void grid_series(struct chart_grid *g, size_t i, const struct agg_key *su
 	size_t n = g->series.n, si = keyset_add(&g->series, i, sub, sub != NULL);
 
 	if (si == n) {
-		g->series_of = xrealloc(g->series_of, g->series.cap * sizeof(size_t));
+		g->series_of = xgrow(g->series_of, &g->cap_series_of, si + 1, sizeof(size_t));
 		g->series_of[si] = i;
 	}
 }
