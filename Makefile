@@ -223,6 +223,7 @@ golden: $(BIN)
 
 bench: all
 	@sh tests/bench/run.sh $(abspath $(BIN))
+	@sh tests/bench/groups.sh $(abspath $(BIN))
 
 # libFuzzer comes with clang's runtime, which only fuzzing needs
 fuzz:

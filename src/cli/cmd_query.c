@@ -1,7 +1,8 @@
 /*
  * cmd_query.c - `civreport query`: an officer's ad-hoc question, answered
  * from one scan of the input: one or more expressions, printed as an aligned
- * table, CSV (expression,key,value) or JSON.
+ * table, CSV (expression,key,key2,value: key2 is the second by-column's value)
+ * or JSON.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,12 +37,23 @@ static void pad_to(const char *s, size_t width, bool right)
 			putchar(' ');
 }
 
+/*
+ * A group key's parts in columns of widths kw[] (+2 each): by two columns,
+ * two columns of text, never one text joined by a separator a value may
+ * hold ("助学/甲").
+ */
+static void print_key(const struct agg_group *g, const size_t *kw)
+{
+	for (size_t p = 0; p < g->nparts; p++)
+		pad_to(g->part[p].text, kw[p] + 2, false);
+}
+
 static void print_table(const struct agg *agg, const size_t *ids, int n)
 {
 	for (int i = 0; i < n; i++) {
 		const struct query *q = agg_query(agg, ids[i]);
 		const struct agg_value *v = agg_value(agg, ids[i]);
-		size_t kw = 4, vw = 1;
+		size_t kw[2] = {4, 0}, vw = 1, last = q->nby > 1 ? 1 : 0;
 		char buf[64];
 
 		printf("%s%s\n", i ? "\n" : "", q->text);
@@ -56,8 +68,9 @@ static void print_table(const struct agg *agg, const size_t *ids, int n)
 		}
 		for (size_t g = 0; g < v->ngroups; g++) {
 			exact(buf, sizeof(buf), v->groups[g].value, v->unit, true);
-			if (utf8_display_width(v->groups[g].key) > kw)
-				kw = utf8_display_width(v->groups[g].key);
+			for (size_t p = 0; p < v->groups[g].nparts; p++)
+				if (utf8_display_width(v->groups[g].part[p].text) > kw[p])
+					kw[p] = utf8_display_width(v->groups[g].part[p].text);
 			if (strlen(buf) > vw)
 				vw = strlen(buf);
 		}
@@ -66,13 +79,13 @@ static void print_table(const struct agg *agg, const size_t *ids, int n)
 			vw = strlen(buf);
 		for (size_t g = 0; g < v->ngroups; g++) {
 			fputs("  ", stdout);
-			pad_to(v->groups[g].key, kw + 2, false);
+			print_key(&v->groups[g], kw);
 			exact(buf, sizeof(buf), v->groups[g].value, v->unit, true);
 			pad_to(buf, vw, true);
 			putchar('\n');
 		}
 		fputs("  ", stdout);
-		pad_to("合计", kw + 2, false);
+		pad_to("合计", kw[0] + 2 + (last ? kw[1] + 2 : 0), false);
 		exact(buf, sizeof(buf), v->value, v->unit, true);
 		pad_to(buf, vw, true);
 		printf("%s\n", v->unit == UNIT_FEN ? "  (元)" : "");
@@ -96,7 +109,8 @@ static void csv_field(const char *s)
 
 static void print_csv(const struct agg *agg, const size_t *ids, int n)
 {
-	puts("expression,key,value");
+	/* key2: the value of the second by-column, its own field */
+	puts("expression,key,key2,value");
 	for (int i = 0; i < n; i++) {
 		const struct query *q = agg_query(agg, ids[i]);
 		const struct agg_value *v = agg_value(agg, ids[i]);
@@ -107,12 +121,15 @@ static void print_csv(const struct agg *agg, const size_t *ids, int n)
 		if (v->ngroups == 0) {
 			csv_field(q->text);
 			exact(buf, sizeof(buf), v->value, v->unit, false);
-			printf(",,%s\n", buf);
+			printf(",,,%s\n", buf);
 		}
 		for (size_t g = 0; g < v->ngroups; g++) {
 			csv_field(q->text);
 			putchar(',');
-			csv_field(v->groups[g].key);
+			csv_field(v->groups[g].part[0].text);
+			putchar(',');
+			if (v->groups[g].nparts > 1)
+				csv_field(v->groups[g].part[1].text);
 			exact(buf, sizeof(buf), v->groups[g].value, v->unit, false);
 			printf(",%s\n", buf);
 		}

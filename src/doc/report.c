@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "engine/format.h"
+#include "doc_clean.h"
 #include "report.h"
 #include "util/strbuf.h"
 #include "util/version.h"
@@ -57,6 +58,15 @@ static void set_count(struct doc_table *t, size_t r, size_t c, uint64_t v)
 static void set_text(struct doc_table *t, size_t r, size_t c, const char *s)
 {
 	doc_set_text(&doc_table_cell(t, r, c)->text, s);
+}
+
+/* Text from the input (a file name, a message naming one) made doc text. */
+static void set_data_text(struct doc_table *t, size_t r, size_t c, const char *s)
+{
+	char *clean = doc_clean_value(s, strlen(s), "输入文件名");
+
+	set_text(t, r, c, clean);
+	free(clean);
 }
 
 static void set_heads(struct doc_table *t, const char *const *heads)
@@ -121,21 +131,22 @@ struct doc_table *report_files_table(const struct ingest_result *res, const char
 		uint64_t n[NCOUNTS];
 
 		file_counts(f, n);
-		set_text(t, i, 0, f->path);
+		set_data_text(t, i, 0, f->path);
 		set_text(t, i, 1, f->ds ? f->ds->title : "无法识别");
 		set_text(t, i, 2, f->encoding[0] ? f->encoding : "—");
 		set_counts(t, i, 3, n);
 		if (errors && f->same_as != NULL) {
 			char *why = xasprintf("与 %s 内容相同,只读取一次,未重复计入", f->same_as);
-			set_text(t, i, 7, why);
+			set_data_text(t, i, 7, why);
 			free(why);
 		} else if (errors) {
-			set_text(t, i, 7, f->error ? f->error : "");
+			set_data_text(t, i, 7, f->error ? f->error : "");
 		}
 		for (int k = 0; k < NCOUNTS; k++)
 			tot[k] += n[k];
 		if (!balanced(n))
-			strbuf_addf(&unbalanced, "%s%s", unbalanced.len ? "、" : "", f->path);
+			strbuf_addf(&unbalanced, "%s%s", unbalanced.len ? "、" : "",
+				    doc_table_cell(t, i, 0)->text);
 	}
 	set_totals(t, 3, tot);
 	if (unbalanced.len > 0)
@@ -242,7 +253,7 @@ static struct doc_table *sources_table(const struct ingest_result *res, const ch
 	for (size_t i = 0; i < res->nfiles; i++) {
 		const struct ingest_file *f = &res->files[i];
 
-		set_text(t, i, 0, f->path);
+		set_data_text(t, i, 0, f->path);
 		set_count(t, i, 1, (uint64_t)(f->size > 0 ? f->size : 0));
 		set_text(t, i, 2, f->sha256);
 		doc_table_cell(t, i, 2)->code = true;

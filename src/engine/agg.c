@@ -13,6 +13,7 @@
 #include "agg.h"
 #include "util/checked.h"
 #include "util/dict.h"
+#include "util/strbuf.h"
 #include "util/xalloc.h"
 
 /* A growable bitmap over dense indexes. */
@@ -374,33 +375,98 @@ static bool is_distinct(const struct query *q)
 	       q->measure == MEASURE_DISTINCT;
 }
 
-static char *key_text(struct agg *a, struct figure *f, size_t b, size_t k)
+#define UNFILLED "未填写"
+
+/* Part b of a group's key: key k of by-column b. */
+static void key_part(struct agg *a, struct figure *f, size_t b, size_t k, struct agg_key *out)
 {
 	const struct column *col = &f->q.ds->cols[f->q.by[b]];
 	int year = f->q.prev ? a->year - 1 : a->year;
+	const char *t;
 
-	if (f->domain[b] && k == f->domain[b] - 1)
-		return xstrdup("未填写");
-	if (f->domain[b] == 0)
-		return xstrdup(strdict_key(f->keys, (uint32_t)k)[0]
-				   ? strdict_key(f->keys, (uint32_t)k)
-				   : "未填写");
-	switch (col->type) {
-	case COL_ENUM:
-		return xstrdup(col->values[k]);
-	case COL_MONTH:
-	case COL_DATE:
-		return xasprintf("%04d-%02zu", year, k + 1);
-	default:
-		return xstrdup(strdict_key(f->keys, (uint32_t)k)[0]
-				   ? strdict_key(f->keys, (uint32_t)k)
-				   : "未填写");
+	memset(out, 0, sizeof(*out));
+	if ((f->domain[b] && k == f->domain[b] - 1) ||
+	    (f->domain[b] == 0 && strdict_key(f->keys, (uint32_t)k)[0] == '\0')) {
+		out->kind = AGG_KEY_UNFILLED;
+		out->text = xstrdup(UNFILLED);
+	} else if (f->domain[b] == 0) {
+		/* text keys as read; other dates' keys are "YYYY-MM" (group_key) */
+		t = strdict_key(f->keys, (uint32_t)k);
+		out->kind = col->type == COL_MONTH || col->type == COL_DATE ? AGG_KEY_YEARMONTH
+									    : AGG_KEY_TEXT;
+		out->text = xstrdup(t);
+	} else if (col->type == COL_ENUM) {
+		out->kind = AGG_KEY_TEXT;
+		out->text = xstrdup(col->values[k]);
+	} else {
+		out->kind = AGG_KEY_MONTH;
+		out->month = (int)k + 1;
+		out->text = xasprintf("%04d-%02zu", year, k + 1);
+	}
+	out->len = strlen(out->text);
+}
+
+/* Bytewise by part, then by kind (a value "未填写" is not an empty cell). */
+static int cmp_group(const void *x, const void *y)
+{
+	const struct agg_group *gx = x, *gy = y;
+
+	for (size_t p = 0; p < gx->nparts; p++) {
+		const struct agg_key *kx = &gx->part[p], *ky = &gy->part[p];
+		size_t n = kx->len < ky->len ? kx->len : ky->len;
+		int c = memcmp(kx->text, ky->text, n);
+
+		if (c == 0 && kx->len != ky->len)
+			c = kx->len < ky->len ? -1 : 1;
+		if (c == 0 && kx->kind != ky->kind)
+			c = kx->kind < ky->kind ? -1 : 1;
+		if (c != 0)
+			return c;
+	}
+	return 0;
+}
+
+void agg_key_encode(struct strbuf *sb, const struct agg_key *parts, size_t n)
+{
+	for (size_t p = 0; p < n; p++) {
+		const struct agg_key *k = &parts[p];
+
+		strbuf_addch(sb, (char)('0' + k->kind));
+		if (k->kind == AGG_KEY_MONTH) {
+			strbuf_addch(sb, (char)k->month);
+		} else if (k->kind != AGG_KEY_UNFILLED) {
+			/* the length first: no byte of a value can end a part early */
+			strbuf_addf(sb, "%zu:", k->len);
+			strbuf_add(sb, k->text, k->len);
+		}
 	}
 }
 
-static int cmp_group(const void *x, const void *y)
+long agg_group_find(const struct agg_value *v, const struct agg_key *parts, size_t n)
 {
-	return strcmp(((const struct agg_group *)x)->key, ((const struct agg_group *)y)->key);
+	struct strbuf sb = STRBUF_INIT;
+	uint32_t i;
+
+	if (v->index == NULL)
+		return -1;
+	agg_key_encode(&sb, parts, n);
+	i = strdict_find(v->index, sb.buf, sb.len);
+	strbuf_release(&sb);
+	return i == STRDICT_NONE ? -1 : (long)i;
+}
+
+/* Index the finished groups by key: they are unique, so index g is group g. */
+static void index_groups(struct agg_value *v)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	v->index = strdict_new();
+	for (size_t g = 0; g < v->ngroups; g++) {
+		strbuf_reset(&sb);
+		agg_key_encode(&sb, v->groups[g].part, v->groups[g].nparts);
+		strdict_index(v->index, sb.buf, sb.len);
+	}
+	strbuf_release(&sb);
 }
 
 static void finish_figure(struct agg *a, struct figure *f)
@@ -425,21 +491,17 @@ static void finish_figure(struct agg *a, struct figure *f)
 			int64_t value = is_distinct(q) ? bitset_count(&f->sets[g]) : f->sums[g];
 			bool unfilled = (f->domain[0] && k0 == f->domain[0] - 1) ||
 					(q->nby == 2 && k1 == f->domain[1] - 1);
-			char *k;
+			struct agg_group *out = &v->groups[v->ngroups];
 
 			/* "未填写" appears only when some row lacks the column */
 			if (unfilled && value == 0 && f->sums[g] == 0 && f->sets[g].nwords == 0)
 				continue;
-			if (q->nby == 2) {
-				char *a0 = key_text(a, f, 0, k0), *a1 = key_text(a, f, 1, k1);
-				k = xasprintf("%s/%s", a0, a1);
-				free(a0);
-				free(a1);
-			} else {
-				k = key_text(a, f, 0, k0);
-			}
-			v->groups[v->ngroups].key = k;
-			v->groups[v->ngroups++].value = value;
+			out->nparts = q->nby;
+			key_part(a, f, 0, k0, &out->part[0]);
+			if (q->nby == 2)
+				key_part(a, f, 1, k1, &out->part[1]);
+			out->value = value;
+			v->ngroups++;
 			if (is_distinct(q))
 				bitset_or(&f->all, &f->sets[g]);
 			else if (!checked_add(&v->value, value))
@@ -449,6 +511,7 @@ static void finish_figure(struct agg *a, struct figure *f)
 		v->value = bitset_count(&f->all);
 	if (f->domain[0] == 0)
 		qsort(v->groups, v->ngroups, sizeof(*v->groups), cmp_group);
+	index_groups(v);
 }
 
 void agg_finish(struct agg *a)
@@ -489,8 +552,10 @@ void agg_free(struct agg *a)
 		for (size_t g = 0; g < f->ngroups; g++)
 			free(f->sets[g].words);
 		for (size_t g = 0; g < f->value.ngroups; g++)
-			free(f->value.groups[g].key);
+			for (size_t p = 0; p < f->value.groups[g].nparts; p++)
+				free(f->value.groups[g].part[p].text);
 		free(f->value.groups);
+		strdict_free(f->value.index);
 		free(f->all.words);
 		free(f->sets);
 		free(f->sums);

@@ -22,9 +22,33 @@
 #include "query.h"
 
 struct agg;
+struct strbuf;
+struct strdict;
+
+/*
+ * One part of a group key: a row's value of one by-column.  Keys are kept
+ * and compared part by part, never joined into one text, so a value may
+ * hold any character ("助学/甲", a tab, "|") and still be its own group.
+ */
+enum agg_key_kind {
+	AGG_KEY_TEXT,      /* a text or enum value, exactly as read */
+	AGG_KEY_MONTH,     /* a month of the period column (text "2021-03"); equal to
+			      the same month of another year (a series against @prev) */
+	AGG_KEY_YEARMONTH, /* the year-month of another date column, "2019-03": equal
+			      only to the same year and month */
+	AGG_KEY_UNFILLED,  /* the row has no value there: text "未填写" */
+};
+
+struct agg_key {
+	enum agg_key_kind kind;
+	char *text; /* what a reader sees; NUL-terminated, len bytes */
+	size_t len;
+	int month; /* AGG_KEY_MONTH: 1..12 */
+};
 
 struct agg_group {
-	char *key; /* 区县 name, "2021-03", or "广安区/城市低保" */
+	struct agg_key part[2]; /* one per by-column: nparts of them */
+	size_t nparts;
 	int64_t value;
 };
 
@@ -36,6 +60,7 @@ struct agg_value {
 	struct agg_group *groups; /* a series: enum values in schema order, months
 				     in order (all 12), text keys sorted */
 	size_t ngroups;
+	struct strdict *index; /* the groups' keys (agg_key_encode), for agg_group_find */
 };
 
 struct agg *agg_new(const struct schema *schema, int year);
@@ -66,6 +91,18 @@ void agg_finish(struct agg *agg);
 const char *agg_overflow(const struct agg *agg);
 
 size_t agg_count(const struct agg *agg);
+
+/*
+ * Append the identity of a key of n parts to sb: each part's kind, then its
+ * month, or its length and bytes.  Two keys are equal exactly when their
+ * encodings are (months of the period compared without their year); the
+ * encoding has no separator a value could imitate, so it may be hashed
+ * (util/dict.h) to find a key among many in constant time.
+ */
+void agg_key_encode(struct strbuf *sb, const struct agg_key *parts, size_t n);
+
+/* The index in v->groups of the group with key parts (n of them), or -1. */
+long agg_group_find(const struct agg_value *v, const struct agg_key *parts, size_t n);
 const struct query *agg_query(const struct agg *agg, size_t id);
 const struct agg_value *agg_value(const struct agg *agg, size_t id);
 

@@ -21,6 +21,25 @@ static void plain(FILE *fp, int64_t v)
 	fprintf(fp, "%lld", (long long)v);
 }
 
+/*
+ * A group's key: its value by one column as a string, by two columns an
+ * array of the two values, never one text joined by a separator a value
+ * may hold itself ("助学/甲").
+ */
+static void write_key(FILE *fp, const struct agg_group *g)
+{
+	if (g->nparts == 1) {
+		json_string(fp, g->part[0].text);
+		return;
+	}
+	fputc('[', fp);
+	for (size_t p = 0; p < g->nparts; p++) {
+		fputs(p ? ", " : "", fp);
+		json_string(fp, g->part[p].text);
+	}
+	fputc(']', fp);
+}
+
 static void write_figure(FILE *fp, const struct agg *agg, size_t id, const char *shown)
 {
 	const struct query *q = agg_query(agg, id);
@@ -41,7 +60,7 @@ static void write_figure(FILE *fp, const struct agg *agg, size_t id, const char 
 		fputs(",\n     \"groups\": [", fp);
 		for (size_t g = 0; g < v->ngroups; g++) {
 			fputs(g ? ", {\"key\": " : "{\"key\": ", fp);
-			json_string(fp, v->groups[g].key);
+			write_key(fp, &v->groups[g]);
 			fputs(", \"value\": ", fp);
 			plain(fp, v->groups[g].value);
 			fputc('}', fp);

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "template_impl.h"
+#include "util/glyphs.h"
 #include "util/text.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -461,6 +462,97 @@ static void parse_template(struct tpl_load *ld, char *src)
 	free(marked);
 }
 
+/*
+ * Every character of line..end that the report's fonts cannot draw, or a
+ * control character, is an error at its line and column: the PDF would
+ * fail (exit 3) or print a box.  Template text is the officer's to fix;
+ * data text gets the fonts' fallback instead (doc_clean.c).
+ */
+static void check_glyph_range(struct tpl_load *ld, const char *base, const char *p, const char *end)
+{
+	const char *fonts[] = {ld->t->mv[MK_BODY_FONT], ld->t->mv[MK_HEADING_FONT],
+			       ld->t->mv[MK_TITLE_FONT]};
+
+	size_t last = (size_t)-1; /* one error a line: a word of Uyghur is one mistake */
+
+	while (p < end) {
+		size_t n = utf8_char_len(p);
+		unsigned cp = (unsigned char)*p;
+		size_t off = (size_t)(p - base);
+		size_t line = 0;
+		const char *missing = NULL;
+
+		if (n == 0)
+			break;
+		for (size_t i = 1; i < n; i++)
+			cp = cp << 6 | ((unsigned char)p[i] & 0x3f);
+		if (n > 1)
+			cp &= (1u << (5 * n + 1)) - 1;
+		if (cp < 0x20 ? cp != '\t' && cp != '\n' && cp != '\r' : cp >= 0x7f && cp < 0xa0)
+			missing = "";
+		for (size_t f = 0; missing == NULL && cp >= 0x80 && f < 3; f++)
+			if (fonts[f] != NULL && !glyph_in_family(fonts[f], cp))
+				missing = fonts[f];
+		if (missing != NULL) {
+			/* the line holding off: lines[] is sorted */
+			size_t lo = 0, hi = ld->nlines;
+			while (hi - lo > 1) {
+				size_t mid = (lo + hi) / 2;
+				if (ld->lines[mid] <= off)
+					lo = mid;
+				else
+					hi = mid;
+			}
+			line = lo;
+			if (line == last) {
+				p += n;
+				continue;
+			}
+			last = line;
+			if (*missing == '\0')
+				tpl_diag(ld, (int)line + 1, tpl_column(base + ld->lines[line], p),
+					 "控制字符 U+%04X 不能出现在模板中,请删去", cp);
+			else
+				tpl_diag(ld, (int)line + 1, tpl_column(base + ld->lines[line], p),
+					 "字体“%s”没有字符“%.*s”(U+%04X),PDF "
+					 "无法显示,请删去或改用常用字",
+					 missing, (int)n, p, cp);
+		}
+		p += n;
+	}
+}
+
+/* The body (outside <!-- comments -->) and the front-matter values the PDF shows. */
+static void check_glyphs(struct tpl_load *ld, const char *raw)
+{
+	static const int shown[] = {MK_TITLE,   MK_ORGANISATION, MK_AUTHOR,
+				    MK_SUBJECT, MK_KEYWORDS,     MK_DATE};
+	const char *p = ld->src, *end = ld->src + ld->srclen;
+
+	while (p < end) {
+		const char *c = memmem(p, (size_t)(end - p), "<!--", 4);
+		const char *stop = c ? c : end;
+
+		check_glyph_range(ld, ld->src, p, stop);
+		if (c == NULL)
+			break;
+		c = memmem(c, (size_t)(end - c), "-->", 3);
+		p = c ? c + 3 : end;
+	}
+	for (size_t k = 0; k < sizeof(shown) / sizeof(shown[0]); k++) {
+		int line = ld->meta_line[shown[k]];
+		const char *start, *eol, *colon;
+
+		if (line <= 0 || (size_t)line > ld->nlines)
+			continue;
+		start = raw + ld->lines[line - 1];
+		eol = memchr(start, '\n', (size_t)(raw + ld->srclen - start));
+		eol = eol ? eol : raw + ld->srclen;
+		colon = memchr(start, ':', (size_t)(eol - start));
+		check_glyph_range(ld, raw, colon ? colon + 1 : start, eol);
+	}
+}
+
 int template_load(struct template **out, const char *path, const struct schema *schema, int year,
 		  struct template_diag **diags, size_t *ndiags)
 {
@@ -482,8 +574,14 @@ int template_load(struct template **out, const char *path, const struct schema *
 		ld.t->schema = schema;
 		ld.t->year = year;
 		index_lines(&ld);
-		if (check_encoding(&ld) == 0)
+		if (check_encoding(&ld) == 0) {
+			/* the front matter is blanked while parsing: keep it for the check */
+			char *raw = xstrndup(ld.src, ld.srclen);
+
 			parse_template(&ld, src + bom);
+			check_glyphs(&ld, raw);
+			free(raw);
+		}
 	}
 	free(src);
 	free(ld.lines);

@@ -18,57 +18,17 @@
 
 #define NO_VALUE "—"
 
-/* "2021-03": a month group, which an @prev series has as "2020-03". */
-static bool is_month(const char *s, size_t len)
+/* A series' value in the group with key; 0 when that group is empty. */
+static int64_t group_value(const struct agg_value *v, const struct tpl_key *key)
 {
-	if (len != 7 || s[4] != '-')
-		return false;
-	for (size_t i = 0; i < 7; i++)
-		if (i != 4 && (s[i] < '0' || s[i] > '9'))
-			return false;
-	return true;
-}
+	long g = agg_group_find(v, key->parts, key->n);
 
-/*
- * Group keys are equal when every "/"-separated part is, months compared
- * without their year: this year's March is last year's March in a growth
- * column or a chart against @prev.
- */
-bool tpl_key_eq(const char *a, size_t alen, const char *b, size_t blen)
-{
-	const char *ae = a + alen, *be = b + blen;
-
-	for (;;) {
-		const char *as = memchr(a, '/', (size_t)(ae - a)),
-			   *bs = memchr(b, '/', (size_t)(be - b));
-		size_t an = as ? (size_t)(as - a) : (size_t)(ae - a);
-		size_t bn = bs ? (size_t)(bs - b) : (size_t)(be - b);
-
-		if (is_month(a, an) && is_month(b, bn)) {
-			if (memcmp(a + 5, b + 5, 2) != 0)
-				return false;
-		} else if (an != bn || memcmp(a, b, an) != 0) {
-			return false;
-		}
-		if (as == NULL || bs == NULL)
-			return as == bs;
-		a = as + 1;
-		b = bs + 1;
-	}
-}
-
-/* A series' value in the group called key; 0 when that group is empty. */
-static int64_t group_value(const struct agg_value *v, const char *key)
-{
-	for (size_t g = 0; g < v->ngroups; g++)
-		if (tpl_key_eq(v->groups[g].key, strlen(v->groups[g].key), key, strlen(key)))
-			return v->groups[g].value;
-	return 0;
+	return g < 0 ? 0 : v->groups[g].value;
 }
 
 /* The value of expr (in group key, when it is a series); false if no data. */
-static bool value_of(const struct template *t, const struct agg *agg, size_t expr, const char *key,
-		     int64_t *out)
+static bool value_of(const struct template *t, const struct agg *agg, size_t expr,
+		     const struct tpl_key *key, int64_t *out)
 {
 	const struct agg_value *v = tpl_expr_value(t, agg, expr);
 
@@ -111,7 +71,7 @@ void tpl_render(char *buf, size_t len, const struct tpl_format *f, bool bare, in
 }
 
 static void eval_value(const struct template *t, const struct agg *agg, const struct tpl_fig *f,
-		       const char *key, bool bare, struct fig_result *r)
+		       const struct tpl_key *key, bool bare, struct fig_result *r)
 {
 	r->numeric = true;
 	r->present = value_of(t, agg, f->qa, key, &r->raw);
@@ -122,7 +82,7 @@ static void eval_value(const struct template *t, const struct agg *agg, const st
 
 /* A / B: a share of a total when B is a single number and A a series. */
 static void eval_ratio(const struct template *t, const struct agg *agg, const struct tpl_fig *f,
-		       const char *key, struct fig_result *r)
+		       const struct tpl_key *key, struct fig_result *r)
 {
 	int64_t den;
 	bool a = value_of(t, agg, f->qa, key, &r->raw);
@@ -138,7 +98,7 @@ static void eval_ratio(const struct template *t, const struct agg *agg, const st
 }
 
 static void eval_growth(const struct template *t, const struct agg *agg, const struct tpl_fig *f,
-			const char *key, struct fig_result *r)
+			const struct tpl_key *key, struct fig_result *r)
 {
 	int64_t prev;
 	bool a = value_of(t, agg, f->qa, key, &r->raw);
@@ -154,7 +114,7 @@ static void eval_growth(const struct template *t, const struct agg *agg, const s
 }
 
 void tpl_fig_eval(const struct template *t, const struct agg *agg, const struct tpl_fig *f,
-		  const char *key, bool bare, struct fig_result *r)
+		  const struct tpl_key *key, bool bare, struct fig_result *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->scale = 1;

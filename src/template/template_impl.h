@@ -289,15 +289,19 @@ struct fig_result {
 	int64_t num, den; /* a ratio or growth: the percentage is num / den */
 };
 
+/* A group's key to look a figure up by: parts of an agg_group, n of them. */
+struct tpl_key {
+	const struct agg_key *parts;
+	size_t n;
+};
+
 /*
  * Evaluate f: its single value (key NULL; a series' total) or its value in
- * the group called key.  bare: 万:N and 亿:N without their suffix (tables,
- * charts).
+ * the group with key (found by hash, months of the period matching another
+ * year's).  bare: 万:N and 亿:N without their suffix (tables, charts).
  */
 void tpl_fig_eval(const struct template *t, const struct agg *agg, const struct tpl_fig *f,
-		  const char *key, bool bare, struct fig_result *r);
-/* Group keys equal, months ("2021-03", "2020-03") compared without the year. */
-bool tpl_key_eq(const char *a, size_t alen, const char *b, size_t blen);
+		  const struct tpl_key *key, bool bare, struct fig_result *r);
 void tpl_fig_result_cell(const struct fig_result *r, struct doc_cell *cell);
 /*
  * v formatted with f: the text, and the scale and decimals of the number it
@@ -324,7 +328,8 @@ struct doc_chart *tpl_chart_build(const struct template *t, const struct agg *ag
 				  const struct tpl_chart *c);
 struct doc_table *tpl_table_build(const struct template *t, const struct agg *agg,
 				  const struct tpl_table *tb, struct tpl_record *rec);
-char *tpl_key_label(const char *key);
+/* A key of n parts as a reader sees it ("3月" for a month of the period). */
+char *tpl_key_label(const struct agg_key *parts, size_t n);
 
 /*
  * template_runs.c: text with its figures filled in.  A record says where

@@ -15,54 +15,108 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "doc/doc_clean.h"
 #include "template_impl.h"
 #include "util/checked.h"
+#include "util/dict.h"
+#include "util/strbuf.h"
 #include "util/xalloc.h"
 
-#define UNFILLED "未填写"
-
-/* An ordered set of names (group keys, series names); months match by month. */
-struct names {
-	char **v;
+/*
+ * An ordered set of group keys (categories, series, table rows), hashed by
+ * agg_key_encode: adding or finding a key costs a few comparisons however
+ * many keys there are (a table of 20,000 groups was 200 million compares).
+ * Each key's index is its place in order of first insertion; sets[i] is
+ * the first group (or key part) added under index i.
+ */
+struct keyset {
+	struct strdict *ids;
+	struct strbuf sb;
+	const struct agg_key **first; /* by index: the key parts first added */
+	size_t *nparts;
 	size_t n, cap;
 };
 
-static size_t names_find(const struct names *nm, const char *s, size_t len)
+/* Encode an optional series number and the key parts into ks->sb. */
+static void keyset_encode(struct keyset *ks, size_t series, const struct agg_key *parts, size_t n)
 {
-	for (size_t i = 0; i < nm->n; i++)
-		if (tpl_key_eq(nm->v[i], strlen(nm->v[i]), s, len))
-			return i;
-	return (size_t)-1;
+	strbuf_reset(&ks->sb);
+	strbuf_addf(&ks->sb, "%zu|", series);
+	agg_key_encode(&ks->sb, parts, n);
 }
 
-static size_t names_add(struct names *nm, const char *s, size_t len)
+static size_t keyset_add(struct keyset *ks, size_t series, const struct agg_key *parts, size_t n)
 {
-	size_t i = names_find(nm, s, len);
+	uint32_t i;
 
-	if (i != (size_t)-1)
-		return i;
-	nm->v = xgrow(nm->v, &nm->cap, nm->n + 1, sizeof(char *));
-	nm->v[nm->n] = xstrndup(s, len);
-	return nm->n++;
+	if (ks->ids == NULL)
+		ks->ids = strdict_new();
+	keyset_encode(ks, series, parts, n);
+	i = strdict_index(ks->ids, ks->sb.buf, ks->sb.len);
+	if (i == ks->n) {
+		size_t cap = ks->cap;
+
+		ks->first = xgrow(ks->first, &ks->cap, ks->n + 1, sizeof(*ks->first));
+		if (ks->cap != cap) /* grown together, geometrically */
+			ks->nparts = xrealloc(ks->nparts, ks->cap * sizeof(size_t));
+		ks->first[i] = parts;
+		ks->nparts[i] = n;
+		ks->n++;
+	}
+	return i;
 }
 
-static void names_release(struct names *nm)
+static size_t keyset_find(struct keyset *ks, size_t series, const struct agg_key *parts, size_t n)
 {
-	for (size_t i = 0; i < nm->n; i++)
-		free(nm->v[i]);
-	free(nm->v);
+	uint32_t i;
+
+	if (ks->ids == NULL)
+		return (size_t)-1;
+	keyset_encode(ks, series, parts, n);
+	i = strdict_find(ks->ids, ks->sb.buf, ks->sb.len);
+	return i == STRDICT_NONE ? (size_t)-1 : i;
 }
 
-/* "2021-03" (a month or date group) reads "3月" in a report. */
-char *tpl_key_label(const char *key)
+static void keyset_release(struct keyset *ks)
 {
-	bool month = strlen(key) == 7 && key[4] == '-';
+	strdict_free(ks->ids);
+	strbuf_release(&ks->sb);
+	free(ks->first);
+	free(ks->nparts);
+}
 
-	for (int i = 0; month && i < 7; i++)
-		month = i == 4 || (key[i] >= '0' && key[i] <= '9');
-	if (!month)
-		return xstrdup(key);
-	return xasprintf("%d月", (key[5] - '0') * 10 + (key[6] - '0'));
+/* A key as a reader sees it: a month of the period "3月", another date's "2019年3月". */
+char *tpl_key_label(const struct agg_key *parts, size_t n)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *label;
+
+	for (size_t p = 0; p < n; p++) {
+		const struct agg_key *k = &parts[p];
+
+		/* two parts happen in charts only, split there; joined for a reader only */
+		if (p > 0)
+			strbuf_addstr(&sb, " / ");
+		if (k->kind == AGG_KEY_MONTH)
+			strbuf_addf(&sb, "%d月", k->month);
+		else if (k->kind == AGG_KEY_YEARMONTH && k->len == 7)
+			strbuf_addf(&sb, "%.4s年%d月", k->text,
+				    (k->text[5] - '0') * 10 + (k->text[6] - '0'));
+		else
+			strbuf_add(&sb, k->text, k->len);
+	}
+	/* the data's text becomes doc text here, and only here */
+	label = doc_clean_value(sb.buf ? sb.buf : "", sb.len, "数据中的分组值");
+	strbuf_release(&sb);
+	return label;
+}
+
+static bool key_unfilled(const struct agg_key *parts, size_t n)
+{
+	for (size_t p = 0; p < n; p++)
+		if (parts[p].kind == AGG_KEY_UNFILLED)
+			return true;
+	return false;
 }
 
 static bool is_distinct(enum measure m)
@@ -78,83 +132,108 @@ static bool before(const int64_t *vals, size_t x, size_t y, enum tpl_sort sort)
 	return x < y;
 }
 
+/* Merge the sorted runs perm[lo..mid) and perm[mid..hi) through tmp. */
+static void merge(const int64_t *vals, size_t *perm, size_t *tmp, size_t lo, size_t mid, size_t hi,
+		  enum tpl_sort sort)
+{
+	size_t i = lo, j = mid, k = lo;
+
+	while (i < mid && j < hi)
+		tmp[k++] = before(vals, perm[j], perm[i], sort) ? perm[j++] : perm[i++];
+	while (i < mid)
+		tmp[k++] = perm[i++];
+	while (j < hi)
+		tmp[k++] = perm[j++];
+	memcpy(perm + lo, tmp + lo, (hi - lo) * sizeof(size_t));
+}
+
 /*
- * A permutation of n rows by vals, stable.  Insertion sort: tables and
- * charts have tens of rows, and no comparator needs global state.
+ * A permutation of n rows by vals, stable.  A bottom-up merge sort: a table
+ * grouped by a text column has as many rows as the data has values (an
+ * insertion sort was quadratic there), and no comparator needs global state.
  */
 static size_t *order(const int64_t *vals, size_t n, enum tpl_sort sort)
 {
-	size_t *perm = xcalloc(n ? n : 1, sizeof(size_t));
+	size_t *perm = xcalloc(n ? n : 1, sizeof(size_t)), *tmp;
 
-	for (size_t i = 0; i < n; i++) {
-		size_t j = i;
-
-		while (sort != SORT_NONE && j > 0 && before(vals, i, perm[j - 1], sort)) {
-			perm[j] = perm[j - 1];
-			j--;
-		}
-		perm[j] = i;
-	}
+	for (size_t i = 0; i < n; i++)
+		perm[i] = i;
+	if (sort == SORT_NONE || n < 2)
+		return perm;
+	tmp = xcalloc(n, sizeof(size_t));
+	for (size_t w = 1; w < n; w *= 2)
+		for (size_t lo = 0; lo + w < n; lo += 2 * w)
+			merge(vals, perm, tmp, lo, lo + w, lo + 2 * w < n ? lo + 2 * w : n, sort);
+	free(tmp);
 	return perm;
 }
 
 /* ---- charts ---- */
 
-/* Series "by A, B" split into one series per value of B. */
+/*
+ * Series "by A, B" split into one series per value of B: a category is a
+ * value of A, a series is (the template's series, a value of B).
+ */
 struct chart_grid {
-	struct names cats;
-	struct names series;
+	struct keyset cats;
+	struct keyset series;
+	size_t *series_of; /* by series index: the template's series */
+	size_t cap_series_of;
 	int64_t *vals; /* series * cats */
 };
 
-static const char *split_key(const char *key, size_t *catlen)
-{
-	const char *slash = strchr(key, '/');
-
-	*catlen = slash ? (size_t)(slash - key) : strlen(key);
-	return slash ? slash + 1 : NULL;
-}
-
 static char *series_name(const struct template *t, const struct tpl_chart *c, size_t i,
-			 const char *sub)
+			 const struct agg_key *sub)
 {
 	const struct tpl_series *s = &c->series[i];
 	const char *name = s->name ? s->name : c->nseries == 1 ? c->title : t->figs[s->fig].expr;
+	char *label, *out;
 
 	if (sub == NULL)
 		return xstrdup(name);
+	label = tpl_key_label(sub, 1);
 	if (c->nseries == 1 && s->name == NULL)
-		return xstrdup(sub);
-	return xasprintf("%s-%s", name, sub);
+		return label;
+	out = xasprintf("%s-%s", name, label);
+	free(label);
+	return out;
 }
 
-/* Two passes: names first (so every series has every category), then values. */
+static void grid_series(struct chart_grid *g, size_t i, const struct agg_key *sub)
+{
+	size_t n = g->series.n, si = keyset_add(&g->series, i, sub, sub != NULL);
+
+	if (si == n) {
+		g->series_of = xgrow(g->series_of, &g->cap_series_of, si + 1, sizeof(size_t));
+		g->series_of[si] = i;
+	}
+}
+
+/* Two passes: keys first (so every series has every category), then values. */
 static void chart_collect(const struct template *t, const struct agg *agg,
 			  const struct tpl_chart *c, struct chart_grid *g, bool fill)
 {
 	for (size_t i = 0; i < c->nseries; i++) {
 		const struct agg_value *v = tpl_expr_value(t, agg, t->figs[c->series[i].fig].qa);
-		char *only = t->figs[c->series[i].fig].nby == 1 ? series_name(t, c, i, NULL) : NULL;
+		bool split = t->figs[c->series[i].fig].nby == 2;
 
-		if (only != NULL && !fill)
-			names_add(&g->series, only, strlen(only));
+		if (!split && !fill)
+			grid_series(g, i, NULL);
 		for (size_t k = 0; v != NULL && k < v->ngroups; k++) {
-			size_t catlen, ci, si;
-			const char *sub = split_key(v->groups[k].key, &catlen);
-			char *sname = only ? xstrdup(only) : series_name(t, c, i, sub ? sub : "");
+			const struct agg_group *gr = &v->groups[k];
+			const struct agg_key *sub = split ? &gr->part[1] : NULL;
 
 			if (!fill) {
-				names_add(&g->cats, v->groups[k].key, catlen);
-				names_add(&g->series, sname, strlen(sname));
+				keyset_add(&g->cats, 0, &gr->part[0], 1);
+				grid_series(g, i, sub);
 			} else {
-				ci = names_find(&g->cats, v->groups[k].key, catlen);
-				si = names_find(&g->series, sname, strlen(sname));
+				size_t ci = keyset_find(&g->cats, 0, &gr->part[0], 1);
+				size_t si = keyset_find(&g->series, i, sub, sub != NULL);
+
 				g->vals[si * g->cats.n + ci] = checked_sum(
-				    g->vals[si * g->cats.n + ci], v->groups[k].value, "图表数值");
+				    g->vals[si * g->cats.n + ci], gr->value, "图表数值");
 			}
-			free(sname);
 		}
-		free(only);
 	}
 }
 
@@ -164,13 +243,6 @@ static bool all_zero(const int64_t *v, size_t n, size_t stride)
 		if (v[i * stride] != 0)
 			return false;
 	return true;
-}
-
-static size_t name_len_before(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-
-	return n >= m && strcmp(s + n - m, suffix) == 0 ? n - m : (size_t)-1;
 }
 
 static void chart_label(const struct tpl_chart *c, int64_t v, char *buf, size_t len)
@@ -192,18 +264,18 @@ static void chart_label(const struct tpl_chart *c, int64_t v, char *buf, size_t 
 /* Keep category ci / series si: "未填写" only when it holds something. */
 static bool keep_cat(const struct chart_grid *g, size_t ci)
 {
-	return strcmp(g->cats.v[ci], UNFILLED) != 0 ||
+	return !key_unfilled(g->cats.first[ci], 1) ||
 	       !all_zero(g->vals + ci, g->series.n, g->cats.n);
 }
 
 static bool keep_series(const struct chart_grid *g, size_t si)
 {
-	return name_len_before(g->series.v[si], UNFILLED) == (size_t)-1 ||
+	return !key_unfilled(g->series.first[si], g->series.nparts[si]) ||
 	       !all_zero(g->vals + si * g->cats.n, g->cats.n, 1);
 }
 
-static void chart_series_out(const struct tpl_chart *c, const struct chart_grid *g,
-			     struct doc_chart *d, const size_t *cats)
+static void chart_series_out(const struct template *t, const struct tpl_chart *c,
+			     const struct chart_grid *g, struct doc_chart *d, const size_t *cats)
 {
 	d->series = xcalloc(g->series.n ? g->series.n : 1, sizeof(*d->series));
 	for (size_t si = 0; si < g->series.n; si++) {
@@ -212,7 +284,8 @@ static void chart_series_out(const struct tpl_chart *c, const struct chart_grid 
 		if (!keep_series(g, si))
 			continue;
 		s = &d->series[d->nseries];
-		s->name = xstrdup(g->series.v[si]);
+		s->name = series_name(t, c, g->series_of[si],
+				      g->series.nparts[si] ? g->series.first[si] : NULL);
 		s->values = xcalloc(d->ncat ? d->ncat : 1, sizeof(int64_t));
 		s->labels = xcalloc(d->ncat ? d->ncat : 1, sizeof(char *));
 		for (size_t k = 0; k < d->ncat; k++) {
@@ -256,13 +329,14 @@ struct doc_chart *tpl_chart_build(const struct template *t, const struct agg *ag
 	d->ncat = ncat;
 	d->categories = xcalloc(ncat + 1, sizeof(char *));
 	for (size_t k = 0; k < ncat; k++)
-		d->categories[k] = tpl_key_label(g.cats.v[cats[k]]);
-	chart_series_out(c, &g, d, cats);
+		d->categories[k] = tpl_key_label(g.cats.first[cats[k]], 1);
+	chart_series_out(t, c, &g, d, cats);
 	free(perm);
 	free(cats);
 	free(g.vals);
-	names_release(&g.cats);
-	names_release(&g.series);
+	free(g.series_of);
+	keyset_release(&g.cats);
+	keyset_release(&g.series);
 	return d;
 }
 
@@ -291,8 +365,8 @@ static void text_cell(struct doc_cell *cell, const char *text)
 	cell->scale = 1;
 }
 
-static void fig_cell(const struct template *t, const struct agg *agg, size_t fig, const char *key,
-		     struct doc_cell *cell)
+static void fig_cell(const struct template *t, const struct agg *agg, size_t fig,
+		     const struct tpl_key *key, struct doc_cell *cell)
 {
 	struct fig_result r;
 
@@ -314,13 +388,13 @@ static void sum_cell(const struct tpl_fig *f, int64_t sum, struct doc_cell *cell
 
 /* The rows of a grouped table: every group key of any column. */
 static void grouped_keys(const struct template *t, const struct agg *agg,
-			 const struct tpl_table *tb, struct names *keys)
+			 const struct tpl_table *tb, struct keyset *keys)
 {
 	for (size_t c = 1; c < tb->ncols; c++) {
 		const struct agg_value *v = tpl_expr_value(t, agg, t->figs[tb->colfig[c]].qa);
 
 		for (size_t k = 0; v != NULL && k < v->ngroups; k++)
-			names_add(keys, v->groups[k].key, strlen(v->groups[k].key));
+			keyset_add(keys, 0, v->groups[k].part, v->groups[k].nparts);
 	}
 }
 
@@ -359,7 +433,7 @@ static void grouped_total(const struct template *t, const struct agg *agg,
 static struct doc_table *grouped_build(const struct template *t, const struct agg *agg,
 				       const struct tpl_table *tb)
 {
-	struct names keys = {0};
+	struct keyset keys = {0};
 	struct doc_table *d;
 	struct doc_cell *all;
 	int64_t *first;
@@ -370,9 +444,10 @@ static struct doc_table *grouped_build(const struct template *t, const struct ag
 	first = xcalloc(keys.n + 1, sizeof(int64_t));
 	for (size_t k = 0; k < keys.n; k++) {
 		struct doc_cell *row = all + k * tb->ncols;
+		struct tpl_key key = {keys.first[k], keys.nparts[k]};
 
 		for (size_t c = 1; c < tb->ncols; c++)
-			fig_cell(t, agg, tb->colfig[c], keys.v[k], &row[c]);
+			fig_cell(t, agg, tb->colfig[c], &key, &row[c]);
 		first[k] = tb->ncols > 1 ? row[1].raw : 0;
 	}
 	perm = order(first, keys.n, tb->sort);
@@ -380,13 +455,15 @@ static struct doc_table *grouped_build(const struct template *t, const struct ag
 	for (size_t i = 0; i < keys.n; i++) {
 		struct doc_cell *row = all + perm[i] * tb->ncols;
 
-		if (strcmp(keys.v[perm[i]], UNFILLED) == 0 && row_empty(row, tb->ncols)) {
+		if (key_unfilled(keys.first[perm[i]], keys.nparts[perm[i]]) &&
+		    row_empty(row, tb->ncols)) {
 			for (size_t c = 1; c < tb->ncols; c++)
 				free(row[c].text);
 			continue;
 		}
 		memcpy(d->cells + n * tb->ncols, row, tb->ncols * sizeof(*row));
-		d->cells[n * tb->ncols].text = tpl_key_label(keys.v[perm[i]]);
+		d->cells[n * tb->ncols].text =
+		    tpl_key_label(keys.first[perm[i]], keys.nparts[perm[i]]);
 		d->cells[n * tb->ncols].scale = 1;
 		n++;
 	}
@@ -396,7 +473,7 @@ static struct doc_table *grouped_build(const struct template *t, const struct ag
 	free(all);
 	free(first);
 	free(perm);
-	names_release(&keys);
+	keyset_release(&keys);
 	return d;
 }
 

@@ -157,17 +157,44 @@ static void str_grow(struct strdict *d)
 	d->cap = cap;
 }
 
-uint32_t strdict_index(struct strdict *d, const char *s, size_t len)
+/* Per thread, so that counting needs no atomics on the scan's hot path. */
+static _Thread_local uint64_t compares;
+
+uint64_t strdict_compares(void)
 {
-	uint64_t h = hash_bytes(s, len);
+	return compares;
+}
+
+/* The slot holding s, or the empty slot where it would go. */
+static size_t str_slot(const struct strdict *d, const char *s, size_t len, uint64_t h)
+{
 	size_t slot;
 
 	for (slot = h & (d->cap - 1); d->slots[slot] != 0; slot = (slot + 1) & (d->cap - 1)) {
 		uint32_t i = d->slots[slot] - 1;
+
+		compares++;
 		if (d->hashes[i] == (uint32_t)(h >> 32) && d->lens[i] == len &&
 		    memcmp(d->arena + d->offs[i], s, len) == 0)
-			return i;
+			break;
 	}
+	return slot;
+}
+
+uint32_t strdict_find(const struct strdict *d, const char *s, size_t len)
+{
+	size_t slot = str_slot(d, s, len, hash_bytes(s, len));
+
+	return d->slots[slot] != 0 ? d->slots[slot] - 1 : STRDICT_NONE;
+}
+
+uint32_t strdict_index(struct strdict *d, const char *s, size_t len)
+{
+	uint64_t h = hash_bytes(s, len);
+	size_t slot = str_slot(d, s, len, h);
+
+	if (d->slots[slot] != 0)
+		return d->slots[slot] - 1;
 	if ((d->count + 1) * 2 > d->cap) {
 		str_grow(d);
 		for (slot = h & (d->cap - 1); d->slots[slot] != 0; slot = (slot + 1) & (d->cap - 1))

@@ -24,6 +24,14 @@ struct strdict *strdict_new(void);
 void strdict_free(struct strdict *d);
 uint32_t strdict_index(struct strdict *d, const char *s, size_t len);
 size_t strdict_count(const struct strdict *d);
+/* The index of s, or STRDICT_NONE when it was never added. */
+#define STRDICT_NONE UINT32_MAX
+uint32_t strdict_find(const struct strdict *d, const char *s, size_t len);
+/*
+ * Keys compared by this thread's strdict look-ups so far: a test checks
+ * with it that a look-up costs a few comparisons, not one per key.
+ */
+uint64_t strdict_compares(void);
 /* The string of index i (NUL-terminated, owned by the dictionary). */
 const char *strdict_key(const struct strdict *d, uint32_t i);
 

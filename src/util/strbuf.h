@@ -50,6 +50,9 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(
  */
 char *strbuf_detach(struct strbuf *sb, size_t *len);
 
+/* Empty the contents, keeping the memory for the next adds. */
+void strbuf_reset(struct strbuf *sb);
+
 /* Free the contents; the strbuf is empty again and may be reused. */
 void strbuf_release(struct strbuf *sb);
 

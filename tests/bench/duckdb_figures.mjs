@@ -4,7 +4,7 @@
 //        [--schema ../../templates/schema.ini] [--threads 2] [--timings]
 //     Computes every figure of figures.txt from the raw CSV files of DIR with
 //     DuckDB and prints them as `civreport query --format csv` does:
-//     expression,key,value (money in yuan with two decimals, counts as integers).
+//     expression,key,key2,value (money in yuan with two decimals, counts as integers).
 //
 //     With --timings, the time of each step (and file) goes to stderr;
 //     with BENCH_EXPLAIN=1 in the environment, each file's query plan too.
@@ -774,13 +774,14 @@ async function run(opts) {
 
 	// Print as civreport does: series with every key of an enum or a month
 	// (zero or not), "未填写" only when it holds something, text keys sorted.
-	const out = ['expression,key,value'];
+	// key2: the second by-column's value, a field of its own (never joined)
+	const out = ['expression,key,key2,value'];
 	const csv = (s) => (/[,"\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 	for (const q of figs) {
 		if (q.prev && !hasPrev.get(q.ds.name)) continue;
 		const y = q.prev ? year - 1 : year;
 		if (q.by.length === 0) {
-			out.push(`${csv(q.text)},,${plain(values.get(q), q.money)}`);
+			out.push(`${csv(q.text)},,,${plain(values.get(q), q.money)}`);
 			continue;
 		}
 		const rows = series.get(q);
@@ -797,13 +798,14 @@ async function run(opts) {
 				const v = got.get(id(k1 === undefined ? [k0] : [k0, k1])) ?? '0';
 				// a fixed domain's 未填写 shows only when it holds something
 				if (((doms[0] && k0 === null) || k1 === null) && BigInt(v) === 0n) continue;
-				const key = keyText(ds, q.by[0], k0, y) + (k1 === undefined ? '' : `/${keyText(ds, q.by[1], k1, y)}`);
-				groups.push([key, v]);
+				groups.push([keyText(ds, q.by[0], k0, y), k1 === undefined ? '' : keyText(ds, q.by[1], k1, y), v]);
 			}
-		if (!doms[0]) groups.sort((a, b) => Buffer.compare(Buffer.from(a[0]), Buffer.from(b[0])));
+		// sorted bytewise part by part, as agg.c does
+		const bytes = (x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y));
+		if (!doms[0]) groups.sort((a, b) => bytes(a[0], b[0]) || bytes(a[1], b[1]));
 		// a series without a single group prints its (zero) total, as civreport does
-		if (groups.length === 0) out.push(`${csv(q.text)},,${plain('0', q.money)}`);
-		for (const [k, v] of groups) out.push(`${csv(q.text)},${csv(k)},${plain(v, q.money)}`);
+		if (groups.length === 0) out.push(`${csv(q.text)},,,${plain('0', q.money)}`);
+		for (const [k, k2, v] of groups) out.push(`${csv(q.text)},${csv(k)},${csv(k2)},${plain(v, q.money)}`);
 	}
 	process.stdout.write(out.join('\n') + '\n');
 	if (opts.timings) {
@@ -862,9 +864,11 @@ function parseCsv(text) {
 
 function figuresOf(path) {
 	const rows = parseCsv(readFileSync(path, 'utf8'));
-	if (rows.length === 0 || rows[0].join(',') !== 'expression,key,value') die(`${path}: not a civreport csv`);
+	if (rows.length === 0 || rows[0].join(',') !== 'expression,key,key2,value') die(`${path}: not a civreport csv`);
 	const m = new Map();
-	for (const [expr, key, value] of rows.slice(1)) {
+	for (const [expr, k1, k2, value] of rows.slice(1)) {
+		// one text to compare and print; the parts stay apart ("助学/甲" is one value)
+		const key = k1 === '' && k2 === '' ? '' : JSON.stringify(k2 === '' ? [k1] : [k1, k2]);
 		if (!m.has(expr)) m.set(expr, new Map());
 		if (m.get(expr).has(key)) die(`${path}: ${expr} [${key}] twice`);
 		m.get(expr).set(key, value);

@@ -16,13 +16,13 @@ mkdir in
 	echo '2021-04-01,项目支出,慈善济困,武胜县,25.50,,'
 } >in/charity.csv
 expect_exit 0 "$BIN" query --year 2021 --input in 'charity.amount' --format csv
-contains out.txt "charity.amount,,125.50"
+contains out.txt "charity.amount,,,125.50"
 cp in/charity.csv "in/charity (1).csv"
 ln -s . in/loop # a symlink loop: was followed 8 levels deep, 9 times the figures
 mkdir in/backup
 ln -s ../charity.csv in/backup/charity-link.csv
 expect_exit 0 "$BIN" query --year 2021 --input in 'charity.amount' --format csv
-contains out.txt "charity.amount,,125.50"
+contains out.txt "charity.amount,,,125.50"
 lacks out.txt "251.00"
 contains err.txt "charity (1).csv: 与 charity.csv 内容完全相同,只读取一次"
 contains err.txt "backup/charity-link.csv: 与 charity.csv 是同一个文件"
@@ -34,7 +34,7 @@ contains out.txt "合计：读取 2 = 接收 2"
 rm "in/charity (1).csv" in/loop in/backup/charity-link.csv
 sed 's/$/\r/' in/charity.csv >in/charity-crlf.csv
 expect_exit 0 "$BIN" query --year 2021 --input in 'charity.amount' --format csv
-contains out.txt "charity.amount,,251.00"
+contains out.txt "charity.amount,,,251.00"
 rm in/charity-crlf.csv
 
 # --- item 5: what cannot be read is an error (exit 3) naming the path ---

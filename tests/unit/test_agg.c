@@ -28,6 +28,7 @@
 #include "engine/agg.h"
 #include "engine/query.h"
 #include "ingest/schema.h"
+#include "util/strbuf.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define YEAR          2021
@@ -263,6 +264,21 @@ struct fig_case {
 	enum unit unit;
 };
 
+/*
+ * A group's key as the tests write it: its parts joined by "/" (no key of
+ * these fixtures holds one; keys with a "/" are tested part by part).
+ */
+static const char *key_of(const struct agg_group *g)
+{
+	static char buf[256];
+
+	if (g->nparts == 1)
+		snprintf(buf, sizeof(buf), "%s", g->part[0].text);
+	else
+		snprintf(buf, sizeof(buf), "%s/%s", g->part[0].text, g->part[1].text);
+	return buf;
+}
+
 /* Keys and values of a series, in order. */
 static void expect_groups(size_t id, const char *const *keys, const int64_t *values, size_t n)
 {
@@ -270,14 +286,14 @@ static void expect_groups(size_t id, const char *const *keys, const int64_t *val
 
 	if (v->ngroups != n) {
 		for (size_t i = 0; i < v->ngroups; i++)
-			print_message("  %s = %lld\n", v->groups[i].key,
+			print_message("  %s = %lld\n", key_of(&v->groups[i]),
 				      (long long)v->groups[i].value);
 		fail_msg("\"%s\": %zu groups, want %zu", agg_query(A, id)->text, v->ngroups, n);
 	}
 	for (size_t i = 0; i < n; i++)
-		if (strcmp(v->groups[i].key, keys[i]) != 0 || v->groups[i].value != values[i])
+		if (strcmp(key_of(&v->groups[i]), keys[i]) != 0 || v->groups[i].value != values[i])
 			fail_msg("\"%s\" group %zu: %s = %lld, want %s = %lld",
-				 agg_query(A, id)->text, i, v->groups[i].key,
+				 agg_query(A, id)->text, i, key_of(&v->groups[i]),
 				 (long long)v->groups[i].value, keys[i], (long long)values[i]);
 }
 
@@ -286,7 +302,7 @@ static int64_t group(size_t id, const char *key)
 	const struct agg_value *v = value_of(id);
 
 	for (size_t i = 0; i < v->ngroups; i++)
-		if (strcmp(v->groups[i].key, key) == 0)
+		if (strcmp(key_of(&v->groups[i]), key) == 0)
 			return v->groups[i].value;
 	fail_msg("\"%s\": no group %s", agg_query(A, id)->text, key);
 	return -1;
@@ -454,7 +470,7 @@ static void test_by_two_columns(void **state)
 			const struct agg_group *g = &value_of(r)->groups[d * 4 + c];
 
 			snprintf(key, sizeof(key), "%s/%s", districts[d], cats[c]);
-			assert_string_equal(g->key, key);
+			assert_string_equal(key_of(g), key);
 			sum += g->value;
 		}
 	assert_int_equal(group(r, "广安区/城市低保"), 2);
@@ -567,7 +583,76 @@ static void test_by_other_date_column(void **state)
 	assert_int_equal(group(r, "2021-03"), 1);
 	/* keys of a date other than the period are the months that occur */
 	for (size_t i = 0; i < value_of(r)->ngroups; i++)
-		assert_string_not_equal(value_of(r)->groups[i].key, "2021-01");
+		assert_string_not_equal(key_of(&value_of(r)->groups[i]), "2021-01");
+}
+
+/*
+ * Keys are compared part by part: "a/b" by one column is not ("a", "b") by
+ * two, nor is a value "未填写" an empty cell; months of the period match
+ * another year's, other dates' year-months only their own (issue 10 item 8).
+ */
+static bool same_key(const struct agg_key *x, size_t nx, const struct agg_key *y, size_t ny)
+{
+	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+	bool same;
+
+	agg_key_encode(&a, x, nx);
+	agg_key_encode(&b, y, ny);
+	same = a.len == b.len && memcmp(a.buf, b.buf, a.len) == 0;
+	strbuf_release(&a);
+	strbuf_release(&b);
+	return same;
+}
+
+#define TEXT_KEY(s)                                                                                \
+	{                                                                                          \
+		AGG_KEY_TEXT, (char *)(s), sizeof(s) - 1, 0                                        \
+	}
+
+static void test_key_identity(void **state)
+{
+	const struct agg_key joined[] = {TEXT_KEY("助学/甲")};
+	const struct agg_key parts[] = {TEXT_KEY("助学"), TEXT_KEY("甲")};
+	const struct agg_key head[] = {TEXT_KEY("助学")};
+	const struct agg_key tab1[] = {TEXT_KEY("a\tb"), TEXT_KEY("c")};
+	const struct agg_key tab2[] = {TEXT_KEY("a"), TEXT_KEY("b\tc")};
+	const struct agg_key len1[] = {TEXT_KEY("1:x"), TEXT_KEY("")};
+	const struct agg_key len2[] = {TEXT_KEY(""), TEXT_KEY("1:x")};
+	const struct agg_key unfilled[] = {{AGG_KEY_UNFILLED, (char *)"未填写", 9, 0}};
+	const struct agg_key literal[] = {TEXT_KEY("未填写")};
+	const struct agg_key mar21[] = {{AGG_KEY_MONTH, (char *)"2021-03", 7, 3}};
+	const struct agg_key mar20[] = {{AGG_KEY_MONTH, (char *)"2020-03", 7, 3}};
+	const struct agg_key ym21[] = {{AGG_KEY_YEARMONTH, (char *)"2021-03", 7, 0}};
+	const struct agg_key ym20[] = {{AGG_KEY_YEARMONTH, (char *)"2020-03", 7, 0}};
+	const struct agg_key txt21[] = {TEXT_KEY("2021-03")};
+
+	(void)state;
+	assert_false(same_key(joined, 1, parts, 2));
+	assert_false(same_key(joined, 1, head, 1));
+	assert_false(same_key(tab1, 2, tab2, 2));
+	assert_false(same_key(len1, 2, len2, 2));
+	assert_false(same_key(unfilled, 1, literal, 1));
+	assert_true(same_key(mar21, 1, mar20, 1));
+	assert_false(same_key(ym21, 1, ym20, 1));
+	assert_false(same_key(txt21, 1, mar21, 1));
+	assert_true(same_key(joined, 1, joined, 1));
+}
+
+/* agg_group_find by the parts of every group of a two-column series. */
+static void test_group_find(void **state)
+{
+	size_t r;
+	const struct agg_value *v;
+	const struct agg_key none[] = {TEXT_KEY("广安区/城市低保")};
+
+	(void)state;
+	A = agg_new(&schema, YEAR);
+	r = add("relief.rows by 区县, 救助类别");
+	run_all();
+	v = value_of(r);
+	for (size_t g = 0; g < v->ngroups; g++)
+		assert_int_equal(agg_group_find(v, v->groups[g].part, 2), (long)g);
+	assert_int_equal(agg_group_find(v, none, 1), -1);
 }
 
 int main(void)
@@ -578,6 +663,8 @@ int main(void)
 	    cmocka_unit_test_teardown(test_by_month, cleanup),
 	    cmocka_unit_test_teardown(test_by_two_columns, cleanup),
 	    cmocka_unit_test_teardown(test_by_text, cleanup),
+	    cmocka_unit_test(test_key_identity),
+	    cmocka_unit_test_teardown(test_group_find, cleanup),
 	    cmocka_unit_test_teardown(test_prev, cleanup),
 	    cmocka_unit_test_teardown(test_each_add_is_a_figure, cleanup),
 	    cmocka_unit_test_teardown(test_by_other_date_column, cleanup),

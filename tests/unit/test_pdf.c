@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "doc/doc.h"
+#include "util/glyphs.h"
 #include "doc_fixture.h"
 #include "render/pdf/pdf.h"
 #include "util/xalloc.h"
@@ -436,10 +437,27 @@ static void test_missing_glyph_private_use(void **state)
 
 static void test_missing_glyph_unassigned(void **state)
 {
+	struct doc *d = fixture_doc();
+	struct tmp t;
+	char err[512] = "";
+
 	(void)state;
-	/* U+0378 is unassigned; U+1F600 is an emoji no CJK face has */
+	/* U+0378 is unassigned: no font has it */
 	expect_glyph_failure("低保\xcd\xb8对象", "U+0378");
-	expect_glyph_failure("笑脸\xf0\x9f\x98\x80", "U+1F600");
+	/*
+	 * U+1F600 is an emoji no CJK face has: another installed font draws
+	 * it (pango's fallback), as data text may hold one (issue 10 item 27)
+	 */
+	if (!glyph_in_any_font(0x1F600)) {
+		expect_glyph_failure("笑脸\xf0\x9f\x98\x80", "U+1F600");
+		doc_free(d);
+		return;
+	}
+	tmp_make(&t);
+	add_paragraph(d, "笑脸\xf0\x9f\x98\x80");
+	assert_int_equal(pdf_render(d, t.path, err, sizeof(err)), 0);
+	tmp_remove(&t);
+	doc_free(d);
 }
 
 static void test_missing_font(void **state)

@@ -4,10 +4,13 @@
  * them.
  *
  * Every layout is made here: the language is zh-cn (so pango picks the
- * Simplified Chinese forms and line breaking whatever LANG says) and font
- * fallback is off, so a character the pinned family lacks shows up as an
- * unknown glyph and fails the render with the text around it, instead of a
- * box or another font.
+ * Simplified Chinese forms and line breaking whatever LANG says), and
+ * pango's font fallback draws a character of the data that the pinned
+ * family lacks (an emoji, Uyghur script) with another installed font.  The
+ * doc holds no character that no font has (doc_clean.c replaced it) and
+ * the template none the chosen fonts lack (lint), so an unknown glyph
+ * here is a fault of the machine's fonts: it fails the render with the
+ * text around it, instead of printing a box.
  *
  * Must never: hand out a layout that has not passed the glyph check, or
  * call another pdf_*.c file.
@@ -64,13 +67,12 @@ static PangoLayout *new_layout(struct pdf *p, const struct pdf_style *st, double
 	return l;
 }
 
-/* Language and no fallback over the whole text, before any run's attributes. */
+/* The language over the whole text, before any run's attributes. */
 static PangoAttrList *base_attrs(void)
 {
 	PangoAttrList *a = pango_attr_list_new();
 
 	pango_attr_list_insert(a, pango_attr_language_new(pango_language_from_string("zh-cn")));
-	pango_attr_list_insert(a, pango_attr_fallback_new(FALSE));
 	return a;
 }
 
