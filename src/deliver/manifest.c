@@ -3,6 +3,7 @@
  * manifest.h.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,7 +67,26 @@ bool manifest_matches(const char *path, const char hex[65])
 	return found;
 }
 
-void manifest_write(FILE *fp, const struct manifest_inputs *in, const struct ingest_result *res)
+/* "outputs": one line per file, which manifest_read_outputs reads back. */
+static int write_outputs(FILE *fp, const struct manifest_inputs *in)
+{
+	fputs("  \"outputs\": [\n", fp);
+	for (size_t i = 0; i < in->noutputs; i++) {
+		char hex[65];
+		int64_t size;
+
+		if (sha256_file(in->output_paths[i], hex, &size) != 0)
+			return -1;
+		fputs("    {\"name\": ", fp);
+		json_string(fp, in->output_names[i]);
+		fprintf(fp, ", \"size\": %lld, \"sha256\": \"%s\"}%s\n", (long long)size, hex,
+			i + 1 < in->noutputs ? "," : "");
+	}
+	fputs("  ],\n", fp);
+	return 0;
+}
+
+int manifest_write(FILE *fp, const struct manifest_inputs *in, const struct ingest_result *res)
 {
 	fprintf(fp, "{\n  \"fingerprint\": \"%s\",\n  \"version\": \"%s\",\n", in->fingerprint,
 		CIVREPORT_VERSION);
@@ -76,7 +96,10 @@ void manifest_write(FILE *fp, const struct manifest_inputs *in, const struct ing
 	json_string(fp, in->schema_path);
 	fprintf(fp, ", \"sha256\": \"%s\"},\n  \"settings\": ", in->schema_sha256);
 	json_string(fp, in->settings);
-	fputs(",\n  \"inputs\": [\n", fp);
+	fputs(",\n", fp);
+	if (write_outputs(fp, in) != 0)
+		return -1;
+	fputs("  \"inputs\": [\n", fp);
 	for (size_t i = 0; i < res->nfiles; i++) {
 		const struct ingest_file *f = &res->files[i];
 
@@ -87,4 +110,73 @@ void manifest_write(FILE *fp, const struct manifest_inputs *in, const struct ing
 			i + 1 < res->nfiles ? "," : "");
 	}
 	fputs("  ]\n}\n", fp);
+	return 0;
+}
+
+/*
+ * A JSON string literal at s (just after its opening quote) as json_string
+ * writes it; NULL when it is anything else (then the name is not known).
+ */
+static char *json_unquote(const char *s)
+{
+	struct strbuf b = STRBUF_INIT;
+
+	for (; *s && *s != '"'; s++) {
+		if (*s != '\\') {
+			strbuf_addch(&b, *s);
+			continue;
+		}
+		s++;
+		if (*s == '"' || *s == '\\' || *s == '/') {
+			strbuf_addch(&b, *s);
+		} else {
+			/* control characters are no file name of a report (template.c) */
+			strbuf_release(&b);
+			return NULL;
+		}
+	}
+	if (*s != '"') {
+		strbuf_release(&b);
+		return NULL;
+	}
+	return strbuf_detach(&b, NULL);
+}
+
+long manifest_read_outputs(const char *path, char ***names)
+{
+	static const char item[] = "    {\"name\": \"";
+	FILE *fp = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	bool in_list = false, found = false;
+	long n = 0;
+
+	*names = NULL;
+	if (fp == NULL)
+		return -1;
+	while ((len = getline(&line, &cap, fp)) >= 0) {
+		if (len > 0 && line[len - 1] == '\n')
+			line[len - 1] = '\0';
+		if (strcmp(line, "  \"outputs\": [") == 0) {
+			in_list = found = true;
+		} else if (in_list && strncmp(line, item, sizeof(item) - 1) == 0) {
+			char *name = json_unquote(line + sizeof(item) - 1);
+
+			if (name != NULL) {
+				*names = xrealloc(*names, (size_t)(n + 1) * sizeof(char *));
+				(*names)[n++] = name;
+			}
+		} else {
+			in_list = false;
+		}
+	}
+	free(line);
+	fclose(fp);
+	if (!found) {
+		free(*names);
+		*names = NULL;
+		return -1;
+	}
+	return n;
 }
