@@ -19,6 +19,7 @@
 static atomic_flag reached = ATOMIC_FLAG_INIT;
 /* calls of the operation CIVREPORT_TEST_FAIL names, so far */
 static atomic_long fail_calls;
+static char fail_seen[64]; /* the CIVREPORT_TEST_FAIL those calls are of */
 
 /* Write "name pid\n" into the FIFO, then wait until no reader is left. */
 static void pause_on(const char *fifo, const char *name)
@@ -68,6 +69,11 @@ bool testhook_fail(const char *op)
 	k = strtol(want + n + 1, &end, 10);
 	if (*end != '\0' || k <= 0)
 		return false;
+	/* a new request (a unit test sets several in turn) counts from 1 */
+	if (strncmp(fail_seen, want, sizeof(fail_seen)) != 0) {
+		snprintf(fail_seen, sizeof(fail_seen), "%s", want);
+		atomic_store(&fail_calls, 0);
+	}
 	call = atomic_fetch_add(&fail_calls, 1) + 1;
 	if (call != k)
 		return false;
