@@ -369,12 +369,14 @@ static int commit(struct run_state *st)
 		log_error("无法写入 %s:%s", st->outdir, strerror(errno));
 		return EXIT_IO;
 	}
-	if (outset_commit(&st->set) != 0) {
-		log_error("无法启用新的报告 %s:%s", st->outdir, strerror(errno));
-		return EXIT_IO;
-	}
+	/* --dump-doc FILE is no file of the set: before the switch, so that its
+	 * failure (exit 3, "the previous report is unchanged") is true */
 	if (st->dump.tmp_path != NULL && outfile_commit(&st->dump) != 0) {
 		log_error("无法写入文档模型 %s:%s", st->cli->dump_doc, strerror(errno));
+		return EXIT_IO;
+	}
+	if (outset_commit(&st->set) != 0) {
+		log_error("无法启用新的报告 %s:%s", st->outdir, strerror(errno));
 		return EXIT_IO;
 	}
 	return EXIT_OK;
