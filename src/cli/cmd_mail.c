@@ -21,6 +21,7 @@
 #include "config.h"
 #include "deliver/deliver.h"
 #include "deliver/manifest_mail.h"
+#include "deliver/outset.h"
 #include "deliver/runlock.h"
 #include "util/exitcode.h"
 #include "util/log.h"
@@ -59,8 +60,16 @@ static int mail_year(struct cli *cli, int year)
 	char *manifest = xasprintf("%s/manifest.json", outdir);
 	struct manifest_mail m;
 	struct runlock lock;
+	struct outset set;
 	pid_t holder = 0;
-	int rc = runlock_acquire(&lock, outdir, cli->wait_seconds, &holder);
+	char period[16];
+	int rc;
+
+	/* the lock a run of that year takes, beside the year's link (outset.h) */
+	snprintf(period, sizeof(period), "%d", year);
+	outset_init(&set, cli->output, period);
+	rc = runlock_acquire_named(&lock, cli->output, set.lockname, cli->wait_seconds, &holder);
+	outset_release(&set);
 
 	if (rc != 0) {
 		if (rc == 1)

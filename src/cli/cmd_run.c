@@ -4,9 +4,10 @@
  *	schema, template checked  ->  one scan (ingest -> aggregate)
  *	->  doc (template)  ->  PDF, XLSX, metrics.json, rejects.csv
  *
- * Every output is written to a temporary file and renamed into place only
- * when all of them succeeded, under a lock on the output folder, so a night
- * run that fails or is killed leaves the previous report intact.
+ * Every output is written into a new set folder and the period folder is
+ * switched to it only when all of them succeeded (deliver/outset.h), under
+ * a lock, so a night run that fails or is killed leaves the previous report
+ * intact; a run that fails on its data leaves its rejects in failed/.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -25,6 +26,7 @@
 #include "engine/metrics.h"
 #include "util/log.h"
 #include "deliver/outfile.h"
+#include "deliver/outset.h"
 #include "util/paths.h"
 #include "util/testhook.h"
 #include "render/pdf/pdf.h"
@@ -48,13 +50,15 @@ struct run_state {
 	struct doc *doc;
 	char **texts; /* by agg handle: the text the report shows, for metrics.json */
 	char *outdir;
-	struct runlock lock; /* output/<year>/.civreport.lock */
+	struct runlock lock; /* output/.<year>.lock, beside the set link (outset.h) */
 	/* output/.civreport.lock: year = latest, until the year is known */
 	struct runlock root_lock;
 	struct outfile rejects, metrics, pdf, xlsx, manifest;
 	struct outfile dump; /* --dump-doc FILE, anywhere: committed after the set */
 	bool locked, root_locked;
 	struct manifest_mail mail; /* the report's mail, as the manifest records it */
+	struct outset set;         /* output/<year>, and the new set's folder */
+	char *scan_error;          /* why the scan failed, for failed/summary.txt */
 	char *schema_path;
 	char *settings;
 	struct manifest_inputs inputs; /* what the manifest records, hashed once */
@@ -182,8 +186,12 @@ static bool latest_up_to_date(struct run_state *st)
 	return same;
 }
 
-/* Make dir and take its run lock into *lock: EXIT_OK, EXIT_LOCKED or EXIT_IO. */
-static int take_lock(struct run_state *st, struct runlock *lock, bool *held, const char *dir)
+/*
+ * Make dir and take the run lock dir/name (name NULL: dir/.civreport.lock)
+ * into *lock; what names shows the operator.  EXIT_OK, EXIT_LOCKED or EXIT_IO.
+ */
+static int take_lock(struct run_state *st, struct runlock *lock, bool *held, const char *dir,
+		     const char *name, const char *what)
 {
 	pid_t holder = 0;
 	int rc;
@@ -192,18 +200,35 @@ static int take_lock(struct run_state *st, struct runlock *lock, bool *held, con
 		log_error("无法创建输出目录 %s:%s", dir, strerror(errno));
 		return EXIT_IO;
 	}
-	rc = runlock_acquire(lock, dir, st->cli->wait_seconds, &holder);
+	rc = name != NULL ? runlock_acquire_named(lock, dir, name, st->cli->wait_seconds, &holder)
+			  : runlock_acquire(lock, dir, st->cli->wait_seconds, &holder);
 	if (rc == 1) {
 		log_error("另一个 civreport(进程 %ld)正在生成 %s,本次退出;可用 --wait 秒数 等待",
-			  (long)holder, dir);
+			  (long)holder, what);
 		return EXIT_LOCKED;
 	}
 	if (rc != 0) {
-		log_error("无法锁定输出目录 %s:%s", dir, strerror(errno));
+		log_error("无法锁定输出目录 %s:%s", what, strerror(errno));
 		return EXIT_IO;
 	}
 	*held = true;
 	return EXIT_OK;
+}
+
+/* The year's output set and its lock, output/.<year>.lock (outset.h). */
+static int lock_year(struct run_state *st)
+{
+	char period[16];
+
+	free(st->outdir);
+	st->outdir = xasprintf("%s/%d", st->cli->output, st->cli->year);
+	if (st->set.path == NULL) {
+		snprintf(period, sizeof(period), "%d", st->cli->year);
+		outset_init(&st->set, st->cli->output, period);
+	}
+	if (st->locked)
+		return EXIT_OK;
+	return take_lock(st, &st->lock, &st->locked, st->cli->output, st->set.lockname, st->outdir);
 }
 
 /*
@@ -215,9 +240,9 @@ static int take_lock(struct run_state *st, struct runlock *lock, bool *held, con
 static int lock_first(struct run_state *st)
 {
 	if (st->cli->year_latest)
-		return take_lock(st, &st->root_lock, &st->root_locked, st->cli->output);
-	st->outdir = xasprintf("%s/%d", st->cli->output, st->cli->year);
-	return take_lock(st, &st->lock, &st->locked, st->outdir);
+		return take_lock(st, &st->root_lock, &st->root_locked, st->cli->output, NULL,
+				 st->cli->output);
+	return lock_year(st);
 }
 
 static int open_outputs(struct run_state *st)
@@ -226,14 +251,20 @@ static int open_outputs(struct run_state *st)
 	char *path;
 	int rc;
 
-	free(st->outdir);
-	st->outdir = xasprintf("%s/%d", st->cli->output, st->cli->year);
-	if (!st->locked && (rc = take_lock(st, &st->lock, &st->locked, st->outdir)) != EXIT_OK)
+	if ((rc = lock_year(st)) != EXIT_OK)
 		return rc;
-	outfile_remove_stale(st->outdir);
+	if (outset_recover(&st->set) != 0) {
+		log_error("无法读取输出目录 %s:%s", st->cli->output, strerror(errno));
+		return EXIT_IO;
+	}
 	if (up_to_date(st))
 		return -1;
-	path = xasprintf("%s/rejects.csv", st->outdir);
+	if (outset_begin(&st->set) != 0) {
+		log_error("无法在 %s 中为 %s 创建新的输出目录:%s", st->cli->output, st->outdir,
+			  strerror(errno));
+		return EXIT_IO;
+	}
+	path = outset_stage_file(&st->set, "rejects.csv");
 	rc = outfile_open_stream(&st->rejects, path, mode);
 	free(path);
 	if (rc != 0) {
@@ -267,6 +298,7 @@ static int scan(struct run_state *st)
 		cli_print_quality(stderr, &st->schema, &st->res);
 	if (rc != EXIT_OK) {
 		log_error("%s", err);
+		st->scan_error = xstrdup(err);
 		return rc;
 	}
 	return EXIT_OK;
@@ -274,7 +306,7 @@ static int scan(struct run_state *st)
 
 static int write_metrics(struct run_state *st)
 {
-	char *path = xasprintf("%s/metrics.json", st->outdir);
+	char *path = outset_stage_file(&st->set, "metrics.json");
 	int rc = outfile_open_stream(&st->metrics, path, (mode_t)st->cli->mode);
 
 	free(path);
@@ -313,18 +345,20 @@ static int render(struct run_state *st)
 		log_error("无法写入文档模型 %s:%s", st->cli->dump_doc, strerror(errno));
 		return EXIT_IO;
 	}
-	path = xasprintf("%s/%s", st->outdir, meta->pdf_name);
+	path = outset_stage_file(&st->set, meta->pdf_name);
 	if (outfile_begin(&st->pdf, path, mode) != 0 ||
 	    pdf_render(st->doc, st->pdf.tmp_path, err, sizeof(err)) != 0) {
-		log_error("PDF 生成失败(%s):%s", path, st->pdf.tmp_path ? err : strerror(errno));
+		log_error("PDF 生成失败(%s/%s):%s", st->outdir, meta->pdf_name,
+			  st->pdf.tmp_path ? err : strerror(errno));
 		free(path);
 		return EXIT_IO;
 	}
 	free(path);
-	path = xasprintf("%s/%s", st->outdir, meta->xlsx_name);
+	path = outset_stage_file(&st->set, meta->xlsx_name);
 	if (outfile_begin(&st->xlsx, path, mode) != 0 ||
 	    xlsx_render(st->doc, st->xlsx.tmp_path, err, sizeof(err)) != 0) {
-		log_error("XLSX 生成失败(%s):%s", path, st->xlsx.tmp_path ? err : strerror(errno));
+		log_error("XLSX 生成失败(%s/%s):%s", st->outdir, meta->xlsx_name,
+			  st->xlsx.tmp_path ? err : strerror(errno));
 		free(path);
 		return EXIT_IO;
 	}
@@ -354,25 +388,39 @@ static void prepare_mail(struct run_state *st)
 	st->inputs.mail = &st->mail;
 }
 
+/* The manifest lists every file of the set with its hash: the streams are
+ * flushed first, so their hashes are of their whole content. */
 static int write_manifest(struct run_state *st)
 {
-	char *path = xasprintf("%s/manifest.json", st->outdir);
+	const struct template_meta *meta = template_meta(st->tmpl);
+	const char *names[] = {meta->pdf_name, meta->xlsx_name, "metrics.json", "rejects.csv"};
+	const char *paths[] = {st->pdf.tmp_path, st->xlsx.tmp_path, st->metrics.tmp_path,
+			       st->rejects.tmp_path};
+	char *path = outset_stage_file(&st->set, "manifest.json");
 	int rc = outfile_open_stream(&st->manifest, path, (mode_t)st->cli->mode);
 
 	free(path);
+	st->inputs.output_names = names;
+	st->inputs.output_paths = paths;
+	st->inputs.noutputs = sizeof(names) / sizeof(names[0]);
+	if (rc == 0 && (fflush(st->rejects.fp) != 0 || fflush(st->metrics.fp) != 0))
+		rc = -1;
+	if (rc == 0) {
+		prepare_mail(st);
+		rc = manifest_write(st->manifest.fp, &st->inputs, &st->res);
+	}
+	st->inputs.output_names = st->inputs.output_paths = NULL;
 	if (rc != 0) {
 		log_error("manifest.json 写入失败:%s", strerror(errno));
 		return EXIT_IO;
 	}
-	prepare_mail(st);
-	manifest_write(st->manifest.fp, &st->inputs, &st->res);
 	return EXIT_OK;
 }
 
 /*
- * Rename everything into place: the PDF after the data files, as mailers
- * look for it, and the manifest last, so that a run killed half-way is
- * never taken for up to date.
+ * Every file complete and on disk in the new set folder, then the one
+ * switch of the period folder to it (deliver/outset.h): a failure anywhere
+ * before the switch leaves the previous set as it was.
  */
 static int commit(struct run_state *st)
 {
@@ -384,8 +432,14 @@ static int commit(struct run_state *st)
 		log_error("无法写入 %s:%s", st->outdir, strerror(errno));
 		return EXIT_IO;
 	}
+	/* --dump-doc FILE is no file of the set: before the switch, so that its
+	 * failure (exit 3, "the previous report is unchanged") is true */
 	if (st->dump.tmp_path != NULL && outfile_commit(&st->dump) != 0) {
 		log_error("无法写入文档模型 %s:%s", st->cli->dump_doc, strerror(errno));
+		return EXIT_IO;
+	}
+	if (outset_commit(&st->set) != 0) {
+		log_error("无法启用新的报告 %s:%s", st->outdir, strerror(errno));
 		return EXIT_IO;
 	}
 	return EXIT_OK;
@@ -399,6 +453,8 @@ static void release(struct run_state *st)
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		if (all[i]->tmp_path != NULL)
 			outfile_abort(all[i]);
+	outset_release(&st->set);
+	free(st->scan_error);
 	doc_free(st->doc);
 	for (size_t i = 0; st->texts != NULL && i < agg_count(st->agg); i++)
 		free(st->texts[i]);
@@ -438,6 +494,45 @@ static int mail_pending(struct run_state *st)
 	}
 	free(path);
 	return rc;
+}
+
+/*
+ * A run that failed on its data: its rejects go where the error message
+ * sends the operator, output/<year>/failed/, with a summary; the report set
+ * stays as it was (deliver/outset.h).
+ */
+static void keep_failed(struct run_state *st, int rc)
+{
+	unsigned long long nread = 0, accepted = 0, rejected = 0, outside = 0;
+	char when[64], *summary;
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (st->set.stage == NULL || st->rejects.tmp_path == NULL)
+		return;
+	if (outfile_commit(&st->rejects) != 0) {
+		log_warn("无法保存本次被拒绝的记录:%s", strerror(errno));
+		return;
+	}
+	for (size_t i = 0; i < st->res.nfiles; i++) {
+		nread += st->res.files[i].read;
+		accepted += st->res.files[i].accepted;
+		rejected += st->res.files[i].rejected;
+		outside += st->res.files[i].outside;
+	}
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S %z", localtime_r(&now, &tm));
+	summary = xasprintf("civreport %d 年报告生成失败\n时间:%s\n退出码:%d\n原因:%s\n"
+			    "输入:%s\n读取 %llu 行,接受 %llu 行,拒绝 %llu 行,不属本年 %llu 行\n"
+			    "被拒绝的记录:同一目录的 rejects.csv\n"
+			    "上次成功生成的报告(%s 中的其他文件)保持不变\n",
+			    st->cli->year, when, rc, st->scan_error ? st->scan_error : "",
+			    st->cli->input, nread, accepted, rejected, outside, st->outdir);
+	if (outset_keep_failed(&st->set, "rejects.csv", summary) == 0)
+		log_error("本次被拒绝的记录见 %s/failed/rejects.csv(摘要:%s/failed/summary.txt)",
+			  st->outdir, st->outdir);
+	else
+		log_warn("无法把本次被拒绝的记录存入 %s/failed/:%s", st->outdir, strerror(errno));
+	free(summary);
 }
 
 /* latest: the latest year holding the bulk of a year's data, from one validation pass. */
@@ -539,6 +634,8 @@ int cmd_run(struct cli *cli)
 		char *summary = xasprintf("civreport 于 %s 生成 %d 年报告失败,退出码 "
 					  "%d。详见服务器日志;上次的报告保持不变。",
 					  st.outdir ? st.outdir : cli->output, cli->year, rc);
+		if (rc == EXIT_DATA)
+			keep_failed(&st, rc);
 		log_error("失败(退出码 %d),%.1f 秒;上次的报告保持不变", rc, elapsed(&st));
 		if (cli->mail)
 			deliver_failure_notice(cli->cfg ? &cli->cfg->mail : NULL, summary);

@@ -3,6 +3,7 @@
  * manifest.h.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,25 @@ static void compute(struct manifest_inputs *in)
 			    in->files[i].sha256[0] ? in->files[i].sha256 : "missing");
 	sha256_buffer(text.buf, text.len, in->fingerprint);
 	strbuf_release(&text);
+}
+
+/* "outputs": one line per file, which manifest_read_outputs reads back. */
+static int write_outputs(FILE *fp, const struct manifest_inputs *in)
+{
+	fputs("  \"outputs\": [\n", fp);
+	for (size_t i = 0; i < in->noutputs; i++) {
+		char hex[65];
+		int64_t size;
+
+		if (sha256_file(in->output_paths[i], hex, &size) != 0)
+			return -1;
+		fputs("    {\"name\": ", fp);
+		json_string(fp, in->output_names[i]);
+		fprintf(fp, ", \"size\": %lld, \"sha256\": \"%s\"}%s\n", (long long)size, hex,
+			i + 1 < in->noutputs ? "," : "");
+	}
+	fputs("  ],\n", fp);
+	return 0;
 }
 
 /*
@@ -151,7 +171,7 @@ bool manifest_matches(const char *path, struct manifest_inputs *in)
 	return same;
 }
 
-void manifest_write(FILE *fp, struct manifest_inputs *in, const struct ingest_result *res)
+int manifest_write(FILE *fp, struct manifest_inputs *in, const struct ingest_result *res)
 {
 	for (size_t i = 0; i < in->nfiles; i++) {
 		size_t k = find(res->nfiles, ingest_path, res, in->files[i].path, i);
@@ -168,7 +188,10 @@ void manifest_write(FILE *fp, struct manifest_inputs *in, const struct ingest_re
 	json_string(fp, in->schema_path);
 	fprintf(fp, ", \"sha256\": \"%s\"},\n  \"settings\": ", in->schema_sha256);
 	json_string(fp, in->settings);
-	fputs(",\n  \"inputs\": [\n", fp);
+	fputs(",\n", fp);
+	if (write_outputs(fp, in) != 0)
+		return -1;
+	fputs("  \"inputs\": [\n", fp);
 	for (size_t i = 0; i < res->nfiles; i++) {
 		const struct ingest_file *f = &res->files[i];
 		size_t k = find(in->nfiles, listed_path, in, f->path, i);
@@ -191,6 +214,7 @@ void manifest_write(FILE *fp, struct manifest_inputs *in, const struct ingest_re
 		manifest_mail_write(fp, in->mail);
 	}
 	fputs("\n}\n", fp);
+	return 0;
 }
 
 void manifest_inputs_release(struct manifest_inputs *in)
@@ -200,4 +224,29 @@ void manifest_inputs_release(struct manifest_inputs *in)
 	free(in->files);
 	in->files = NULL;
 	in->nfiles = 0;
+}
+
+/* Read with the JSON reader the mail state uses too: one parser of manifests. */
+long manifest_read_outputs(const char *path, char ***names)
+{
+	struct json_value *doc = json_parse_file(path);
+	const struct json_value *list = json_get(doc, "outputs");
+	long n = 0;
+
+	*names = NULL;
+	if (list == NULL || list->type != JSON_ARRAY) {
+		json_free(doc);
+		return -1;
+	}
+	*names = xmalloc((list->n + 1) * sizeof(char *));
+	for (size_t i = 0; i < list->n; i++) {
+		const char *name = json_get_string(&list->items[i], "name");
+
+		/* a name that is no plain file name is none of the report's (template.c) */
+		if (name != NULL && name[0] != '\0' && strchr(name, '/') == NULL &&
+		    strcmp(name, ".") != 0 && strcmp(name, "..") != 0)
+			(*names)[n++] = xstrdup(name);
+	}
+	json_free(doc);
+	return n;
 }

@@ -11,6 +11,11 @@
  * file whose size and nanosecond modification time are still those the
  * manifest records (the hash recorded with them is reused, as git's index
  * does); only a file whose size or time moved is read and hashed.
+ *
+ * It also lists the report's files, "outputs": every file of the set but
+ * manifest.json itself, each with its size and SHA-256.  A new set's commit
+ * (outset.h) removes exactly the files the previous manifest lists that
+ * the new set has not, and never a file no manifest names.
  */
 #ifndef CIVREPORT_MANIFEST_H
 #define CIVREPORT_MANIFEST_H
@@ -37,6 +42,13 @@ struct manifest_inputs {
 	const char *template_path;
 	const char *schema_path;
 	const char *settings; /* "year=2021;encoding=auto;max_reject_rate=0.05" */
+	/*
+	 * The report's files, for "outputs": their names in the set, and where
+	 * they are now (the staging folder's copies, hashed for the list).
+	 */
+	const char *const *output_names;
+	const char *const *output_paths;
+	size_t noutputs;
 	/* filled by manifest_fingerprint, read by manifest_write */
 	char template_sha256[65];
 	char schema_sha256[65];
@@ -67,10 +79,20 @@ bool manifest_matches(const char *path, struct manifest_inputs *in);
  * Write the manifest of a finished run: the fingerprint over the hashes
  * ingest computed while reading (res), each input's recorded size and time
  * those of manifest_fingerprint's listing, before the scan (so a file
- * changed during the run is hashed again next time), and in->mail.
+ * changed during the run is hashed again next time), the outputs listed in
+ * in (each read for its hash) and in->mail.  Returns 0, or -1 with errno
+ * when an output cannot be read for its hash.
  */
-void manifest_write(FILE *fp, struct manifest_inputs *in, const struct ingest_result *res);
+int manifest_write(FILE *fp, struct manifest_inputs *in, const struct ingest_result *res);
 
 void manifest_inputs_release(struct manifest_inputs *in);
+
+/*
+ * The names the "outputs" list of the manifest at path records: *names is
+ * malloc'd, each name too.  Returns their count, or -1 when there is no
+ * manifest or it has no list (one written before civreport listed its
+ * files): then the caller knows of no file but its fixed names.
+ */
+long manifest_read_outputs(const char *path, char ***names);
 
 #endif

@@ -28,9 +28,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "outfile.h"
+#include "util/testhook.h"
 #include "util/xalloc.h"
 
 #define TMP_PREFIX ".civreport-tmp-"
@@ -48,13 +50,21 @@
 static char slot_path[OUTFILE_SLOTS][PATH_MAX];
 static volatile sig_atomic_t slot_pid[OUTFILE_SLOTS];
 
+/*
+ * Private folders (a run's staging folder, outset.h) emptied and removed
+ * with the temporary files: same rules as the file slots.
+ */
+#define STAGE_SLOTS 4
+static char stage_path[STAGE_SLOTS][PATH_MAX];
+static volatile sig_atomic_t stage_pid[STAGE_SLOTS];
+
 static const int cleanup_signals[] = {SIGTERM, SIGINT, SIGHUP};
 
 static bool atexit_done;
 
 /* Block the termination signals around a create+register (or the reverse) so
  * that no signal can find a temporary file on disk but not in the registry. */
-static void block_signals(sigset_t *old)
+void outfile_block_signals(sigset_t *old)
 {
 	sigset_t set;
 
@@ -64,7 +74,7 @@ static void block_signals(sigset_t *old)
 	sigprocmask(SIG_BLOCK, &set, old);
 }
 
-static void restore_signals(const sigset_t *old)
+void outfile_restore_signals(const sigset_t *old)
 {
 	sigprocmask(SIG_SETMASK, old, NULL);
 }
@@ -120,9 +130,77 @@ static bool slot_owns_name(const char *name)
 	return false;
 }
 
+int outfile_stage_register(const char *dir)
+{
+	pid_t me = getpid();
+	size_t n = strlen(dir);
+	sigset_t old;
+
+	if (n >= PATH_MAX) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	outfile_block_signals(&old);
+	for (int i = 0; i < STAGE_SLOTS; i++) {
+		if (stage_pid[i] == me)
+			continue;
+		memcpy(stage_path[i], dir, n + 1);
+		atomic_signal_fence(memory_order_seq_cst);
+		stage_pid[i] = me;
+		outfile_restore_signals(&old);
+		return 0;
+	}
+	outfile_restore_signals(&old);
+	errno = EMFILE;
+	return -1;
+}
+
+void outfile_stage_unregister(const char *dir)
+{
+	pid_t me = getpid();
+
+	for (int i = 0; i < STAGE_SLOTS; i++) {
+		if (stage_pid[i] == me && strcmp(stage_path[i], dir) == 0) {
+			stage_pid[i] = 0;
+			return;
+		}
+	}
+}
+
 /*
- * Unlink every registered temporary file of this process.  Only getpid()
- * and unlink(): callable from a signal handler.
+ * Empty a staging folder (it holds only files: outset.h) and remove it,
+ * with system calls only (getdents64, unlinkat, rmdir): opendir/readdir
+ * may allocate, which a signal handler must not.
+ */
+static void empty_stage_signal_safe(const char *dir)
+{
+	static char buf[8192] __attribute__((aligned(8)));
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	long n;
+
+	if (fd < 0)
+		return;
+	while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
+		for (long off = 0; off < n;) {
+			/* struct linux_dirent64: ino, off, reclen, type, name */
+			unsigned short reclen;
+			const char *name = buf + off + 19;
+
+			memcpy(&reclen, buf + off + 16, sizeof(reclen));
+			if (!(name[0] == '.' &&
+			      (name[1] == '\0' || (name[1] == '.' && name[2] == '\0'))))
+				unlinkat(fd, name, 0);
+			off += reclen;
+		}
+	}
+	close(fd);
+	rmdir(dir);
+}
+
+/*
+ * Unlink every registered temporary file of this process, then empty and
+ * remove its registered staging folders.  Only system calls: callable from
+ * a signal handler.
  */
 void outfile_cleanup_signal_safe(void)
 {
@@ -134,6 +212,19 @@ void outfile_cleanup_signal_safe(void)
 		unlink(slot_path[i]);
 		slot_pid[i] = 0;
 	}
+	for (int i = 0; i < STAGE_SLOTS; i++) {
+		if (stage_pid[i] != me)
+			continue;
+		empty_stage_signal_safe(stage_path[i]);
+		stage_pid[i] = 0;
+	}
+}
+
+int outfile_rename(const char *from, const char *to)
+{
+	if (testhook_fail("rename"))
+		return -1;
+	return rename(from, to);
 }
 
 void outfile_abort_all(void)
@@ -253,7 +344,7 @@ static int begin_fd(struct outfile *out, const char *path, mode_t mode)
 	register_atexit();
 	out->tmp_path = tmp_template(path);
 
-	block_signals(&old);
+	outfile_block_signals(&old);
 	/* mkostemp creates it 0600: nobody reads a half-written report. */
 	fd = mkostemp(out->tmp_path, O_CLOEXEC);
 	if (fd >= 0 && slot_register(out->tmp_path) != 0) {
@@ -263,7 +354,7 @@ static int begin_fd(struct outfile *out, const char *path, mode_t mode)
 		fd = -1;
 		errno = err;
 	}
-	restore_signals(&old);
+	outfile_restore_signals(&old);
 
 	if (fd < 0) {
 		err = errno;
@@ -371,7 +462,7 @@ int outfile_commit(struct outfile *out)
 		return -1;
 	}
 	err = out->fp ? finish_stream(out, entry_errno) : finish_named(out);
-	if (err == 0 && rename(out->tmp_path, out->path) != 0)
+	if (err == 0 && outfile_rename(out->tmp_path, out->path) != 0)
 		err = errno;
 	if (err != 0) {
 		unlink(out->tmp_path);
@@ -412,7 +503,7 @@ int outfile_commit_all(struct outfile *const *outs, size_t n)
 	}
 	/* 2: renames only: they need no space, so a full disk cannot split the set */
 	for (i = 0; i < n; i++) {
-		if (rename(outs[i]->tmp_path, outs[i]->path) != 0) {
+		if (outfile_rename(outs[i]->tmp_path, outs[i]->path) != 0) {
 			err = errno;
 			break;
 		}

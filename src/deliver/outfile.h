@@ -10,6 +10,7 @@
 #ifndef CIVREPORT_OUTFILE_H
 #define CIVREPORT_OUTFILE_H
 
+#include <signal.h>
 #include <stdio.h>
 #include <sys/types.h>
 
@@ -79,5 +80,23 @@ void outfile_install_cleanup(void);
 /* The unlink loop of outfile_abort_all, async-signal-safe: for a caller's
  * own signal handler. */
 void outfile_cleanup_signal_safe(void);
+
+/*
+ * A private folder that holds only files of this run (outset.h's staging
+ * folder): the cleanup above (signal, exit) empties and removes it, after
+ * the temporary files.  Unregister it, with the termination signals blocked
+ * (outfile_block_signals), in the same breath as it stops being private.
+ * Returns 0, or -1 with errno.
+ */
+int outfile_stage_register(const char *dir);
+void outfile_stage_unregister(const char *dir);
+
+/* Block (and restore) SIGTERM, SIGINT and SIGHUP: around a step that must
+ * not be split by the cleanup handler. */
+void outfile_block_signals(sigset_t *old);
+void outfile_restore_signals(const sigset_t *old);
+
+/* rename(2), or a failure on demand of the tests (util/testhook.h "rename"). */
+int outfile_rename(const char *from, const char *to);
 
 #endif

@@ -86,8 +86,14 @@ static int try_lock(int fd)
 
 int runlock_acquire(struct runlock *lock, const char *dir, int wait_seconds, pid_t *holder)
 {
+	return runlock_acquire_named(lock, dir, RUNLOCK_NAME, wait_seconds, holder);
+}
+
+int runlock_acquire_named(struct runlock *lock, const char *dir, const char *name, int wait_seconds,
+			  pid_t *holder)
+{
 	int64_t deadline = now_ms() + (wait_seconds > 0 ? (int64_t)wait_seconds * 1000 : 0);
-	char *path = xasprintf("%s/%s", dir, RUNLOCK_NAME);
+	char *path = xasprintf("%s/%s", dir, name);
 	int fd, r, err;
 
 	lock->fd = -1;

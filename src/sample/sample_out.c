@@ -4,11 +4,19 @@
  * temporary name renamed into place only when everything was written, so a
  * killed run never leaves a half file that looks like an export.
  *
+ * The temporary name is random and created with O_EXCL (mkostemps): --out
+ * may be a shared folder such as /tmp, where a predictable name (it was
+ * .NAME.PID.tmp) lets another user plant a symlink there and have this run
+ * (as root, say) overwrite the file it points to.  O_CREAT|O_EXCL never
+ * follows a symlink: a name that exists, as anything, is skipped.
+ *
  * Errors are sticky (as cairo's): a failed write is remembered and reported
  * once by sample_out_close(), so the row loops carry no checks.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sample_impl.h"
@@ -16,15 +24,20 @@
 
 /* Large writes: a scale-10 sample is several gigabytes. */
 #define OUT_BUFSIZE (4u << 20)
+/* The mode of a generated export (mkostemps creates the file 0600). */
+#define OUT_MODE   0644
+#define TMP_SUFFIX ".tmp"
 
 int sample_out_open(struct sample_out *o, const char *dir, const char *name,
 		    enum sample_encoding enc, int crlf, char *err, size_t errlen)
 {
+	int fd;
+
 	memset(o, 0, sizeof(*o));
 	o->cd = (iconv_t)-1;
 	o->path = xasprintf("%s/%s", dir, name);
 	/* hidden and not ending in .csv, so no reader mistakes it for an export */
-	o->tmp = xasprintf("%s/.%s.%ld.tmp", dir, name, (long)getpid());
+	o->tmp = xasprintf("%s/.%s.XXXXXX" TMP_SUFFIX, dir, name);
 	o->eol = crlf ? "\r\n" : "\n";
 	o->eollen = crlf ? 2 : 1;
 	if (enc == ENC_GB18030) {
@@ -34,9 +47,20 @@ int sample_out_open(struct sample_out *o, const char *dir, const char *name,
 			goto fail;
 		}
 	}
-	o->fp = fopen(o->tmp, "wb");
-	if (o->fp == NULL) {
+	fd = mkostemps(o->tmp, (int)strlen(TMP_SUFFIX), O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		snprintf(err, errlen, "无法在 %s 中创建文件 %s: %s", dir, name, strerror(errno));
+		goto fail;
+	}
+	o->fp = fdopen(fd, "wb");
+	if (o->fp == NULL || fchmod(fd, OUT_MODE) != 0) {
 		snprintf(err, errlen, "无法创建文件 %s: %s", o->tmp, strerror(errno));
+		if (o->fp != NULL)
+			fclose(o->fp);
+		else
+			close(fd);
+		o->fp = NULL;
+		unlink(o->tmp);
 		goto fail;
 	}
 	o->cap = OUT_BUFSIZE;

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "template_impl.h"
 #include "util/glyphs.h"
@@ -329,14 +330,80 @@ static void meta_defaults(struct tpl_load *ld)
 	meta_mail(ld, MK_MAIL_BODY);
 }
 
+/*
+ * Output names written into the output folder beside each other and beside
+ * civreport's own files: a name that is one of those (manifest.json, the
+ * lock), reaches outside the folder, is hidden or cannot be a file name on
+ * the folder's file system would destroy another output, so it is refused
+ * here, before any data is read (lint and run alike).
+ */
+static const char *const reserved_names[] = {
+    "manifest.json", "metrics.json", "rejects.csv", "failed", ".civreport.lock",
+};
+
+/* Bytes of a file name (NAME_MAX of every Linux file system). */
+#define FILE_NAME_MAX 255
+
+static bool ends_with_ci(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n > m && strcasecmp(s + n - m, suffix) == 0;
+}
+
+/* Why v is no good as the file name of key k's output, or NULL. */
+static const char *bad_file_name(const char *v, int k)
+{
+	const char *ext = k == MK_PDF ? ".pdf" : ".xlsx";
+
+	if (v[0] == '\0')
+		return "文件名为空";
+	if (strlen(v) > FILE_NAME_MAX)
+		return "文件名超过 255 字节";
+	if (strchr(v, '/') != NULL || strchr(v, '\\') != NULL)
+		return "只写文件名,不能含“/”或“\\”";
+	if (v[0] == '.')
+		return "文件名不能以“.”开头(隐藏文件、“..”)";
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return "文件名不能含控制字符";
+	if (utf8_valid_prefix(v, strlen(v)) != strlen(v))
+		return "文件名不是有效的 UTF-8";
+	for (size_t i = 0; i < sizeof(reserved_names) / sizeof(reserved_names[0]); i++)
+		if (strcasecmp(v, reserved_names[i]) == 0)
+			return "与 civreport 自己的文件同名(manifest.json、metrics.json、"
+			       "rejects.csv、failed、.civreport.lock),会覆盖它";
+	if (!ends_with_ci(v, ext))
+		return k == MK_PDF ? "PDF 的文件名应以 .pdf 结尾" : "XLSX 的文件名应以 .xlsx 结尾";
+	return NULL;
+}
+
 static void check_file_name(struct tpl_load *ld, int k)
 {
 	const char *v = ld->t->mv[k];
+	const char *why = bad_file_name(v, k);
+	int line = ld->meta_line[k] ? ld->meta_line[k] : 1;
+	bool plain = v[0] != '\0';
 
-	if (v[0] == '\0' || strchr(v, '/') != NULL || strchr(v, '\\') != NULL ||
-	    strcmp(v, "..") == 0 || strcmp(v, ".") == 0)
-		tpl_diag(ld, ld->meta_line[k] ? ld->meta_line[k] : 1, 1,
-			 "%s 的文件名“%s”无效:只写文件名,不能含“/”", meta_keys[k].key, v);
+	if (why == NULL)
+		return;
+	/* control characters, broken UTF-8 and 300-byte names are not echoed */
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+		plain = plain && *p >= 0x20 && *p != 0x7f;
+	if (plain && strlen(v) <= 80 && utf8_valid_prefix(v, strlen(v)) == strlen(v))
+		tpl_diag(ld, line, 1, "%s 的文件名“%s”无效:%s", meta_keys[k].key, v, why);
+	else
+		tpl_diag(ld, line, 1, "%s 的文件名无效:%s", meta_keys[k].key, why);
+}
+
+/* The two outputs are written into one folder: one name each. */
+static void check_file_names_differ(struct tpl_load *ld)
+{
+	const char *pdf = ld->t->mv[MK_PDF], *xlsx = ld->t->mv[MK_XLSX];
+
+	if (strcasecmp(pdf, xlsx) == 0)
+		tpl_diag(ld, ld->meta_line[MK_XLSX] ? ld->meta_line[MK_XLSX] : 1, 1,
+			 "xlsx 的文件名“%s”与 pdf 的相同:两个文件会互相覆盖", xlsx);
 }
 
 static void fill_meta(struct template *t)
@@ -455,6 +522,7 @@ static void parse_template(struct tpl_load *ld, char *src)
 	meta_defaults(ld);
 	check_file_name(ld, MK_PDF);
 	check_file_name(ld, MK_XLSX);
+	check_file_names_differ(ld);
 	fill_meta(ld->t);
 	/* the body is read from the blanked source from here on */
 	marked = mark_body(ld, &mlen);

@@ -17,6 +17,9 @@
 #include "testhook.h"
 
 static atomic_flag reached = ATOMIC_FLAG_INIT;
+/* calls of the operation CIVREPORT_TEST_FAIL names, so far */
+static atomic_long fail_calls;
+static char fail_seen[64]; /* the CIVREPORT_TEST_FAIL those calls are of */
 
 /* Write "name pid\n" into the FIFO, then wait until no reader is left. */
 static void pause_on(const char *fifo, const char *name)
@@ -52,4 +55,30 @@ void testhook_point(const char *name)
 	fifo = getenv("CIVREPORT_TEST_FIFO");
 	if (fifo != NULL && fifo[0] != '\0')
 		pause_on(fifo, name);
+}
+
+bool testhook_fail(const char *op)
+{
+	const char *want = getenv("CIVREPORT_TEST_FAIL");
+	size_t n = strlen(op);
+	char *end;
+	long k, call;
+
+	if (want == NULL || strncmp(want, op, n) != 0 || want[n] != ':')
+		return false;
+	k = strtol(want + n + 1, &end, 10);
+	if (*end != '\0' || k <= 0)
+		return false;
+	/* a new request (a unit test sets several in turn) counts from 1 */
+	if (strncmp(fail_seen, want, sizeof(fail_seen)) != 0) {
+		snprintf(fail_seen, sizeof(fail_seen), "%s", want);
+		atomic_store(&fail_calls, 0);
+	}
+	call = atomic_fetch_add(&fail_calls, 1) + 1;
+	if (call != k)
+		return false;
+	fprintf(stderr, "civreport: test hook: fail %s #%ld (PID %ld)\n", op, k, (long)getpid());
+	fflush(stderr);
+	errno = EIO;
+	return true;
 }

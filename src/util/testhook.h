@@ -33,14 +33,41 @@
  *			a run its temporary output file exists
  *	"commit"	cli/cmd_run.c commit: every temporary file is written,
  *			nothing renamed yet
+ *	"swap"		deliver/outset.c outset_commit: the new set is complete
+ *			and on disk in its own folder; the period folder's link
+ *			still names the previous set
+ *	"swapped"	deliver/outset.c outset_commit: the link names the new
+ *			set; the previous set's folder is not cleared yet
  *
- * Cost when the variable is unset: one getenv() per call; the calls sit
- * where that is nothing (once per run, per 1 MiB chunk, per lock poll).
+ * Failures on demand, for the steps that a test cannot make fail from
+ * outside (a rename in the middle of a commit):
+ *
+ *	CIVREPORT_TEST_FAIL=<op>:<k>	the k-th call (from 1) of the file
+ *					operation op fails with EIO
+ *
+ * op is one that calls testhook_fail (today "rename", "link" and
+ * "symlink", in deliver/ and wherever a run renames or links a file).  The
+ * failing call writes "civreport: test hook: fail <op> #<k> (PID n)" on
+ * stderr, so a test can walk k = 1, 2, ... until a run no longer reaches
+ * the k-th call.
+ *
+ * Cost when the variables are unset: one getenv() per call; the calls sit
+ * where that is nothing (once per run, per 1 MiB chunk, per lock poll, per
+ * output file).
  */
 #ifndef CIVREPORT_TESTHOOK_H
 #define CIVREPORT_TESTHOOK_H
 
+#include <stdbool.h>
+
 /* The run reached point name: mark it, and pause when a test asked for it. */
 void testhook_point(const char *name);
+
+/*
+ * About to do file operation op (e.g. "rename"): true when the test asked
+ * this call to fail; the caller then skips it and fails with errno = EIO
+ * (set here).  False, and errno untouched, otherwise.
+ */
+bool testhook_fail(const char *op);
 
 #endif

@@ -23,3 +23,29 @@ contains err.txt "不存在的字体"
 
 expect_exit 0 "$BIN" run --year 2021 --input "$IN" --output out2 --quiet --dump-doc -
 cmp out.txt doc.txt || fail "--dump-doc - differs from the file"
+
+# the dump is no file of the set, but a run that fails after writing it
+# says the previous report is unchanged: every rename of a run with
+# --dump-doc failed in turn, exit 3 always finds the previous set whole and
+# exit 0 the new one (the dump was once renamed after the switch, so a
+# failure there exited 3 with the new set in place)
+expect_exit 0 "$BIN" run --year 2021 --input "$IN" --output sets --quiet --max-reject-rate 0.5
+(cd sets/2021 && sha256sum -- *) >old.sha
+k=1
+while :; do
+	rm -f k.txt
+	CIVREPORT_TEST_FAIL=rename:$k "$BIN" run --year 2021 --input "$IN" --output sets --quiet \
+		--dump-doc k.txt >out.txt 2>err.txt
+	rc=$?
+	grep -q "test hook: fail rename #$k" err.txt || break
+	echo "rename #$k failed: exit $rc"
+	case $rc in
+	3) (cd sets/2021 && sha256sum -c --quiet "$WORK/old.sha") || fail "rename #$k: exit 3, but the set changed"
+	   contains err.txt "上次的报告保持不变" ;;
+	0) ! (cd sets/2021 && sha256sum -c --quiet "$WORK/old.sha") 2>/dev/null || fail "rename #$k: exit 0, old set" ;;
+	*) cat err.txt; fail "rename #$k: exit $rc" ;;
+	esac
+	k=$((k + 1))
+done
+[ "$k" -gt 6 ] || fail "only $((k - 1)) renames could be made to fail"
+[ "$rc" -eq 0 ] && [ -s k.txt ] || fail "the run without a failure: exit $rc, or no dump"

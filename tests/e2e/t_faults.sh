@@ -35,8 +35,13 @@ intact() {
 	fail "$3: the previous outputs in $1 were changed"
 }
 
-# temps [DIR]: the temporary files left anywhere under DIR (default $WORK)
+# temps [DIR]: the temporary files left anywhere under DIR (default $WORK);
+# a run's are in its new set folder, output/.2021.set-*, beside the link
+# output/2021 (src/deliver/outset.h), so they are looked for under output
 temps() { find "${1:-$WORK}" -name '.civreport-tmp-*' 2>/dev/null; }
+# sets: how many set folders output/ holds (the current one, and those of
+# killed runs until the next run clears them)
+sets() { find output -maxdepth 1 -name '.2021.set-*' -type d | wc -l; }
 no_temps() {
 	_t=$(temps)
 	[ -z "$_t" ] || fail "$1: temporary files left: $_t"
@@ -126,9 +131,10 @@ for case in locked:1 scan:1 render-pdf:2 render-xlsx:3 commit:5; do
 	go 3
 	[ "$rc" -eq 137 ] || fail "SIGKILL at $point: exit $rc, want 137 (killed)"
 	intact "$OUT" base.sha "SIGKILL at $point"
-	n=$(temps "$OUT" | wc -l)
+	n=$(temps output | wc -l)
 	echo "killed at $point; temporary files left: $n"
-	[ "$n" -eq "${case#*:}" ] || { temps "$OUT"; fail "SIGKILL at $point: $n temporary files, want ${case#*:}"; }
+	[ "$n" -eq "${case#*:}" ] || { temps output; fail "SIGKILL at $point: $n temporary files, want ${case#*:}"; }
+	[ "$(sets)" -eq 2 ] || fail "SIGKILL at $point: $(sets) set folders, want 2 (the current one, the killed run's)"
 done
 # a foreign file that merely looks alike in another folder is not touched
 mkdir -p keep && : >keep/.civreport-tmp-not-ours
@@ -136,6 +142,7 @@ expect_exit 0 "$BIN" run --year 2021 --input in1 --output output --quiet
 [ -e keep/.civreport-tmp-not-ours ] || fail "a run removed a file outside its output folder"
 rm -r keep
 no_temps "the run after SIGKILLs"
+[ "$(sets)" -eq 1 ] || fail "the run after SIGKILLs left $(sets) set folders"
 intact "$OUT" base-in1.sha "the run after SIGKILLs (same input as the baseline)"
 valid_outputs "$OUT"
 
@@ -151,6 +158,7 @@ for case in TERM:locked:143 TERM:scan:143 HUP:render-pdf:129 TERM:render-xlsx:14
 	go 3
 	[ "$rc" -eq "${case##*:}" ] || { cat bg3.err; fail "SIG$sig at $point: exit $rc, want ${case##*:} (died of SIG$sig)"; }
 	no_temps "SIG$sig at $point"
+	[ "$(sets)" -eq 1 ] || fail "SIG$sig at $point: its set folder was left"
 	intact "$OUT" base.sha "SIG$sig at $point"
 done
 
@@ -167,9 +175,10 @@ mkdir -p ro1/output/2021 ro2/output/2021 ro3/output
 for d in ro1 ro2; do
 	(cd "$OUT" && cp -p $OUTPUTS "$WORK/$d/output/2021/") || fail "copy to $d"
 done
-# ro2: the lock file is there and writable (the folder was made read-only later)
-: >ro2/output/2021/.civreport.lock
-chmod 0666 ro2/output/2021/.civreport.lock
+# ro2: the lock file (beside output/2021) is there and writable (the folder
+# was made read-only later); ro1: it cannot be created
+: >ro2/output/.2021.lock
+chmod 0666 ro2/output/.2021.lock
 chmod 0555 ro1/output/2021 ro2/output/2021 ro3/output
 for d in ro1 ro2; do
 	expect_exit 3 as_user "$BIN" run --year 2021 --input in2 --output "$d/output"
@@ -180,7 +189,7 @@ for d in ro1 ro2; do
 done
 # ro3: output/2021 does not exist and cannot be created
 expect_exit 3 as_user "$BIN" run --year 2021 --input in2 --output ro3/output
-contains err.txt "无法创建输出目录 ro3/output/2021"
+contains err.txt "ro3/output/2021"
 contains err.txt "Permission denied"
 no_temps "read-only folders"
 chmod 0755 ro1/output/2021 ro2/output/2021 ro3/output
@@ -361,7 +370,7 @@ section "(f) a second run on the same folder: exit 4 at once, or --wait"
 # The holder is held at the point "locked": it keeps the lock until let go.
 run_at 3 locked in2
 holder=$pid
-held=$(temps "$OUT")
+held=$(temps output)
 [ -n "$held" ] || fail "the holder has no temporary file"
 # without --wait: exit 4 at once, never waiting for the lock
 expect_exit 4 env CIVREPORT_TEST_PAUSE=lock-wait "$BIN" run --year 2021 --input in1 --output output

@@ -349,6 +349,78 @@ static void test_front_matter_unknown_key(void **state)
 	unload(&l);
 }
 
+/*
+ * Output names that would destroy another output or reach outside the
+ * output folder are refused with the key and the reason (issue 10, item 11):
+ * each is one line 2 of its own template, so the diagnostic is at 2:1.
+ */
+static void test_front_matter_output_names(void **state)
+{
+	static const struct {
+		const char *line, *want;
+	} bad[] = {
+	    {"pdf: .civreport.lock", "pdf 的文件名“.civreport.lock”无效"},
+	    {"pdf: manifest.json", "pdf 的文件名“manifest.json”无效:与 civreport 自己的文件同名"},
+	    {"pdf: metrics.json", "与 civreport 自己的文件同名"},
+	    {"xlsx: rejects.csv", "xlsx 的文件名“rejects.csv”无效:与 civreport"},
+	    {"pdf: Manifest.JSON", "与 civreport 自己的文件同名"},
+	    {"xlsx: 报告.pdf", "XLSX 的文件名应以 .xlsx 结尾"},
+	    {"pdf: 报告.xlsx", "PDF 的文件名应以 .pdf 结尾"},
+	    {"pdf: 报告", "应以 .pdf 结尾"},
+	    {"pdf: a/b.pdf", "不能含“/”"},
+	    {"pdf: a\\b.pdf", "不能含“/”或“\\”"},
+	    {"pdf: ../x.pdf", "不能含“/”"},
+	    {"pdf: ..", "不能以“.”开头"},
+	    {"pdf: .pdf", "不能以“.”开头"},
+	    {"pdf: .hidden-{year}.pdf", "不能以“.”开头"},
+	    {"pdf: \"\"", "pdf 的文件名无效:文件名为空"},
+	    {"pdf: a\x01.pdf", "pdf 的文件名无效:文件名不能含控制字符"},
+	    {"pdf: a\x7f.pdf", "文件名不能含控制字符"},
+	};
+	char md[1024], longname[300];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct loaded l;
+
+		snprintf(md, sizeof(md), "---\n%s\n---\n正文。\n", bad[i].line);
+		l = load(md);
+		if (l.rc == 0)
+			fprintf(stderr, "accepted: %s\n", bad[i].line);
+		assert_int_equal(l.rc, -1);
+		expect_diag(&l, 2, 1, bad[i].want);
+		unload(&l);
+	}
+	/* 256 bytes: one more than a file name can have */
+	memset(longname, 'a', 252);
+	memcpy(longname + 252, ".pdf", 5);
+	snprintf(md, sizeof(md), "---\npdf: %s\n---\n正文。\n", longname);
+	{
+		struct loaded l = load(md);
+
+		assert_int_equal(l.rc, -1);
+		expect_diag(&l, 2, 1, "pdf 的文件名无效:文件名超过 255 字节");
+		unload(&l);
+	}
+	/* 255 bytes is a good name */
+	longname[251] = '\0';
+	strcat(longname, ".pdf");
+	snprintf(md, sizeof(md), "---\npdf: %s\n---\n正文。\n", longname);
+	template_free(load_ok(md));
+	/* the two outputs share one folder: never one name */
+	{
+		struct loaded l = load("---\npdf: r-{year}.pdf\nxlsx: r-{year}.pdf\n---\n正文。\n");
+
+		assert_int_equal(l.rc, -1);
+		expect_diag(&l, 3, 1, "XLSX 的文件名应以 .xlsx 结尾");
+		expect_diag(&l, 3, 1, "xlsx 的文件名“r-2021.pdf”与 pdf 的相同");
+		unload(&l);
+	}
+	/* Chinese names with the year are fine, in any case of the extension */
+	template_free(load_ok(
+	    "---\npdf: 广安市{year}年民政工作总结.PDF\nxlsx: 数据-{year}.Xlsx\n---\n正文。\n"));
+}
+
 static void test_unclosed_front_matter(void **state)
 {
 	struct loaded l = load("---\ntitle: x\n\n正文\n");
@@ -1258,6 +1330,7 @@ int main(void)
 	    cmocka_unit_test(test_default_template_builds),
 	    cmocka_unit_test(test_front_matter),
 	    cmocka_unit_test(test_front_matter_unknown_key),
+	    cmocka_unit_test(test_front_matter_output_names),
 	    cmocka_unit_test(test_unclosed_front_matter),
 	    cmocka_unit_test(test_unknown_dataset),
 	    cmocka_unit_test(test_unknown_column),

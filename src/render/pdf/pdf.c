@@ -22,6 +22,7 @@
  * missing glyph, or leave a partial file at path.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -258,11 +259,15 @@ static int check_cairo(struct pdf *p)
 	return 0;
 }
 
+/* O_NOFOLLOW: never write through a symlink someone put at path. */
 static int write_file(struct pdf *p, const char *path, const struct strbuf *m)
 {
-	FILE *fp = fopen(path, "wb");
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
+	FILE *fp = fd >= 0 ? fdopen(fd, "wb") : NULL;
 	bool ok;
 
+	if (fp == NULL && fd >= 0)
+		close(fd);
 	if (fp == NULL)
 		return pdf_fail(p, "无法写入 %s：%s", path, strerror(errno));
 	ok = m->len == 0 || fwrite(m->buf, 1, m->len, fp) == m->len;

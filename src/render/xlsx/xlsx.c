@@ -13,10 +13,12 @@
  * pinned to doc->meta.created two renders of one doc are byte-identical.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "util/testhook.h"
 #include "util/xalloc.h"
@@ -133,16 +135,20 @@ static void report(char *err, size_t errlen, const char *path, const struct xlsx
 		snprintf(err, errlen, "XLSX：写入 %s 失败：%s：%s", path, where, lxw_strerror(e));
 }
 
-/* Fail early and clearly when path cannot be written (1.1.4 only prints it). */
+/*
+ * Fail early and clearly when path cannot be written (1.1.4 only prints it),
+ * and refuse a symlink at path (O_NOFOLLOW); libxlsxwriter then opens it by
+ * name, which in a run is inside the run's private staging folder (outset.h).
+ */
 static bool can_create(const char *path, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "wb");
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
 
-	if (f == NULL) {
+	if (fd < 0) {
 		snprintf(err, errlen, "XLSX：无法写入 %s：%s", path, strerror(errno));
 		return false;
 	}
-	fclose(f);
+	close(fd);
 	return true;
 }
 
