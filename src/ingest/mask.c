@@ -47,52 +47,61 @@ static size_t digit_at(const char *s, size_t len, size_t i)
 	return (cp >= '0' && cp <= '9') || (cp >= 0xFF10 && cp <= 0xFF19) ? n : 0;
 }
 
-/* Byte length of the check letter X (x, Ｘ, ｘ) at s[i], else 0. */
-static size_t check_x_at(const char *s, size_t len, size_t i)
+/* Byte length of an ASCII letter at s[i], else 0. */
+static size_t letter_at(const char *s, size_t len, size_t i)
 {
-	size_t n;
-	uint32_t cp;
+	char c = i < len ? s[i] : '\0';
 
-	if (i >= len)
-		return 0;
-	cp = char_at(s, len, i, &n);
-	return cp == 'X' || cp == 'x' || cp == 0xFF38 || cp == 0xFF58 ? n : 0;
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ? 1 : 0;
+}
+
+static size_t alnum_at(const char *s, size_t len, size_t i)
+{
+	size_t n = digit_at(s, len, i);
+
+	return n > 0 ? n : letter_at(s, len, i);
 }
 
 /*
- * The digit run starting at s[i] (a digit): digits, single spaces or dashes
- * between digits, a final X.  Returns its end; *digits gets its digits.
+ * A token: letters and digits, single spaces or dashes between them.  It
+ * starts at s[i] (a letter or digit); returns its end, *alnum its letters
+ * and digits, *letters its letters.
  */
-static size_t digit_run(const char *s, size_t len, size_t i, size_t *digits)
+static size_t token(const char *s, size_t len, size_t i, size_t *alnum, size_t *letters)
 {
 	size_t n;
 
-	*digits = 0;
+	*alnum = *letters = 0;
 	for (;;) {
-		if ((n = digit_at(s, len, i)) > 0) {
+		if ((n = alnum_at(s, len, i)) > 0) {
+			*letters += letter_at(s, len, i);
+			(*alnum)++;
 			i += n;
-			(*digits)++;
-		} else if (i < len && (s[i] == ' ' || s[i] == '-') && digit_at(s, len, i + 1) > 0) {
+		} else if (i < len && (s[i] == ' ' || s[i] == '-') && alnum_at(s, len, i + 1) > 0) {
 			i++;
 		} else {
-			break;
+			return i;
 		}
 	}
-	if ((n = check_x_at(s, len, i)) > 0) {
-		i += n;
-		(*digits)++;
-	}
-	return i;
 }
 
-/* Append the run s[i..end) with all but its first 6 and last 4 digits as '*'. */
-static void put_id_run(struct strbuf *out, const char *s, size_t i, size_t end, size_t digits)
+/*
+ * An ID as a token: 15 or more letters and digits, at most two of them
+ * letters (the check X, a typo: 51160219800115A012).
+ */
+static bool id_token(size_t alnum, size_t letters)
+{
+	return alnum >= ID_RUN_MIN && letters <= 2;
+}
+
+/* Append s[i..end) with all but its first 6 and last 4 letters and digits as '*'. */
+static void put_id(struct strbuf *out, const char *s, size_t i, size_t end, size_t alnum)
 {
 	size_t k = 0, n;
 
 	while (i < end) {
-		if ((n = digit_at(s, end, i)) > 0 || (n = check_x_at(s, end, i)) > 0) {
-			if (k < 6 || k + 4 >= digits)
+		if ((n = alnum_at(s, end, i)) > 0) {
+			if (k < 6 || k + 4 >= alnum)
 				strbuf_add(out, s + i, n);
 			else
 				strbuf_addch(out, '*');
@@ -102,6 +111,31 @@ static void put_id_run(struct strbuf *out, const char *s, size_t i, size_t end, 
 			strbuf_addch(out, s[i]);
 		}
 		i += n;
+	}
+}
+
+/*
+ * The digit runs inside a token that is not an ID as a whole
+ * (Room511602198001150012): each run of 15 or more digits masked.
+ */
+static void put_digit_runs(struct strbuf *out, const char *s, size_t i, size_t end)
+{
+	while (i < end) {
+		size_t j = i, digits = 0, n;
+
+		while ((n = digit_at(s, end, j)) > 0) {
+			j += n;
+			digits++;
+		}
+		if (digits >= ID_RUN_MIN) {
+			put_id(out, s, i, j, digits);
+		} else if (j > i) {
+			strbuf_add(out, s + i, j - i);
+		} else {
+			strbuf_addch(out, s[i]);
+			j = i + 1;
+		}
+		i = j;
 	}
 }
 
@@ -139,11 +173,11 @@ static bool is_name_dot(uint32_t cp)
 
 bool mask_looks_like_id(const char *s, size_t len)
 {
-	size_t digits;
+	size_t alnum, letters;
 
 	trim(&s, &len);
-	return digit_at(s, len, 0) > 0 && digit_run(s, len, 0, &digits) == len &&
-	       digits >= ID_RUN_MIN;
+	return alnum_at(s, len, 0) > 0 && token(s, len, 0, &alnum, &letters) == len &&
+	       id_token(alnum, letters);
 }
 
 bool mask_looks_like_name(const char *s, size_t len)
@@ -172,23 +206,23 @@ bool mask_looks_like_name(const char *s, size_t len)
 	return dots == 0 ? han >= 2 && han <= 4 : han >= 2;
 }
 
-/* Rule 3: digit runs of an ID's length masked, the rest copied. */
+/* Rule 3: IDs masked wherever they stand, the rest copied. */
 static void mask_runs(struct strbuf *out, const char *s, size_t len)
 {
 	size_t i = 0;
 
 	while (i < len) {
-		size_t digits, end;
+		size_t alnum, letters, end;
 
-		if (digit_at(s, len, i) == 0) {
+		if (alnum_at(s, len, i) == 0) {
 			strbuf_addch(out, s[i++]);
 			continue;
 		}
-		end = digit_run(s, len, i, &digits);
-		if (digits >= ID_RUN_MIN)
-			put_id_run(out, s, i, end, digits);
+		end = token(s, len, i, &alnum, &letters);
+		if (id_token(alnum, letters))
+			put_id(out, s, i, end, alnum);
 		else
-			strbuf_add(out, s + i, end - i);
+			put_digit_runs(out, s, i, end);
 		i = end;
 	}
 }
@@ -211,12 +245,12 @@ static void mask_tail(struct strbuf *out, const char *s, size_t len)
 /* Rules 1 and 2: the whole field masked, an ID as an ID. */
 static void mask_whole(struct strbuf *out, const char *s, size_t len)
 {
-	size_t digits, end;
+	size_t alnum, letters;
 
 	trim(&s, &len);
 	if (mask_looks_like_id(s, len)) {
-		end = digit_run(s, len, 0, &digits);
-		put_id_run(out, s, 0, end, digits);
+		token(s, len, 0, &alnum, &letters);
+		put_id(out, s, 0, len, alnum);
 	} else {
 		mask_tail(out, s, len);
 	}
@@ -241,12 +275,32 @@ static bool allowed_enum_value(const struct column *col, const char *s, size_t l
 	return col->type == COL_ENUM && column_enum_index(col, s, len) >= 0;
 }
 
+/* Whether s[0..len) is one character away from an allowed value of four or more. */
+static bool near_long_value(const struct column *col, const char *s, size_t len)
+{
+	char *v = xstrndup(s, len);
+	bool near = false;
+
+	for (size_t i = 0; i < col->nvalues && !near; i++) {
+		size_t d = utf8_distance(v, col->values[i]);
+		size_t chars = 0, n = 0;
+
+		for (size_t k = 0; col->values[i][k] != '\0'; k += n, chars++)
+			char_at(col->values[i], strlen(col->values[i]), k, &n);
+		near = chars >= 4 && d <= 1;
+	}
+	free(v);
+	return near;
+}
+
 /*
- * Rule 4's exception for enum columns: a value that ends like an allowed
- * value (广安县 like 岳池县, 城镇低保 like 城市低保) and shares another
- * character with one (广安区) is a misspelt value, shown so that the
- * officer sees the typo.  A name passes only when it ends in 县, 区, 保...
- * and shares a character with the list, and only in its column.
+ * Rule 4's exception for enum columns, so that the officer sees the typo:
+ * a misspelt value ends like an allowed value and shares another character
+ * with one (广安县: 岳池县, 广安区), or is one character off an allowed value
+ * of four or more (城市低宝), or is part of one (助学 for 助学金).  A name
+ * passes only when it ends in 县, 区, 保... and shares a character with the
+ * list, or nearly is a value, and only in its column.  One character off a
+ * three-character value is not enough: 武胜男 is a name, not 武胜县.
  */
 static bool misspelt_enum_value(const struct column *col, const char *s, size_t len)
 {
@@ -256,6 +310,14 @@ static bool misspelt_enum_value(const struct column *col, const char *s, size_t 
 	trim(&s, &len);
 	if (col->type != COL_ENUM || len == 0)
 		return false;
+	if (near_long_value(col, s, len))
+		return true;
+	for (size_t v = 0; v < col->nvalues; v++) {
+		size_t vlen = strlen(col->values[v]);
+
+		if (len < vlen && memmem(col->values[v], vlen, s, len) != NULL)
+			return true;
+	}
 	for (i = 0; i < len; i += n) {
 		char_at(s, len, i, &n);
 		last = i;
@@ -265,8 +327,7 @@ static bool misspelt_enum_value(const struct column *col, const char *s, size_t 
 		const char *a = col->values[v];
 		size_t alen = strlen(a);
 
-		/* UTF-8 is self-synchronising: byte matches of whole characters are character
-		 * matches */
+		/* UTF-8 synchronises itself: whole characters match as bytes */
 		if (alen >= tail && memcmp(a + alen - tail, s + last, tail) == 0)
 			ends = true;
 		for (i = 0; i < last; i += n) {

@@ -97,6 +97,8 @@ static void test_looks_like_id(void **state)
 	assert_false(mask_looks_like_id("2021-01", 7));
 	assert_false(mask_looks_like_id("H001", 4));
 	assert_false(mask_looks_like_id("51160219800115", 14));
+	assert_true(mask_looks_like_id("51160219800115A012", 18));
+	assert_false(mask_looks_like_id("ABC51160219800115", 17));
 	assert_false(mask_looks_like_id("", 0));
 }
 
@@ -137,6 +139,8 @@ static void test_personal_columns(void **state)
 	expect_field("身份证号", "511602198001150012", "511602********0012");
 	expect_field("身份证号", "51160219850707124X", "511602********124X");
 	expect_field("身份证号", "511602800115001", "511602*****5001");
+	/* a typo in an ID still shows where it is */
+	expect_field("身份证号", "5116021980011500A2", "511602********00A2");
 	/* the name where the ID should be: 张三丰 is 9 bytes, all kept by a 6 + 4 byte mask */
 	expect_field("身份证号", "张三丰", "张**");
 	expect_field("姓名", "张三", "张*");
@@ -149,7 +153,10 @@ static void test_content_rules(void **state)
 	(void)state;
 	/* a full ID under 户号 (issue 10 item 14) */
 	expect_field("户号", "511621196202280243", "511621********0243");
-	expect_field("户号", "H511621196202280243", "H511621********0243");
+	expect_field("户号", "H511621196202280243", "H51162*********0243");
+	expect_field("户号", "Room511621196202280243", "Room511621********0243");
+	expect_field("户号", "51162119620228A243", "511621********A243");
+	expect_field("户号", "13900002222", "13900002222");
 	expect_field("乡镇(街道)", "家住 511602 19800115 0012 号", "家住 511602 ******** 0012 号");
 	expect_field("发放金额", "511602198001150012", "511602********0012");
 	/* a name under an enum or typed column */
@@ -161,6 +168,8 @@ static void test_content_rules(void **state)
 	expect_field("区县", "广安区", "广安区");
 	expect_field("区县", "广安县", "广安县");
 	expect_field("救助类别", "城镇低保", "城镇低保");
+	expect_field("救助类别", "城市低宝", "城市低宝");
+	expect_field("救助类别", "低保", "低保");
 	expect_field("区县", "武胜男", "武**");
 	expect_field("救助类别", "张永保", "张**");
 	expect_field("发放金额", "4O0", "4O0");
