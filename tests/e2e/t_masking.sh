@@ -30,6 +30,10 @@ no_personal_data out/2021/rejects.csv
 contains out/2021/rejects.csv "511603********0022,李*,前**,奎*,街*,农***,2******,3*****"
 contains out/2021/rejects.csv "511621********0243,赵*,岳池县,九龙镇,城市低保,2021-02,1OO,511621********0243"
 for f in out/2021/metrics.json err.txt out.txt; do no_personal_data "$f"; done
+# every file a run creates has the outputs' mode, 0640 by default
+for f in rejects.csv metrics.json manifest.json annual-report-2021.pdf .civreport.lock; do
+	[ "$(stat -c %a "out/2021/$f")" = 640 ] || fail "$f mode $(stat -c %a "out/2021/$f"), want 640"
+done
 
 # --- item 15: a headerless export is never echoed; the log file is 0640
 mkdir headerless
