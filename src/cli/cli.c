@@ -138,7 +138,7 @@ int cli_setup_logging(const struct cli *cli)
 {
 	if (cli->quiet)
 		log_set_level(LOG_WARN);
-	if (cli->log_file != NULL && log_set_file(cli->log_file) != 0) {
+	if (cli->log_file != NULL && log_set_file(cli->log_file, (mode_t)cli->mode) != 0) {
 		fprintf(stderr, "civreport: 无法打开日志文件 %s: %s\n", cli->log_file,
 			strerror(errno));
 		return EXIT_IO;

@@ -15,6 +15,8 @@
 #include "engine/metrics.h"
 #include "util/log.h"
 #include "engine/scan.h"
+#include "ingest/rejects.h"
+#include "util/escape.h"
 #include "util/text.h"
 #include "util/xalloc.h"
 
@@ -24,17 +26,29 @@ static void exact(char *buf, size_t len, int64_t v, enum unit unit, bool group)
 	format_exact(buf, len, v, unit, group);
 }
 
+/* s padded to width; escaped first: a key from the data may hold ESC or U+202E. */
 static void pad_to(const char *s, size_t width, bool right)
 {
-	size_t w = utf8_display_width(s);
+	char *e = escape_terminal_dup(s);
+	size_t w = utf8_display_width(e);
 
 	if (right)
 		for (; w < width; w++)
 			putchar(' ');
-	fputs(s, stdout);
+	fputs(e, stdout);
 	if (!right)
 		for (; w < width; w++)
 			putchar(' ');
+	free(e);
+}
+
+static size_t shown_width(const char *s)
+{
+	char *e = escape_terminal_dup(s);
+	size_t w = utf8_display_width(e);
+
+	free(e);
+	return w;
 }
 
 /*
@@ -56,7 +70,9 @@ static void print_table(const struct agg *agg, const size_t *ids, int n)
 		size_t kw[2] = {4, 0}, vw = 1, last = q->nby > 1 ? 1 : 0;
 		char buf[64];
 
-		printf("%s%s\n", i ? "\n" : "", q->text);
+		fputs(i ? "\n" : "", stdout);
+		pad_to(q->text, 0, false);
+		putchar('\n');
 		if (!v->present) {
 			puts("  (无该年度数据)");
 			continue;
@@ -69,8 +85,8 @@ static void print_table(const struct agg *agg, const size_t *ids, int n)
 		for (size_t g = 0; g < v->ngroups; g++) {
 			exact(buf, sizeof(buf), v->groups[g].value, v->unit, true);
 			for (size_t p = 0; p < v->groups[g].nparts; p++)
-				if (utf8_display_width(v->groups[g].part[p].text) > kw[p])
-					kw[p] = utf8_display_width(v->groups[g].part[p].text);
+				if (shown_width(v->groups[g].part[p].text) > kw[p])
+					kw[p] = shown_width(v->groups[g].part[p].text);
 			if (strlen(buf) > vw)
 				vw = strlen(buf);
 		}
@@ -92,21 +108,6 @@ static void print_table(const struct agg *agg, const size_t *ids, int n)
 	}
 }
 
-static void csv_field(const char *s)
-{
-	if (strpbrk(s, ",\"\n") == NULL) {
-		fputs(s, stdout);
-		return;
-	}
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"')
-			putchar('"');
-		putchar(*s);
-	}
-	putchar('"');
-}
-
 static void print_csv(const struct agg *agg, const size_t *ids, int n)
 {
 	/* key2: the value of the second by-column, its own field */
@@ -118,20 +119,24 @@ static void print_csv(const struct agg *agg, const size_t *ids, int n)
 
 		if (!v->present)
 			continue;
+		/*
+		 * rejects.csv's field writer: a key from the data such as
+		 * =HYPERLINK(...) stays text in a spreadsheet; the value is a
+		 * number we formatted, written as it is (-12.50 must stay a number)
+		 */
 		if (v->ngroups == 0) {
-			csv_field(q->text);
+			csv_write_field(stdout, q->text, 0);
 			exact(buf, sizeof(buf), v->value, v->unit, false);
-			printf(",,,%s\n", buf);
+			printf(",,%s\n", buf);
 		}
 		for (size_t g = 0; g < v->ngroups; g++) {
-			csv_field(q->text);
-			putchar(',');
-			csv_field(v->groups[g].part[0].text);
-			putchar(',');
-			if (v->groups[g].nparts > 1)
-				csv_field(v->groups[g].part[1].text);
+			const struct agg_group *gr = &v->groups[g];
+
+			csv_write_field(stdout, q->text, 0);
+			csv_write_field(stdout, gr->part[0].text, 0);
+			csv_write_field(stdout, gr->nparts > 1 ? gr->part[1].text : "", 0);
 			exact(buf, sizeof(buf), v->groups[g].value, v->unit, false);
-			printf(",%s\n", buf);
+			printf("%s\n", buf);
 		}
 	}
 }

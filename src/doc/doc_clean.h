@@ -16,8 +16,9 @@
 
 /* What doc_clean_text() changed. */
 struct doc_clean_stats {
-	size_t controls;        /* control characters: tab, CR, LF to a space, others to U+FFFD */
-	size_t bytes;           /* bytes that are not UTF-8, shown as \xHH */
+	size_t controls;        /* tab, CR, LF to a space; other controls and bidi overrides
+				   escaped as util/escape.h writes them (\x01, \u202e) */
+	size_t bytes;           /* bytes that are not UTF-8, shown as \xhh */
 	size_t unknown;         /* characters no installed font has, to U+FFFD */
 	unsigned first_unknown; /* the first of those, for the warning */
 };

@@ -462,9 +462,18 @@ static int parse_filter(struct parser *p)
 	free(name);
 	if (col < 0)
 		return -1;
-	if (q->ds->cols[col].mask == MASK_NAME)
-		return fail(p, start, "不能按个人信息“%s”筛选(姓名在读入时即已脱敏)",
-			    q->ds->cols[col].name);
+	/*
+	 * The expression is written as it stands into metrics.json, the 指标
+	 * sheet and messages: a value of a personal-data column there would
+	 * publish it.  Names are masked as soon as they are read, too.
+	 */
+	if (q->ds->cols[col].mask != MASK_NONE)
+		return fail(p, start,
+			    "不能按个人信息“%s”筛选:表达式会原样写入 metrics.json 和报告的指标表,"
+			    "筛选值会随之公开%s",
+			    q->ds->cols[col].name,
+			    q->ds->cols[col].mask == MASK_NAME ? "(姓名在读入时即已脱敏,也无法匹配)"
+							       : "");
 	q->filters = xrealloc(q->filters, (q->nfilters + 1) * sizeof(*q->filters));
 	f = &q->filters[q->nfilters++];
 	memset(f, 0, sizeof(*f));

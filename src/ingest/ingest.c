@@ -23,7 +23,9 @@
 #include "ingest.h"
 #include "ingest_chunk.h"
 #include "ingest_pool.h"
+#include "mask.h"
 #include "util/log.h"
+#include "util/strbuf.h"
 #include "persons.h"
 #include "util/sha256.h"
 #include "util/strbuf.h"
@@ -264,15 +266,16 @@ static char *recognise(const struct schema *schema, const char *path, char **fie
 			free(m.field_col);
 		}
 	}
+	/* the first line may be data (a headerless export): never echo it as it is */
 	if (best.ds == NULL || best.matched == 0) {
-		char *found = name_list(fields, n);
+		char *found = mask_header_fields(fields, n, false);
 		err = xasprintf("无法识别文件属于哪类数据:表头中没有认识的列(找到的列:%s)", found);
 		free(found);
 		free(best.field_col);
 		return err;
 	}
 	if (missing_required(&best, n, &first) > 0) {
-		char *found = name_list(fields, n);
+		char *found = mask_header_fields(fields, n, true);
 		err = xasprintf("缺少必需的列“%s”(按%s识别;文件中的列:%s)",
 				best.ds->cols[first].name, best.ds->title, found);
 		free(found);
@@ -698,10 +701,14 @@ static void format_value(const struct column *col, int64_t v, const char *text, 
 	case COL_ENUM:
 		snprintf(buf, cap, "%s", col->values[v]);
 		break;
-	case COL_TEXT:
-		snprintf(buf, cap, "%.*s", (int)((uint64_t)v & 0xffffffff),
-			 text + ((uint64_t)v >> 32));
+	case COL_TEXT: {
+		/* a text column may hold an ID number all the same (mask.h) */
+		struct strbuf m = STRBUF_INIT;
+		mask_field(&m, col, text + ((uint64_t)v >> 32), (size_t)((uint64_t)v & 0xffffffff));
+		snprintf(buf, cap, "%s", m.buf ? m.buf : "");
+		strbuf_release(&m);
 		break;
+	}
 	}
 }
 

@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "ingest_chunk.h"
+#include "mask.h"
 #include "util/strbuf.h"
 #include "util/text.h"
 #include "util/xalloc.h"
@@ -149,52 +150,53 @@ static void csv_append(struct strbuf *row, const char *s, size_t n)
 }
 
 /*
- * The row as it will appear in rejects.csv: only the schema's columns (an
- * unknown column might hold a phone number), personal data masked.
+ * Whether the fields of the row being parsed may stand under other columns
+ * than the header says: fewer fields than the header, or a reject for too
+ * many fields or a stray quote.  Its fields are then masked whole (mask.h).
  */
-static char *masked_row(const struct chunk_parser *p, const struct file_plan *plan)
+static bool row_malformed(const struct chunk_parser *p, enum value_error code)
 {
-	struct strbuf out = STRBUF_INIT;
-	char tmp[256];
+	return p->nfields < p->c->plan->nfields || code == VALUE_COLUMNS || code == VALUE_QUOTE;
+}
+
+/*
+ * The row as it will appear in rejects.csv: only the schema's columns (an
+ * unknown column might hold a phone number), personal data masked by
+ * column and by content (mask.h).
+ */
+static char *masked_row(const struct chunk_parser *p, const struct file_plan *plan, bool malformed)
+{
+	struct strbuf out = STRBUF_INIT, field = STRBUF_INIT;
 	size_t n = p->nfields < plan->nfields ? p->nfields : plan->nfields;
 
 	for (size_t i = 0; i < n; i++) {
 		int col = plan->field_col[i];
-		const char *f = p->row + p->foff[i];
-		size_t fl = p->flen[i];
 
 		if (col < 0)
 			continue;
-		switch (plan->ds->cols[col].mask) {
-		case MASK_ID:
-			fl = mask_id(tmp, sizeof(tmp), f, fl);
-			f = tmp;
-			break;
-		case MASK_NAME:
-			fl = mask_name(tmp, sizeof(tmp), f, fl);
-			f = tmp;
-			break;
-		case MASK_NONE:
-			break;
-		}
-		csv_append(&out, f, fl);
+		field.len = 0;
+		mask_field(&field, malformed ? NULL : &plan->ds->cols[col], p->row + p->foff[i],
+			   p->flen[i]);
+		csv_append(&out, field.buf ? field.buf : "", field.len);
 	}
+	strbuf_release(&field);
 	return strbuf_detach(&out, NULL);
 }
 
-static char *enum_reason(const struct column *col, const char *f, size_t len)
+/* The value is quoted masked: in a shifted row it may be a name (mask.h). */
+static char *enum_reason(const struct column *col, bool malformed, const char *f, size_t len)
 {
 	struct strbuf list = STRBUF_INIT;
-	char *msg;
+	char *msg, *shown = mask_quote(malformed ? NULL : col, f, len, 20);
 
 	for (size_t i = 0; i < col->nvalues; i++) {
 		if (i > 0)
 			strbuf_addstr(&list, "、");
 		strbuf_addstr(&list, col->values[i]);
 	}
-	msg = xasprintf("%s“%.*s”不是允许的取值,可选:%s", col->name, (int)(len > 60 ? 60 : len), f,
-			list.buf ? list.buf : "");
+	msg = xasprintf("%s“%s”不是允许的取值,可选:%s", col->name, shown, list.buf ? list.buf : "");
 	strbuf_release(&list);
+	free(shown);
 	return msg;
 }
 
@@ -216,7 +218,7 @@ static void add_reject(struct chunk_parser *p, uint64_t line, int col, enum valu
 				  : xstrdup(what);
 	}
 	r->reason = reason;
-	r->row = masked_row(p, c->plan);
+	r->row = masked_row(p, c->plan, row_malformed(p, code));
 }
 
 char *chunk_reject_reason(const struct chunk_reject *r, uint64_t line)
@@ -315,7 +317,7 @@ static enum value_error type_field(struct chunk_parser *p, const struct column *
 	case COL_ENUM: {
 		int idx = enum_lookup(col, f, len);
 		if (idx < 0) {
-			*reason = enum_reason(col, f, len);
+			*reason = enum_reason(col, row_malformed(p, VALUE_ENUM), f, len);
 			return VALUE_ENUM;
 		}
 		*v = idx;

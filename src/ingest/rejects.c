@@ -11,8 +11,11 @@ void csv_write_field(FILE *fp, const char *s, int last)
 
 	if (quote)
 		fputc('"', fp);
-	/* CSV formula injection: =cmd|' /C calc'!A0 must stay text */
-	if (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')
+	/*
+	 * CSV formula injection: =cmd|' /C calc'!A0 must stay text; Excel
+	 * also reads a formula after a leading tab or CR (OWASP's list)
+	 */
+	if (s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL)
 		fputc('\'', fp);
 	for (; *s; s++) {
 		if (*s == '"')

@@ -3,8 +3,10 @@
  * reason, personal data already masked, in UTF-8 with a BOM so that Excel
  * opens it in Chinese.
  *
- * A field that starts with = + - or @ is prefixed with an apostrophe: a
- * spreadsheet must never run a formula that came from an input file.
+ * A field that starts with = + - @, a tab or a CR is prefixed with an
+ * apostrophe: a spreadsheet must never run a formula that came from an
+ * input file.  csv_write_field() is the one CSV field writer: `query
+ * --format csv` uses it too.
  */
 #ifndef CIVREPORT_REJECTS_H
 #define CIVREPORT_REJECTS_H

@@ -1,22 +1,36 @@
 /*
  * json.c - JSON string literals for the files civreport writes; see json.h.
  */
+#include <string.h>
+
+#include "escape.h"
 #include "json.h"
+#include "text.h"
 
 void json_string(FILE *fp, const char *s)
 {
-	fputc('"', fp);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	size_t len = strlen(s), i = 0;
 
-		if (c == '"' || c == '\\')
-			fprintf(fp, "\\%c", c);
-		else if (c == '\n')
+	fputc('"', fp);
+	while (i < len) {
+		uint32_t cp;
+		size_t n = utf8_decode_char(s + i, len - i, &cp);
+
+		if (n == 0) {
+			/* JSON is UTF-8: a byte that is not becomes U+FFFD */
+			fputs("\\ufffd", fp);
+			i++;
+			continue;
+		}
+		if (cp == '"' || cp == '\\')
+			fprintf(fp, "\\%c", (char)cp);
+		else if (cp == '\n')
 			fputs("\\n", fp);
-		else if (c < 0x20)
-			fprintf(fp, "\\u%04x", c);
+		else if (escape_char_unsafe(cp))
+			fprintf(fp, "\\u%04x", (unsigned)cp);
 		else
-			fputc(c, fp);
+			fwrite(s + i, 1, n, fp);
+		i += n;
 	}
 	fputc('"', fp);
 }

@@ -1,11 +1,14 @@
 /*
  * log.h - log lines on stderr (and optionally a log file): a timestamp, a
  * level and a message, so a cron mail or a log file says when and how bad.
+ * A message is always one line: controls in it (from file names or data
+ * values it quotes) are written as visible escapes (escape.h).
  */
 #ifndef CIVREPORT_LOG_H
 #define CIVREPORT_LOG_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 enum log_level {
 	LOG_DEBUG,
@@ -17,8 +20,12 @@ enum log_level {
 /* Messages below level are dropped (--quiet sets LOG_WARN). */
 void log_set_level(enum log_level level);
 
-/* Append every line to path as well; returns -1 with errno when it can't be opened. */
-int log_set_file(const char *path);
+/*
+ * Append every line to path as well, creating it with mode (the outputs'
+ * mode, 0640 by default: a log names files and problems of personal
+ * data); returns -1 with errno when it can't be opened.
+ */
+int log_set_file(const char *path, mode_t mode);
 
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -46,6 +46,11 @@ static size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
 	return n;
 }
 
+size_t utf8_decode_char(const char *s, size_t len, uint32_t *cp)
+{
+	return utf8_decode((const unsigned char *)s, len, cp);
+}
+
 size_t utf8_valid_prefix(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;

@@ -20,6 +20,12 @@
 size_t utf8_valid_prefix(const char *s, size_t len);
 
 /*
+ * The character at the start of s[0..len): its byte length and *cp, or 0
+ * when s does not start with a valid UTF-8 sequence (or len is 0).
+ */
+size_t utf8_decode_char(const char *s, size_t len, uint32_t *cp);
+
+/*
  * Fold s[0..len) for matching into dst (cap bytes, NUL-terminated): a leading
  * BOM dropped, full-width ASCII forms (U+FF01..U+FF5E) to ASCII, the
  * ideographic space to a space, ASCII letters to lower case, and every space

@@ -17,8 +17,8 @@ expect_exit 0 "$BIN" run --year 2021 --input in --template "$FIX/template.md" \
 	--output out --dump-doc doc.txt
 cat err.txt
 [ -s out/2021/g.pdf ] || fail "no PDF"
-# U+0001 replaced, never in the doc
-contains doc.txt '"助学�甲"'
+# U+0001 shown as a visible escape, never itself in the doc
+contains doc.txt '"助学\\x01甲"'
 lacks doc.txt "$(printf '\001')"
 # emoji and Uyghur kept (the fallback font draws them)
 contains doc.txt '"笑😀脸"'
@@ -28,20 +28,20 @@ contains doc.txt '"象形�"'
 contains err.txt 'U+13000'
 contains err.txt '象形'
 # the GBK file name, escaped
-contains doc.txt 'cell 1,0 "\\xD6\\xD0\\xCE\\xC4.csv"'
+contains doc.txt 'cell 1,0 "\\xd6\\xd0\\xce\\xc4.csv"'
 lacks doc.txt "$gbk"
 # the PDF holds the text (fallback glyphs included)
 pdftotext out/2021/g.pdf pdf.txt || fail "pdftotext"
 contains pdf.txt '笑😀脸'
-contains pdf.txt '\xD6\xD0\xCE\xC4.csv'
+contains pdf.txt '\xd6\xd0\xce\xc4.csv'
 # the workbook opens and holds the replaced text
 $PY "$ROOT/tests/unit/xlsx_read.py" out/2021/g.xlsx >xlsx.txt || fail "xlsx_read"
-contains xlsx.txt '助学�甲'
+contains xlsx.txt '助学\\x01甲'
 contains xlsx.txt '笑😀脸'
 
 # check names the file escaped too (a terminal must not get raw bytes)
 expect_exit 0 "$BIN" check --year 2021 --input in
-contains out.txt '\xD6\xD0\xCE\xC4.csv'
+contains out.txt '\xd6\xd0\xce\xc4.csv'
 
 # an emoji in the template: an error at its line and column, no exit 3
 sed -e 's/^title: 各项目金额$/title: 各项目金额🎉/' -e 's/^title: 字形$/title: 字形😀/' \

@@ -272,10 +272,48 @@ static void test_filters_other_types(void **state)
 	parse_ok("elderly.rows[受益人数=120]");
 	assert_int_equal(Q.filters[0].lo[0], 120);
 	assert_int_equal(Q.filters[0].hi[0], 120);
+}
 
-	parse_ok("relief.rows[身份证号=511602198001150012]");
-	assert_true(Q.filters[0].lo[0] == 51160219800115001ll);
-	assert_true(Q.filters[0].hi[0] == 51160219800115001ll);
+/*
+ * Regression (issue 10 item 16): a filter on 身份证号 was accepted, so the
+ * full ID, written in the expression, reached metrics.json and the 指标
+ * sheet.  Every personal-data column is refused in a filter, as 姓名 was,
+ * with a message that says why; grouping by one was already refused.
+ */
+static void test_no_filter_on_personal_data(void **state)
+{
+	static const struct {
+		const char *text;
+		size_t column;
+	} refused[] = {
+	    {"relief.rows[身份证号=511602198001150012]", 13},
+	    {"relief.rows[id=511602198001150012]", 13},
+	    {"relief.persons[区县=广安区; 身份证号!=511602198001150012]", 24},
+	    {"children.amount[证件号码=511602198001150012]", 17},
+	    {"relief.rows[姓名=张三]", 13},
+	    {"charity.amount[捐赠方=张三]", 16},
+	    {"relief.persons by 身份证号", 19},
+	    {"relief.persons by 姓名", 19},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(refused); i++) {
+		struct query q;
+		struct query_error err;
+
+		if (query_parse(&q, &schema, refused[i].text, YEAR, &err) == 0) {
+			query_release(&q);
+			fail_msg("\"%s\" accepted", refused[i].text);
+		}
+		assert_int_equal(err.column, refused[i].column);
+		if (strstr(refused[i].text, " by ") == NULL) {
+			assert_non_null(strstr(err.message, "个人信息"));
+			assert_non_null(strstr(err.message, "metrics.json"));
+		}
+	}
+	/* counting distinct IDs shows a count, never an ID: still allowed */
+	parse_ok("relief.distinct(身份证号)");
+	assert_int_equal(Q.unit, UNIT_COUNT);
 }
 
 static void test_by_columns(void **state)
@@ -456,6 +494,7 @@ int main(void)
 	    cmocka_unit_test_teardown(test_filters_enum, cleanup),
 	    cmocka_unit_test_teardown(test_filters_period, cleanup),
 	    cmocka_unit_test_teardown(test_filters_other_types, cleanup),
+	    cmocka_unit_test_teardown(test_no_filter_on_personal_data, cleanup),
 	    cmocka_unit_test_teardown(test_by_columns, cleanup),
 	    cmocka_unit_test_teardown(test_text_kept, cleanup),
 	    cmocka_unit_test(test_parse_errors),

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "text_table.h"
+#include "util/escape.h"
 #include "util/strbuf.h"
 #include "util/text.h"
 #include "util/xalloc.h"
@@ -17,19 +18,40 @@ static void pad(struct strbuf *line, size_t n)
 		strbuf_addch(line, ' ');
 }
 
-/* s in a column of width w, right-aligned when right. */
+/* Display width of s as shown, i.e. escaped. */
+static size_t shown_width(const char *s)
+{
+	char *e = escape_terminal_dup(s);
+	size_t w = utf8_display_width(e);
+
+	free(e);
+	return w;
+}
+
+/* s (escaped) in a column of width w, right-aligned when right. */
 static void cell(struct strbuf *line, const char *s, size_t w, bool right)
 {
-	size_t sw = utf8_display_width(s);
+	char *e = escape_terminal_dup(s);
+	size_t sw = utf8_display_width(e);
 	size_t fill = sw < w ? w - sw : 0;
 
 	if (line->len > 0)
 		pad(line, GAP);
 	if (right)
 		pad(line, fill);
-	strbuf_addstr(line, s);
+	strbuf_addstr(line, e);
 	if (!right)
 		pad(line, fill);
+	free(e);
+}
+
+/* A line of text (title, note), escaped. */
+static void put_text(FILE *fp, const char *s, const char *end)
+{
+	char *e = escape_terminal_dup(s);
+
+	fprintf(fp, "%s%s", e, end);
+	free(e);
 }
 
 /* The line without the padding of empty cells at its end. */
@@ -62,14 +84,16 @@ void text_table_print(FILE *fp, const struct doc_table *t)
 	bool *right = xcalloc(t->ncols + 1, sizeof(bool));
 	struct strbuf line = STRBUF_INIT;
 
-	if (t->label && t->label[0])
-		fprintf(fp, "%s %s：\n", t->label, t->title ? t->title : "");
-	else
-		fprintf(fp, "%s：\n", t->title ? t->title : "");
+	if (t->label && t->label[0]) {
+		put_text(fp, t->label, " ");
+		put_text(fp, t->title ? t->title : "", "：\n");
+	} else {
+		put_text(fp, t->title ? t->title : "", "：\n");
+	}
 	for (size_t c = 0; c < t->ncols; c++) {
-		w[c] = utf8_display_width(t->header[c]);
+		w[c] = shown_width(t->header[c]);
 		for (size_t r = 0; r < t->nrows; r++) {
-			size_t cw = utf8_display_width(t->cells[r * t->ncols + c].text);
+			size_t cw = shown_width(t->cells[r * t->ncols + c].text);
 
 			if (cw > w[c])
 				w[c] = cw;
@@ -85,7 +109,7 @@ void text_table_print(FILE *fp, const struct doc_table *t)
 		put_line(fp, &line);
 	}
 	if (t->note && t->note[0])
-		fprintf(fp, "%s\n", t->note);
+		put_text(fp, t->note, "\n");
 	strbuf_release(&line);
 	free(w);
 	free(right);

@@ -4,7 +4,10 @@
  * Columns are padded by display width (a Chinese character takes two
  * columns), numbers right-aligned, text left-aligned, the totals row after
  * the body, the note under the table.  Like every renderer it reads only
- * the doc and writes its text unchanged.
+ * the doc and writes its text unchanged, except that controls, bidi
+ * overrides and bytes that are not UTF-8 (a file name, a value from the
+ * data) are written as visible escapes (util/escape.h): a terminal must
+ * never act on them.
  */
 #ifndef CIVREPORT_TEXT_TABLE_H
 #define CIVREPORT_TEXT_TABLE_H
