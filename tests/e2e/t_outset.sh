@@ -186,7 +186,9 @@ expect_exit 1 "$BIN" run --year 2021 --input bad --output output --template tplB
 contains err.txt "本次被拒绝的记录见 $OUT/failed/rejects.csv"
 [ -s "$OUT/failed/rejects.csv" ] && [ -s "$OUT/failed/summary.txt" ] || fail "no failed/rejects.csv and summary.txt"
 cmp -s "$OUT/failed/rejects.csv" "$OUT/rejects.csv" && fail "failed/rejects.csv is the previous run's"
-contains "$OUT/failed/rejects.csv" ",XX,"
+# this run's rows (the bad ID "XX" masked like any ID), not the previous run's
+contains "$OUT/failed/rejects.csv" "身份证号应为18位,\"GA"
+contains "$OUT/failed/rejects.csv" ",X*,"
 contains "$OUT/failed/summary.txt" "退出码:1"
 contains "$OUT/failed/summary.txt" "时间:$(date +%Y-%m-%d)"
 contains "$OUT/failed/summary.txt" "拒收比例过高"
