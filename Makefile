@@ -142,7 +142,7 @@ $(UNIT_RUNS): unit/%: $(BUILD)/tests/%
 # CIVREPORT_MAKE_VARS tells t_install.sh how to name this build to make.
 $(E2E_RUNS): e2e/%: $(BIN) $(SAMPLE)/.complete
 	@$(TEST_ENV) BIN=$(abspath $(BIN)) E2E_SAMPLE=$(abspath $(SAMPLE)) \
-		E2E_SAMPLE_SCALE=$(SAMPLE_SCALE) \
+		E2E_SAMPLE_SCALE=$(SAMPLE_SCALE) E2E_SANITIZE=$(if $(SANITIZE),1,0) \
 		CIVREPORT_MAKE_VARS="BUILD=$(BUILD)$(if $(SANITIZE), SANITIZE=1)" \
 		sh tests/run-one.sh $(RESULTS) $@ $(TEST_TAG)$@ sh tests/e2e/run.sh tests/e2e/$*.sh
 

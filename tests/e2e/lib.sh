@@ -51,3 +51,12 @@ use_sample() {
 full_scale() {
 	[ "$E2E_SAMPLE_SCALE" = 1 ]
 }
+
+# fault_step: how far apart the failure points of a fault-injection loop
+# are (k = 1, 1 + step, ...): every one in the normal build; under the
+# sanitizers, where each run costs several times as much, every third (the
+# sanitizer build looks for memory faults on the failure paths; the normal
+# build checks every one of them)
+fault_step() {
+	if [ "${E2E_SANITIZE:-0}" = 1 ]; then echo 3; else echo 1; fi
+}

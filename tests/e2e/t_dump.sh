@@ -45,7 +45,7 @@ while :; do
 	0) ! (cd sets/2021 && sha256sum -c --quiet "$WORK/old.sha") 2>/dev/null || fail "rename #$k: exit 0, old set" ;;
 	*) cat err.txt; fail "rename #$k: exit $rc" ;;
 	esac
-	k=$((k + 1))
+	k=$((k + $(fault_step)))
 done
 [ "$k" -gt 6 ] || fail "only $((k - 1)) renames could be made to fail"
 [ "$rc" -eq 0 ] && [ -s k.txt ] || fail "the run without a failure: exit $rc, or no dump"

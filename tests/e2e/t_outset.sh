@@ -122,12 +122,12 @@ for op in rename link symlink; do
 			tidy "the run after $op:$k"
 			whole new.lst "the run after $op:$k"
 		fi
-		k=$((k + 1))
+		k=$((k + $(fault_step)))
 	done
 done
 # 5 renames in the set folder, the switch, the operator's folder moved in;
 # the operator's two files linked; the link
-[ "$fails" -ge 10 ] || fail "only $fails operations could be made to fail"
+[ "$fails" -ge $((10 / $(fault_step))) ] || fail "only $fails operations could be made to fail"
 
 # ---------------------------------------------------------------------------
 echo "== (b) SIGKILL just before and just after the switch"
