@@ -28,8 +28,10 @@ SAY_CC     = $(if $(QUIET_BUILD),@:,@echo)
 
 # Debian packages the build, the run and the tests need. `make deps` installs
 # only the missing ones (as root) or prints the apt-get line to run.
+# fonts-dejavu-core: the fallback font that draws what Noto CJK lacks (an
+# emoji, Uyghur script in the data; tests/e2e/t_glyphs.sh).
 DEB_PKGS = build-essential pkg-config libxlsxwriter-dev libcsv-dev libcairo2-dev \
-	   libpango1.0-dev libfontconfig-dev fonts-noto-cjk libcmark-gfm-dev \
+	   libpango1.0-dev libfontconfig-dev fonts-noto-cjk fonts-dejavu-core libcmark-gfm-dev \
 	   libcmark-gfm-extensions-dev libcmocka-dev libcurl4-openssl-dev \
 	   poppler-utils qpdf python3-openpyxl python3-aiosmtpd unzip libssl-dev clang-format
 
