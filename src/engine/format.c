@@ -615,3 +615,32 @@ int format_parse(struct format_spec *spec, const char *text, char *err, size_t e
 	spec->digits = d;
 	return 0;
 }
+
+void format_period_name(const struct period *p, char *buf, size_t len)
+{
+	static const char *const quarter[] = {"一", "二", "三", "四"};
+	int y, m, y1, m1;
+
+	period_first_month(p, &y, &m);
+	period_last_month(p, &y1, &m1);
+	switch (period_kind(p)) {
+	case PERIOD_YEAR:
+		snprintf(buf, len, "%d年", y);
+		break;
+	case PERIOD_HALF:
+		snprintf(buf, len, "%d年%s半年", y, m == 1 ? "上" : "下");
+		break;
+	case PERIOD_QUARTER:
+		snprintf(buf, len, "%d年第%s季度", y, quarter[(m - 1) / 3]);
+		break;
+	case PERIOD_MONTH:
+		snprintf(buf, len, "%d年%d月", y, m);
+		break;
+	case PERIOD_RANGE:
+		if (y == y1)
+			snprintf(buf, len, "%d年%d—%d月", y, m, m1);
+		else
+			snprintf(buf, len, "%d年%d月—%d年%d月", y, m, y1, m1);
+		break;
+	}
+}

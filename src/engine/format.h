@@ -46,6 +46,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/period.h"
+
 #include "util/unit.h"
 
 enum format_kind {
@@ -141,5 +143,12 @@ int format_tick(char *buf, size_t len, double value, int digits, bool group);
  * text does not show.
  */
 const char *format_default_name(enum unit unit);
+
+/*
+ * The Chinese name of a report period, as a title or a sentence says it:
+ * 2021年, 2021年上半年, 2021年下半年, 2021年第三季度, 2021年9月, 2021年1—9月,
+ * 2020年4月—2021年3月 (ranges with the 一字线 of GB/T 15834 §4.13.3.2).
+ */
+void format_period_name(const struct period *p, char *buf, size_t len);
 
 #endif
