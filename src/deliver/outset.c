@@ -175,10 +175,11 @@ static int move_entry(const char *from_dir, const char *to_dir, const char *name
 
 /*
  * Retire a set folder that is no longer current (step 4 of outset.h):
- * civreport's own files go; an entry the current folder (cur, may be NULL)
- * also has as a file goes when it is a file too (carried there by a link,
- * or replaced by a new output of that name); anything else of the
- * operator's is moved into cur.  What is left keeps the folder.
+ * civreport's own files go; a file the current folder (cur, may be NULL)
+ * also has goes only when it is the same file (carried there by a link);
+ * anything else of the operator's is moved into cur, or, when cur has that
+ * name already (a newer version saved meanwhile, a new output of that
+ * name), stays.  What is left keeps the folder, named in the log.
  */
 static void retire(const char *dir, const char *cur)
 {
@@ -208,7 +209,10 @@ static void retire(const char *dir, const char *cur)
 			else
 				unlinkat(dirfd(d), name, 0);
 		} else if (curfd >= 0 && fstatat(curfd, name, &cst, AT_SYMLINK_NOFOLLOW) == 0) {
-			if (!S_ISDIR(st.st_mode) && !S_ISDIR(cst.st_mode))
+			/* only the very file carry() linked across: one saved over
+			 * it since then is the operator's newer version, kept */
+			if (!S_ISDIR(st.st_mode) && st.st_dev == cst.st_dev &&
+			    st.st_ino == cst.st_ino)
 				unlinkat(dirfd(d), name, 0);
 		} else if (cur != NULL && move_entry(dir, cur, name) != 0) {
 			log_warn("无法把 %s/%s 移入新的输出目录:%s", dir, name, strerror(errno));
@@ -292,13 +296,28 @@ static void remove_stale_failed(const char *cur)
 	closedir(d);
 }
 
+/* Whether one of the links (targets read in the output folder) names path's folder. */
+static bool links_to(char *const *targets, size_t n, const char *path)
+{
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *t =
+		    strrchr(targets[i], '/') ? strrchr(targets[i], '/') + 1 : targets[i];
+
+		if (strcmp(t, base) == 0)
+			return true;
+	}
+	return false;
+}
+
 int outset_recover(struct outset *s)
 {
 	char *prefix = set_prefix(s);
 	size_t plen = strlen(prefix);
 	struct dirent *de;
-	char **stale = NULL;
-	size_t nstale = 0;
+	char **stale = NULL, **linked = NULL;
+	size_t nstale = 0, nlinked = 0;
 	DIR *d;
 
 	if (find_current(s) != 0) {
@@ -315,11 +334,20 @@ int outset_recover(struct outset *s)
 		free(prefix);
 		return -1;
 	}
-	while ((de = readdir(d)) != NULL)
+	while ((de = readdir(d)) != NULL) {
+		char target[PATH_MAX];
+		ssize_t n;
+
 		if (strncmp(de->d_name, prefix, plen) == 0) {
 			stale = xrealloc(stale, (nstale + 1) * sizeof(*stale));
 			stale[nstale++] = xasprintf("%s/%s", s->parent, de->d_name);
+		} else if ((n = readlinkat(dirfd(d), de->d_name, target, sizeof(target) - 1)) > 0) {
+			/* the operator's own link to a set (output/2021-archive) */
+			target[n] = '\0';
+			linked = xrealloc(linked, (nlinked + 1) * sizeof(*linked));
+			linked[nlinked++] = xstrdup(target);
 		}
+	}
 	closedir(d);
 	free(prefix);
 	for (size_t i = 0; i < nstale; i++) {
@@ -339,6 +367,17 @@ int outset_recover(struct outset *s)
 			   rename(stale[i], s->path) == 0) {
 			/* an old real folder moved aside by a commit that was cut short */
 			find_current(s);
+		} else if (links_to(linked, nlinked, stale[i])) {
+			/* the operator's link names it (mv output/2021 output/2021-archive) */
+			log_info("%s 由另一个符号链接指向(如移走的旧报告),保留", stale[i]);
+		} else if (s->current == NULL) {
+			/*
+			 * A complete set that output/<year> no longer names (the
+			 * link was removed or moved away): never delete a report
+			 * nobody asked to delete.
+			 */
+			log_warn("%s 是一份完整的旧报告,%s 已不指向它;保留,不清理", stale[i],
+				 s->path);
 		} else {
 			retire(stale[i], s->current);
 		}
@@ -346,6 +385,9 @@ int outset_recover(struct outset *s)
 	for (size_t i = 0; i < nstale; i++)
 		free(stale[i]);
 	free(stale);
+	for (size_t i = 0; i < nlinked; i++)
+		free(linked[i]);
+	free(linked);
 	if (s->current != NULL) {
 		outfile_remove_stale(s->current);
 		remove_stale_failed(s->current);

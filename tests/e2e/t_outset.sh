@@ -214,4 +214,16 @@ expect_exit 0 runB
 (cd "$OUT" && find . -type f | LC_ALL=C sort) >files.txt
 [ "$(wc -l <files.txt)" -eq 5 ] || { cat files.txt; fail "after the first good run: not exactly the 5 outputs"; }
 tidy "first good run"
+
+# ---------------------------------------------------------------------------
+echo "== (e) a report the operator moved aside is theirs"
+# mv output/2021 output/2021-archive moves only the link: the set folder it
+# names must survive the next runs (it was once retired as stale, its PDF,
+# XLSX and manifest deleted)
+(cd "$OUT" && find . -type f | LC_ALL=C sort | xargs -d '\n' sha256sum) >archive.sha
+mv "$OUT" output/2021-archive
+expect_exit 0 runB
+expect_exit 0 runB
+(cd output/2021-archive && sha256sum -c --quiet "$WORK/archive.sha") ||
+	fail "the report moved aside to output/2021-archive was changed"
 echo "done"
