@@ -5,6 +5,7 @@
  * cost per field does not matter, being right does.  Everything appended
  * goes through escape_terminal() last, so no rule can let a control out.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,10 +63,35 @@ static size_t alnum_at(const char *s, size_t len, size_t i)
 	return n > 0 ? n : letter_at(s, len, i);
 }
 
+/* A gap this long or shorter between digits still joins them: 511602  1968..., 5116.0219. */
+#define GAP_MAX 3
+
 /*
- * A token: letters and digits, single spaces or dashes between them.  It
- * starts at s[i] (a letter or digit); returns its end, *alnum its letters
- * and digits, *letters its letters.
+ * Separator bytes at s[i]: ASCII that is no letter or digit (space, dash,
+ * dot, slash, underscore, a control) and bytes that are not UTF-8, up to
+ * GAP_MAX + 1 of them.  Anything that splits an ID's digits to dodge a
+ * pattern ("511602_196802063163") is a separator; Chinese text is not.
+ */
+static size_t sep_len(const char *s, size_t len, size_t i)
+{
+	size_t k = 0;
+
+	while (i + k < len && k <= GAP_MAX) {
+		unsigned char c = (unsigned char)s[i + k];
+		uint32_t cp;
+
+		if (c < 0x80 ? alnum_at(s, len, i + k) > 0
+			     : utf8_decode_char(s + i + k, len - i - k, &cp) > 0)
+			break;
+		k++;
+	}
+	return k;
+}
+
+/*
+ * A token: letters and digits, short runs of separators (sep_len) between
+ * them.  It starts at s[i] (a letter or digit); returns its end, *alnum its
+ * letters and digits, *letters its letters.
  */
 static size_t token(const char *s, size_t len, size_t i, size_t *alnum, size_t *letters)
 {
@@ -77,8 +103,9 @@ static size_t token(const char *s, size_t len, size_t i, size_t *alnum, size_t *
 			*letters += letter_at(s, len, i);
 			(*alnum)++;
 			i += n;
-		} else if (i < len && (s[i] == ' ' || s[i] == '-') && alnum_at(s, len, i + 1) > 0) {
-			i++;
+		} else if ((n = sep_len(s, len, i)) > 0 && n <= GAP_MAX &&
+			   alnum_at(s, len, i + n) > 0) {
+			i += n;
 		} else {
 			return i;
 		}
@@ -116,16 +143,24 @@ static void put_id(struct strbuf *out, const char *s, size_t i, size_t end, size
 
 /*
  * The digit runs inside a token that is not an ID as a whole
- * (Room511602198001150012): each run of 15 or more digits masked.
+ * (Room511602198001150012, Room 511602 196802063163): each run of 15 or
+ * more digits, separators between them allowed, masked.
  */
 static void put_digit_runs(struct strbuf *out, const char *s, size_t i, size_t end)
 {
 	while (i < end) {
-		size_t j = i, digits = 0, n;
+		size_t j = i, digits = 0, n, gap;
 
-		while ((n = digit_at(s, end, j)) > 0) {
-			j += n;
-			digits++;
+		/* digits, and short separator runs between digits (sep_len) */
+		for (;;) {
+			while ((n = digit_at(s, end, j)) > 0) {
+				j += n;
+				digits++;
+			}
+			gap = digits > 0 ? sep_len(s, end, j) : 0;
+			if (gap == 0 || gap > GAP_MAX || digit_at(s, end, j + gap) == 0)
+				break;
+			j += gap;
 		}
 		if (digits >= ID_RUN_MIN) {
 			put_id(out, s, i, j, digits);

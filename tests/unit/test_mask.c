@@ -177,6 +177,30 @@ static void test_content_rules(void **state)
 	/* place names in a text column that is not personal data */
 	expect_field("乡镇(街道)", "浓洲镇", "浓洲镇");
 	expect_field("户号", "H001", "H001");
+	/*
+	 * Digits split by other separators (found by review: each printed the
+	 * whole ID): two spaces, underscore, dots, slash, a byte not UTF-8,
+	 * and after a word
+	 */
+	expect_field("户号", "511602  196802063163", "511602  ********3163");
+	expect_field("户号", "511602_196802063163", "511602_********3163");
+	expect_field("户号", "5116.0219.6802.0631.63", "5116.02**.****.**31.63");
+	expect_field("户号", "511602/196802063163", "511602/********3163");
+	expect_field("户号", "Room 511602 196802063163", "Room 511602 ********3163");
+	{
+		struct strbuf sb = STRBUF_INIT;
+		const char raw[] = "511602\xff"
+				   "196802063163";
+
+		mask_field(&sb, col("户号"), raw, sizeof(raw) - 1);
+		if (sb.buf == NULL || strstr(sb.buf, "196802063163") != NULL ||
+		    strstr(sb.buf, "19680206") != NULL)
+			fail_msg("an invalid byte inside an ID: \"%s\"", sb.buf ? sb.buf : "");
+		strbuf_release(&sb);
+	}
+	/* dates, amounts and short numbers stay readable */
+	expect_field("户号", "2021-01-30", "2021-01-30");
+	expect_field("户号", "GA021023240", "GA021023240");
 }
 
 /* Rule 5: controls, bidi overrides and invalid bytes become visible escapes. */
