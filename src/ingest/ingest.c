@@ -403,7 +403,8 @@ static void file_error(struct run *r, size_t index, char *msg)
 }
 
 /*
- * The raw bytes of the header record: leading blank lines, then up to the
+ * The raw bytes of the header record: leading blank lines (empty, or of
+ * spaces and tabs), then up to the
  * first line end outside quotes (CRLF, LF or CR).  Works on GB18030 bytes
  * too, where '"' and line ends never occur inside a character.  Returns the
  * physical lines it spans.
@@ -414,10 +415,18 @@ static uint64_t header_extent(const char *raw, size_t avail, size_t *rawlen)
 	uint64_t lines = 0;
 	bool quoted = false;
 
-	while (i < avail && (raw[i] == '\n' || raw[i] == '\r')) {
-		if (raw[i] == '\n' || i + 1 >= avail || raw[i + 1] != '\n')
-			lines++;
-		i++;
+	/* blank lines, also of spaces and tabs: the header parser skips those too */
+	for (;;) {
+		size_t j = i;
+
+		while (j < avail && (raw[j] == ' ' || raw[j] == '\t'))
+			j++;
+		if (j >= avail || (raw[j] != '\n' && raw[j] != '\r'))
+			break;
+		if (raw[j] == '\r' && j + 1 < avail && raw[j + 1] == '\n')
+			j++;
+		lines++;
+		i = j + 1;
 	}
 	while (i < avail) {
 		char ch = raw[i++];

@@ -367,6 +367,44 @@ static void test_chunk_boundaries(void **state)
 }
 
 /*
+ * Regression (review): a first line of spaces was taken as the header by
+ * the reader, which skipped only empty lines, while the header parser
+ * skipped it: the real header became a data row (read 2, rejected 1) with
+ * the default chunk size, and with small chunks the file failed.  Blank
+ * lines of spaces and tabs before the header are blank lines, in any chunk.
+ */
+static void test_blank_lines_before_header(void **state)
+{
+	static const char *const leads[] = {" \n", "\t \r\n", " \r", "\n  \n"};
+
+	(void)state;
+	for (size_t l = 0; l < sizeof(leads) / sizeof(leads[0]); l++) {
+		struct strbuf sb = STRBUF_INIT;
+
+		strbuf_addf(&sb, "%s%s\n", leads[l], HEADER);
+		for (int i = 0; i < 3; i++)
+			row_line(&sb, i, "浓洲镇", "520.00", "\n");
+		put_file("relief.csv", sb.buf, sb.len);
+		for (size_t k = 0; k <= 64; k += 16) {
+			struct ingest_result res;
+			struct trace t;
+
+			ingest_set_chunk_sizes(k, 0);
+			assert_int_equal(run(&t, &res), 0);
+			expect_identities(&res);
+			if (res.files[0].read != 3 || res.files[0].accepted != 3)
+				fail_msg("lead %zu, chunks of %zu: read %llu, accepted %llu", l, k,
+					 (unsigned long long)res.files[0].read,
+					 (unsigned long long)res.files[0].accepted);
+			trace_free(&t);
+			ingest_result_release(&res);
+		}
+		ingest_set_chunk_sizes(0, 0);
+		strbuf_release(&sb);
+	}
+}
+
+/*
  * A quote left open on line 2 of a file much longer than the record limit:
  * the parser gives up on the record at the limit, rejects line 2 and reads
  * on, whatever the chunk size; no line is lost and memory stays bounded.
@@ -621,6 +659,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_unclosed_quote_every_line_end, dir_new,
 					    dir_remove),
 	    cmocka_unit_test_setup_teardown(test_chunk_boundaries, dir_new, dir_remove),
+	    cmocka_unit_test_setup_teardown(test_blank_lines_before_header, dir_new, dir_remove),
 	    cmocka_unit_test_setup_teardown(test_record_limit, dir_new, dir_remove),
 	    cmocka_unit_test_setup_teardown(test_line_too_long, dir_new, dir_remove),
 	    cmocka_unit_test_setup_teardown(test_wide_header, dir_new, dir_remove),
