@@ -295,7 +295,7 @@ static void test_default_template_builds(void **state)
 	assert_true(tables >= 4);
 	assert_true(d->nfigures >= 30);
 	expect_text(d, DOC_HEADING, 0,
-		    "一、兜牢民生保障底线,持续助力巩固拓展脱贫攻坚成果与乡村振兴相衔接");
+		    "一、兜牢民生保障底线，持续助力巩固拓展脱贫攻坚成果与乡村振兴相衔接");
 	doc_free(d);
 	agg_free(a);
 	unload(&l);
