@@ -32,8 +32,7 @@
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
-static struct schema schema;
-static char dir[64];
+#include "ingest_fixture.h"
 
 #define HEADER "身份证号,姓名,区县,乡镇(街道),救助类别,发放年月,发放金额,户号"
 
@@ -103,47 +102,17 @@ static void trace_free(struct trace *t)
 
 /* ------------------------------------------------------------- helpers */
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int setup(void **state)
-{
-	char err[512];
-
-	(void)state;
-	log_set_level(LOG_ERROR);
-	if (schema_load(&schema, "templates/schema.ini", err, sizeof(err)) != 0) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	schema_release(&schema);
-	return 0;
-}
-
 /* A fresh folder per test, so that each run reads exactly its files. */
 static int dir_new(void **state)
 {
-	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/civreport-lines-XXXXXX");
-	return mkdtemp(dir) ? 0 : -1;
+	return tmpdir_new(state);
 }
 
 static int dir_remove(void **state)
 {
 	(void)state;
 	ingest_set_chunk_sizes(0, 0);
-	return nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	return tmpdir_remove(state);
 }
 
 static void put_file(const char *name, const char *data, size_t len)
@@ -669,5 +638,5 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_reason_day, dir_new, dir_remove),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, schema_setup, schema_teardown);
 }

@@ -31,49 +31,7 @@
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
-static struct schema schema;
-static char dir[64];
-
-static int setup(void **state)
-{
-	char err[512];
-
-	(void)state;
-	log_set_level(LOG_ERROR);
-	if (schema_load(&schema, "templates/schema.ini", err, sizeof(err)) != 0) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	schema_release(&schema);
-	return 0;
-}
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int mkdir_tmp(void **state)
-{
-	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/civreport-inputs.XXXXXX");
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-static int rm_tmp(void **state)
-{
-	(void)state;
-	return nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
+#include "ingest_fixture.h"
 
 /* dir/rel, in a static buffer (one at a time). */
 static const char *at(const char *rel)
@@ -606,25 +564,32 @@ static void test_year_rows_counted(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_symlink_loop_entered_once, mkdir_tmp, rm_tmp),
-	    cmocka_unit_test_setup_teardown(test_same_file_two_paths, mkdir_tmp, rm_tmp),
-	    cmocka_unit_test_setup_teardown(test_dangling_symlink_refused, mkdir_tmp, rm_tmp),
-	    cmocka_unit_test_setup_teardown(test_fifo_refused, mkdir_tmp, rm_tmp),
-	    cmocka_unit_test_setup_teardown(test_link_outside_refused, mkdir_tmp, rm_tmp),
+	    cmocka_unit_test_setup_teardown(test_symlink_loop_entered_once, tmpdir_new,
+					    tmpdir_remove),
+	    cmocka_unit_test_setup_teardown(test_same_file_two_paths, tmpdir_new, tmpdir_remove),
+	    cmocka_unit_test_setup_teardown(test_dangling_symlink_refused, tmpdir_new,
+					    tmpdir_remove),
+	    cmocka_unit_test_setup_teardown(test_fifo_refused, tmpdir_new, tmpdir_remove),
+	    cmocka_unit_test_setup_teardown(test_link_outside_refused, tmpdir_new, tmpdir_remove),
 	    cmocka_unit_test(test_missing_folder_refused),
-	    cmocka_unit_test_setup_teardown(test_unreadable_folder_refused, mkdir_tmp, rm_tmp),
-	    cmocka_unit_test_setup_teardown(test_identical_copy_read_once, mkdir_tmp, rm_tmp),
-	    cmocka_unit_test_setup_teardown(test_other_line_ends_not_identical, mkdir_tmp, rm_tmp),
+	    cmocka_unit_test_setup_teardown(test_unreadable_folder_refused, tmpdir_new,
+					    tmpdir_remove),
+	    cmocka_unit_test_setup_teardown(test_identical_copy_read_once, tmpdir_new,
+					    tmpdir_remove),
+	    cmocka_unit_test_setup_teardown(test_other_line_ends_not_identical, tmpdir_new,
+					    tmpdir_remove),
 	    cmocka_unit_test(test_month_dot_one_digit_ambiguous),
-	    cmocka_unit_test_setup_teardown(test_ambiguous_month_rejected, mkdir_tmp, rm_tmp),
-	    cmocka_unit_test_setup_teardown(test_future_rejected, mkdir_tmp, rm_tmp),
+	    cmocka_unit_test_setup_teardown(test_ambiguous_month_rejected, tmpdir_new,
+					    tmpdir_remove),
+	    cmocka_unit_test_setup_teardown(test_future_rejected, tmpdir_new, tmpdir_remove),
 	    cmocka_unit_test(test_today_from_env),
-	    cmocka_unit_test_setup_teardown(test_row_over_ceiling_rejected, mkdir_tmp, rm_tmp),
+	    cmocka_unit_test_setup_teardown(test_row_over_ceiling_rejected, tmpdir_new,
+					    tmpdir_remove),
 	    cmocka_unit_test(test_ceiling_reason_money),
 	    cmocka_unit_test(test_sum_overflow_flagged),
 	    cmocka_unit_test(test_latest_holds_the_bulk),
-	    cmocka_unit_test_setup_teardown(test_year_rows_counted, mkdir_tmp, rm_tmp),
+	    cmocka_unit_test_setup_teardown(test_year_rows_counted, tmpdir_new, tmpdir_remove),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, schema_setup, schema_teardown);
 }
