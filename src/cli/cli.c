@@ -104,8 +104,46 @@ int cli_parse(struct cli *cli, const char *cmd, int argc, char **argv)
 	return rc;
 }
 
+static bool given(const struct cli *cli, const char *option)
+{
+	return cli->given >> setting_index(setting_by_option(option)) & 1;
+}
+
+/*
+ * --year Y is --period Y.  The command line wins over the configuration
+ * file, and of two given in the same place, they must agree.
+ */
+static int resolve_period(struct cli *cli)
+{
+	bool py = given(cli, "period"), yy = given(cli, "year");
+	char a[32];
+
+	if (cli->year_latest && (!cli->has_period || (yy && !py)))
+		return 0; /* the year is known from the data (cmd_run.c) */
+	if (cli->has_period && cli->year != 0 && py == yy) {
+		struct period y = period_year(cli->year);
+		if (y.first != cli->period.first || y.last != cli->period.last) {
+			period_canonical(&cli->period, a, sizeof(a));
+			fprintf(stderr, "civreport: year %d 与 period %s 不一致;只需给出其中一个\n",
+				cli->year, a);
+			return EXIT_USAGE;
+		}
+	}
+	if (cli->year != 0 && (!cli->has_period || (yy && !py))) {
+		cli->period = period_year(cli->year);
+		cli->has_period = true;
+	}
+	if (cli->has_period) {
+		cli->year = period_end_year(&cli->period);
+		cli->year_latest = false;
+	}
+	return 0;
+}
+
 int cli_finish(struct cli *cli)
 {
+	int rc;
+
 	if (cli->config != NULL) {
 		char err[768];
 
@@ -117,6 +155,8 @@ int cli_finish(struct cli *cli)
 			return EXIT_USAGE;
 		}
 	}
+	if ((rc = resolve_period(cli)) != 0)
+		return rc;
 	/* a progress line on a terminal, never in cron's mail unless asked for */
 	cli->progress = cli->progress || (isatty(STDERR_FILENO) && !cli->quiet);
 	if (cli->no_progress)

@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdint.h>
 
+#include "util/period.h"
+
 struct config;
 
 /*
@@ -21,10 +23,16 @@ struct config;
  * encoding and format, which point at the table's canonical spellings.
  */
 struct cli {
-	int year;         /* 0 when not given */
-	bool year_latest; /* --year latest */
-	char *input;      /* default "input" */
-	char *output;     /* default "output" */
+	int year;             /* 0 when not given; after cli_finish, the period's end year */
+	bool year_latest;     /* --year latest */
+	struct period period; /* --period (or --year Y: the year), valid after cli_finish */
+	bool has_period;      /* a period was given (--period, or --year after cli_finish) */
+	char **where;         /* --where 列=值, as written */
+	size_t nwhere;
+	char *each; /* --each 列: one report per value too */
+	bool strict;
+	char *input;  /* default "input" */
+	char *output; /* default "output" */
 	char *template_path;
 	char *config;
 	const char *encoding; /* NULL (detect per file), "auto", "utf-8" or "gb18030" */

@@ -18,14 +18,14 @@ int cmd_check(struct cli *cli)
 	char err[1024];
 	int rc;
 
-	if (cli->year == 0) {
-		fprintf(stderr, "civreport check: 需要 --year YYYY\n");
+	if (!cli->has_period) {
+		fprintf(stderr, "civreport check: 需要 --period(如 2021、2021Q3)或 --year YYYY\n");
 		return EXIT_USAGE;
 	}
 	if ((rc = cli_load_schema(&schema)) != 0)
 		return rc;
 	so.input_dir = cli->input;
-	so.year = cli->year;
+	so.period = cli->period;
 	so.threads = cli->threads;
 	so.encoding = cli->encoding;
 	so.max_reject_rate = cli->max_reject_rate;

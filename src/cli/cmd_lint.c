@@ -17,6 +17,7 @@ int cmd_lint(struct cli *cli)
 	struct template *t;
 	struct template_diag *diags = NULL;
 	size_t ndiags = 0;
+	struct template_scope scope = {0};
 	char *path = cli->template_path ? NULL : data_path("annual-summary.md");
 	const char *tp = cli->template_path ? cli->template_path : path;
 	int rc;
@@ -30,7 +31,10 @@ int cmd_lint(struct cli *cli)
 		free(path);
 		return rc;
 	}
-	rc = template_load(&t, tp, &schema, cli->year ? cli->year : 2021, &diags, &ndiags);
+	scope.period = cli->has_period ? cli->period : period_year(2021);
+	scope.where = (const char *const *)cli->where;
+	scope.nwhere = cli->nwhere;
+	rc = template_load(&t, tp, &schema, &scope, &diags, &ndiags);
 	if (rc != 0) {
 		template_print_diags(stderr, tp, diags, ndiags);
 		fprintf(stderr, "%s: %zu 个错误\n", tp, ndiags);

@@ -74,7 +74,7 @@ static void print_table(const struct agg *agg, const size_t *ids, int n)
 		pad_to(q->text, 0, false);
 		putchar('\n');
 		if (!v->present) {
-			puts("  (无该年度数据)");
+			puts("  (该期间没有数据)");
 			continue;
 		}
 		if (v->ngroups == 0) {
@@ -110,8 +110,6 @@ static void print_table(const struct agg *agg, const size_t *ids, int n)
 
 static void print_csv(const struct agg *agg, const size_t *ids, int n)
 {
-	/* key2: the value of the second by-column, its own field */
-	puts("expression,key,key2,value");
 	for (int i = 0; i < n; i++) {
 		const struct query *q = agg_query(agg, ids[i]);
 		const struct agg_value *v = agg_value(agg, ids[i]);
@@ -141,18 +139,155 @@ static void print_csv(const struct agg *agg, const size_t *ids, int n)
 	}
 }
 
+/* One expression of the command line: a figure, or A / B (an average or a share). */
+struct qarg {
+	size_t a, b;
+	bool ratio;
+};
+
+/* Where a top-level "/" splits text into A / B, or NULL. */
+static const char *top_slash(const char *s)
+{
+	int depth = 0;
+
+	for (; *s; s++) {
+		if (*s == '[' || *s == '(' || strncmp(s, "［", 3) == 0 || strncmp(s, "（", 3) == 0)
+			depth++;
+		else if ((*s == ']' || *s == ')' || strncmp(s, "］", 3) == 0 ||
+			  strncmp(s, "）", 3) == 0) &&
+			 depth > 0)
+			depth--;
+		else if (depth == 0 && *s == '/')
+			return s;
+	}
+	return NULL;
+}
+
+/* Parse, restrict (--where) and register one side; EXIT_USAGE after saying why. */
+static int add_side(struct cli *cli, const struct schema *schema, struct agg *agg, int i,
+		    const char *text, size_t *id)
+{
+	struct query q;
+	struct query_error qe;
+
+	if (query_parse(&q, schema, text, &cli->period, &qe) != 0) {
+		char *prefix = xstrndup(text, qe.offset);
+		fprintf(stderr, "表达式 %d 第%zu列: %s\n  %s\n  %*s^\n", i + 1, qe.column,
+			qe.message, text, (int)utf8_display_width(prefix), "");
+		free(prefix);
+		return EXIT_USAGE;
+	}
+	/* --where 区县=岳池县: the figure of that area only */
+	for (size_t w = 0; w < cli->nwhere; w++)
+		if (query_restrict(&q, schema, cli->where[w], &cli->period, &qe) != 0) {
+			fprintf(stderr, "--where %s: %s\n", cli->where[w], qe.message);
+			query_release(&q);
+			return EXIT_USAGE;
+		}
+	*id = agg_add(agg, &q);
+	return EXIT_OK;
+}
+
+static int add_arg(struct cli *cli, const struct schema *schema, struct agg *agg, int i,
+		   struct qarg *qa)
+{
+	const char *text = cli->args[i], *slash = top_slash(text);
+	char *a;
+	int rc;
+
+	if (slash == NULL)
+		return add_side(cli, schema, agg, i, text, &qa->a);
+	qa->ratio = true;
+	a = xstrndup(text, (size_t)(slash - text));
+	rc = add_side(cli, schema, agg, i, a, &qa->a);
+	free(a);
+	if (rc == EXIT_OK)
+		rc = add_side(cli, schema, agg, i, slash + 1, &qa->b);
+	if (rc == EXIT_OK &&
+	    (query_grouped(agg_query(agg, qa->a)) || query_grouped(agg_query(agg, qa->b)))) {
+		fprintf(stderr, "表达式 %d: A / B 的两边都应是单个数(不带 by)\n", i + 1);
+		rc = EXIT_USAGE;
+	}
+	if (rc == EXIT_OK && agg_query(agg, qa->a)->unit == UNIT_COUNT &&
+	    agg_query(agg, qa->b)->unit == UNIT_FEN) {
+		fprintf(stderr,
+			"表达式 %d: 人数(或次数)除以金额没有意义;人均金额应写成 金额 / 人数\n",
+			i + 1);
+		rc = EXIT_USAGE;
+	}
+	if (rc == EXIT_OK && strcmp(cli->format, "json") == 0) {
+		fprintf(stderr, "表达式 %d: A / B 只能用 --format table 或 csv 输出\n", i + 1);
+		rc = EXIT_USAGE;
+	}
+	return rc;
+}
+
+/*
+ * A / B exactly rounded: money / persons in yuan with 2 decimals (人均, its
+ * unit in *unit), like units as a ratio with 4 decimals; false when there
+ * is nothing to divide by or no data.
+ */
+static bool ratio_text(const struct agg *agg, const struct qarg *qa, bool group, char *buf,
+		       size_t len, const char **unit)
+{
+	const struct agg_value *a = agg_value(agg, qa->a), *b = agg_value(agg, qa->b);
+	int64_t den = b->value;
+
+	*unit = "";
+	if (!a->present || !b->present || b->value == 0)
+		return false;
+	if (a->unit == UNIT_FEN && b->unit == UNIT_COUNT) {
+		*unit = " 元/人(次、户)";
+		if (__builtin_mul_overflow(den, 100, &den))
+			return false;
+		return format_decimal(buf, len, a->value, den, 2, group) >= 0;
+	}
+	return format_decimal(buf, len, a->value, den, 4, group) >= 0;
+}
+
+/* The figures in the order given: a table, or CSV (a ratio's key fields empty). */
+static void print_all(const struct cli *cli, const struct agg *agg, const struct qarg *qa, bool csv)
+{
+	/* key2: the value of the second by-column, its own field */
+	if (csv)
+		puts("expression,key,key2,value");
+	for (int i = 0; i < cli->nargs; i++) {
+		char buf[64];
+		const char *unit;
+		bool ok;
+
+		if (!csv && i > 0)
+			putchar('\n');
+		if (!qa[i].ratio) {
+			(csv ? print_csv : print_table)(agg, &qa[i].a, 1);
+			continue;
+		}
+		ok = ratio_text(agg, &qa[i], !csv, buf, sizeof(buf), &unit);
+		if (csv) {
+			if (!ok)
+				continue;
+			csv_write_field(stdout, cli->args[i], 0);
+			printf(",,%s\n", buf);
+		} else {
+			pad_to(cli->args[i], 0, false);
+			printf("\n  %s%s\n", ok ? buf : "—(没有数据或除数为0)", ok ? unit : "");
+		}
+	}
+}
+
 int cmd_query(struct cli *cli)
 {
 	struct schema schema;
 	struct agg *agg;
 	struct ingest_result res;
 	struct scan_options so = {0};
-	size_t *ids;
+	struct qarg *qa;
+	size_t *ids, nids = 0;
 	char err[1024];
 	int rc;
 
-	if (cli->year == 0) {
-		fprintf(stderr, "civreport query: 需要 --year YYYY\n");
+	if (!cli->has_period) {
+		fprintf(stderr, "civreport query: 需要 --period(如 2021、2021Q3)或 --year YYYY\n");
 		return EXIT_USAGE;
 	}
 	if (cli->nargs == 0) {
@@ -162,44 +297,40 @@ int cmd_query(struct cli *cli)
 	}
 	if ((rc = cli_load_schema(&schema)) != 0)
 		return rc;
-	agg = agg_new(&schema, cli->year);
+	agg = agg_new(&schema, &cli->period);
+	qa = xcalloc((size_t)cli->nargs, sizeof(*qa));
 	ids = xcalloc((size_t)cli->nargs, sizeof(size_t));
-	for (int i = 0; i < cli->nargs; i++) {
-		struct query q;
-		struct query_error qe;
-
-		if (query_parse(&q, &schema, cli->args[i], cli->year, &qe) != 0) {
-			char *prefix = xstrndup(cli->args[i], qe.offset);
-			fprintf(stderr, "表达式 %d 第%zu列: %s\n  %s\n  %*s^\n", i + 1, qe.column,
-				qe.message, cli->args[i], (int)utf8_display_width(prefix), "");
-			free(prefix);
-			agg_free(agg);
-			free(ids);
-			schema_release(&schema);
-			return EXIT_USAGE;
-		}
-		ids[i] = agg_add(agg, &q);
+	for (int i = 0; i < cli->nargs && rc == EXIT_OK; i++) {
+		rc = add_arg(cli, &schema, agg, i, &qa[i]);
+		if (rc == EXIT_OK && !qa[i].ratio)
+			ids[nids++] = qa[i].a;
+	}
+	if (rc != EXIT_OK) {
+		agg_free(agg);
+		free(ids);
+		free(qa);
+		schema_release(&schema);
+		return rc;
 	}
 	so.input_dir = cli->input;
-	so.year = cli->year;
+	so.period = cli->period;
 	so.threads = cli->threads;
 	so.encoding = cli->encoding;
 	so.max_reject_rate = 1.0;
 	so.progress = cli->progress;
 	rc = scan_run(&schema, agg, &so, &res, err, sizeof(err));
 	if (rc == EXIT_OK) {
-		if (strcmp(cli->format, "csv") == 0)
-			print_csv(agg, ids, cli->nargs);
-		else if (strcmp(cli->format, "json") == 0)
-			metrics_write_json(stdout, agg, ids, (size_t)cli->nargs, NULL, NULL);
+		if (strcmp(cli->format, "json") == 0)
+			metrics_write_json(stdout, agg, ids, nids, NULL, NULL);
 		else
-			print_table(agg, ids, cli->nargs);
+			print_all(cli, agg, qa, strcmp(cli->format, "csv") == 0);
 	} else {
 		log_error("%s", err);
 	}
 	ingest_result_release(&res);
 	agg_free(agg);
 	free(ids);
+	free(qa);
 	schema_release(&schema);
 	return rc;
 }

@@ -63,6 +63,7 @@ struct run_state {
 	char *settings;
 	struct manifest_inputs inputs; /* what the manifest records, hashed once */
 	struct timespec started;
+	struct template_scope scope; /* the report's period and area */
 };
 
 static double elapsed(const struct run_state *st)
@@ -87,7 +88,7 @@ static int load_template(struct run_state *st)
 		log_error("找不到默认模板 annual-summary.md,请用 --template 指定");
 		return EXIT_USAGE;
 	}
-	if (template_load(&st->tmpl, path, &st->schema, st->cli->year, &diags, &ndiags) != 0) {
+	if (template_load(&st->tmpl, path, &st->schema, &st->scope, &diags, &ndiags) != 0) {
 		template_print_diags(stderr, path, diags, ndiags);
 		log_error("模板 %s 有 %zu 个错误,未读取数据", path, ndiags);
 		free(diags);
@@ -168,9 +169,10 @@ static bool latest_up_to_date(struct run_state *st)
 		path = xasprintf("%s/%s/manifest.json", st->cli->output, de->d_name);
 		if (manifest_matches(path, &st->inputs)) {
 			st->cli->year = (int)strtol(de->d_name, NULL, 10);
+			st->cli->period = st->scope.period = period_year(st->cli->year);
 			free(st->outdir);
 			st->outdir = xasprintf("%s/%d", st->cli->output, st->cli->year);
-			if (template_load(&st->tmpl, st->template_path, &st->schema, st->cli->year,
+			if (template_load(&st->tmpl, st->template_path, &st->schema, &st->scope,
 					  &diags, &ndiags) == 0) {
 				same = outputs_exist(st);
 				template_free(st->tmpl);
@@ -218,14 +220,13 @@ static int take_lock(struct run_state *st, struct runlock *lock, bool *held, con
 /* The year's output set and its lock, output/.<year>.lock (outset.h). */
 static int lock_year(struct run_state *st)
 {
-	char period[16];
+	char period[32];
 
+	period_canonical(&st->cli->period, period, sizeof(period));
 	free(st->outdir);
-	st->outdir = xasprintf("%s/%d", st->cli->output, st->cli->year);
-	if (st->set.path == NULL) {
-		snprintf(period, sizeof(period), "%d", st->cli->year);
+	st->outdir = xasprintf("%s/%s", st->cli->output, period);
+	if (st->set.path == NULL)
 		outset_init(&st->set, st->cli->output, period);
-	}
 	if (st->locked)
 		return EXIT_OK;
 	return take_lock(st, &st->lock, &st->locked, st->cli->output, st->set.lockname, st->outdir);
@@ -281,7 +282,7 @@ static int scan(struct run_state *st)
 	struct scan_options so = {
 	    .input_dir = st->cli->input,
 	    .encoding = st->cli->encoding,
-	    .year = st->cli->year,
+	    .period = st->cli->period,
 	    .threads = st->cli->threads,
 	    .progress = st->cli->progress,
 	    .rejects = st->rejects.fp,
@@ -290,7 +291,7 @@ static int scan(struct run_state *st)
 	char err[1024];
 	int rc;
 
-	st->agg = agg_new(&st->schema, st->cli->year);
+	st->agg = agg_new(&st->schema, &st->cli->period);
 	template_register(st->tmpl, st->agg);
 	log_info("读取 %s(%d年),%zu 个指标", st->cli->input, st->cli->year, agg_count(st->agg));
 	rc = scan_run(&st->schema, st->agg, &so, &st->res, err, sizeof(err));
@@ -540,7 +541,6 @@ static int resolve_latest(struct run_state *st)
 {
 	struct scan_options so = {.input_dir = st->cli->input,
 				  .encoding = st->cli->encoding,
-				  .year = 0,
 				  .threads = st->cli->threads,
 				  .max_reject_rate = 1.0};
 	struct ingest_result res;
@@ -562,6 +562,7 @@ static int resolve_latest(struct run_state *st)
 		return EXIT_DATA;
 	}
 	st->cli->year = year;
+	st->cli->period = st->scope.period = period_year(year);
 	log_msg(passed_over ? LOG_WARN : LOG_INFO, "year = latest:%s", why);
 	return EXIT_OK;
 }
@@ -572,10 +573,14 @@ int cmd_run(struct cli *cli)
 	int rc;
 
 	clock_gettime(CLOCK_MONOTONIC, &st.started);
-	if (cli->year == 0 && !cli->year_latest) {
-		fprintf(stderr, "civreport run: 需要 --year YYYY(或 --year latest)\n");
+	if (!cli->has_period && !cli->year_latest) {
+		fprintf(stderr, "civreport run: 需要 --period(如 2021、2021Q3、2021-01..2021-09)"
+				"或 --year YYYY(或 --year latest)\n");
 		return EXIT_USAGE;
 	}
+	st.scope.period = cli->period;
+	st.scope.where = (const char *const *)cli->where;
+	st.scope.nwhere = cli->nwhere;
 	if (cli->mail && cli->cfg == NULL) {
 		fprintf(stderr, "civreport run: --mail 需要 --config FILE 中的 [mail] 设置\n");
 		return EXIT_USAGE;

@@ -20,6 +20,7 @@
 #include "deliver/mail.h"
 #include "util/ini.h"
 #include "util/parse.h"
+#include "util/period.h"
 #include "util/xalloc.h"
 
 /*
@@ -57,6 +58,10 @@ static const struct setting table[] = {
     RUN("output", "output", STRING, output, .deflt = "output"),
     RUN("template", "template", STRING, template_path),
     RUN("year", "year", YEAR, year, .extra = offsetof(struct cli, year_latest)),
+    RUN("period", "period", PERIOD, period, .extra = offsetof(struct cli, has_period)),
+    RUN("where", "where", WHERE, where, .extra = offsetof(struct cli, nwhere)),
+    RUN("each", "each", STRING, each),
+    RUN("strict", "strict", BOOL, strict, .deflt = "no"),
     RUN("max-reject-rate", "max_reject_rate", DOUBLE, max_reject_rate, .dmin = 0, .dmax = 1,
 	.what = "比例(如 0.05)", .deflt = "0.05"),
     RUN("encoding", "encoding", ENUM, encoding, .choices = encodings),
@@ -347,6 +352,31 @@ int setting_set(const struct setting *s, struct cli *cli, struct config *cfg, co
 			*(bool *)(base + s->extra) = b;
 		}
 		return 0;
+	case SETTING_PERIOD: {
+		struct period p;
+		char err[512];
+
+		if (period_parse(text, &p, err, sizeof(err)) != 0)
+			return refuse(why, whylen, text, "%s", err);
+		if (slot != NULL) {
+			*(struct period *)slot = p;
+			*(bool *)(base + s->extra) = true;
+		}
+		return 0;
+	}
+	case SETTING_WHERE: {
+		/* 列=值: the column and the values are checked against the schema later */
+		const char *eq = strstr(text, "=");
+		if (eq == NULL || eq == text || eq[1] == '\0')
+			return refuse(why, whylen, text, "应写成 列名=取值,如 区县=岳池县");
+		if (slot != NULL) {
+			char ***list = (char ***)slot;
+			size_t *n = (size_t *)(base + s->extra);
+			*list = xrealloc(*list, (*n + 1) * sizeof(char *));
+			(*list)[(*n)++] = xstrdup(text);
+		}
+		return 0;
+	}
 	case SETTING_MODE:
 		if (parse_octal(text, 0777, &l) != 0)
 			return refuse(why, whylen, text, "应为八进制权限(0 到 0777),如 0640");
@@ -399,8 +429,16 @@ void settings_release_cli(struct cli *cli)
 	for (size_t i = 0; i < NSETTINGS; i++) {
 		char **slot = (char **)((char *)cli + table[i].offset);
 
-		if (table[i].section == SECTION_MAIL || table[i].type != SETTING_STRING)
+		if (table[i].section == SECTION_MAIL)
 			continue;
+		if (table[i].type == SETTING_WHERE) {
+			size_t *n = (size_t *)((char *)cli + table[i].extra);
+			for (size_t k = 0; k < *n; k++)
+				free(((char **)*slot)[k]);
+			*n = 0;
+		} else if (table[i].type != SETTING_STRING) {
+			continue;
+		}
 		free(*slot);
 		*slot = NULL;
 	}

@@ -34,6 +34,8 @@ enum setting_type {
 	SETTING_ENUM,      /* one of choices, ASCII case ignored; stores the canonical name */
 	SETTING_STRING,    /* any text but none (a path, a name): stores a malloc'd copy */
 	SETTING_YEAR,      /* a year 1900-2099, or latest */
+	SETTING_PERIOD,    /* a report period (util/period.h): 2021, 2021H1, 2021Q3, 2021-09, ... */
+	SETTING_WHERE,     /* 列=值, repeatable: each one is appended to a char ** list */
 	SETTING_MODE,      /* file permissions, octal 0-0777 */
 	SETTING_ADDRESS,   /* one email address (mail_address_valid) */
 	SETTING_ADDRESSES, /* one or more email addresses separated by commas (ASCII or full-width)
@@ -68,7 +70,8 @@ struct setting {
 	/*
 	 * Where the value goes: in struct config for [mail] keys, in struct
 	 * cli for everything else.  extra: YEAR, the bool set by latest;
-	 * ADDRESSES, the size_t count of the char ** list at offset.
+	 * PERIOD, the bool set when given; ADDRESSES and WHERE, the size_t
+	 * count of the char ** list at offset.
 	 */
 	size_t offset, extra;
 };

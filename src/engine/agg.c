@@ -82,13 +82,14 @@ struct figure {
 
 struct agg {
 	const struct schema *schema;
-	int year;
+	struct period period;
+	struct period window[3]; /* per enum query_compare: the months counted */
 	struct figure **figs;
 	size_t nfigs, cap;
 	size_t **by_set; /* per dataset: figure ids */
 	size_t *nby_set;
 	struct coldicts *dicts; /* per dataset */
-	bool *seen_prev;        /* per dataset */
+	uint64_t *rows[3];      /* per compare, per dataset: rows offered */
 	/*
 	 * The current row's dictionary index per column, looked up once however
 	 * many figures count that column (a household number is hashed once).
@@ -103,16 +104,20 @@ struct agg {
 	size_t nshared[64];
 };
 
-struct agg *agg_new(const struct schema *schema, int year)
+struct agg *agg_new(const struct schema *schema, const struct period *period)
 {
 	struct agg *a = xcalloc(1, sizeof(*a));
 
 	a->schema = schema;
-	a->year = year;
+	a->period = *period;
+	a->window[COMPARE_NONE] = *period;
+	a->window[COMPARE_PREV] = period_prev_year(period);
+	a->window[COMPARE_LAST] = period_last(period);
 	a->by_set = xcalloc(schema->nsets, sizeof(size_t *));
 	a->nby_set = xcalloc(schema->nsets, sizeof(size_t));
 	a->dicts = xcalloc(schema->nsets, sizeof(struct coldicts));
-	a->seen_prev = xcalloc(schema->nsets, sizeof(bool));
+	for (int k = 0; k < 3; k++)
+		a->rows[k] = xcalloc(schema->nsets, sizeof(uint64_t));
 	for (size_t s = 0; s < schema->nsets; s++) {
 		a->dicts[s].ncols = schema->sets[s].ncols;
 		a->dicts[s].text = xcalloc(schema->sets[s].ncols, sizeof(struct strdict *));
@@ -124,8 +129,10 @@ struct agg *agg_new(const struct schema *schema, int year)
 /*
  * Keys per by-column, the last being "未填写"; 0 for dynamic keys (text, and
  * dates other than the period, which span many years: keyed "YYYY-MM").
+ * The period column's keys are the period's months, by their place in it,
+ * so that a series lines up with its @prev and @last.
  */
-static size_t col_domain(const struct dataset *ds, int c)
+static size_t col_domain(const struct agg *a, const struct dataset *ds, int c)
 {
 	const struct column *col = &ds->cols[c];
 
@@ -134,7 +141,7 @@ static size_t col_domain(const struct dataset *ds, int c)
 		return col->nvalues + 1;
 	case COL_MONTH:
 	case COL_DATE:
-		return c == ds->period ? 12 + 1 : 0;
+		return c == ds->period ? (size_t)period_months(&a->period) + 1 : 0;
 	default:
 		return 0;
 	}
@@ -181,7 +188,7 @@ size_t agg_add(struct agg *a, struct query *q)
 	memset(q, 0, sizeof(*q));
 	q->col = -1;
 	for (size_t b = 0; b < f->q.nby; b++)
-		f->domain[b] = col_domain(f->q.ds, f->q.by[b]);
+		f->domain[b] = col_domain(a, f->q.ds, f->q.by[b]);
 	if (f->q.nby > 0 && f->domain[0] == 0)
 		f->keys = strdict_new();
 	for (size_t i = 0; i < f->q.nfilters && s < 64; i++) {
@@ -200,12 +207,16 @@ size_t agg_add(struct agg *a, struct query *q)
 	return a->nfigs++;
 }
 
-bool agg_wants_prev(const struct agg *a)
+/* The ingest window of each compare. */
+static const unsigned window_bit[3] = {WINDOW_CUR, WINDOW_PREV, WINDOW_LAST};
+
+unsigned agg_wants(const struct agg *a)
 {
+	unsigned want = 0;
+
 	for (size_t i = 0; i < a->nfigs; i++)
-		if (a->figs[i]->q.prev)
-			return true;
-	return false;
+		want |= window_bit[a->figs[i]->q.compare];
+	return want & ~(unsigned)WINDOW_CUR;
 }
 
 static bool filter_pass(const struct filter *f, const struct column *col,
@@ -237,7 +248,8 @@ static bool filter_pass(const struct filter *f, const struct column *col,
 }
 
 /* The key of one by-column for a row; the last key of the domain is "未填写". */
-static size_t group_key(struct figure *f, size_t b, const struct ingest_row *row)
+static size_t group_key(const struct agg *a, struct figure *f, size_t b,
+			const struct ingest_row *row)
 {
 	int c = f->q.by[b];
 	const struct column *col = &f->q.ds->cols[c];
@@ -254,9 +266,10 @@ static size_t group_key(struct figure *f, size_t b, const struct ingest_row *row
 	case COL_ENUM:
 		return (size_t)row->v[c];
 	case COL_MONTH:
-		return (size_t)(row->v[c] % 100 - 1);
-	case COL_DATE:
-		return (size_t)(row->v[c] / 100 % 100 - 1);
+	case COL_DATE: {
+		int64_t ym = col->type == COL_MONTH ? row->v[c] : row->v[c] / 100;
+		return (size_t)((ym / 100) * 12 + ym % 100 - 1 - a->window[f->q.compare].first);
+	}
 	default: {
 		size_t len;
 		const char *t = ingest_row_text(row, c, &len);
@@ -317,7 +330,7 @@ static void offer(struct agg *a, struct figure *f, const struct ingest_row *row,
 	const struct query *q = &f->q;
 	size_t g = 0;
 
-	if ((row->slot == SLOT_PREV) != q->prev)
+	if (!(row->windows & window_bit[q->compare]))
 		return;
 	if (!f->own_filters && (passed & f->need) != f->need)
 		return;
@@ -325,9 +338,9 @@ static void offer(struct agg *a, struct figure *f, const struct ingest_row *row,
 		if (!filter_pass(&q->filters[i], &q->ds->cols[q->filters[i].col], row))
 			return;
 	if (q->nby > 0) {
-		g = group_key(f, 0, row);
+		g = group_key(a, f, 0, row);
 		if (q->nby == 2)
-			g = g * f->domain[1] + group_key(f, 1, row);
+			g = g * f->domain[1] + group_key(a, f, 1, row);
 	}
 	ensure_groups(f, g);
 	switch (q->measure) {
@@ -358,8 +371,9 @@ void agg_row(void *ctx, const struct dataset *ds, const struct ingest_row *row)
 	const size_t *ids = a->by_set[s];
 	uint64_t passed = 0;
 
-	if (row->slot == SLOT_PREV)
-		a->seen_prev[s] = true;
+	for (int k = 0; k < 3; k++)
+		if (row->windows & window_bit[k])
+			a->rows[k][s]++;
 	a->row_index_valid = 0;
 	if (s < 64)
 		for (size_t i = 0; i < a->nshared[s]; i++)
@@ -381,7 +395,8 @@ static bool is_distinct(const struct query *q)
 static void key_part(struct agg *a, struct figure *f, size_t b, size_t k, struct agg_key *out)
 {
 	const struct column *col = &f->q.ds->cols[f->q.by[b]];
-	int year = f->q.prev ? a->year - 1 : a->year;
+	const struct period *w = &a->window[f->q.compare];
+	int month = w->first + (int)k;
 	const char *t;
 
 	memset(out, 0, sizeof(*out));
@@ -400,8 +415,11 @@ static void key_part(struct agg *a, struct figure *f, size_t b, size_t k, struct
 		out->text = xstrdup(col->values[k]);
 	} else {
 		out->kind = AGG_KEY_MONTH;
-		out->month = (int)k + 1;
-		out->text = xasprintf("%04d-%02zu", year, k + 1);
+		out->pos = (int)k + 1;
+		out->year = month / 12;
+		out->month = month % 12 + 1;
+		out->whole_years = w->first / 12 != w->last / 12;
+		out->text = xasprintf("%04d-%02d", out->year, out->month);
 	}
 	out->len = strlen(out->text);
 }
@@ -433,7 +451,8 @@ void agg_key_encode(struct strbuf *sb, const struct agg_key *parts, size_t n)
 
 		strbuf_addch(sb, (char)('0' + k->kind));
 		if (k->kind == AGG_KEY_MONTH) {
-			strbuf_addch(sb, (char)k->month);
+			/* by place in the period: below 121, one byte */
+			strbuf_addch(sb, (char)k->pos);
 		} else if (k->kind != AGG_KEY_UNFILLED) {
 			/* the length first: no byte of a value can end a part early */
 			strbuf_addf(sb, "%zu:", k->len);
@@ -476,7 +495,7 @@ static void finish_figure(struct agg *a, struct figure *f)
 	size_t n0, n1 = q->nby == 2 ? f->domain[1] : 1;
 
 	v->unit = q->unit;
-	v->present = q->prev ? a->seen_prev[q->ds_index] : true;
+	v->present = q->compare == COMPARE_NONE || a->rows[q->compare][q->ds_index] > 0;
 	if (q->nby == 0) {
 		ensure_groups(f, 0);
 		v->value = is_distinct(q) ? bitset_count(&f->sets[0]) : f->sums[0];
@@ -526,6 +545,11 @@ const char *agg_overflow(const struct agg *a)
 		if (a->figs[i]->overflow)
 			return a->figs[i]->q.text;
 	return NULL;
+}
+
+uint64_t agg_rows(const struct agg *a, size_t ds_index, enum query_compare compare)
+{
+	return a->rows[compare][ds_index];
 }
 
 size_t agg_count(const struct agg *a)
@@ -578,6 +602,7 @@ void agg_free(struct agg *a)
 	free(a->dicts);
 	free(a->by_set);
 	free(a->nby_set);
-	free(a->seen_prev);
+	for (int k = 0; k < 3; k++)
+		free(a->rows[k]);
 	free(a);
 }

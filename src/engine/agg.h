@@ -33,7 +33,8 @@ struct strdict;
 enum agg_key_kind {
 	AGG_KEY_TEXT,      /* a text or enum value, exactly as read */
 	AGG_KEY_MONTH,     /* a month of the period column (text "2021-03"); equal to
-			      the same month of another year (a series against @prev) */
+			      the month at the same place of a compared period (a
+			      series against @prev or @last) */
 	AGG_KEY_YEARMONTH, /* the year-month of another date column, "2019-03": equal
 			      only to the same year and month */
 	AGG_KEY_UNFILLED,  /* the row has no value there: text "未填写" */
@@ -43,7 +44,10 @@ struct agg_key {
 	enum agg_key_kind kind;
 	char *text; /* what a reader sees; NUL-terminated, len bytes */
 	size_t len;
-	int month; /* AGG_KEY_MONTH: 1..12 */
+	/* AGG_KEY_MONTH: */
+	int pos;          /* place in the period, 1..months: what keys compare */
+	int year, month;  /* the calendar month, 1..12 */
+	bool whole_years; /* the period crosses a year end: name the year too */
 };
 
 struct agg_group {
@@ -53,17 +57,17 @@ struct agg_group {
 };
 
 struct agg_value {
-	bool present; /* false when no data (e.g. @prev with no rows of that year) */
+	bool present; /* false when no data (@prev or @last with no rows in that period) */
 	enum unit unit;
 	int64_t value;            /* a single figure; for a series, the total over groups for
 				     sums and rows (distinct counts: over all rows) */
 	struct agg_group *groups; /* a series: enum values in schema order, months
-				     in order (all 12), text keys sorted */
+				     in order (all of the period's), text keys sorted */
 	size_t ngroups;
 	struct strdict *index; /* the groups' keys (agg_key_encode), for agg_group_find */
 };
 
-struct agg *agg_new(const struct schema *schema, int year);
+struct agg *agg_new(const struct schema *schema, const struct period *period);
 void agg_free(struct agg *agg);
 
 /*
@@ -74,8 +78,15 @@ void agg_free(struct agg *agg);
  */
 size_t agg_add(struct agg *agg, struct query *q);
 
-/* Whether any figure needs the previous year's rows (ingest's want_prev). */
-bool agg_wants_prev(const struct agg *agg);
+/* The comparison windows the figures need (ingest_options.want). */
+unsigned agg_wants(const struct agg *agg);
+
+/*
+ * Rows of dataset ds_index the scan offered in the report period
+ * (COMPARE_NONE) or a comparison period: 0 means a figure of it shows
+ * nothing true, which the caller says (no silent zeros).
+ */
+uint64_t agg_rows(const struct agg *agg, size_t ds_index, enum query_compare compare);
 
 /* The ingest sink callback: ctx is the struct agg. */
 void agg_row(void *ctx, const struct dataset *ds, const struct ingest_row *row);

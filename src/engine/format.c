@@ -37,7 +37,7 @@ __extension__ typedef unsigned __int128 u128;
 #define STR(x)  STR_(x)
 
 #define DIGITS_RANGE "0 到 " STR(FORMAT_MAX_DIGITS)
-#define VALID_NAMES  "万:N、亿:N、auto:N、int、thousands、元、pct:N、growth:N、余:N"
+#define VALID_NAMES  "万:N、亿:N、auto:N、int、thousands、元:N、pct:N、growth:N、change:N、余:N"
 
 /* ---- exact fixed-point arithmetic ---- */
 
@@ -288,15 +288,16 @@ int format_value(char *buf, size_t len, const struct format_spec *spec, int64_t 
 		out_thousands(&o, value, unit);
 		break;
 	case FMT_YUAN:
-		out_scaled(&o, value, base, 2, "");
+		out_scaled(&o, value, base, spec->digits, "");
 		break;
 	case FMT_ABOUT:
 		out_about(&o, value, unit, spec->digits);
 		break;
 	case FMT_PCT:
 	case FMT_GROWTH:
+	case FMT_CHANGE:
 	default:
-		/* two-value formatters: format_percent, format_growth */
+		/* two-value formatters: format_percent, format_growth, format_change */
 		return -1;
 	}
 	return out_finish(&o);
@@ -339,6 +340,31 @@ int format_growth(char *buf, size_t len, int64_t cur, int64_t prev, int digits)
 		out_str(&o, f.neg ? "下降" : "增长");
 		out_magnitude(&o, f);
 		out_str(&o, "%");
+	}
+	return out_finish(&o);
+}
+
+int format_change(char *buf, size_t len, int64_t cur, int64_t prev, enum unit unit, int digits)
+{
+	struct format_spec spec = {.kind = FMT_AUTO, .digits = digits};
+	struct out o = out_init(buf, len);
+	char num[64];
+	int64_t diff;
+
+	if (!digits_ok(digits, FORMAT_MAX_DIGITS))
+		return -1;
+	if (__builtin_sub_overflow(cur, prev, &diff) || diff == INT64_MIN) {
+		out_str(&o, NO_VALUE);
+		return out_finish(&o);
+	}
+	if (format_value(num, sizeof(num), &spec, diff < 0 ? -diff : diff, unit) < 0)
+		return -1;
+	/* "持平" when what a reader would see is nothing: 0.0万 is no change */
+	if (strspn(num, "0.") == strcspn(num, "万亿")) {
+		out_str(&o, "持平");
+	} else {
+		out_str(&o, diff < 0 ? "减少" : "增加");
+		out_str(&o, num);
 	}
 	return out_finish(&o);
 }
@@ -438,10 +464,13 @@ static const struct name names[] = {
     {"auto", FMT_AUTO, 1, true},
     {"int", FMT_INT, 0, false},
     {"thousands", FMT_THOUSANDS, 0, false},
-    {"元", FMT_YUAN, 2, false},
-    {"yuan", FMT_YUAN, 2, false},
+    {"元", FMT_YUAN, 2, true},
+    {"yuan", FMT_YUAN, 2, true},
     {"pct", FMT_PCT, 1, true},
     {"growth", FMT_GROWTH, 1, true},
+    {"增长", FMT_GROWTH, 1, true},
+    {"change", FMT_CHANGE, 1, true},
+    {"增减", FMT_CHANGE, 1, true},
     {"余", FMT_ABOUT, 2, true},
     {"about", FMT_ABOUT, 2, true},
 };

@@ -13,9 +13,10 @@
  *	auto:N		亿 when |value| >= 1亿, 万 when >= 1万, else plain
  *	int		the integer (money: whole yuan, rounded)          (5717)
  *	thousands	the integer with thousands separators            (1,234,567)
- *	元		money with exactly two decimals                   (1234.50)
+ *	元:N		money in yuan with N decimals (default 2)         (1234.50)
  *	pct:N		a ratio num/den as a percentage                   (4.2%)
- *	growth:N	change of a figure against the previous year      (增长4.2%)
+ *	growth:N	change of a figure against its base, in percent   (增长4.2%)
+ *	change:N	change of a figure against its base, in its unit  (增加1.2万)
  *	余:N		rounded down to a multiple of 10^N, suffix 余      (900余, 2000余)
  *
  * The unit suffixes 万/亿 never include 元 or 人: the template text carries
@@ -25,7 +26,7 @@
  * Details a template author may meet:
  *
  *  - Digits default to 1 for 万, 亿, auto, pct and growth, to 2 for 余;
- *    int, thousands and 元 take none ("int:2" is an error).  The separator
+ *    元 to 2; int and thousands take none ("int:2" is an error).  The separator
  *    may be the full-width colon ("万：1"); spaces, also full-width, are
  *    ignored; ASCII names match in any case.
  *  - A value that rounds to zero prints without a sign: -400 at 万:1 is
@@ -60,6 +61,7 @@ enum format_kind {
 	FMT_PCT,
 	FMT_GROWTH,
 	FMT_ABOUT, /* 余:N */
+	FMT_CHANGE,
 };
 
 /* The most decimals a formatter takes ("万:6"). */
@@ -97,6 +99,13 @@ int format_percent(char *buf, size_t len, int64_t num, int64_t den, int digits);
  * digits is 0..FORMAT_MAX_DIGITS, else -1 (also for format_percent).
  */
 int format_growth(char *buf, size_t len, int64_t cur, int64_t prev, int digits);
+
+/*
+ * Change from prev to cur in the figure's unit: "增加1.2万", "减少350",
+ * "持平" when the change rounds to nothing; the number as auto:digits
+ * prints it (money in yuan), the text around it says 元 or 人.
+ */
+int format_change(char *buf, size_t len, int64_t cur, int64_t prev, enum unit unit, int digits);
 
 /*
  * Fixed-point helper shared by the formatters and by renderers that need a

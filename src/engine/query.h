@@ -7,16 +7,29 @@
  *	relief.persons[纳入日期=$year; 纳入方式=回头看排查]
  *	elderly.sum(资金(元))[项目类型=养老服务综合体,养老驿站,家庭智能看护]
  *	relief.amount@prev
+ *	relief.amount[发放年月=2021-07..2021-12]
+ *	charity.rows[金额>=1000]
  *
  * Grammar (templates/README.md documents it for officers):
  *
- *	expr     = dataset "." measure [ "[" filter { ";" filter } "]" ] [ "@prev" ]
- *	           [ "by" column [ "," column ] ]
+ *	expr     = dataset "." measure [ "[" filter { ";" filter } "]" ]
+ *	           [ "@prev" | "@last" ] [ "by" column [ "," column ] ]
  *	measure  = "persons" | "households" | "rows" | "amount"
  *	         | "sum" "(" column ")" | "distinct" "(" column ")"
  *	           (Chinese: 人数 户数 人次 金额 合计(列) 去重(列))
- *	filter   = column ( "=" | "!=" ) value { "," value }
- *	value    = text | "$year" | "$prev" | a year, month or date for date columns
+ *	filter   = column ( "=" | "!=" ) item { "," item }
+ *	         | column ( ">=" | ">" | "<=" | "<" ) value
+ *	item     = value [ ".." value ]   (a range, both ends included)
+ *	value    = text | "$year" | "$prev" | "$period"
+ *	         | a year, month or date for date columns | a number
+ *
+ * Ranges and comparisons work on month, date, money and integer columns.
+ * @prev is the same months a year earlier (同比), @last the period of the
+ * same length just before (环比), see util/period.h.  $period is the
+ * figure's months (the report period's, or with @prev/@last the compared
+ * period's), and $year the calendar year they end in, so that "new this
+ * period" compares with "new in the period before": relief.persons[纳入日期
+ * =$period]@prev counts those who joined in the same months a year earlier.
  *
  * Names are the schema's canonical Chinese column names or their ASCII keys,
  * matched after folding width and spaces.  Parsing resolves every name
@@ -31,6 +44,7 @@
 
 #include "format.h"
 #include "ingest/schema.h"
+#include "util/period.h"
 
 enum measure {
 	MEASURE_ROWS,       /* rows, i.e. 人次 */
@@ -39,6 +53,12 @@ enum measure {
 	MEASURE_AMOUNT,     /* sum of the dataset's money column */
 	MEASURE_SUM,        /* sum of an integer or money column */
 	MEASURE_DISTINCT,   /* distinct values of any column */
+};
+
+enum query_compare {
+	COMPARE_NONE, /* the report period */
+	COMPARE_PREV, /* @prev: the same months a year earlier */
+	COMPARE_LAST, /* @last: the period of the same length just before */
 };
 
 struct filter {
@@ -60,8 +80,8 @@ struct query {
 	size_t nfilters;
 	int by[2];
 	size_t nby;
-	bool prev;      /* @prev: the previous year's figure */
-	enum unit unit; /* UNIT_FEN for sums of money */
+	enum query_compare compare; /* @prev, @last: the figure of a comparison period */
+	enum unit unit;             /* UNIT_FEN for sums of money */
 };
 
 struct query_error {
@@ -71,11 +91,23 @@ struct query_error {
 };
 
 /*
- * Parse text against schema for the report year (for $year).  Returns 0, or
- * -1 with err filled.  Release with query_release().
+ * Parse text against schema for the report period (for $period, $year).
+ * Returns 0, or -1 with err filled.  Release with query_release().
  */
-int query_parse(struct query *q, const struct schema *schema, const char *text, int year,
-		struct query_error *err);
+int query_parse(struct query *q, const struct schema *schema, const char *text,
+		const struct period *period, struct query_error *err);
+
+/*
+ * Add one more filter, "区县=岳池县" (the filter grammar above), to a parsed
+ * q: how --where and --each restrict every figure of a report.  Returns
+ * 0, or -1 with err filled (also when q's dataset has no such column: the
+ * message names the dataset).  The expression's text is unchanged.
+ */
+int query_restrict(struct query *q, const struct schema *schema, const char *filter,
+		   const struct period *period, struct query_error *err);
+
+/* The months a figure counts: the report period, or the one it compares with. */
+struct period query_window(const struct query *q, const struct period *period);
 void query_release(struct query *q);
 
 /* Whether the figure is a series (has "by"). */

@@ -19,7 +19,7 @@ struct parser {
 	const char *s;
 	size_t pos, len;
 	const struct schema *schema;
-	int year;
+	struct period window; /* the figure's months: $period, $year */
 	struct query *q;
 	struct query_error *err;
 };
@@ -143,11 +143,16 @@ static char *column_name(struct parser *p, const char *stops)
 			if (depth == 0)
 				break;
 			depth--;
-		} else if (depth == 0 && (strchr(stops, c) != NULL || c == '!' ||
-					  strncmp(p->s + p->pos, "＝", 3) == 0 ||
-					  strncmp(p->s + p->pos, "，", 3) == 0 ||
-					  strncmp(p->s + p->pos, "；", 3) == 0 ||
-					  strncmp(p->s + p->pos, "］", 3) == 0)) {
+		} else if (depth == 0 &&
+			   (strchr(stops, c) != NULL || c == '!' ||
+			    strncmp(p->s + p->pos, "＝", 3) == 0 ||
+			    (strchr(stops, '<') != NULL && (strncmp(p->s + p->pos, "＜", 3) == 0 ||
+							    strncmp(p->s + p->pos, "＞", 3) == 0 ||
+							    strncmp(p->s + p->pos, "≥", 3) == 0 ||
+							    strncmp(p->s + p->pos, "≤", 3) == 0)) ||
+			    strncmp(p->s + p->pos, "，", 3) == 0 ||
+			    strncmp(p->s + p->pos, "；", 3) == 0 ||
+			    strncmp(p->s + p->pos, "］", 3) == 0)) {
 			break;
 		}
 		p->pos += utf8_char_len(p->s + p->pos);
@@ -156,6 +161,18 @@ static char *column_name(struct parser *p, const char *stops)
 	while (end > start && (p->s[end - 1] == ' ' || p->s[end - 1] == '\t'))
 		end--;
 	return xstrndup(p->s + start, end - start);
+}
+
+/* name without the spaces around it (in place). */
+static char *trim_name(char *name)
+{
+	size_t n = strlen(name);
+
+	while (n > 0 && (name[n - 1] == ' ' || name[n - 1] == '\t'))
+		name[--n] = '\0';
+	while (*name == ' ' || *name == '\t')
+		name++;
+	return name;
 }
 
 /* The nearest of names to word, or NULL when nothing is close. */
@@ -353,6 +370,15 @@ static char *value_token(struct parser *p)
 	return xstrndup(p->s + start, end - start);
 }
 
+/* The months first..last (year * 12 + month - 1) in a month or date column's units. */
+static void months_range(bool month, int first, int last, int64_t *lo, int64_t *hi)
+{
+	*lo = month ? (first / 12) * 100 + first % 12 + 1
+		    : ((int64_t)(first / 12) * 100 + first % 12 + 1) * 100 + 1;
+	*hi = month ? (last / 12) * 100 + last % 12 + 1
+		    : ((int64_t)(last / 12) * 100 + last % 12 + 1) * 100 + 31;
+}
+
 /* A year, month or date value as an inclusive range in the column's units. */
 static int period_range(struct parser *p, const struct column *col, const char *v, size_t at_pos,
 			int64_t *lo, int64_t *hi)
@@ -361,10 +387,14 @@ static int period_range(struct parser *p, const struct column *col, const char *
 	int32_t ym, ymd;
 	int y = -1;
 
+	if (strcmp(v, "$period") == 0 || strcmp(v, "$本期") == 0) {
+		months_range(month, p->window.first, p->window.last, lo, hi);
+		return 0;
+	}
 	if (strcmp(v, "$year") == 0)
-		y = p->year;
+		y = period_end_year(&p->window);
 	else if (strcmp(v, "$prev") == 0)
-		y = p->year - 1;
+		y = period_end_year(&p->window) - 1;
 	else if (strlen(v) == 4 && strspn(v, "0123456789") == 4)
 		y = (int)strtol(v, NULL, 10);
 	/* "2021年" */
@@ -387,8 +417,60 @@ static int period_range(struct parser *p, const struct column *col, const char *
 		*hi = month ? ym : (int64_t)ym * 100 + 31;
 		return 0;
 	}
-	return fail(p, at_pos, "“%s”不是年份、年月或日期(应如 $year、2021、2021-03、2021-03-15)",
-		    v);
+	return fail(p, at_pos,
+		    "“%s”不是年份、年月或日期(应如 $period、$year、2021、2021-03、2021-03-15)", v);
+}
+
+/* One value of a month, date or number column as an inclusive range. */
+static int value_range(struct parser *p, const struct column *col, const char *v, size_t at_pos,
+		       int64_t *lo, int64_t *hi)
+{
+	switch (col->type) {
+	case COL_MONTH:
+	case COL_DATE:
+		return period_range(p, col, v, at_pos, lo, hi);
+	case COL_MONEY:
+		if (parse_money(v, strlen(v), true, lo) != VALUE_OK)
+			return fail(p, at_pos, "“%s”不是金额", v);
+		*hi = *lo;
+		return 0;
+	case COL_INTEGER:
+		if (parse_integer(v, strlen(v), true, lo) != VALUE_OK)
+			return fail(p, at_pos, "“%s”不是整数", v);
+		*hi = *lo;
+		return 0;
+	default:
+		return fail(p, at_pos, "“%s”是%s列,不能写范围或大小比较", col->name,
+			    col_type_name(col->type));
+	}
+}
+
+/* "a..b": a range of a month, date or number column, both ends included. */
+static int range_value(struct parser *p, struct filter *f, const char *v, const char *dots,
+		       size_t at_pos)
+{
+	const struct column *col = &p->q->ds->cols[f->col];
+	size_t n = f->nvalues - 1;
+	char *a = xstrndup(v, (size_t)(dots - v)), *b = xstrdup(dots + 2);
+	int64_t alo, ahi, blo, bhi;
+	int rc;
+
+	a[strcspn(a, " \t")] = '\0';
+	rc = value_range(p, col, a[0] ? a : "?", at_pos, &alo, &ahi);
+	if (rc == 0) {
+		const char *bb = b + strspn(b, " \t");
+		rc = value_range(p, col, bb[0] ? bb : "?",
+				 at_pos + (size_t)(dots - v) + 2 + (size_t)(bb - b), &blo, &bhi);
+	}
+	if (rc == 0 && blo < alo)
+		rc = fail(p, at_pos, "范围“%s”的终点早于(小于)起点", v);
+	if (rc == 0) {
+		f->lo[n] = alo;
+		f->hi[n] = bhi;
+	}
+	free(a);
+	free(b);
+	return rc;
 }
 
 static int filter_value(struct parser *p, struct filter *f, const char *v, size_t at_pos)
@@ -402,6 +484,11 @@ static int filter_value(struct parser *p, struct filter *f, const char *v, size_
 	f->texts[n] = NULL;
 	f->lo[n] = f->hi[n] = 0;
 	f->nvalues++;
+	if (col->type != COL_TEXT && col->type != COL_ENUM && col->type != COL_ID) {
+		const char *dots = strstr(v, "..");
+		if (dots != NULL)
+			return range_value(p, f, v, dots, at_pos);
+	}
 	switch (col->type) {
 	case COL_ENUM: {
 		int idx = column_enum_index(col, v, strlen(v));
@@ -418,17 +505,9 @@ static int filter_value(struct parser *p, struct filter *f, const char *v, size_
 	}
 	case COL_MONTH:
 	case COL_DATE:
-		return period_range(p, col, v, at_pos, &f->lo[n], &f->hi[n]);
 	case COL_MONEY:
-		if (parse_money(v, strlen(v), true, &f->lo[n]) != VALUE_OK)
-			return fail(p, at_pos, "“%s”不是金额", v);
-		f->hi[n] = f->lo[n];
-		return 0;
 	case COL_INTEGER:
-		if (parse_integer(v, strlen(v), true, &f->lo[n]) != VALUE_OK)
-			return fail(p, at_pos, "“%s”不是整数", v);
-		f->hi[n] = f->lo[n];
-		return 0;
+		return value_range(p, col, v, at_pos, &f->lo[n], &f->hi[n]);
 	case COL_ID: {
 		uint64_t id;
 		if (parse_id(v, strlen(v), &id) != VALUE_OK)
@@ -443,17 +522,62 @@ static int filter_value(struct parser *p, struct filter *f, const char *v, size_
 	return 0;
 }
 
+/* ">=", ">", "<=", "<" (full-width too, and ≥ ≤) as '}', '>', '{', '<'; 0 for none. */
+static int comparison(struct parser *p)
+{
+	if (eat(p, ">=", "＞＝") || eat(p, "≥", NULL))
+		return '}';
+	if (eat(p, "<=", "＜＝") || eat(p, "≤", NULL))
+		return '{';
+	if (eat(p, ">", "＞"))
+		return '>';
+	if (eat(p, "<", "＜"))
+		return '<';
+	return 0;
+}
+
+/* The one value after a comparison, as the range of values it lets through. */
+static int compare_value(struct parser *p, struct filter *f, int cmp)
+{
+	const struct column *col = &p->q->ds->cols[f->col];
+	int64_t lo, hi;
+	size_t vstart;
+	char *v;
+	int rc;
+
+	skip_space(p);
+	vstart = p->pos;
+	v = value_token(p);
+	if (v[0] == '\0') {
+		free(v);
+		return fail(p, vstart, "缺少比较的取值");
+	}
+	rc = value_range(p, col, v, vstart, &lo, &hi);
+	free(v);
+	if (rc != 0)
+		return -1;
+	f->lo = xmalloc(sizeof(int64_t));
+	f->hi = xmalloc(sizeof(int64_t));
+	f->texts = xcalloc(1, sizeof(char *));
+	f->nvalues = 1;
+	f->lo[0] = cmp == '}' ? lo : cmp == '>' ? hi + 1 : INT64_MIN;
+	f->hi[0] = cmp == '{' ? hi : cmp == '<' ? lo - 1 : INT64_MAX;
+	if (at(p, ",") || at(p, "，"))
+		return fail(p, p->pos, "大小比较只能有一个取值;几个取值请用“=”,范围请写成 起..止");
+	return 0;
+}
+
 static int parse_filter(struct parser *p)
 {
 	struct query *q = p->q;
 	struct filter *f;
 	size_t start;
 	char *name;
-	int col;
+	int col, cmp;
 
 	skip_space(p);
 	start = p->pos;
-	name = column_name(p, "=;]");
+	name = column_name(p, "=;]<>");
 	if (name[0] == '\0') {
 		free(name);
 		return fail(p, start, "筛选条件应写成 列名=取值");
@@ -478,10 +602,13 @@ static int parse_filter(struct parser *p)
 	f = &q->filters[q->nfilters++];
 	memset(f, 0, sizeof(*f));
 	f->col = col;
-	if (eat(p, "!=", "！＝"))
+	if (eat(p, "!=", "！＝")) {
 		f->negate = true;
-	else if (!eat(p, "=", "＝"))
-		return fail(p, p->pos, "列名后应有“=”或“!=”");
+	} else if ((cmp = comparison(p)) != 0) {
+		return compare_value(p, f, cmp);
+	} else if (!eat(p, "=", "＝")) {
+		return fail(p, p->pos, "列名后应有“=”、“!=”或“>=”等比较符号");
+	}
 	do {
 		size_t vstart;
 		char *v;
@@ -548,11 +675,23 @@ static int parse_by(struct parser *p)
 	return 0;
 }
 
-int query_parse(struct query *q, const struct schema *schema, const char *text, int year,
-		struct query_error *err)
+struct period query_window(const struct query *q, const struct period *period)
+{
+	switch (q->compare) {
+	case COMPARE_PREV:
+		return period_prev_year(period);
+	case COMPARE_LAST:
+		return period_last(period);
+	default:
+		return *period;
+	}
+}
+
+static int parse_window(struct query *q, const struct schema *schema, const char *text,
+			struct period window, struct query_error *err)
 {
 	struct parser p = {
-	    .s = text, .len = strlen(text), .schema = schema, .year = year, .q = q, .err = err};
+	    .s = text, .len = strlen(text), .schema = schema, .window = window, .q = q, .err = err};
 	size_t start = 0, end = p.len;
 
 	memset(q, 0, sizeof(*q));
@@ -577,8 +716,14 @@ int query_parse(struct query *q, const struct schema *schema, const char *text, 
 			goto fail;
 		}
 	}
-	if (eat(&p, "@prev", "＠prev"))
-		q->prev = true;
+	if (eat(&p, "@prev", "＠prev") || eat(&p, "@同比", "＠同比"))
+		q->compare = COMPARE_PREV;
+	else if (eat(&p, "@last", "＠last") || eat(&p, "@环比", "＠环比"))
+		q->compare = COMPARE_LAST;
+	else if (at(&p, "@") || at(&p, "＠")) {
+		fail(&p, p.pos, "“@”后应为 prev(同比:上年同期)或 last(环比:上一期)");
+		goto fail;
+	}
 	skip_space(&p);
 	if (p.pos < p.len) {
 		size_t wpos = p.pos;
@@ -605,6 +750,51 @@ int query_parse(struct query *q, const struct schema *schema, const char *text, 
 fail:
 	query_release(q);
 	return -1;
+}
+
+int query_parse(struct query *q, const struct schema *schema, const char *text,
+		const struct period *period, struct query_error *err)
+{
+	struct period window;
+
+	if (parse_window(q, schema, text, *period, err) != 0)
+		return -1;
+	if (q->compare == COMPARE_NONE)
+		return 0;
+	/* $period and $year of a comparison mean its months: parse again knowing them */
+	window = query_window(q, period);
+	query_release(q);
+	return parse_window(q, schema, text, window, err);
+}
+
+int query_restrict(struct query *q, const struct schema *schema, const char *filter,
+		   const struct period *period, struct query_error *err)
+{
+	struct parser p = {.s = filter,
+			   .len = strlen(filter),
+			   .schema = schema,
+			   .window = query_window(q, period),
+			   .q = q,
+			   .err = err};
+	const char *eq = strpbrk(filter, "=!<>");
+	char *name = xstrndup(filter, eq ? (size_t)(eq - filter) : strlen(filter));
+	int rc = 0;
+
+	memset(err, 0, sizeof(*err));
+	if (dataset_column(q->ds, trim_name(name)) < 0) {
+		snprintf(err->message, sizeof(err->message),
+			 "数据集 %s(%s)没有列“%s”,不能按“%s”限定范围", q->ds->name, q->ds->title,
+			 trim_name(name), filter);
+		rc = -1;
+	} else if (parse_filter(&p) != 0) {
+		rc = -1;
+	} else {
+		skip_space(&p);
+		if (p.pos < p.len)
+			rc = fail(&p, p.pos, "“%s”中多余的内容“%s”", filter, p.s + p.pos);
+	}
+	free(name);
+	return rc;
 }
 
 void query_release(struct query *q)

@@ -39,8 +39,8 @@ int scan_run(const struct schema *schema, struct agg *agg, const struct scan_opt
 	struct ingest_sink sink = {.ctx = &pair, .row = pair_row, .reject = pair_reject};
 	struct ingest_options io = {
 	    .input_dir = opt->input_dir,
-	    .year = opt->year,
-	    .want_prev = agg != NULL && agg_wants_prev(agg),
+	    .period = opt->period,
+	    .want = agg != NULL ? agg_wants(agg) : 0,
 	    .threads = opt->threads,
 	    .encoding = opt->encoding,
 	    .progress = opt->progress,

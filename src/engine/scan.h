@@ -18,8 +18,8 @@
 struct scan_options {
 	const char *input_dir;
 	const char *encoding; /* NULL = detect per file */
-	int year;
-	int threads; /* 0 = number of cores */
+	struct period period; /* the report period; {0, 0} for validation only */
+	int threads;          /* 0 = number of cores */
 	bool progress;
 	FILE *rejects;          /* rejects.csv being written, or NULL */
 	double max_reject_rate; /* fraction, e.g. 0.05 */

@@ -540,8 +540,11 @@ static bool open_next(struct run *r)
 			file_error(r, index, msg);
 			goto drain;
 		}
-		f->plan.year = r->opt->year;
-		f->plan.want_prev = r->opt->want_prev;
+		f->plan.period = r->opt->period;
+		f->plan.prev = period_prev_year(&r->opt->period);
+		f->plan.last = period_last(&r->opt->period);
+		f->plan.span_first = f->plan.prev.first < f->plan.last.first ? f->plan.prev.first
+									     : f->plan.last.first;
 		f->plan.today = r->today;
 		file->ds = f->plan.ds;
 		if (file->warning != NULL)
@@ -786,7 +789,7 @@ static void admit_record(struct run *r, struct chunk *c, const int64_t *rec, uin
 	size_t si = (size_t)(ds - r->schema->sets);
 	struct ingest_file *f = &r->res->files[c->file];
 	struct ingest_row row = {
-	    .slot = (enum ingest_slot)rec[REC_SLOT],
+	    .windows = (unsigned)(rec[REC_SLOT] & 0xff),
 	    .person = UINT32_MAX,
 	    .present = (uint64_t)rec[REC_PRESENT],
 	    .v = rec + REC_HEAD,
@@ -804,7 +807,8 @@ static void admit_record(struct run *r, struct chunk *c, const int64_t *rec, uin
 			unsigned bit =
 			    (unsigned)row.v[ds->unique_enum] * 12 + (unsigned)(month - 1);
 
-			if (!persons_mark(r->persons[si], row.person, row.slot, bit)) {
+			if (!persons_mark(r->persons[si], row.person, (size_t)(rec[REC_SLOT] >> 8),
+					  bit)) {
 				char *text = row_from_record(c->plan, rec, c->text);
 				char *reason = xasprintf(
 				    "重复记录:同一身份证号、%s、%s已有一条发放记录",
@@ -817,15 +821,16 @@ static void admit_record(struct run *r, struct chunk *c, const int64_t *rec, uin
 			}
 		}
 	}
-	if (row.slot == SLOT_YEAR) {
+	if (row.windows & WINDOW_CUR) {
 		f->accepted++;
 	} else {
 		f->outside++;
-		r->res->has_prev[si] = true;
-		if (!r->opt->want_prev)
-			return;
+		if (row.windows != 0)
+			r->res->has_prev[si] = true;
 	}
-	r->sink->row(r->sink->ctx, ds, &row);
+	/* a row of the report period may be in a comparison period too (a range over a year) */
+	if ((row.windows & (WINDOW_CUR | r->opt->want)) != 0)
+		r->sink->row(r->sink->ctx, ds, &row);
 }
 
 static void progress(struct run *r, bool final)

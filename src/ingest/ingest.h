@@ -2,10 +2,11 @@
  * ingest.h - reading the input folder: every CSV export of every dataset,
  * in UTF-8 or GB18030, validated row by row against the schema.
  *
- * Every data row read ends as exactly one of: accepted (handed to the sink),
- * rejected (handed to the sink's reject callback with file, line, column and
- * reason), or outside the report year (counted; rows of the previous year
- * are handed on too when asked for, for "@prev" figures).  The counts per
+ * Every data row read ends as exactly one of: accepted (in the report
+ * period: handed to the sink), rejected (handed to the sink's reject
+ * callback with file, line, column and reason), or outside the report
+ * period (counted; rows of the comparison periods are handed on too when
+ * asked for, for "@prev" and "@last" figures).  The counts per
  * file reconcile: read == accepted + rejected + outside.
  *
  * "read" counts records, the rows an officer sees in the exporting system
@@ -35,16 +36,25 @@
 #include <stdint.h>
 
 #include "schema.h"
+#include "util/period.h"
 #include "value.h"
 
-enum ingest_slot {
-	SLOT_YEAR = 0, /* the report year */
-	SLOT_PREV = 1, /* the year before, only when options.want_prev */
+/*
+ * The windows of months a row can fall in (util/period.h): the report
+ * period, the same months a year earlier (@prev, 同比) and the period of
+ * the same length just before (@last, 环比).  The last two may overlap
+ * (2021-01..2021-09: 2020-01..2020-09 and 2020-04..2020-12), so a row
+ * carries a set of them.
+ */
+enum ingest_window {
+	WINDOW_CUR = 1,  /* the report period: the row is accepted */
+	WINDOW_PREV = 2, /* period_prev_year(): handed on when options.want & WINDOW_PREV */
+	WINDOW_LAST = 4, /* period_last(): handed on when options.want & WINDOW_LAST */
 };
 
 /* One accepted row, valid only during the sink's row callback. */
 struct ingest_row {
-	enum ingest_slot slot;
+	unsigned windows; /* enum ingest_window bits, at least one */
 	uint32_t person;  /* dense index of the person in the dataset, or UINT32_MAX */
 	uint64_t present; /* bit c set when column c holds a value */
 	const int64_t *v; /* per column: id, fen, integer, yyyymm, yyyymmdd or enum index */
@@ -88,8 +98,14 @@ struct ingest_sink {
 
 struct ingest_options {
 	const char *input_dir;
-	int year;             /* report year */
-	bool want_prev;       /* hand rows of year - 1 to the sink (slot SLOT_PREV) */
+	/*
+	 * The report period; {0, 0} accepts no row (a validation pass).
+	 * Rows from the first month of either comparison period to the
+	 * period's end are checked for duplicates whatever is wanted, so the
+	 * rejects never depend on which figures a template has.
+	 */
+	struct period period;
+	unsigned want;        /* WINDOW_PREV | WINDOW_LAST: hand those rows to the sink too */
 	int threads;          /* parse workers; 0 = the number of cores */
 	const char *encoding; /* NULL or "auto", "utf-8", "gb18030" */
 	bool progress;        /* a progress line on stderr */
@@ -122,8 +138,8 @@ struct ingest_result {
 	size_t nfiles;
 	uint64_t reasons[VALUE_ERROR_COUNT]; /* rejected rows per reason */
 	size_t *persons;                     /* distinct persons per dataset (schema order) */
-	bool *has_prev;                      /* per dataset: any row of the previous year */
-	int *max_year; /* per dataset: latest year seen in any row, 0 if none */
+	bool *has_prev; /* per dataset: any row of a comparison period (@prev or @last) */
+	int *max_year;  /* per dataset: latest year seen in any row, 0 if none */
 	/* valid rows (any year) per year, all datasets: [y - INGEST_YEAR_MIN] */
 	uint64_t year_rows[INGEST_YEARS];
 	uint64_t bytes;

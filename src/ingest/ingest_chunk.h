@@ -42,11 +42,12 @@ enum file_encoding {
 struct file_plan {
 	const struct dataset *ds;
 	enum file_encoding encoding;
-	int *field_col; /* field index -> schema column, -1 = ignored */
-	size_t nfields; /* fields in the header */
-	int year;       /* report year */
-	bool want_prev; /* hand rows of the previous year to the sink */
-	int32_t today;  /* the run's date, yyyymmdd: later dates are rejects */
+	int *field_col;           /* field index -> schema column, -1 = ignored */
+	size_t nfields;           /* fields in the header */
+	struct period period;     /* the report period (ingest_options) */
+	struct period prev, last; /* its comparison periods */
+	int span_first;           /* the first month checked for duplicates */
+	int32_t today;            /* the run's date, yyyymmdd: later dates are rejects */
 };
 
 /* A rejected row inside a chunk. */

@@ -342,6 +342,21 @@ static int row_year(const struct file_plan *plan, const int64_t *rec)
 								  : (int)(v / 10000);
 }
 
+/* The month (1-12) of the row's period column. */
+static int row_month(const struct file_plan *plan, const int64_t *rec)
+{
+	int64_t v = rec[REC_HEAD + plan->ds->period];
+
+	return plan->ds->cols[plan->ds->period].type == COL_MONTH ? (int)(v % 100)
+								  : (int)(v / 100 % 100);
+}
+
+/* Whether the month (year * 12 + month - 1) lies in p. */
+static bool period_has(const struct period *p, int month)
+{
+	return month >= p->first && month <= p->last;
+}
+
 /*
  * A header inside the data: two exports joined (copy a+b, cat).  Its first
  * field starts with a BOM, or at least half of its fields (and two or more)
@@ -401,7 +416,8 @@ static void process_row(struct chunk_parser *p, uint64_t line)
 	uint64_t present = 0;
 	int64_t *rec;
 	char *reason = NULL;
-	int year;
+	int year, month;
+	unsigned windows;
 
 	c->read++;
 	if (p->nfields > plan->nfields) {
@@ -449,18 +465,21 @@ static void process_row(struct chunk_parser *p, uint64_t line)
 		c->max_year = year;
 	if (year >= INGEST_YEAR_MIN && year < INGEST_YEAR_MIN + INGEST_YEARS)
 		c->year_rows[year - INGEST_YEAR_MIN]++;
-	if (year == plan->year) {
-		rec[REC_SLOT] = 0;
-	} else if (year == plan->year - 1) {
-		/*
-		 * always admitted, so that duplicates and persons are counted
-		 * the same whether or not a figure needs the previous year
-		 */
-		rec[REC_SLOT] = 1;
-	} else {
+	month = year * 12 + row_month(plan, rec) - 1;
+	if (month < plan->span_first || month > plan->period.last) {
 		c->outside++;
 		return;
 	}
+	/*
+	 * Every row of the span is admitted, in a window or not, so that
+	 * duplicates and persons are counted the same whatever figures ask
+	 * for; REC_SLOT holds the windows and the year's place in the span,
+	 * which keys the duplicate check (persons_mark).
+	 */
+	windows = (period_has(&plan->period, month) ? WINDOW_CUR : 0) |
+		  (period_has(&plan->prev, month) ? WINDOW_PREV : 0) |
+		  (period_has(&plan->last, month) ? WINDOW_LAST : 0);
+	rec[REC_SLOT] = (int64_t)windows | (int64_t)(year - plan->span_first / 12) << 8;
 	rec[REC_LINE] = (int64_t)line;
 	rec[REC_PRESENT] = (int64_t)present;
 	c->nrecs++;

@@ -10,7 +10,8 @@
 
 struct persons {
 	struct u64dict *ids;
-	uint64_t *marks[2]; /* per index, per year slot */
+	uint64_t **marks; /* per year slot, per index; NULL until the slot's first row */
+	size_t nslots;
 	size_t mcap;
 };
 
@@ -27,8 +28,9 @@ void persons_free(struct persons *p)
 	if (p == NULL)
 		return;
 	u64dict_free(p->ids);
-	free(p->marks[0]);
-	free(p->marks[1]);
+	for (size_t k = 0; k < p->nslots; k++)
+		free(p->marks[k]);
+	free(p->marks);
 	free(p);
 }
 
@@ -37,7 +39,7 @@ uint32_t persons_index(struct persons *p, uint64_t id)
 	return u64dict_index(p->ids, id);
 }
 
-bool persons_mark(struct persons *p, uint32_t index, int slot, unsigned bit)
+bool persons_mark(struct persons *p, uint32_t index, size_t slot, unsigned bit)
 {
 	uint64_t b = 1ull << (bit & 63);
 
@@ -46,7 +48,7 @@ bool persons_mark(struct persons *p, uint32_t index, int slot, unsigned bit)
 
 		while (cap <= index)
 			cap *= 2;
-		for (int k = 0; k < 2; k++) {
+		for (size_t k = 0; k < p->nslots; k++) {
 			/* a year's marks exist only once a row of that year came */
 			if (p->marks[k] == NULL)
 				continue;
@@ -54,6 +56,11 @@ bool persons_mark(struct persons *p, uint32_t index, int slot, unsigned bit)
 			memset(p->marks[k] + old, 0, (cap - old) * sizeof(uint64_t));
 		}
 		p->mcap = cap;
+	}
+	if (slot >= p->nslots) {
+		p->marks = xrealloc(p->marks, (slot + 1) * sizeof(*p->marks));
+		memset(p->marks + p->nslots, 0, (slot + 1 - p->nslots) * sizeof(*p->marks));
+		p->nslots = slot + 1;
 	}
 	if (p->marks[slot] == NULL)
 		p->marks[slot] = xcalloc(p->mcap, sizeof(uint64_t));

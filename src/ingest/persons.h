@@ -23,10 +23,11 @@ uint32_t persons_index(struct persons *p, uint64_t id);
 
 /*
  * Mark payment bit (0..63: category x 12 + month - 1) of the person in the
- * given year slot (0 or 1).  Returns false when it was already marked: a
- * duplicate payment.
+ * given year slot (the year's place among the years checked, from 0).
+ * Returns false when it was already marked: a duplicate payment.  A year's
+ * marks take 8 bytes per person, allocated when its first row comes.
  */
-bool persons_mark(struct persons *p, uint32_t index, int slot, unsigned bit);
+bool persons_mark(struct persons *p, uint32_t index, size_t slot, unsigned bit);
 
 size_t persons_count(const struct persons *p);
 

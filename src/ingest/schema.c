@@ -257,6 +257,13 @@ static int on_line(void *ctx, const char *section, const char *key, const char *
 		}
 		return column_key(ld, col, key, value, line);
 	}
+	if (n == 1 && strcmp(kind, "areas") == 0) {
+		if (strcmp(key, "levels") != 0)
+			return fail(ld, line, "[areas] 只能有 levels", key);
+		ini_free_list(s->levels, s->nlevels);
+		s->nlevels = ini_split_list(value, &s->levels);
+		return 0;
+	}
 	return fail(ld, line, "无法识别的节", section);
 }
 
@@ -385,6 +392,7 @@ int schema_load(struct schema *schema, const char *path, char *err, size_t errle
 
 void schema_release(struct schema *schema)
 {
+	ini_free_list(schema->levels, schema->nlevels);
 	for (size_t i = 0; i < schema->nsets; i++) {
 		struct dataset *ds = &schema->sets[i];
 		for (size_t c = 0; c < ds->ncols; c++) {

@@ -68,6 +68,13 @@ struct dataset {
 struct schema {
 	struct dataset *sets;
 	size_t nsets;
+	/*
+	 * [areas] levels = 区县, 乡镇(街道): the column names of the area
+	 * hierarchy, widest first.  A report of one area (--where 区县=岳池县,
+	 * a --each 区县 report) breaks down by the next level ($sub).
+	 */
+	char **levels;
+	size_t nlevels;
 };
 
 /*

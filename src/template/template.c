@@ -45,6 +45,7 @@ static const struct {
     [MK_TITLE_FONT] = {"title_font", "题目字体", "Noto Serif CJK SC"},
     [MK_MAIL_SUBJECT] = {"mail_subject", "邮件主题", NULL},
     [MK_MAIL_BODY] = {"mail_body", "邮件正文", NULL},
+    [MK_AREA] = {"area", "地区", ""},
 };
 
 /* ---- the file ---- */
@@ -294,11 +295,11 @@ static void meta_mail(struct tpl_load *ld, int k)
 
 	if (t->mv[k] == NULL)
 		return;
-	y = tpl_replace_year(t->mv[k], t->year);
+	y = tpl_replace_vars(t, t->mv[k]);
 	free(t->mv[k]);
 	t->mv[k] = unescape(y);
 	free(y);
-	y = tpl_replace_year(ld->mail_marked[which], t->year);
+	y = tpl_replace_vars(t, ld->mail_marked[which]);
 	u = unescape(y);
 	tpl_text_marked(&t->mail[which], u, strlen(u), 0);
 	t->has_mail[which] = true;
@@ -317,7 +318,7 @@ static void meta_defaults(struct tpl_load *ld)
 		if (t->mv[k] == NULL && meta_keys[k].def != NULL)
 			t->mv[k] = xstrdup(meta_keys[k].def);
 		if (t->mv[k] != NULL) {
-			y = tpl_replace_year(t->mv[k], t->year);
+			y = tpl_replace_vars(t, t->mv[k]);
 			free(t->mv[k]);
 			t->mv[k] = y;
 		}
@@ -423,6 +424,7 @@ static void fill_meta(struct template *t)
 	m->title_font = t->mv[MK_TITLE_FONT];
 	m->mail_subject = t->mv[MK_MAIL_SUBJECT];
 	m->mail_body = t->mv[MK_MAIL_BODY];
+	m->area = tpl_area(t);
 }
 
 /* ---- the body ---- */
@@ -462,14 +464,40 @@ static void mark_line(struct tpl_load *ld, struct strbuf *out, const char *s, si
 			char *m =
 			    tpl_mark(ld, p, (size_t)((q ? q : e) - p), line, tpl_column(s, p));
 
-			strbuf_addstr(out, m);
+			char *v = tpl_replace_vars(ld->t, m);
+
+			strbuf_addstr(out, v);
 			strbuf_add(out, q ? q : e, (size_t)(end - (q ? q : e)));
+			free(v);
 			free(m);
 		}
 		if (q != NULL)
 			*in_comment = !*in_comment;
 		p = end;
 	}
+}
+
+/*
+ * Whether line s is the comment that opens (close false) or closes a part
+ * of the template that only the whole report shows: <!-- 仅总报告 -->
+ * ... <!-- /仅总报告 --> (or whole-only), e.g. narrative about the whole
+ * city that a 区县 report of --each must not repeat as its own.
+ */
+static bool whole_only_mark(const char *s, size_t len, bool close)
+{
+	static const char *const names[] = {"仅总报告", "whole-only"};
+	char *t = tpl_trim(s, len);
+	bool is = false;
+
+	for (size_t i = 0; i < 2 && !is; i++) {
+		char *m = xasprintf("<!--%s%s-->", close ? "/" : "", names[i]);
+		char *m2 = xasprintf("<!-- %s%s -->", close ? "/" : "", names[i]);
+		is = strcmp(t, m) == 0 || strcmp(t, m2) == 0;
+		free(m);
+		free(m2);
+	}
+	free(t);
+	return is;
 }
 
 /* The body with placeholders outside fenced blocks replaced by markers. */
@@ -479,6 +507,7 @@ static char *mark_body(struct tpl_load *ld, size_t *outlen)
 	size_t fence = 0;
 	char fch = 0;
 	bool in_comment = false;
+	int whole_from = 0; /* the line that opened a whole-report-only part */
 
 	for (size_t l = 1; l <= ld->nlines; l++) {
 		size_t len, run;
@@ -486,7 +515,15 @@ static char *mark_body(struct tpl_load *ld, size_t *outlen)
 		char ch = 0;
 
 		run = in_comment ? 0 : fence_run(s, s + len, &ch);
-		if (fence == 0 && run > 0) {
+		if (fence == 0 && !in_comment && whole_only_mark(s, len, whole_from != 0)) {
+			/* a blank line keeps the line numbers of what follows */
+			whole_from = whole_from ? 0 : (int)l;
+		} else if (fence == 0 && !in_comment && whole_only_mark(s, len, true)) {
+			tpl_diag(ld, (int)l, 1,
+				 "“<!-- /仅总报告 -->”前没有对应的“<!-- 仅总报告 -->”");
+		} else if (whole_from != 0 && ld->t->burst) {
+			/* left out of a report of one area: not even its figures count */
+		} else if (fence == 0 && run > 0) {
 			fence = run;
 			fch = ch;
 			strbuf_add(&out, s, len);
@@ -499,6 +536,9 @@ static char *mark_body(struct tpl_load *ld, size_t *outlen)
 		}
 		strbuf_add(&out, "\n", 1);
 	}
+	if (whole_from != 0)
+		tpl_diag(ld, whole_from, 1,
+			 "“<!-- 仅总报告 -->”没有结束:在这部分末尾另起一行写 <!-- /仅总报告 -->");
 	return strbuf_detach(&out, outlen);
 }
 
@@ -621,8 +661,8 @@ static void check_glyphs(struct tpl_load *ld, const char *raw)
 	}
 }
 
-int template_load(struct template **out, const char *path, const struct schema *schema, int year,
-		  struct template_diag **diags, size_t *ndiags)
+int template_load(struct template **out, const char *path, const struct schema *schema,
+		  const struct template_scope *scope, struct template_diag **diags, size_t *ndiags)
 {
 	struct tpl_load ld = {0};
 	char err[512];
@@ -640,7 +680,15 @@ int template_load(struct template **out, const char *path, const struct schema *
 		ld.srclen = len - bom;
 		ld.t = xcalloc(1, sizeof(*ld.t));
 		ld.t->schema = schema;
-		ld.t->year = year;
+		ld.t->period = scope->period;
+		ld.t->year = period_end_year(&scope->period);
+		ld.t->area = scope->area ? xstrdup(scope->area) : NULL;
+		ld.t->burst = scope->burst;
+		ld.t->where = xcalloc(scope->nwhere + 1, sizeof(char *));
+		for (size_t i = 0; i < scope->nwhere; i++)
+			ld.t->where[i] = xstrdup(scope->where[i]);
+		ld.t->nwhere = scope->nwhere;
+		tpl_scope_sub(&ld, scope->sub);
 		index_lines(&ld);
 		if (check_encoding(&ld) == 0) {
 			/* the front matter is blanked while parsing: keep it for the check */
@@ -684,6 +732,11 @@ void template_free(struct template *t)
 		return;
 	for (int k = 0; k < MK_COUNT; k++)
 		free(t->mv[k]);
+	free(t->area);
+	free(t->sub_name);
+	for (size_t i = 0; i < t->nwhere; i++)
+		free(t->where[i]);
+	free(t->where);
 	tpl_text_release(&t->mail[0]);
 	tpl_text_release(&t->mail[1]);
 	for (size_t i = 0; i < t->nfigs; i++)

@@ -32,7 +32,8 @@ struct template_diag {
 
 /* Settings from the front matter, with defaults filled in. */
 struct template_meta {
-	const char *title; /* "{year}" already replaced */
+	const char *title; /* "{year}", "{area}" ... already replaced */
+	const char *area;  /* {area}: the front matter's area, or the burst report's value */
 	const char *organisation;
 	const char *author;
 	const char *subject;
@@ -48,12 +49,35 @@ struct template_meta {
 };
 
 /*
- * Load and check the template at path for the report year.  Returns 0 and
- * *out, or -1 with the problems in *diags (malloc'd, *ndiags of them; free
- * with free()) and *out NULL.  A file that can't be read is one diag at line 0.
+ * What one report covers: its period, and its area when it is not the
+ * whole of the data (--where, or one value of --each).
  */
-int template_load(struct template **out, const char *path, const struct schema *schema, int year,
-		  struct template_diag **diags, size_t *ndiags);
+struct template_scope {
+	struct period period;
+	/*
+	 * 列=值 restrictions added to every expression (--where, and the
+	 * --each value of a burst report); a dataset the template uses that
+	 * lacks such a column is an error of the template.
+	 */
+	const char *const *where;
+	size_t nwhere;
+	const char *area; /* {area}: NULL for the front matter's area */
+	/*
+	 * The column the report's areas are (区县 in the whole report, 乡镇
+	 * in a 区县 report): `by $sub` and {sub} mean it.  NULL: the schema's
+	 * first area level.
+	 */
+	const char *sub;
+	bool burst; /* one report of --each: whole-report-only text is left out */
+};
+
+/*
+ * Load and check the template at path for scope.  Returns 0 and *out, or
+ * -1 with the problems in *diags (malloc'd, *ndiags of them; free with
+ * free()) and *out NULL.  A file that can't be read is one diag at line 0.
+ */
+int template_load(struct template **out, const char *path, const struct schema *schema,
+		  const struct template_scope *scope, struct template_diag **diags, size_t *ndiags);
 
 /* Register every expression of the template with agg (before the scan). */
 void template_register(struct template *t, struct agg *agg);

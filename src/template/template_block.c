@@ -241,7 +241,7 @@ static size_t split_bars(const char *v, struct piece **out)
 /* Names, headers and labels: trimmed, with {year} replaced. */
 static char *year_trim(const struct tpl_load *ld, const char *s, size_t len)
 {
-	char *t = tpl_trim(s, len), *y = tpl_replace_year(t, ld->t->year);
+	char *t = tpl_trim(s, len), *y = tpl_replace_vars(ld->t, t);
 
 	free(t);
 	return y;
@@ -399,7 +399,8 @@ static void chart_format(struct tpl_load *ld, struct tpl_chart *c, const struct 
 		tpl_diag(ld, kv->pos.line, kv->pos.column, "%s", err);
 		return;
 	}
-	if (c->fmt.spec.kind == FMT_PCT || c->fmt.spec.kind == FMT_GROWTH) {
+	if (c->fmt.spec.kind == FMT_PCT || c->fmt.spec.kind == FMT_GROWTH ||
+	    c->fmt.spec.kind == FMT_CHANGE) {
 		tpl_diag(ld, kv->pos.line, kv->pos.column, "图表的数值标签不能用 %s 格式",
 			 kv->value);
 		return;
@@ -414,7 +415,7 @@ static void chart_key(struct tpl_load *ld, struct tpl_chart *c, const struct kv 
 		chart_type(ld, c, kv);
 		break;
 	case CK_TITLE:
-		c->title = tpl_replace_year(kv->value, ld->t->year);
+		c->title = tpl_replace_vars(ld->t, kv->value);
 		break;
 	case CK_SERIES:
 		chart_series(ld, c, kv);
@@ -429,7 +430,7 @@ static void chart_key(struct tpl_load *ld, struct tpl_chart *c, const struct kv 
 		parse_colors(ld, c, kv);
 		break;
 	case CK_CATEGORY:
-		c->category = tpl_replace_year(kv->value, ld->t->year);
+		c->category = tpl_replace_vars(ld->t, kv->value);
 		break;
 	default:
 		break; /* unit: after the series, which decide money or count */
@@ -708,7 +709,7 @@ static void listed_total(struct tpl_load *ld, struct tpl_table *tb, const struct
 			 char **fmts, const struct tpl_pos *fpos)
 {
 	if (tpl_find_top(kv->value, '|', "｜") == NULL) {
-		tb->total = tpl_replace_year(kv->value, ld->t->year);
+		tb->total = tpl_replace_vars(ld->t, kv->value);
 		return;
 	}
 	tb->totals = xcalloc(tb->ncols, sizeof(*tb->totals));
@@ -795,16 +796,16 @@ struct tpl_table *tpl_table_parse(struct tpl_load *ld, const char *body, int lin
 	parse_lines(ld, body, line, &table_block, &kv);
 	index_single(ld, &kv, multi, 2);
 	if (kv.one[TK_TITLE] != NULL)
-		tb->title = tpl_replace_year(kv.one[TK_TITLE]->value, ld->t->year);
+		tb->title = tpl_replace_vars(ld->t, kv.one[TK_TITLE]->value);
 	else
 		tpl_diag(ld, line, 1, "表格缺少 title(标题)");
 	if (kv.one[TK_NOTE] != NULL)
-		tb->note = tpl_replace_year(kv.one[TK_NOTE]->value, ld->t->year);
+		tb->note = tpl_replace_vars(ld->t, kv.one[TK_NOTE]->value);
 	if (kv.one[TK_SORT] != NULL)
 		parse_sort(ld, kv.one[TK_SORT], &tb->sort);
 	table_shape(ld, tb, &kv, line);
 	if (tb->kind == TABLE_GROUPED && kv.one[TK_TOTAL] != NULL)
-		tb->total = tpl_replace_year(kv.one[TK_TOTAL]->value, ld->t->year);
+		tb->total = tpl_replace_vars(ld->t, kv.one[TK_TOTAL]->value);
 	kvs_release(&kv);
 	if (ld->ndiags > before) {
 		tpl_table_free(tb);

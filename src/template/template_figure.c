@@ -82,14 +82,26 @@ static void eval_value(const struct template *t, const struct agg *agg, const st
 
 /* A / B: a share of a total when B is a single number and A a series. */
 static void eval_ratio(const struct template *t, const struct agg *agg, const struct tpl_fig *f,
-		       const struct tpl_key *key, struct fig_result *r)
+		       const struct tpl_key *key, bool bare, struct fig_result *r)
 {
 	int64_t den;
 	bool a = value_of(t, agg, f->qa, key, &r->raw);
 	bool b = value_of(t, agg, f->qb, f->qb_grouped ? key : NULL, &den);
 
 	r->present = a && b;
-	if (r->present) {
+	if (r->present && f->average) {
+		/* 人均: A / B in the figure's unit, rounded half away from zero */
+		__int128 n = (__int128)r->raw * f->ratio_scale;
+		__int128 q =
+		    den != 0 ? (n + (n < 0 ? -1 : 1) * ((den < 0 ? -den : den) / 2)) / den : 0;
+		if (den == 0 || q > INT64_MAX || q < INT64_MIN) {
+			r->present = false;
+			return;
+		}
+		r->raw = (int64_t)q;
+		tpl_render(r->text, sizeof(r->text), &f->fmt, bare, r->raw, f->unit, &r->scale,
+			   &r->digits);
+	} else if (r->present) {
 		format_percent(r->text, sizeof(r->text), r->raw, den, f->fmt.spec.digits);
 		r->num = r->raw;
 		r->den = den;
@@ -105,7 +117,12 @@ static void eval_growth(const struct template *t, const struct agg *agg, const s
 	bool b = value_of(t, agg, f->qb, key, &prev);
 
 	r->present = a && b;
-	if (r->present) {
+	if (r->present && f->fmt.spec.kind == FMT_CHANGE) {
+		format_change(r->text, sizeof(r->text), r->raw, prev, f->unit, f->fmt.spec.digits);
+		/* the workbook gets the difference as a number, in the figure's unit */
+		if (__builtin_sub_overflow(r->raw, prev, &r->raw))
+			r->present = false;
+	} else if (r->present) {
 		format_growth(r->text, sizeof(r->text), r->raw, prev, f->fmt.spec.digits);
 		r->num = r->raw - prev;
 		r->den = prev;
@@ -130,7 +147,7 @@ void tpl_fig_eval(const struct template *t, const struct agg *agg, const struct 
 		eval_value(t, agg, f, key, bare, r);
 		break;
 	case FIG_RATIO:
-		eval_ratio(t, agg, f, key, r);
+		eval_ratio(t, agg, f, key, bare, r);
 		break;
 	case FIG_GROWTH:
 		eval_growth(t, agg, f, key, r);

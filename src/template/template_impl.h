@@ -52,8 +52,8 @@ struct tpl_format {
 
 enum fig_kind {
 	FIG_VALUE,  /* one expression */
-	FIG_RATIO,  /* A / B, shown with pct:N */
-	FIG_GROWTH, /* A against A@prev, shown with growth:N */
+	FIG_RATIO,  /* A / B: a share (pct:N) or an average (元:2 etc.) */
+	FIG_GROWTH, /* A against A@prev (or A@last), shown with growth:N or change:N */
 	FIG_YEAR,   /* $year or $prev */
 };
 
@@ -80,8 +80,10 @@ struct tpl_expr {
 /* One figure: a placeholder, a chart series, a table column or cell. */
 struct tpl_fig {
 	enum fig_kind kind;
-	char *expr;   /* as written, trimmed: "A / B" */
-	char *format; /* the formatter as written, or the default applied */
+	bool average;        /* FIG_RATIO shown as a value (人均): A * ratio_scale / B */
+	int64_t ratio_scale; /* 100 for an average of like units (hundredths, as fen), else 1 */
+	char *expr;          /* as written, trimmed: "A / B" */
+	char *format;        /* the formatter as written, or the default applied */
 	struct tpl_format fmt;
 	size_t qa; /* the value, numerator or current: an index into template.exprs */
 	size_t qb; /* the denominator, or A@prev for growth; TPL_NO_EXPR */
@@ -198,13 +200,20 @@ enum meta_key {
 	MK_TITLE_FONT,
 	MK_MAIL_SUBJECT,
 	MK_MAIL_BODY,
+	MK_AREA,
 	MK_COUNT
 };
 
 struct template
 {
 	const struct schema *schema;
-	int year;
+	struct period period;
+	int year;       /* the calendar year the period ends in: {year}, $year */
+	char *area;     /* the scope's area, or NULL for the front matter's */
+	char *sub_name; /* {sub}: the canonical name of the column $sub means, or NULL */
+	char **where;   /* the scope's 列=值 restrictions */
+	size_t nwhere;
+	bool burst;
 	char *mv[MK_COUNT];        /* front-matter values, defaults filled */
 	struct template_meta meta; /* points into mv */
 	struct tpl_text mail[2];   /* subject, body with their figures */
@@ -253,7 +262,11 @@ void tpl_diag(struct tpl_load *ld, int line, int column, const char *fmt, ...)
 int tpl_column(const char *start, const char *p);
 const char *tpl_nearest(const char *w, const char *const *names, size_t n);
 char *tpl_trim(const char *s, size_t len);
-char *tpl_replace_year(const char *s, int year);
+char *tpl_replace_vars(const struct template *t, const char *s);
+/* Set {sub} and $sub: sub, or the schema's first area level (none: NULL). */
+void tpl_scope_sub(struct tpl_load *ld, const char *sub);
+/* {area}: the scope's area, else the front matter's, else "". */
+const char *tpl_area(const struct template *t);
 const char *tpl_line(const struct tpl_load *ld, int line, size_t *len);
 
 /* template_placeholder.c */

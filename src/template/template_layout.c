@@ -85,7 +85,10 @@ static void keyset_release(struct keyset *ks)
 	free(ks->nparts);
 }
 
-/* A key as a reader sees it: a month of the period "3月", another date's "2019年3月". */
+/*
+ * A key as a reader sees it: a month of the period "3月" (of a period over a
+ * year end "2020年12月"), another date's "2019年3月".
+ */
 char *tpl_key_label(const struct agg_key *parts, size_t n)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -97,7 +100,9 @@ char *tpl_key_label(const struct agg_key *parts, size_t n)
 		/* two parts happen in charts only, split there; joined for a reader only */
 		if (p > 0)
 			strbuf_addstr(&sb, " / ");
-		if (k->kind == AGG_KEY_MONTH)
+		if (k->kind == AGG_KEY_MONTH && k->whole_years)
+			strbuf_addf(&sb, "%d年%d月", k->year, k->month);
+		else if (k->kind == AGG_KEY_MONTH)
 			strbuf_addf(&sb, "%d月", k->month);
 		else if (k->kind == AGG_KEY_YEARMONTH && k->len == 7)
 			strbuf_addf(&sb, "%.4s年%d月", k->text,

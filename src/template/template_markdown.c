@@ -165,7 +165,7 @@ static void grid(struct tpl_load *ld, cmark_node *n)
 	if (prev != NULL && cmark_node_get_type(prev) == CMARK_NODE_PARAGRAPH && is_caption(prev)) {
 		char *cap = tpl_trim(caption_text(prev), strlen(caption_text(prev)));
 
-		tb->title = tpl_replace_year(cap, ld->t->year);
+		tb->title = tpl_replace_vars(ld->t, cap);
 		free(cap);
 		if (strstr(tb->title, TPL_MARK_OPEN) != NULL)
 			tpl_diag(ld, cmark_node_get_start_line(prev), 1,

@@ -137,7 +137,7 @@ struct side {
 	enum measure measure;
 	size_t ds_index;
 	size_t nby;
-	bool prev;
+	enum query_compare compare;
 	char *by_names;
 };
 
@@ -146,14 +146,52 @@ static void side_release(struct side *sd)
 	free(sd->by_names);
 }
 
+/* text with "$sub" (the report's next area level, by $sub) named; malloc'd. */
+static char *name_sub(const struct template *t, const char *text)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *at;
+
+	while ((at = strstr(text, "$sub")) != NULL) {
+		strbuf_add(&sb, text, (size_t)(at - text));
+		strbuf_addstr(&sb, t->sub_name);
+		text = at + 4;
+	}
+	strbuf_addstr(&sb, text);
+	return strbuf_detach(&sb, NULL);
+}
+
 static int parse_query(struct tpl_load *ld, const char *text, struct tpl_pos pos, struct query *q)
 {
+	struct template *t = ld->t;
 	struct query_error err;
+	char *named = NULL;
 
-	if (query_parse(q, ld->t->schema, text, ld->t->year, &err) == 0)
-		return 0;
-	tpl_diag(ld, pos.line, pos.column + (int)err.column - 1, "%s", err.message);
-	return -1;
+	if (strstr(text, "$sub") != NULL) {
+		if (t->sub_name == NULL) {
+			tpl_diag(ld, pos.line, pos.column,
+				 "$sub 是下一级地区,但 schema.ini 没有 [areas] levels(如 levels = "
+				 "区县, 乡镇(街道))");
+			return -1;
+		}
+		text = named = name_sub(t, text);
+	}
+	if (query_parse(q, t->schema, text, &t->period, &err) != 0) {
+		/* columns after a named $sub are off by the name's length: the start is right */
+		tpl_diag(ld, pos.line, pos.column + (named ? 0 : (int)err.column - 1), "%s",
+			 err.message);
+		free(named);
+		return -1;
+	}
+	free(named);
+	/* the report's area (--where, --each): every figure is of that area only */
+	for (size_t i = 0; i < t->nwhere; i++)
+		if (query_restrict(q, t->schema, t->where[i], &t->period, &err) != 0) {
+			tpl_diag(ld, pos.line, pos.column, "%s", err.message);
+			query_release(q);
+			return -1;
+		}
+	return 0;
 }
 
 static void side_from(struct side *sd, const struct query *q)
@@ -162,7 +200,7 @@ static void side_from(struct side *sd, const struct query *q)
 	sd->measure = q->measure;
 	sd->ds_index = q->ds_index;
 	sd->nby = q->nby;
-	sd->prev = q->prev;
+	sd->compare = q->compare;
 	sd->by_names = NULL;
 	if (q->nby == 1)
 		sd->by_names = xstrdup(q->ds->cols[q->by[0]].name);
@@ -294,8 +332,26 @@ static size_t by_offset(const char *s)
 	return n;
 }
 
-/* growth:N compares A with A@prev: the second expression is made here. */
-static int growth_prev(struct tpl_load *ld, enum fig_place place, struct side *a,
+/* text without its "@prev" or "@last" (malloc'd); the text itself when it has none. */
+static char *strip_compare(const char *text)
+{
+	static const char *const marks[] = {"@prev", "＠prev", "@同比", "＠同比",
+					    "@last", "＠last", "@环比", "＠环比"};
+
+	for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++) {
+		const char *at = strstr(text, marks[i]);
+		if (at != NULL)
+			return xasprintf("%.*s%s", (int)(at - text), text, at + strlen(marks[i]));
+	}
+	return xstrdup(text);
+}
+
+/*
+ * growth:N and change:N compare A with its base, made here: A@prev (同比)
+ * when A is written plain; written A@last (环比) or A@prev, the base is
+ * that and the figure is A.
+ */
+static int growth_base(struct tpl_load *ld, enum fig_place place, struct side *a,
 		       struct tpl_pos pos, struct side *b)
 {
 	const char *atext = tpl_expr_query(ld->t, a->expr)->text;
@@ -303,13 +359,14 @@ static int growth_prev(struct tpl_load *ld, enum fig_place place, struct side *a
 	char *text;
 	int rc;
 
-	if (a->prev) {
-		tpl_diag(ld, pos.line, pos.column,
-			 "growth 会自动与上一年比较,表达式中不要写 @prev");
-		return -1;
+	if (a->compare != COMPARE_NONE) {
+		*b = *a;
+		text = strip_compare(atext);
+		rc = parse_side(ld, place, text, pos, false, a);
+	} else {
+		text = xasprintf("%.*s@prev%s", (int)at, atext, atext + at);
+		rc = parse_side(ld, place, text, pos, false, b);
 	}
-	text = xasprintf("%.*s@prev%s", (int)at, atext, atext + at);
-	rc = parse_side(ld, place, text, pos, false, b);
 	free(text);
 	return rc;
 }
@@ -319,8 +376,10 @@ static int growth_prev(struct tpl_load *ld, enum fig_place place, struct side *a
 /* The formatter a figure gets when none is written. */
 static const char *default_format(const struct tpl_fig *f, enum fig_place place)
 {
-	if (f->kind == FIG_RATIO)
+	if (f->kind == FIG_RATIO && !f->average)
 		return "pct:1";
+	if (f->kind == FIG_RATIO)
+		return "元:2";
 	if (place == PLACE_TEXT || place == PLACE_SERIES)
 		return format_default_name(f->unit);
 	return f->unit == UNIT_FEN ? "万元:2" : "thousands";
@@ -348,21 +407,51 @@ static int fig_kind(struct tpl_load *ld, struct tpl_fig *f, bool ratio, bool has
 	enum format_kind k = f->fmt.spec.kind;
 
 	f->kind = ratio ? FIG_RATIO : FIG_VALUE;
-	if (has_fmt && k == FMT_GROWTH) {
+	if (has_fmt && (k == FMT_GROWTH || k == FMT_CHANGE)) {
 		f->kind = FIG_GROWTH;
 		if (ratio) {
 			tpl_diag(ld, pos.line, pos.column,
-				 "growth:N 用于一个数与上一年相比,不能用于 A / B");
+				 "%s 用于一个数与上年同期或上一期相比,不能用于 A / B",
+				 k == FMT_GROWTH ? "growth:N" : "change:N");
 			return -1;
 		}
-	} else if (ratio && has_fmt && k != FMT_PCT) {
-		tpl_diag(ld, pos.line, pos.column, "两个数之比(A / B)只能用 pct:N 格式");
-		return -1;
 	} else if (!ratio && has_fmt && k == FMT_PCT) {
 		tpl_diag(ld, pos.line, pos.column,
 			 "pct:N 用于两个数之比,应写成 {{ A / B | pct:1 }}");
 		return -1;
 	}
+	/* a ratio with a number's formatter is an average: 人均, 户均 */
+	f->average = ratio && has_fmt && k != FMT_PCT;
+	return 0;
+}
+
+/*
+ * A / B carries a unit: like units (persons / persons, money / money) make
+ * a share, for pct; money / persons is money per person (人均, 元/人),
+ * shown with a money formatter.  What makes no sense is refused with why.
+ */
+static int ratio_units(struct tpl_load *ld, struct tpl_fig *f, enum unit a, enum unit b,
+		       bool has_fmt, struct tpl_pos pos)
+{
+	if (a == UNIT_COUNT && b == UNIT_FEN) {
+		tpl_diag(ld, pos.line, pos.column,
+			 "人数(或次数)除以金额没有意义;人均金额应写成 "
+			 "金额 / 人数,如 {{ relief.amount / relief.persons | "
+			 "元:2 }}");
+		return -1;
+	}
+	if (a != b && has_fmt && f->fmt.spec.kind == FMT_PCT) {
+		tpl_diag(ld, pos.line, pos.column,
+			 "pct 只用于同一单位的两个数之比(人数÷人数、金额÷金额);金额÷人数是人均金额"
+			 "(元/人),不是百分比,请用 元:2 或 万:1,如 {{ %s | 元:2 }}",
+			 f->expr);
+		return -1;
+	}
+	if (a != b && !has_fmt)
+		f->average = true;
+	/* an average of like units (人次/人) keeps two decimals: in hundredths, as fen */
+	f->unit = f->average ? UNIT_FEN : a;
+	f->ratio_scale = f->average && a == b ? 100 : 1;
 	return 0;
 }
 
@@ -394,7 +483,7 @@ static void fig_from_sides(struct tpl_fig *f, struct side *a, struct side *b)
 
 /* Parse the sides of a value, ratio or growth figure. */
 static int fig_sides(struct tpl_load *ld, enum fig_place place, struct tpl_fig *f, const char *expr,
-		     struct tpl_pos pos)
+		     bool has_fmt, struct tpl_pos pos)
 {
 	const char *slash = f->kind == FIG_RATIO ? tpl_find_top(expr, '/', "／") : NULL;
 	struct side a = {.expr = TPL_NO_EXPR}, b = {.expr = TPL_NO_EXPR};
@@ -407,7 +496,7 @@ static int fig_sides(struct tpl_load *ld, enum fig_place place, struct tpl_fig *
 		if (parse_side(ld, place, slash + 1, bpos, true, &b) != 0)
 			rc = -1;
 	} else if (rc == 0 && f->kind == FIG_GROWTH) {
-		rc = growth_prev(ld, place, &a, pos, &b);
+		rc = growth_base(ld, place, &a, pos, &b);
 	}
 	if (rc == 0 && place == PLACE_SERIES && f->kind != FIG_VALUE) {
 		tpl_diag(ld, pos.line, pos.column, "图表的系列只能是一个表达式(不能是比例或增长)");
@@ -415,6 +504,8 @@ static int fig_sides(struct tpl_load *ld, enum fig_place place, struct tpl_fig *
 	}
 	if (rc == 0)
 		fig_from_sides(f, &a, &b);
+	if (rc == 0 && f->kind == FIG_RATIO)
+		rc = ratio_units(ld, f, a.unit, b.unit, has_fmt, pos);
 	side_release(&a);
 	side_release(&b);
 	free(atext);
@@ -456,7 +547,7 @@ static int fig_data(struct tpl_load *ld, enum fig_place place, struct tpl_fig *f
 		f->kind = ratio ? FIG_RATIO : FIG_VALUE;
 		rc = -1;
 	}
-	if (fig_sides(ld, place, f, p, pos) != 0)
+	if (fig_sides(ld, place, f, p, has_fmt, pos) != 0)
 		rc = -1;
 	return rc;
 }

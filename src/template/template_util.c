@@ -88,16 +88,66 @@ char *tpl_trim(const char *s, size_t len)
 	return xstrndup(s, (size_t)(e - s));
 }
 
-/* s with every "{year}" replaced by the report year. */
-char *tpl_replace_year(const char *s, int year)
+/*
+ * s with the template's variables replaced: {year} (the calendar year the
+ * period ends in), {period} (2021Q3), {period_name} (2021年第三季度),
+ * {area} (广安市, or 岳池县 in its report) and {sub} (the areas one level
+ * down: 区县, or 乡镇(街道) in a 区县 report).  Other braces stay as written.
+ */
+void tpl_scope_sub(struct tpl_load *ld, const char *sub)
+{
+	const struct schema *schema = ld->t->schema;
+
+	if (sub == NULL && schema->nlevels > 0)
+		sub = schema->levels[0];
+	ld->t->sub_name = sub != NULL ? xstrdup(sub) : NULL;
+}
+
+const char *tpl_area(const struct template *t)
+{
+	if (t->area != NULL)
+		return t->area;
+	return t->mv[MK_AREA] != NULL ? t->mv[MK_AREA] : "";
+}
+
+char *tpl_replace_vars(const struct template *t, const char *s)
 {
 	struct strbuf out = STRBUF_INIT;
 	const char *at;
+	char buf[64];
 
-	while ((at = strstr(s, "{year}")) != NULL) {
+	while ((at = strchr(s, '{')) != NULL) {
+		static const char *const names[] = {"{year}", "{period}", "{period_name}", "{area}",
+						    "{sub}"};
+		size_t k = 0;
+
+		while (k < 5 && strncmp(at, names[k], strlen(names[k])) != 0)
+			k++;
 		strbuf_add(&out, s, (size_t)(at - s));
-		strbuf_addf(&out, "%d", year);
-		s = at + 6;
+		s = at + 1;
+		switch (k) {
+		case 0:
+			strbuf_addf(&out, "%d", t->year);
+			break;
+		case 1:
+			period_canonical(&t->period, buf, sizeof(buf));
+			strbuf_addstr(&out, buf);
+			break;
+		case 2:
+			format_period_name(&t->period, buf, sizeof(buf));
+			strbuf_addstr(&out, buf);
+			break;
+		case 3:
+			strbuf_addstr(&out, tpl_area(t));
+			break;
+		case 4:
+			strbuf_addstr(&out, t->sub_name ? t->sub_name : "");
+			break;
+		default:
+			strbuf_addch(&out, '{');
+			continue;
+		}
+		s = at + strlen(names[k]);
 	}
 	strbuf_addstr(&out, s);
 	return strbuf_detach(&out, NULL);

@@ -29,8 +29,10 @@ static void setup(void)
 		col[i] = i < (int)plan.ds->ncols ? i : -1;
 	plan.field_col = col;
 	plan.nfields = plan.ds->ncols;
-	plan.year = 2021;
-	plan.want_prev = true;
+	plan.period = (struct period){2021 * 12, 2021 * 12 + 11};
+	plan.prev = period_prev_year(&plan.period);
+	plan.last = period_last(&plan.period);
+	plan.span_first = plan.prev.first;
 	plan.today = 20991231; /* no date is "future": the rows reach the typed paths */
 	parser = chunk_parser_new();
 }

@@ -28,7 +28,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text = malloc(size + 1);
 	memcpy(text, data, size);
 	text[size] = '\0';
-	if (query_parse(&q, &fuzz_schema, text, 2021, &err) == 0) {
+	if (query_parse(&q, &fuzz_schema, text, &(struct period){2021 * 12, 2021 * 12 + 11},
+			&err) == 0) {
 		if (q.ds == NULL || (q.col < 0 && q.measure != MEASURE_ROWS))
 			abort();
 		query_release(&q);

@@ -80,18 +80,18 @@ struct relief_row {
 	const char *household;
 	int64_t enrolled;             /* 0 = absent */
 	const char *enrolment, *town; /* NULL = absent */
-	enum ingest_slot slot;
+	unsigned slot;
 };
 
 static const struct relief_row relief_rows[] = {
-    {0, "广安区", "城市低保", 202101, 50000, "H1", 20150310, "常规申请", "浓洲镇", SLOT_YEAR},
-    {0, "广安区", "城市低保", 202102, 50000, "H1", 20150310, "常规申请", "浓洲镇", SLOT_YEAR},
-    {1, "广安区", "农村低保", 202101, 30000, "H1", 20210305, "回头看排查", "浓洲镇", SLOT_YEAR},
-    {2, "前锋区", "特困供养", 202103, 80000, "H2", 20210620, "回头看排查", "奎阁街道", SLOT_YEAR},
-    {3, "华蓥市", "临时救助", 202112, 100000, "H3", 0, NULL, NULL, SLOT_YEAR},
-    {4, "前锋区", "城市低保", 202103, 45050, "H4", 20200101, "常规申请", "奎阁街道", SLOT_YEAR},
-    {0, "广安区", "城市低保", 202012, 48000, "H1", 20150310, "常规申请", "浓洲镇", SLOT_PREV},
-    {2, "前锋区", "特困供养", 202011, 78000, "H2", 20210620, "回头看排查", "奎阁街道", SLOT_PREV},
+    {0, "广安区", "城市低保", 202101, 50000, "H1", 20150310, "常规申请", "浓洲镇", WINDOW_CUR},
+    {0, "广安区", "城市低保", 202102, 50000, "H1", 20150310, "常规申请", "浓洲镇", WINDOW_CUR},
+    {1, "广安区", "农村低保", 202101, 30000, "H1", 20210305, "回头看排查", "浓洲镇", WINDOW_CUR},
+    {2, "前锋区", "特困供养", 202103, 80000, "H2", 20210620, "回头看排查", "奎阁街道", WINDOW_CUR},
+    {3, "华蓥市", "临时救助", 202112, 100000, "H3", 0, NULL, NULL, WINDOW_CUR},
+    {4, "前锋区", "城市低保", 202103, 45050, "H4", 20200101, "常规申请", "奎阁街道", WINDOW_CUR},
+    {0, "广安区", "城市低保", 202012, 48000, "H1", 20150310, "常规申请", "浓洲镇", WINDOW_PREV},
+    {2, "前锋区", "特困供养", 202011, 78000, "H2", 20210620, "回头看排查", "奎阁街道", WINDOW_PREV},
 };
 
 /*
@@ -133,12 +133,11 @@ static int col(const struct dataset *ds, const char *name)
 	return c;
 }
 
-static void rb_init(struct rowbuf *b, const struct dataset *ds, enum ingest_slot slot,
-		    uint32_t person)
+static void rb_init(struct rowbuf *b, const struct dataset *ds, unsigned slot, uint32_t person)
 {
 	memset(b, 0, sizeof(*b));
 	b->ds = ds;
-	b->row.slot = slot;
+	b->row.windows = slot;
 	b->row.person = person;
 	b->row.v = b->v;
 	b->row.text = b->text;
@@ -207,7 +206,7 @@ static void feed_elderly(struct agg *a)
 		const struct elderly_row *r = &elderly_rows[i];
 		struct rowbuf b;
 
-		rb_init(&b, elderly, SLOT_YEAR, UINT32_MAX);
+		rb_init(&b, elderly, WINDOW_CUR, UINT32_MAX);
 		rb_enum(&b, "项目类型", r->kind);
 		rb_enum(&b, "区县", r->district);
 		rb_text(&b, "名称", "某项目");
@@ -238,7 +237,7 @@ static size_t add(const char *text)
 	struct query q;
 	struct query_error err;
 
-	if (query_parse(&q, &schema, text, YEAR, &err) != 0)
+	if (query_parse(&q, &schema, text, &(struct period){(YEAR)*12, (YEAR)*12 + 11}, &err) != 0)
 		fail_msg("query_parse(\"%s\"): %s", text, err.message);
 	return agg_add(A, &q);
 }
@@ -368,10 +367,10 @@ static void test_single_figures(void **state)
 	int bad = 0;
 
 	(void)state;
-	A = agg_new(&schema, YEAR);
+	A = agg_new(&schema, &(struct period){(YEAR)*12, (YEAR)*12 + 11});
 	for (size_t i = 0; i < ARRAY_SIZE(single_cases); i++)
 		ids[i] = add(single_cases[i].text);
-	assert_false(agg_wants_prev(A));
+	assert_false((agg_wants(A) & WINDOW_PREV));
 	run_all();
 	for (size_t i = 0; i < ARRAY_SIZE(single_cases); i++) {
 		const struct fig_case *c = &single_cases[i];
@@ -404,7 +403,7 @@ static void test_by_enum(void **state)
 	size_t p, a, h, w, k;
 
 	(void)state;
-	A = agg_new(&schema, YEAR);
+	A = agg_new(&schema, &(struct period){(YEAR)*12, (YEAR)*12 + 11});
 	p = add("relief.persons by 区县");
 	a = add("relief.amount by 区县");
 	h = add("relief.households by district");
@@ -437,7 +436,7 @@ static void test_by_month(void **state)
 	size_t a, p, e;
 
 	(void)state;
-	A = agg_new(&schema, YEAR);
+	A = agg_new(&schema, &(struct period){(YEAR)*12, (YEAR)*12 + 11});
 	a = add("relief.amount by 发放年月");
 	p = add("relief.persons by month");
 	e = add("elderly.rows by 日期");
@@ -459,7 +458,7 @@ static void test_by_two_columns(void **state)
 	int64_t sum = 0;
 
 	(void)state;
-	A = agg_new(&schema, YEAR);
+	A = agg_new(&schema, &(struct period){(YEAR)*12, (YEAR)*12 + 11});
 	r = add("relief.rows by 区县,救助类别");
 	p = add("relief.persons by 区县, 救助类别");
 	run_all();
@@ -494,7 +493,7 @@ static void test_by_text(void **state)
 	size_t r, a, all;
 
 	(void)state;
-	A = agg_new(&schema, YEAR);
+	A = agg_new(&schema, &(struct period){(YEAR)*12, (YEAR)*12 + 11});
 	r = add("relief.rows[区县=广安区,前锋区] by 乡镇(街道)");
 	a = add("relief.amount[区县=广安区,前锋区] by 乡镇(街道)");
 	all = add("relief.rows by 乡镇(街道)");
@@ -519,11 +518,11 @@ static void test_prev(void **state)
 	size_t amount, prev, persons_prev, by_month, filtered, children_prev, elderly_prev;
 
 	(void)state;
-	A = agg_new(&schema, YEAR);
+	A = agg_new(&schema, &(struct period){(YEAR)*12, (YEAR)*12 + 11});
 	amount = add("relief.amount");
-	assert_false(agg_wants_prev(A));
+	assert_false((agg_wants(A) & WINDOW_PREV));
 	prev = add("relief.amount@prev");
-	assert_true(agg_wants_prev(A));
+	assert_true((agg_wants(A) & WINDOW_PREV));
 	persons_prev = add("relief.persons@prev");
 	by_month = add("relief.amount@prev by 发放年月");
 	filtered = add("relief.amount[救助类别=特困供养]@prev");
@@ -550,7 +549,7 @@ static void test_each_add_is_a_figure(void **state)
 	size_t a, b, c;
 
 	(void)state;
-	A = agg_new(&schema, YEAR);
+	A = agg_new(&schema, &(struct period){(YEAR)*12, (YEAR)*12 + 11});
 	a = add("relief.persons[救助类别=城市低保]");
 	b = add("relief.amount");
 	c = add("  relief.persons[救助类别=城市低保]  "); /* trimmed to the same text */
@@ -576,7 +575,7 @@ static void test_by_other_date_column(void **state)
 	size_t r;
 
 	(void)state;
-	A = agg_new(&schema, YEAR);
+	A = agg_new(&schema, &(struct period){(YEAR)*12, (YEAR)*12 + 11});
 	r = add("relief.rows by 纳入日期");
 	run_all();
 	assert_int_equal(group(r, "2021-06"), 1);
@@ -606,7 +605,7 @@ static bool same_key(const struct agg_key *x, size_t nx, const struct agg_key *y
 
 #define TEXT_KEY(s)                                                                                \
 	{                                                                                          \
-		AGG_KEY_TEXT, (char *)(s), sizeof(s) - 1, 0                                        \
+		.kind = AGG_KEY_TEXT, .text = (char *)(s), .len = sizeof(s) - 1                    \
 	}
 
 static void test_key_identity(void **state)
@@ -618,12 +617,17 @@ static void test_key_identity(void **state)
 	const struct agg_key tab2[] = {TEXT_KEY("a"), TEXT_KEY("b\tc")};
 	const struct agg_key len1[] = {TEXT_KEY("1:x"), TEXT_KEY("")};
 	const struct agg_key len2[] = {TEXT_KEY(""), TEXT_KEY("1:x")};
-	const struct agg_key unfilled[] = {{AGG_KEY_UNFILLED, (char *)"未填写", 9, 0}};
+	const struct agg_key unfilled[] = {
+	    {.kind = AGG_KEY_UNFILLED, .text = (char *)"未填写", .len = 9}};
 	const struct agg_key literal[] = {TEXT_KEY("未填写")};
-	const struct agg_key mar21[] = {{AGG_KEY_MONTH, (char *)"2021-03", 7, 3}};
-	const struct agg_key mar20[] = {{AGG_KEY_MONTH, (char *)"2020-03", 7, 3}};
-	const struct agg_key ym21[] = {{AGG_KEY_YEARMONTH, (char *)"2021-03", 7, 0}};
-	const struct agg_key ym20[] = {{AGG_KEY_YEARMONTH, (char *)"2020-03", 7, 0}};
+	const struct agg_key mar21[] = {
+	    {.kind = AGG_KEY_MONTH, .text = (char *)"2021-03", .len = 7, .pos = 3}};
+	const struct agg_key mar20[] = {
+	    {.kind = AGG_KEY_MONTH, .text = (char *)"2020-03", .len = 7, .pos = 3}};
+	const struct agg_key ym21[] = {
+	    {.kind = AGG_KEY_YEARMONTH, .text = (char *)"2021-03", .len = 7}};
+	const struct agg_key ym20[] = {
+	    {.kind = AGG_KEY_YEARMONTH, .text = (char *)"2020-03", .len = 7}};
 	const struct agg_key txt21[] = {TEXT_KEY("2021-03")};
 
 	(void)state;
@@ -646,7 +650,7 @@ static void test_group_find(void **state)
 	const struct agg_key none[] = {TEXT_KEY("广安区/城市低保")};
 
 	(void)state;
-	A = agg_new(&schema, YEAR);
+	A = agg_new(&schema, &(struct period){(YEAR)*12, (YEAR)*12 + 11});
 	r = add("relief.rows by 区县, 救助类别");
 	run_all();
 	v = value_of(r);

@@ -231,7 +231,7 @@ static void test_parse_errors(void **state)
 	    "万:1x",
 	    "万::1",
 	    "int:2",
-	    "元:2",
+	    "元:7",
 	    "pct:",
 	    "pct:10",
 	    ":1",
@@ -261,8 +261,8 @@ static void test_parse_messages(void **state)
 
 	(void)state;
 	assert_int_equal(format_parse(&spec, " xx ", err, sizeof(err)), -1);
-	assert_string_equal(err, "未知的格式“xx”，可用：万:N、亿:N、auto:N、int、thousands、元、"
-				 "pct:N、growth:N、余:N");
+	assert_string_equal(err, "未知的格式“xx”，可用：万:N、亿:N、auto:N、int、thousands、元:N、"
+				 "pct:N、growth:N、change:N、余:N");
 
 	assert_int_equal(format_parse(&spec, "万:9", err, sizeof(err)), -1);
 	assert_string_equal(err, "格式“万:9”的小数位数“9”无效，须为 0 到 6 的整数");

@@ -47,7 +47,7 @@ static const struct dataset *relief, *children, *elderly;
 struct got_row {
 	const struct dataset *ds;
 	uint64_t line;
-	enum ingest_slot slot;
+	unsigned windows;
 	uint32_t person;
 	uint64_t present;
 	int64_t v[MAXCOLS];
@@ -101,7 +101,7 @@ static void on_row(void *ctx, const struct dataset *ds, const struct ingest_row 
 	memset(r, 0, sizeof(*r));
 	r->ds = ds;
 	r->line = row->line;
-	r->slot = row->slot;
+	r->windows = row->windows;
 	r->person = row->person;
 	r->present = row->present;
 	for (size_t c = 0; c < ds->ncols; c++) {
@@ -167,8 +167,8 @@ static int run_dir(const char *dir, bool want_prev, int threads, struct got *g,
 	struct ingest_sink sink = {.ctx = g, .row = on_row, .reject = on_reject};
 	struct ingest_options opt = {
 	    .input_dir = dir,
-	    .year = 2021,
-	    .want_prev = want_prev,
+	    .period = {2021 * 12, 2021 * 12 + 11},
+	    .want = want_prev ? WINDOW_PREV : 0,
 	    .threads = threads,
 	};
 	char err[512] = "";
@@ -336,7 +336,7 @@ static void test_utf8_plain(void **state)
 	expect_lines(&G, lines, 5);
 	expect_nrej(&G, 0);
 	for (size_t i = 0; i < G.nrows; i++) {
-		assert_int_equal(G.rows[i].slot, SLOT_YEAR);
+		assert_int_equal(G.rows[i].windows, WINDOW_CUR);
 		fen += val(&G.rows[i], "发放金额");
 	}
 	/* 520.00 + 390.50 + 800 + 1234.5 + 520.00 */
@@ -749,7 +749,8 @@ static void test_prev_year(void **state)
 {
 	static const uint64_t year_lines[] = {2, 7};
 	static const uint64_t all_lines[] = {2, 3, 4, 7};
-	static const enum ingest_slot slots[] = {SLOT_YEAR, SLOT_PREV, SLOT_PREV, SLOT_YEAR};
+	static const unsigned slots[] = {WINDOW_CUR, WINDOW_PREV | WINDOW_LAST,
+					 WINDOW_PREV | WINDOW_LAST, WINDOW_CUR};
 
 	(void)state;
 	/* without want_prev: 2020, 2019 and 2022 rows are only counted */
@@ -757,19 +758,19 @@ static void test_prev_year(void **state)
 	expect_counts(&R, "relief.csv", 6, 2, 0, 4);
 	expect_reconciled(&R);
 	expect_lines(&G, year_lines, 2);
-	assert_int_equal(G.rows[0].slot, SLOT_YEAR);
-	assert_int_equal(G.rows[1].slot, SLOT_YEAR);
+	assert_int_equal(G.rows[0].windows, WINDOW_CUR);
+	assert_int_equal(G.rows[1].windows, WINDOW_CUR);
 	assert_int_equal(R.max_year[set_index(relief)], 2022);
 	got_free(&G);
 	ingest_result_release(&R);
 
-	/* with want_prev: the 2020 rows are delivered in slot SLOT_PREV, still "outside" */
+	/* with want_prev: the 2020 rows are delivered in slot WINDOW_PREV, still "outside" */
 	assert_int_equal(run_dir(FIX "prev_year", true, 1, &G, &R), 0);
 	expect_counts(&R, "relief.csv", 6, 2, 0, 4);
 	expect_reconciled(&R);
 	expect_lines(&G, all_lines, 4);
 	for (size_t i = 0; i < 4; i++)
-		assert_int_equal(G.rows[i].slot, slots[i]);
+		assert_int_equal(G.rows[i].windows, slots[i]);
 	assert_int_equal(val(&G.rows[1], "发放金额"), 50000);
 	assert_int_equal(val(&G.rows[1], "发放年月"), 202012);
 	assert_int_equal(val(&G.rows[2], "发放金额"), 39050);
@@ -968,7 +969,8 @@ static void test_bad_values(void **state)
 static void test_no_input(void **state)
 {
 	struct ingest_sink sink = {.ctx = NULL, .row = on_row, .reject = on_reject};
-	struct ingest_options opt = {.input_dir = FIX "does_not_exist", .year = 2021, .threads = 1};
+	struct ingest_options opt = {
+	    .input_dir = FIX "does_not_exist", .period = {2021 * 12, 2021 * 12 + 11}, .threads = 1};
 	char err[512] = "";
 
 	(void)state;

@@ -59,7 +59,7 @@ static void on_row(void *ctx, const struct dataset *ds, const struct ingest_row 
 
 	strbuf_addf(&t->sb,
 		    "row %llu slot %d person %u present %llx:", (unsigned long long)row->line,
-		    (int)row->slot, row->person, (unsigned long long)row->present);
+		    (int)row->windows, row->person, (unsigned long long)row->present);
 	for (size_t c = 0; c < ds->ncols; c++) {
 		size_t len;
 		const char *s;
@@ -129,7 +129,8 @@ static void put_file(const char *name, const char *data, size_t len)
 static int run(struct trace *t, struct ingest_result *res)
 {
 	struct ingest_sink sink = {.ctx = t, .row = on_row, .reject = on_reject};
-	struct ingest_options opt = {.input_dir = dir, .year = 2021, .threads = 2};
+	struct ingest_options opt = {
+	    .input_dir = dir, .period = {2021 * 12, 2021 * 12 + 11}, .threads = 2};
 	char err[512] = "";
 	int rc;
 

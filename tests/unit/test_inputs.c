@@ -220,9 +220,9 @@ static void on_row(void *ctx, const struct dataset *ds, const struct ingest_row 
 {
 	struct sums *s = ctx;
 
-	if (row->slot == SLOT_YEAR && ds->amount >= 0 && (row->present >> ds->amount & 1))
+	if (row->windows == WINDOW_CUR && ds->amount >= 0 && (row->present >> ds->amount & 1))
 		s->fen += row->v[ds->amount];
-	s->rows += row->slot == SLOT_YEAR;
+	s->rows += row->windows == WINDOW_CUR;
 }
 
 static void on_reject(void *ctx, const struct ingest_reject *r)
@@ -237,7 +237,8 @@ static void on_reject(void *ctx, const struct ingest_reject *r)
 static int run(struct sums *s, struct ingest_result *res, int32_t today)
 {
 	struct ingest_sink sink = {.ctx = s, .row = on_row, .reject = on_reject};
-	struct ingest_options opt = {.input_dir = dir, .year = 2021, .threads = 2, .today = today};
+	struct ingest_options opt = {
+	    .input_dir = dir, .period = {2021 * 12, 2021 * 12 + 11}, .threads = 2, .today = today};
 	char err[512] = "";
 	int rc;
 
@@ -446,7 +447,8 @@ static size_t add(struct agg *a, const char *text)
 	struct query q;
 	struct query_error qe;
 
-	if (query_parse(&q, &schema, text, 2021, &qe) != 0)
+	if (query_parse(&q, &schema, text, &(struct period){(2021) * 12, (2021) * 12 + 11}, &qe) !=
+	    0)
 		fail_msg("%s: %s", text, qe.message);
 	return agg_add(a, &q);
 }
@@ -456,7 +458,7 @@ static void feed(struct agg *a, int district, int64_t fen)
 {
 	const struct dataset *ds = schema_find(&schema, "charity");
 	int64_t v[16] = {0};
-	struct ingest_row row = {.slot = SLOT_YEAR, .person = UINT32_MAX, .v = v, .text = ""};
+	struct ingest_row row = {.windows = WINDOW_CUR, .person = UINT32_MAX, .v = v, .text = ""};
 	int c;
 
 	c = dataset_column(ds, "日期");
@@ -476,9 +478,9 @@ static void feed(struct agg *a, int district, int64_t fen)
 /* Regression: sums wrapped silently past INT64_MAX fen. */
 static void test_sum_overflow_flagged(void **state)
 {
-	struct agg *a = agg_new(&schema, 2021);
+	struct agg *a = agg_new(&schema, &(struct period){(2021) * 12, (2021) * 12 + 11});
 	size_t total = add(a, "charity.amount");
-	struct agg *b = agg_new(&schema, 2021);
+	struct agg *b = agg_new(&schema, &(struct period){(2021) * 12, (2021) * 12 + 11});
 
 	(void)state;
 	feed(a, 0, INT64_MAX / 2);
@@ -488,7 +490,7 @@ static void test_sum_overflow_flagged(void **state)
 	assert_int_equal(agg_value(a, total)->value, INT64_MAX / 2 * 2);
 	agg_free(a);
 
-	a = agg_new(&schema, 2021);
+	a = agg_new(&schema, &(struct period){(2021) * 12, (2021) * 12 + 11});
 	add(a, "charity.amount");
 	for (int i = 0; i < 3; i++)
 		feed(a, 0, INT64_MAX / 2);

@@ -367,7 +367,7 @@ static void ingest_text(const char *csv, struct rejects *g, struct ingest_result
 {
 	char dir[] = "/tmp/test_mask.XXXXXX", err[256], *path;
 	struct ingest_sink sink = {.ctx = g, .row = on_row, .reject = on_reject};
-	struct ingest_options opt = {.year = 2021, .threads = 1};
+	struct ingest_options opt = {.period = {2021 * 12, 2021 * 12 + 11}, .threads = 1};
 	FILE *fp;
 
 	assert_non_null(mkdtemp(dir));

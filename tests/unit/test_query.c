@@ -60,7 +60,7 @@ static void parse_ok(const char *text)
 	struct query_error err;
 
 	query_release(&Q);
-	if (query_parse(&Q, &schema, text, YEAR, &err) != 0)
+	if (query_parse(&Q, &schema, text, &(struct period){(YEAR)*12, (YEAR)*12 + 11}, &err) != 0)
 		fail_msg("query_parse(\"%s\") failed at column %zu: %s", text, err.column,
 			 err.message);
 }
@@ -154,7 +154,8 @@ static void test_parse_ok_table(void **state)
 		struct query_error err;
 		int want_col = c->column ? col(c->set, c->column) : -1;
 
-		if (query_parse(&q, &schema, c->text, YEAR, &err) != 0) {
+		if (query_parse(&q, &schema, c->text, &(struct period){(YEAR)*12, (YEAR)*12 + 11},
+				&err) != 0) {
 			print_message("\"%s\": refused at column %zu: %s\n", c->text, err.column,
 				      err.message);
 			bad++;
@@ -163,12 +164,12 @@ static void test_parse_ok_table(void **state)
 		if (strcmp(q.ds->name, c->set) != 0 || q.ds != schema_find(&schema, c->set) ||
 		    q.ds_index != (size_t)(q.ds - schema.sets) || q.measure != c->measure ||
 		    q.col != want_col || q.nfilters != c->nfilters || q.nby != c->nby ||
-		    q.prev != c->prev || q.unit != c->unit) {
+		    (q.compare == COMPARE_PREV) != c->prev || q.unit != c->unit) {
 			print_message("\"%s\": set %s measure %d col %d filters %zu by %zu prev %d "
 				      "unit %d; want %s %d %d %zu %zu %d %d\n",
 				      c->text, q.ds->name, q.measure, q.col, q.nfilters, q.nby,
-				      q.prev, q.unit, c->set, c->measure, want_col, c->nfilters,
-				      c->nby, c->prev, c->unit);
+				      q.compare == COMPARE_PREV, q.unit, c->set, c->measure,
+				      want_col, c->nfilters, c->nby, c->prev, c->unit);
 			bad++;
 		}
 		query_release(&q);
@@ -244,8 +245,9 @@ static void test_filters_period(void **state)
 		struct query q;
 		struct query_error err;
 
-		assert_int_equal(
-		    query_parse(&q, &schema, "relief.rows[发放年月=$year]", 2024, &err), 0);
+		assert_int_equal(query_parse(&q, &schema, "relief.rows[发放年月=$year]",
+					     &(struct period){(2024) * 12, (2024) * 12 + 11}, &err),
+				 0);
 		assert_int_equal(q.filters[0].lo[0], 202401);
 		assert_int_equal(q.filters[0].hi[0], 202412);
 		query_release(&q);
@@ -301,7 +303,8 @@ static void test_no_filter_on_personal_data(void **state)
 		struct query q;
 		struct query_error err;
 
-		if (query_parse(&q, &schema, refused[i].text, YEAR, &err) == 0) {
+		if (query_parse(&q, &schema, refused[i].text,
+				&(struct period){(YEAR)*12, (YEAR)*12 + 11}, &err) == 0) {
 			query_release(&q);
 			fail_msg("\"%s\" accepted", refused[i].text);
 		}
@@ -406,7 +409,8 @@ static void test_parse_errors(void **state)
 		struct query_error err;
 
 		memset(&q, 0x5a, sizeof(q));
-		if (query_parse(&q, &schema, c->text, YEAR, &err) == 0) {
+		if (query_parse(&q, &schema, c->text, &(struct period){(YEAR)*12, (YEAR)*12 + 11},
+				&err) == 0) {
 			print_message("\"%s\": accepted, want an error at column %zu\n", c->text,
 				      c->column);
 			query_release(&q);
@@ -436,7 +440,8 @@ static void test_error_offset(void **state)
 	const char *text = "relief.persons[区县=广安]";
 
 	(void)state;
-	assert_int_equal(query_parse(&q, &schema, text, YEAR, &err), -1);
+	assert_int_equal(
+	    query_parse(&q, &schema, text, &(struct period){(YEAR)*12, (YEAR)*12 + 11}, &err), -1);
 	assert_int_equal(err.offset, strlen("relief.persons[区县="));
 	assert_int_equal(err.column, 19);
 }
@@ -463,7 +468,9 @@ static void test_unrelated_name_no_suggestion(void **state)
 		struct query q;
 		struct query_error err;
 
-		assert_int_equal(query_parse(&q, &schema, texts[i], YEAR, &err), -1);
+		assert_int_equal(query_parse(&q, &schema, texts[i],
+					     &(struct period){(YEAR)*12, (YEAR)*12 + 11}, &err),
+				 -1);
 		if (strstr(err.message, "是不是") != NULL ||
 		    strstr(err.message, "可用的列") == NULL) {
 			print_message("\"%s\": \"%s\"; want the list of columns, no suggestion\n",

@@ -286,6 +286,23 @@ static bool same_value(const struct setting *s, const struct cli *a, const struc
 		return *(const int *)pa == *(const int *)pb &&
 		       *(const bool *)((const char *)a + s->extra) ==
 			   *(const bool *)((const char *)b + s->extra);
+	case SETTING_BOOL:
+		return *(const bool *)pa == *(const bool *)pb;
+	case SETTING_PERIOD:
+		return memcmp(pa, pb, sizeof(struct period)) == 0 &&
+		       *(const bool *)((const char *)a + s->extra) ==
+			   *(const bool *)((const char *)b + s->extra);
+	case SETTING_WHERE: {
+		size_t na = *(const size_t *)((const char *)a + s->extra);
+		size_t nb = *(const size_t *)((const char *)b + s->extra);
+		char *const *x = *(char *const *const *)pa, *const *y = *(char *const *const *)pb;
+		if (na != nb)
+			return false;
+		for (size_t k = 0; k < na; k++)
+			if (strcmp(x[k], y[k]) != 0)
+				return false;
+		return true;
+	}
 	default:
 		fail_msg("a [run] setting of type %d: teach same_value", s->type);
 	}
@@ -301,9 +318,40 @@ static bool same_value(const struct setting *s, const struct cli *a, const struc
 static void test_cli_and_file_agree(void **state)
 {
 	static const char *const probes[] = {
-	    "",        "0",      "1",    "3",      "64",     "65",   "-1",      "0.05", "1.5",
-	    "2021",    "1899",   "20x1", "latest", "LATEST", "auto", "UTF-8",   "utf8", "gbk",
-	    "GB18030", "latin1", "0640", "640",    "0800",   "yes",  "/srv/in", "输入", "1e-2",
+	    "",
+	    "0",
+	    "1",
+	    "3",
+	    "64",
+	    "65",
+	    "-1",
+	    "0.05",
+	    "1.5",
+	    "2021",
+	    "1899",
+	    "20x1",
+	    "latest",
+	    "LATEST",
+	    "auto",
+	    "UTF-8",
+	    "utf8",
+	    "gbk",
+	    "GB18030",
+	    "latin1",
+	    "0640",
+	    "640",
+	    "0800",
+	    "yes",
+	    "/srv/in",
+	    "输入",
+	    "1e-2",
+	    "2021Q3",
+	    "2021h1",
+	    "2021-09",
+	    "2021-01..2021-09",
+	    "2021Q5",
+	    "区县=岳池县",
+	    "=x",
 	};
 	size_t n;
 	const struct setting *t = settings_table(&n);
@@ -336,7 +384,7 @@ static void test_cli_and_file_agree(void **state)
 			cli_release(&b);
 		}
 	}
-	assert_int_equal(both, 9);
+	assert_int_equal(both, 13);
 }
 
 /* ------------------------------------------------- configuration file */

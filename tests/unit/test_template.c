@@ -29,6 +29,7 @@
 #define YEAR 2021
 
 static struct schema schema;
+static const struct template_scope year_scope = {.period = {YEAR * 12, YEAR * 12 + 11}};
 
 static int setup(void **state)
 {
@@ -70,7 +71,7 @@ static struct loaded load(const char *md)
 	assert_non_null(f);
 	fputs(md, f);
 	fclose(f);
-	l.rc = template_load(&l.t, path, &schema, YEAR, &l.diags, &l.ndiags);
+	l.rc = template_load(&l.t, path, &schema, &year_scope, &l.diags, &l.ndiags);
 	unlink(path);
 	return l;
 }
@@ -169,9 +170,9 @@ static void set_person(struct row *r, uint32_t person)
 	set_num(r, "身份证号", 51160219800101000 + person);
 }
 
-static void feed(struct agg *a, struct row *r, enum ingest_slot slot)
+static void feed(struct agg *a, struct row *r, unsigned slot)
 {
-	struct ingest_row ir = {.slot = slot,
+	struct ingest_row ir = {.windows = slot,
 				.person = r->person,
 				.present = r->present,
 				.v = r->v,
@@ -193,12 +194,12 @@ static void relief(struct agg *a, uint32_t person, const char *district, const c
 	set_enum(&r, "救助类别", category);
 	set_num(&r, "发放年月", YEAR * 100 + month);
 	set_num(&r, "发放金额", fen);
-	feed(a, &r, SLOT_YEAR);
+	feed(a, &r, WINDOW_CUR);
 }
 
 static struct agg *agg_for(struct template *t)
 {
-	struct agg *a = agg_new(&schema, YEAR);
+	struct agg *a = agg_new(&schema, &(struct period){(YEAR)*12, (YEAR)*12 + 11});
 
 	template_register(t, a);
 	return a;
@@ -254,8 +255,8 @@ static void test_default_template_loads(void **state)
 	const struct template_meta *m;
 
 	(void)state;
-	l.rc =
-	    template_load(&l.t, "templates/annual-summary.md", &schema, YEAR, &l.diags, &l.ndiags);
+	l.rc = template_load(&l.t, "templates/annual-summary.md", &schema, &year_scope, &l.diags,
+			     &l.ndiags);
 	if (l.rc != 0)
 		print_diags(&l);
 	assert_int_equal(l.rc, 0);
@@ -280,11 +281,11 @@ static void test_default_template_builds(void **state)
 	size_t charts = 0, tables = 0;
 
 	(void)state;
-	l.rc =
-	    template_load(&l.t, "templates/annual-summary.md", &schema, YEAR, &l.diags, &l.ndiags);
+	l.rc = template_load(&l.t, "templates/annual-summary.md", &schema, &year_scope, &l.diags,
+			     &l.ndiags);
 	assert_int_equal(l.rc, 0);
 	a = agg_for(l.t);
-	assert_true(agg_wants_prev(a));
+	assert_true((agg_wants(a) & WINDOW_PREV));
 	agg_finish(a);
 	d = template_build(l.t, a, NULL);
 	for (size_t i = 0; i < d->nblocks; i++) {
@@ -481,13 +482,16 @@ static void test_placeholder_errors(void **state)
 	struct loaded l;
 
 	(void)state;
-	l = load("a {{ }} b {{ relief.persons | pct:1 }}\n"
-		 "c {{ relief.amount / relief.rows | int }}\n"
-		 "d {{ relief.amount@prev | growth:1 }} e {{ relief.rows\n");
+	l = load(
+	    "a {{ }} b {{ relief.persons | pct:1 }}\n"
+	    "c {{ relief.rows / relief.amount | int }} {{ relief.amount / relief.rows | pct:1 }}\n"
+	    "d {{ relief.amount@prev | growth:1 }} e {{ relief.rows\n");
 	expect_diag(&l, 1, 6, "缺少表达式");
 	expect_diag(&l, 1, 14, "pct:N 用于两个数之比");
-	expect_diag(&l, 2, 6, "只能用 pct:N");
-	expect_diag(&l, 3, 6, "不要写 @prev");
+	/* a ratio carries a unit: persons per yuan means nothing, yuan per person is no % */
+	expect_diag(&l, 2, 6, "没有意义");
+	expect_diag(&l, 2, 46, "不是百分比");
+	/* growth of a figure written with @prev compares it with that: allowed */
 	expect_diag(&l, 3, 41, "缺少结束的“}}”");
 	assert_int_equal(l.ndiags, 5);
 	unload(&l);
@@ -609,7 +613,7 @@ static void test_missing_file(void **state)
 	struct loaded l;
 
 	(void)state;
-	l.rc = template_load(&l.t, "/nonexistent/x.md", &schema, YEAR, &l.diags, &l.ndiags);
+	l.rc = template_load(&l.t, "/nonexistent/x.md", &schema, &year_scope, &l.diags, &l.ndiags);
 	assert_int_equal(l.rc, -1);
 	assert_int_equal(l.ndiags, 1);
 	assert_int_equal(l.diags[0].line, 0);
@@ -708,7 +712,7 @@ static void test_many_groups_hashed(void **state)
 		snprintf(name, sizeof(name), "项目/%d", i);
 		set_text(&r, "项目名称", name);
 		set_num(&r, "金额", 100 + i % 977);
-		feed(a, &r, SLOT_YEAR);
+		feed(a, &r, WINDOW_CUR);
 	}
 	agg_finish(a);
 	before = strdict_compares();
@@ -1137,7 +1141,7 @@ static void test_stacked_and_line_charts(void **state)
 }
 
 static void children_row(struct agg *a, uint32_t person, const char *item, int64_t fen,
-			 enum ingest_slot slot)
+			 unsigned slot)
 {
 	struct row r;
 
@@ -1146,7 +1150,7 @@ static void children_row(struct agg *a, uint32_t person, const char *item, int64
 	set_enum(&r, "区县", "广安区");
 	set_enum(&r, "儿童类别", "社会散居孤儿");
 	set_enum(&r, "项目", item);
-	set_num(&r, "发放年月", (slot == SLOT_PREV ? YEAR - 1 : YEAR) * 100 + 1);
+	set_num(&r, "发放年月", (slot == WINDOW_PREV ? YEAR - 1 : YEAR) * 100 + 1);
 	set_num(&r, "金额", fen);
 	feed(a, &r, slot);
 }
@@ -1160,9 +1164,9 @@ static void test_growth(void **state)
 	(void)state;
 	t = load_ok("儿童{{ children.amount | growth:1 }},救助{{ relief.amount | growth:1 }}。\n");
 	a = agg_for(t);
-	assert_true(agg_wants_prev(a));
-	children_row(a, 0, "基本生活费", 11000, SLOT_YEAR);
-	children_row(a, 0, "基本生活费", 10000, SLOT_PREV);
+	assert_true((agg_wants(a) & WINDOW_PREV));
+	children_row(a, 0, "基本生活费", 11000, WINDOW_CUR);
+	children_row(a, 0, "基本生活费", 10000, WINDOW_PREV);
 	relief(a, 0, "广安区", "城市低保", 1, 100); /* no 2020 rows of relief */
 	agg_finish(a);
 	d = template_build(t, a, NULL);
@@ -1177,7 +1181,7 @@ static void test_growth(void **state)
 	template_free(t);
 }
 
-static void children_month(struct agg *a, int month, int64_t fen, enum ingest_slot slot)
+static void children_month(struct agg *a, int month, int64_t fen, unsigned slot)
 {
 	struct row r;
 
@@ -1186,7 +1190,7 @@ static void children_month(struct agg *a, int month, int64_t fen, enum ingest_sl
 	set_enum(&r, "区县", "前锋区");
 	set_enum(&r, "儿童类别", "困境儿童");
 	set_enum(&r, "项目", "关爱帮扶");
-	set_num(&r, "发放年月", (slot == SLOT_PREV ? YEAR - 1 : YEAR) * 100 + month);
+	set_num(&r, "发放年月", (slot == WINDOW_PREV ? YEAR - 1 : YEAR) * 100 + month);
 	set_num(&r, "金额", fen);
 	feed(a, &r, slot);
 }
@@ -1217,9 +1221,9 @@ static void test_prev_by_month(void **state)
 		    "total: 合计\n"
 		    "```\n");
 	a = agg_for(t);
-	children_month(a, 3, 30000, SLOT_YEAR);
-	children_month(a, 3, 20000, SLOT_PREV);
-	children_month(a, 4, 10000, SLOT_PREV);
+	children_month(a, 3, 30000, WINDOW_CUR);
+	children_month(a, 3, 20000, WINDOW_PREV);
+	children_month(a, 4, 10000, WINDOW_PREV);
 	agg_finish(a);
 	d = template_build(t, a, NULL);
 	c = d->blocks[0].chart;
@@ -1301,7 +1305,7 @@ static void test_seed_sentence(void **state)
 	set_num(&r, "日期", 20210301);
 	set_enum(&r, "收支类型", "捐赠收入");
 	set_num(&r, "金额", 54230000);
-	feed(a, &r, SLOT_YEAR);
+	feed(a, &r, WINDOW_CUR);
 	for (int i = 0; i < 6; i++) {
 		char name[16];
 
@@ -1312,7 +1316,7 @@ static void test_seed_sentence(void **state)
 		set_text(&r, "项目名称", name);
 		set_num(&r, "金额", 100000);
 		set_num(&r, "受益人次", 350);
-		feed(a, &r, SLOT_YEAR);
+		feed(a, &r, WINDOW_CUR);
 	}
 	agg_finish(a);
 	d = template_build(t, a, NULL);
