@@ -34,11 +34,32 @@
 #include "doc/report.h"
 #include "doc/doc_dump.h"
 #include "deliver/runlock.h"
+#include "engine/format.h"
 #include "engine/scan.h"
 #include "template/template.h"
 #include "util/version.h"
+#include "util/strbuf.h"
 #include "util/xalloc.h"
 #include "render/xlsx/xlsx.h"
+
+/*
+ * One report of --each: the whole report's template again, restricted to
+ * one value of the column (区县=岳池县), written into its own folder of
+ * the set, output/<period>/<value>/.
+ */
+struct burst {
+	char *value;      /* the column's value: the folder's name and {area} */
+	char *where;      /* "区县=岳池县" */
+	char **where_all; /* --where, then where */
+	struct template *tmpl;
+	struct doc *doc;
+	char **texts; /* by agg handle, as st->texts */
+	struct outfile pdf, xlsx, metrics;
+	bool has_rows; /* the data has rows of that value: only then a report */
+	size_t *cover; /* per dataset: "<ds>.rows" in its area, or SIZE_MAX if unused */
+	char **notes;  /* what its reader must know: a dataset with no rows, no base */
+	size_t nnotes;
+};
 
 struct run_state {
 	struct cli *cli;
@@ -64,7 +85,24 @@ struct run_state {
 	struct manifest_inputs inputs; /* what the manifest records, hashed once */
 	struct timespec started;
 	struct template_scope scope; /* the report's period and area */
+	struct burst *bursts;        /* --each: one per value of the column */
+	size_t nbursts;
+	size_t *presence; /* --each: per dataset with the column, "<ds>.rows by <col>" */
+	size_t npresence;
+	size_t *cover; /* the whole report's, as burst.cover */
+	char **notes;
+	size_t nnotes;
+	size_t empty; /* reports' datasets with no rows: --strict fails the run */
 };
+
+/* "3 条(见报告附录);": the count of a run's notes for its summary line. */
+static const char *notes_count(size_t n)
+{
+	static char buf[64];
+
+	snprintf(buf, sizeof(buf), "%zu 条(见报告附录 数据提示);", n);
+	return buf;
+}
 
 static double elapsed(const struct run_state *st)
 {
@@ -93,6 +131,108 @@ static int load_template(struct run_state *st)
 		log_error("模板 %s 有 %zu 个错误,未读取数据", path, ndiags);
 		free(diags);
 		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+/* The area level after col in the schema's hierarchy ($sub of a report of one of col's values). */
+static const char *level_after(const struct schema *schema, const char *col)
+{
+	for (size_t i = 0; i + 1 < schema->nlevels; i++)
+		if (strcmp(schema->levels[i], col) == 0)
+			return schema->levels[i + 1];
+	return NULL;
+}
+
+/* $sub of the whole report: one level down from a level --where fixes to one value. */
+static const char *whole_sub(const struct run_state *st)
+{
+	const char *sub = NULL;
+
+	for (size_t w = 0; w < st->cli->nwhere; w++) {
+		const char *v = st->cli->where[w], *eq = strchr(v, '=');
+		for (size_t i = 0; eq != NULL && i + 1 < st->schema.nlevels; i++)
+			if (strlen(st->schema.levels[i]) == (size_t)(eq - v) &&
+			    strncmp(v, st->schema.levels[i], (size_t)(eq - v)) == 0 &&
+			    strpbrk(eq + 1, ",，") == NULL)
+				sub = st->schema.levels[i + 1];
+	}
+	return sub;
+}
+
+/* The --each column: canonical name and allowed values, from the first dataset with it. */
+static const struct column *each_column(const struct run_state *st)
+{
+	for (size_t i = 0; i < st->schema.nsets; i++) {
+		int c = dataset_column(&st->schema.sets[i], st->cli->each);
+		if (c >= 0)
+			return &st->schema.sets[i].cols[c];
+	}
+	return NULL;
+}
+
+/* Why value cannot name a folder of the set, or NULL. */
+static const char *bad_folder(const char *v)
+{
+	if (v[0] == '\0' || v[0] == '.' || strchr(v, '/') != NULL)
+		return "不能作为目录名(空、以“.”开头或含“/”)";
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return "含控制字符,不能作为目录名";
+	if (strlen(v) > 200)
+		return "太长,不能作为目录名";
+	return NULL;
+}
+
+/*
+ * --each 区县: the template once more per value of the column, restricted
+ * to it, with {area} the value and $sub the next level (乡镇(街道)).  All
+ * of them are checked now, before any data is read.
+ */
+static int load_bursts(struct run_state *st)
+{
+	const struct column *col = each_column(st);
+	const char *why;
+
+	if (col == NULL) {
+		log_error("--each %s:没有哪个数据集有这一列", st->cli->each);
+		return EXIT_USAGE;
+	}
+	if (col->type != COL_ENUM) {
+		log_error("--each %s:只能按选项列(如 区县)分报告;“%s”是%s列", st->cli->each,
+			  col->name, col_type_name(col->type));
+		return EXIT_USAGE;
+	}
+	st->bursts = xcalloc(col->nvalues, sizeof(*st->bursts));
+	for (size_t v = 0; v < col->nvalues; v++) {
+		struct burst *b = &st->bursts[st->nbursts++];
+		struct template_scope scope = st->scope;
+		struct template_diag *diags = NULL;
+		size_t ndiags = 0;
+
+		if ((why = bad_folder(col->values[v])) != NULL) {
+			log_error("--each %s:取值“%s”%s", col->name, col->values[v], why);
+			return EXIT_USAGE;
+		}
+		b->value = xstrdup(col->values[v]);
+		b->where = xasprintf("%s=%s", col->name, col->values[v]);
+		b->where_all = xcalloc(st->cli->nwhere + 1, sizeof(char *));
+		for (size_t w = 0; w < st->cli->nwhere; w++)
+			b->where_all[w] = st->cli->where[w];
+		b->where_all[st->cli->nwhere] = b->where;
+		scope.where = (const char *const *)b->where_all;
+		scope.nwhere = st->cli->nwhere + 1;
+		scope.area = b->value;
+		scope.sub = level_after(&st->schema, col->name);
+		scope.burst = true;
+		if (template_load(&b->tmpl, st->template_path, &st->schema, &scope, &diags,
+				  &ndiags) != 0) {
+			template_print_diags(stderr, st->template_path, diags, ndiags);
+			log_error("模板 %s 用于 --each %s(%s)时有 %zu 个错误,未读取数据",
+				  st->template_path, col->name, b->value, ndiags);
+			free(diags);
+			return EXIT_USAGE;
+		}
 	}
 	return EXIT_OK;
 }
@@ -277,6 +417,150 @@ static int open_outputs(struct run_state *st)
 	return EXIT_OK;
 }
 
+/*
+ * No silent zeros: for every dataset a report's template uses, "<ds>.rows"
+ * in the report's area (its --where and --each value), counted in the same
+ * pass; none means every figure of it is 0 or "—", which the report says.
+ */
+static const char *d_title(const struct schema *schema, size_t ds)
+{
+	return schema->sets[ds].title;
+}
+
+static size_t *register_cover(struct run_state *st, const struct template *t, char *const *where,
+			      size_t nwhere)
+{
+	size_t *cover = xcalloc(st->schema.nsets, sizeof(size_t)), *ids,
+	       n = template_handles(t, &ids);
+
+	for (size_t i = 0; i < st->schema.nsets; i++)
+		cover[i] = SIZE_MAX;
+	for (size_t i = 0; i < n; i++) {
+		size_t ds = agg_query(st->agg, ids[i])->ds_index;
+		struct query q;
+		struct query_error qe;
+		char *text;
+		bool ok;
+
+		if (cover[ds] != SIZE_MAX)
+			continue;
+		text = xasprintf("%s.rows", st->schema.sets[ds].name);
+		ok = query_parse(&q, &st->schema, text, &st->cli->period, &qe) == 0;
+		for (size_t w = 0; ok && w < nwhere; w++)
+			ok = query_restrict(&q, &st->schema, where[w], &st->cli->period, &qe) == 0;
+		if (ok)
+			cover[ds] = agg_add(st->agg, &q);
+		else
+			query_release(&q);
+		free(text);
+	}
+	free(ids);
+	return cover;
+}
+
+/* Add a note of a report: in the log now, in its appendix later. */
+static void note(char ***notes, size_t *n, char *text)
+{
+	log_warn("%s", text);
+	*notes = xrealloc(*notes, (*n + 1) * sizeof(char *));
+	(*notes)[(*n)++] = text;
+}
+
+/*
+ * After the scan: a dataset of the report with no rows in its period and
+ * area, and a comparison (@prev, @last) whose base period has none, each
+ * said once, naming the dataset and the period.
+ */
+static void check_cover(struct run_state *st, const struct template *t, const size_t *cover,
+			const char *area, char ***notes, size_t *nnotes)
+{
+	const char *const cmp_name[] = {"", "同比", "环比"};
+	size_t *ids, n = template_handles(t, &ids);
+	bool *said = xcalloc(st->schema.nsets * 3, sizeof(bool));
+	char name[64];
+
+	for (size_t ds = 0; ds < st->schema.nsets; ds++) {
+		const struct dataset *d = &st->schema.sets[ds];
+
+		if (cover[ds] == SIZE_MAX || agg_value(st->agg, cover[ds])->value > 0)
+			continue;
+		format_period_name(&st->cli->period, name, sizeof(name));
+		note(notes, nnotes,
+		     xasprintf("%s%s没有%s（%s）的记录：报告中它的数字都是 0 或“—”，不是实际情况；"
+			       "请检查输入目录是否缺少这类文件",
+			       area, name, d->title, d->name));
+		said[ds * 3] = true;
+		st->empty++;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct query *q = agg_query(st->agg, ids[i]);
+		struct period base;
+
+		if (q->compare == COMPARE_NONE || agg_value(st->agg, ids[i])->present ||
+		    said[q->ds_index * 3] || said[q->ds_index * 3 + q->compare])
+			continue;
+		said[q->ds_index * 3 + q->compare] = true;
+		base = query_window(q, &st->cli->period);
+		format_period_name(&base, name, sizeof(name));
+		note(notes, nnotes,
+		     xasprintf("%s：%s（%s）在%s没有记录，报告中与它比较的数字（如 %s）显示为“—”",
+			       cmp_name[q->compare], d_title(&st->schema, q->ds_index),
+			       st->schema.sets[q->ds_index].name, name, q->text));
+	}
+	free(said);
+	free(ids);
+}
+
+/*
+ * --each: "<dataset>.rows by <column>" for every dataset with the column,
+ * counted in the same pass, tell which values have data: only those get a
+ * report ("one report per value found in the data").
+ */
+static void register_presence(struct run_state *st)
+{
+	const char *col = each_column(st)->name;
+
+	st->presence = xcalloc(st->schema.nsets, sizeof(size_t));
+	for (size_t i = 0; i < st->schema.nsets; i++) {
+		struct query q;
+		struct query_error qe;
+		char *text;
+
+		if (dataset_column(&st->schema.sets[i], col) < 0)
+			continue;
+		text = xasprintf("%s.rows by %s", st->schema.sets[i].name, col);
+		if (query_parse(&q, &st->schema, text, &st->cli->period, &qe) == 0)
+			st->presence[st->npresence++] = agg_add(st->agg, &q);
+		free(text);
+	}
+}
+
+/* After the scan: which --each values have rows in the period (and --where). */
+static void mark_presence(struct run_state *st)
+{
+	size_t with = 0;
+	struct strbuf none = STRBUF_INIT;
+
+	for (size_t b = 0; b < st->nbursts; b++) {
+		struct burst *bu = &st->bursts[b];
+		struct agg_key key = {
+		    .kind = AGG_KEY_TEXT, .text = bu->value, .len = strlen(bu->value)};
+
+		for (size_t i = 0; i < st->npresence && !bu->has_rows; i++) {
+			const struct agg_value *v = agg_value(st->agg, st->presence[i]);
+			long g = agg_group_find(v, &key, 1);
+			bu->has_rows = g >= 0 && v->groups[g].value > 0;
+		}
+		if (bu->has_rows)
+			with++;
+		else
+			strbuf_addf(&none, "%s%s", none.len ? "、" : "", bu->value);
+	}
+	log_info("--each %s:%zu 个取值中 %zu 个有数据,各生成一份报告%s%s", st->cli->each,
+		 st->nbursts, with, none.len ? ";没有数据(不生成):" : "", none.len ? none.buf : "");
+	strbuf_release(&none);
+}
+
 static int scan(struct run_state *st)
 {
 	struct scan_options so = {
@@ -293,6 +577,14 @@ static int scan(struct run_state *st)
 
 	st->agg = agg_new(&st->schema, &st->cli->period);
 	template_register(st->tmpl, st->agg);
+	for (size_t i = 0; i < st->nbursts; i++)
+		template_register(st->bursts[i].tmpl, st->agg);
+	if (st->nbursts > 0)
+		register_presence(st);
+	st->cover = register_cover(st, st->tmpl, st->cli->where, st->cli->nwhere);
+	for (size_t i = 0; i < st->nbursts; i++)
+		st->bursts[i].cover = register_cover(st, st->bursts[i].tmpl,
+						     st->bursts[i].where_all, st->cli->nwhere + 1);
 	log_info("读取 %s(%d年),%zu 个指标", st->cli->input, st->cli->year, agg_count(st->agg));
 	rc = scan_run(&st->schema, st->agg, &so, &st->res, err, sizeof(err));
 	if (rc != EXIT_IO && !st->cli->quiet)
@@ -302,18 +594,46 @@ static int scan(struct run_state *st)
 		st->scan_error = xstrdup(err);
 		return rc;
 	}
+	if (st->nbursts > 0)
+		mark_presence(st);
+	check_cover(st, st->tmpl, st->cover, template_meta(st->tmpl)->area, &st->notes,
+		    &st->nnotes);
+	for (size_t i = 0; i < st->nbursts; i++)
+		if (st->bursts[i].has_rows)
+			check_cover(st, st->bursts[i].tmpl, st->bursts[i].cover,
+				    st->bursts[i].value, &st->bursts[i].notes,
+				    &st->bursts[i].nnotes);
+	if (st->cli->strict && st->empty > 0) {
+		st->scan_error =
+		    xasprintf("--strict:%zu 个数据集在报告期和地区内没有记录(见上)", st->empty);
+		log_error("%s", st->scan_error);
+		return EXIT_DATA;
+	}
 	return EXIT_OK;
 }
 
-static int write_metrics(struct run_state *st)
+/* A file name of the set: name, or dir/name for a --each report (dir NULL: the whole one). */
+static char *set_name(const char *dir, const char *name)
 {
-	char *path = outset_stage_file(&st->set, "metrics.json");
-	int rc = outfile_open_stream(&st->metrics, path, (mode_t)st->cli->mode);
+	return dir != NULL ? xasprintf("%s/%s", dir, name) : xstrdup(name);
+}
+
+/* metrics.json of one report: the figures of its template only (--each shares the agg). */
+static int write_metrics(struct run_state *st, const struct template *t, const char *dir,
+			 struct outfile *out, char **texts)
+{
+	char *name = set_name(dir, "metrics.json");
+	char *path = outset_stage_file(&st->set, name);
+	int rc = outfile_open_stream(out, path, (mode_t)st->cli->mode);
+	size_t *ids, n;
 
 	free(path);
+	free(name);
 	if (rc != 0)
 		return -1;
-	metrics_write_json(st->metrics.fp, st->agg, NULL, 0, &st->cli->year, st->texts);
+	n = template_handles(t, &ids);
+	metrics_write_json(out->fp, st->agg, ids, n, &st->cli->year, texts);
+	free(ids);
 	return 0;
 }
 
@@ -331,43 +651,91 @@ static int dump_doc(struct run_state *st)
 	return 0;
 }
 
+/* The PDF and the XLSX of one report's doc, into the set (dir: a --each report's folder). */
+static int render_files(struct run_state *st, const struct template *t, const char *dir,
+			const struct doc *doc, struct outfile *pdf, struct outfile *xlsx)
+{
+	const struct template_meta *meta = template_meta(t);
+	mode_t mode = (mode_t)st->cli->mode;
+	char err[512], *name, *path;
+
+	name = set_name(dir, meta->pdf_name);
+	path = outset_stage_file(&st->set, name);
+	if (outfile_begin(pdf, path, mode) != 0 ||
+	    pdf_render(doc, pdf->tmp_path, err, sizeof(err)) != 0) {
+		log_error("PDF 生成失败(%s/%s):%s", st->outdir, name,
+			  pdf->tmp_path ? err : strerror(errno));
+		free(path);
+		free(name);
+		return EXIT_IO;
+	}
+	free(path);
+	free(name);
+	name = set_name(dir, meta->xlsx_name);
+	path = outset_stage_file(&st->set, name);
+	if (outfile_begin(xlsx, path, mode) != 0 ||
+	    xlsx_render(doc, xlsx->tmp_path, err, sizeof(err)) != 0) {
+		log_error("XLSX 生成失败(%s/%s):%s", st->outdir, name,
+			  xlsx->tmp_path ? err : strerror(errno));
+		free(path);
+		free(name);
+		return EXIT_IO;
+	}
+	free(path);
+	free(name);
+	return EXIT_OK;
+}
+
+/* One report of --each: its doc from the shared agg, its files in its folder. */
+static int render_burst(struct run_state *st, struct burst *b)
+{
+	char *dir = outset_stage_file(&st->set, b->value);
+	int rc;
+
+	if (mkdir(dir, 0750) != 0 && errno != EEXIST) {
+		log_error("无法创建 %s/%s:%s", st->outdir, b->value, strerror(errno));
+		free(dir);
+		return EXIT_IO;
+	}
+	free(dir);
+	b->texts = xcalloc(agg_count(st->agg) + 1, sizeof(char *));
+	b->doc = template_build(b->tmpl, st->agg, b->texts);
+	report_fill(b->doc, &st->schema, &st->res,
+		    &(struct report_source){st->template_path, st->inputs.template_sha256},
+		    st->cli->year);
+	report_add_notes(b->doc, (const char *const *)b->notes, b->nnotes);
+	if ((rc = render_files(st, b->tmpl, b->value, b->doc, &b->pdf, &b->xlsx)) != EXIT_OK)
+		return rc;
+	if (write_metrics(st, b->tmpl, b->value, &b->metrics, b->texts) != 0) {
+		log_error("%s/metrics.json 写入失败:%s", b->value, strerror(errno));
+		return EXIT_IO;
+	}
+	return EXIT_OK;
+}
+
 static int render(struct run_state *st)
 {
-	const struct template_meta *meta = template_meta(st->tmpl);
-	char err[512], *path;
-	mode_t mode = (mode_t)st->cli->mode;
+	int rc;
 
 	st->texts = xcalloc(agg_count(st->agg) + 1, sizeof(char *));
 	st->doc = template_build(st->tmpl, st->agg, st->texts);
 	report_fill(st->doc, &st->schema, &st->res,
 		    &(struct report_source){st->template_path, st->inputs.template_sha256},
 		    st->cli->year);
+	report_add_notes(st->doc, (const char *const *)st->notes, st->nnotes);
 	if (st->cli->dump_doc != NULL && dump_doc(st) != 0) {
 		log_error("无法写入文档模型 %s:%s", st->cli->dump_doc, strerror(errno));
 		return EXIT_IO;
 	}
-	path = outset_stage_file(&st->set, meta->pdf_name);
-	if (outfile_begin(&st->pdf, path, mode) != 0 ||
-	    pdf_render(st->doc, st->pdf.tmp_path, err, sizeof(err)) != 0) {
-		log_error("PDF 生成失败(%s/%s):%s", st->outdir, meta->pdf_name,
-			  st->pdf.tmp_path ? err : strerror(errno));
-		free(path);
-		return EXIT_IO;
-	}
-	free(path);
-	path = outset_stage_file(&st->set, meta->xlsx_name);
-	if (outfile_begin(&st->xlsx, path, mode) != 0 ||
-	    xlsx_render(st->doc, st->xlsx.tmp_path, err, sizeof(err)) != 0) {
-		log_error("XLSX 生成失败(%s/%s):%s", st->outdir, meta->xlsx_name,
-			  st->xlsx.tmp_path ? err : strerror(errno));
-		free(path);
-		return EXIT_IO;
-	}
-	free(path);
-	if (write_metrics(st) != 0) {
+	if ((rc = render_files(st, st->tmpl, NULL, st->doc, &st->pdf, &st->xlsx)) != EXIT_OK)
+		return rc;
+	if (write_metrics(st, st->tmpl, NULL, &st->metrics, st->texts) != 0) {
 		log_error("metrics.json 写入失败:%s", strerror(errno));
 		return EXIT_IO;
 	}
+	for (size_t i = 0; i < st->nbursts; i++)
+		if (st->bursts[i].has_rows && (rc = render_burst(st, &st->bursts[i])) != EXIT_OK)
+			return rc;
 	return EXIT_OK;
 }
 
@@ -394,16 +762,36 @@ static void prepare_mail(struct run_state *st)
 static int write_manifest(struct run_state *st)
 {
 	const struct template_meta *meta = template_meta(st->tmpl);
-	const char *names[] = {meta->pdf_name, meta->xlsx_name, "metrics.json", "rejects.csv"};
-	const char *paths[] = {st->pdf.tmp_path, st->xlsx.tmp_path, st->metrics.tmp_path,
-			       st->rejects.tmp_path};
+	size_t n = 4 + 3 * st->nbursts, k = 4;
+	const char **names = xcalloc(n, sizeof(char *)), **paths = xcalloc(n, sizeof(char *));
+	char **owned = xcalloc(n, sizeof(char *));
 	char *path = outset_stage_file(&st->set, "manifest.json");
 	int rc = outfile_open_stream(&st->manifest, path, (mode_t)st->cli->mode);
 
 	free(path);
+	names[0] = meta->pdf_name, paths[0] = st->pdf.tmp_path;
+	names[1] = meta->xlsx_name, paths[1] = st->xlsx.tmp_path;
+	names[2] = "metrics.json", paths[2] = st->metrics.tmp_path;
+	names[3] = "rejects.csv", paths[3] = st->rejects.tmp_path;
+	/* one manifest covers the --each reports too: their files by folder/name */
+	for (size_t i = 0; i < st->nbursts; i++) {
+		struct burst *b = &st->bursts[i];
+		const struct template_meta *bm = template_meta(b->tmpl);
+
+		if (!b->has_rows)
+			continue;
+		names[k] = owned[k] = set_name(b->value, bm->pdf_name),
+		paths[k++] = b->pdf.tmp_path;
+		names[k] = owned[k] = set_name(b->value, bm->xlsx_name),
+		paths[k++] = b->xlsx.tmp_path;
+		names[k] = owned[k] = set_name(b->value, "metrics.json"),
+		paths[k++] = b->metrics.tmp_path;
+		if (rc == 0 && fflush(b->metrics.fp) != 0)
+			rc = -1;
+	}
 	st->inputs.output_names = names;
 	st->inputs.output_paths = paths;
-	st->inputs.noutputs = sizeof(names) / sizeof(names[0]);
+	st->inputs.noutputs = k;
 	if (rc == 0 && (fflush(st->rejects.fp) != 0 || fflush(st->metrics.fp) != 0))
 		rc = -1;
 	if (rc == 0) {
@@ -411,6 +799,11 @@ static int write_manifest(struct run_state *st)
 		rc = manifest_write(st->manifest.fp, &st->inputs, &st->res);
 	}
 	st->inputs.output_names = st->inputs.output_paths = NULL;
+	for (size_t i = 0; i < n; i++)
+		free(owned[i]);
+	free(owned);
+	free(names);
+	free(paths);
 	if (rc != 0) {
 		log_error("manifest.json 写入失败:%s", strerror(errno));
 		return EXIT_IO;
@@ -429,6 +822,15 @@ static int commit(struct run_state *st)
 					 &st->manifest};
 
 	testhook_point("commit");
+	for (size_t i = 0; i < st->nbursts; i++) {
+		struct burst *b = &st->bursts[i];
+		struct outfile *const files[] = {&b->metrics, &b->xlsx, &b->pdf};
+
+		if (b->has_rows && outfile_commit_all(files, 3) != 0) {
+			log_error("无法写入 %s/%s:%s", st->outdir, b->value, strerror(errno));
+			return EXIT_IO;
+		}
+	}
 	if (outfile_commit_all(order, sizeof(order) / sizeof(order[0])) != 0) {
 		log_error("无法写入 %s:%s", st->outdir, strerror(errno));
 		return EXIT_IO;
@@ -454,6 +856,33 @@ static void release(struct run_state *st)
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		if (all[i]->tmp_path != NULL)
 			outfile_abort(all[i]);
+	for (size_t i = 0; i < st->nbursts; i++) {
+		struct burst *b = &st->bursts[i];
+		struct outfile *files[] = {&b->metrics, &b->xlsx, &b->pdf};
+
+		for (size_t f = 0; f < 3; f++)
+			if (files[f]->tmp_path != NULL)
+				outfile_abort(files[f]);
+		doc_free(b->doc);
+		for (size_t t = 0; b->texts != NULL && t < agg_count(st->agg); t++)
+			free(b->texts[t]);
+		free(b->texts);
+		if (b->tmpl)
+			template_free(b->tmpl);
+		for (size_t k = 0; k < b->nnotes; k++)
+			free(b->notes[k]);
+		free(b->notes);
+		free(b->cover);
+		free(b->value);
+		free(b->where);
+		free(b->where_all);
+	}
+	free(st->bursts);
+	free(st->presence);
+	for (size_t k = 0; k < st->nnotes; k++)
+		free(st->notes[k]);
+	free(st->notes);
+	free(st->cover);
 	outset_release(&st->set);
 	free(st->scan_error);
 	doc_free(st->doc);
@@ -594,6 +1023,7 @@ int cmd_run(struct cli *cli)
 		release(&st);
 		return rc;
 	}
+	st.scope.sub = whole_sub(&st);
 	st.schema_path = data_path("schema.ini");
 	st.settings = cli->year_latest
 			  ? xasprintf("year=latest;encoding=%s;max_reject_rate=%g",
@@ -606,6 +1036,8 @@ int cmd_run(struct cli *cli)
 		rc = resolve_latest(&st);
 	if (rc == EXIT_OK)
 		rc = load_template(&st);
+	if (rc == EXIT_OK && cli->each != NULL)
+		rc = load_bursts(&st);
 	if (rc == EXIT_OK)
 		rc = open_outputs(&st);
 	if (rc == EXIT_OK)
@@ -631,8 +1063,10 @@ int cmd_run(struct cli *cli)
 		return rc;
 	}
 	if (rc == EXIT_OK) {
-		log_info("完成:%s/%s,%.1f 秒;%s", st.outdir, template_meta(st.tmpl)->pdf_name,
-			 elapsed(&st), report_headline(st.doc));
+		/* INFO: the notes themselves were warnings; the count is for the summary */
+		log_info("完成:%s/%s,%.1f 秒;%s%s%s", st.outdir, template_meta(st.tmpl)->pdf_name,
+			 elapsed(&st), st.nnotes > 0 ? "数据提示 " : "",
+			 st.nnotes > 0 ? notes_count(st.nnotes) : "", report_headline(st.doc));
 		if (cli->mail)
 			rc = cli_mail_report(cli, st.outdir, &st.mail);
 	} else {

@@ -61,7 +61,8 @@ static const struct setting table[] = {
     RUN("period", "period", PERIOD, period, .extra = offsetof(struct cli, has_period)),
     RUN("where", "where", WHERE, where, .extra = offsetof(struct cli, nwhere)),
     RUN("each", "each", STRING, each),
-    RUN("strict", "strict", BOOL, strict, .deflt = "no"),
+    /* --strict is a flag; in the file, strict = yes */
+    RUN(NULL, "strict", BOOL, strict, .deflt = "no"),
     RUN("max-reject-rate", "max_reject_rate", DOUBLE, max_reject_rate, .dmin = 0, .dmax = 1,
 	.what = "比例(如 0.05)", .deflt = "0.05"),
     RUN("encoding", "encoding", ENUM, encoding, .choices = encodings),
@@ -82,6 +83,7 @@ static const struct setting table[] = {
     OPT("mail", FLAG, mail),
     OPT("help", FLAG, help),
     OPT("dump-doc", STRING, dump_doc),
+    OPT("strict", FLAG, strict),
 
     MAIL("url", URL, mail.url),
     MAIL("from", ADDRESS, mail.from),

@@ -144,9 +144,13 @@ static bool known_has(const struct known *k, const char *name)
 	for (size_t i = 0; i < sizeof(fixed_names) / sizeof(fixed_names[0]); i++)
 		if (strcmp(name, fixed_names[i]) == 0)
 			return true;
-	for (long i = 0; i < k->n; i++)
-		if (strcmp(name, k->outputs[i]) == 0)
+	for (long i = 0; i < k->n; i++) {
+		size_t n = strlen(name);
+		/* an output in a folder of the set (a --each report's 岳池县/x.pdf) */
+		if (strcmp(name, k->outputs[i]) == 0 ||
+		    (strncmp(name, k->outputs[i], n) == 0 && k->outputs[i][n] == '/'))
 			return true;
+	}
 	return false;
 }
 

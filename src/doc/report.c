@@ -386,3 +386,14 @@ const char *report_headline(const struct doc *doc)
 	}
 	return line;
 }
+
+void report_add_notes(struct doc *doc, const char *const *notes, size_t n)
+{
+	struct appendix a = {.doc = doc};
+
+	if (n == 0)
+		return;
+	heading(&a, 2, "（四）数据提示");
+	for (size_t i = 0; i < n; i++)
+		paragraph(&a, notes[i]);
+}

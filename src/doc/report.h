@@ -46,6 +46,13 @@ struct doc_table *report_datasets_table(const struct schema *schema,
 struct doc_table *report_reasons_table(const struct ingest_result *res, const char *label,
 				       size_t max);
 
+/*
+ * The notes of a run on what its figures lack (a dataset with no rows in
+ * the period and area, a comparison without a base), appended to the
+ * appendix as 数据提示 after report_fill.  Nothing when n is 0.
+ */
+void report_add_notes(struct doc *doc, const char *const *notes, size_t n);
+
 /* "读取 3,258,945 = 接收 3,244,257 + 拒收 12 + 年度外 14,676" over every file; caller frees. */
 char *report_balance(const struct ingest_result *res);
 

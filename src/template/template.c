@@ -479,13 +479,13 @@ static void mark_line(struct tpl_load *ld, struct strbuf *out, const char *s, si
 
 /*
  * Whether line s is the comment that opens (close false) or closes a part
- * of the template that only the whole report shows: <!-- 仅总报告 -->
- * ... <!-- /仅总报告 --> (or whole-only), e.g. narrative about the whole
- * city that a 区县 report of --each must not repeat as its own.
+ * of the template that only some reports show: <!-- 仅总报告 --> ...
+ * <!-- /仅总报告 --> (or whole-only) only the whole report, e.g. narrative
+ * about the whole city that a 区县 report of --each must not repeat as its
+ * own; <!-- 仅分报告 --> (each-only) only the reports of one area.
  */
-static bool whole_only_mark(const char *s, size_t len, bool close)
+static bool part_mark(const char *s, size_t len, bool close, const char *const names[2])
 {
-	static const char *const names[] = {"仅总报告", "whole-only"};
 	char *t = tpl_trim(s, len);
 	bool is = false;
 
@@ -508,6 +508,9 @@ static char *mark_body(struct tpl_load *ld, size_t *outlen)
 	char fch = 0;
 	bool in_comment = false;
 	int whole_from = 0; /* the line that opened a whole-report-only part */
+	int each_from = 0;  /* ... an each-only part */
+	static const char *const whole[2] = {"仅总报告", "whole-only"};
+	static const char *const each[2] = {"仅分报告", "each-only"};
 
 	for (size_t l = 1; l <= ld->nlines; l++) {
 		size_t len, run;
@@ -515,13 +518,19 @@ static char *mark_body(struct tpl_load *ld, size_t *outlen)
 		char ch = 0;
 
 		run = in_comment ? 0 : fence_run(s, s + len, &ch);
-		if (fence == 0 && !in_comment && whole_only_mark(s, len, whole_from != 0)) {
+		if (fence == 0 && !in_comment && each_from == 0 &&
+		    part_mark(s, len, whole_from != 0, whole)) {
 			/* a blank line keeps the line numbers of what follows */
 			whole_from = whole_from ? 0 : (int)l;
-		} else if (fence == 0 && !in_comment && whole_only_mark(s, len, true)) {
+		} else if (fence == 0 && !in_comment && whole_from == 0 &&
+			   part_mark(s, len, each_from != 0, each)) {
+			each_from = each_from ? 0 : (int)l;
+		} else if (fence == 0 && !in_comment &&
+			   (part_mark(s, len, true, whole) || part_mark(s, len, true, each) ||
+			    part_mark(s, len, false, whole) || part_mark(s, len, false, each))) {
 			tpl_diag(ld, (int)l, 1,
-				 "“<!-- /仅总报告 -->”前没有对应的“<!-- 仅总报告 -->”");
-		} else if (whole_from != 0 && ld->t->burst) {
+				 "“仅总报告”“仅分报告”的开始和结束应成对出现,不能嵌套");
+		} else if ((whole_from != 0 && ld->t->burst) || (each_from != 0 && !ld->t->burst)) {
 			/* left out of a report of one area: not even its figures count */
 		} else if (fence == 0 && run > 0) {
 			fence = run;
@@ -536,9 +545,11 @@ static char *mark_body(struct tpl_load *ld, size_t *outlen)
 		}
 		strbuf_add(&out, "\n", 1);
 	}
-	if (whole_from != 0)
-		tpl_diag(ld, whole_from, 1,
-			 "“<!-- 仅总报告 -->”没有结束:在这部分末尾另起一行写 <!-- /仅总报告 -->");
+	if (whole_from != 0 || each_from != 0)
+		tpl_diag(ld, whole_from ? whole_from : each_from, 1,
+			 "“<!-- %s -->”没有结束:在这部分末尾另起一行写 <!-- /%s -->",
+			 whole_from ? "仅总报告" : "仅分报告",
+			 whole_from ? "仅总报告" : "仅分报告");
 	return strbuf_detach(&out, outlen);
 }
 

@@ -91,6 +91,13 @@ void template_register(struct template *t, struct agg *agg);
  */
 struct doc *template_build(const struct template *t, const struct agg *agg, char **texts);
 
+/*
+ * The agg handles of t's figures, in the order template_register added
+ * them (malloc'd into *ids; returns their count): what the report's
+ * metrics.json lists when several templates share one agg (--each).
+ */
+size_t template_handles(const struct template *t, size_t **ids);
+
 /* The front-matter settings (valid while t lives). */
 const struct template_meta *template_meta(const struct template *t);
 

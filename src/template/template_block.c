@@ -624,8 +624,10 @@ static void grouped_table(struct tpl_load *ld, struct tpl_table *tb, const struc
 	if (kv->one[TK_FORMATS] != NULL)
 		tpl_diag(ld, kv->one[TK_FORMATS]->kpos.line, kv->one[TK_FORMATS]->kpos.column,
 			 "formats 只用于 columns + row 的表格;按列分组时把格式写在 column 的“|”后");
-	add_column(tb, xstrdup(rows->value), 0);
-	ld->rows_by = rows->value;
+	/* rows: $sub groups by the report's next area level (区县, or 乡镇(街道)) */
+	ld->rows_by =
+	    strcmp(rows->value, "$sub") == 0 && ld->t->sub_name ? ld->t->sub_name : rows->value;
+	add_column(tb, xstrdup(ld->rows_by), 0);
 	for (size_t i = 0; i < kv->n; i++)
 		if (kv->v[i].key == TK_COLUMN)
 			grouped_column(ld, tb, &kv->v[i]);

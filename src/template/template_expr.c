@@ -53,6 +53,14 @@ const struct agg_value *tpl_expr_value(const struct template *t, const struct ag
 	return agg_value(agg, t->exprs[e].agg_id);
 }
 
+size_t template_handles(const struct template *t, size_t **ids)
+{
+	*ids = xcalloc(t->nexprs + 1, sizeof(size_t));
+	for (size_t i = 0; i < t->nexprs; i++)
+		(*ids)[i] = t->exprs[i].agg_id;
+	return t->nexprs;
+}
+
 void tpl_exprs_release(struct template *t)
 {
 	for (size_t i = 0; i < t->nexprs; i++)

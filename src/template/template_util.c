@@ -91,14 +91,16 @@ char *tpl_trim(const char *s, size_t len)
 /*
  * s with the template's variables replaced: {year} (the calendar year the
  * period ends in), {period} (2021Q3), {period_name} (2021年第三季度),
- * {area} (广安市, or 岳池县 in its report) and {sub} (the areas one level
- * down: 区县, or 乡镇(街道) in a 区县 report).  Other braces stay as written.
+ * {area} (广安市, or 岳池县 in its report), {sub} (the areas one level
+ * down: 区县, or 乡镇(街道) in a 区县 report) and {period_end} (2021年9月30日).
+ * Other braces stay as written.
  */
 void tpl_scope_sub(struct tpl_load *ld, const char *sub)
 {
 	const struct schema *schema = ld->t->schema;
 
-	if (sub == NULL && schema->nlevels > 0)
+	/* a report of the last level's value has no level below */
+	if (sub == NULL && !ld->t->burst && schema->nlevels > 0)
 		sub = schema->levels[0];
 	ld->t->sub_name = sub != NULL ? xstrdup(sub) : NULL;
 }
@@ -117,11 +119,12 @@ char *tpl_replace_vars(const struct template *t, const char *s)
 	char buf[64];
 
 	while ((at = strchr(s, '{')) != NULL) {
-		static const char *const names[] = {"{year}", "{period}", "{period_name}", "{area}",
-						    "{sub}"};
+		static const char *const names[] = {"{year}", "{period}", "{period_name}",
+						    "{area}", "{sub}",    "{period_end}"};
 		size_t k = 0;
+		int y, m;
 
-		while (k < 5 && strncmp(at, names[k], strlen(names[k])) != 0)
+		while (k < 6 && strncmp(at, names[k], strlen(names[k])) != 0)
 			k++;
 		strbuf_add(&out, s, (size_t)(at - s));
 		s = at + 1;
@@ -143,6 +146,15 @@ char *tpl_replace_vars(const struct template *t, const char *s)
 		case 4:
 			strbuf_addstr(&out, t->sub_name ? t->sub_name : "");
 			break;
+		case 5: {
+			/* the period's last day, as an official document dates it */
+			static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+			period_last_month(&t->period, &y, &m);
+			strbuf_addf(&out, "%d年%d月%d日", y, m,
+				    days[m - 1] +
+					(m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)));
+			break;
+		}
 		default:
 			strbuf_addch(&out, '{');
 			continue;

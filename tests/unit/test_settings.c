@@ -384,7 +384,7 @@ static void test_cli_and_file_agree(void **state)
 			cli_release(&b);
 		}
 	}
-	assert_int_equal(both, 13);
+	assert_int_equal(both, 12);
 }
 
 /* ------------------------------------------------- configuration file */
