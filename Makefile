@@ -226,6 +226,7 @@ golden: $(BIN)
 bench: all
 	@sh tests/bench/run.sh $(abspath $(BIN))
 	@sh tests/bench/groups.sh $(abspath $(BIN))
+	@sh tests/bench/reports.sh $(abspath $(BIN))
 
 # libFuzzer comes with clang's runtime, which only fuzzing needs
 fuzz:

@@ -458,10 +458,24 @@ static size_t *register_cover(struct run_state *st, const struct template *t, ch
 	return cover;
 }
 
-/* Add a note of a report: in the log now, in its appendix later. */
-static void note(char ***notes, size_t *n, char *text)
+/* Whether a report of the run already has this note (the log says each once). */
+static bool noted(const struct run_state *st, const char *text)
 {
-	log_warn("%s", text);
+	for (size_t i = 0; i < st->nnotes; i++)
+		if (strcmp(st->notes[i], text) == 0)
+			return true;
+	for (size_t b = 0; b < st->nbursts; b++)
+		for (size_t i = 0; i < st->bursts[b].nnotes; i++)
+			if (strcmp(st->bursts[b].notes[i], text) == 0)
+				return true;
+	return false;
+}
+
+/* Add a note of a report: in the log now (once a run), in its appendix later. */
+static void note(const struct run_state *st, char ***notes, size_t *n, char *text)
+{
+	if (!noted(st, text))
+		log_warn("%s", text);
 	*notes = xrealloc(*notes, (*n + 1) * sizeof(char *));
 	(*notes)[(*n)++] = text;
 }
@@ -485,7 +499,7 @@ static void check_cover(struct run_state *st, const struct template *t, const si
 		if (cover[ds] == SIZE_MAX || agg_value(st->agg, cover[ds])->value > 0)
 			continue;
 		format_period_name(&st->cli->period, name, sizeof(name));
-		note(notes, nnotes,
+		note(st, notes, nnotes,
 		     xasprintf("%s%s没有%s（%s）的记录：报告中它的数字都是 0 或“—”，不是实际情况；"
 			       "请检查输入目录是否缺少这类文件",
 			       area, name, d->title, d->name));
@@ -502,7 +516,7 @@ static void check_cover(struct run_state *st, const struct template *t, const si
 		said[q->ds_index * 3 + q->compare] = true;
 		base = query_window(q, &st->cli->period);
 		format_period_name(&base, name, sizeof(name));
-		note(notes, nnotes,
+		note(st, notes, nnotes,
 		     xasprintf("%s：%s（%s）在%s没有记录，报告中与它比较的数字（如 %s）显示为“—”",
 			       cmp_name[q->compare], d_title(&st->schema, q->ds_index),
 			       st->schema.sets[q->ds_index].name, name, q->text));
@@ -576,6 +590,8 @@ static int scan(struct run_state *st)
 	int rc;
 
 	st->agg = agg_new(&st->schema, &st->cli->period);
+	if (st->nbursts > 0)
+		agg_partition(st->agg, each_column(st)->name);
 	template_register(st->tmpl, st->agg);
 	for (size_t i = 0; i < st->nbursts; i++)
 		template_register(st->bursts[i].tmpl, st->agg);

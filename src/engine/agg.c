@@ -88,6 +88,14 @@ struct agg {
 	size_t nfigs, cap;
 	size_t **by_set; /* per dataset: figure ids */
 	size_t *nby_set;
+	/*
+	 * --each: figures restricted to one value of an enum column (区县=岳池县)
+	 * are offered only rows of that value, so seven reports cost little
+	 * more than one: per dataset, the column (or -1) and per value its ids.
+	 */
+	int *part_col;
+	size_t ***by_part;
+	size_t **nby_part;
 	struct coldicts *dicts; /* per dataset */
 	uint64_t *rows[3];      /* per compare, per dataset: rows offered */
 	/*
@@ -118,6 +126,11 @@ struct agg *agg_new(const struct schema *schema, const struct period *period)
 	a->dicts = xcalloc(schema->nsets, sizeof(struct coldicts));
 	for (int k = 0; k < 3; k++)
 		a->rows[k] = xcalloc(schema->nsets, sizeof(uint64_t));
+	a->part_col = xcalloc(schema->nsets, sizeof(int));
+	a->by_part = xcalloc(schema->nsets, sizeof(size_t **));
+	a->nby_part = xcalloc(schema->nsets, sizeof(size_t *));
+	for (size_t s = 0; s < schema->nsets; s++)
+		a->part_col[s] = -1;
 	for (size_t s = 0; s < schema->nsets; s++) {
 		a->dicts[s].ncols = schema->sets[s].ncols;
 		a->dicts[s].text = xcalloc(schema->sets[s].ncols, sizeof(struct strdict *));
@@ -178,6 +191,40 @@ static int share_filter(struct agg *a, size_t s, const struct filter *f)
 	return (int)n;
 }
 
+void agg_partition(struct agg *a, const char *column)
+{
+	for (size_t s = 0; s < a->schema->nsets; s++) {
+		const struct dataset *ds = &a->schema->sets[s];
+		int c = dataset_column(ds, column);
+
+		if (c < 0 || ds->cols[c].type != COL_ENUM || a->part_col[s] >= 0)
+			continue;
+		a->part_col[s] = c;
+		a->by_part[s] = xcalloc(ds->cols[c].nvalues, sizeof(size_t *));
+		a->nby_part[s] = xcalloc(ds->cols[c].nvalues, sizeof(size_t));
+	}
+}
+
+/* The value of the partition column f is restricted to (one value, not negated), or -1. */
+static int part_value(const struct agg *a, const struct query *q)
+{
+	int c = a->part_col[q->ds_index];
+
+	for (size_t i = 0; c >= 0 && i < q->nfilters; i++) {
+		const struct filter *f = &q->filters[i];
+		if (f->col == c && !f->negate && f->enum_mask != 0 &&
+		    (f->enum_mask & (f->enum_mask - 1)) == 0)
+			return __builtin_ctzll(f->enum_mask);
+	}
+	return -1;
+}
+
+static void list_add(size_t **list, size_t *n, size_t id)
+{
+	*list = xrealloc(*list, (*n + 1) * sizeof(size_t));
+	(*list)[(*n)++] = id;
+}
+
 size_t agg_add(struct agg *a, struct query *q)
 {
 	struct figure *f;
@@ -202,8 +249,13 @@ size_t agg_add(struct agg *a, struct query *q)
 		f->own_filters = true;
 	a->figs = xgrow(a->figs, &a->cap, a->nfigs + 1, sizeof(*a->figs));
 	a->figs[a->nfigs] = f;
-	a->by_set[s] = xrealloc(a->by_set[s], (a->nby_set[s] + 1) * sizeof(size_t));
-	a->by_set[s][a->nby_set[s]++] = a->nfigs;
+	{
+		int v = part_value(a, &f->q);
+		if (v >= 0)
+			list_add(&a->by_part[s][v], &a->nby_part[s][v], a->nfigs);
+		else
+			list_add(&a->by_set[s], &a->nby_set[s], a->nfigs);
+	}
 	return a->nfigs++;
 }
 
@@ -381,6 +433,12 @@ void agg_row(void *ctx, const struct dataset *ds, const struct ingest_row *row)
 				passed |= 1ull << i;
 	for (size_t i = 0, n = a->nby_set[s]; i < n; i++)
 		offer(a, a->figs[ids[i]], row, passed);
+	if (a->part_col[s] >= 0 && (row->present >> a->part_col[s] & 1)) {
+		size_t v = (size_t)row->v[a->part_col[s]];
+		ids = a->by_part[s][v];
+		for (size_t i = 0, n = a->nby_part[s][v]; i < n; i++)
+			offer(a, a->figs[ids[i]], row, passed);
+	}
 }
 
 static bool is_distinct(const struct query *q)
@@ -596,7 +654,16 @@ void agg_free(struct agg *a)
 		free(a->dicts[s].text);
 		free(a->dicts[s].num);
 		free(a->by_set[s]);
+		if (a->part_col[s] >= 0) {
+			for (size_t v = 0; v < a->schema->sets[s].cols[a->part_col[s]].nvalues; v++)
+				free(a->by_part[s][v]);
+			free(a->by_part[s]);
+			free(a->nby_part[s]);
+		}
 	}
+	free(a->part_col);
+	free(a->by_part);
+	free(a->nby_part);
 	for (size_t s = 0; s < 64; s++)
 		free(a->shared[s]);
 	free(a->dicts);

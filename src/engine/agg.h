@@ -71,6 +71,13 @@ struct agg *agg_new(const struct schema *schema, const struct period *period);
 void agg_free(struct agg *agg);
 
 /*
+ * Before any agg_add: figures restricted to one value of column (an enum
+ * column such as 区县; --each) are offered only the rows of that value.
+ * The values are the same; reports by area get cheap.
+ */
+void agg_partition(struct agg *agg, const char *column);
+
+/*
  * Register a parsed figure and return its handle for agg_value; the agg
  * takes over q's contents (q is left empty).  Every call adds a figure:
  * callers that may repeat an expression keep their own handles
