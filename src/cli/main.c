@@ -48,7 +48,8 @@ static const struct command commands[] = {
 
 static void usage(FILE *fp)
 {
-	fprintf(fp, "civreport %s — 民政工作报告生成器(年报、半年报、季报、月报)\n\n用法:\n", CIVREPORT_VERSION);
+	fprintf(fp, "civreport %s — 民政工作报告生成器(年报、半年报、季报、月报)\n\n用法:\n",
+		CIVREPORT_VERSION);
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(fp, "  civreport %s\n", commands[i].usage);
 	fputs("  civreport --help | --version\n\n"
