@@ -113,7 +113,7 @@ done
 for e in CIVREPORT_DATADIR SOURCE_DATE_EPOCH password_env; do
 	sed -n '/^\.SH ENVIRONMENT/,/^\.SH/p' "$MAN1" | grep -q "$e" || fail "ENVIRONMENT lacks $e"
 done
-for f in manifest.json "YYYY .lock" "YYYY /failed/" schema.ini annual\\\\-summary.md share/civreport rejects.csv metrics.json; do
+for f in manifest.json "PERIOD .lock" "PERIOD /failed/" schema.ini annual\\\\-summary.md share/civreport rejects.csv metrics.json; do
 	sed -n '/^\.SH FILES/,/^\.SH/p' "$MAN1" | grep -q "$f" || fail "FILES lacks $f"
 done
 
