@@ -144,20 +144,25 @@ static const char *level_after(const struct schema *schema, const char *col)
 	return NULL;
 }
 
-/* $sub of the whole report: one level down from a level --where fixes to one value. */
-static const char *whole_sub(const struct run_state *st)
+/*
+ * A report of one area by --where (区县=岳池县 fixes an area level to one
+ * value): {area} is that value, $sub the next level, and it leaves out the
+ * whole-report-only parts, as a report of --each does.
+ */
+static void where_scope(struct run_state *st)
 {
-	const char *sub = NULL;
-
 	for (size_t w = 0; w < st->cli->nwhere; w++) {
 		const char *v = st->cli->where[w], *eq = strchr(v, '=');
-		for (size_t i = 0; eq != NULL && i + 1 < st->schema.nlevels; i++)
+		for (size_t i = 0; eq != NULL && i < st->schema.nlevels; i++)
 			if (strlen(st->schema.levels[i]) == (size_t)(eq - v) &&
 			    strncmp(v, st->schema.levels[i], (size_t)(eq - v)) == 0 &&
-			    strpbrk(eq + 1, ",，") == NULL)
-				sub = st->schema.levels[i + 1];
+			    strpbrk(eq + 1, ",，") == NULL && eq[1] != '\0') {
+				st->scope.area = eq + 1;
+				st->scope.burst = true;
+				st->scope.sub =
+				    i + 1 < st->schema.nlevels ? st->schema.levels[i + 1] : NULL;
+			}
 	}
-	return sub;
 }
 
 /* The --each column: canonical name and allowed values, from the first dataset with it. */
@@ -357,16 +362,40 @@ static int take_lock(struct run_state *st, struct runlock *lock, bool *held, con
 	return EXIT_OK;
 }
 
+/*
+ * The set's folder: the period ("2021", "2021Q3"), and with --where the
+ * values it keeps ("2021Q3-岳池县"), so that a report of one area never
+ * replaces the whole one.  A value that cannot be a folder name is "_".
+ */
+static char *set_folder(const struct run_state *st)
+{
+	char period[32];
+	struct strbuf sb = STRBUF_INIT;
+
+	period_canonical(&st->cli->period, period, sizeof(period));
+	strbuf_addstr(&sb, period);
+	for (size_t w = 0; w < st->cli->nwhere; w++) {
+		const char *v = strchr(st->cli->where[w], '=');
+		v = v ? v + 1 : st->cli->where[w];
+		strbuf_addch(&sb, '-');
+		if (bad_folder(v) != NULL || strpbrk(v, "<>!") != NULL)
+			strbuf_addch(&sb, '_');
+		else
+			strbuf_addstr(&sb, v);
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
 /* The year's output set and its lock, output/.<year>.lock (outset.h). */
 static int lock_year(struct run_state *st)
 {
-	char period[32];
+	char *period = set_folder(st);
 
-	period_canonical(&st->cli->period, period, sizeof(period));
 	free(st->outdir);
 	st->outdir = xasprintf("%s/%s", st->cli->output, period);
 	if (st->set.path == NULL)
 		outset_init(&st->set, st->cli->output, period);
+	free(period);
 	if (st->locked)
 		return EXIT_OK;
 	return take_lock(st, &st->lock, &st->locked, st->cli->output, st->set.lockname, st->outdir);
@@ -1039,7 +1068,7 @@ int cmd_run(struct cli *cli)
 		release(&st);
 		return rc;
 	}
-	st.scope.sub = whole_sub(&st);
+	where_scope(&st);
 	st.schema_path = data_path("schema.ini");
 	st.settings = cli->year_latest
 			  ? xasprintf("year=latest;encoding=%s;max_reject_rate=%g",

@@ -69,3 +69,10 @@ expect_exit 2 "$BIN" run --period 2021H2 --each 姓名 --input "$SAMPLE" --outpu
 expect_exit 2 "$BIN" run --period 2021H2 --each 不存在 --input "$SAMPLE" --output bad --no-progress
 contains err.txt "没有哪个数据集有这一列"
 echo "each ok"
+
+# --where: a report of one area, in its own folder beside the whole one
+expect_exit 0 "$BIN" run --period 2021H2 --where 区县=岳池县 --input "$SAMPLE" --output out --no-progress
+[ -f "out/2021H2-岳池县/annual-report-2021H2.pdf" ] || fail "--where report not in 2021H2-岳池县"
+cmp "out/2021H2-岳池县/metrics.json" "$SET/岳池县/metrics.json" || fail "--where and --each disagree"
+[ -f "$SET/annual-report-2021H2.pdf" ] || fail "--where replaced the whole report"
+echo "where ok"
