@@ -20,7 +20,8 @@ pdftotext "$PDF" text.txt
 # full-width marks read as half-width (GB/T 15834 in the template, the
 # seed's sentences as flattened), so both spellings match
 half() { sed 's/，/,/g; s/；/;/g; s/：/:/g; s/（/(/g; s/）/)/g; s/！/!/g; s/？/?/g'; }
-tr -d '\n' <text.txt | half >flat.txt
+# a page's folio ("— 1 —") may fall inside a paragraph: out of the sentences
+grep -v '^— [0-9]* —$' text.txt | tr -d '\n\f' | half >flat.txt
 for s in "广安市2021年民政工作总结" "图1" "图5" "表1" "表4" "— 1 —" "数据质量"; do
 	contains flat.txt "$(printf %s "$s" | half)"
 done
