@@ -38,7 +38,8 @@ struct sample_rng {
  * to one stream never shifts the bytes that another stream produces.
  */
 enum sample_stream {
-	STREAM_RELIEF = 0x100, /* + district */
+	STREAM_RELIEF = 0x100,      /* + district */
+	STREAM_RELIEF_PREV = 0x200, /* + district: the year before's own persons */
 	STREAM_CHILDREN = 0x300,
 	STREAM_ELDERLY = 0x400,
 	STREAM_CHARITY = 0x500,
