@@ -204,7 +204,7 @@ test: deps
 		$(addprefix build/test-results/,$(E2E_RUNS) $(UNIT_RUNS) check/golden check/layering) \
 		$(addprefix build/san/test-results/,$(E2E_RUNS) $(UNIT_RUNS)) && exit $$st
 
-# The full-scale checks (scale 1, 350 MB of CSV): the end-to-end tests that
+# The full-scale checks (scale 1, 710 MB of CSV): the end-to-end tests that
 # read the sample, with the seed's figures of the 2021 summary asserted too.
 # Normal build; make SANITIZE=1 test-full for the sanitizer build.
 test-full: deps

@@ -5,6 +5,9 @@
  *
  * Uniqueness is by construction, never by retrying: one counter per
  * (district, birth day, sex) hands out the sequence numbers of that day.
+ * The last SEQ_LATE of each day's sequences have a counter of their own
+ * (sample_ids_take_late()), so that persons drawn out of turn never shift
+ * the IDs that the first counter hands out.
  */
 #include <stdlib.h>
 
@@ -14,6 +17,18 @@
 
 /* Sequences per day and sex: 499 odd ones (001-997, men), 499 even (002-998). */
 #define SEQ_PER_DAY 499
+/*
+ * Of them, the last 99 (from the day's random starting point) are kept for
+ * sample_ids_take_late().  At scale 1 a day holds a handful of persons of
+ * one district and sex, so the first counter never comes near its 400.
+ */
+#define SEQ_LATE  99
+#define SEQ_EARLY (SEQ_PER_DAY - SEQ_LATE)
+
+static size_t slot_of(const struct sample_ids *ids, int district, int32_t k, int male)
+{
+	return ((size_t)district * (size_t)ids->ndays + (size_t)k) * 2 + (male ? 1 : 0);
+}
 
 void sample_ids_init(struct sample_ids *ids, int year, uint64_t seed)
 {
@@ -22,13 +37,33 @@ void sample_ids_init(struct sample_ids *ids, int year, uint64_t seed)
 	ids->day0 = sample_days(1900, 1, 1);
 	ids->ndays = sample_days(year, 12, 31) - ids->day0 + 1;
 	ids->used = xcalloc((size_t)SAMPLE_NDISTRICTS * (size_t)ids->ndays * 2, sizeof(uint16_t));
+	ids->late = xcalloc((size_t)SAMPLE_NDISTRICTS * (size_t)ids->ndays * 2, sizeof(uint16_t));
 	ids->salt = sample_splitmix64(&x);
 }
 
 void sample_ids_release(struct sample_ids *ids)
 {
 	free(ids->used);
+	free(ids->late);
 	ids->used = NULL;
+	ids->late = NULL;
+}
+
+uint16_t *sample_ids_mark(const struct sample_ids *ids, int district)
+{
+	size_t n = (size_t)ids->ndays * 2;
+	uint16_t *mark = xmalloc(n * sizeof(*mark));
+
+	memcpy(mark, ids->used + slot_of(ids, district, 0, 0), n * sizeof(*mark));
+	return mark;
+}
+
+void sample_ids_rewind(struct sample_ids *ids, int district, uint16_t *mark)
+{
+	size_t n = (size_t)ids->ndays * 2;
+
+	memcpy(ids->used + slot_of(ids, district, 0, 0), mark, n * sizeof(*mark));
+	free(mark);
 }
 
 /* The day's random starting point, so that sequences look drawn, not counted. */
@@ -39,7 +74,13 @@ static unsigned day_offset(const struct sample_ids *ids, int district, int32_t k
 	return (unsigned)(sample_splitmix64(&x) % SEQ_PER_DAY);
 }
 
-void sample_ids_take(struct sample_ids *ids, int district, int32_t *birth, int male, char out[19])
+/*
+ * The sequence for a person of district born on *birth: the next of the
+ * counter counters[] (limit sequences a day, starting at start past the
+ * day's offset), on the first day from *birth on that has one left.
+ */
+static void take(struct sample_ids *ids, uint16_t *counters, unsigned start, unsigned limit,
+		 int district, int32_t *birth, int male, char out[19])
 {
 	int32_t k = *birth - ids->day0;
 	unsigned seq;
@@ -50,14 +91,13 @@ void sample_ids_take(struct sample_ids *ids, int district, int32_t *birth, int m
 	if (k < 0 || k >= ids->ndays)
 		k = 0;
 	for (;;) {
-		c = &ids->used[((size_t)district * (size_t)ids->ndays + (size_t)k) * 2 +
-			       (male ? 1 : 0)];
-		if (*c < SEQ_PER_DAY)
+		c = &counters[slot_of(ids, district, k, male)];
+		if (*c < limit)
 			break;
 		/* the day is full for this sex: the person is born a day later */
 		k = k + 1 < ids->ndays ? k + 1 : 0;
 	}
-	seq = (day_offset(ids, district, k, male) + *c) % SEQ_PER_DAY;
+	seq = (day_offset(ids, district, k, male) + start + *c) % SEQ_PER_DAY;
 	(*c)++;
 	*birth = ids->day0 + k;
 	seq = male ? 2 * seq + 1 : 2 * seq + 2;
@@ -71,6 +111,17 @@ void sample_ids_take(struct sample_ids *ids, int district, int32_t *birth, int m
 	out[16] = (char)('0' + seq % 10);
 	out[17] = id_check_char(out);
 	out[18] = '\0';
+}
+
+void sample_ids_take(struct sample_ids *ids, int district, int32_t *birth, int male, char out[19])
+{
+	take(ids, ids->used, 0, SEQ_EARLY, district, birth, male, out);
+}
+
+void sample_ids_take_late(struct sample_ids *ids, int district, int32_t *birth, int male,
+			  char out[19])
+{
+	take(ids, ids->late, SEQ_EARLY, SEQ_LATE, district, birth, male, out);
 }
 
 /* ------------------------------------------------------------------------- */

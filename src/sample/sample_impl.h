@@ -38,7 +38,8 @@ struct sample_rng {
  * to one stream never shifts the bytes that another stream produces.
  */
 enum sample_stream {
-	STREAM_RELIEF = 0x100, /* + district */
+	STREAM_RELIEF = 0x100,      /* + district */
+	STREAM_RELIEF_PREV = 0x200, /* + district: the year before's own persons */
 	STREAM_CHILDREN = 0x300,
 	STREAM_ELDERLY = 0x400,
 	STREAM_CHARITY = 0x500,
@@ -224,9 +225,10 @@ size_t sample_put_money(char *out, int64_t fen, enum sample_money_style st);
  * through a per-day random offset so sequences do not all start at 001.
  */
 struct sample_ids {
-	uint16_t *used;
-	int32_t day0;  /* first birth day covered (1900-01-01) */
-	int32_t ndays; /* through the end of the report year */
+	uint16_t *used; /* per (district, day, sex): sequences handed out */
+	uint16_t *late; /* ... of those kept for sample_ids_take_late() */
+	int32_t day0;   /* first birth day covered (1900-01-01) */
+	int32_t ndays;  /* through the end of the report year */
 	uint64_t salt;
 };
 
@@ -240,6 +242,24 @@ void sample_ids_release(struct sample_ids *ids);
  * the next day is used and *birth updated.
  */
 void sample_ids_take(struct sample_ids *ids, int district, int32_t *birth, int male, char out[19]);
+
+/*
+ * The same for a person drawn out of turn (the relief of the year before,
+ * drawn between the persons of the report year): from sequences that
+ * sample_ids_take() never hands out, so it shifts none of its IDs.
+ */
+void sample_ids_take_late(struct sample_ids *ids, int district, int32_t *birth, int male,
+			  char out[19]);
+
+/*
+ * Draw the same persons twice: sample_ids_mark() remembers where district's
+ * sample_ids_take() counters stand (a copy you pass to rewind, which frees
+ * it); sample_ids_rewind() puts them back, so that the same sequence of
+ * calls hands out the same IDs again.  The late counters are not rewound:
+ * an ID taken late stays taken.
+ */
+uint16_t *sample_ids_mark(const struct sample_ids *ids, int district);
+void sample_ids_rewind(struct sample_ids *ids, int district, uint16_t *mark);
 
 /* Draw a Chinese name fitting the sex and birth year; returns its byte length. */
 size_t sample_name(struct sample_rng *r, int male, int born, char *out);

@@ -1,6 +1,7 @@
 /*
  * sample_relief.c - the relief exports (社会救助发放明细): one file per
- * district, one row per person per month paid in the report year.
+ * district, one row per person per month paid in the report year and the
+ * year before (its rows first, as an export of both years sorted by year).
  *
  * A district is first planned (households, categories, enrolment, months
  * and monthly amounts; 20 bytes a person), then written person by person.
@@ -10,9 +11,20 @@
  * per district by largest remainder; the dibao total is steered to 3.5亿 by
  * one small shift of the monthly amounts per district.
  *
+ * The year before is written first but drawn from the same plan: the
+ * writer walks the district's households twice, drawing the same persons
+ * (ID, name, spellings) from the same random stream each time (rewound, with
+ * the ID counters, between the walks).  The first walk writes the rows of
+ * the year before of those enrolled before the report year, at the lower
+ * standards of that year, and, in the gaps of the household numbers, the
+ * households that left during it; then its temporary relief.  Those are
+ * drawn from a stream of their own and take late IDs, so the report year's
+ * rows are byte for byte what they would be without the year before.
+ *
  * Each district's file looks like a different county's export (encoding,
  * BOM, line ends, header aliases, column order, spellings), and carries a
- * few bad rows that the validator must reject without any figure changing.
+ * few bad rows (in the report year) that the validator must reject without
+ * any figure changing.
  */
 #include <stdlib.h>
 
@@ -34,6 +46,19 @@
 
 /* 3.5亿元 paid to 266,812 persons: the dibao total aimed at, in fen. */
 #define DIBAO_TOTAL_FEN 35016800000LL
+
+/*
+ * The year before, at scale 1.  Its persons are those enrolled before the
+ * report year (all of them paid in it, from their enrolment on), those who
+ * left during it, and its own temporary relief: about 1.5% fewer persons than
+ * the report year (the report year's figures leave no room for more: all
+ * 280,322 enrolled before it were paid the year before), and about 5% less
+ * money, the standards being lower (prev_cut).
+ */
+#define DIBAO_LEFT_PREV   2100  /* dibao persons who left during the year */
+#define EXTREME_LEFT_PREV 310   /* extreme poverty: mostly died */
+#define TEMP_PERSONS_PREV 14420 /* temporary relief */
+#define TEMP_REVIEW_PREV  290   /* ... found by that year's clean-up campaign */
 
 enum category { CAT_URBAN, CAT_RURAL, CAT_EXTREME, CAT_TEMP };
 static const char *const category_names[] = {"城市低保", "农村低保", "特困供养", "临时救助"};
@@ -73,15 +98,19 @@ struct plan {
 
 /* One district's share of each count (the summary's figures, in order). */
 enum count {
-	K_DIBAO,       /* dibao persons */
-	K_FRESH,       /* ... of them enrolled this year */
-	K_SEVERE,      /* ... ... as severely disabled or ill */
-	K_REVIEW,      /* ... ... by the follow-up review */
-	K_EXTREME,     /* extreme-poverty persons */
-	K_EXT_REVIEW,  /* ... enrolled this year by the review */
-	K_EXT_NEW,     /* ... enrolled this year otherwise */
-	K_TEMP,        /* temporary-relief persons */
-	K_TEMP_REVIEW, /* ... enrolled this year by the review */
+	K_DIBAO,            /* dibao persons */
+	K_FRESH,            /* ... of them enrolled this year */
+	K_SEVERE,           /* ... ... as severely disabled or ill */
+	K_REVIEW,           /* ... ... by the follow-up review */
+	K_EXTREME,          /* extreme-poverty persons */
+	K_EXT_REVIEW,       /* ... enrolled this year by the review */
+	K_EXT_NEW,          /* ... enrolled this year otherwise */
+	K_TEMP,             /* temporary-relief persons */
+	K_TEMP_REVIEW,      /* ... enrolled this year by the review */
+	K_LEFT,             /* the year before: dibao persons who left during it */
+	K_EXT_LEFT,         /* ... extreme-poverty persons who left */
+	K_TEMP_PREV,        /* ... temporary-relief persons */
+	K_TEMP_PREV_REVIEW, /* ... of them found by the review */
 	NCOUNTS
 };
 
@@ -376,25 +405,69 @@ static int32_t draw_event(struct sample_rng *r)
 	return (int32_t)(hundreds * 10000);
 }
 
-/* Temporary relief: one or two events, the first in the month of approval. */
+/* Temporary relief in year: one or two events, the first in the month of approval. */
+static struct rperson draw_temporary(struct sample_rng *r, int d, int review, int year)
+{
+	struct rperson p = {0};
+	int month = review ? (int)sample_range(r, 2, 9) : (int)sample_range(r, 1, 12);
+
+	p.cat = CAT_TEMP;
+	p.method = review ? ENR_REVIEW : ENR_REGULAR;
+	p.town = draw_town(r, d, sample_pct(r, 30));
+	p.enrolled = sample_date_in_month(r, year, month);
+	p.first = (uint8_t)month;
+	p.last = 0;
+	if (month < 12 && sample_pct(r, 35))
+		p.last = (uint8_t)sample_range(r, month + 1, 12);
+	p.amount = draw_event(r);
+	p.amount2 = draw_event(r);
+	return p;
+}
+
 static void add_temporary(struct plan *pl, struct sample_rng *r, int d, long n, long review,
 			  int year)
 {
-	for (long i = 0; i < n; i++) {
-		struct rperson *p = &pl->p[pl->np++];
-		int month = i < review ? (int)sample_range(r, 2, 9) : (int)sample_range(r, 1, 12);
+	for (long i = 0; i < n; i++)
+		pl->p[pl->np++] = draw_temporary(r, d, i < review, year);
+}
 
-		p->cat = CAT_TEMP;
-		p->method = i < review ? ENR_REVIEW : ENR_REGULAR;
-		p->town = draw_town(r, d, sample_pct(r, 30));
-		p->enrolled = sample_date_in_month(r, year, month);
-		p->first = (uint8_t)month;
-		p->last = 0;
-		if (month < 12 && sample_pct(r, 35))
-			p->last = (uint8_t)sample_range(r, month + 1, 12);
-		p->amount = draw_event(r);
-		p->amount2 = draw_event(r);
+/*
+ * A household that left during the year before the report year: enrolled
+ * years earlier, paid from January to the month it left (income found,
+ * moved away, died).
+ */
+static struct rperson draw_leaver(struct sample_rng *r, int d, int extreme, int year)
+{
+	struct rperson h = {0};
+	int urban;
+
+	if (extreme) {
+		h.cat = CAT_EXTREME;
+		urban = sample_pct(r, 20);
+	} else {
+		urban = sample_pct(r, (unsigned)sample_districts[d].urban_pct);
+		h.cat = urban ? CAT_URBAN : CAT_RURAL;
 	}
+	h.town = draw_town(r, d, urban);
+	h.method = ENR_REGULAR;
+	h.enrolled = sample_ymd(sample_day_in_years(r, year - 12, year - 2));
+	h.first = 1;
+	h.last = (uint8_t)sample_range(r, 1, 12);
+	return h;
+}
+
+/*
+ * The standards were raised at the start of the report year: the year
+ * before paid this much less a month (fen) by category, as the dibao pays
+ * the gap between the standard and the household's income.
+ */
+static const int32_t prev_cut[] = {500, 300, 2000, 0};
+
+static int32_t prev_amount(const struct rperson *p)
+{
+	int32_t a = p->amount - prev_cut[p->cat];
+
+	return a < 2000 ? 2000 : a;
 }
 
 /*
@@ -465,14 +538,24 @@ static void plan_release(struct plan *pl)
 /* ------------------------------------------------------------------------- */
 /* Writing */
 
+/* The year a walk over the households writes. */
+enum slot { PREV, CUR };
+
 struct writer {
 	struct sample_out out;
 	const struct style *st;
 	int d, year;
-	struct sample_rng *r;
+	enum slot slot;
+	const struct counts *n; /* the district's counts */
+	struct sample_rng *r;   /* draws the persons being written: cur or &prev */
+	int late;               /* their IDs come from sample_ids_take_late() */
+	struct sample_rng *cur; /* the district's stream: the plan's persons */
+	struct sample_rng prev; /* the year before's own persons */
 	struct sample_ids *ids;
-	struct sample_line month[MONTH_STYLES][14]; /* encoded; [.][13] is month 13 */
-	struct sample_line saved;                   /* the first row, for the duplicates */
+	long left[2]; /* leaving persons written: dibao, extreme poverty */
+	/* encoded, per slot; [CUR][.][13] is month 13 */
+	struct sample_line month[2][MONTH_STYLES][14];
+	struct sample_line saved; /* the report year's first row, for the duplicates */
 };
 
 /* The fields of one row, as UTF-8 text; the month is added per row. */
@@ -530,7 +613,10 @@ static void person_fields(struct writer *w, const struct rperson *p, uint32_t ho
 	size_t n = 0;
 	sample_date_style ds = w->st->date;
 
-	sample_ids_take(w->ids, w->d, &birth, male, f->id);
+	if (w->late)
+		sample_ids_take_late(w->ids, w->d, &birth, male, f->id);
+	else
+		sample_ids_take(w->ids, w->d, &birth, male, f->id);
 	if (sample_pct(w->r, (unsigned)w->st->quote_pct))
 		f->name[n++] = '"';
 	n += sample_name(w->r, male, (int)(sample_ymd(birth) / 10000), f->name + n);
@@ -598,7 +684,7 @@ static void render(struct writer *w, const struct fields *f, struct sample_line 
 static void emit(struct writer *w, const struct sample_line *pre, const struct sample_line *mon,
 		 const struct sample_line *post)
 {
-	if (w->saved.n == 0) {
+	if (w->slot == CUR && w->saved.n == 0) {
 		sample_line_put(&w->saved, pre->b, pre->n);
 		sample_line_put(&w->saved, mon->b, mon->n);
 		sample_line_put(&w->saved, post->b, post->n);
@@ -608,33 +694,118 @@ static void emit(struct writer *w, const struct sample_line *pre, const struct s
 	sample_out_raw(&w->out, post->b, post->n);
 }
 
+/*
+ * p's rows of the year being written: months p->first to p->last (none when
+ * last < first), at the year's amounts.  The person is drawn (ID, name,
+ * spellings) whether or not it has rows, so that both walks draw alike.
+ */
 static void write_person(struct writer *w, const struct rperson *p, uint32_t household)
 {
 	struct fields f;
 	struct sample_line pre, post;
 	enum sample_month_style ms = w->st->month;
+	const struct sample_line *mon;
 	int alt;
 
 	person_fields(w, p, household, &f);
 	alt = sample_pct(w->r, (unsigned)w->st->money_alt_pct);
 	if (sample_pct(w->r, (unsigned)w->st->month_mix))
 		ms = (enum sample_month_style)sample_below(w->r, MONTH_STYLES);
+	mon = w->month[w->slot][ms];
 
 	if (p->cat == CAT_TEMP) {
 		set_amount(w, &f, p->amount, alt);
 		render(w, &f, &pre, &post);
-		emit(w, &pre, &w->month[ms][p->first], &post);
+		emit(w, &pre, &mon[p->first], &post);
 		if (p->last) {
 			set_amount(w, &f, p->amount2, alt);
 			render(w, &f, &pre, &post);
-			emit(w, &pre, &w->month[ms][p->last], &post);
+			emit(w, &pre, &mon[p->last], &post);
 		}
 		return;
 	}
-	set_amount(w, &f, p->amount, alt);
+	if (p->last < p->first)
+		return;
+	set_amount(w, &f, w->slot == PREV ? prev_amount(p) : p->amount, alt);
 	render(w, &f, &pre, &post);
 	for (int m = p->first; m <= p->last; m++)
-		emit(w, &pre, &w->month[ms][m], &post);
+		emit(w, &pre, &mon[m], &post);
+}
+
+/*
+ * A person of the report year's plan as the year before saw them: paid all
+ * year, or from the month of enrolment when that was the year before, or
+ * not at all when enrolled in the report year.
+ */
+static struct rperson as_prev(const struct rperson *p, int year)
+{
+	struct rperson q = *p;
+	int enrolled = (int)(p->enrolled / 10000);
+
+	q.first = 1;
+	q.last = 12;
+	if (enrolled >= year)
+		q.last = 0;
+	else if (enrolled == year - 1)
+		q.first = (uint8_t)(p->enrolled / 100 % 100);
+	return q;
+}
+
+/* Draw the year before's own persons: their stream, late IDs. */
+static void draw_prev(struct writer *w, int on)
+{
+	w->r = on ? &w->prev : w->cur;
+	w->late = on;
+}
+
+/*
+ * The year before: households that left during it, until `due` of its
+ * leaving persons are written, numbered in the register's gap from serial
+ * to next (exclusive); when next is 0, after serial with gaps of their own.
+ * Dibao and extreme-poverty households come in proportion.  Returns the
+ * last number used.
+ */
+static uint32_t write_leavers(struct writer *w, uint32_t serial, uint32_t next, long due)
+{
+	const long *n = w->n->n;
+
+	draw_prev(w, 1);
+	while (w->left[0] + w->left[1] < due) {
+		long rest[2] = {n[K_LEFT] - w->left[0], n[K_EXT_LEFT] - w->left[1]};
+		int ext = rest[1] > 0 &&
+			  (rest[0] <= 0 || w->left[1] * n[K_LEFT] <= w->left[0] * n[K_EXT_LEFT]);
+		struct rperson h;
+		size_t size;
+
+		if (next != 0 && serial + 1 >= next)
+			break;
+		serial += next != 0 ? 1 : 1 + sample_below(w->r, 3);
+		h = draw_leaver(w->r, w->d, ext, w->year);
+		size = ext ? (sample_pct(w->r, 8) ? 2 : 1) : draw_size(w->r);
+		if ((long)size > rest[ext])
+			size = (size_t)rest[ext];
+		for (size_t i = 0; i < size; i++) {
+			struct rperson p = h;
+			p.amount = draw_amount(w->r, w->d, &h);
+			write_person(w, &p, serial);
+		}
+		w->left[ext] += (long)size;
+	}
+	draw_prev(w, 0);
+	return serial;
+}
+
+/* The year before's temporary relief: its own persons, as in the report year. */
+static void write_prev_temporary(struct writer *w)
+{
+	long n = w->n->n[K_TEMP_PREV], review = w->n->n[K_TEMP_PREV_REVIEW];
+
+	draw_prev(w, 1);
+	for (long i = 0; i < n; i++) {
+		struct rperson p = draw_temporary(w->r, w->d, i < review, w->year - 1);
+		write_person(w, &p, 0);
+	}
+	draw_prev(w, 0);
 }
 
 /* An extra temporary-relief row of a person found nowhere else, spoiled. */
@@ -646,7 +817,8 @@ static void write_bad(struct writer *w, const struct bad_row *bad)
 	int month = (int)sample_range(w->r, 1, 12);
 
 	if (bad->kind == BAD_DUPLICATE) {
-		sample_out_raw(&w->out, w->saved.b, w->saved.n);
+		if (w->slot == CUR)
+			sample_out_raw(&w->out, w->saved.b, w->saved.n);
 		return;
 	}
 	p.cat = CAT_TEMP;
@@ -655,6 +827,8 @@ static void write_bad(struct writer *w, const struct bad_row *bad)
 	p.enrolled = sample_date_in_month(w->r, w->year, month);
 	person_fields(w, &p, 0, &f);
 	set_amount(w, &f, (int32_t)sample_range(w->r, 3, 20) * 10000, 0);
+	if (w->slot == PREV)
+		return; /* drawn all the same: the walks draw alike */
 	switch (bad->kind) {
 	case BAD_CHECK:
 		f.id[17] = f.id[17] == '7' ? '3' : '7';
@@ -671,7 +845,7 @@ static void write_bad(struct writer *w, const struct bad_row *bad)
 	if (bad->kind == BAD_MONTH)
 		month = 13;
 	render(w, &f, &pre, &post);
-	emit(w, &pre, &w->month[w->st->month][month], &post);
+	emit(w, &pre, &w->month[CUR][w->st->month][month], &post);
 }
 
 static void write_bad_rows(struct writer *w, int duplicates)
@@ -680,7 +854,11 @@ static void write_bad_rows(struct writer *w, int duplicates)
 		const struct bad_row *b = &bad_rows[i];
 		if (b->district != w->d || (b->kind == BAD_DUPLICATE) != duplicates)
 			continue;
-		if (b->kind == BAD_DUPLICATE && w->saved.n == 0)
+		/*
+		 * nothing to copy yet: only when no household comes before (the
+		 * year before, which saves nothing, draws as the report year)
+		 */
+		if (b->kind == BAD_DUPLICATE && w->slot == CUR && w->saved.n == 0)
 			continue;
 		write_bad(w, b);
 	}
@@ -701,48 +879,90 @@ static void write_header(struct writer *w)
 
 static void prepare_months(struct writer *w)
 {
-	for (int s = 0; s < MONTH_STYLES; s++) {
-		for (int m = 1; m <= 13; m++) {
-			struct sample_line l = {0};
-			l.n = sample_put_month(l.b, w->year, m, (enum sample_month_style)s);
-			sample_out_encode(&w->out, &l, &w->month[s][m]);
+	for (int y = PREV; y <= CUR; y++) {
+		for (int s = 0; s < MONTH_STYLES; s++) {
+			for (int m = 1; m <= 13; m++) {
+				struct sample_line l = {0};
+				l.n = sample_put_month(l.b, w->year - 1 + y, m,
+						       (enum sample_month_style)s);
+				sample_out_encode(&w->out, &l, &w->month[y][s][m]);
+			}
 		}
 	}
 }
 
-static int write_district(struct sample_ctx *ctx, const struct plan *pl, int d,
-			  struct sample_rng *r, char *err, size_t errlen)
+/*
+ * One walk over the district's households in file order, writing the rows
+ * of one year.  Both walks make the same draws from w->cur, which the
+ * caller rewinds in between; the year before's own persons come from
+ * w->prev.
+ */
+static void walk(struct writer *w, const struct plan *pl, enum slot slot)
+{
+	size_t bad_at = pl->nhh / 3, dup_at = pl->nhh / 2;
+	long leaving = w->n->n[K_LEFT] + w->n->n[K_EXT_LEFT];
+	/* household numbers ascend in file order, with gaps as in a live register */
+	uint32_t serial = 1000000 + sample_below(w->cur, 800000);
+
+	w->slot = slot;
+	for (size_t h = 0; h < pl->nhh; h++) {
+		size_t start = (size_t)(pl->hh[h] >> 3), size = (size_t)(pl->hh[h] & 7);
+		uint32_t next = serial + 1 + sample_below(w->cur, 3);
+
+		/* the gaps: numbers of households that left, some the year before */
+		if (slot == PREV)
+			write_leavers(
+			    w, serial, next,
+			    (long)((int64_t)leaving * (int64_t)(h + 1) / (int64_t)pl->nhh));
+		serial = next;
+		for (size_t i = 0; i < size; i++) {
+			struct rperson q = pl->p[start + i];
+			if (slot == PREV)
+				q = as_prev(&q, w->year);
+			write_person(w, &q, serial);
+		}
+		if (h == bad_at)
+			write_bad_rows(w, 0);
+		if (h == dup_at)
+			write_bad_rows(w, 1);
+	}
+	if (pl->nhh == 0)
+		write_bad_rows(w, 0);
+	if (slot == CUR) {
+		for (size_t i = pl->nmembers; i < pl->np; i++)
+			write_person(w, &pl->p[i], 0);
+		return;
+	}
+	write_leavers(w, serial, 0, leaving);
+	write_prev_temporary(w);
+}
+
+static int write_district(struct sample_ctx *ctx, const struct plan *pl, const struct counts *c,
+			  int d, struct sample_rng *r, char *err, size_t errlen)
 {
 	struct writer *w = xcalloc(1, sizeof(*w));
 	char *name = xasprintf("relief-%s.csv", sample_districts[d].name);
-	size_t bad_at = pl->nhh / 3, dup_at = pl->nhh / 2;
-	/* household numbers ascend in file order, with gaps as in a live register */
-	uint32_t serial = 1000000 + sample_below(r, 800000);
 	int rc;
 
 	w->st = &styles[d];
 	w->d = d;
 	w->year = ctx->year;
-	w->r = r;
+	w->n = c;
+	w->r = w->cur = r;
+	sample_rng_init(&w->prev, ctx->seed, STREAM_RELIEF_PREV + (uint64_t)d);
 	w->ids = &ctx->ids;
 	rc = sample_out_open(&w->out, ctx->out, name, w->st->enc, w->st->crlf, err, errlen);
 	if (rc == 0) {
+		struct sample_rng at = *r;
+		uint16_t *mark = sample_ids_mark(w->ids, d);
+
 		prepare_months(w);
 		write_header(w);
-		for (size_t h = 0; h < pl->nhh; h++) {
-			size_t start = (size_t)(pl->hh[h] >> 3), size = (size_t)(pl->hh[h] & 7);
-			serial += 1 + sample_below(r, 3);
-			for (size_t i = 0; i < size; i++)
-				write_person(w, &pl->p[start + i], serial);
-			if (h == bad_at)
-				write_bad_rows(w, 0);
-			if (h == dup_at)
-				write_bad_rows(w, 1);
-		}
-		if (pl->nhh == 0)
-			write_bad_rows(w, 0);
-		for (size_t i = pl->nmembers; i < pl->np; i++)
-			write_person(w, &pl->p[i], 0);
+		walk(w, pl, PREV);
+		/* the report year: the same persons again, drawn alike */
+		*r = at;
+		sample_ids_rewind(w->ids, d, mark);
+		walk(w, pl, CUR);
 		rc = sample_out_close(&w->out, err, errlen);
 	}
 	free(name);
@@ -756,9 +976,10 @@ static int write_district(struct sample_ctx *ctx, const struct plan *pl, int d,
 static void district_counts(double scale, struct counts out[SAMPLE_NDISTRICTS])
 {
 	static const long base[NCOUNTS] = {
-	    DIBAO_PERSONS,       DIBAO_NEW,       DIBAO_NEW_SEVERE,
-	    DIBAO_NEW_REVIEW,    EXTREME_PERSONS, EXTREME_NEW_REVIEW,
-	    EXTREME_NEW_REGULAR, TEMP_PERSONS,    TEMP_NEW_REVIEW,
+	    DIBAO_PERSONS,    DIBAO_NEW,          DIBAO_NEW_SEVERE,    DIBAO_NEW_REVIEW,
+	    EXTREME_PERSONS,  EXTREME_NEW_REVIEW, EXTREME_NEW_REGULAR, TEMP_PERSONS,
+	    TEMP_NEW_REVIEW,  DIBAO_LEFT_PREV,    EXTREME_LEFT_PREV,   TEMP_PERSONS_PREV,
+	    TEMP_REVIEW_PREV,
 	};
 	int weights[SAMPLE_NDISTRICTS];
 	long share[SAMPLE_NDISTRICTS];
@@ -780,6 +1001,8 @@ static void district_counts(double scale, struct counts out[SAMPLE_NDISTRICTS])
 			n[K_EXTREME] = n[K_EXT_REVIEW] + n[K_EXT_NEW];
 		if (n[K_TEMP_REVIEW] > n[K_TEMP])
 			n[K_TEMP] = n[K_TEMP_REVIEW];
+		if (n[K_TEMP_PREV_REVIEW] > n[K_TEMP_PREV])
+			n[K_TEMP_PREV] = n[K_TEMP_PREV_REVIEW];
 	}
 }
 
@@ -795,7 +1018,7 @@ int sample_relief(struct sample_ctx *ctx, char *err, size_t errlen)
 
 		sample_rng_init(&r, ctx->seed, STREAM_RELIEF + (uint64_t)d);
 		plan_district(&pl, &counts[d], d, ctx->year, &r);
-		rc = write_district(ctx, &pl, d, &r, err, errlen);
+		rc = write_district(ctx, &pl, &counts[d], d, &r, err, errlen);
 		plan_release(&pl);
 		if (rc != 0)
 			return -1;

@@ -10,13 +10,18 @@ without negatives, months 1-12, real dates); a second row with the same
 person, category or item and month is a duplicate and counted once.
 
 It prints every figure of the 2021 annual summary that the sample must
-reproduce, for the report year, e.g.
+reproduce, for the report year (--year, 2021 by default) and, named with
+@prev, for the year before, e.g.
 
     relief.persons[城乡低保] 266812
+    relief.persons[城乡低保]@prev 263195
 
-With --expect-seed it compares them with the summary's figures (the sample
-at scale 1) and exits 1 when any is missed.  Python standard library only,
-and no code shared with the C generator: that is the point of an oracle.
+With --year 2020 it is the oracle of the sample's previous year (what
+`civreport query --year 2020` must give).  A duplicate is counted among the
+rows of the report year, as civreport checks them.  With --expect-seed it
+compares the 2021 figures with the summary's (the sample at scale 1) and
+exits 1 when any is missed.  Python standard library only, and no code
+shared with the C generator: that is the point of an oracle.
 
 Usage: check_sample.py [--year 2021] [--expect-seed] FOLDER
 """
@@ -244,7 +249,7 @@ class Dataset:
         self.spec = SCHEMA[name]
         self.types = {spec[0]: spec for spec in self.spec["columns"].values()}
         self.rejected = {}
-        self.duplicates = 0
+        self.duplicates = {}  # by year
         self.seen = {}
         self.files = []
         self.rows_by_year = {}
@@ -323,7 +328,8 @@ class Reader:
                     ds.reject(bad)
                     continue
                 if ds.spec["unique"] and self.duplicate(ds, row):
-                    ds.duplicates += 1
+                    y = year_of(ds, row)
+                    ds.duplicates[y] = ds.duplicates.get(y, 0) + 1
                     continue
                 yield row
 
@@ -349,12 +355,14 @@ def year_of(ds, row):
 
 
 def relief_figures(ds, rows, year, fig, owners):
+    """The relief figures of year, and of the year before (@prev)."""
     dibao = ("城市低保", "农村低保")
-    persons = {c: set() for c in ("城乡低保", "特困供养", "临时救助")}
+    years = (year, year - 1)
+    persons = {(y, c): set() for y in years for c in ("城乡低保", "特困供养", "临时救助")}
     new = {}
-    amount = 0
-    nrows = {"all": 0, "临时救助": 0}
-    households = {}
+    amount = {(y, g): 0 for y in years for g in ("城乡低保", "*")}
+    nrows = {(y, g): 0 for y in years for g in ("*", "城乡低保", "临时救助")}
+    households = {y: {} for y in years}
     categories = {}
     for row in rows:
         pid, cat = row["id"], row["category"]
@@ -362,41 +370,57 @@ def relief_figures(ds, rows, year, fig, owners):
             fig.conflict("relief person %s in two categories" % pid[:6])
         if owners.setdefault(pid, ("relief", row.get("name"))) != ("relief", row.get("name")):
             fig.conflict("one ID, two names")
-        if year_of(ds, row) != year:
+        y = year_of(ds, row)
+        if y not in years:
             continue
-        nrows["all"] += 1
         group = "城乡低保" if cat in dibao else cat
-        persons[group].add(pid)
+        nrows[(y, "*")] += 1
+        persons[(y, group)].add(pid)
+        amount[(y, "*")] += row["amount"]
         if cat in dibao:
-            amount += row["amount"]
+            amount[(y, "城乡低保")] += row["amount"]
+            nrows[(y, "城乡低保")] += 1
         if cat == "临时救助":
-            nrows["临时救助"] += 1
+            nrows[(y, "临时救助")] += 1
         enrolled = row.get("enrolled")
-        if enrolled and enrolled // 10000 == year:
-            new.setdefault(group, set()).add(pid)
-            new.setdefault((group, row.get("enrolment")), set()).add(pid)
+        if enrolled and enrolled // 10000 == y:
+            new.setdefault((y, group), set()).add(pid)
+            new.setdefault((y, group, row.get("enrolment")), set()).add(pid)
         hh = row.get("household")
         if hh:
-            entry = households.setdefault(hh, [set(), set()])
+            entry = households[y].setdefault(hh, [set(), set()])
             entry[0].add(pid)
             entry[1].add(row["district"])
-    bad_households = sum(1 for p, d in households.values() if len(p) > 4 or len(d) != 1)
 
-    fig.put("relief.rows", nrows["all"])
-    fig.put("relief.persons[城乡低保]", len(persons["城乡低保"]))
-    fig.put("relief.amount[城乡低保]", amount, money=True)
-    fig.put("relief.new[城乡低保]", len(new.get("城乡低保", ())))
-    for how in ("重残重病单独纳入", "回头看排查", "常规申请"):
-        fig.put("relief.new[城乡低保,%s]" % how, len(new.get(("城乡低保", how), ())))
-    fig.put("relief.persons[特困供养]", len(persons["特困供养"]))
-    fig.put("relief.new[特困供养,回头看排查]", len(new.get(("特困供养", "回头看排查"), ())))
-    fig.put("relief.persons[临时救助]", len(persons["临时救助"]))
-    fig.put("relief.rows[临时救助]", nrows["临时救助"])
-    fig.put("relief.new[临时救助,回头看排查]", len(new.get(("临时救助", "回头看排查"), ())))
-    fig.put("relief.new[回头看排查,三类合计]",
-            sum(len(new.get((g, "回头看排查"), ())) for g in ("城乡低保", "特困供养", "临时救助")))
-    fig.put("relief.households", len(households))
-    fig.put("relief.households_bad", bad_households)
+    for label, y in (("", year), ("@prev", year - 1)):
+        def n_new(*key):
+            return len(new.get((y,) + key, ()))
+
+        fig.put("relief.rows" + label, nrows[(y, "*")])
+        fig.put("relief.rows[城乡低保]" + label, nrows[(y, "城乡低保")])
+        fig.put("relief.persons" + label,
+                sum(len(persons[(y, g)]) for g in ("城乡低保", "特困供养", "临时救助")))
+        fig.put("relief.amount" + label, amount[(y, "*")], money=True)
+        fig.put("relief.persons[城乡低保]" + label, len(persons[(y, "城乡低保")]))
+        fig.put("relief.amount[城乡低保]" + label, amount[(y, "城乡低保")], money=True)
+        fig.put("relief.new[城乡低保]" + label, n_new("城乡低保"))
+        for how in ("重残重病单独纳入", "回头看排查", "常规申请"):
+            fig.put("relief.new[城乡低保,%s]%s" % (how, label), n_new("城乡低保", how))
+        fig.put("relief.persons[特困供养]" + label, len(persons[(y, "特困供养")]))
+        fig.put("relief.new[特困供养,回头看排查]" + label, n_new("特困供养", "回头看排查"))
+        fig.put("relief.persons[临时救助]" + label, len(persons[(y, "临时救助")]))
+        fig.put("relief.rows[临时救助]" + label, nrows[(y, "临时救助")])
+        fig.put("relief.new[临时救助,回头看排查]" + label, n_new("临时救助", "回头看排查"))
+        fig.put("relief.new[回头看排查,三类合计]" + label,
+                sum(n_new(g, "回头看排查") for g in ("城乡低保", "特困供养", "临时救助")))
+        fig.put("relief.households" + label, len(households[y]))
+        fig.put("relief.households_bad" + label,
+                sum(1 for p, d in households[y].values() if len(p) > 4 or len(d) != 1))
+    # persons of the year before still paid in the report year, and the
+    # households whose number both years use
+    fig.put("relief.persons[城乡低保,两年]",
+            len(persons[(year, "城乡低保")] & persons[(year - 1, "城乡低保")]))
+    fig.put("relief.households[两年]", len(households[year].keys() & households[year - 1].keys()))
 
 
 def children_figures(ds, rows, year, fig, owners):
@@ -533,6 +557,7 @@ TARGETS = [
     ("relief.new[回头看排查,三类合计]", 1268),
     ("relief.rows", (3000000, 3400000)),  # about 3.2 million
     ("relief.households_bad", 0),
+    ("relief.households_bad@prev", 0),
     ("relief.rejected", 8),
     ("relief.duplicates", 2),
     ("children.persons[孤儿,基本生活费]", 766),
@@ -573,6 +598,12 @@ TARGETS = [
 
 # The previous year must be there, and smaller, so growth can be shown.
 GROWTH = [
+    "relief.persons",
+    "relief.amount",
+    "relief.persons[城乡低保]",
+    "relief.amount[城乡低保]",
+    "relief.persons[特困供养]",
+    "relief.persons[临时救助]",
     "children.persons[孤儿,基本生活费]",
     "children.persons[事实无人抚养儿童,基本生活费]",
     "children.amount[基本生活费]",
@@ -583,6 +614,21 @@ GROWTH = [
     "elderly.beneficiaries[养老护理培训]",
     "charity.amount[捐赠收入]",
     "charity.amount[慰问金(品)]",
+]
+
+
+# The relief of the year before is plausible (its ratio to the report
+# year's figure in this range), and mostly the same persons and households.
+PREV_RATIO = [
+    ("relief.persons[城乡低保]", 0.95, 0.995),
+    ("relief.amount[城乡低保]", 0.90, 0.98),
+    ("relief.rows[城乡低保]", 0.95, 1.0),
+    ("relief.persons[临时救助]", 0.90, 0.99),
+]
+CONTINUING = [
+    # dibao persons paid in both years, of the report year's
+    ("relief.persons[城乡低保,两年]", "relief.persons[城乡低保]", 0.95, 0.99),
+    ("relief.households[两年]", "relief.households", 0.85, 0.99),
 ]
 
 
@@ -601,7 +647,20 @@ def check(fig):
         if not (prev and cur and 0 < prev < cur):
             missed.append("%s: previous year %s, report year %s: no growth to show"
                           % (name, prev, cur))
+    for name, lo, hi in PREV_RATIO:
+        cur, prev = fig.values.get(name), fig.values.get(name + "@prev")
+        if not (cur and prev is not None and lo <= prev / cur <= hi):
+            missed.append("%s: previous year %s, report year %s: ratio not in %s..%s"
+                          % (name, prev, cur, lo, hi))
+    for part, whole, lo, hi in CONTINUING:
+        a, b = fig.values.get(part), fig.values.get(whole)
+        if not (b and a is not None and lo <= a / b <= hi):
+            missed.append("%s = %s of %s = %s: not in %s..%s" % (part, a, whole, b, lo, hi))
     return missed
+
+
+def ntargets():
+    return len(TARGETS) + len(GROWTH) + len(PREV_RATIO) + len(CONTINUING)
 
 
 # ---------------------------------------------------------------------------
@@ -613,6 +672,8 @@ def main():
     ap.add_argument("--expect-seed", action="store_true",
                     help="compare with the 2021 summary's figures (scale 1); exit 1 on a miss")
     args = ap.parse_args()
+    if args.expect_seed and args.year != 2021:
+        ap.error("--expect-seed: the seed's figures are those of 2021")
 
     paths = []
     for root, _dirs, files in os.walk(args.folder):
@@ -647,7 +708,7 @@ def main():
     charity_figures(datasets["charity"], rows_of("charity"), args.year, fig)
     for name, ds in datasets.items():
         fig.put(name + ".rejected", sum(ds.rejected.values()))
-        fig.put(name + ".duplicates", ds.duplicates)
+        fig.put(name + ".duplicates", ds.duplicates.get(args.year, 0))
         for reason, count in sorted(ds.rejected.items()):
             fig.put("%s.rejected[%s]" % (name, reason), count)
         for base, enc in ds.files:
@@ -661,8 +722,7 @@ def main():
         missed = check(fig)
         for m in missed:
             print("MISSED " + m)
-        print("check_sample: %d of %d targets met" % (len(TARGETS) + len(GROWTH) - len(missed),
-                                                      len(TARGETS) + len(GROWTH)))
+        print("check_sample: %d of %d targets met" % (ntargets() - len(missed), ntargets()))
         return 1 if missed else 0
     return 0
 

@@ -24,16 +24,24 @@ LOW = "救助类别=城市低保,农村低保"
 
 def pairs():
     """(oracle name, civreport expression) for every comparable figure."""
-    out = [
+    # the relief figures the oracle counts for the year before too (@prev);
+    # those with $year only for the report year (the query's $year is the
+    # report year's in @prev as well: compare them with --year 2020 instead)
+    relief = [
         ("relief.rows", "relief.rows"),
+        ("relief.rows[城乡低保]", "relief.rows[%s]" % LOW),
+        ("relief.persons", "relief.persons"),
+        ("relief.amount", "relief.amount"),
         ("relief.persons[城乡低保]", "relief.persons[%s]" % LOW),
         ("relief.amount[城乡低保]", "relief.amount[%s]" % LOW),
-        ("relief.new[城乡低保]", "relief.persons[%s; 纳入日期=$year]" % LOW),
         ("relief.persons[特困供养]", "relief.persons[救助类别=特困供养]"),
         ("relief.persons[临时救助]", "relief.persons[救助类别=临时救助]"),
         ("relief.rows[临时救助]", "relief.rows[救助类别=临时救助]"),
-        ("relief.new[回头看排查,三类合计]", "relief.persons[纳入日期=$year; 纳入方式=回头看排查]"),
         ("relief.households", "relief.distinct(户号)"),
+    ]
+    out = relief + [(n + "@prev", e + "@prev") for n, e in relief] + [
+        ("relief.new[城乡低保]", "relief.persons[%s; 纳入日期=$year]" % LOW),
+        ("relief.new[回头看排查,三类合计]", "relief.persons[纳入日期=$year; 纳入方式=回头看排查]"),
     ]
     for how in ("重残重病单独纳入", "回头看排查", "常规申请"):
         out.append(("relief.new[城乡低保,%s]" % how,
@@ -131,7 +139,10 @@ def compare(oracle_path, query_path, check_path):
         if name not in oracle:
             bad.append("the oracle has no figure %s" % name)
         elif expr not in query:
-            bad.append("civreport query gave nothing for %s" % expr)
+            # no figure for a year the data do not hold (the year before
+            # 2020, with --year 2020): the oracle counts 0 there
+            if not (name.endswith("@prev") and number(oracle[name]) == 0):
+                bad.append("civreport query gave nothing for %s" % expr)
         elif number(oracle[name]) != number(query[expr]):
             bad.append("%s: oracle %s, civreport %s = %s" % (name, oracle[name], expr, query[expr]))
 

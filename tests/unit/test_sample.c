@@ -1,6 +1,6 @@
 /*
  * test_sample.c - unit tests of the sample generator: IDs that the validator
- * accepts, unique IDs, the spellings of amounts, months and dates, exact
+ * accepts, unique IDs (late ones too), the spellings of amounts, months and dates, exact
  * splits, and whole generations at scale 0.01 (every file present, no temporary file
  * left, valid IDs but for the planted bad ones, the same bytes for the same
  * seed and other bytes for another seed).
@@ -176,6 +176,56 @@ static void test_ids_unique(void **state)
 	}
 	sample_ids_release(&ids);
 	free(seen);
+}
+
+/*
+ * IDs taken late (the relief of the year before, drawn between the persons
+ * of the report year) never take one that sample_ids_take() hands out, and
+ * leave its sequence as it would be without them; mark and rewind hand out
+ * the same IDs again, and never a late one.
+ */
+static void test_ids_late(void **state)
+{
+	struct sample_ids ids;
+	enum { N = 700 }; /* more than a day holds either way: both spill over */
+	char(*early)[19] = xcalloc(N, sizeof(*early));
+	char(*again)[19] = xcalloc(N, sizeof(*again));
+	char(*late)[19] = xcalloc(N, sizeof(*late));
+	char alone[19];
+	uint16_t *mark;
+
+	(void)state;
+	sample_ids_init(&ids, 2021, 5);
+	mark = sample_ids_mark(&ids, 4);
+	for (int i = 0; i < N; i++) {
+		int32_t b1 = sample_days(1960, 3, 1), b2 = b1;
+		sample_ids_take(&ids, 4, &b1, i % 2, early[i]);
+		sample_ids_take_late(&ids, 4, &b2, i % 2, late[i]);
+		assert_true(id_valid(late[i], 18));
+		assert_int_equal((late[i][16] - '0') % 2, i % 2);
+	}
+	for (int i = 0; i < N; i++)
+		for (int j = 0; j < N; j++)
+			assert_string_not_equal(early[i], late[j]);
+	sample_ids_rewind(&ids, 4, mark);
+	for (int i = 0; i < N; i++) {
+		int32_t b = sample_days(1960, 3, 1);
+		sample_ids_take(&ids, 4, &b, i % 2, again[i]);
+		assert_string_equal(again[i], early[i]);
+	}
+	sample_ids_release(&ids);
+
+	/* without the late ones, the same early IDs */
+	sample_ids_init(&ids, 2021, 5);
+	for (int i = 0; i < N; i++) {
+		int32_t b = sample_days(1960, 3, 1);
+		sample_ids_take(&ids, 4, &b, i % 2, alone);
+		assert_string_equal(alone, early[i]);
+	}
+	sample_ids_release(&ids);
+	free(early);
+	free(again);
+	free(late);
 }
 
 static void test_spellings(void **state)
@@ -366,6 +416,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_ids_agree_with_validator),
 	    cmocka_unit_test(test_ids_unique),
+	    cmocka_unit_test(test_ids_late),
 	    cmocka_unit_test(test_spellings),
 	    cmocka_unit_test(test_calendar),
 	    cmocka_unit_test(test_split_exact),
