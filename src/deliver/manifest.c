@@ -21,7 +21,7 @@
 int manifest_fingerprint(struct manifest_inputs *in)
 {
 	char **paths, *tsha = in->template_sha256, *ssha = in->schema_sha256;
-	long n = ingest_list_files(in->input_dir, &paths);
+	long n = ingest_list_files(in->input_dir, &paths, NULL, NULL);
 
 	in->fingerprint[0] = '\0';
 	if (n < 0)
