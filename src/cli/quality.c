@@ -1,7 +1,7 @@
 /*
  * quality.c - the data-quality summary civreport check and run print: the
- * tables of the report's appendix (report.c), drawn as text, and the line
- * that reconciles every row read.
+ * tables of the report's appendix (report.c), drawn as text (the files not
+ * read among them), and the line that reconciles every row read.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,12 +12,12 @@
 
 void cli_print_quality(FILE *fp, const struct schema *schema, const struct ingest_result *res)
 {
-	struct doc_table *t[3] = {report_files_table(res, ""),
+	struct doc_table *t[4] = {report_files_table(res, ""),
 				  report_datasets_table(schema, res, ""),
-				  report_reasons_table(res, "", 0)};
+				  report_unread_table(res, ""), report_reasons_table(res, "", 0)};
 	char *balance = report_balance(res);
 
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < 4; i++) {
 		if (t[i] == NULL)
 			continue;
 		if (i > 0)

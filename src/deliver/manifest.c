@@ -21,7 +21,7 @@
 int manifest_fingerprint(struct manifest_inputs *in)
 {
 	char **paths, *tsha = in->template_sha256, *ssha = in->schema_sha256;
-	long n = ingest_list_files(in->input_dir, &paths);
+	long n = ingest_list_files(in->input_dir, &paths, &in->unread, &in->nunread);
 
 	in->fingerprint[0] = '\0';
 	if (n < 0)
@@ -62,6 +62,9 @@ static void compute(struct manifest_inputs *in)
 	for (size_t i = 0; i < in->nfiles; i++)
 		strbuf_addf(&text, "file %s %s\n", in->files[i].path,
 			    in->files[i].sha256[0] ? in->files[i].sha256 : "missing");
+	/* the report names the files it did not read: one more is another report */
+	for (size_t i = 0; i < in->nunread; i++)
+		strbuf_addf(&text, "unread %s\n", in->unread[i]);
 	sha256_buffer(text.buf, text.len, in->fingerprint);
 	strbuf_release(&text);
 }
@@ -209,6 +212,15 @@ int manifest_write(FILE *fp, struct manifest_inputs *in, const struct ingest_res
 			(unsigned long long)f->read, i + 1 < res->nfiles ? "," : "");
 	}
 	fputs("  ]", fp);
+	/* files in the input folder not read although they look like data (ingest.h) */
+	if (res->nunread > 0) {
+		fputs(",\n  \"unread\": [", fp);
+		for (size_t i = 0; i < res->nunread; i++) {
+			fputs(i ? ", " : "", fp);
+			json_string(fp, res->unread[i]);
+		}
+		fputs("]", fp);
+	}
 	if (in->mail != NULL) {
 		fputs(",\n", fp);
 		manifest_mail_write(fp, in->mail);
@@ -224,6 +236,11 @@ void manifest_inputs_release(struct manifest_inputs *in)
 	free(in->files);
 	in->files = NULL;
 	in->nfiles = 0;
+	for (size_t i = 0; i < in->nunread; i++)
+		free(in->unread[i]);
+	free(in->unread);
+	in->unread = NULL;
+	in->nunread = 0;
 }
 
 /* Read with the JSON reader the mail state uses too: one parser of manifests. */

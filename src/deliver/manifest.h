@@ -1,6 +1,7 @@
 /*
  * manifest.h - output/<year>/manifest.json: what a report was made from
- * (each input file's path, size, modification time and SHA-256; the
+ * (each input file's path, size, modification time and SHA-256; the files
+ * not read although they look like data, "unread", when there are any; the
  * template's and schema's hashes; the settings that change figures;
  * civreport's version), a fingerprint over all of it, and the state of the
  * report's mail (manifest_mail.c).
@@ -55,6 +56,8 @@ struct manifest_inputs {
 	char fingerprint[65];
 	struct manifest_file *files; /* the input files, sorted as ingest reads them */
 	size_t nfiles;
+	char **unread; /* the files ingest lists but does not read (ingest.h) */
+	size_t nunread;
 	/* set by the caller: the mail section manifest_write records, or NULL */
 	const struct manifest_mail *mail;
 };

@@ -3,7 +3,8 @@
  * of a run; see report.h.
  *
  * Must never: leave out a file, a dataset or the totals (the appendix is
- * the audit trail), or let a count that does not reconcile pass unmarked.
+ * the audit trail; a file the run did not read is named too), or let a
+ * count that does not reconcile pass unmarked.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -197,6 +198,27 @@ struct doc_table *report_datasets_table(const struct schema *schema,
 	return t;
 }
 
+struct doc_table *report_unread_table(const struct ingest_result *res, const char *label)
+{
+	static const char *const heads[] = {"文件", "类型"};
+	struct doc_table *t;
+
+	if (res->nunread == 0)
+		return NULL;
+	t = doc_table_new(label, "未读取的文件", 2, res->nunread);
+	set_heads(t, heads);
+	for (size_t i = 0; i < res->nunread; i++) {
+		const char *kind = ingest_unread_kind(res->unread[i]);
+
+		set_data_text(t, i, 0, res->unread[i]);
+		set_text(t, i, 1, kind ? kind : "—");
+	}
+	t->note = xstrdup("注：civreport 目前只读取 CSV 文件，以上文件中的数据未计入本报告。"
+			  "如需计入，请在 Excel 或 WPS 中另存为 CSV（UTF-8）后放入输入目录，"
+			  "重新生成报告。");
+	return t;
+}
+
 struct reason {
 	const char *text;
 	uint64_t count;
@@ -339,6 +361,8 @@ void report_fill(struct doc *doc, const struct schema *schema, const struct inge
 	heading(&a, 2, "（一）输入文件");
 	table(&a, report_files_table(res, next_label(&a)));
 	table(&a, report_datasets_table(schema, res, next_label(&a)));
+	if (res->nunread > 0)
+		table(&a, report_unread_table(res, next_label(&a)));
 	heading(&a, 2, "（二）拒收原因");
 	/* numbered only when there is one: 附表 numbers have no gaps */
 	reasons = report_reasons_table(res, "", APPENDIX_REASONS);

@@ -2,7 +2,7 @@
  * report.h - the content a run owns, built once here in the doc stage and
  * drawn by every renderer alike: the data-quality tables (rows read,
  * accepted, rejected and outside the period, per file and per dataset; the
- * reasons for rejecting rows), the provenance (each input's size and
+ * reasons for rejecting rows; the files not read), the provenance (each input's size and
  * SHA-256, the template, the program), and the report's creation date.
  *
  * One vocabulary everywhere (terminal, PDF appendix, 数据质量 sheet):
@@ -52,6 +52,13 @@ struct doc_table *report_reasons_table(const struct ingest_result *res, const ch
  * appendix as 数据提示 after report_fill.  Nothing when n is 0.
  */
 void report_add_notes(struct doc *doc, const char *const *notes, size_t n);
+
+/*
+ * The files in the input folder that the run did not read although they
+ * look like data (res->unread: .xlsx, .zip ...), with their kind, and a
+ * note that their data is not in the report; NULL when there is none.
+ */
+struct doc_table *report_unread_table(const struct ingest_result *res, const char *label);
 
 /* "读取 3,258,945 = 接收 3,244,257 + 拒收 12 + 年度外 14,676" over every file; caller frees. */
 char *report_balance(const struct ingest_result *res);

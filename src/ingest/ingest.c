@@ -1067,10 +1067,15 @@ static int run_begin(struct run *r, char *err, size_t errlen)
 		snprintf(err, errlen, "%s", r->found.error);
 		return -1;
 	}
+	res->unread = r->found.unread;
+	res->nunread = r->found.nunread;
+	r->found.unread = NULL;
+	r->found.nunread = 0;
 	if (r->found.n == 0) {
-		snprintf(err, errlen, "输入目录 %s 中没有 CSV 文件", r->opt->input_dir);
+		ingest_no_csv_message(r->opt->input_dir, res->unread, res->nunread, err, errlen);
 		return -1;
 	}
+	ingest_unread_warn(r->opt->input_dir, res->unread, res->nunread);
 	if (same_content(r, err, errlen) != 0)
 		return -1;
 	res->nfiles = r->found.n;
@@ -1231,6 +1236,9 @@ void ingest_result_release(struct ingest_result *res)
 		free(res->files[i].error);
 		free(res->files[i].warning);
 	}
+	for (size_t i = 0; i < res->nunread; i++)
+		free(res->unread[i]);
+	free(res->unread);
 	free(res->files);
 	free(res->persons);
 	free(res->has_prev);

@@ -144,6 +144,9 @@ struct ingest_result {
 	uint64_t year_rows[INGEST_YEARS];
 	uint64_t bytes;
 	size_t nsets;
+	/* the listing's unread files (ingest_listing.unread): named, never read */
+	char **unread;
+	size_t nunread;
 };
 
 /*
@@ -151,8 +154,10 @@ struct ingest_result {
  * sink.  Returns 0 when every file could be read (rows may still be
  * rejected), 1 when a file could not be parsed at all (see files[].error:
  * the run must not produce figures without it), -1 on a system error with a
- * message in err (folder missing, no CSV found).  Release result with
- * ingest_result_release().
+ * message in err (folder missing, no CSV found: the message names the
+ * unread files, if any).  Files that are not CSV but look like data are
+ * named in one warning on the log (ingest_unread_warn) and in
+ * result->unread.  Release result with ingest_result_release().
  */
 int ingest_run(const struct schema *schema, const struct ingest_options *options,
 	       const struct ingest_sink *sink, struct ingest_result *result, char *err,
@@ -188,6 +193,13 @@ int ingest_latest_year(const struct ingest_result *result, char *why, size_t why
  * a symlink (to a directory or a *.csv) that leads outside dir: civreport
  * reads only what is in its input folder, never e.g. /etc/shadow through a
  * link.  Skipping any of them would make a report without the data.
+ *
+ * Files civreport does not read but that look like data an officer meant
+ * to give it (ingest_unread_kind: 2021低保.xlsx, 备份.zip, in sub-folders
+ * too, or a symlink with such a name) are listed in unread: never opened,
+ * named so that the run can say their data is not in the report.  Their
+ * paths are kept as messages show them: a run of 15 or more digits (an ID
+ * number in a name) masked by mask_ids(); not escaped.
  */
 struct ingest_listing {
 	char **paths; /* relative to dir, sorted */
@@ -195,7 +207,34 @@ struct ingest_listing {
 	long *same;    /* per path: index of an earlier path of the same file, or -1 */
 	int64_t *size; /* per path: its size when listed */
 	char *error;   /* malloc'd, when the listing was refused */
+	char **unread; /* relative to dir, sorted, ID runs masked */
+	size_t nunread;
 };
+
+/*
+ * What kind of file path names when civreport does not read it but an
+ * officer may have meant it as data ("Excel 工作簿", "WPS 表格", "压缩包",
+ * "文本文件"...), by its extension in any case: .xlsx .xlsm .xlsb .xls
+ * .et .ett .ods .numbers .txt .tsv .tab .dbf .mdb .accdb .zip .rar .7z
+ * .gz .tgz .tar .bz2 .xz.  NULL for anything else, and for notes and
+ * lock files that sit beside data: dot files, Excel's and WPS's ~$ lock
+ * files, README*.txt and *说明.txt.  A static string.
+ */
+const char *ingest_unread_kind(const char *path);
+
+/* "a.xlsx、b.zip" of n unread paths, the first five then "……等共N个"; caller frees. */
+char *ingest_unread_names(char *const *unread, size_t n);
+
+/*
+ * One warning on the log naming the n unread files of input folder dir
+ * (nothing when n is 0), not repeated when the same folder is listed again
+ * with the same files in one process (run --year latest lists it twice).
+ */
+void ingest_unread_warn(const char *dir, char *const *unread, size_t n);
+
+/* The error for a folder without CSV files into err, naming its unread files. */
+void ingest_no_csv_message(const char *dir, char *const *unread, size_t n, char *err,
+			   size_t errlen);
 
 /*
  * Which of two paths of one file (or of two identical files) is read: the
@@ -210,8 +249,10 @@ void ingest_listing_release(struct ingest_listing *listing);
 
 /*
  * The paths of ingest_list (each file once per path), malloc'd (each path
- * too).  Returns the count, or -1 when the listing is refused.
+ * too), and its unread paths in *unread (*nunread of them, malloc'd the
+ * same way) unless unread is NULL.  Returns the count, or -1 when the
+ * listing is refused.
  */
-long ingest_list_files(const char *dir, char ***paths);
+long ingest_list_files(const char *dir, char ***paths, char ***unread, size_t *nunread);
 
 #endif

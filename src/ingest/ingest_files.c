@@ -9,6 +9,10 @@
  * entered once by device and inode (a symlink loop leads nowhere new), and
  * every path records the file (device, inode) it reaches.  It must never
  * follow a link out of the input folder.
+ *
+ * Nor may it drop data an officer meant to give it without a word: a file
+ * that looks like a table or an archive of tables (2021低保.xlsx, 备份.zip)
+ * is not read, but listed as unread, so that the run says so.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -22,7 +26,13 @@
 #include <unistd.h>
 
 #include "ingest.h"
+#include "mask.h"
+#include "util/log.h"
+#include "util/strbuf.h"
 #include "util/xalloc.h"
+
+/* The unread files a message names before "……等共N个". */
+#define UNREAD_SHOWN 5
 
 struct dirid {
 	dev_t dev;
@@ -46,6 +56,8 @@ struct walker {
 	size_t ndeferred, fcap;
 	struct entry *files;
 	size_t nfiles, ecap;
+	char **unread; /* files that look like data but are not CSV, masked */
+	size_t nunread, ucap;
 	char *error;
 };
 
@@ -54,6 +66,83 @@ static bool is_csv(const char *name)
 	size_t n = strlen(name);
 
 	return n > 4 && strcasecmp(name + n - 4, ".csv") == 0 && name[0] != '.';
+}
+
+/*
+ * What civreport does not read but an officer may well have meant as data:
+ * spreadsheets, text exports, database tables and archives.  Documents
+ * (.docx, .pdf) and pictures are what an input folder may hold beside the
+ * data without anyone expecting them in the figures.
+ */
+static const struct {
+	const char *ext;
+	const char *kind;
+} unread_kinds[] = {
+    {"xlsx", "Excel 工作簿"},
+    {"xlsm", "Excel 工作簿"},
+    {"xlsb", "Excel 工作簿"},
+    {"xls", "Excel 工作簿"},
+    {"et", "WPS 表格"},
+    {"ett", "WPS 表格"},
+    {"ods", "OpenDocument 表格"},
+    {"numbers", "Numbers 表格"},
+    {"txt", "文本文件"},
+    {"tsv", "文本文件"},
+    {"tab", "文本文件"},
+    {"dbf", "数据库表"},
+    {"mdb", "Access 数据库"},
+    {"accdb", "Access 数据库"},
+    {"zip", "压缩包"},
+    {"rar", "压缩包"},
+    {"7z", "压缩包"},
+    {"gz", "压缩包"},
+    {"tgz", "压缩包"},
+    {"tar", "压缩包"},
+    {"bz2", "压缩包"},
+    {"xz", "压缩包"},
+};
+
+/* README.txt, 数据说明.txt (dot: its extension): notes kept beside the data, not data. */
+static bool is_note(const char *name, const char *dot)
+{
+	static const char tail[] = "说明";
+	size_t stem = (size_t)(dot - name), n = sizeof(tail) - 1;
+
+	return strncasecmp(name, "readme", strlen("readme")) == 0 ||
+	       (stem >= n && memcmp(dot - n, tail, n) == 0);
+}
+
+const char *ingest_unread_kind(const char *path)
+{
+	const char *name = strrchr(path, '/'), *dot;
+
+	name = name ? name + 1 : path;
+	dot = strrchr(name, '.');
+	/* dot files are skipped; ~$x.xlsx is the lock file Excel and WPS keep open */
+	if (dot == NULL || dot == name || name[0] == '.' || strncmp(name, "~$", 2) == 0)
+		return NULL;
+	for (size_t i = 0; i < sizeof(unread_kinds) / sizeof(unread_kinds[0]); i++)
+		if (strcasecmp(dot + 1, unread_kinds[i].ext) == 0)
+			return strcmp(unread_kinds[i].ext, "txt") == 0 && is_note(name, dot)
+				   ? NULL
+				   : unread_kinds[i].kind;
+	return NULL;
+}
+
+static bool is_unread(const char *name)
+{
+	return !is_csv(name) && ingest_unread_kind(name) != NULL;
+}
+
+/* An unread file, kept as a message shows it: a run of ID digits in its path masked. */
+static void add_unread(struct walker *w, char *rel)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	mask_ids(&sb, rel, strlen(rel));
+	free(rel);
+	w->unread = xgrow(w->unread, &w->ucap, w->nunread + 1, sizeof(char *));
+	w->unread[w->nunread++] = strbuf_detach(&sb, NULL);
 }
 
 static int refuse(struct walker *w, char *msg)
@@ -169,6 +258,10 @@ static int add_link(struct walker *w, char *sub, const char *full, const char *n
 		free(sub);
 		return rc;
 	}
+	if (!S_ISDIR(st.st_mode) && is_unread(name)) {
+		add_unread(w, sub); /* only named, never opened: wherever it leads */
+		return 0;
+	}
 	if (!S_ISDIR(st.st_mode) && !is_csv(name)) {
 		free(sub); /* a link to something civreport never reads */
 		return 0;
@@ -217,6 +310,8 @@ static int walk(struct walker *w, const char *rel)
 			free(sub);
 		} else if (is_csv(names[i])) {
 			rc = add_file(w, sub, full, &st);
+		} else if (is_unread(names[i])) {
+			add_unread(w, sub);
 		} else {
 			free(sub);
 		}
@@ -252,6 +347,9 @@ static void walker_release(struct walker *w)
 		free(w->files[i].path);
 	for (size_t i = 0; i < w->ndeferred; i++)
 		free(w->deferred[i]);
+	for (size_t i = 0; i < w->nunread; i++)
+		free(w->unread[i]);
+	free(w->unread);
 	free(w->files);
 	free(w->deferred);
 	free(w->dirs);
@@ -302,6 +400,12 @@ int ingest_list(const char *dir, struct ingest_listing *out)
 	}
 	if (w.nfiles > 0)
 		qsort(w.files, w.nfiles, sizeof(*w.files), cmp_entry);
+	if (w.nunread > 0)
+		qsort(w.unread, w.nunread, sizeof(char *), cmp_str);
+	out->unread = w.unread;
+	out->nunread = w.nunread;
+	w.unread = NULL;
+	w.nunread = 0;
 	out->n = w.nfiles;
 	out->paths = xcalloc(w.nfiles, sizeof(char *));
 	out->same = xcalloc(w.nfiles, sizeof(long));
@@ -349,15 +453,74 @@ void ingest_listing_release(struct ingest_listing *l)
 	free(l->same);
 	free(l->size);
 	free(l->error);
+	for (size_t i = 0; i < l->nunread; i++)
+		free(l->unread[i]);
+	free(l->unread);
 	memset(l, 0, sizeof(*l));
 }
 
-long ingest_list_files(const char *dir, char ***paths)
+char *ingest_unread_names(char *const *unread, size_t n)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t i = 0; i < n && i < UNREAD_SHOWN; i++)
+		strbuf_addf(&sb, "%s%s", i ? "、" : "", unread[i]);
+	if (n > UNREAD_SHOWN)
+		strbuf_addf(&sb, "……等共%zu个", n);
+	return strbuf_detach(&sb, NULL);
+}
+
+void ingest_unread_warn(const char *dir, char *const *unread, size_t n)
+{
+	/*
+	 * run --year latest lists the folder twice (the pass that finds the
+	 * year, then the report's): the officer is told once
+	 */
+	static char *last;
+	char *names, *msg;
+
+	if (n == 0)
+		return;
+	names = ingest_unread_names(unread, n);
+	msg = xasprintf("输入目录 %s 中有 %zu 个文件不是 CSV,未读取,其中的数据不在报告中:%s;"
+			"请在 Excel 或 WPS 中另存为 CSV(UTF-8)后放入输入目录",
+			dir, n, names);
+	free(names);
+	if (last != NULL && strcmp(last, msg) == 0) {
+		free(msg);
+		return;
+	}
+	log_warn("%s", msg);
+	free(last);
+	last = msg;
+}
+
+void ingest_no_csv_message(const char *dir, char *const *unread, size_t n, char *err, size_t errlen)
+{
+	char *names;
+
+	if (n == 0) {
+		snprintf(err, errlen, "输入目录 %s 中没有 CSV 文件", dir);
+		return;
+	}
+	names = ingest_unread_names(unread, n);
+	snprintf(err, errlen,
+		 "输入目录 %s 中没有 CSV 文件;其中 %zu 个文件 civreport 不能读取:%s;"
+		 "请在 Excel 或 WPS 中另存为 CSV(UTF-8)后放入输入目录",
+		 dir, n, names);
+	free(names);
+}
+
+long ingest_list_files(const char *dir, char ***paths, char ***unread, size_t *nunread)
 {
 	struct ingest_listing l;
 	long n;
 
 	*paths = NULL;
+	if (unread != NULL) {
+		*unread = NULL;
+		*nunread = 0;
+	}
 	if (ingest_list(dir, &l) != 0) {
 		ingest_listing_release(&l);
 		return -1;
@@ -366,6 +529,12 @@ long ingest_list_files(const char *dir, char ***paths)
 	n = (long)l.n;
 	l.paths = NULL;
 	l.n = 0;
+	if (unread != NULL) {
+		*unread = l.unread;
+		*nunread = l.nunread;
+		l.unread = NULL;
+		l.nunread = 0;
+	}
 	ingest_listing_release(&l);
 	return n;
 }

@@ -58,6 +58,14 @@ bool mask_looks_like_id(const char *s, size_t len);
 bool mask_looks_like_name(const char *s, size_t len);
 
 /*
+ * Rule 3 alone, nothing escaped: ID-like runs of s[0..len) masked, the
+ * rest appended as it is.  For text that is not a field but may carry an
+ * ID number, like a file name; the caller escapes it for where it shows it
+ * (log.h, doc_clean.h do).
+ */
+void mask_ids(struct strbuf *out, const char *s, size_t len);
+
+/*
  * Append the field s[0..len) of column col to out, masked by the rules
  * above; col NULL when the field's column is not known (rule 1).
  */

@@ -179,6 +179,55 @@ static void test_appendix(void **state)
 	doc_free(d);
 }
 
+/*
+ * Regression: a workbook beside the CSVs left no trace in the report.  The
+ * appendix names each file not read, with its kind, in a table numbered
+ * like the others, and says its data is not in the report; a name that is
+ * not fit for a document (a control character) is cleaned.
+ */
+static void test_appendix_names_unread(void **state)
+{
+	struct ingest_file f[2];
+	char xlsx[] = "2021低保.xlsx", zip[] = "sub/备份\x01.zip",
+	     ctl[] = "a\x1b"
+		     "b.txt";
+	char *unread[] = {xlsx, zip, ctl};
+	struct ingest_result res = {.files = f, .nfiles = 2, .unread = unread, .nunread = 3};
+	struct doc *d = xcalloc(1, sizeof(*d));
+	struct doc_table *t = NULL;
+	int tables = 0;
+
+	(void)state;
+	two_files(f, false);
+	report_fill(d, &schema, &res, NULL, 2021);
+	for (size_t i = 0; i < d->nappendix; i++) {
+		char want[32];
+
+		if (d->appendix[i].kind != DOC_TABLE)
+			continue;
+		snprintf(want, sizeof(want), "附表%d", ++tables);
+		assert_string_equal(d->appendix[i].table->label, want);
+		if (strcmp(d->appendix[i].table->title, "未读取的文件") == 0)
+			t = d->appendix[i].table;
+	}
+	assert_int_equal(tables, 5);
+	assert_non_null(t);
+	assert_string_equal(t->label, "附表3");
+	assert_int_equal(t->nrows, 3);
+	assert_string_equal(text(t, 0, 0), "2021低保.xlsx");
+	assert_string_equal(text(t, 0, 1), "Excel 工作簿");
+	assert_string_equal(text(t, 1, 0), "sub/备份\\x01.zip");
+	assert_string_equal(text(t, 1, 1), "压缩包");
+	assert_string_equal(text(t, 2, 0), "a\\x1b"
+					   "b.txt");
+	assert_string_equal(text(t, 2, 1), "文本文件");
+	assert_non_null(strstr(t->note, "未计入本报告"));
+	doc_free(d);
+	/* and none when every file was read */
+	res.nunread = 0;
+	assert_null(report_unread_table(&res, ""));
+}
+
 /* A chart of counts 100, 250, 730 in three categories, one or two series. */
 static struct doc_chart *chart(enum chart_type type, size_t nseries)
 {
@@ -264,9 +313,13 @@ static void test_chart_totals_and_shares(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_files_table),   cmocka_unit_test(test_datasets_and_balance),
-	    cmocka_unit_test(test_reasons_table), cmocka_unit_test(test_appendix),
-	    cmocka_unit_test(test_chart_axes),    cmocka_unit_test(test_chart_totals_and_shares),
+	    cmocka_unit_test(test_files_table),
+	    cmocka_unit_test(test_datasets_and_balance),
+	    cmocka_unit_test(test_reasons_table),
+	    cmocka_unit_test(test_appendix),
+	    cmocka_unit_test(test_appendix_names_unread),
+	    cmocka_unit_test(test_chart_axes),
+	    cmocka_unit_test(test_chart_totals_and_shares),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
