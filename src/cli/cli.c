@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "util/strbuf.h"
 #include "config.h"
 #include "settings.h"
 #include "util/xalloc.h"
@@ -203,4 +204,35 @@ int cli_load_schema(struct schema *schema)
 		return EXIT_USAGE;
 	}
 	return 0;
+}
+
+const char *cli_folder_problem(const char *v)
+{
+	if (v[0] == '\0' || v[0] == '.' || strchr(v, '/') != NULL)
+		return "不能作为目录名(空、以“.”开头或含“/”)";
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return "含控制字符,不能作为目录名";
+	if (strlen(v) > 200)
+		return "太长,不能作为目录名";
+	return NULL;
+}
+
+char *cli_set_folder(const struct cli *cli)
+{
+	char period[32];
+	struct strbuf sb = STRBUF_INIT;
+
+	period_canonical(&cli->period, period, sizeof(period));
+	strbuf_addstr(&sb, period);
+	for (size_t w = 0; w < cli->nwhere; w++) {
+		const char *v = strchr(cli->where[w], '=');
+		v = v ? v + 1 : cli->where[w];
+		strbuf_addch(&sb, '-');
+		if (cli_folder_problem(v) != NULL || strpbrk(v, "<>!") != NULL)
+			strbuf_addch(&sb, '_');
+		else
+			strbuf_addstr(&sb, v);
+	}
+	return strbuf_detach(&sb, NULL);
 }

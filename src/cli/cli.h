@@ -93,6 +93,33 @@ struct manifest_mail;
  */
 int cli_mail_report(const struct cli *cli, const char *outdir, struct manifest_mail *m);
 
+/*
+ * The same, for a report whose mail record is outdir/record (a --each
+ * report's mail.json) and goes to recipients to ([mail.each]) instead of
+ * [mail] to.
+ */
+int cli_mail_report_to(const struct cli *cli, const char *outdir, const char *record,
+		       struct manifest_mail *m, char *const *to, size_t nto);
+
+/*
+ * The report in outdir as its record (manifest.json, or a --each report's
+ * mail.json) holds it, mailed to to: always, or with only_pending only
+ * when it has not gone yet.  EXIT_USAGE (said why) when there is no record.
+ */
+int cli_mail_recorded(const struct cli *cli, const char *outdir, const char *record,
+		      char *const *to, size_t nto, bool only_pending);
+
+/* Why v cannot name a folder of an output set, or NULL. */
+const char *cli_folder_problem(const char *v);
+
+/*
+ * The output set's folder under --output: the period ("2021", "2021Q3"),
+ * and with --where the values it keeps ("2021Q3-岳池县"), so that a report
+ * of one area never replaces the whole one; a value that cannot be a
+ * folder name is "_".  malloc'd.
+ */
+char *cli_set_folder(const struct cli *cli);
+
 int cmd_run(struct cli *cli);
 int cmd_check(struct cli *cli);
 int cmd_query(struct cli *cli);

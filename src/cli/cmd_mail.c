@@ -3,12 +3,13 @@
  * by email with the configuration's [mail] settings (to resend by hand what
  * a night run made).
  *
- * Without files, the report of --year (or the configuration's year; with
- * latest, the latest year that has a report) is sent as its manifest
- * records it: the files the run made, the subject and body it rendered
- * from the template, the XLSX too with attach_xlsx = yes; and the attempt
- * is recorded there (a pending mail becomes sent).  That takes the year
- * folder's lock, like a run.
+ * Without files, the report of --period or --year (or the configuration's;
+ * with year = latest, the latest year that has a report; with --where, the
+ * report of that area) is sent as its manifest records it: the files the run made, the subject and
+ * body it rendered from the template, the XLSX too with attach_xlsx = yes; and the attempt is
+ * recorded there (a pending mail becomes sent).  So are the reports of
+ * --each that [mail.each] names, each to its own recipients as its
+ * mail.json records it.  That takes the period folder's lock, like a run.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -53,21 +54,21 @@ static int latest_report(const char *output)
 	return year;
 }
 
-/* The report of year, as its manifest records it. */
-static int mail_year(struct cli *cli, int year)
+/*
+ * The report of the period (with --where, of that area), as its manifest
+ * records it, to [mail] to; then each report of --each that [mail.each]
+ * names, as its mail.json records it, to its own recipients.
+ */
+static int mail_set(struct cli *cli, const char *folder)
 {
-	char *outdir = xasprintf("%s/%d", cli->output, year);
-	char *manifest = xasprintf("%s/manifest.json", outdir);
-	struct manifest_mail m;
+	char *outdir = xasprintf("%s/%s", cli->output, folder);
 	struct runlock lock;
 	struct outset set;
 	pid_t holder = 0;
-	char period[16];
 	int rc;
 
-	/* the lock a run of that year takes, beside the year's link (outset.h) */
-	snprintf(period, sizeof(period), "%d", year);
-	outset_init(&set, cli->output, period);
+	/* the lock a run of that period takes, beside its link (outset.h) */
+	outset_init(&set, cli->output, folder);
 	rc = runlock_acquire_named(&lock, cli->output, set.lockname, cli->wait_seconds, &holder);
 	outset_release(&set);
 
@@ -77,37 +78,44 @@ static int mail_year(struct cli *cli, int year)
 				  "秒数 等待",
 				  (long)holder, outdir);
 		else if (errno == ENOENT)
-			log_error("%s 不存在:%d 年还没有生成报告(先运行 civreport run)", outdir,
-				  year);
+			log_error("%s 不存在:%s 还没有生成报告(先运行 civreport run)", outdir,
+				  folder);
 		else
 			log_error("无法锁定输出目录 %s:%s", outdir, strerror(errno));
 		rc = rc == 1 ? EXIT_LOCKED : errno == ENOENT ? EXIT_USAGE : EXIT_IO;
-		free(manifest);
 		free(outdir);
 		return rc;
 	}
-	if (manifest_mail_read(manifest, &m) != 0) {
-		if (errno == ENOENT)
-			log_error("%s 不存在:%d 年还没有生成报告(先运行 civreport run)", manifest,
-				  year);
-		else
-			log_error("%s 中没有邮件记录(由旧版本生成或已损坏):请先重新运行 "
-				  "civreport run",
-				  manifest);
-		rc = EXIT_USAGE;
-	} else {
-		rc = cli_mail_report(cli, outdir, &m);
-		manifest_mail_release(&m);
+	rc = cli_mail_recorded(cli, outdir, "manifest.json", cli->cfg->mail.to, cli->cfg->mail.nto,
+			       false);
+	for (size_t r = 0; rc != EXIT_USAGE && r < cli->cfg->nroutes; r++) {
+		const struct mail_route *route = &cli->cfg->routes[r];
+		char *dir = xasprintf("%s/%s", outdir, route->value);
+		char *rec = xasprintf("%s/mail.json", dir);
+		struct stat sb;
+		int brc;
+
+		if (stat(rec, &sb) != 0) {
+			log_warn("[mail.each] %s:%s 中没有这份报告(run 没有用 --each,或它没有数据)",
+				 route->value, outdir);
+			brc = EXIT_OK;
+		} else {
+			brc =
+			    cli_mail_recorded(cli, dir, "mail.json", route->to, route->nto, false);
+		}
+		if (brc != EXIT_OK && rc == EXIT_OK)
+			rc = brc;
+		free(rec);
+		free(dir);
 	}
 	runlock_release(&lock);
-	free(manifest);
 	free(outdir);
 	return rc;
 }
 
 int cmd_mail(struct cli *cli)
 {
-	char *subject;
+	char *subject, *folder;
 	int rc, year = cli->year;
 
 	if (cli->cfg == NULL) {
@@ -128,10 +136,17 @@ int cmd_mail(struct cli *cli)
 			cli->output);
 		return EXIT_USAGE;
 	}
-	if (year == 0) {
-		fprintf(stderr, "civreport mail: 请给出要发送的文件,或用 --year(或配置中的 "
-				"year)指定年份\n");
+	if (cli->year_latest) {
+		cli->period = period_year(year);
+		cli->has_period = true;
+	}
+	if (!cli->has_period) {
+		fprintf(stderr, "civreport mail: 请给出要发送的文件,或用 --period(或 --year,"
+				"配置中的 period、year)指定报告期\n");
 		return EXIT_USAGE;
 	}
-	return mail_year(cli, year);
+	folder = cli_set_folder(cli);
+	rc = mail_set(cli, folder);
+	free(folder);
+	return rc;
 }

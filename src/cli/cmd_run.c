@@ -59,6 +59,9 @@ struct burst {
 	size_t *cover; /* per dataset: "<ds>.rows" in its area, or SIZE_MAX if unused */
 	char **notes;  /* what its reader must know: a dataset with no rows, no base */
 	size_t nnotes;
+	const struct mail_route *route; /* [mail.each]: its recipients, or NULL */
+	struct manifest_mail mail;      /* its mail, recorded in <value>/mail.json */
+	struct outfile mailrec;
 };
 
 struct run_state {
@@ -176,17 +179,32 @@ static const struct column *each_column(const struct run_state *st)
 	return NULL;
 }
 
-/* Why value cannot name a folder of the set, or NULL. */
-static const char *bad_folder(const char *v)
+/*
+ * [mail.each]: each value named must be one of the --each column's, or
+ * the report it means does not exist (a typo would mail nobody, silently).
+ */
+static int match_routes(struct run_state *st, const struct column *col)
 {
-	if (v[0] == '\0' || v[0] == '.' || strchr(v, '/') != NULL)
-		return "不能作为目录名(空、以“.”开头或含“/”)";
-	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			return "含控制字符,不能作为目录名";
-	if (strlen(v) > 200)
-		return "太长,不能作为目录名";
-	return NULL;
+	const struct config *cfg = st->cli->cfg;
+
+	for (size_t r = 0; cfg != NULL && r < cfg->nroutes; r++) {
+		struct burst *b = NULL;
+
+		for (size_t i = 0; i < st->nbursts && b == NULL; i++)
+			if (strcmp(st->bursts[i].value, cfg->routes[r].value) == 0)
+				b = &st->bursts[i];
+		if (b == NULL) {
+			char list[512] = "";
+			for (size_t v = 0; v < col->nvalues; v++)
+				snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+					 v ? "、" : "", col->values[v]);
+			log_error("%s:%d: [mail.each] 中的“%s”不是%s的取值(可用:%s)", cfg->path,
+				  cfg->routes[r].line, cfg->routes[r].value, col->name, list);
+			return EXIT_USAGE;
+		}
+		b->route = &cfg->routes[r];
+	}
+	return EXIT_OK;
 }
 
 /*
@@ -215,7 +233,7 @@ static int load_bursts(struct run_state *st)
 		struct template_diag *diags = NULL;
 		size_t ndiags = 0;
 
-		if ((why = bad_folder(col->values[v])) != NULL) {
+		if ((why = cli_folder_problem(col->values[v])) != NULL) {
 			log_error("--each %s:取值“%s”%s", col->name, col->values[v], why);
 			return EXIT_USAGE;
 		}
@@ -239,7 +257,7 @@ static int load_bursts(struct run_state *st)
 			return EXIT_USAGE;
 		}
 	}
-	return EXIT_OK;
+	return match_routes(st, col);
 }
 
 /* The outputs a finished run leaves; all must exist for a run to be skipped. */
@@ -362,34 +380,10 @@ static int take_lock(struct run_state *st, struct runlock *lock, bool *held, con
 	return EXIT_OK;
 }
 
-/*
- * The set's folder: the period ("2021", "2021Q3"), and with --where the
- * values it keeps ("2021Q3-岳池县"), so that a report of one area never
- * replaces the whole one.  A value that cannot be a folder name is "_".
- */
-static char *set_folder(const struct run_state *st)
-{
-	char period[32];
-	struct strbuf sb = STRBUF_INIT;
-
-	period_canonical(&st->cli->period, period, sizeof(period));
-	strbuf_addstr(&sb, period);
-	for (size_t w = 0; w < st->cli->nwhere; w++) {
-		const char *v = strchr(st->cli->where[w], '=');
-		v = v ? v + 1 : st->cli->where[w];
-		strbuf_addch(&sb, '-');
-		if (bad_folder(v) != NULL || strpbrk(v, "<>!") != NULL)
-			strbuf_addch(&sb, '_');
-		else
-			strbuf_addstr(&sb, v);
-	}
-	return strbuf_detach(&sb, NULL);
-}
-
 /* The year's output set and its lock, output/.<year>.lock (outset.h). */
 static int lock_year(struct run_state *st)
 {
-	char *period = set_folder(st);
+	char *period = cli_set_folder(st->cli);
 
 	free(st->outdir);
 	st->outdir = xasprintf("%s/%s", st->cli->output, period);
@@ -802,6 +796,34 @@ static void prepare_mail(struct run_state *st)
 	st->inputs.mail = &st->mail;
 }
 
+/*
+ * A --each report with recipients of its own ([mail.each]): its mail as
+ * rendered now, pending, in <value>/mail.json, where each attempt is
+ * recorded as the whole report's is in manifest.json.
+ */
+static int write_mail_record(struct run_state *st, struct burst *b)
+{
+	const struct template_meta *meta = template_meta(b->tmpl);
+	char *subject = template_fill_mail(b->tmpl, st->agg, "subject");
+	char *body = template_fill_mail(b->tmpl, st->agg, "body");
+	char *name = set_name(b->value, "mail.json");
+	char *path = outset_stage_file(&st->set, name);
+	int rc = outfile_open_stream(&b->mailrec, path, (mode_t)st->cli->mode);
+
+	b->mail.subject = subject != NULL ? subject : xstrdup(meta->title);
+	b->mail.body = body != NULL ? body : xstrdup("附件为本地区的民政工作总结。");
+	b->mail.pdf = xstrdup(meta->pdf_name);
+	b->mail.xlsx = xstrdup(meta->xlsx_name);
+	free(path);
+	free(name);
+	if (rc != 0)
+		return -1;
+	fputs("{\n", b->mailrec.fp);
+	manifest_mail_write(b->mailrec.fp, &b->mail);
+	fputs("\n}\n", b->mailrec.fp);
+	return 0;
+}
+
 /* The manifest lists every file of the set with its hash: the streams are
  * flushed first, so their hashes are of their whole content. */
 static int write_manifest(struct run_state *st)
@@ -834,6 +856,9 @@ static int write_manifest(struct run_state *st)
 		if (rc == 0 && fflush(b->metrics.fp) != 0)
 			rc = -1;
 	}
+	for (size_t i = 0; rc == 0 && i < st->nbursts; i++)
+		if (st->bursts[i].has_rows && st->bursts[i].route != NULL)
+			rc = write_mail_record(st, &st->bursts[i]);
 	st->inputs.output_names = names;
 	st->inputs.output_paths = paths;
 	st->inputs.noutputs = k;
@@ -869,9 +894,9 @@ static int commit(struct run_state *st)
 	testhook_point("commit");
 	for (size_t i = 0; i < st->nbursts; i++) {
 		struct burst *b = &st->bursts[i];
-		struct outfile *const files[] = {&b->metrics, &b->xlsx, &b->pdf};
+		struct outfile *const files[] = {&b->metrics, &b->xlsx, &b->pdf, &b->mailrec};
 
-		if (b->has_rows && outfile_commit_all(files, 3) != 0) {
+		if (b->has_rows && outfile_commit_all(files, b->mailrec.tmp_path ? 4 : 3) != 0) {
 			log_error("无法写入 %s/%s:%s", st->outdir, b->value, strerror(errno));
 			return EXIT_IO;
 		}
@@ -903,9 +928,10 @@ static void release(struct run_state *st)
 			outfile_abort(all[i]);
 	for (size_t i = 0; i < st->nbursts; i++) {
 		struct burst *b = &st->bursts[i];
-		struct outfile *files[] = {&b->metrics, &b->xlsx, &b->pdf};
+		struct outfile *files[] = {&b->metrics, &b->xlsx, &b->pdf, &b->mailrec};
 
-		for (size_t f = 0; f < 3; f++)
+		manifest_mail_release(&b->mail);
+		for (size_t f = 0; f < 4; f++)
 			if (files[f]->tmp_path != NULL)
 				outfile_abort(files[f]);
 		doc_free(b->doc);
@@ -952,6 +978,35 @@ static void release(struct run_state *st)
 }
 
 /*
+ * --mail: the whole report to [mail] to, then each --each report that has
+ * recipients of its own to them; the worst outcome is the run's.
+ */
+static int mail_reports(struct run_state *st)
+{
+	int rc = cli_mail_report(st->cli, st->outdir, &st->mail);
+
+	for (size_t i = 0; i < st->nbursts; i++) {
+		struct burst *b = &st->bursts[i];
+		char *dir;
+		int brc;
+
+		if (b->route == NULL)
+			continue;
+		if (!b->has_rows) {
+			log_warn("[mail.each] %s:数据中没有它的记录,没有生成报告,不发送", b->value);
+			continue;
+		}
+		dir = xasprintf("%s/%s", st->outdir, b->value);
+		brc = cli_mail_report_to(st->cli, dir, "mail.json", &b->mail, b->route->to,
+					 b->route->nto);
+		free(dir);
+		if (brc != EXIT_OK && rc == EXIT_OK)
+			rc = brc;
+	}
+	return rc;
+}
+
+/*
  * --if-changed --mail, nothing changed: the report's mail goes now if it
  * has not gone yet (it failed, or the report was made without --mail).
  */
@@ -968,6 +1023,25 @@ static int mail_pending(struct run_state *st)
 		rc = cli_mail_report(st->cli, st->outdir, &st->mail);
 	}
 	free(path);
+	/* and the --each reports' of [mail.each], each from its own record */
+	for (size_t i = 0; i < st->nbursts; i++) {
+		const struct burst *b = &st->bursts[i];
+		char *dir, *rec;
+		struct stat sb;
+		int brc = EXIT_OK;
+
+		if (b->route == NULL)
+			continue;
+		dir = xasprintf("%s/%s", st->outdir, b->value);
+		rec = xasprintf("%s/mail.json", dir);
+		if (stat(rec, &sb) == 0)
+			brc = cli_mail_recorded(st->cli, dir, "mail.json", b->route->to,
+						b->route->nto, true);
+		if (brc != EXIT_OK && rc == EXIT_OK)
+			rc = brc;
+		free(rec);
+		free(dir);
+	}
 	return rc;
 }
 
@@ -1113,7 +1187,7 @@ int cmd_run(struct cli *cli)
 			 elapsed(&st), st.nnotes > 0 ? "数据提示 " : "",
 			 st.nnotes > 0 ? notes_count(st.nnotes) : "", report_headline(st.doc));
 		if (cli->mail)
-			rc = cli_mail_report(cli, st.outdir, &st.mail);
+			rc = mail_reports(&st);
 	} else {
 		char *summary = xasprintf("civreport 于 %s 生成 %d 年报告失败,退出码 "
 					  "%d。详见服务器日志;上次的报告保持不变。",

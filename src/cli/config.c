@@ -30,6 +30,38 @@ static int bad(struct loader *ld, int line, const char *what, const char *value)
 	return 1;
 }
 
+/*
+ * [mail.each] 岳池县 = a@b.cn, c@d.cn: the addresses parsed as [mail] to's
+ * are, by the same table row; a value named twice is refused.
+ */
+static int mail_route(struct loader *ld, const char *key, const char *value, int line)
+{
+	const struct setting *to = setting_by_key(SECTION_MAIL, "to");
+	struct config tmp = {0};
+	struct mail_route *r;
+	char why[512];
+
+	for (size_t i = 0; i < ld->cfg->nroutes; i++)
+		if (strcmp(ld->cfg->routes[i].value, key) == 0)
+			return bad(ld, line, "[mail.each] 中重复的取值", key);
+	if (setting_set(to, NULL, &tmp, value, why, sizeof(why)) != 0) {
+		snprintf(ld->err, ld->errlen, "%s:%d: [mail.each] %s %s", ld->path, line, key, why);
+		mail_settings_release(&tmp.mail);
+		return 1;
+	}
+	ld->cfg->routes =
+	    xrealloc(ld->cfg->routes, (ld->cfg->nroutes + 1) * sizeof(*ld->cfg->routes));
+	r = &ld->cfg->routes[ld->cfg->nroutes++];
+	r->value = xstrdup(key);
+	r->to = tmp.mail.to;
+	r->nto = tmp.mail.nto;
+	r->line = line;
+	tmp.mail.to = NULL;
+	tmp.mail.nto = 0;
+	mail_settings_release(&tmp.mail);
+	return 0;
+}
+
 static int on_line(void *ctx, const char *section, const char *key, const char *value, int line)
 {
 	struct loader *ld = ctx;
@@ -41,8 +73,10 @@ static int on_line(void *ctx, const char *section, const char *key, const char *
 		sec = SECTION_RUN;
 	else if (!strcmp(section, "mail"))
 		sec = SECTION_MAIL;
+	else if (!strcmp(section, "mail.each"))
+		return mail_route(ld, key, value, line);
 	else
-		return bad(ld, line, "未知的节(可用 [run] 和 [mail])", section);
+		return bad(ld, line, "未知的节(可用 [run]、[mail] 和 [mail.each])", section);
 	if (!strcmp(key, "password"))
 		return bad(ld, line, "密码不能写在配置文件中,请用 password_env 或 password_file",
 			   key);
@@ -146,6 +180,7 @@ int config_load(struct config *cfg, struct cli *cli, const char *path, char *err
 
 	memset(cfg, 0, sizeof(*cfg));
 	settings_init_mail(cfg);
+	cfg->path = xstrdup(path);
 	rc = ini_parse_file(path, on_line, &ld, &bad_line);
 	if (rc < 0 && bad_line == 0)
 		snprintf(err, errlen, "无法读取配置文件 %s:%s", path, strerror(errno));
@@ -187,6 +222,14 @@ int config_load(struct config *cfg, struct cli *cli, const char *path, char *err
 void config_release(struct config *cfg)
 {
 	mail_settings_release(&cfg->mail);
+	for (size_t i = 0; i < cfg->nroutes; i++) {
+		free(cfg->routes[i].value);
+		for (size_t k = 0; k < cfg->routes[i].nto; k++)
+			free(cfg->routes[i].to[k]);
+		free(cfg->routes[i].to);
+	}
+	free(cfg->routes);
+	free(cfg->path);
 	free(cfg->password_env);
 	free(cfg->password_file);
 	memset(cfg, 0, sizeof(*cfg));

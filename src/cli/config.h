@@ -19,11 +19,25 @@
 #include "cli.h"
 #include "deliver/deliver.h"
 
+/*
+ * [mail.each]: the recipients of one --each report, "岳池县 = a@b.cn, c@d.cn".
+ * The values are checked against the --each column's when a run uses them.
+ */
+struct mail_route {
+	char *value; /* as written: the --each value, i.e. the report's folder */
+	char **to;
+	size_t nto;
+	int line; /* in the file, for messages */
+};
+
 /* What the file holds beyond the [run] settings, which go into struct cli. */
 struct config {
 	struct mail_settings mail; /* [mail]; mail.password from password_env or _file */
-	char *password_env;        /* as written; NULL once config_load returns */
-	char *password_file;       /* as written; NULL once config_load returns */
+	struct mail_route *routes; /* [mail.each], in file order */
+	size_t nroutes;
+	char *path;          /* the file, for messages */
+	char *password_env;  /* as written; NULL once config_load returns */
+	char *password_file; /* as written; NULL once config_load returns */
 };
 
 /*
