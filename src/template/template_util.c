@@ -92,7 +92,8 @@ char *tpl_trim(const char *s, size_t len)
  * s with the template's variables replaced: {year} (the calendar year the
  * period ends in), {period} (2021Q3), {period_name} (2021年第三季度),
  * {area} (广安市, or 岳池县 in its report), {sub} (the areas one level
- * down: 区县, or 乡镇(街道) in a 区县 report) and {period_end} (2021年9月30日).
+ * down: 区县, or 乡镇(街道) in a 区县 report), {period_end} (2021年9月30日)
+ * and {since} (今年以来 for a year to date, else the period's name).
  * Other braces stay as written.
  */
 void tpl_scope_sub(struct tpl_load *ld, const char *sub)
@@ -120,11 +121,12 @@ char *tpl_replace_vars(const struct template *t, const char *s)
 
 	while ((at = strchr(s, '{')) != NULL) {
 		static const char *const names[] = {"{year}", "{period}", "{period_name}",
-						    "{area}", "{sub}",    "{period_end}"};
+						    "{area}", "{sub}",    "{period_end}",
+						    "{since}"};
 		size_t k = 0;
-		int y, m;
+		int y, m, fy, fm;
 
-		while (k < 6 && strncmp(at, names[k], strlen(names[k])) != 0)
+		while (k < 7 && strncmp(at, names[k], strlen(names[k])) != 0)
 			k++;
 		strbuf_add(&out, s, (size_t)(at - s));
 		s = at + 1;
@@ -155,6 +157,18 @@ char *tpl_replace_vars(const struct template *t, const char *s)
 					(m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)));
 			break;
 		}
+		case 6:
+			/* 今年以来 for a year to date (2021, 2021H1, 2021-01..2021-09),
+			 * else the period's name (2021年第三季度) */
+			period_first_month(&t->period, &fy, &fm);
+			period_last_month(&t->period, &y, &m);
+			if (fm == 1 && fy == y) {
+				strbuf_addstr(&out, "今年以来");
+			} else {
+				format_period_name(&t->period, buf, sizeof(buf));
+				strbuf_addstr(&out, buf);
+			}
+			break;
 		default:
 			strbuf_addch(&out, '{');
 			continue;

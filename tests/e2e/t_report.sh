@@ -30,8 +30,8 @@ done
 $PY - out1/2021/metrics.json >sentences.txt <<'PYEOF' || fail "metrics.json lacks a figure of the template"
 import json, sys
 m = {f["expression"]: f["value"] for f in json.load(open(sys.argv[1], encoding="utf-8"))["figures"]}
-back = "relief.persons[纳入日期=$year; 纳入方式=回头看排查%s]"
-new = "relief.persons[救助类别=城市低保,农村低保; 纳入日期=$year%s]"
+back = "relief.persons[纳入日期=$period; 纳入方式=回头看排查%s]"
+new = "relief.persons[救助类别=城市低保,农村低保; 纳入日期=$period%s]"
 qty = "elderly.sum(数量)[项目类型=%s]"
 for s in (
     "及时将%d名符合社会救助政策人员纳入兜底保障范围,其中低保%d人、特困人员救助供养%d人、临时救助%d人"
