@@ -237,7 +237,11 @@ static bool ratio_text(const struct agg *agg, const struct qarg *qa, bool group,
 	if (!a->present || !b->present || b->value == 0)
 		return false;
 	if (a->unit == UNIT_FEN && b->unit == UNIT_COUNT) {
-		*unit = " 元/人(次、户)";
+		enum measure m = agg_query(agg, qa->b)->measure;
+		*unit = m == MEASURE_PERSONS      ? " 元/人"
+			: m == MEASURE_ROWS       ? " 元/人次"
+			: m == MEASURE_HOUSEHOLDS ? " 元/户"
+						  : " 元/单位";
 		if (__builtin_mul_overflow(den, 100, &den))
 			return false;
 		return format_decimal(buf, len, a->value, den, 2, group) >= 0;

@@ -75,6 +75,8 @@ struct figure {
 	struct bitset all;    /* distinct over all groups (the series' total) */
 	struct strdict *keys; /* by a text column: its values */
 	uint64_t need;        /* the dataset's shared filters this figure needs */
+	uint64_t scope_need;  /* ... of them, those of the report's area (query_restrict) */
+	uint64_t scope_rows;  /* rows of its window in its area: none, and it has no value */
 	bool own_filters;     /* more than 64 distinct filters: test its own */
 	bool overflow;        /* a sum did not fit in int64: the figure is wrong */
 	struct agg_value value;
@@ -240,10 +242,13 @@ size_t agg_add(struct agg *a, struct query *q)
 		f->keys = strdict_new();
 	for (size_t i = 0; i < f->q.nfilters && s < 64; i++) {
 		int bit = share_filter(a, s, &f->q.filters[i]);
-		if (bit < 0)
+		if (bit < 0) {
 			f->own_filters = true;
-		else
+		} else {
 			f->need |= 1ull << bit;
+			if (f->q.filters[i].scope)
+				f->scope_need |= 1ull << bit;
+		}
 	}
 	if (s >= 64)
 		f->own_filters = true;
@@ -384,11 +389,25 @@ static void offer(struct agg *a, struct figure *f, const struct ingest_row *row,
 
 	if (!(row->windows & window_bit[q->compare]))
 		return;
-	if (!f->own_filters && (passed & f->need) != f->need)
-		return;
-	for (size_t i = 0; f->own_filters && i < q->nfilters; i++)
-		if (!filter_pass(&q->filters[i], &q->ds->cols[q->filters[i].col], row))
+	if (f->own_filters) {
+		bool in_scope = true;
+		for (size_t i = 0; i < q->nfilters && in_scope; i++)
+			if (q->filters[i].scope)
+				in_scope = filter_pass(&q->filters[i],
+						       &q->ds->cols[q->filters[i].col], row);
+		if (!in_scope)
 			return;
+		f->scope_rows++;
+		for (size_t i = 0; i < q->nfilters; i++)
+			if (!filter_pass(&q->filters[i], &q->ds->cols[q->filters[i].col], row))
+				return;
+	} else {
+		if ((passed & f->scope_need) != f->scope_need)
+			return;
+		f->scope_rows++;
+		if ((passed & f->need) != f->need)
+			return;
+	}
 	if (q->nby > 0) {
 		g = group_key(a, f, 0, row);
 		if (q->nby == 2)
@@ -553,7 +572,8 @@ static void finish_figure(struct agg *a, struct figure *f)
 	size_t n0, n1 = q->nby == 2 ? f->domain[1] : 1;
 
 	v->unit = q->unit;
-	v->present = q->compare == COMPARE_NONE || a->rows[q->compare][q->ds_index] > 0;
+	/* a comparison has a base only when its period has rows in the figure's area */
+	v->present = q->compare == COMPARE_NONE || f->scope_rows > 0;
 	if (q->nby == 0) {
 		ensure_groups(f, 0);
 		v->value = is_distinct(q) ? bitset_count(&f->sets[0]) : f->sums[0];

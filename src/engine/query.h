@@ -68,6 +68,7 @@ struct filter {
 	int64_t *lo, *hi;   /* other columns: inclusive ranges, one per value */
 	char **texts;       /* text columns: the values */
 	size_t nvalues;
+	bool scope; /* added by query_restrict: the report's area, not the figure's own */
 };
 
 struct query {

@@ -789,6 +789,7 @@ int query_restrict(struct query *q, const struct schema *schema, const char *fil
 	} else if (parse_filter(&p) != 0) {
 		rc = -1;
 	} else {
+		q->filters[q->nfilters - 1].scope = true;
 		skip_space(&p);
 		if (p.pos < p.len)
 			rc = fail(&p, p.pos, "“%s”中多余的内容“%s”", filter, p.s + p.pos);

@@ -240,6 +240,7 @@ struct tpl_load {
 	char *mail_marked[2];    /* mail_subject, mail_body with markers */
 	int meta_line[MK_COUNT]; /* where each setting was written, 0: default */
 	const char *rows_by;     /* while parsing a grouped table: its rows column */
+	uint64_t where_said; /* datasets (bit = index) whose lack of a --where column was said */
 };
 
 /* template_expr.c: the expressions, by handle. */

@@ -187,7 +187,12 @@ static int parse_query(struct tpl_load *ld, const char *text, struct tpl_pos pos
 	/* the report's area (--where, --each): every figure is of that area only */
 	for (size_t i = 0; i < t->nwhere; i++)
 		if (query_restrict(q, t->schema, t->where[i], &t->period, &err) != 0) {
-			tpl_diag(ld, pos.line, pos.column, "%s", err.message);
+			/* a dataset without the column: said once, at its first figure */
+			uint64_t bit = q->ds_index < 64 ? 1ull << q->ds_index : 0;
+			if (!(ld->where_said & bit))
+				tpl_diag(ld, pos.line, pos.column, "%s(此处及该数据集的其他数字)",
+					 err.message);
+			ld->where_said |= bit;
 			query_release(q);
 			return -1;
 		}
