@@ -543,6 +543,45 @@ static void test_prev(void **state)
 	assert_int_equal(value_of(children_prev)->value, 0);
 }
 
+/* add() with the report's area (query_restrict, as --where and --each add it) */
+static size_t add_in(const char *text, const char *where)
+{
+	struct query q;
+	struct query_error err;
+	const struct period y = {(YEAR)*12, (YEAR)*12 + 11};
+
+	if (query_parse(&q, &schema, text, &y, &err) != 0 ||
+	    query_restrict(&q, &schema, where, &y, &err) != 0)
+		fail_msg("query \"%s\" in %s: %s", text, where, err.message);
+	return agg_add(A, &q);
+}
+
+/*
+ * A comparison has a base only where its area has rows of the compared
+ * period: 华蓥市 had none in 2020 (广安区 and 前锋区 had), so its @prev is
+ * "—", not 0; a filter of the figure's own (救助类别) does not decide that.
+ */
+static void test_prev_base_in_area(void **state)
+{
+	size_t huaying, qianfeng, qianfeng_city, guangan_partitioned;
+
+	(void)state;
+	A = agg_new(&schema, &(struct period){(YEAR)*12, (YEAR)*12 + 11});
+	agg_partition(A, "区县");
+	huaying = add_in("relief.amount@prev", "区县=华蓥市");
+	qianfeng = add_in("relief.amount@prev", "区县=前锋区");
+	qianfeng_city = add_in("relief.amount[救助类别=城市低保]@prev", "区县=前锋区");
+	guangan_partitioned = add_in("relief.amount@prev", "区县=广安区");
+	run_all();
+	assert_false(value_of(huaying)->present);
+	assert_true(value_of(qianfeng)->present);
+	assert_int_equal(value_of(qianfeng)->value, 78000);
+	/* 前锋区 has 2020 rows, none of them 城市低保: a true 0 */
+	assert_true(value_of(qianfeng_city)->present);
+	assert_int_equal(value_of(qianfeng_city)->value, 0);
+	assert_int_equal(value_of(guangan_partitioned)->value, 48000);
+}
+
 /* Every registration is a figure of its own: agg never looks a figure up by its text. */
 static void test_each_add_is_a_figure(void **state)
 {
@@ -671,6 +710,7 @@ int main(void)
 	    cmocka_unit_test_teardown(test_group_find, cleanup),
 	    cmocka_unit_test_teardown(test_prev, cleanup),
 	    cmocka_unit_test_teardown(test_each_add_is_a_figure, cleanup),
+	    cmocka_unit_test_teardown(test_prev_base_in_area, cleanup),
 	    cmocka_unit_test_teardown(test_by_other_date_column, cleanup),
 	};
 

@@ -487,6 +487,94 @@ static void test_unrelated_name_no_suggestion(void **state)
  * non-ASCII byte as part of a name and reads "relief。persons" as one
  * dataset name, so the expression is refused as an unknown dataset.
  */
+/* Q with period p instead of the year */
+static void parse_in(const char *text, struct period p)
+{
+	struct query_error err;
+
+	query_release(&Q);
+	if (query_parse(&Q, &schema, text, &p, &err) != 0)
+		fail_msg("query_parse(\"%s\"): %s", text, err.message);
+}
+
+/*
+ * Ranges and comparisons on months, dates and numbers; @last; $period and
+ * $year meaning the compared period's months under @prev and @last.
+ */
+static void test_ranges_and_periods(void **state)
+{
+	const struct period q3 = {2021 * 12 + 6, 2021 * 12 + 8};
+	static const char *const refused[] = {
+	    "relief.rows[区县>=广安区]",              /* no order on an option */
+	    "relief.rows[发放年月=2021-09..2021-01]", /* a range backwards */
+	    "relief.rows[发放年月>=2021-07,2021-09]", /* one value after >= */
+	    "relief.amount@next",
+	    "charity.rows[金额>=abc]",
+	};
+
+	(void)state;
+	parse_ok("relief.rows[发放年月=2021-07..2021-12]");
+	assert_int_equal(Q.filters[0].lo[0], 202107);
+	assert_int_equal(Q.filters[0].hi[0], 202112);
+	parse_ok("relief.rows[发放年月>=2021-10]");
+	assert_int_equal(Q.filters[0].lo[0], 202110);
+	assert_true(Q.filters[0].hi[0] == INT64_MAX);
+	parse_ok("relief.rows[发放年月<2021-10]");
+	assert_int_equal(Q.filters[0].hi[0], 202109);
+	parse_ok("charity.rows[金额 > 1000]");
+	assert_int_equal(Q.filters[0].lo[0], 100001);
+	parse_ok("charity.rows[金额≤999.99]");
+	assert_int_equal(Q.filters[0].hi[0], 99999);
+	parse_ok("relief.rows[纳入日期=2021-01..2021-03]");
+	assert_int_equal(Q.filters[0].lo[0], 20210101);
+	assert_int_equal(Q.filters[0].hi[0], 20210331);
+
+	parse_in("relief.rows[发放年月=$period]", q3);
+	assert_int_equal(Q.compare, COMPARE_NONE);
+	assert_int_equal(Q.filters[0].lo[0], 202107);
+	assert_int_equal(Q.filters[0].hi[0], 202109);
+	/* under @last, $period is Q2; under @prev, 2020Q3, and $year 2020 */
+	parse_in("relief.rows[发放年月=$period]@last", q3);
+	assert_int_equal(Q.compare, COMPARE_LAST);
+	assert_int_equal(Q.filters[0].lo[0], 202104);
+	assert_int_equal(Q.filters[0].hi[0], 202106);
+	parse_in("relief.rows[纳入日期=$year]@prev", q3);
+	assert_int_equal(Q.compare, COMPARE_PREV);
+	assert_int_equal(Q.filters[0].lo[0], 20200101);
+	assert_int_equal(Q.filters[0].hi[0], 20201231);
+	parse_in("relief.amount@环比 by 发放年月", q3);
+	assert_int_equal(Q.compare, COMPARE_LAST);
+
+	for (size_t i = 0; i < ARRAY_SIZE(refused); i++) {
+		struct query q;
+		struct query_error err;
+		if (query_parse(&q, &schema, refused[i], &q3, &err) == 0) {
+			query_release(&q);
+			fail_msg("accepted: %s", refused[i]);
+		}
+		assert_true(err.message[0] != '\0');
+	}
+}
+
+/* --where as every figure gets it: one more filter, marked the report's; the text unchanged. */
+static void test_restrict(void **state)
+{
+	const struct period y = {2021 * 12, 2021 * 12 + 11};
+	struct query_error err;
+
+	(void)state;
+	parse_ok("relief.amount[救助类别=城市低保]");
+	assert_int_equal(query_restrict(&Q, &schema, "区县=岳池县", &y, &err), 0);
+	assert_int_equal(Q.nfilters, 2);
+	assert_true(Q.filters[1].scope);
+	assert_false(Q.filters[0].scope);
+	assert_string_equal(Q.text, "relief.amount[救助类别=城市低保]");
+	/* elderly has no 乡镇(街道): the message names the dataset */
+	parse_ok("elderly.rows");
+	assert_int_equal(query_restrict(&Q, &schema, "乡镇(街道)=九龙街道", &y, &err), -1);
+	assert_non_null(strstr(err.message, "elderly"));
+}
+
 static void test_fullwidth_dot(void **state)
 {
 	(void)state;
@@ -508,6 +596,8 @@ int main(void)
 	    cmocka_unit_test(test_error_offset),
 	    cmocka_unit_test(test_unrelated_name_no_suggestion),
 	    cmocka_unit_test_teardown(test_fullwidth_dot, cleanup),
+	    cmocka_unit_test_teardown(test_ranges_and_periods, cleanup),
+	    cmocka_unit_test_teardown(test_restrict, cleanup),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -76,6 +76,24 @@ static struct loaded load(const char *md)
 	return l;
 }
 
+/* load() for another scope: a period, an area, a report of --each */
+static struct loaded load_scoped(const char *md, const struct template_scope *scope)
+{
+	char path[] = "/tmp/test_template_XXXXXX";
+	int fd = mkstemp(path);
+	struct loaded l;
+	FILE *f;
+
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	fputs(md, f);
+	fclose(f);
+	l.rc = template_load(&l.t, path, &schema, scope, &l.diags, &l.ndiags);
+	unlink(path);
+	return l;
+}
+
 static void print_diags(const struct loaded *l)
 {
 	for (size_t i = 0; i < l->ndiags; i++)
@@ -494,6 +512,71 @@ static void test_placeholder_errors(void **state)
 	/* growth of a figure written with @prev compares it with that: allowed */
 	expect_diag(&l, 3, 41, "缺少结束的“}}”");
 	assert_int_equal(l.ndiags, 5);
+	unload(&l);
+}
+
+/*
+ * The variables of a period and an area, and the parts only the whole
+ * report or only a report of one area shows.
+ */
+static void test_scope_text(void **state)
+{
+	static const char md[] = "---\n"
+				 "area: 广安市\n"
+				 "title: {area}{period_name}民政工作总结\n"
+				 "---\n"
+				 "{since}，{area}截至{period_end}（{period}），各{sub}。\n"
+				 "\n"
+				 "<!-- 仅总报告 -->\n"
+				 "全市段落。\n"
+				 "<!-- /仅总报告 -->\n"
+				 "<!-- 仅分报告 -->\n"
+				 "分报告段落。\n"
+				 "<!-- /仅分报告 -->\n";
+	const char *where[] = {"区县=岳池县"};
+	struct template_scope whole = {.period = {2021 * 12 + 6, 2021 * 12 + 8}};
+	struct template_scope yuechi = {.period = {2021 * 12, 2021 * 12 + 8},
+					.where = where,
+					.nwhere = 1,
+					.area = "岳池县",
+					.sub = "乡镇(街道)",
+					.burst = true};
+	struct loaded l;
+	struct agg *a;
+	struct doc *d;
+
+	(void)state;
+	l = load_scoped(md, &whole);
+	assert_int_equal(l.rc, 0);
+	assert_string_equal(template_meta(l.t)->title, "广安市2021年第三季度民政工作总结");
+	a = agg_for(l.t);
+	agg_finish(a);
+	d = template_build(l.t, a, NULL);
+	expect_text(d, DOC_PARAGRAPH, 0,
+		    "2021年第三季度，广安市截至2021年9月30日（2021Q3），各区县。");
+	expect_text(d, DOC_PARAGRAPH, 1, "全市段落。");
+	assert_int_equal(d->nblocks, 2);
+	doc_free(d);
+	agg_free(a);
+	unload(&l);
+
+	l = load_scoped(md, &yuechi);
+	assert_int_equal(l.rc, 0);
+	assert_string_equal(template_meta(l.t)->title, "岳池县2021年1—9月民政工作总结");
+	a = agg_for(l.t);
+	agg_finish(a);
+	d = template_build(l.t, a, NULL);
+	expect_text(d, DOC_PARAGRAPH, 0,
+		    "今年以来，岳池县截至2021年9月30日（2021-01..2021-09），各乡镇(街道)。");
+	expect_text(d, DOC_PARAGRAPH, 1, "分报告段落。");
+	assert_int_equal(d->nblocks, 2);
+	doc_free(d);
+	agg_free(a);
+	unload(&l);
+
+	/* a part left open is an error at its start */
+	l = load("a\n<!-- 仅总报告 -->\nb\n");
+	expect_diag(&l, 2, 1, "没有结束");
 	unload(&l);
 }
 
@@ -1341,6 +1424,7 @@ int main(void)
 	    cmocka_unit_test(test_bad_formatter),
 	    cmocka_unit_test(test_grouped_figure_in_text),
 	    cmocka_unit_test(test_placeholder_errors),
+	    cmocka_unit_test(test_scope_text),
 	    cmocka_unit_test(test_unknown_chart_key),
 	    cmocka_unit_test(test_mismatched_series),
 	    cmocka_unit_test(test_chart_unit_mismatch),
