@@ -59,24 +59,7 @@ struct loaded {
 	int rc;
 };
 
-static struct loaded load(const char *md)
-{
-	char path[] = "/tmp/test_template_XXXXXX";
-	int fd = mkstemp(path);
-	struct loaded l;
-	FILE *f;
-
-	assert_true(fd >= 0);
-	f = fdopen(fd, "w");
-	assert_non_null(f);
-	fputs(md, f);
-	fclose(f);
-	l.rc = template_load(&l.t, path, &schema, &year_scope, &l.diags, &l.ndiags);
-	unlink(path);
-	return l;
-}
-
-/* load() for another scope: a period, an area, a report of --each */
+/* The template md for a scope: a period, an area, a report of --each */
 static struct loaded load_scoped(const char *md, const struct template_scope *scope)
 {
 	char path[] = "/tmp/test_template_XXXXXX";
@@ -92,6 +75,11 @@ static struct loaded load_scoped(const char *md, const struct template_scope *sc
 	l.rc = template_load(&l.t, path, &schema, scope, &l.diags, &l.ndiags);
 	unlink(path);
 	return l;
+}
+
+static struct loaded load(const char *md)
+{
+	return load_scoped(md, &year_scope);
 }
 
 static void print_diags(const struct loaded *l)
