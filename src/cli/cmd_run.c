@@ -260,22 +260,36 @@ static int load_bursts(struct run_state *st)
 	return match_routes(st, col);
 }
 
+static bool exists_in(const char *dir, const char *name)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	struct stat sb;
+	int rc = stat(path, &sb);
+
+	free(path);
+	return rc == 0;
+}
+
 /* The outputs a finished run leaves; all must exist for a run to be skipped. */
 static bool outputs_exist(const struct run_state *st)
 {
 	const struct template_meta *meta = template_meta(st->tmpl);
 	const char *names[] = {meta->pdf_name, meta->xlsx_name, "metrics.json", "rejects.csv"};
 
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		char *path = xasprintf("%s/%s", st->outdir, names[i]);
-		struct stat sb;
-		int rc = stat(path, &sb);
+	char *manifest = xasprintf("%s/manifest.json", st->outdir), **listed = NULL;
+	long nlisted = manifest_read_outputs(manifest, &listed);
+	bool all = true;
 
-		free(path);
-		if (rc != 0)
-			return false;
-	}
-	return true;
+	for (size_t i = 0; all && i < sizeof(names) / sizeof(names[0]); i++)
+		all = exists_in(st->outdir, names[i]);
+	/* and every file the manifest lists: a --each report's too */
+	for (long i = 0; all && i < nlisted; i++)
+		all = exists_in(st->outdir, listed[i]);
+	for (long i = 0; i < nlisted; i++)
+		free(listed[i]);
+	free(listed);
+	free(manifest);
+	return all;
 }
 
 /* List the current inputs into st->inputs; false when they can't be read. */
@@ -1115,6 +1129,37 @@ static int resolve_latest(struct run_state *st)
 	return EXIT_OK;
 }
 
+/*
+ * The settings that decide a report's content, as the manifest records
+ * them for --if-changed: a run with another period, area, --each or
+ * --strict is another report.  Those of a plain year's run read as they
+ * always did ("year=2021;..."), so its manifest does not change.
+ */
+static char *run_settings(const struct cli *cli)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct period y = period_year(cli->year);
+	char p[32];
+
+	if (cli->year_latest)
+		strbuf_addstr(&sb, "year=latest");
+	else
+		strbuf_addf(&sb, "year=%d", cli->year);
+	strbuf_addf(&sb, ";encoding=%s;max_reject_rate=%g", cli->encoding ? cli->encoding : "auto",
+		    cli->max_reject_rate);
+	if (!cli->year_latest && (cli->period.first != y.first || cli->period.last != y.last)) {
+		period_canonical(&cli->period, p, sizeof(p));
+		strbuf_addf(&sb, ";period=%s", p);
+	}
+	for (size_t w = 0; w < cli->nwhere; w++)
+		strbuf_addf(&sb, ";where=%s", cli->where[w]);
+	if (cli->each != NULL)
+		strbuf_addf(&sb, ";each=%s", cli->each);
+	if (cli->strict)
+		strbuf_addstr(&sb, ";strict=yes");
+	return strbuf_detach(&sb, NULL);
+}
+
 int cmd_run(struct cli *cli)
 {
 	struct run_state st = {.cli = cli};
@@ -1144,11 +1189,7 @@ int cmd_run(struct cli *cli)
 	}
 	where_scope(&st);
 	st.schema_path = data_path("schema.ini");
-	st.settings = cli->year_latest
-			  ? xasprintf("year=latest;encoding=%s;max_reject_rate=%g",
-				      cli->encoding ? cli->encoding : "auto", cli->max_reject_rate)
-			  : xasprintf("year=%d;encoding=%s;max_reject_rate=%g", cli->year,
-				      cli->encoding ? cli->encoding : "auto", cli->max_reject_rate);
+	st.settings = run_settings(cli);
 	if (cli->year_latest && cli->if_changed && latest_up_to_date(&st))
 		rc = EXIT_OK; /* that year's folder: open_outputs checks it under its lock */
 	else if (cli->year_latest)

@@ -243,6 +243,27 @@ void manifest_inputs_release(struct manifest_inputs *in)
 	in->nunread = 0;
 }
 
+/* One component of a path: not empty, ".", "..", and without '/'. */
+static bool plain_name(const char *s, size_t n)
+{
+	return n > 0 && memchr(s, '/', n) == NULL && !(n == 1 && s[0] == '.') &&
+	       !(n == 2 && s[0] == '.' && s[1] == '.');
+}
+
+/*
+ * A file of a set: a plain name ("annual-report-2021.pdf"), or one in a
+ * folder of a --each report ("岳池县/annual-report-2021.pdf"), never deeper.
+ */
+static bool set_file_name(const char *name)
+{
+	const char *slash = strchr(name, '/');
+
+	if (slash == NULL)
+		return plain_name(name, strlen(name));
+	return plain_name(name, (size_t)(slash - name)) && name[0] != '.' &&
+	       plain_name(slash + 1, strlen(slash + 1));
+}
+
 /* Read with the JSON reader the mail state uses too: one parser of manifests. */
 long manifest_read_outputs(const char *path, char ***names)
 {
@@ -259,9 +280,8 @@ long manifest_read_outputs(const char *path, char ***names)
 	for (size_t i = 0; i < list->n; i++) {
 		const char *name = json_get_string(&list->items[i], "name");
 
-		/* a name that is no plain file name is none of the report's (template.c) */
-		if (name != NULL && name[0] != '\0' && strchr(name, '/') == NULL &&
-		    strcmp(name, ".") != 0 && strcmp(name, "..") != 0)
+		/* a name that is no file of the set is none of the report's (template.c) */
+		if (name != NULL && set_file_name(name))
 			(*names)[n++] = xstrdup(name);
 	}
 	json_free(doc);

@@ -76,3 +76,20 @@ expect_exit 0 "$BIN" run --period 2021H2 --where 区县=岳池县 --input "$SAMP
 cmp "out/2021H2-岳池县/metrics.json" "$SET/岳池县/metrics.json" || fail "--where and --each disagree"
 [ -f "$SET/annual-report-2021H2.pdf" ] || fail "--where replaced the whole report"
 echo "where ok"
+
+# a second run replaces the whole set, district folders included (the
+# manifest names them as the set's own): one set folder stays, none leaks
+expect_exit 0 "$BIN" run --period 2021H2 --each 区县 --input "$SAMPLE" --output out --no-progress
+[ "$(find out -maxdepth 1 -name '.2021H2.set-*' | wc -l)" -eq 1 ] ||
+	fail "old set folders left: $(find out -maxdepth 1 -name '.2021H2.set-*')"
+# --if-changed: up to date only when every listed file is there, a district's too
+expect_exit 0 "$BIN" run --period 2021H2 --each 区县 --if-changed --input "$SAMPLE" --output out --no-progress
+contains out.txt "up to date"
+rm -rf "out/2021H2/岳池县"
+expect_exit 0 "$BIN" run --period 2021H2 --each 区县 --if-changed --input "$SAMPLE" --output out --no-progress
+lacks out.txt "up to date"
+[ -f "out/2021H2/岳池县/annual-report-2021H2.pdf" ] || fail "--if-changed did not make the missing district again"
+# and another --each or --where is another report, never "up to date"
+expect_exit 0 "$BIN" run --period 2021H2 --if-changed --input "$SAMPLE" --output out --no-progress
+lacks out.txt "up to date"
+echo "sets ok"

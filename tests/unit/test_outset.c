@@ -399,6 +399,18 @@ static void test_manifest_outputs_read_back(void **state)
 	for (long i = 0; i < n; i++)
 		free(got[i]);
 	free(got);
+	/* a --each report's files are the set's, one folder deep; nothing else outside */
+	put(tmpdir, "each.json",
+	    "{\"outputs\": [{\"name\": \"岳池县/r.pdf\"}, {\"name\": \"../x\"}, "
+	    "{\"name\": \"a/b/c\"}, {\"name\": \".hid/x\"}, {\"name\": \"a/..\"}, "
+	    "{\"name\": \"/etc\"}, {\"name\": \"a/\"}, {\"name\": \"..\"}]}\n");
+	free(path);
+	path = xasprintf("%s/each.json", tmpdir);
+	n = manifest_read_outputs(path, &got);
+	assert_int_equal(n, 1);
+	assert_string_equal(got[0], "岳池县/r.pdf");
+	free(got[0]);
+	free(got);
 	/* a manifest without the list (an older civreport's) */
 	put(tmpdir, "old.json", "{\n  \"fingerprint\": \"x\",\n  \"inputs\": [\n  ]\n}\n");
 	free(path);
