@@ -98,6 +98,7 @@ for o in $opts version; do
 	grep -q "\\\\-\\\\-$pat" "$MAN1" || fail "the manual page lacks --$o"
 done
 keys=$(sed -n -e 's/^[[:space:]]*RUN("[a-z-]*", "\([a-z_]*\)".*/\1/p' \
+	-e 's/^[[:space:]]*RUN(NULL, "\([a-z_]*\)".*/\1/p' \
 	-e 's/^[[:space:]]*MAIL("\([a-z_]*\)".*/\1/p' "$SETTINGS" | sort -u)
 [ "$(echo $keys | wc -w)" -ge 20 ] || fail "$(echo $keys | wc -w) keys found in $SETTINGS: does this test still read its table?"
 example=$(sed -n 's/^[;[:space:]]*\([a-z_]*\) = .*/\1/p' "$ROOT/templates/civreport.conf.example" | sort -u)
