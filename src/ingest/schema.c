@@ -352,6 +352,32 @@ static int finish(struct loader *ld)
 	return 0;
 }
 
+/*
+ * Each area level by the canonical name of a dataset's column (乡镇（街道）
+ * or township is 乡镇(街道)), so that levels compare with column names
+ * byte for byte; a level no dataset has is an error.
+ */
+static int canonical_levels(struct schema *schema, const char *path, char *err, size_t errlen)
+{
+	for (size_t l = 0; l < schema->nlevels; l++) {
+		const char *name = NULL;
+
+		for (size_t i = 0; i < schema->nsets && name == NULL; i++) {
+			int c = dataset_column(&schema->sets[i], schema->levels[l]);
+			if (c >= 0)
+				name = schema->sets[i].cols[c].name;
+		}
+		if (name == NULL) {
+			snprintf(err, errlen, "%s: [areas] levels 中的“%s”不是任何数据集的列", path,
+				 schema->levels[l]);
+			return -1;
+		}
+		free(schema->levels[l]);
+		schema->levels[l] = xstrdup(name);
+	}
+	return 0;
+}
+
 int schema_load(struct schema *schema, const char *path, char *err, size_t errlen)
 {
 	struct loader ld = {.schema = schema, .err = err, .errlen = errlen, .path = path};
@@ -366,6 +392,8 @@ int schema_load(struct schema *schema, const char *path, char *err, size_t errle
 		snprintf(err, errlen, "%s:%d: 无法解析的行(应为 键 = 值 或 [节])", path, bad);
 	if (rc == 0)
 		rc = finish(&ld);
+	if (rc == 0)
+		rc = canonical_levels(schema, path, err, errlen);
 	for (size_t i = 0; i < schema->nsets; i++) {
 		free(ld.person[i]);
 		free(ld.amount[i]);

@@ -16,7 +16,9 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "engine/query.h"
 #include "ingest/schema.h"
@@ -575,6 +577,39 @@ static void test_restrict(void **state)
 	assert_non_null(strstr(err.message, "elderly"));
 }
 
+/* schema.ini's [areas]: levels by their columns' canonical names; an unknown one refused */
+static void test_area_levels(void **state)
+{
+	char path[] = "/tmp/test_levels_XXXXXX", err[512];
+	int fd = mkstemp(path);
+	FILE *in = fopen("templates/schema.ini", "r"), *out = fdopen(fd, "w");
+	struct schema s;
+	char buf[4096];
+	size_t n;
+
+	(void)state;
+	assert_int_equal(schema.nlevels, 2);
+	assert_string_equal(schema.levels[0], "区县");
+	assert_string_equal(schema.levels[1], "乡镇(街道)");
+	assert_non_null(in);
+	assert_non_null(out);
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		fwrite(buf, 1, n, out);
+	fclose(in);
+	/* a later [areas] wins: full-width spellings and keys name the same columns */
+	fputs("\n[areas]\nlevels = district，乡镇（街道）\n", out);
+	fflush(out);
+	assert_int_equal(schema_load(&s, path, err, sizeof(err)), 0);
+	assert_string_equal(s.levels[0], "区县");
+	assert_string_equal(s.levels[1], "乡镇(街道)");
+	schema_release(&s);
+	fputs("\n[areas]\nlevels = 区县, 村\n", out);
+	fclose(out);
+	assert_int_equal(schema_load(&s, path, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "“村”不是任何数据集的列"));
+	unlink(path);
+}
+
 static void test_fullwidth_dot(void **state)
 {
 	(void)state;
@@ -598,6 +633,7 @@ int main(void)
 	    cmocka_unit_test_teardown(test_fullwidth_dot, cleanup),
 	    cmocka_unit_test_teardown(test_ranges_and_periods, cleanup),
 	    cmocka_unit_test_teardown(test_restrict, cleanup),
+	    cmocka_unit_test(test_area_levels),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
