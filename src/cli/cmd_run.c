@@ -1,5 +1,6 @@
 /*
- * cmd_run.c - `civreport run`: the whole pipeline for one report year.
+ * cmd_run.c - `civreport run`: the whole pipeline for one report period
+ * (and with --each, for every value of a column too, from the same pass).
  *
  *	schema, template checked  ->  one scan (ingest -> aggregate)
  *	->  doc (template)  ->  PDF, XLSX, metrics.json, rejects.csv
@@ -8,6 +9,10 @@
  * switched to it only when all of them succeeded (deliver/outset.h), under
  * a lock, so a night run that fails or is killed leaves the previous report
  * intact; a run that fails on its data leaves its rejects in failed/.
+ *
+ * run.h holds the run's state; run_render.c writes one report's files,
+ * run_each.c makes the reports of --each, run_notes.c says what a report's
+ * figures lack.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -18,85 +23,26 @@
 #include <time.h>
 
 #include "cli.h"
+#include "run.h"
 #include "config.h"
 #include "deliver/deliver.h"
 #include "deliver/manifest.h"
 #include "deliver/manifest_mail.h"
 #include "util/exitcode.h"
-#include "engine/metrics.h"
 #include "util/log.h"
 #include "deliver/outfile.h"
 #include "deliver/outset.h"
 #include "util/paths.h"
 #include "util/testhook.h"
-#include "render/pdf/pdf.h"
 #include "ingest/rejects.h"
 #include "doc/report.h"
 #include "doc/doc_dump.h"
 #include "deliver/runlock.h"
-#include "engine/format.h"
 #include "engine/scan.h"
 #include "template/template.h"
 #include "util/version.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
-#include "render/xlsx/xlsx.h"
-
-/*
- * One report of --each: the whole report's template again, restricted to
- * one value of the column (区县=岳池县), written into its own folder of
- * the set, output/<period>/<value>/.
- */
-struct burst {
-	char *value;      /* the column's value: the folder's name and {area} */
-	char *where;      /* "区县=岳池县" */
-	char **where_all; /* --where, then where */
-	struct template *tmpl;
-	struct doc *doc;
-	char **texts; /* by agg handle, as st->texts */
-	struct outfile pdf, xlsx, metrics;
-	bool has_rows; /* the data has rows of that value: only then a report */
-	size_t *cover; /* per dataset: "<ds>.rows" in its area, or SIZE_MAX if unused */
-	char **notes;  /* what its reader must know: a dataset with no rows, no base */
-	size_t nnotes;
-	const struct mail_route *route; /* [mail.each]: its recipients, or NULL */
-	struct manifest_mail mail;      /* its mail, recorded in <value>/mail.json */
-	struct outfile mailrec;
-};
-
-struct run_state {
-	struct cli *cli;
-	struct schema schema;
-	struct template *tmpl;
-	char *template_path;
-	struct agg *agg;
-	struct ingest_result res;
-	struct doc *doc;
-	char **texts; /* by agg handle: the text the report shows, for metrics.json */
-	char *outdir;
-	struct runlock lock; /* output/.<year>.lock, beside the set link (outset.h) */
-	/* output/.civreport.lock: year = latest, until the year is known */
-	struct runlock root_lock;
-	struct outfile rejects, metrics, pdf, xlsx, manifest;
-	struct outfile dump; /* --dump-doc FILE, anywhere: committed after the set */
-	bool locked, root_locked;
-	struct manifest_mail mail; /* the report's mail, as the manifest records it */
-	struct outset set;         /* output/<year>, and the new set's folder */
-	char *scan_error;          /* why the scan failed, for failed/summary.txt */
-	char *schema_path;
-	char *settings;
-	struct manifest_inputs inputs; /* what the manifest records, hashed once */
-	struct timespec started;
-	struct template_scope scope; /* the report's period and area */
-	struct burst *bursts;        /* --each: one per value of the column */
-	size_t nbursts;
-	size_t *presence; /* --each: per dataset with the column, "<ds>.rows by <col>" */
-	size_t npresence;
-	size_t *cover; /* the whole report's, as burst.cover */
-	char **notes;
-	size_t nnotes;
-	size_t empty; /* reports' datasets with no rows: --strict fails the run */
-};
 
 /* "3 条(见报告附录);": the count of a run's notes for its summary line. */
 static const char *notes_count(size_t n)
@@ -138,15 +84,6 @@ static int load_template(struct run_state *st)
 	return EXIT_OK;
 }
 
-/* The area level after col in the schema's hierarchy ($sub of a report of one of col's values). */
-static const char *level_after(const struct schema *schema, const char *col)
-{
-	for (size_t i = 0; i + 1 < schema->nlevels; i++)
-		if (strcmp(schema->levels[i], col) == 0)
-			return schema->levels[i + 1];
-	return NULL;
-}
-
 /*
  * A report of one area by --where (区县=岳池县 fixes an area level to one
  * value): {area} is that value, $sub the next level, and it leaves out the
@@ -166,98 +103,6 @@ static void where_scope(struct run_state *st)
 				    i + 1 < st->schema.nlevels ? st->schema.levels[i + 1] : NULL;
 			}
 	}
-}
-
-/* The --each column: canonical name and allowed values, from the first dataset with it. */
-static const struct column *each_column(const struct run_state *st)
-{
-	for (size_t i = 0; i < st->schema.nsets; i++) {
-		int c = dataset_column(&st->schema.sets[i], st->cli->each);
-		if (c >= 0)
-			return &st->schema.sets[i].cols[c];
-	}
-	return NULL;
-}
-
-/*
- * [mail.each]: each value named must be one of the --each column's, or
- * the report it means does not exist (a typo would mail nobody, silently).
- */
-static int match_routes(struct run_state *st, const struct column *col)
-{
-	const struct config *cfg = st->cli->cfg;
-
-	for (size_t r = 0; cfg != NULL && r < cfg->nroutes; r++) {
-		struct burst *b = NULL;
-
-		for (size_t i = 0; i < st->nbursts && b == NULL; i++)
-			if (strcmp(st->bursts[i].value, cfg->routes[r].value) == 0)
-				b = &st->bursts[i];
-		if (b == NULL) {
-			char list[512] = "";
-			for (size_t v = 0; v < col->nvalues; v++)
-				snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
-					 v ? "、" : "", col->values[v]);
-			log_error("%s:%d: [mail.each] 中的“%s”不是%s的取值(可用:%s)", cfg->path,
-				  cfg->routes[r].line, cfg->routes[r].value, col->name, list);
-			return EXIT_USAGE;
-		}
-		b->route = &cfg->routes[r];
-	}
-	return EXIT_OK;
-}
-
-/*
- * --each 区县: the template once more per value of the column, restricted
- * to it, with {area} the value and $sub the next level (乡镇(街道)).  All
- * of them are checked now, before any data is read.
- */
-static int load_bursts(struct run_state *st)
-{
-	const struct column *col = each_column(st);
-	const char *why;
-
-	if (col == NULL) {
-		log_error("--each %s:没有哪个数据集有这一列", st->cli->each);
-		return EXIT_USAGE;
-	}
-	if (col->type != COL_ENUM) {
-		log_error("--each %s:只能按选项列(如 区县)分报告;“%s”是%s列", st->cli->each,
-			  col->name, col_type_name(col->type));
-		return EXIT_USAGE;
-	}
-	st->bursts = xcalloc(col->nvalues, sizeof(*st->bursts));
-	for (size_t v = 0; v < col->nvalues; v++) {
-		struct burst *b = &st->bursts[st->nbursts++];
-		struct template_scope scope = st->scope;
-		struct template_diag *diags = NULL;
-		size_t ndiags = 0;
-
-		if ((why = cli_folder_problem(col->values[v])) != NULL) {
-			log_error("--each %s:取值“%s”%s", col->name, col->values[v], why);
-			return EXIT_USAGE;
-		}
-		b->value = xstrdup(col->values[v]);
-		b->where = xasprintf("%s=%s", col->name, col->values[v]);
-		b->where_all = xcalloc(st->cli->nwhere + 1, sizeof(char *));
-		for (size_t w = 0; w < st->cli->nwhere; w++)
-			b->where_all[w] = st->cli->where[w];
-		b->where_all[st->cli->nwhere] = b->where;
-		scope.where = (const char *const *)b->where_all;
-		scope.nwhere = st->cli->nwhere + 1;
-		scope.area = b->value;
-		scope.sub = level_after(&st->schema, col->name);
-		scope.burst = true;
-		if (template_load(&b->tmpl, st->template_path, &st->schema, &scope, &diags,
-				  &ndiags) != 0) {
-			template_print_diags(stderr, st->template_path, diags, ndiags);
-			log_error("模板 %s 用于 --each %s(%s)时有 %zu 个错误,未读取数据",
-				  st->template_path, col->name, b->value, ndiags);
-			free(diags);
-			return EXIT_USAGE;
-		}
-	}
-	return match_routes(st, col);
 }
 
 static bool exists_in(const char *dir, const char *name)
@@ -454,164 +299,6 @@ static int open_outputs(struct run_state *st)
 	return EXIT_OK;
 }
 
-/*
- * No silent zeros: for every dataset a report's template uses, "<ds>.rows"
- * in the report's area (its --where and --each value), counted in the same
- * pass; none means every figure of it is 0 or "—", which the report says.
- */
-static const char *d_title(const struct schema *schema, size_t ds)
-{
-	return schema->sets[ds].title;
-}
-
-static size_t *register_cover(struct run_state *st, const struct template *t, char *const *where,
-			      size_t nwhere)
-{
-	size_t *cover = xcalloc(st->schema.nsets, sizeof(size_t)), *ids,
-	       n = template_handles(t, &ids);
-
-	for (size_t i = 0; i < st->schema.nsets; i++)
-		cover[i] = SIZE_MAX;
-	for (size_t i = 0; i < n; i++) {
-		size_t ds = agg_query(st->agg, ids[i])->ds_index;
-		struct query q;
-		struct query_error qe;
-		char *text;
-		bool ok;
-
-		if (cover[ds] != SIZE_MAX)
-			continue;
-		text = xasprintf("%s.rows", st->schema.sets[ds].name);
-		ok = query_parse(&q, &st->schema, text, &st->cli->period, &qe) == 0;
-		for (size_t w = 0; ok && w < nwhere; w++)
-			ok = query_restrict(&q, &st->schema, where[w], &st->cli->period, &qe) == 0;
-		if (ok)
-			cover[ds] = agg_add(st->agg, &q);
-		else
-			query_release(&q);
-		free(text);
-	}
-	free(ids);
-	return cover;
-}
-
-/* Whether a report of the run already has this note (the log says each once). */
-static bool noted(const struct run_state *st, const char *text)
-{
-	for (size_t i = 0; i < st->nnotes; i++)
-		if (strcmp(st->notes[i], text) == 0)
-			return true;
-	for (size_t b = 0; b < st->nbursts; b++)
-		for (size_t i = 0; i < st->bursts[b].nnotes; i++)
-			if (strcmp(st->bursts[b].notes[i], text) == 0)
-				return true;
-	return false;
-}
-
-/* Add a note of a report: in the log now (once a run), in its appendix later. */
-static void note(const struct run_state *st, char ***notes, size_t *n, char *text)
-{
-	if (!noted(st, text))
-		log_warn("%s", text);
-	*notes = xrealloc(*notes, (*n + 1) * sizeof(char *));
-	(*notes)[(*n)++] = text;
-}
-
-/*
- * After the scan: a dataset of the report with no rows in its period and
- * area, and a comparison (@prev, @last) whose base period has none, each
- * said once, naming the dataset and the period.
- */
-static void check_cover(struct run_state *st, const struct template *t, const size_t *cover,
-			const char *area, char ***notes, size_t *nnotes)
-{
-	const char *const cmp_name[] = {"", "同比", "环比"};
-	size_t *ids, n = template_handles(t, &ids);
-	bool *said = xcalloc(st->schema.nsets * 3, sizeof(bool));
-	char name[64];
-
-	for (size_t ds = 0; ds < st->schema.nsets; ds++) {
-		const struct dataset *d = &st->schema.sets[ds];
-
-		if (cover[ds] == SIZE_MAX || agg_value(st->agg, cover[ds])->value > 0)
-			continue;
-		format_period_name(&st->cli->period, name, sizeof(name));
-		note(st, notes, nnotes,
-		     xasprintf("%s%s没有%s（%s）的记录：报告中它的数字都是 0 或“—”，不是实际情况；"
-			       "请检查输入目录是否缺少这类文件",
-			       area, name, d->title, d->name));
-		said[ds * 3] = true;
-		st->empty++;
-	}
-	for (size_t i = 0; i < n; i++) {
-		const struct query *q = agg_query(st->agg, ids[i]);
-		struct period base;
-
-		if (q->compare == COMPARE_NONE || agg_value(st->agg, ids[i])->present ||
-		    said[q->ds_index * 3] || said[q->ds_index * 3 + q->compare])
-			continue;
-		said[q->ds_index * 3 + q->compare] = true;
-		base = query_window(q, &st->cli->period);
-		format_period_name(&base, name, sizeof(name));
-		note(st, notes, nnotes,
-		     xasprintf("%s：%s（%s）在%s没有记录，报告中与它比较的数字（如 %s）显示为“—”",
-			       cmp_name[q->compare], d_title(&st->schema, q->ds_index),
-			       st->schema.sets[q->ds_index].name, name, q->text));
-	}
-	free(said);
-	free(ids);
-}
-
-/*
- * --each: "<dataset>.rows by <column>" for every dataset with the column,
- * counted in the same pass, tell which values have data: only those get a
- * report ("one report per value found in the data").
- */
-static void register_presence(struct run_state *st)
-{
-	const char *col = each_column(st)->name;
-
-	st->presence = xcalloc(st->schema.nsets, sizeof(size_t));
-	for (size_t i = 0; i < st->schema.nsets; i++) {
-		struct query q;
-		struct query_error qe;
-		char *text;
-
-		if (dataset_column(&st->schema.sets[i], col) < 0)
-			continue;
-		text = xasprintf("%s.rows by %s", st->schema.sets[i].name, col);
-		if (query_parse(&q, &st->schema, text, &st->cli->period, &qe) == 0)
-			st->presence[st->npresence++] = agg_add(st->agg, &q);
-		free(text);
-	}
-}
-
-/* After the scan: which --each values have rows in the period (and --where). */
-static void mark_presence(struct run_state *st)
-{
-	size_t with = 0;
-	struct strbuf none = STRBUF_INIT;
-
-	for (size_t b = 0; b < st->nbursts; b++) {
-		struct burst *bu = &st->bursts[b];
-		struct agg_key key = {
-		    .kind = AGG_KEY_TEXT, .text = bu->value, .len = strlen(bu->value)};
-
-		for (size_t i = 0; i < st->npresence && !bu->has_rows; i++) {
-			const struct agg_value *v = agg_value(st->agg, st->presence[i]);
-			long g = agg_group_find(v, &key, 1);
-			bu->has_rows = g >= 0 && v->groups[g].value > 0;
-		}
-		if (bu->has_rows)
-			with++;
-		else
-			strbuf_addf(&none, "%s%s", none.len ? "、" : "", bu->value);
-	}
-	log_info("--each %s:%zu 个取值中 %zu 个有数据,各生成一份报告%s%s", st->cli->each,
-		 st->nbursts, with, none.len ? ";没有数据(不生成):" : "", none.len ? none.buf : "");
-	strbuf_release(&none);
-}
-
 static int scan(struct run_state *st)
 {
 	struct scan_options so = {
@@ -628,16 +315,16 @@ static int scan(struct run_state *st)
 
 	st->agg = agg_new(&st->schema, &st->cli->period);
 	if (st->nbursts > 0)
-		agg_partition(st->agg, each_column(st)->name);
+		agg_partition(st->agg, run_each_column(st)->name);
 	template_register(st->tmpl, st->agg);
 	for (size_t i = 0; i < st->nbursts; i++)
 		template_register(st->bursts[i].tmpl, st->agg);
 	if (st->nbursts > 0)
-		register_presence(st);
-	st->cover = register_cover(st, st->tmpl, st->cli->where, st->cli->nwhere);
+		run_register_presence(st);
+	st->cover = run_register_cover(st, st->tmpl, st->cli->where, st->cli->nwhere);
 	for (size_t i = 0; i < st->nbursts; i++)
-		st->bursts[i].cover = register_cover(st, st->bursts[i].tmpl,
-						     st->bursts[i].where_all, st->cli->nwhere + 1);
+		st->bursts[i].cover = run_register_cover(
+		    st, st->bursts[i].tmpl, st->bursts[i].where_all, st->cli->nwhere + 1);
 	log_info("读取 %s(%d年),%zu 个指标", st->cli->input, st->cli->year, agg_count(st->agg));
 	rc = scan_run(&st->schema, st->agg, &so, &st->res, err, sizeof(err));
 	if (rc != EXIT_IO && !st->cli->quiet)
@@ -648,14 +335,14 @@ static int scan(struct run_state *st)
 		return rc;
 	}
 	if (st->nbursts > 0)
-		mark_presence(st);
-	check_cover(st, st->tmpl, st->cover, template_meta(st->tmpl)->area, &st->notes,
-		    &st->nnotes);
+		run_mark_presence(st);
+	run_check_cover(st, st->tmpl, st->cover, template_meta(st->tmpl)->area, &st->notes,
+			&st->nnotes);
 	for (size_t i = 0; i < st->nbursts; i++)
 		if (st->bursts[i].has_rows)
-			check_cover(st, st->bursts[i].tmpl, st->bursts[i].cover,
-				    st->bursts[i].value, &st->bursts[i].notes,
-				    &st->bursts[i].nnotes);
+			run_check_cover(st, st->bursts[i].tmpl, st->bursts[i].cover,
+					st->bursts[i].value, &st->bursts[i].notes,
+					&st->bursts[i].nnotes);
 	if (st->cli->strict && st->empty > 0) {
 		st->scan_error =
 		    xasprintf("--strict:%zu 个数据集在报告期和地区内没有记录(见上)", st->empty);
@@ -663,31 +350,6 @@ static int scan(struct run_state *st)
 		return EXIT_DATA;
 	}
 	return EXIT_OK;
-}
-
-/* A file name of the set: name, or dir/name for a --each report (dir NULL: the whole one). */
-static char *set_name(const char *dir, const char *name)
-{
-	return dir != NULL ? xasprintf("%s/%s", dir, name) : xstrdup(name);
-}
-
-/* metrics.json of one report: the figures of its template only (--each shares the agg). */
-static int write_metrics(struct run_state *st, const struct template *t, const char *dir,
-			 struct outfile *out, char **texts)
-{
-	char *name = set_name(dir, "metrics.json");
-	char *path = outset_stage_file(&st->set, name);
-	int rc = outfile_open_stream(out, path, (mode_t)st->cli->mode);
-	size_t *ids, n;
-
-	free(path);
-	free(name);
-	if (rc != 0)
-		return -1;
-	n = template_handles(t, &ids);
-	metrics_write_json(out->fp, st->agg, ids, n, &st->cli->year, texts);
-	free(ids);
-	return 0;
 }
 
 /*
@@ -704,68 +366,6 @@ static int dump_doc(struct run_state *st)
 	return 0;
 }
 
-/* The PDF and the XLSX of one report's doc, into the set (dir: a --each report's folder). */
-static int render_files(struct run_state *st, const struct template *t, const char *dir,
-			const struct doc *doc, struct outfile *pdf, struct outfile *xlsx)
-{
-	const struct template_meta *meta = template_meta(t);
-	mode_t mode = (mode_t)st->cli->mode;
-	char err[512], *name, *path;
-
-	name = set_name(dir, meta->pdf_name);
-	path = outset_stage_file(&st->set, name);
-	if (outfile_begin(pdf, path, mode) != 0 ||
-	    pdf_render(doc, pdf->tmp_path, err, sizeof(err)) != 0) {
-		log_error("PDF 生成失败(%s/%s):%s", st->outdir, name,
-			  pdf->tmp_path ? err : strerror(errno));
-		free(path);
-		free(name);
-		return EXIT_IO;
-	}
-	free(path);
-	free(name);
-	name = set_name(dir, meta->xlsx_name);
-	path = outset_stage_file(&st->set, name);
-	if (outfile_begin(xlsx, path, mode) != 0 ||
-	    xlsx_render(doc, xlsx->tmp_path, err, sizeof(err)) != 0) {
-		log_error("XLSX 生成失败(%s/%s):%s", st->outdir, name,
-			  xlsx->tmp_path ? err : strerror(errno));
-		free(path);
-		free(name);
-		return EXIT_IO;
-	}
-	free(path);
-	free(name);
-	return EXIT_OK;
-}
-
-/* One report of --each: its doc from the shared agg, its files in its folder. */
-static int render_burst(struct run_state *st, struct burst *b)
-{
-	char *dir = outset_stage_file(&st->set, b->value);
-	int rc;
-
-	if (mkdir(dir, 0750) != 0 && errno != EEXIST) {
-		log_error("无法创建 %s/%s:%s", st->outdir, b->value, strerror(errno));
-		free(dir);
-		return EXIT_IO;
-	}
-	free(dir);
-	b->texts = xcalloc(agg_count(st->agg) + 1, sizeof(char *));
-	b->doc = template_build(b->tmpl, st->agg, b->texts);
-	report_fill(b->doc, &st->schema, &st->res,
-		    &(struct report_source){st->template_path, st->inputs.template_sha256},
-		    st->cli->year);
-	report_add_notes(b->doc, (const char *const *)b->notes, b->nnotes);
-	if ((rc = render_files(st, b->tmpl, b->value, b->doc, &b->pdf, &b->xlsx)) != EXIT_OK)
-		return rc;
-	if (write_metrics(st, b->tmpl, b->value, &b->metrics, b->texts) != 0) {
-		log_error("%s/metrics.json 写入失败:%s", b->value, strerror(errno));
-		return EXIT_IO;
-	}
-	return EXIT_OK;
-}
-
 static int render(struct run_state *st)
 {
 	int rc;
@@ -780,14 +380,15 @@ static int render(struct run_state *st)
 		log_error("无法写入文档模型 %s:%s", st->cli->dump_doc, strerror(errno));
 		return EXIT_IO;
 	}
-	if ((rc = render_files(st, st->tmpl, NULL, st->doc, &st->pdf, &st->xlsx)) != EXIT_OK)
+	if ((rc = run_render_files(st, st->tmpl, NULL, st->doc, &st->pdf, &st->xlsx)) != EXIT_OK)
 		return rc;
-	if (write_metrics(st, st->tmpl, NULL, &st->metrics, st->texts) != 0) {
+	if (run_write_metrics(st, st->tmpl, NULL, &st->metrics, st->texts) != 0) {
 		log_error("metrics.json 写入失败:%s", strerror(errno));
 		return EXIT_IO;
 	}
 	for (size_t i = 0; i < st->nbursts; i++)
-		if (st->bursts[i].has_rows && (rc = render_burst(st, &st->bursts[i])) != EXIT_OK)
+		if (st->bursts[i].has_rows &&
+		    (rc = run_render_burst(st, &st->bursts[i])) != EXIT_OK)
 			return rc;
 	return EXIT_OK;
 }
@@ -808,34 +409,6 @@ static void prepare_mail(struct run_state *st)
 	st->mail.pdf = xstrdup(meta->pdf_name);
 	st->mail.xlsx = xstrdup(meta->xlsx_name);
 	st->inputs.mail = &st->mail;
-}
-
-/*
- * A --each report with recipients of its own ([mail.each]): its mail as
- * rendered now, pending, in <value>/mail.json, where each attempt is
- * recorded as the whole report's is in manifest.json.
- */
-static int write_mail_record(struct run_state *st, struct burst *b)
-{
-	const struct template_meta *meta = template_meta(b->tmpl);
-	char *subject = template_fill_mail(b->tmpl, st->agg, "subject");
-	char *body = template_fill_mail(b->tmpl, st->agg, "body");
-	char *name = set_name(b->value, "mail.json");
-	char *path = outset_stage_file(&st->set, name);
-	int rc = outfile_open_stream(&b->mailrec, path, (mode_t)st->cli->mode);
-
-	b->mail.subject = subject != NULL ? subject : xstrdup(meta->title);
-	b->mail.body = body != NULL ? body : xstrdup("附件为本地区的民政工作总结。");
-	b->mail.pdf = xstrdup(meta->pdf_name);
-	b->mail.xlsx = xstrdup(meta->xlsx_name);
-	free(path);
-	free(name);
-	if (rc != 0)
-		return -1;
-	fputs("{\n", b->mailrec.fp);
-	manifest_mail_write(b->mailrec.fp, &b->mail);
-	fputs("\n}\n", b->mailrec.fp);
-	return 0;
 }
 
 /* The manifest lists every file of the set with its hash: the streams are
@@ -861,18 +434,18 @@ static int write_manifest(struct run_state *st)
 
 		if (!b->has_rows)
 			continue;
-		names[k] = owned[k] = set_name(b->value, bm->pdf_name),
+		names[k] = owned[k] = run_set_name(b->value, bm->pdf_name),
 		paths[k++] = b->pdf.tmp_path;
-		names[k] = owned[k] = set_name(b->value, bm->xlsx_name),
+		names[k] = owned[k] = run_set_name(b->value, bm->xlsx_name),
 		paths[k++] = b->xlsx.tmp_path;
-		names[k] = owned[k] = set_name(b->value, "metrics.json"),
+		names[k] = owned[k] = run_set_name(b->value, "metrics.json"),
 		paths[k++] = b->metrics.tmp_path;
 		if (rc == 0 && fflush(b->metrics.fp) != 0)
 			rc = -1;
 	}
 	for (size_t i = 0; rc == 0 && i < st->nbursts; i++)
 		if (st->bursts[i].has_rows && st->bursts[i].route != NULL)
-			rc = write_mail_record(st, &st->bursts[i]);
+			rc = run_write_mail_record(st, &st->bursts[i]);
 	st->inputs.output_names = names;
 	st->inputs.output_paths = paths;
 	st->inputs.noutputs = k;
@@ -906,15 +479,8 @@ static int commit(struct run_state *st)
 					 &st->manifest};
 
 	testhook_point("commit");
-	for (size_t i = 0; i < st->nbursts; i++) {
-		struct burst *b = &st->bursts[i];
-		struct outfile *const files[] = {&b->metrics, &b->xlsx, &b->pdf, &b->mailrec};
-
-		if (b->has_rows && outfile_commit_all(files, b->mailrec.tmp_path ? 4 : 3) != 0) {
-			log_error("无法写入 %s/%s:%s", st->outdir, b->value, strerror(errno));
-			return EXIT_IO;
-		}
-	}
+	if (run_commit_bursts(st) != 0)
+		return EXIT_IO;
 	if (outfile_commit_all(order, sizeof(order) / sizeof(order[0])) != 0) {
 		log_error("无法写入 %s:%s", st->outdir, strerror(errno));
 		return EXIT_IO;
@@ -940,30 +506,7 @@ static void release(struct run_state *st)
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		if (all[i]->tmp_path != NULL)
 			outfile_abort(all[i]);
-	for (size_t i = 0; i < st->nbursts; i++) {
-		struct burst *b = &st->bursts[i];
-		struct outfile *files[] = {&b->metrics, &b->xlsx, &b->pdf, &b->mailrec};
-
-		manifest_mail_release(&b->mail);
-		for (size_t f = 0; f < 4; f++)
-			if (files[f]->tmp_path != NULL)
-				outfile_abort(files[f]);
-		doc_free(b->doc);
-		for (size_t t = 0; b->texts != NULL && t < agg_count(st->agg); t++)
-			free(b->texts[t]);
-		free(b->texts);
-		if (b->tmpl)
-			template_free(b->tmpl);
-		for (size_t k = 0; k < b->nnotes; k++)
-			free(b->notes[k]);
-		free(b->notes);
-		free(b->cover);
-		free(b->value);
-		free(b->where);
-		free(b->where_all);
-	}
-	free(st->bursts);
-	free(st->presence);
+	run_bursts_release(st);
 	for (size_t k = 0; k < st->nnotes; k++)
 		free(st->notes[k]);
 	free(st->notes);
@@ -998,26 +541,9 @@ static void release(struct run_state *st)
 static int mail_reports(struct run_state *st)
 {
 	int rc = cli_mail_report(st->cli, st->outdir, &st->mail);
+	int brc = run_mail_bursts(st, false);
 
-	for (size_t i = 0; i < st->nbursts; i++) {
-		struct burst *b = &st->bursts[i];
-		char *dir;
-		int brc;
-
-		if (b->route == NULL)
-			continue;
-		if (!b->has_rows) {
-			log_warn("[mail.each] %s:数据中没有它的记录,没有生成报告,不发送", b->value);
-			continue;
-		}
-		dir = xasprintf("%s/%s", st->outdir, b->value);
-		brc = cli_mail_report_to(st->cli, dir, "mail.json", &b->mail, b->route->to,
-					 b->route->nto);
-		free(dir);
-		if (brc != EXIT_OK && rc == EXIT_OK)
-			rc = brc;
-	}
-	return rc;
+	return rc != EXIT_OK ? rc : brc;
 }
 
 /*
@@ -1027,7 +553,7 @@ static int mail_reports(struct run_state *st)
 static int mail_pending(struct run_state *st)
 {
 	char *path = xasprintf("%s/manifest.json", st->outdir);
-	int rc = EXIT_OK;
+	int rc = EXIT_OK, brc;
 
 	if (manifest_mail_read(path, &st->mail) != 0) {
 		log_warn("%s 中没有邮件记录:%s", path, strerror(errno));
@@ -1038,25 +564,8 @@ static int mail_pending(struct run_state *st)
 	}
 	free(path);
 	/* and the --each reports' of [mail.each], each from its own record */
-	for (size_t i = 0; i < st->nbursts; i++) {
-		const struct burst *b = &st->bursts[i];
-		char *dir, *rec;
-		struct stat sb;
-		int brc = EXIT_OK;
-
-		if (b->route == NULL)
-			continue;
-		dir = xasprintf("%s/%s", st->outdir, b->value);
-		rec = xasprintf("%s/mail.json", dir);
-		if (stat(rec, &sb) == 0)
-			brc = cli_mail_recorded(st->cli, dir, "mail.json", b->route->to,
-						b->route->nto, true);
-		if (brc != EXIT_OK && rc == EXIT_OK)
-			rc = brc;
-		free(rec);
-		free(dir);
-	}
-	return rc;
+	brc = run_mail_bursts(st, true);
+	return rc != EXIT_OK ? rc : brc;
 }
 
 /*
@@ -1197,7 +706,7 @@ int cmd_run(struct cli *cli)
 	if (rc == EXIT_OK)
 		rc = load_template(&st);
 	if (rc == EXIT_OK && cli->each != NULL)
-		rc = load_bursts(&st);
+		rc = run_load_bursts(&st);
 	if (rc == EXIT_OK)
 		rc = open_outputs(&st);
 	if (rc == EXIT_OK)
