@@ -9,7 +9,7 @@ SECONDS_EACH=${FUZZ_SECONDS:-60}
 OUT=build/fuzz
 mkdir -p "$OUT"
 CFLAGS="-std=c17 -g -O1 -D_GNU_SOURCE -Isrc -fsanitize=fuzzer,address,undefined"
-LIBS="src/ingest/ingest_parse.c src/ingest/schema.c src/util/ini.c src/util/text.c src/ingest/value.c src/engine/query_parse.c src/util/xalloc.c src/util/strbuf.c"
+LIBS="src/ingest/ingest_parse.c src/ingest/schema.c src/util/ini.c src/util/text.c src/ingest/value.c src/engine/query_parse.c src/util/xalloc.c src/util/strbuf.c src/util/period.c src/ingest/mask.c src/util/escape.c"
 # the reader: ingest.c and what it calls
 READER="src/ingest/ingest.c src/ingest/ingest_pool.c src/ingest/persons.c src/util/log.c src/util/testhook.c src/util/dict.c"
 for t in ingest query chunks; do
