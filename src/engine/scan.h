@@ -21,8 +21,9 @@ struct scan_options {
 	struct period period; /* the report period; {0, 0} for validation only */
 	int threads;          /* 0 = number of cores */
 	bool progress;
-	FILE *rejects;          /* rejects.csv being written, or NULL */
-	double max_reject_rate; /* fraction, e.g. 0.05 */
+	FILE *rejects; /* rejects.csv being written, or NULL */
+	/* rejected / (accepted + rejected) a file may have, e.g. 0.05 */
+	double max_reject_rate;
 };
 
 /*

@@ -248,3 +248,22 @@ done
 refused 不存在的列 "$BIN" query --period 2021 --where 不存在的列=1 --input s relief.rows
 refused 不存在的列 "$BIN" run --period 2021 --where 不存在的列=1 --input s --output o
 echo "bad periods and areas refused"
+
+# the reject rate is of the rows that count for the period (the period's and
+# the rejected), not of every row read: an export of 2020 and 2021 whose
+# 2021 rows are 7% bad is over 5% for 2021, though only ~3.5% of its rows
+mkdir rr
+f=s/relief-华蓥市.csv
+head -n 1 "$f" >rr/relief.csv
+# its month column (the 6th) in any spelling starts with the year
+awk -F, 'NR > 1 && $6 ~ /^2020/' "$f" >>rr/relief.csv
+awk -F, 'NR > 1 && $6 ~ /^2021/' "$f" >y2021.csv
+n=$(wc -l <y2021.csv)
+[ "$n" -ge 100 ] || fail "too few 2021 rows in $f: $n"
+bad=$((n * 7 / 100 + 1))
+head -n "$bad" y2021.csv | sed 's/^[^,]*,/511602XX,/' >>rr/relief.csv
+tail -n +"$((bad + 1))" y2021.csv >>rr/relief.csv
+expect_exit 1 "$BIN" check --period 2021 --input rr
+contains err.txt "拒收比例过高"
+expect_exit 0 "$BIN" check --period 2021 --input rr --max-reject-rate 0.1
+echo "reject rate of the period's rows: $bad of $n bad rows fail the 5% limit"

@@ -93,11 +93,10 @@ static void read_once(size_t k, char **out, const char *data, size_t len)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct ingest_sink sink = {.ctx = &sb, .row = on_row, .reject = on_reject};
-	struct ingest_options opt = {
-	    .input_dir = dir,
-	    .period = {2021 * 12, 2021 * 12 + 11},
-	    .want = WINDOW_PREV | WINDOW_LAST,
-	    .threads = 2};
+	struct ingest_options opt = {.input_dir = dir,
+				     .period = {2021 * 12, 2021 * 12 + 11},
+				     .want = WINDOW_PREV | WINDOW_LAST,
+				     .threads = 2};
 	struct ingest_result res;
 	char err[256];
 	const struct ingest_file *f;

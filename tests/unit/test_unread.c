@@ -147,7 +147,8 @@ static void test_unread_in_result(void **state)
 {
 	int rows = 0;
 	struct ingest_sink sink = {.ctx = &rows, .row = on_row};
-	struct ingest_options opt = {.input_dir = dir, .period = {2021 * 12, 2021 * 12 + 11}, .threads = 1};
+	struct ingest_options opt = {
+	    .input_dir = dir, .period = {2021 * 12, 2021 * 12 + 11}, .threads = 1};
 	struct ingest_result res;
 	char err[512] = "";
 
@@ -171,7 +172,8 @@ static void test_no_csv_names_unread(void **state)
 {
 	int rows = 0;
 	struct ingest_sink sink = {.ctx = &rows, .row = on_row};
-	struct ingest_options opt = {.input_dir = dir, .period = {2021 * 12, 2021 * 12 + 11}, .threads = 1};
+	struct ingest_options opt = {
+	    .input_dir = dir, .period = {2021 * 12, 2021 * 12 + 11}, .threads = 1};
 	struct ingest_result res;
 	char err[1024] = "";
 
