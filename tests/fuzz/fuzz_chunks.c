@@ -46,7 +46,7 @@ static void on_row(void *ctx, const struct dataset *ds, const struct ingest_row 
 {
 	struct strbuf *sb = ctx;
 
-	strbuf_addf(sb, "row %llu %d %u %llx:", (unsigned long long)row->line, (int)row->slot,
+	strbuf_addf(sb, "row %llu %d %u %llx:", (unsigned long long)row->line, (int)row->windows,
 		    row->person, (unsigned long long)row->present);
 	for (size_t c = 0; c < ds->ncols; c++) {
 		size_t len;

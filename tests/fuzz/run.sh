@@ -11,7 +11,7 @@ mkdir -p "$OUT"
 CFLAGS="-std=c17 -g -O1 -D_GNU_SOURCE -Isrc -fsanitize=fuzzer,address,undefined"
 LIBS="src/ingest/ingest_parse.c src/ingest/schema.c src/util/ini.c src/util/text.c src/ingest/value.c src/engine/query_parse.c src/util/xalloc.c src/util/strbuf.c src/util/period.c src/ingest/mask.c src/util/escape.c"
 # the reader: ingest.c and what it calls
-READER="src/ingest/ingest.c src/ingest/ingest_pool.c src/ingest/persons.c src/util/log.c src/util/testhook.c src/util/dict.c"
+READER="src/ingest/ingest.c src/ingest/ingest_files.c src/ingest/ingest_pool.c src/ingest/persons.c src/util/log.c src/util/testhook.c src/util/dict.c src/util/sha256.c"
 for t in ingest query chunks; do
 	echo "== fuzz_$t (${SECONDS_EACH}s)"
 	extra=""
