@@ -41,6 +41,7 @@ static const char *const reasons[VALUE_ERROR_COUNT] = {
     [VALUE_NUL] = "含有NUL(零)字节,文件可能已损坏",
     [VALUE_JOINED] = "文件像是两个导出文件拼接而成:本行是另一个文件的开头(表头或BOM)",
     [VALUE_YEAR_RANGE] = "年份超出范围(应在1900到2099之间)",
+    [VALUE_ID_AS_NUMBER] = "身份证号被存成了数字,末几位已丢失,请在导出时把该列设为文本",
 };
 
 const char *value_reason(enum value_error e)
@@ -161,6 +162,34 @@ static int num(const char *s, int n)
 	return v;
 }
 
+/*
+ * An ID that Excel stored as a number: shown as 5.11621E+17, or written
+ * out with only 15 significant digits kept (511621197806059000).  Either
+ * way its last digits are gone, and no fix can bring them back.
+ */
+static bool scientific(const char *b, size_t n)
+{
+	size_t i = 0;
+
+	if (i < n && is_digit(b[i]))
+		i++;
+	else
+		return false;
+	if (i < n && b[i] == '.')
+		for (i++; i < n && is_digit(b[i]); i++)
+			;
+	if (i >= n || (b[i] != 'e' && b[i] != 'E'))
+		return false;
+	if (++i < n && b[i] == '+')
+		i++;
+	if (i >= n)
+		return false;
+	for (; i < n; i++)
+		if (!is_digit(b[i]))
+			return false;
+	return true;
+}
+
 enum value_error parse_id(const char *s, size_t len, uint64_t *id)
 {
 	char buf[40], d[18];
@@ -189,12 +218,14 @@ enum value_error parse_id(const char *s, size_t len, uint64_t *id)
 		if (!is_digit(d[17]) && d[17] != 'X')
 			return VALUE_ID_CHARS;
 	} else {
-		return VALUE_ID_LENGTH;
+		return scientific(buf, n) ? VALUE_ID_AS_NUMBER : VALUE_ID_LENGTH;
 	}
 	if (!real_date(num(d + 6, 4), num(d + 10, 2), num(d + 12, 2)))
 		return VALUE_ID_BIRTH;
+	/* 15 significant digits and three zeros: a genuine ID ending so has its check right */
 	if (id_check_char(d) != d[17])
-		return VALUE_ID_CHECK;
+		return n == 18 && memcmp(d + 15, "000", 3) == 0 ? VALUE_ID_AS_NUMBER
+								: VALUE_ID_CHECK;
 	for (int i = 0; i < 17; i++)
 		v = v * 10 + (uint64_t)(d[i] - '0');
 	*id = v;

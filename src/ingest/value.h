@@ -40,6 +40,7 @@ enum value_error {
 	VALUE_NUL,             /* a NUL byte: a damaged file, not text */
 	VALUE_JOINED,          /* a second header (or BOM) inside the file: two exports joined */
 	VALUE_YEAR_RANGE,      /* year 0201, 2201 */
+	VALUE_ID_AS_NUMBER,    /* an ID Excel kept as a number: 5.11621E+17, ...059000 */
 	VALUE_ERROR_COUNT
 };
 

@@ -71,6 +71,15 @@ static const struct id_case id_cases[] = {
     {"110105491231002", VALUE_OK, 11010519491231002ull, "15-digit legacy"},
     {"511602800115001", VALUE_OK, 51160219800115001ull, "15-digit legacy"},
     {"511602990230123", VALUE_ID_BIRTH, 0, "15-digit, 1999-02-30"},
+    /* IDs Excel turned into numbers: their last digits are lost */
+    {"5.11621E+17", VALUE_ID_AS_NUMBER, 0, "Excel's scientific display"},
+    {"5.116021980E17", VALUE_ID_AS_NUMBER, 0, "scientific without +"},
+    {"５.１１６２１Ｅ＋１７", VALUE_ID_AS_NUMBER, 0, "full-width scientific"},
+    {"511621197806059000", VALUE_ID_AS_NUMBER, 0, "15 significant digits kept, check wrong"},
+    {"511602198001150000", VALUE_ID_AS_NUMBER, 0, "the worked example, last 3 lost"},
+    {"511602198001150200", VALUE_ID_CHECK, 0, "two zeros: an ordinary check error"},
+    {"5E", VALUE_ID_LENGTH, 0, "no exponent digits: not a number"},
+    {"5.1E+17x", VALUE_ID_LENGTH, 0, "not a number"},
 };
 
 static void test_parse_id(void **state)
