@@ -40,6 +40,12 @@
  */
 #define MAX_HEADER_FIELDS 16384
 #define MAX_HEADER_BYTES  (1u << 20)
+/*
+ * Records looked at for the header: an export often has a title row
+ * ("广安市2021年城乡低保发放明细表", a merged cell), a unit or date row and
+ * blank rows above it.
+ */
+#define MAX_LEAD_ROWS 10
 /* Messages list this many column names at most, then the count. */
 #define MAX_LISTED_NAMES 20
 
@@ -240,7 +246,7 @@ static char *name_list(char **items, size_t n)
  * starting with a dataset's name breaks ties.  Sets plan or returns an error.
  */
 static char *recognise(const struct schema *schema, const char *path, char **fields, size_t n,
-		       struct file_plan *plan, char **warning)
+		       struct file_plan *plan, char **warning, bool *none_known)
 {
 	struct header_match best = {0};
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
@@ -267,7 +273,8 @@ static char *recognise(const struct schema *schema, const char *path, char **fie
 		}
 	}
 	/* the first line may be data (a headerless export): never echo it as it is */
-	if (best.ds == NULL || best.matched == 0) {
+	*none_known = best.ds == NULL || best.matched == 0;
+	if (*none_known) {
 		char *found = mask_header_fields(fields, n, false);
 		err = xasprintf("无法识别文件属于哪类数据:表头中没有认识的列(找到的列:%s)", found);
 		free(found);
@@ -448,6 +455,98 @@ static uint64_t header_extent(const char *raw, size_t avail, size_t *rawlen)
 	return lines;
 }
 
+/*
+ * The header of f: the first of its first MAX_LEAD_ROWS records that names
+ * a dataset's columns, the rows above it (titles, units, blank rows: rows
+ * naming no column at all) skipped and counted in *titles.  *hdr walks the
+ * UTF-8 text, *skip the raw bytes, in step.  Sets f->plan, f->header_lines
+ * and moves the pending bytes past the header.  Returns NULL, or why the
+ * file cannot be read: the first row's reason when no row is a header.
+ */
+static char *read_header(struct run *r, struct open_file *f, struct ingest_file *file,
+			 const char **hdr, size_t *skip, size_t *titles)
+{
+	char *first = NULL, *msg = NULL, **fields = NULL;
+	size_t nfields = 0, rawlen = 0;
+	uint64_t lines = 0, lead = 0;
+
+	for (;;) {
+		long hlen = chunk_parse_header(*hdr, strlen(*hdr), &fields, &nfields);
+		bool none_known = false;
+
+		if (hlen <= 0) {
+			msg = hlen < 0 ? xstrdup("表头格式错误(引号不匹配)")
+			      : f->plen > MAX_HEADER_BYTES
+				  ? xasprintf("表头行超过%u MB,不像导出的表格文件",
+					      MAX_HEADER_BYTES >> 20)
+				  : xstrdup("找不到完整的表头行");
+			break;
+		}
+		if (nfields > MAX_HEADER_FIELDS) {
+			msg = xasprintf("表头有%zu列,超过表格软件最多的%u列,不像导出的表格文件",
+					nfields, MAX_HEADER_FIELDS);
+			break;
+		}
+		lines = header_extent(f->pending + *skip, f->plen - *skip, &rawlen);
+		msg = recognise(r->schema, file->path, fields, nfields, &f->plan, &file->warning,
+				&none_known);
+		if (msg == NULL || !none_known || *titles + 1 >= MAX_LEAD_ROWS ||
+		    *skip + rawlen >= f->plen)
+			break;
+		/* a row above the header: a title, a unit line, a merged cell */
+		if (first == NULL)
+			first = msg;
+		else
+			free(msg);
+		msg = NULL;
+		for (size_t i = 0; i < nfields; i++)
+			free(fields[i]);
+		free(fields);
+		fields = NULL;
+		(*titles)++;
+		lead += lines;
+		*hdr += hlen;
+		*skip += rawlen;
+	}
+	for (size_t i = 0; i < nfields; i++)
+		free(fields[i]);
+	free(fields);
+	if (msg != NULL) {
+		/* no header in the first rows: what is wrong with the first one */
+		if (first != NULL) {
+			free(msg);
+			msg = first;
+		}
+		return msg;
+	}
+	free(first);
+	f->header_lines = lead + lines;
+	memmove(f->pending, f->pending + *skip + rawlen, f->plen - *skip - rawlen);
+	f->plen -= *skip + rawlen;
+	f->offset = *skip + rawlen;
+	if (*titles > 0) {
+		char *w = xasprintf("跳过了表头之前的%zu行(标题、单位等,不是数据)%s%s", *titles,
+				    file->warning ? ";" : "", file->warning ? file->warning : "");
+		free(file->warning);
+		file->warning = w;
+	}
+	return NULL;
+}
+
+/* Whether raw holds n complete records (the last one ended by a line end). */
+static bool has_records(const char *raw, size_t avail, size_t n)
+{
+	size_t at = 0, len;
+
+	for (size_t k = 0; k < n; k++) {
+		header_extent(raw + at, avail - at, &len);
+		if (len == 0 || at + len >= avail)
+			return false;
+		at += len;
+	}
+	return true;
+}
+
 /* Open the next file and read its header; false when there is none left. */
 static bool open_next(struct run *r)
 {
@@ -456,12 +555,11 @@ static bool open_next(struct run *r)
 		struct ingest_file *file = &r->res->files[index];
 		char *full = xasprintf("%s/%s", r->opt->input_dir, file->path);
 		struct open_file *f = xcalloc(1, sizeof(*f));
-		char *text, **fields = NULL, *msg;
+		char *text, *msg;
 		const char *hdr;
-		size_t nfields = 0, skip, rawlen;
+		size_t skip, title_rows = 0;
 		/* enough for the header and for telling the encoding; less in chunk tests */
 		size_t sample = chunk_bytes < 64 * 1024 ? chunk_bytes : 64 * 1024;
-		long hlen;
 		struct stat st;
 
 		if (file->same_as != NULL) {
@@ -493,9 +591,12 @@ static bool open_next(struct run *r)
 			file_error(r, index, xstrdup("文件是空的(没有表头)"));
 			goto drain;
 		}
-		/* the header may be longer than the sample only in odd files */
+		/*
+		 * the header may be longer than the sample only in odd files; the
+		 * rows above it (read_header) are looked for within what is read
+		 */
 		while (!f->eof && f->plen <= MAX_HEADER_BYTES &&
-		       (header_extent(f->pending, f->plen, &rawlen), rawlen >= f->plen))
+		       !has_records(f->pending, f->plen, 1))
 			if (fill(f, f->plen + sample) != 0)
 				break;
 		f->plan.encoding = detect_encoding(f->pending, f->plen, f->eof, r->opt->encoding);
@@ -505,36 +606,7 @@ static bool open_next(struct run *r)
 			   ? to_utf8(f->pending, f->plen)
 			   : xstrndup(f->pending + skip, f->plen - skip);
 		hdr = text;
-		hlen = chunk_parse_header(hdr, strlen(hdr), &fields, &nfields);
-		if (hlen <= 0) {
-			file_error(r, index,
-				   hlen < 0 ? xstrdup("表头格式错误(引号不匹配)")
-				   : f->plen > MAX_HEADER_BYTES
-				       ? xasprintf("表头行超过%u MB,不像导出的表格文件",
-						   MAX_HEADER_BYTES >> 20)
-				       : xstrdup("找不到完整的表头行"));
-			free(text);
-			goto drain;
-		}
-		if (nfields > MAX_HEADER_FIELDS) {
-			file_error(
-			    r, index,
-			    xasprintf("表头有%zu列,超过表格软件最多的%u列,不像导出的表格文件",
-				      nfields, MAX_HEADER_FIELDS));
-			for (size_t i = 0; i < nfields; i++)
-				free(fields[i]);
-			free(fields);
-			free(text);
-			goto drain;
-		}
-		f->header_lines = header_extent(f->pending + skip, f->plen - skip, &rawlen);
-		memmove(f->pending, f->pending + skip + rawlen, f->plen - skip - rawlen);
-		f->plen -= skip + rawlen;
-		f->offset = skip + rawlen;
-		msg = recognise(r->schema, file->path, fields, nfields, &f->plan, &file->warning);
-		for (size_t i = 0; i < nfields; i++)
-			free(fields[i]);
-		free(fields);
+		msg = read_header(r, f, file, &hdr, &skip, &title_rows);
 		free(text);
 		if (msg != NULL) {
 			file_error(r, index, msg);
