@@ -27,11 +27,6 @@
  * in the report's area (its --where and --each value), counted in the same
  * pass; none means every figure of it is 0 or "—", which the report says.
  */
-static const char *d_title(const struct schema *schema, size_t ds)
-{
-	return schema->sets[ds].title;
-}
-
 size_t *run_register_cover(struct run_state *st, const struct template *t, char *const *where,
 			   size_t nwhere)
 {
@@ -123,7 +118,7 @@ void run_check_cover(struct run_state *st, const struct template *t, const size_
 		format_period_name(&base, name, sizeof(name));
 		note(st, notes, nnotes,
 		     xasprintf("%s：%s（%s）在%s没有记录，报告中与它比较的数字（如 %s）显示为“—”",
-			       cmp_name[q->compare], d_title(&st->schema, q->ds_index),
+			       cmp_name[q->compare], st->schema.sets[q->ds_index].title,
 			       st->schema.sets[q->ds_index].name, name, q->text));
 	}
 	free(said);

@@ -536,6 +536,21 @@ static int comparison(struct parser *p)
 	return 0;
 }
 
+/* The next value token (malloc'd, its start in *vstart), or NULL after failing with missing. */
+static char *required_value(struct parser *p, size_t *vstart, const char *missing)
+{
+	char *v;
+
+	skip_space(p);
+	*vstart = p->pos;
+	v = value_token(p);
+	if (v[0] != '\0')
+		return v;
+	free(v);
+	fail(p, *vstart, "%s", missing);
+	return NULL;
+}
+
 /* The one value after a comparison, as the range of values it lets through. */
 static int compare_value(struct parser *p, struct filter *f, int cmp)
 {
@@ -545,13 +560,8 @@ static int compare_value(struct parser *p, struct filter *f, int cmp)
 	char *v;
 	int rc;
 
-	skip_space(p);
-	vstart = p->pos;
-	v = value_token(p);
-	if (v[0] == '\0') {
-		free(v);
-		return fail(p, vstart, "缺少比较的取值");
-	}
+	if ((v = required_value(p, &vstart, "缺少比较的取值")) == NULL)
+		return -1;
 	rc = value_range(p, col, v, vstart, &lo, &hi);
 	free(v);
 	if (rc != 0)
@@ -614,13 +624,8 @@ static int parse_filter(struct parser *p)
 		char *v;
 		int rc;
 
-		skip_space(p);
-		vstart = p->pos;
-		v = value_token(p);
-		if (v[0] == '\0') {
-			free(v);
-			return fail(p, vstart, "缺少取值");
-		}
+		if ((v = required_value(p, &vstart, "缺少取值")) == NULL)
+			return -1;
 		rc = filter_value(p, f, v, vstart);
 		free(v);
 		if (rc != 0)

@@ -62,4 +62,23 @@ static inline int tmpdir_remove(void **state)
 	return nftw(dir, tmpdir_rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/* dir/rel, in a static buffer (one at a time). */
+static inline const char *at(const char *rel)
+{
+	static char buf[512];
+
+	snprintf(buf, sizeof(buf), "%s/%s", dir, rel);
+	return buf;
+}
+
+/* Write text as dir/rel (its folder must exist). */
+static inline void write_file(const char *rel, const char *text)
+{
+	FILE *fp = fopen(at(rel), "w");
+
+	assert_non_null(fp);
+	fputs(text, fp);
+	assert_int_equal(fclose(fp), 0);
+}
+
 #endif

@@ -33,24 +33,6 @@
 
 #include "ingest_fixture.h"
 
-/* dir/rel, in a static buffer (one at a time). */
-static const char *at(const char *rel)
-{
-	static char buf[512];
-
-	snprintf(buf, sizeof(buf), "%s/%s", dir, rel);
-	return buf;
-}
-
-static void write_file(const char *rel, const char *text)
-{
-	FILE *fp = fopen(at(rel), "w");
-
-	assert_non_null(fp);
-	fputs(text, fp);
-	assert_int_equal(fclose(fp), 0);
-}
-
 static void link_to(const char *target, const char *rel)
 {
 	assert_int_equal(symlink(target, at(rel)), 0);

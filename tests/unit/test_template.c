@@ -503,6 +503,27 @@ static void test_placeholder_errors(void **state)
 	unload(&l);
 }
 
+/* md built for scope: its title, and exactly two paragraphs as given. */
+static void expect_scoped(const char *md, const struct template_scope *scope, const char *title,
+			  const char *first, const char *second)
+{
+	struct loaded l = load_scoped(md, scope);
+	struct agg *a;
+	struct doc *d;
+
+	assert_int_equal(l.rc, 0);
+	assert_string_equal(template_meta(l.t)->title, title);
+	a = agg_for(l.t);
+	agg_finish(a);
+	d = template_build(l.t, a, NULL);
+	expect_text(d, DOC_PARAGRAPH, 0, first);
+	expect_text(d, DOC_PARAGRAPH, 1, second);
+	assert_int_equal(d->nblocks, 2);
+	doc_free(d);
+	agg_free(a);
+	unload(&l);
+}
+
 /*
  * The variables of a period and an area, and the parts only the whole
  * report or only a report of one area shows.
@@ -530,37 +551,13 @@ static void test_scope_text(void **state)
 					.sub = "乡镇(街道)",
 					.burst = true};
 	struct loaded l;
-	struct agg *a;
-	struct doc *d;
 
 	(void)state;
-	l = load_scoped(md, &whole);
-	assert_int_equal(l.rc, 0);
-	assert_string_equal(template_meta(l.t)->title, "广安市2021年第三季度民政工作总结");
-	a = agg_for(l.t);
-	agg_finish(a);
-	d = template_build(l.t, a, NULL);
-	expect_text(d, DOC_PARAGRAPH, 0,
-		    "2021年第三季度，广安市截至2021年9月30日（2021Q3），各区县。");
-	expect_text(d, DOC_PARAGRAPH, 1, "全市段落。");
-	assert_int_equal(d->nblocks, 2);
-	doc_free(d);
-	agg_free(a);
-	unload(&l);
-
-	l = load_scoped(md, &yuechi);
-	assert_int_equal(l.rc, 0);
-	assert_string_equal(template_meta(l.t)->title, "岳池县2021年1—9月民政工作总结");
-	a = agg_for(l.t);
-	agg_finish(a);
-	d = template_build(l.t, a, NULL);
-	expect_text(d, DOC_PARAGRAPH, 0,
-		    "今年以来，岳池县截至2021年9月30日（2021-01..2021-09），各乡镇(街道)。");
-	expect_text(d, DOC_PARAGRAPH, 1, "分报告段落。");
-	assert_int_equal(d->nblocks, 2);
-	doc_free(d);
-	agg_free(a);
-	unload(&l);
+	expect_scoped(md, &whole, "广安市2021年第三季度民政工作总结",
+		      "2021年第三季度，广安市截至2021年9月30日（2021Q3），各区县。", "全市段落。");
+	expect_scoped(md, &yuechi, "岳池县2021年1—9月民政工作总结",
+		      "今年以来，岳池县截至2021年9月30日（2021-01..2021-09），各乡镇(街道)。",
+		      "分报告段落。");
 
 	/* a part left open is an error at its start */
 	l = load("a\n<!-- 仅总报告 -->\nb\n");

@@ -28,23 +28,6 @@
 
 #include "ingest_fixture.h"
 
-static const char *at(const char *rel)
-{
-	static char buf[512];
-
-	snprintf(buf, sizeof(buf), "%s/%s", dir, rel);
-	return buf;
-}
-
-static void write_file(const char *rel, const char *text)
-{
-	FILE *fp = fopen(at(rel), "w");
-
-	assert_non_null(fp);
-	fputs(text, fp);
-	assert_int_equal(fclose(fp), 0);
-}
-
 static const char charity[] = "日期,收支类型,项目名称,区县,金额,受益人次,捐赠方\n"
 			      "2021-03-01,捐赠收入,慈善济困,武胜县,100.00,,\n";
 
