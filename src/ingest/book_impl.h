@@ -1,32 +1,31 @@
 /*
- * workbook_impl.h - private to the workbook readers: what workbook.c
- * dispatches to.  One reader per file format (workbook_xlsx.c,
- * workbook_xls.c) fills in the operations and the sheet list.
+ * book_impl.h - private to the workbook readers: what workbook.c
+ * dispatches to.  One reader per file format (book_xlsx.c,
+ * book_xls.c) fills in the operations and the sheet list.
  */
-#ifndef CIVREPORT_WORKBOOK_IMPL_H
-#define CIVREPORT_WORKBOOK_IMPL_H
+#ifndef CIVREPORT_BOOK_IMPL_H
+#define CIVREPORT_BOOK_IMPL_H
 
-#include "workbook.h"
+#include "book.h"
 
-struct workbook_ops {
+struct book_ops {
 	const char *kind; /* "xlsx", "xls" */
-	int (*select)(struct workbook *wb, size_t i, char *err, size_t errlen);
-	int (*read)(struct workbook *wb, struct strbuf *out, size_t want, char *err,
-		    size_t errlen);
-	void (*close)(struct workbook *wb); /* frees the reader's state, not wb */
+	int (*select)(struct book *wb, size_t i, char *err, size_t errlen);
+	int (*read)(struct book *wb, struct strbuf *out, size_t want, char *err, size_t errlen);
+	void (*close)(struct book *wb); /* frees the reader's state, not wb */
 };
 
-struct workbook {
-	const struct workbook_ops *ops;
-	struct workbook_sheet *sheets;
+struct book {
+	const struct book_ops *ops;
+	struct book_sheet *sheets;
 	size_t nsheets;
 	bool selected;
 	void *state; /* the reader's */
 };
 
 /* Each returns 0 with wb->ops, sheets and state set, or -1 with err. */
-int workbook_open_xlsx(struct workbook *wb, const char *path, char *err, size_t errlen);
-int workbook_open_xls(struct workbook *wb, const char *path, char *err, size_t errlen);
+int book_open_xlsx(struct book *wb, const char *path, char *err, size_t errlen);
+int book_open_xls(struct book *wb, const char *path, char *err, size_t errlen);
 
 /*
  * Shared by the readers, so that a cell reads the same from either
@@ -36,10 +35,10 @@ int workbook_open_xls(struct workbook *wb, const char *path, char *err, size_t e
  * first, quoted when it holds '"', ',' or a leading or trailing space, and
  * every CR, LF or CRLF inside made one space.
  */
-void workbook_add_field(struct strbuf *line, bool first, const char *s, size_t len);
+void book_add_field(struct strbuf *line, bool first, const char *s, size_t len);
 
 /* A number as Excel's General format shows it: "%.15G", no "-0". */
-void workbook_format_number(double v, char buf[32]);
+void book_format_number(double v, char buf[32]);
 
 /*
  * A date serial (days since the epoch of the 1900 or the 1904 system, with
@@ -47,6 +46,6 @@ void workbook_format_number(double v, char buf[32]);
  * "HH:MM:SS".  false when the serial is out of range (negative, after
  * 9999-12-31): then the caller writes it as a number.
  */
-bool workbook_format_date(double serial, bool date1904, char buf[32]);
+bool book_format_date(double serial, bool date1904, char buf[32]);
 
 #endif
