@@ -20,15 +20,22 @@
  *     350.1 and an ID stored as a number reads 5.11621197806059E+17;
  *   - a number in a date format: "YYYY-MM-DD" (the day, whatever the time
  *     of day; 1900 or 1904 system), a time alone (< 1) "HH:MM:SS";
+ *   - an ISO 8601 date cell (t="d"): its day "YYYY-MM-DD", a time alone
+ *     "HH:MM:SS";
  *   - a boolean: TRUE or FALSE;
- *   - a formula: its cached value as above; without one, the field
- *     BOOK_MARK "F"; an error value (#DIV/0!, #N/A): BOOK_MARK "E"
- *     followed by it.  The parser turns those into rejects with their own
- *     reasons (only in a workbook's rows).
+ *   - a formula: its cached value as above (a text result cached empty,
+ *     <v></v>, is an empty field: Excel's IF(...,"",...)); without one
+ *     (no <v>, or an empty one for a number), the field BOOK_MARK "F"; an
+ *     error value (#DIV/0!, #N/A): BOOK_MARK "E" followed by it.  The
+ *     parser turns those into rejects with their own reasons (only in a
+ *     workbook's rows).
+ * libfreexl gives less of an .xls (book_xls.c): a formula reads empty, a
+ * boolean 1 or 0, an error value 1.
  *
  * Memory is bounded: an .xlsx sheet is streamed (its shared strings are
- * held, one copy); an .xls is parsed whole by libfreexl at select (at most
- * 65,536 rows × 256 columns).
+ * held, one copy, at most 2 GiB); an .xls is parsed whole by libfreexl at
+ * select (at most 65,536 rows × 256 columns).  No cell or row of an .xlsx
+ * may pass 64 MiB (the ingest refuses such a line anyway).
  */
 #ifndef CIVREPORT_BOOK_H
 #define CIVREPORT_BOOK_H
@@ -45,8 +52,9 @@
 struct book;
 
 struct book_sheet {
-	char *name;  /* as the workbook names it (UTF-8) */
-	bool hidden; /* state="hidden" or "veryHidden" */
+	char *name; /* as the workbook names it (UTF-8) */
+	/* state="hidden" or "veryHidden"; always false in an .xls (libfreexl does not say) */
+	bool hidden;
 };
 
 /* Whether path names a spreadsheet civreport reads (.xlsx .xlsm .xls, any case). */
@@ -71,11 +79,13 @@ const struct book_sheet *book_sheet(const struct book *wb, size_t i);
 int book_select(struct book *wb, size_t i, char *err, size_t errlen);
 
 /*
- * Append the next rows of the selected sheet to out, whole lines only,
+ * Append the next rows of the selected sheet to out, whole lines only
+ * (at least one row, with the empty lines of the rows missing before it),
  * until out holds at least want bytes or the sheet ends.  Returns 1 when
  * more rows may follow, 0 at the end of the sheet, -1 on an error (a
- * damaged file, a row or column past Excel's limits, rows out of order)
- * with the reason in err, naming the row where it can.
+ * damaged file, a row or column past Excel's limits, rows out of order, a
+ * row over 64 MiB) with the reason in err, naming the row where it can.
+ * The end and an error are sticky: later calls return them again.
  */
 int book_read(struct book *wb, struct strbuf *out, size_t want, char *err, size_t errlen);
 

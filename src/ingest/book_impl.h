@@ -29,7 +29,7 @@ int book_open_xls(struct book *wb, const char *path, char *err, size_t errlen);
 
 /*
  * Shared by the readers, so that a cell reads the same from either
- * (workbook.c):
+ * (book_cell.c):
  *
  * Append one field to a CSV line: a ',' before it unless it is the line's
  * first, quoted when it holds '"', ',' or a leading or trailing space, and
