@@ -1,5 +1,5 @@
 /*
- * workbook.c - the one entry to the spreadsheet readers: picks the reader
+ * book.c - the one entry to the spreadsheet readers: picks the reader
  * by the file's first bytes, and the cell-to-text rules both share.
  */
 #include <errno.h>
@@ -10,9 +10,9 @@
 #include <strings.h>
 
 #include "util/xalloc.h"
-#include "workbook_impl.h"
+#include "book_impl.h"
 
-bool workbook_path(const char *path)
+bool book_path(const char *path)
 {
 	const char *dot = strrchr(path, '.');
 
@@ -20,12 +20,12 @@ bool workbook_path(const char *path)
 			       strcasecmp(dot, ".xls") == 0);
 }
 
-struct workbook *workbook_open(const char *path, char *err, size_t errlen)
+struct book *book_open(const char *path, char *err, size_t errlen)
 {
 	static const unsigned char zip[4] = {'P', 'K', 3, 4};
 	static const unsigned char ole2[8] = {0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1};
 	unsigned char magic[8] = {0};
-	struct workbook *wb;
+	struct book *wb;
 	FILE *fp = fopen(path, "rb");
 	size_t n;
 	int rc;
@@ -38,9 +38,9 @@ struct workbook *workbook_open(const char *path, char *err, size_t errlen)
 	fclose(fp);
 	wb = xcalloc(1, sizeof(*wb));
 	if (n >= 4 && memcmp(magic, zip, 4) == 0) {
-		rc = workbook_open_xlsx(wb, path, err, errlen);
+		rc = book_open_xlsx(wb, path, err, errlen);
 	} else if (n == 8 && memcmp(magic, ole2, 8) == 0) {
-		rc = workbook_open_xls(wb, path, err, errlen);
+		rc = book_open_xls(wb, path, err, errlen);
 	} else {
 		snprintf(err, errlen, "%s",
 			 n == 0 ? "文件是空的" : "不是Excel文件(内容既不是.xlsx也不是.xls)");
@@ -53,22 +53,22 @@ struct workbook *workbook_open(const char *path, char *err, size_t errlen)
 	return wb;
 }
 
-const char *workbook_kind(const struct workbook *wb)
+const char *book_kind(const struct book *wb)
 {
 	return wb->ops->kind;
 }
 
-size_t workbook_nsheets(const struct workbook *wb)
+size_t book_nsheets(const struct book *wb)
 {
 	return wb->nsheets;
 }
 
-const struct workbook_sheet *workbook_sheet(const struct workbook *wb, size_t i)
+const struct book_sheet *book_sheet(const struct book *wb, size_t i)
 {
 	return i < wb->nsheets ? &wb->sheets[i] : NULL;
 }
 
-int workbook_select(struct workbook *wb, size_t i, char *err, size_t errlen)
+int book_select(struct book *wb, size_t i, char *err, size_t errlen)
 {
 	if (i >= wb->nsheets) {
 		snprintf(err, errlen, "没有第%zu个工作表", i + 1);
@@ -78,7 +78,7 @@ int workbook_select(struct workbook *wb, size_t i, char *err, size_t errlen)
 	return wb->selected ? 0 : -1;
 }
 
-int workbook_read(struct workbook *wb, struct strbuf *out, size_t want, char *err, size_t errlen)
+int book_read(struct book *wb, struct strbuf *out, size_t want, char *err, size_t errlen)
 {
 	if (!wb->selected) {
 		snprintf(err, errlen, "未选择工作表");
@@ -87,7 +87,7 @@ int workbook_read(struct workbook *wb, struct strbuf *out, size_t want, char *er
 	return wb->ops->read(wb, out, want, err, errlen);
 }
 
-void workbook_close(struct workbook *wb)
+void book_close(struct book *wb)
 {
 	if (wb == NULL)
 		return;
@@ -98,7 +98,7 @@ void workbook_close(struct workbook *wb)
 	free(wb);
 }
 
-void workbook_column_name(size_t col, char buf[8])
+void book_column_name(size_t col, char buf[8])
 {
 	char tmp[8];
 	size_t n = 0;
@@ -114,7 +114,7 @@ void workbook_column_name(size_t col, char buf[8])
 	buf[n] = '\0';
 }
 
-void workbook_add_field(struct strbuf *line, bool first, const char *s, size_t len)
+void book_add_field(struct strbuf *line, bool first, const char *s, size_t len)
 {
 	bool quote = len > 0 && (s[0] == ' ' || s[len - 1] == ' ');
 
@@ -142,7 +142,7 @@ void workbook_add_field(struct strbuf *line, bool first, const char *s, size_t l
 	strbuf_addch(line, '"');
 }
 
-void workbook_format_number(double v, char buf[32])
+void book_format_number(double v, char buf[32])
 {
 	if (v == 0) /* also -0 */
 		v = 0;
@@ -166,7 +166,7 @@ static void civil_from_days(long z, int *y, int *m, int *d)
 	*y = (int)(yoe + era * 400 + (*m <= 2));
 }
 
-bool workbook_format_date(double serial, bool date1904, char buf[32])
+bool book_format_date(double serial, bool date1904, char buf[32])
 {
 	/* days from 0001-01-01 to 1899-12-30 and to 1904-01-01 */
 	static const long epoch1900 = 693593, epoch1904 = 695055;

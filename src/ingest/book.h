@@ -1,5 +1,5 @@
 /*
- * workbook.h - the sheets of a spreadsheet file (.xlsx/.xlsm with libzip and
+ * book.h - the sheets of a spreadsheet file (.xlsx/.xlsm with libzip and
  * expat, .xls with libfreexl) as CSV text, so that a sheet is validated by
  * exactly the same code as a CSV export (ingest_parse.c).
  *
@@ -22,7 +22,7 @@
  *     of day; 1900 or 1904 system), a time alone (< 1) "HH:MM:SS";
  *   - a boolean: TRUE or FALSE;
  *   - a formula: its cached value as above; without one, the field
- *     WORKBOOK_MARK "F"; an error value (#DIV/0!, #N/A): WORKBOOK_MARK "E"
+ *     BOOK_MARK "F"; an error value (#DIV/0!, #N/A): BOOK_MARK "E"
  *     followed by it.  The parser turns those into rejects with their own
  *     reasons (only in a workbook's rows).
  *
@@ -30,8 +30,8 @@
  * held, one copy); an .xls is parsed whole by libfreexl at select (at most
  * 65,536 rows × 256 columns).
  */
-#ifndef CIVREPORT_WORKBOOK_H
-#define CIVREPORT_WORKBOOK_H
+#ifndef CIVREPORT_BOOK_H
+#define CIVREPORT_BOOK_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -40,17 +40,17 @@
 #include "util/strbuf.h"
 
 /* U+E000 (a private-use character): starts a field that stands for a cell with no value. */
-#define WORKBOOK_MARK "\xee\x80\x80"
+#define BOOK_MARK "\xee\x80\x80"
 
-struct workbook;
+struct book;
 
-struct workbook_sheet {
+struct book_sheet {
 	char *name;  /* as the workbook names it (UTF-8) */
 	bool hidden; /* state="hidden" or "veryHidden" */
 };
 
 /* Whether path names a spreadsheet civreport reads (.xlsx .xlsm .xls, any case). */
-bool workbook_path(const char *path);
+bool book_path(const char *path);
 
 /*
  * Open the spreadsheet at path and read its list of sheets (in workbook
@@ -59,16 +59,16 @@ bool workbook_path(const char *path);
  * read.  NULL with a Chinese message in err ("不是Excel文件", "文件已损坏",
  * "工作簿有密码保护"...) when it cannot be read.
  */
-struct workbook *workbook_open(const char *path, char *err, size_t errlen);
+struct book *book_open(const char *path, char *err, size_t errlen);
 
 /* "xlsx" or "xls": which reader. */
-const char *workbook_kind(const struct workbook *wb);
+const char *book_kind(const struct book *wb);
 
-size_t workbook_nsheets(const struct workbook *wb);
-const struct workbook_sheet *workbook_sheet(const struct workbook *wb, size_t i);
+size_t book_nsheets(const struct book *wb);
+const struct book_sheet *book_sheet(const struct book *wb, size_t i);
 
 /* Start reading sheet i from its first row.  0, or -1 with the reason in err. */
-int workbook_select(struct workbook *wb, size_t i, char *err, size_t errlen);
+int book_select(struct book *wb, size_t i, char *err, size_t errlen);
 
 /*
  * Append the next rows of the selected sheet to out, whole lines only,
@@ -77,12 +77,11 @@ int workbook_select(struct workbook *wb, size_t i, char *err, size_t errlen);
  * damaged file, a row or column past Excel's limits, rows out of order)
  * with the reason in err, naming the row where it can.
  */
-int workbook_read(struct workbook *wb, struct strbuf *out, size_t want, char *err,
-		  size_t errlen);
+int book_read(struct book *wb, struct strbuf *out, size_t want, char *err, size_t errlen);
 
-void workbook_close(struct workbook *wb);
+void book_close(struct book *wb);
 
 /* The column letters of 0-based column col ("A", "Z", "AA", "XFD") into buf (8 bytes). */
-void workbook_column_name(size_t col, char buf[8]);
+void book_column_name(size_t col, char buf[8]);
 
 #endif
