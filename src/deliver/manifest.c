@@ -202,6 +202,10 @@ int manifest_write(FILE *fp, struct manifest_inputs *in, const struct ingest_res
 
 		fputs("    {\"path\": ", fp);
 		json_string(fp, f->path);
+		if (f->sheet != NULL) { /* a workbook's worksheet: an entry of its own */
+			fputs(", \"sheet\": ", fp);
+			json_string(fp, f->sheet);
+		}
 		/* size and time as listed before the scan: see manifest.h */
 		if (l != NULL && l->found)
 			fprintf(fp, ", \"size\": %lld, \"mtime_ns\": %lld", (long long)l->size,

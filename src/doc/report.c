@@ -130,9 +130,12 @@ struct doc_table *report_files_table(const struct ingest_result *res, const char
 	for (size_t i = 0; i < res->nfiles; i++) {
 		const struct ingest_file *f = &res->files[i];
 		uint64_t n[NCOUNTS];
+		char *name;
 
 		file_counts(f, n);
-		set_data_text(t, i, 0, f->path);
+		name = ingest_file_label(f);
+		set_data_text(t, i, 0, name);
+		free(name);
 		set_text(t, i, 1, f->ds ? f->ds->title : "无法识别");
 		set_text(t, i, 2, f->encoding[0] ? f->encoding : "—");
 		set_counts(t, i, 3, n);
@@ -213,15 +216,16 @@ struct doc_table *report_unread_table(const struct ingest_result *res, const cha
 		set_data_text(t, i, 0, res->unread[i]);
 		set_text(t, i, 1, kind ? kind : "—");
 	}
-	t->note = xstrdup("注：civreport 目前只读取 CSV 文件，以上文件中的数据未计入本报告。"
-			  "如需计入，请在 Excel 或 WPS 中另存为 CSV（UTF-8）后放入输入目录，"
-			  "重新生成报告。");
+	t->note = xstrdup("注：以上文件中的数据未计入本报告。civreport 读取 CSV 文件和 Excel "
+			  "工作簿（.xlsx、.xlsm、.xls）；如需计入，请在 Excel 或 WPS 中另存为 "
+			  ".xlsx 或 CSV（UTF-8）后放入输入目录，重新生成报告。");
 	return t;
 }
 
 struct reason {
 	const char *text;
 	uint64_t count;
+	const char *first_at;
 };
 
 static int by_count(const void *a, const void *b)
@@ -236,21 +240,21 @@ static int by_count(const void *a, const void *b)
 struct doc_table *report_reasons_table(const struct ingest_result *res, const char *label,
 				       size_t max)
 {
-	static const char *const heads[] = {"序号", "拒收原因", "行数"};
+	static const char *const heads[] = {"序号", "拒收原因", "行数", "首次出现"};
 	struct reason r[VALUE_ERROR_COUNT];
 	struct doc_table *t;
 	size_t n = 0;
 
 	for (int e = 0; e < VALUE_ERROR_COUNT; e++)
 		if (res->reasons[e] > 0)
-			r[n++] =
-			    (struct reason){value_reason((enum value_error)e), res->reasons[e]};
+			r[n++] = (struct reason){value_reason((enum value_error)e), res->reasons[e],
+						 res->first_at[e] ? res->first_at[e] : "—"};
 	if (n == 0)
 		return NULL;
 	qsort(r, n, sizeof(*r), by_count);
 	if (max == 0 || max > n)
 		max = n;
-	t = doc_table_new(label, "拒收原因", 3, max);
+	t = doc_table_new(label, "拒收原因", 4, max);
 	set_heads(t, heads);
 	for (size_t i = 0; i < t->nrows; i++) {
 		char num[24];
@@ -259,6 +263,7 @@ struct doc_table *report_reasons_table(const struct ingest_result *res, const ch
 		set_text(t, i, 0, num);
 		set_text(t, i, 1, r[i].text);
 		set_count(t, i, 2, r[i].count);
+		set_data_text(t, i, 3, r[i].first_at);
 	}
 	if (max < n)
 		t->note = xasprintf("注：共%zu类原因，仅列出最多的%zu类。", n, max);

@@ -32,6 +32,7 @@
 #include "util/testhook.h"
 #include "util/text.h"
 #include "util/xalloc.h"
+#include "book.h"
 
 /*
  * A header wider than a spreadsheet can be (Excel's 16,384 columns), or a
@@ -40,14 +41,6 @@
  */
 #define MAX_HEADER_FIELDS 16384
 #define MAX_HEADER_BYTES  (1u << 20)
-/*
- * Records looked at for the header: an export often has a title row
- * ("广安市2021年城乡低保发放明细表", a merged cell), a unit or date row and
- * blank rows above it.
- */
-#define MAX_LEAD_ROWS 10
-/* Messages list this many column names at most, then the count. */
-#define MAX_LISTED_NAMES 20
 
 static size_t chunk_bytes = CHUNK_BYTES;
 static size_t max_record_bytes = CHUNK_MAX_RECORD_BYTES;
@@ -174,142 +167,12 @@ static char *to_utf8(const char *buf, size_t len)
 	return out;
 }
 
-struct header_match {
-	const struct dataset *ds;
-	int *field_col;
-	size_t matched;
-};
-
-static void match_dataset(const struct dataset *ds, char **fields, size_t n, struct header_match *m)
-{
-	m->ds = ds;
-	m->field_col = xcalloc(n ? n : 1, sizeof(int));
-	m->matched = 0;
-	for (size_t i = 0; i < n; i++) {
-		int col = dataset_column(ds, fields[i]);
-
-		/* the same column twice: the first one counts */
-		for (size_t j = 0; j < i && col >= 0; j++)
-			if (m->field_col[j] == col)
-				col = -1;
-		m->field_col[i] = col;
-		if (col >= 0)
-			m->matched++;
-	}
-}
-
-static size_t missing_required(const struct header_match *m, size_t n, int *first)
-{
-	size_t missing = 0;
-
-	*first = -1;
-	for (size_t c = 0; c < m->ds->ncols; c++) {
-		bool found = false;
-
-		if (!m->ds->cols[c].required)
-			continue;
-		for (size_t i = 0; i < n; i++)
-			if (m->field_col[i] == (int)c)
-				found = true;
-		if (!found) {
-			if (*first < 0)
-				*first = (int)c;
-			missing++;
-		}
-	}
-	return missing;
-}
-
-/*
- * "a、b、c" for a message: at most MAX_LISTED_NAMES names, then "……等共N列";
- * linear in the names listed, whatever n is (a header of 80,000 unknown
- * columns once took 25 s and a 0.9 MB log line).
- */
-static char *name_list(char **items, size_t n)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	for (size_t i = 0; i < n && i < MAX_LISTED_NAMES; i++) {
-		if (i > 0)
-			strbuf_addstr(&sb, "、");
-		strbuf_addf(&sb, "%.60s", items[i]);
-		utf8_trim_tail(sb.buf);
-		sb.len = strlen(sb.buf);
-	}
-	if (n > MAX_LISTED_NAMES)
-		strbuf_addf(&sb, "……等共%zu列", n);
-	return strbuf_detach(&sb, NULL);
-}
-
-/*
- * Choose the dataset whose columns the header matches best; a file name
- * starting with a dataset's name breaks ties.  Sets plan or returns an error.
- */
-static char *recognise(const struct schema *schema, const char *path, char **fields, size_t n,
-		       struct file_plan *plan, char **warning, bool *none_known)
-{
-	struct header_match best = {0};
-	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	char *err = NULL, **unknown = NULL;
-	size_t nunknown = 0;
-	int first;
-
-	for (size_t s = 0; s < schema->nsets; s++) {
-		struct header_match m;
-		size_t missing;
-
-		match_dataset(&schema->sets[s], fields, n, &m);
-		missing = missing_required(&m, n, &first);
-		/* score: all required present wins; then columns matched; then name */
-		if (best.ds == NULL || (missing == 0 && missing_required(&best, n, &first) > 0) ||
-		    (m.matched > best.matched &&
-		     (missing == 0) == (missing_required(&best, n, &first) == 0)) ||
-		    (m.matched == best.matched &&
-		     strncmp(base, m.ds->name, strlen(m.ds->name)) == 0)) {
-			free(best.field_col);
-			best = m;
-		} else {
-			free(m.field_col);
-		}
-	}
-	/* the first line may be data (a headerless export): never echo it as it is */
-	*none_known = best.ds == NULL || best.matched == 0;
-	if (*none_known) {
-		char *found = mask_header_fields(fields, n, false);
-		err = xasprintf("无法识别文件属于哪类数据:表头中没有认识的列(找到的列:%s)", found);
-		free(found);
-		free(best.field_col);
-		return err;
-	}
-	if (missing_required(&best, n, &first) > 0) {
-		char *found = mask_header_fields(fields, n, true);
-		err = xasprintf("缺少必需的列“%s”(按%s识别;文件中的列:%s)",
-				best.ds->cols[first].name, best.ds->title, found);
-		free(found);
-		free(best.field_col);
-		return err;
-	}
-	for (size_t i = 0; i < n; i++)
-		if (best.field_col[i] < 0 && fields[i][strspn(fields[i], " \t")] != '\0') {
-			unknown = xrealloc(unknown, (nunknown + 1) * sizeof(char *));
-			unknown[nunknown++] = fields[i];
-		}
-	if (nunknown > 0) {
-		char *list = name_list(unknown, nunknown);
-		*warning = xasprintf("忽略了不认识的列:%s", list);
-		free(list);
-	}
-	free(unknown);
-	plan->ds = best.ds;
-	plan->field_col = best.field_col;
-	plan->nfields = n;
-	return NULL;
-}
-
 /* ------------------------------------------------------------ the run */
 
 struct open_file {
-	int fd;
+	int fd;            /* a CSV's; -1 for a worksheet */
+	struct book *book; /* a worksheet's rows come from here (the run's) */
+	char *book_error;  /* why the workbook could not be read on, or NULL */
 	size_t index;
 	struct file_plan plan;
 	EVP_MD_CTX *sha;
@@ -328,15 +191,22 @@ struct run {
 	const struct ingest_sink *sink;
 	struct ingest_result *res;
 	struct ingest_listing found;
-	char (*prehash)[65]; /* per file: SHA-256 taken before reading, or "" */
+	char (*prehash)[65]; /* per path: SHA-256 taken before reading, or "" */
+	size_t nfiles;       /* entries (res->files): a CSV, or a worksheet of a workbook */
+	size_t *src;         /* per entry: its path in found */
+	long *sheet;         /* per entry: the worksheet's index in its workbook, or -1 */
+	size_t *first;       /* per path: its first entry */
+	int64_t *stamp;      /* per path: a workbook's mtime (ns) when its sheets were listed */
+	struct book *book;   /* the workbook being read, path found.paths[book_src] */
+	size_t book_src;
 	int32_t today;
 	size_t next_file;
 	struct open_file *cur;
-	struct file_plan **plans;    /* per file, kept until the end */
+	struct file_plan **plans;    /* per entry, kept until the end */
 	struct persons **persons;    /* per dataset */
 	struct chunk_parser *parser; /* the admitting thread's, for merged chunks */
 	struct chunk *stash;         /* read ahead by read_next_now, for another file */
-	uint64_t *line_base;         /* per file: lines before the next chunk */
+	uint64_t *line_base;         /* per entry: lines before the next chunk */
 	size_t seq;
 	int status;
 	uint64_t bytes_total, bytes_done;
@@ -357,6 +227,29 @@ static void hex(const unsigned char *md, char out[65])
 
 static void file_error(struct run *r, size_t index, char *msg);
 
+static int64_t mtime_ns(const struct stat *st)
+{
+	return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+}
+
+/*
+ * A workbook is hashed when its sheets are listed and read later, sheet by
+ * sheet: a workbook saved again in between is refused, as a CSV is when its
+ * bytes differ from its hash.
+ */
+static void book_unchanged(struct run *r, size_t index)
+{
+	size_t src = r->src[index];
+	char *full = xasprintf("%s/%s", r->opt->input_dir, r->found.paths[src]);
+	struct stat st;
+
+	if (r->res->files[index].error == NULL &&
+	    (stat(full, &st) != 0 || st.st_size != r->found.size[src] ||
+	     mtime_ns(&st) != r->stamp[src]))
+		file_error(r, index, xstrdup("文件在读取过程中被修改;请在导出完成后重新运行"));
+	free(full);
+}
+
 static void close_file(struct run *r)
 {
 	struct open_file *f = r->cur;
@@ -365,12 +258,20 @@ static void close_file(struct run *r)
 
 	if (f == NULL)
 		return;
+	if (f->book != NULL) {
+		book_unchanged(r, f->index);
+		free(f->book_error);
+		free(f->pending);
+		free(f);
+		r->cur = NULL;
+		return;
+	}
 	EVP_DigestFinal_ex(f->sha, md, &mdlen);
 	hex(md, r->res->files[f->index].sha256);
 	EVP_MD_CTX_free(f->sha);
 	/* hashed before reading (same_content): the bytes read must be those */
-	if (f->eof && r->prehash[f->index][0] && r->res->files[f->index].error == NULL &&
-	    strcmp(r->prehash[f->index], r->res->files[f->index].sha256) != 0)
+	if (f->eof && r->prehash[r->src[f->index]][0] && r->res->files[f->index].error == NULL &&
+	    strcmp(r->prehash[r->src[f->index]], r->res->files[f->index].sha256) != 0)
 		file_error(r, f->index, xstrdup("文件在读取过程中被修改;请在导出完成后重新运行"));
 	close(f->fd);
 	free(f->pending);
@@ -378,8 +279,37 @@ static void close_file(struct run *r)
 	r->cur = NULL;
 }
 
+/* A worksheet's next rows as CSV lines (workbook.h), appended to pending. */
+static int fill_book(struct open_file *f, size_t want)
+{
+	struct strbuf rows = {f->pending, f->plen, f->pcap};
+	char err[512];
+	int rc = book_read(f->book, &rows, want, err, sizeof(err));
+
+	f->pending = rows.buf;
+	f->plen = rows.len;
+	f->pcap = rows.cap;
+	if (rc < 0) {
+		free(f->book_error);
+		f->book_error = xstrdup(err);
+		return -1;
+	}
+	f->eof = rc == 0;
+	return 0;
+}
+
+/* Why f could not be read: the workbook's reason, or the system's (malloc'd). */
+static char *read_error(const struct open_file *f)
+{
+	return f->book_error ? xstrdup(f->book_error)
+			     : xasprintf("读取文件失败:%s", strerror(errno));
+}
+
 static int fill(struct open_file *f, size_t want)
 {
+	while (f->book != NULL && !f->eof && f->plen < want)
+		if (fill_book(f, want) != 0)
+			return -1;
 	while (!f->eof && f->plen < want) {
 		ssize_t n;
 
@@ -402,11 +332,13 @@ static int fill(struct open_file *f, size_t want)
 static void file_error(struct run *r, size_t index, char *msg)
 {
 	struct ingest_file *file = &r->res->files[index];
+	char *name = ingest_file_label(file);
 
 	free(file->error);
 	file->error = msg;
 	r->status = 1;
-	log_error("%s: %s", file->path, msg);
+	log_error("%s: %s", name, msg);
+	free(name);
 }
 
 /*
@@ -488,8 +420,8 @@ static char *read_header(struct run *r, struct open_file *f, struct ingest_file 
 			break;
 		}
 		lines = header_extent(f->pending + *skip, f->plen - *skip, &rawlen);
-		msg = recognise(r->schema, file->path, fields, nfields, &f->plan, &file->warning,
-				&none_known);
+		msg = ingest_recognise(r->schema, file->path, fields, nfields, &f->plan,
+				       &file->warning, &none_known);
 		if (msg == NULL || !none_known || *titles + 1 >= MAX_LEAD_ROWS ||
 		    *skip + rawlen >= f->plen)
 			break;
@@ -547,48 +479,91 @@ static bool has_records(const char *raw, size_t avail, size_t n)
 	return true;
 }
 
+/*
+ * Entry index's worksheet selected in the run's workbook (opened, or kept
+ * open from the entry before: a workbook's sheets are read one after the
+ * other); f reads it.  false with the file's error set.
+ */
+static bool open_sheet(struct run *r, size_t index, struct open_file *f)
+{
+	size_t src = r->src[index];
+	char err[512];
+
+	if (r->book == NULL || r->book_src != src) {
+		char *full = xasprintf("%s/%s", r->opt->input_dir, r->found.paths[src]);
+
+		book_close(r->book);
+		r->book = book_open(full, err, sizeof(err));
+		r->book_src = src;
+		free(full);
+		if (r->book == NULL) {
+			file_error(r, index, xstrdup(err));
+			return false;
+		}
+	}
+	if (book_select(r->book, (size_t)r->sheet[index], err, sizeof(err)) != 0) {
+		file_error(r, index, xstrdup(err));
+		return false;
+	}
+	f->fd = -1;
+	f->book = r->book;
+	f->size = r->found.size[src];
+	return true;
+}
+
+/* Open entry index's CSV file for f; false with the file's error set. */
+static bool open_csv(struct run *r, size_t index, struct open_file *f)
+{
+	struct ingest_file *file = &r->res->files[index];
+	char *full = xasprintf("%s/%s", r->opt->input_dir, file->path);
+	struct stat st;
+
+	f->fd = open(full, O_RDONLY | O_CLOEXEC);
+	free(full);
+	if (f->fd < 0 || fstat(f->fd, &st) != 0) {
+		file_error(r, index, xasprintf("无法打开文件:%s", strerror(errno)));
+		if (f->fd >= 0)
+			close(f->fd);
+		return false;
+	}
+	file->size = st.st_size;
+	f->size = st.st_size;
+	f->sha = EVP_MD_CTX_new();
+	EVP_DigestInit_ex(f->sha, EVP_sha256(), NULL);
+	return true;
+}
+
 /* Open the next file and read its header; false when there is none left. */
 static bool open_next(struct run *r)
 {
-	while (r->next_file < r->found.n) {
+	while (r->next_file < r->nfiles) {
 		size_t index = r->next_file++;
 		struct ingest_file *file = &r->res->files[index];
-		char *full = xasprintf("%s/%s", r->opt->input_dir, file->path);
-		struct open_file *f = xcalloc(1, sizeof(*f));
-		char *text, *msg;
+		struct open_file *f;
+		char *text, *msg, *name;
 		const char *hdr;
 		size_t skip, title_rows = 0;
 		/* enough for the header and for telling the encoding; less in chunk tests */
 		size_t sample = chunk_bytes < 64 * 1024 ? chunk_bytes : 64 * 1024;
-		struct stat st;
 
-		if (file->same_as != NULL) {
-			free(full);
-			free(f);
+		/* a copy read under another path, or a workbook found unreadable when listed */
+		if (file->same_as != NULL || file->error != NULL)
 			continue;
-		}
+		f = xcalloc(1, sizeof(*f));
 		f->index = index;
-		f->fd = open(full, O_RDONLY | O_CLOEXEC);
-		if (f->fd < 0 || fstat(f->fd, &st) != 0) {
-			file_error(r, index, xasprintf("无法打开文件:%s", strerror(errno)));
-			free(full);
-			if (f->fd >= 0)
-				close(f->fd);
+		if (!(r->sheet[index] >= 0 ? open_sheet(r, index, f) : open_csv(r, index, f))) {
 			free(f);
 			continue;
 		}
-		free(full);
-		file->size = st.st_size;
-		f->size = st.st_size;
-		f->sha = EVP_MD_CTX_new();
-		EVP_DigestInit_ex(f->sha, EVP_sha256(), NULL);
 		r->cur = f;
 		if (fill(f, sample) != 0) {
-			file_error(r, index, xasprintf("读取文件失败:%s", strerror(errno)));
+			file_error(r, index, read_error(f));
 			goto drain;
 		}
 		if (f->plen == 0) {
-			file_error(r, index, xstrdup("文件是空的(没有表头)"));
+			file_error(
+			    r, index,
+			    xstrdup(f->book ? "工作表是空的(没有表头)" : "文件是空的(没有表头)"));
 			goto drain;
 		}
 		/*
@@ -599,8 +574,12 @@ static bool open_next(struct run *r)
 		       !has_records(f->pending, f->plen, 1))
 			if (fill(f, f->plen + sample) != 0)
 				break;
-		f->plan.encoding = detect_encoding(f->pending, f->plen, f->eof, r->opt->encoding);
-		file->encoding = encoding_name(f->plan.encoding);
+		/* a worksheet's text is UTF-8 whatever --encoding says of the CSV files */
+		f->plan.encoding =
+		    f->book ? ENC_UTF8
+			    : detect_encoding(f->pending, f->plen, f->eof, r->opt->encoding);
+		f->plan.workbook = f->book != NULL;
+		file->encoding = f->book ? book_kind(f->book) : encoding_name(f->plan.encoding);
 		skip = f->plan.encoding == ENC_UTF8_BOM ? 3 : 0;
 		text = f->plan.encoding == ENC_GB18030
 			   ? to_utf8(f->pending, f->plen)
@@ -619,17 +598,25 @@ static bool open_next(struct run *r)
 									     : f->plan.last.first;
 		f->plan.today = r->today;
 		file->ds = f->plan.ds;
+		if (file->hidden) {
+			char *w = xasprintf("是隐藏的工作表,已读取%s%s", file->warning ? ";" : "",
+					    file->warning ? file->warning : "");
+			free(file->warning);
+			file->warning = w;
+		}
+		name = ingest_file_label(file);
 		if (file->warning != NULL)
-			log_warn("%s: %s", file->path, file->warning);
+			log_warn("%s: %s", name, file->warning);
+		free(name);
 		r->plans[index] = xmalloc(sizeof(struct file_plan));
 		*r->plans[index] = f->plan;
 		r->line_base[index] = f->header_lines;
 		return true;
 	drain:
-		/* still hash the whole file for the record, then move on */
-		while (!f->eof && fill(f, f->plen + chunk_bytes) == 0)
+		/* still hash the whole file for the record, then move on (a workbook's is) */
+		while (f->book == NULL && !f->eof && fill(f, f->plen + chunk_bytes) == 0)
 			f->plen = 0;
-		r->bytes_done += (uint64_t)file->size;
+		r->bytes_done += f->book ? 0 : (uint64_t)file->size;
 		close_file(r);
 	}
 	return false;
@@ -697,11 +684,11 @@ static struct chunk *next_chunk(struct run *r)
 			return NULL;
 		f = r->cur;
 		if (fill(f, f->plen + chunk_bytes) != 0) {
-			file_error(r, f->index, xasprintf("读取文件失败:%s", strerror(errno)));
+			file_error(r, f->index, read_error(f));
 			close_file(r);
 			continue;
 		}
-		if (f->eof && f->bytes_read != f->size) {
+		if (f->book == NULL && f->eof && f->bytes_read != f->size) {
 			/* the export was still being written, or replaced: its rows can't be
 			 * trusted */
 			file_error(r, f->index,
@@ -835,22 +822,61 @@ static char *row_from_record(const struct file_plan *plan, const int64_t *rec, c
 	return strbuf_detach(&out, NULL);
 }
 
+/*
+ * A worksheet's cell of schema column col on row line, "B52" (the
+ * column's first field in the sheet), into buf; "" for a CSV or the
+ * whole row.
+ */
+static void cell_name(const struct run *r, size_t file, uint64_t line, int col, char buf[32])
+{
+	const struct file_plan *plan = r->plans[file];
+
+	buf[0] = '\0';
+	if (r->res->files[file].sheet == NULL || col < 0 || plan == NULL)
+		return;
+	for (size_t i = 0; i < plan->nfields; i++)
+		if (plan->field_col[i] == col) {
+			char letters[8];
+
+			book_column_name(i, letters);
+			snprintf(buf, 32, "%s%llu", letters, (unsigned long long)line);
+			return;
+		}
+}
+
+/* Where a reject is, for the reasons' table: "a.xlsx 工作表“S” B52", "b.csv 第7行". */
+static char *reject_place(const struct ingest_file *f, uint64_t line, const char *cell)
+{
+	char *name = ingest_file_label(f), *at;
+
+	at = cell[0] ? xasprintf("%s %s", name, cell)
+		     : xasprintf("%s 第%llu行", name, (unsigned long long)line);
+	free(name);
+	return at;
+}
+
 static void emit_reject(struct run *r, size_t file, uint64_t line, int col, enum value_error code,
 			const char *reason, const char *row)
 {
 	struct ingest_file *f = &r->res->files[file];
+	char cell[32];
 	struct ingest_reject rej = {
 	    .file = f->path,
+	    .sheet = f->sheet,
 	    .ds = f->ds,
 	    .line = line,
+	    .cell = cell,
 	    .column = col >= 0 ? f->ds->cols[col].name : "",
 	    .code = code,
 	    .reason = reason,
 	    .row = row,
 	};
 
+	cell_name(r, file, line, col, cell);
 	f->rejected++;
 	r->res->reasons[code]++;
+	if (r->res->first_at[code] == NULL)
+		r->res->first_at[code] = reject_place(f, line, cell);
 	if (r->sink->reject != NULL)
 		r->sink->reject(r->sink->ctx, &rej);
 }
@@ -923,7 +949,7 @@ static void progress(struct run *r, bool final)
 	rate = elapsed > 0 ? (double)r->bytes_done / elapsed / 1e6 : 0;
 	left = rate > 0 ? (double)(r->bytes_total - r->bytes_done) / 1e6 / rate : 0;
 	fprintf(stderr, "\r读取中:文件 %zu/%zu,%llu 行,%.0f MB/s,预计剩余 %.0f 秒   %s",
-		r->next_file, r->found.n, (unsigned long long)r->rows, rate, left,
+		r->next_file, r->nfiles, (unsigned long long)r->rows, rate, left,
 		final ? "\n" : "");
 }
 
@@ -937,7 +963,7 @@ static void bad_bytes_warning(struct ingest_file *f, uint64_t line, uint64_t bas
 		return;
 	msg = nul ? xasprintf("第%llu行起含有NUL(零)字节(文件可能已损坏),相关行已拒收", n)
 		  : xasprintf("第%llu行起有不符合%s编码的字节,相关行已拒收", n, f->encoding);
-	log_warn("%s: %s", f->path, msg);
+	log_warn("%s: %s", f->path, msg); /* only a CSV has bytes of an encoding */
 	if (f->warning == NULL)
 		f->warning = msg;
 	else
@@ -992,7 +1018,7 @@ static void admit(struct run *r, struct chunk *c)
 				     "格式的导出拼接而成,请分开保存后再运行",
 				     (unsigned long long)(base + c->reheader_line + 1)));
 	}
-	if (c->last && f->spanned > 0)
+	if (c->last && f->spanned > 0) /* only a CSV's fields hold line breaks */
 		log_info("%s: %llu个物理行 = %llu行记录 + %llu个空行 + "
 			 "%llu行(字段内换行,属于上一行的记录)",
 			 f->path, (unsigned long long)f->lines, (unsigned long long)f->read,
@@ -1120,6 +1146,81 @@ static int same_content(struct run *r, char *err, size_t errlen)
 }
 
 /*
+ * A workbook's SHA-256 and time, taken when its sheets are listed (a CSV's
+ * hash is taken as it is read).  false with the entry's error when the
+ * file cannot be read.
+ */
+static bool stamp_book(struct run *r, size_t i, const char *full, char **error)
+{
+	struct stat st;
+
+	if (stat(full, &st) != 0 ||
+	    (!r->prehash[i][0] && sha256_file(full, r->prehash[i], NULL) != 0)) {
+		*error = xasprintf("无法读取文件:%s", strerror(errno));
+		return false;
+	}
+	r->stamp[i] = mtime_ns(&st);
+	return true;
+}
+
+/*
+ * The entries of res->files: each path of the listing once, except a
+ * workbook, which is one entry per worksheet holding data
+ * (ingest_book_sheets), in the listing's order.  An entry's error
+ * (an unreadable workbook) is kept in files[].error for run_begin to
+ * report.
+ */
+static void list_entries(struct run *r)
+{
+	struct ingest_listing *l = &r->found;
+	struct ingest_result *res = r->res;
+	size_t cap = 0;
+
+	r->first = xcalloc(l->n ? l->n : 1, sizeof(size_t));
+	r->stamp = xcalloc(l->n ? l->n : 1, sizeof(int64_t));
+	for (size_t i = 0; i < l->n; i++) {
+		struct ingest_sheet one = {.index = -1}, *sheets = &one;
+		size_t n = 1;
+		bool book = l->same[i] < 0 && book_path(l->paths[i]);
+
+		if (book) {
+			char *full = xasprintf("%s/%s", r->opt->input_dir, l->paths[i]);
+
+			if (stamp_book(r, i, full, &one.error))
+				n = ingest_book_sheets(r->schema, full, l->paths[i], &sheets);
+			free(full);
+		}
+		r->first[i] = r->nfiles;
+		for (size_t k = 0; k < n; k++) {
+			struct ingest_file *f;
+			size_t e = r->nfiles++;
+
+			res->files = xgrow(res->files, &cap, r->nfiles, sizeof(*res->files));
+			r->src = xrealloc(r->src, cap * sizeof(*r->src));
+			r->sheet = xrealloc(r->sheet, cap * sizeof(*r->sheet));
+			f = &res->files[e];
+			memset(f, 0, sizeof(*f));
+			f->path = xstrdup(l->paths[i]);
+			f->encoding = "";
+			f->sheet = sheets[k].name;
+			f->hidden = sheets[k].hidden;
+			f->error = sheets[k].error;
+			if (book) {
+				/* a workbook's bytes are its sheets' too */
+				f->size = l->size[i];
+				memcpy(f->sha256, r->prehash[i], sizeof(f->sha256));
+			}
+			sheets[k].name = sheets[k].error = NULL;
+			r->src[e] = i;
+			r->sheet[e] = sheets[k].index;
+		}
+		if (sheets != &one)
+			ingest_sheets_free(sheets, n);
+	}
+	res->nfiles = r->nfiles;
+}
+
+/*
  * The files to read, the result's arrays and the run's per-file state;
  * -1 with a message when the folder cannot be listed or holds no CSV.
  */
@@ -1150,27 +1251,28 @@ static int run_begin(struct run *r, char *err, size_t errlen)
 	ingest_unread_warn(r->opt->input_dir, res->unread, res->nunread);
 	if (same_content(r, err, errlen) != 0)
 		return -1;
-	res->nfiles = r->found.n;
-	res->files = xcalloc(r->found.n, sizeof(struct ingest_file));
-	r->plans = xcalloc(r->found.n, sizeof(struct file_plan *));
-	r->line_base = xcalloc(r->found.n, sizeof(uint64_t));
+	list_entries(r);
+	r->plans = xcalloc(r->nfiles, sizeof(struct file_plan *));
+	r->line_base = xcalloc(r->nfiles, sizeof(uint64_t));
 	for (size_t i = 0; i < r->found.n; i++) {
-		res->files[i].path = r->found.paths[i];
-		res->files[i].encoding = "";
-		r->found.paths[i] = NULL;
-	}
-	for (size_t i = 0; i < r->found.n; i++) {
-		struct ingest_file *f = &res->files[i];
+		struct ingest_file *f = &res->files[r->first[i]];
 
 		if (r->found.same[i] < 0) {
 			r->bytes_total += (uint64_t)r->found.size[i];
 			continue;
 		}
-		f->same_as = res->files[r->found.same[i]].path;
+		f->same_as = res->files[r->first[r->found.same[i]]].path;
 		f->size = r->found.size[i];
 		log_warn("%s: 与 %s %s,只读取一次,不重复计入", f->path, f->same_as,
 			 r->prehash[i][0] ? "内容完全相同" : "是同一个文件(链接)");
 	}
+	for (size_t i = 0; i < r->nfiles; i++)
+		if (res->files[i].error != NULL) {
+			char *msg = res->files[i].error;
+
+			res->files[i].error = NULL;
+			file_error(r, i, msg);
+		}
 	r->persons = xcalloc(schema->nsets, sizeof(struct persons *));
 	for (size_t s = 0; s < schema->nsets; s++)
 		r->persons[s] = persons_new();
@@ -1256,25 +1358,34 @@ static int run_end(struct run *r)
 		persons_free(r->persons[s]);
 	}
 	free(r->persons);
-	for (size_t i = 0; i < r->found.n; i++) {
+	book_close(r->book);
+	for (size_t i = 0; i < r->nfiles; i++) {
 		if (r->plans[i] != NULL)
 			free(r->plans[i]->field_col);
 		free(r->plans[i]);
-		res->bytes += (uint64_t)res->files[i].size;
+		/* a workbook's bytes once, however many sheets */
+		if (r->first[r->src[i]] == i)
+			res->bytes += (uint64_t)res->files[i].size;
 	}
 	for (size_t i = 0; i < r->found.n; i++) {
-		struct ingest_file *f = &res->files[i];
+		struct ingest_file *f = &res->files[r->first[i]];
+		const struct ingest_file *read;
 
 		if (f->same_as == NULL)
 			continue;
 		/* the record shows the file as what it is: the one read instead */
-		f->ds = res->files[r->found.same[i]].ds;
-		f->encoding = res->files[r->found.same[i]].encoding;
-		memcpy(f->sha256, res->files[r->found.same[i]].sha256, sizeof(f->sha256));
+		read = &res->files[r->first[r->found.same[i]]];
+		f->ds = read->ds;
+		f->encoding = read->encoding;
+		memcpy(f->sha256, read->sha256, sizeof(f->sha256));
 	}
 	free(r->plans);
 	free(r->line_base);
 	free(r->prehash);
+	free(r->src);
+	free(r->sheet);
+	free(r->first);
+	free(r->stamp);
 	ingest_listing_release(&r->found);
 	return r->status;
 }
@@ -1305,9 +1416,12 @@ void ingest_result_release(struct ingest_result *res)
 {
 	for (size_t i = 0; i < res->nfiles; i++) {
 		free(res->files[i].path);
+		free(res->files[i].sheet);
 		free(res->files[i].error);
 		free(res->files[i].warning);
 	}
+	for (size_t i = 0; i < VALUE_ERROR_COUNT; i++)
+		free(res->first_at[i]);
 	for (size_t i = 0; i < res->nunread; i++)
 		free(res->unread[i]);
 	free(res->unread);
@@ -1316,4 +1430,9 @@ void ingest_result_release(struct ingest_result *res)
 	free(res->has_prev);
 	free(res->max_year);
 	memset(res, 0, sizeof(*res));
+}
+
+char *ingest_file_label(const struct ingest_file *f)
+{
+	return f->sheet ? xasprintf("%s 工作表“%s”", f->path, f->sheet) : xstrdup(f->path);
 }

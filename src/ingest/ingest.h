@@ -77,9 +77,11 @@ static inline const char *ingest_row_text(const struct ingest_row *row, int c, s
 
 /* A rejected row, valid only during the reject callback. */
 struct ingest_reject {
-	const char *file; /* path relative to the input folder */
+	const char *file;  /* path relative to the input folder */
+	const char *sheet; /* the worksheet of a workbook, or NULL for a CSV */
 	const struct dataset *ds;
-	uint64_t line;      /* 1-based physical line where the record starts */
+	uint64_t line;      /* 1-based physical line where the record starts (a sheet's row) */
+	const char *cell;   /* a sheet's cell such as "B52" when column names one, else "" */
 	const char *column; /* canonical column name, or "" for the whole row */
 	enum value_error code;
 	const char *reason; /* full sentence, e.g. "“广安县”不是允许的区县,可选:..." */
@@ -112,10 +114,18 @@ struct ingest_options {
 	int32_t today;        /* yyyymmdd: later dates are rejects; 0 = value_today() */
 };
 
+/*
+ * One CSV file, or one worksheet of a workbook (.xlsx .xlsm .xls): a
+ * workbook has an entry per sheet whose header names a dataset's columns,
+ * each with the workbook's path, size and SHA-256 and its own counts.  A
+ * workbook none of whose sheets holds data is one entry with the error.
+ */
 struct ingest_file {
 	char *path;               /* relative to the input folder */
+	char *sheet;              /* the worksheet's name, or NULL for a CSV */
+	bool hidden;              /* a hidden worksheet (read all the same, and noted) */
 	const struct dataset *ds; /* NULL when the file could not be recognised */
-	const char *encoding;     /* "UTF-8", "UTF-8 (BOM)", "GB18030" */
+	const char *encoding;     /* "UTF-8", "UTF-8 (BOM)", "GB18030"; "xlsx", "xls" */
 	int64_t size;
 	char sha256[65];
 	uint64_t read, accepted, rejected, outside;
@@ -137,9 +147,11 @@ struct ingest_result {
 	struct ingest_file *files;
 	size_t nfiles;
 	uint64_t reasons[VALUE_ERROR_COUNT]; /* rejected rows per reason */
-	size_t *persons;                     /* distinct persons per dataset (schema order) */
-	bool *has_prev; /* per dataset: any row of a comparison period (@prev or @last) */
-	int *max_year;  /* per dataset: latest year seen in any row, 0 if none */
+	/* per reason, where it was first seen: "a.xlsx 工作表“Sheet1” B52", "b.csv 第7行" */
+	char *first_at[VALUE_ERROR_COUNT];
+	size_t *persons; /* distinct persons per dataset (schema order) */
+	bool *has_prev;  /* per dataset: any row of a comparison period (@prev or @last) */
+	int *max_year;   /* per dataset: latest year seen in any row, 0 if none */
 	/* valid rows (any year) per year, all datasets: [y - INGEST_YEAR_MIN] */
 	uint64_t year_rows[INGEST_YEARS];
 	uint64_t bytes;
@@ -150,20 +162,23 @@ struct ingest_result {
 };
 
 /*
- * Read every *.csv under options->input_dir (sorted by path) and feed the
- * sink.  Returns 0 when every file could be read (rows may still be
- * rejected), 1 when a file could not be parsed at all (see files[].error:
- * the run must not produce figures without it), -1 on a system error with a
- * message in err (folder missing, no CSV found: the message names the
- * unread files, if any).  Files that are not CSV but look like data are
- * named in one warning on the log (ingest_unread_warn) and in
- * result->unread.  Release result with ingest_result_release().
+ * Read every *.csv and every workbook (*.xlsx *.xlsm *.xls: each worksheet
+ * whose header names a dataset's columns; the other sheets named once in
+ * the log) under options->input_dir (sorted by path) and feed the sink.  Returns 0 when every file
+ * could be read (rows may still be rejected), 1 when a file could not be parsed at all (see
+ * files[].error: the run must not produce figures without it), -1 on a system error with a message
+ * in err (folder missing, no CSV or workbook found: the message names the unread files, if any).
+ * Files civreport cannot read but that look like data are named in one warning on the log
+ * (ingest_unread_warn) and in result->unread.  Release result with ingest_result_release().
  */
 int ingest_run(const struct schema *schema, const struct ingest_options *options,
 	       const struct ingest_sink *sink, struct ingest_result *result, char *err,
 	       size_t errlen);
 
 void ingest_result_release(struct ingest_result *result);
+
+/* How messages name a file: its path, and a worksheet's name after it (malloc'd). */
+char *ingest_file_label(const struct ingest_file *f);
 
 /*
  * What "year = latest" means (latest.c): the latest year whose valid rows
@@ -177,7 +192,8 @@ void ingest_result_release(struct ingest_result *result);
 int ingest_latest_year(const struct ingest_result *result, char *why, size_t whylen);
 
 /*
- * The files of an input folder (ingest_files.c).  Every *.csv under dir,
+ * The files of an input folder (ingest_files.c).  Every *.csv, *.xlsx,
+ * *.xlsm and *.xls under dir (not Excel's ~$ lock files),
  * sub-folders too (names starting with '.' are skipped), sorted by path.
  * Each directory is entered once, however many paths lead to it (device +
  * inode), so a symlink loop cannot multiply a file; a symlinked directory
@@ -195,7 +211,7 @@ int ingest_latest_year(const struct ingest_result *result, char *why, size_t why
  * link.  Skipping any of them would make a report without the data.
  *
  * Files civreport does not read but that look like data an officer meant
- * to give it (ingest_unread_kind: 2021低保.xlsx, 备份.zip, in sub-folders
+ * to give it (ingest_unread_kind: 2021低保.et, 备份.zip, in sub-folders
  * too, or a symlink with such a name) are listed in unread: never opened,
  * named so that the run can say their data is not in the report.  Their
  * paths are kept as messages show them: a run of 15 or more digits (an ID
@@ -213,12 +229,11 @@ struct ingest_listing {
 
 /*
  * What kind of file path names when civreport does not read it but an
- * officer may have meant it as data ("Excel 工作簿", "WPS 表格", "压缩包",
- * "文本文件"...), by its extension in any case: .xlsx .xlsm .xlsb .xls
- * .et .ett .ods .numbers .txt .tsv .tab .dbf .mdb .accdb .zip .rar .7z
- * .gz .tgz .tar .bz2 .xz.  NULL for anything else, and for notes and
- * lock files that sit beside data: dot files, Excel's and WPS's ~$ lock
- * files, README*.txt and *说明.txt.  A static string.
+ * officer may have meant it as data ("WPS 表格", "压缩包", "文本文件"...),
+ * by its extension in any case: .xlsb .et .ett .ods .numbers .txt .tsv .tab .dbf .mdb .accdb .zip
+ * .rar .7z .gz .tgz .tar .bz2 .xz.  NULL for anything else, and for notes and lock files that sit
+ * beside data: dot files, Excel's and WPS's ~$ lock files, README*.txt and *说明.txt.  A static
+ * string.
  */
 const char *ingest_unread_kind(const char *path);
 

@@ -32,6 +32,13 @@
  */
 #define CHUNK_MAX_RECORD_BYTES (64u << 20)
 
+/*
+ * Records looked at for the header: an export often has a title row
+ * ("广安市2021年城乡低保发放明细表", a merged cell), a unit or date row and
+ * blank rows above it.
+ */
+#define MAX_LEAD_ROWS 10
+
 enum file_encoding {
 	ENC_UTF8,
 	ENC_UTF8_BOM,
@@ -48,6 +55,7 @@ struct file_plan {
 	struct period prev, last; /* its comparison periods */
 	int span_first;           /* the first month checked for duplicates */
 	int32_t today;            /* the run's date, yyyymmdd: later dates are rejects */
+	bool workbook;            /* a worksheet's rows (workbook.h): BOOK_MARK fields */
 };
 
 /* A rejected row inside a chunk. */
@@ -134,5 +142,36 @@ void chunk_release(struct chunk *c);
  * returns 0 when no complete header record is in buf, -1 on a parse error.
  */
 long chunk_parse_header(const char *buf, size_t len, char ***fields, size_t *nfields);
+
+/*
+ * Choose the dataset whose columns a header row's fields name best (a
+ * file name starting with a dataset's name breaks ties; ingest_header.c).
+ * Sets plan->ds, field_col and nfields, and *warning (malloc'd) for
+ * ignored columns; or returns why the row is no usable header (malloc'd),
+ * with *none_known set when it names no known column at all (a title row,
+ * a row of data, a sheet of notes).
+ */
+char *ingest_recognise(const struct schema *schema, const char *path, char **fields, size_t n,
+		       struct file_plan *plan, char **warning, bool *none_known);
+
+/*
+ * The worksheets of the workbook at full (shown as path) that hold data:
+ * those with a row among their first MAX_LEAD_ROWS that names a dataset's
+ * columns (ingest_sheets.c).  The others (notes, empty sheets) are named
+ * in one warning on the log.  A workbook that cannot be opened, or has no
+ * such sheet, is one entry with index -1 and the error; a sheet that
+ * cannot be read is an entry with its error.  Returns the number of
+ * entries (at least 1) in *out; free with ingest_sheets_free.
+ */
+struct ingest_sheet {
+	long index; /* in the workbook, or -1 */
+	char *name; /* as shown: an ID number in it masked */
+	bool hidden;
+	char *error; /* malloc'd, or NULL */
+};
+
+size_t ingest_book_sheets(const struct schema *schema, const char *full, const char *path,
+			  struct ingest_sheet **out);
+void ingest_sheets_free(struct ingest_sheet *sheets, size_t n);
 
 #endif

@@ -11,8 +11,9 @@
  * follow a link out of the input folder.
  *
  * Nor may it drop data an officer meant to give it without a word: a file
- * that looks like a table or an archive of tables (2021低保.xlsx, 备份.zip)
- * is not read, but listed as unread, so that the run says so.
+ * that looks like a table or an archive of tables civreport cannot read
+ * (2021低保.et, 备份.zip) is not read, but listed as unread, so that the
+ * run says so.  CSV files and workbooks (.xlsx .xlsm .xls) are read.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -30,6 +31,7 @@
 #include "util/log.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
+#include "book.h"
 
 /* The unread files a message names before "……等共N个". */
 #define UNREAD_SHOWN 5
@@ -61,11 +63,14 @@ struct walker {
 	char *error;
 };
 
-static bool is_csv(const char *name)
+/* What civreport reads: CSV exports and workbooks, never dot files or Excel's ~$ lock files. */
+static bool is_input(const char *name)
 {
 	size_t n = strlen(name);
 
-	return n > 4 && strcasecmp(name + n - 4, ".csv") == 0 && name[0] != '.';
+	if (name[0] == '.' || strncmp(name, "~$", 2) == 0)
+		return false;
+	return (n > 4 && strcasecmp(name + n - 4, ".csv") == 0) || book_path(name);
 }
 
 /*
@@ -78,10 +83,7 @@ static const struct {
 	const char *ext;
 	const char *kind;
 } unread_kinds[] = {
-    {"xlsx", "Excel 工作簿"},
-    {"xlsm", "Excel 工作簿"},
-    {"xlsb", "Excel 工作簿"},
-    {"xls", "Excel 工作簿"},
+    {"xlsb", "Excel 二进制工作簿"},
     {"et", "WPS 表格"},
     {"ett", "WPS 表格"},
     {"ods", "OpenDocument 表格"},
@@ -131,7 +133,7 @@ const char *ingest_unread_kind(const char *path)
 
 static bool is_unread(const char *name)
 {
-	return !is_csv(name) && ingest_unread_kind(name) != NULL;
+	return !is_input(name) && ingest_unread_kind(name) != NULL;
 }
 
 /* An unread file, kept as a message shows it: a run of ID digits in its path masked. */
@@ -262,7 +264,7 @@ static int add_link(struct walker *w, char *sub, const char *full, const char *n
 		add_unread(w, sub); /* only named, never opened: wherever it leads */
 		return 0;
 	}
-	if (!S_ISDIR(st.st_mode) && !is_csv(name)) {
+	if (!S_ISDIR(st.st_mode) && !is_input(name)) {
 		free(sub); /* a link to something civreport never reads */
 		return 0;
 	}
@@ -308,7 +310,7 @@ static int walk(struct walker *w, const char *rel)
 			if (!entered(w, &st))
 				rc = walk(w, sub);
 			free(sub);
-		} else if (is_csv(names[i])) {
+		} else if (is_input(names[i])) {
 			rc = add_file(w, sub, full, &st);
 		} else if (is_unread(names[i])) {
 			add_unread(w, sub);
@@ -482,8 +484,8 @@ void ingest_unread_warn(const char *dir, char *const *unread, size_t n)
 	if (n == 0)
 		return;
 	names = ingest_unread_names(unread, n);
-	msg = xasprintf("输入目录 %s 中有 %zu 个文件不是 CSV,未读取,其中的数据不在报告中:%s;"
-			"请在 Excel 或 WPS 中另存为 CSV(UTF-8)后放入输入目录",
+	msg = xasprintf("输入目录 %s 中有 %zu 个文件 civreport 不能读取,未读取,其中的数据不在"
+			"报告中:%s;请在 Excel 或 WPS 中另存为 .xlsx 或 CSV(UTF-8)后放入输入目录",
 			dir, n, names);
 	free(names);
 	if (last != NULL && strcmp(last, msg) == 0) {
@@ -500,13 +502,13 @@ void ingest_no_csv_message(const char *dir, char *const *unread, size_t n, char 
 	char *names;
 
 	if (n == 0) {
-		snprintf(err, errlen, "输入目录 %s 中没有 CSV 文件", dir);
+		snprintf(err, errlen, "输入目录 %s 中没有 CSV 或 Excel 文件", dir);
 		return;
 	}
 	names = ingest_unread_names(unread, n);
 	snprintf(err, errlen,
-		 "输入目录 %s 中没有 CSV 文件;其中 %zu 个文件 civreport 不能读取:%s;"
-		 "请在 Excel 或 WPS 中另存为 CSV(UTF-8)后放入输入目录",
+		 "输入目录 %s 中没有 CSV 或 Excel 文件;其中 %zu 个文件 civreport 不能读取:%s;"
+		 "请在 Excel 或 WPS 中另存为 .xlsx 或 CSV(UTF-8)后放入输入目录",
 		 dir, n, names);
 	free(names);
 }

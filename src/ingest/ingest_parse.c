@@ -29,6 +29,7 @@
 
 #include "ingest_chunk.h"
 #include "mask.h"
+#include "book.h"
 #include "util/strbuf.h"
 #include "util/text.h"
 #include "util/xalloc.h"
@@ -150,6 +151,21 @@ static void csv_append(struct strbuf *row, const char *s, size_t n)
 }
 
 /*
+ * Excel's error values by name; anything else a file calls an error is not
+ * shown (a hostile file could put an ID number there).
+ */
+static const char *excel_error(const char *s, size_t len)
+{
+	static const char *const known[] = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?",
+					    "#NUM!",  "#N/A",    "#SPILL!", "#CALC!"};
+
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (strlen(known[i]) == len && memcmp(known[i], s, len) == 0)
+			return known[i];
+	return "";
+}
+
+/*
  * Whether the fields of the row being parsed may stand under other columns
  * than the header says: fewer fields than the header, or a reject for too
  * many fields or a stray quote.  Its fields are then masked whole (mask.h).
@@ -168,6 +184,7 @@ static char *masked_row(const struct chunk_parser *p, const struct file_plan *pl
 {
 	struct strbuf out = STRBUF_INIT, field = STRBUF_INIT;
 	size_t n = p->nfields < plan->nfields ? p->nfields : plan->nfields;
+	const size_t mark = sizeof(BOOK_MARK) - 1;
 
 	for (size_t i = 0; i < n; i++) {
 		int col = plan->field_col[i];
@@ -175,6 +192,17 @@ static char *masked_row(const struct chunk_parser *p, const struct file_plan *pl
 		if (col < 0)
 			continue;
 		field.len = 0;
+		if (plan->workbook && p->flen[i] > mark &&
+		    memcmp(p->row + p->foff[i], BOOK_MARK, mark) == 0) {
+			/* a cell without a value reads as Excel shows it, not as the marker */
+			if (p->row[p->foff[i] + mark] == 'E')
+				strbuf_addstr(&field, excel_error(p->row + p->foff[i] + mark + 1,
+								  p->flen[i] - mark - 1));
+			else
+				strbuf_addstr(&field, "(公式,无计算结果)");
+			csv_append(&out, field.buf, field.len);
+			continue;
+		}
 		mask_field(&field, malformed ? NULL : &plan->ds->cols[col], p->row + p->foff[i],
 			   p->flen[i]);
 		csv_append(&out, field.buf ? field.buf : "", field.len);
@@ -272,6 +300,25 @@ static enum value_error future(const struct column *col, int32_t today, char **r
 	*reason = xasprintf("%s:日期晚于今天(%04d-%02d-%02d)", col->name, (int)(today / 10000),
 			    (int)(today / 100 % 100), (int)(today % 100));
 	return VALUE_FUTURE;
+}
+
+/*
+ * A worksheet's cell without a value (workbook.h): a formula saved without
+ * its result, or an error value such as #DIV/0!.  VALUE_OK for any other.
+ */
+static enum value_error cell_without_value(const struct column *col, const char *f, size_t len,
+					   char **reason)
+{
+	size_t m = sizeof(BOOK_MARK) - 1;
+
+	if (len <= m || memcmp(f, BOOK_MARK, m) != 0)
+		return VALUE_OK;
+	if (f[m] == 'E') {
+		*reason = xasprintf("%s:单元格是公式的错误值%s,请修正公式或填入数值", col->name,
+				    excel_error(f + m + 1, len - m - 1));
+		return VALUE_CELL_ERROR;
+	}
+	return VALUE_FORMULA;
 }
 
 /* Type one field into rec; returns VALUE_OK or why not (and *reason for some). */
@@ -446,6 +493,11 @@ static void process_row(struct chunk_parser *p, uint64_t line)
 			continue;
 		if (p->check_encoding && (e = field_bytes(f, len)) != VALUE_OK) {
 			reject_row(p, line, col, e, NULL);
+			return;
+		}
+		if (plan->workbook &&
+		    (e = cell_without_value(&ds->cols[col], f, len, &reason)) != VALUE_OK) {
+			reject_row(p, line, col, e, reason);
 			return;
 		}
 		e = type_field(p, &ds->cols[col], f, len, &rec[REC_HEAD + col], &reason);

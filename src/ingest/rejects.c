@@ -30,7 +30,7 @@ void csv_write_field(FILE *fp, const char *s, int last)
 void rejects_begin(FILE *fp)
 {
 	fputs("\xEF\xBB\xBF", fp);
-	fputs("文件,行号,数据集,列,原因,记录(已脱敏)\r\n", fp);
+	fputs("文件,工作表,行号,单元格,数据集,列,原因,记录(已脱敏)\r\n", fp);
 }
 
 void rejects_write(FILE *fp, const struct ingest_reject *r)
@@ -39,7 +39,9 @@ void rejects_write(FILE *fp, const struct ingest_reject *r)
 
 	snprintf(line, sizeof(line), "%llu", (unsigned long long)r->line);
 	csv_write_field(fp, r->file, 0);
+	csv_write_field(fp, r->sheet ? r->sheet : "", 0);
 	csv_write_field(fp, line, 0);
+	csv_write_field(fp, r->cell ? r->cell : "", 0);
 	csv_write_field(fp, r->ds ? r->ds->name : "", 0);
 	csv_write_field(fp, r->column, 0);
 	csv_write_field(fp, r->reason, 0);

@@ -1,7 +1,7 @@
 /*
- * rejects.h - rejects.csv: every rejected row with file, line, column and
- * reason, personal data already masked, in UTF-8 with a BOM so that Excel
- * opens it in Chinese.
+ * rejects.h - rejects.csv: every rejected row with file, worksheet (of a
+ * workbook), line (a sheet's row), cell (such as B52), column and reason, personal data already
+ * masked, in UTF-8 with a BOM so that Excel opens it in Chinese.
  *
  * A field that starts with = + - @, a tab or a CR is prefixed with an
  * apostrophe: a spreadsheet must never run a formula that came from an

@@ -42,6 +42,9 @@ static const char *const reasons[VALUE_ERROR_COUNT] = {
     [VALUE_JOINED] = "文件像是两个导出文件拼接而成:本行是另一个文件的开头(表头或BOM)",
     [VALUE_YEAR_RANGE] = "年份超出范围(应在1900到2099之间)",
     [VALUE_ID_AS_NUMBER] = "身份证号被存成了数字,末几位已丢失,请在导出时把该列设为文本",
+    [VALUE_FORMULA] = "单元格是公式,文件中没有保存计算结果(由程序生成、未经Excel或WPS保存);"
+		      "请在Excel或WPS中打开、保存后再运行",
+    [VALUE_CELL_ERROR] = "单元格是公式的错误值",
 };
 
 const char *value_reason(enum value_error e)

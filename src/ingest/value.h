@@ -41,6 +41,8 @@ enum value_error {
 	VALUE_JOINED,          /* a second header (or BOM) inside the file: two exports joined */
 	VALUE_YEAR_RANGE,      /* year 0201, 2201 */
 	VALUE_ID_AS_NUMBER,    /* an ID Excel kept as a number: 5.11621E+17, ...059000 */
+	VALUE_FORMULA,         /* a workbook's formula cell saved without its result */
+	VALUE_CELL_ERROR,      /* a workbook's cell holding an error value: #DIV/0!, #N/A */
 	VALUE_ERROR_COUNT
 };
 

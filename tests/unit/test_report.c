@@ -188,10 +188,10 @@ static void test_appendix(void **state)
 static void test_appendix_names_unread(void **state)
 {
 	struct ingest_file f[2];
-	char xlsx[] = "2021低保.xlsx", zip[] = "sub/备份\x01.zip",
+	char et[] = "2021低保.et", zip[] = "sub/备份\x01.zip",
 	     ctl[] = "a\x1b"
 		     "b.txt";
-	char *unread[] = {xlsx, zip, ctl};
+	char *unread[] = {et, zip, ctl};
 	struct ingest_result res = {.files = f, .nfiles = 2, .unread = unread, .nunread = 3};
 	struct doc *d = xcalloc(1, sizeof(*d));
 	struct doc_table *t = NULL;
@@ -214,8 +214,8 @@ static void test_appendix_names_unread(void **state)
 	assert_non_null(t);
 	assert_string_equal(t->label, "附表3");
 	assert_int_equal(t->nrows, 3);
-	assert_string_equal(text(t, 0, 0), "2021低保.xlsx");
-	assert_string_equal(text(t, 0, 1), "Excel 工作簿");
+	assert_string_equal(text(t, 0, 0), "2021低保.et");
+	assert_string_equal(text(t, 0, 1), "WPS 表格");
 	assert_string_equal(text(t, 1, 0), "sub/备份\\x01.zip");
 	assert_string_equal(text(t, 1, 1), "压缩包");
 	assert_string_equal(text(t, 2, 0), "a\\x1b"

@@ -50,7 +50,8 @@ static char *unread_of(const struct ingest_listing *l)
  * ones that look like data are listed (any case of the extension, in
  * sub-folders too, through a symlink too), sorted; dot files and dot
  * folders, Excel's ~$ lock files, README.txt and documents stay unlisted,
- * and the CSVs are listed as before.
+ * and the CSVs are listed as before.  Workbooks (.xlsx .xlsm .xls) are
+ * read since issue 12: listed as inputs, never as unread.
  */
 static void test_unread_listed(void **state)
 {
@@ -60,6 +61,7 @@ static void test_unread_listed(void **state)
 	(void)state;
 	write_file("charity.csv", charity);
 	write_file("2021低保.xlsx", "PK");
+	write_file("2021特困.xlsb", "PK");
 	write_file("备份.ZIP", "PK");
 	write_file("孤儿.Xls", "");
 	write_file("export.txt", "a\tb\n");
@@ -76,10 +78,12 @@ static void test_unread_listed(void **state)
 	assert_int_equal(symlink("sub/养老.et", at("link.7z")), 0);
 	assert_int_equal(ingest_list(dir, &l), 0);
 	got = unread_of(&l);
-	assert_string_equal(got, "2021低保.xlsx export.txt link.7z sub/养老.et 备份.ZIP 孤儿.Xls");
-	assert_int_equal(l.n, 2);
-	assert_string_equal(l.paths[0], "charity.csv");
-	assert_string_equal(l.paths[1], "sub/elderly.csv");
+	assert_string_equal(got, "2021特困.xlsb export.txt link.7z sub/养老.et 备份.ZIP");
+	assert_int_equal(l.n, 4);
+	assert_string_equal(l.paths[0], "2021低保.xlsx");
+	assert_string_equal(l.paths[1], "charity.csv");
+	assert_string_equal(l.paths[2], "sub/elderly.csv");
+	assert_string_equal(l.paths[3], "孤儿.Xls");
 	free(got);
 	ingest_listing_release(&l);
 }
@@ -91,18 +95,20 @@ static void test_unread_id_masked(void **state)
 
 	(void)state;
 	write_file("charity.csv", charity);
-	write_file("511602198001150012补发.xlsx", "");
+	write_file("511602198001150012补发.et", "");
 	assert_int_equal(ingest_list(dir, &l), 0);
 	assert_int_equal(l.nunread, 1);
-	assert_string_equal(l.unread[0], "511602********0012补发.xlsx");
+	assert_string_equal(l.unread[0], "511602********0012补发.et");
 	ingest_listing_release(&l);
 }
 
 static void test_unread_kind(void **state)
 {
 	(void)state;
-	assert_string_equal(ingest_unread_kind("2021低保.XLSX"), "Excel 工作簿");
-	assert_string_equal(ingest_unread_kind("a/b.xlsm"), "Excel 工作簿");
+	assert_string_equal(ingest_unread_kind("2021低保.XLSB"), "Excel 二进制工作簿");
+	assert_null(ingest_unread_kind("2021低保.XLSX")); /* read (workbook.h) */
+	assert_null(ingest_unread_kind("a/b.xlsm"));
+	assert_null(ingest_unread_kind("a/b.xls"));
 	assert_string_equal(ingest_unread_kind("b.et"), "WPS 表格");
 	assert_string_equal(ingest_unread_kind("b.ods"), "OpenDocument 表格");
 	assert_string_equal(ingest_unread_kind("b.tsv"), "文本文件");
@@ -125,7 +131,7 @@ static void on_row(void *ctx, const struct dataset *ds, const struct ingest_row 
 	++*(int *)ctx;
 }
 
-/* Regression: ingest_run read the CSVs and said nothing of the workbook beside them. */
+/* Regression: ingest_run read the CSVs and said nothing of the archive beside them. */
 static void test_unread_in_result(void **state)
 {
 	int rows = 0;
@@ -137,19 +143,20 @@ static void test_unread_in_result(void **state)
 
 	(void)state;
 	write_file("charity.csv", charity);
-	write_file("2021低保.xlsx", "PK");
+	write_file("2021低保.zip", "PK");
 	assert_int_equal(ingest_run(&schema, &opt, &sink, &res, err, sizeof(err)), 0);
 	assert_int_equal(res.nfiles, 1);
 	assert_int_equal(res.files[0].accepted, 1);
 	assert_int_equal(rows, 1);
 	assert_int_equal(res.nunread, 1);
-	assert_string_equal(res.unread[0], "2021低保.xlsx");
+	assert_string_equal(res.unread[0], "2021低保.zip");
 	ingest_result_release(&res);
 }
 
 /*
- * Regression: a folder of workbooks only said "没有 CSV 文件", as if it
- * were empty.  Now the error names them, the first five and the count.
+ * Regression: a folder of files civreport cannot read only said "没有 CSV
+ * 文件", as if it were empty.  Now the error names them, the first five
+ * and the count.
  */
 static void test_no_csv_names_unread(void **state)
 {
@@ -161,21 +168,21 @@ static void test_no_csv_names_unread(void **state)
 	char err[1024] = "";
 
 	(void)state;
-	write_file("2021低保.xlsx", "PK");
+	write_file("2021低保.et", "PK");
 	assert_int_equal(ingest_run(&schema, &opt, &sink, &res, err, sizeof(err)), -1);
-	if (strstr(err, "没有 CSV 文件") == NULL || strstr(err, "2021低保.xlsx") == NULL)
-		fail_msg("error \"%s\" does not name 2021低保.xlsx", err);
+	if (strstr(err, "没有 CSV 或 Excel 文件") == NULL || strstr(err, "2021低保.et") == NULL)
+		fail_msg("error \"%s\" does not name 2021低保.et", err);
 	ingest_result_release(&res);
 	for (int i = 1; i <= 6; i++) {
 		char name[32];
 
-		snprintf(name, sizeof(name), "%d月.xls", i);
+		snprintf(name, sizeof(name), "%d月.ods", i);
 		write_file(name, "");
 	}
 	assert_int_equal(ingest_run(&schema, &opt, &sink, &res, err, sizeof(err)), -1);
-	if (strstr(err, "1月.xls、2021低保.xlsx、2月.xls、3月.xls、4月.xls……等共7个") == NULL)
+	if (strstr(err, "1月.ods、2021低保.et、2月.ods、3月.ods、4月.ods……等共7个") == NULL)
 		fail_msg("error \"%s\" does not list five and the count", err);
-	assert_null(strstr(err, "5月.xls"));
+	assert_null(strstr(err, "5月.ods"));
 	ingest_result_release(&res);
 }
 
