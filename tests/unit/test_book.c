@@ -379,7 +379,9 @@ static void test_fixture_encrypted(void **state)
 
 	(void)state;
 	assert_null(book_open(FIX "encrypted.xlsx", err, sizeof(err)));
-	assert_non_null(strstr(err, "密码"));
+	assert_string_equal(err, "工作簿有密码保护,请先在Excel里去掉密码再导出");
+	assert_null(book_open(FIX "password.xls", err, sizeof(err)));
+	assert_string_equal(err, "工作簿有密码保护,请先在Excel里去掉密码再导出");
 }
 
 /* ------------------------------------------------------------ written by libxlsxwriter */
