@@ -167,12 +167,15 @@ static const char *excel_error(const char *s, size_t len)
 
 /*
  * Whether the fields of the row being parsed may stand under other columns
- * than the header says: fewer fields than the header, or a reject for too
- * many fields or a stray quote.  Its fields are then masked whole (mask.h).
+ * than the header says: fewer fields than the header (in a CSV), or a
+ * reject for too many fields or a stray quote.  Its fields are then masked whole (mask.h).
  */
 static bool row_malformed(const struct chunk_parser *p, enum value_error code)
 {
-	return p->nfields < p->c->plan->nfields || code == VALUE_COLUMNS || code == VALUE_QUOTE;
+	/* a sheet's row ends at its last cell that holds something: never shifted */
+	bool short_row = p->nfields < p->c->plan->nfields && !p->c->plan->workbook;
+
+	return short_row || code == VALUE_COLUMNS || code == VALUE_QUOTE;
 }
 
 /*
