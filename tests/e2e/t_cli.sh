@@ -17,7 +17,7 @@ expect_exit 3 "$BIN" check --year 2021 --input "$WORK/does-not-exist"
 contains err.txt "无法读取输入目录"
 mkdir empty
 expect_exit 3 "$BIN" check --year 2021 --input empty
-contains err.txt "没有 CSV 文件"
+contains err.txt "没有 CSV 或 Excel 文件"
 # an expression error names its column and suggests the nearest name
 expect_exit 2 "$BIN" query --year 2021 --input empty 'relief.persns'
 contains err.txt "是不是“persons”"
@@ -37,7 +37,7 @@ contains err.txt "latin1"
 contains err.txt "auto、utf-8 或 gb18030"
 # spellings both accept: any case, gbk for gb18030
 expect_exit 3 "$BIN" check --year 2021 --input empty --encoding GBK
-contains err.txt "没有 CSV 文件"
+contains err.txt "没有 CSV 或 Excel 文件"
 printf '[run]\nencoding = UTF-8\nyear = LATEST\n' >enc-ok.conf
 expect_exit 0 "$BIN" lint --config enc-ok.conf
 # booleans: a documented spelling, any case; anything else is an error, never a silent "no"
@@ -66,7 +66,7 @@ contains err.txt "--year 需要一个值"
 # flags win over the file (the file's input does not exist, the flag's does) ...
 printf '[run]\ninput = does-not-exist\nyear = 2021\nencoding = utf-8\n' >win.conf
 expect_exit 3 "$BIN" check --config win.conf --input empty --encoding gb18030
-contains err.txt "没有 CSV 文件"
+contains err.txt "没有 CSV 或 Excel 文件"
 expect_exit 3 "$BIN" check --config win.conf
 contains err.txt "无法读取输入目录"
 # ... but a value the flag overrides is still checked
