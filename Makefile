@@ -33,9 +33,10 @@ SAY_CC     = $(if $(QUIET_BUILD),@:,@echo)
 DEB_PKGS = build-essential pkg-config libxlsxwriter-dev libcsv-dev libcairo2-dev \
 	   libpango1.0-dev libfontconfig-dev fonts-noto-cjk fonts-dejavu-core libcmark-gfm-dev \
 	   libcmark-gfm-extensions-dev libcmocka-dev libcurl4-openssl-dev \
-	   poppler-utils qpdf python3-openpyxl python3-aiosmtpd unzip libssl-dev clang-format
+	   poppler-utils qpdf python3-openpyxl python3-aiosmtpd unzip libssl-dev clang-format \
+	   libzip-dev python3-docx
 
-PKG_MODULES = xlsxwriter cairo pangocairo fontconfig libcmark-gfm libcurl libcrypto
+PKG_MODULES = xlsxwriter cairo pangocairo fontconfig libcmark-gfm libcurl libcrypto libzip
 
 ifdef SANITIZE
 BUILD    ?= build/san
@@ -59,7 +60,8 @@ LDLIBS       = $(PKG_LIBS) -lcmark-gfm-extensions -lcsv -lpthread -lm
 
 # The pipeline, stage by stage (src/*/README.md says what each owns);
 # data flows down this list and never back up (make check-layering).
-STAGES   = util ingest engine template doc render/text render/pdf render/xlsx deliver sample cli
+STAGES   = util ingest engine template doc render/text render/chart render/pdf render/xlsx render/docx \
+	   deliver sample cli
 SRCS     = $(foreach s,$(STAGES),$(sort $(wildcard src/$(s)/*.c)))
 OBJS     = $(SRCS:src/%.c=$(BUILD)/obj/%.o)
 LIB_OBJS = $(filter-out $(BUILD)/obj/cli/main.o,$(OBJS))
