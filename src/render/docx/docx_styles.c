@@ -33,8 +33,14 @@ struct style {
 };
 
 static const struct style styles[] = {
+    /*
+     * No extra space between ideographs and Latin or digits (autoSpaceDE/DN,
+     * on by default in Word and LibreOffice): the PDF has none, and the
+     * doc's text already has the spaces it means.
+     */
     {DOCX_ST_NORMAL, "Normal", NULL, false, 0, DOCX_FACE_BODY,
-     "<w:widowControl/><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"560\" "
+     "<w:widowControl/><w:autoSpaceDE w:val=\"0\"/><w:autoSpaceDN w:val=\"0\"/><w:spacing "
+     "w:before=\"0\" w:after=\"0\" w:line=\"560\" "
      "w:lineRule=\"exact\"/><w:ind w:firstLine=\"560\" w:firstLineChars=\"200\"/><w:jc "
      "w:val=\"both\"/>",
      "<w:sz w:val=\"28\"/><w:szCs w:val=\"28\"/>"},

@@ -11,10 +11,12 @@
  *
  * Column widths are fixed (an officer's Word must not re-flow them from
  * its own fonts): each column's natural width is estimated from its text,
- * an ideograph one em of 10.5pt and anything narrower 0.6 em (Latin and
- * digits of the Noto CJK faces are about 0.55 em, so the estimate errs
- * wide), then the text width is shared out as the PDF shares it
- * (pdf_table.c column_widths).
+ * an ideograph one em of 10.5pt and anything narrower 0.58 em (digits of
+ * the Noto CJK serif are 0.55 em, its Latin about as much on average, so
+ * the estimate errs a little wide), a hash 0.51 em of the mono face's 9pt
+ * (exactly half an em, and a hash must not wrap for want of a point), then
+ * the text width is shared out as the PDF shares it (pdf_table.c
+ * column_widths).
  *
  * Must never: reformat a cell's text (the doc has formatted it).
  */
@@ -25,15 +27,21 @@
 #include "util/text.h"
 #include "util/xalloc.h"
 
-#define EM       (DOCX_CELL_SZ * 10) /* twips per em at the cell size */
-#define NARROW   (EM * 6 / 10)
-#define HPAD     100 /* cell padding left and right: 5pt, as the PDF's */
-#define VPAD     80  /* above and below: 4pt */
-#define RULE_SZ  12  /* heavy rule, eighths of a point: 1.5pt */
-#define LIGHT_SZ 6   /* light rule: 0.75pt */
-#define CODE_SZ  18  /* hashes: 9pt, as the PDF's */
+#define EM          (DOCX_CELL_SZ * 10) /* twips per em at the cell size */
+#define NARROW      (EM * 58 / 100)
+#define CODE_EM     (CODE_SZ * 10)
+#define CODE_NARROW (CODE_EM * 51 / 100)
+#define HPAD        100 /* cell padding left and right: 5pt, as the PDF's */
+#define VPAD        80  /* above and below: 4pt */
+#define RULE_SZ     12  /* heavy rule, eighths of a point: 1.5pt */
+#define LIGHT_SZ    6   /* light rule: 0.75pt */
+#define CODE_SZ     18  /* hashes: 9pt, as the PDF's */
 
-/* How wide s is set in the cell size; longest: its widest piece that cannot break. */
+/*
+ * How wide s is set in the cell size (a hash: in the mono face's); longest:
+ * its widest piece that cannot break.  A hash may break anywhere, but one
+ * broken over two lines reads badly: it asks for its whole width.
+ */
 static int text_width(const char *s, bool code, int *longest)
 {
 	size_t len = strlen(s), i = 0;
@@ -48,10 +56,13 @@ static int text_width(const char *s, bool code, int *longest)
 		if (n == 0)
 			n = 1;
 		memcpy(one, s + i, n < 4 ? n : 4);
-		cw = utf8_display_width(one) >= 2 ? EM : NARROW;
+		if (code)
+			cw = utf8_display_width(one) >= 2 ? CODE_EM : CODE_NARROW;
+		else
+			cw = utf8_display_width(one) >= 2 ? EM : NARROW;
 		w += cw;
 		/* Latin words and numbers hold together; ideographs break anywhere */
-		if (cw == NARROW && cp != ' ' && !code)
+		if (code || (cw == NARROW && cp != ' '))
 			word += cw;
 		else
 			word = cw == NARROW ? 0 : cw;
@@ -174,6 +185,7 @@ static void table_open(struct strbuf *out, const int *widths, size_t ncols)
 
 /* How a cell is set: its column's width and rules, its alignment and weight. */
 struct cell_look {
+	bool keep_next; /* the row stays on the page of the next one */
 	int width;
 	int top_rule, bottom_rule; /* border sizes, 0 for none */
 	const char *jc;
@@ -199,7 +211,7 @@ static void cell(struct docx *d, struct strbuf *out, const char *text, const str
 		strbuf_addf(&ppr, "<w:ind w:%s=\"%d\" w:firstLine=\"0\" w:firstLineChars=\"0\"/>",
 			    strcmp(l->jc, "right") == 0 ? "right" : "left", l->inset);
 	strbuf_addf(&ppr, "<w:jc w:val=\"%s\"/>", l->jc);
-	docx_p_open(d, out, DOCX_ST_CELL, false, ppr.buf);
+	docx_p_open(d, out, DOCX_ST_CELL, l->keep_next, ppr.buf);
 	if (l->code)
 		docx_mono_fonts(d, &rpr);
 	if (l->bold)
@@ -219,7 +231,7 @@ static void header_row(struct docx *d, struct strbuf *out, const struct doc_tabl
 {
 	strbuf_addstr(out, "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>");
 	for (size_t c = 0; c < t->ncols; c++) {
-		struct cell_look l = {widths[c], RULE_SZ, LIGHT_SZ, "center", 0, true, false};
+		struct cell_look l = {true, widths[c], RULE_SZ, LIGHT_SZ, "center", 0, true, false};
 
 		cell(d, out, t->header && t->header[c] ? t->header[c] : "", &l);
 	}
@@ -251,18 +263,21 @@ static void body_rows(struct docx *d, struct strbuf *out, const struct doc_table
 	}
 	for (size_t r = 0; r < t->nrows; r++) {
 		bool total = total_row(t, r);
+		/*
+		 * The caption and the header keep the first body row with them,
+		 * and the last row (合计) is not carried alone to a new page,
+		 * as in the PDF.
+		 */
+		bool keep = r + 1 < t->nrows && (r == 0 || r + 2 == t->nrows);
 
 		strbuf_addstr(out, "<w:tr><w:trPr><w:cantSplit/></w:trPr>");
 		for (size_t c = 0; c < t->ncols; c++) {
 			const struct doc_cell *x = &t->cells[r * t->ncols + c];
 			const char *jc = cell_jc(t, r, c);
-			struct cell_look l = {widths[c],
-					      total && r > 0 ? LIGHT_SZ : 0,
-					      0,
-					      jc,
-					      strcmp(jc, "center") == 0 ? 0 : inset[c],
-					      total,
-					      x->code};
+			struct cell_look l = {
+			    keep,  widths[c], total && r > 0 ? LIGHT_SZ : 0,
+			    0,     jc,        strcmp(jc, "center") == 0 ? 0 : inset[c],
+			    total, x->code};
 
 			cell(d, out, x->text ? x->text : "", &l);
 		}

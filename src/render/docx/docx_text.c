@@ -16,21 +16,25 @@
 void docx_p_open(struct docx *d, struct strbuf *out, const char *style, bool keep_next,
 		 const char *ppr)
 {
-	strbuf_addstr(out, "<w:p><w:pPr>");
+	struct strbuf p = STRBUF_INIT;
+
 	if (style != NULL && strcmp(style, DOCX_ST_NORMAL) != 0) {
-		strbuf_addstr(out, "<w:pStyle");
-		xml_attr(out, "w:val", style);
-		strbuf_addstr(out, "/>");
+		strbuf_addstr(&p, "<w:pStyle");
+		xml_attr(&p, "w:val", style);
+		strbuf_addstr(&p, "/>");
 	}
 	if (keep_next)
-		strbuf_addstr(out, "<w:keepNext/>");
+		strbuf_addstr(&p, "<w:keepNext/>");
 	if (d->break_pending) {
-		strbuf_addstr(out, "<w:pageBreakBefore/>");
+		strbuf_addstr(&p, "<w:pageBreakBefore/>");
 		d->break_pending = false;
 	}
 	if (ppr != NULL)
-		strbuf_addstr(out, ppr);
-	strbuf_addstr(out, "</w:pPr>");
+		strbuf_addstr(&p, ppr);
+	strbuf_addstr(out, "<w:p>");
+	if (p.len > 0)
+		strbuf_addf(out, "<w:pPr>%s</w:pPr>", p.buf);
+	strbuf_release(&p);
 }
 
 void docx_p_close(struct strbuf *out)
@@ -88,11 +92,20 @@ void docx_mono_fonts(const struct docx *d, struct strbuf *rpr)
 
 void docx_runs(const struct docx *d, struct strbuf *out, const struct doc_text *t)
 {
-	struct strbuf rpr = STRBUF_INIT;
+	struct strbuf rpr = STRBUF_INIT, text = STRBUF_INIT;
+	/* a figure reads as part of the sentence: no styling of its own */
+	const unsigned look = ~(unsigned)DOC_RUN_FIGURE;
 
 	for (size_t i = 0; i < t->nruns; i++) {
-		unsigned f = t->runs[i].flags;
+		unsigned f = t->runs[i].flags & look;
 
+		/*
+		 * Runs that look the same are one run of Word: an officer who
+		 * edits a sentence edits one piece of text, not five.
+		 */
+		strbuf_addstr(&text, t->runs[i].text ? t->runs[i].text : "");
+		if (i + 1 < t->nruns && (t->runs[i + 1].flags & look) == f)
+			continue;
 		strbuf_reset(&rpr);
 		/* rPr in schema order: rFonts, b, bCs, i, iCs */
 		if (f & DOC_RUN_CODE)
@@ -101,10 +114,11 @@ void docx_runs(const struct docx *d, struct strbuf *out, const struct doc_text *
 			strbuf_addstr(&rpr, "<w:b/><w:bCs/>");
 		if (f & DOC_RUN_ITALIC)
 			strbuf_addstr(&rpr, "<w:i/><w:iCs/>");
-		/* DOC_RUN_FIGURE: a figure reads as part of the sentence, no styling */
-		docx_run(out, t->runs[i].text, rpr.buf);
+		docx_run(out, text.buf ? text.buf : "", rpr.buf);
+		strbuf_reset(&text);
 	}
 	strbuf_release(&rpr);
+	strbuf_release(&text);
 }
 
 void docx_p_text(struct docx *d, struct strbuf *out, const char *style, bool keep_next,
