@@ -11,6 +11,9 @@
 #   make test-full  the checks at full scale (the 2021 Guang'an sample, 3.2 million
 #                   rows): the seed's figures, the oracle's --expect-seed, the report
 #   make bench      benchmark against DuckDB (never part of make test)
+#   make test-office  LibreOffice (installed when missing) opens the default
+#                   report's DOCX and XLSX, converts them to PDF: the text,
+#                   the pictures and the native charts survived (tests/office)
 #   make fuzz       bounded fuzzing of the CSV ingest and the metric language
 #   V=1             show the commands
 #
@@ -224,6 +227,16 @@ check-golden: $(BIN)
 
 golden: $(BIN)
 	@BIN=$(abspath $(BIN)) sh tests/golden/run.sh update
+
+.PHONY: test-office
+# LibreOffice for make test-office only: not part of make test (a large
+# install; a conversion takes seconds)
+OFFICE_PKGS = libreoffice-writer-nogui libreoffice-calc-nogui
+
+test-office:
+	$(Q)$(MAKE) --no-print-directory deps DEB_PKGS="$(DEB_PKGS) $(OFFICE_PKGS)"
+	$(Q)$(MAKE) --no-print-directory all
+	@BIN=$(abspath $(BIN)) sh tests/office/run.sh
 
 bench: all
 	@sh tests/bench/run.sh $(abspath $(BIN))
