@@ -3,7 +3,7 @@
  * (and with --each, for every value of a column too, from the same pass).
  *
  *	schema, template checked  ->  one scan (ingest -> aggregate)
- *	->  doc (template)  ->  PDF, XLSX, metrics.json, rejects.csv
+ *	->  doc (template)  ->  PDF, XLSX, DOCX (docx:), metrics.json, rejects.csv
  *
  * Every output is written into a new set folder and the period folder is
  * switched to it only when all of them succeeded (deliver/outset.h), under

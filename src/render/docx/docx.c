@@ -195,12 +195,12 @@ static int zip_parts(struct docx *d, struct part *parts, size_t n, struct strbuf
 	src = zip_source_buffer_create(NULL, 0, 0, &ze);
 	if (src == NULL)
 		return zip_fail(d, &ze);
-	zip_source_keep(src); /* the archive's bytes are read from it after zip_close */
 	za = zip_open_from_source(src, ZIP_TRUNCATE, &ze);
 	if (za == NULL) {
 		zip_source_free(src);
 		return zip_fail(d, &ze);
 	}
+	zip_source_keep(src); /* the archive's bytes are read from it after zip_close */
 	if (add_parts(za, parts, n, d->doc->meta.created, &ze) < 0) {
 		zip_discard(za);
 		zip_source_free(src);
