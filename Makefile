@@ -11,6 +11,9 @@
 #   make test-full  the checks at full scale (the 2021 Guang'an sample, 3.2 million
 #                   rows): the seed's figures, the oracle's --expect-seed, the report
 #   make bench      benchmark against DuckDB (never part of make test)
+#   make test-office  LibreOffice (installed when missing) opens the default
+#                   report's DOCX and XLSX, converts them to PDF: the text,
+#                   the pictures and the native charts survived (tests/office)
 #   make fuzz       bounded fuzzing of the CSV ingest and the metric language
 #   V=1             show the commands
 #
@@ -61,7 +64,8 @@ LDLIBS       = $(PKG_LIBS) -lcmark-gfm-extensions -lcsv -lpthread -lm
 
 # The pipeline, stage by stage (src/*/README.md says what each owns);
 # data flows down this list and never back up (make check-layering).
-STAGES   = util ingest engine template doc render/text render/pdf render/xlsx deliver sample cli
+STAGES   = util ingest engine template doc render/text render/chart render/pdf render/xlsx render/docx \
+	   deliver sample cli
 SRCS     = $(foreach s,$(STAGES),$(sort $(wildcard src/$(s)/*.c)))
 OBJS     = $(SRCS:src/%.c=$(BUILD)/obj/%.o)
 LIB_OBJS = $(filter-out $(BUILD)/obj/cli/main.o,$(OBJS))
@@ -224,6 +228,16 @@ check-golden: $(BIN)
 
 golden: $(BIN)
 	@BIN=$(abspath $(BIN)) sh tests/golden/run.sh update
+
+.PHONY: test-office
+# LibreOffice for make test-office only: not part of make test (a large
+# install; a conversion takes seconds)
+OFFICE_PKGS = libreoffice-writer-nogui libreoffice-calc-nogui
+
+test-office:
+	$(Q)$(MAKE) --no-print-directory deps DEB_PKGS="$(DEB_PKGS) $(OFFICE_PKGS)"
+	$(Q)$(MAKE) --no-print-directory all
+	@BIN=$(abspath $(BIN)) sh tests/office/run.sh
 
 bench: all
 	@sh tests/bench/run.sh $(abspath $(BIN))

@@ -85,8 +85,9 @@ struct manifest_mail;
 
 /*
  * Mail the report in outdir as its manifest records it in m (read with
- * manifest_mail_read): m's subject and body, its PDF, and its XLSX too with
- * attach_xlsx = yes, to the configured recipients; then record the attempt
+ * manifest_mail_read): m's subject and body, its PDF, its XLSX too with
+ * attach_xlsx = yes and its DOCX (if it has one) with attach_docx = yes, to
+ * the configured recipients; then record the attempt
  * in m and in outdir/manifest.json (call while holding outdir's lock).
  * Returns EXIT_OK, EXIT_MAIL (not delivered: still pending), EXIT_USAGE
  * (no [mail] settings) or EXIT_IO (sent, but the manifest could not record it).

@@ -6,8 +6,9 @@
  * Without files, the report of --period or --year (or the configuration's;
  * with year = latest, the latest year that has a report; with --where, the
  * report of that area) is sent as its manifest records it: the files the run made, the subject and
- * body it rendered from the template, the XLSX too with attach_xlsx = yes; and the attempt is
- * recorded there (a pending mail becomes sent).  So are the reports of
+ * body it rendered from the template, the XLSX too with attach_xlsx = yes, the DOCX with
+ * attach_docx = yes; and the attempt is recorded there (a pending mail becomes sent).  So are the
+ * reports of
  * --each that [mail.each] names, each to its own recipients as its
  * mail.json records it.  That takes the period folder's lock, like a run.
  */

@@ -3,7 +3,7 @@
  * (and with --each, for every value of a column too, from the same pass).
  *
  *	schema, template checked  ->  one scan (ingest -> aggregate)
- *	->  doc (template)  ->  PDF, XLSX, metrics.json, rejects.csv
+ *	->  doc (template)  ->  PDF, XLSX, DOCX (docx:), metrics.json, rejects.csv
  *
  * Every output is written into a new set folder and the period folder is
  * switched to it only when all of them succeeded (deliver/outset.h), under
@@ -119,14 +119,15 @@ static bool exists_in(const char *dir, const char *name)
 static bool outputs_exist(const struct run_state *st)
 {
 	const struct template_meta *meta = template_meta(st->tmpl);
-	const char *names[] = {meta->pdf_name, meta->xlsx_name, "metrics.json", "rejects.csv"};
+	const char *names[] = {meta->pdf_name, meta->xlsx_name, "metrics.json", "rejects.csv",
+			       meta->docx_name};
 
 	char *manifest = xasprintf("%s/manifest.json", st->outdir), **listed = NULL;
 	long nlisted = manifest_read_outputs(manifest, &listed);
 	bool all = true;
 
 	for (size_t i = 0; all && i < sizeof(names) / sizeof(names[0]); i++)
-		all = exists_in(st->outdir, names[i]);
+		all = names[i] == NULL || exists_in(st->outdir, names[i]); /* docx: when named */
 	/* and every file the manifest lists: a --each report's too */
 	for (long i = 0; all && i < nlisted; i++)
 		all = exists_in(st->outdir, listed[i]);
@@ -380,7 +381,8 @@ static int render(struct run_state *st)
 		log_error("无法写入文档模型 %s:%s", st->cli->dump_doc, strerror(errno));
 		return EXIT_IO;
 	}
-	if ((rc = run_render_files(st, st->tmpl, NULL, st->doc, &st->pdf, &st->xlsx)) != EXIT_OK)
+	if ((rc = run_render_files(st, st->tmpl, NULL, st->doc,
+				   &(struct run_files){&st->pdf, &st->xlsx, &st->docx})) != EXIT_OK)
 		return rc;
 	if (run_write_metrics(st, st->tmpl, NULL, &st->metrics, st->texts) != 0) {
 		log_error("metrics.json 写入失败:%s", strerror(errno));
@@ -408,6 +410,7 @@ static void prepare_mail(struct run_state *st)
 	st->mail.body = body != NULL ? body : xstrdup("附件为本年度民政工作总结。");
 	st->mail.pdf = xstrdup(meta->pdf_name);
 	st->mail.xlsx = xstrdup(meta->xlsx_name);
+	st->mail.docx = meta->docx_name ? xstrdup(meta->docx_name) : NULL;
 	st->inputs.mail = &st->mail;
 }
 
@@ -416,7 +419,7 @@ static void prepare_mail(struct run_state *st)
 static int write_manifest(struct run_state *st)
 {
 	const struct template_meta *meta = template_meta(st->tmpl);
-	size_t n = 4 + 3 * st->nbursts, k = 4;
+	size_t n = 5 + 4 * st->nbursts, k = 4;
 	const char **names = xcalloc(n, sizeof(char *)), **paths = xcalloc(n, sizeof(char *));
 	char **owned = xcalloc(n, sizeof(char *));
 	char *path = outset_stage_file(&st->set, "manifest.json");
@@ -427,6 +430,8 @@ static int write_manifest(struct run_state *st)
 	names[1] = meta->xlsx_name, paths[1] = st->xlsx.tmp_path;
 	names[2] = "metrics.json", paths[2] = st->metrics.tmp_path;
 	names[3] = "rejects.csv", paths[3] = st->rejects.tmp_path;
+	if (meta->docx_name != NULL)
+		names[k] = meta->docx_name, paths[k++] = st->docx.tmp_path;
 	/* one manifest covers the --each reports too: their files by folder/name */
 	for (size_t i = 0; i < st->nbursts; i++) {
 		struct burst *b = &st->bursts[i];
@@ -438,6 +443,9 @@ static int write_manifest(struct run_state *st)
 		paths[k++] = b->pdf.tmp_path;
 		names[k] = owned[k] = run_set_name(b->value, bm->xlsx_name),
 		paths[k++] = b->xlsx.tmp_path;
+		if (bm->docx_name != NULL)
+			names[k] = owned[k] = run_set_name(b->value, bm->docx_name),
+			paths[k++] = b->docx.tmp_path;
 		names[k] = owned[k] = run_set_name(b->value, "metrics.json"),
 		paths[k++] = b->metrics.tmp_path;
 		if (rc == 0 && fflush(b->metrics.fp) != 0)
@@ -475,13 +483,19 @@ static int write_manifest(struct run_state *st)
  */
 static int commit(struct run_state *st)
 {
-	struct outfile *const order[] = {&st->rejects, &st->metrics, &st->xlsx, &st->pdf,
-					 &st->manifest};
+	/* the DOCX, when there is one, before the PDF: the manifest stays last */
+	struct outfile *const order[] = {&st->rejects, &st->metrics, &st->xlsx,
+					 &st->docx,    &st->pdf,     &st->manifest};
+	struct outfile *files[sizeof(order) / sizeof(order[0])];
+	size_t n = 0;
 
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		if (order[i] != &st->docx || st->docx.tmp_path != NULL)
+			files[n++] = order[i];
 	testhook_point("commit");
 	if (run_commit_bursts(st) != 0)
 		return EXIT_IO;
-	if (outfile_commit_all(order, sizeof(order) / sizeof(order[0])) != 0) {
+	if (outfile_commit_all(files, n) != 0) {
 		log_error("无法写入 %s:%s", st->outdir, strerror(errno));
 		return EXIT_IO;
 	}
@@ -500,7 +514,7 @@ static int commit(struct run_state *st)
 
 static void release(struct run_state *st)
 {
-	struct outfile *all[] = {&st->rejects, &st->metrics,  &st->xlsx,
+	struct outfile *all[] = {&st->rejects, &st->metrics,  &st->xlsx, &st->docx,
 				 &st->pdf,     &st->manifest, &st->dump};
 
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
@@ -733,7 +747,11 @@ int cmd_run(struct cli *cli)
 	}
 	if (rc == EXIT_OK) {
 		/* INFO: the notes themselves were warnings; the count is for the summary */
-		log_info("完成:%s/%s,%.1f 秒;%s%s%s", st.outdir, template_meta(st.tmpl)->pdf_name,
+		const struct template_meta *tm = template_meta(st.tmpl);
+
+		/* the PDF, and the DOCX officers edit when there is one */
+		log_info("完成:%s/%s%s%s,%.1f 秒;%s%s%s", st.outdir, tm->pdf_name,
+			 tm->docx_name ? "、" : "", tm->docx_name ? tm->docx_name : "",
 			 elapsed(&st), st.nnotes > 0 ? "数据提示 " : "",
 			 st.nnotes > 0 ? notes_count(st.nnotes) : "", report_headline(st.doc));
 		if (cli->mail)

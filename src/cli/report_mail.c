@@ -28,8 +28,10 @@ int cli_mail_report_to(const struct cli *cli, const char *outdir, const char *re
 	struct mail_settings ms;
 	char *pdf = xasprintf("%s/%s", outdir, m->pdf);
 	char *xlsx = m->xlsx != NULL ? xasprintf("%s/%s", outdir, m->xlsx) : NULL;
+	char *docx = m->docx != NULL ? xasprintf("%s/%s", outdir, m->docx) : NULL;
 	char *path = xasprintf("%s/%s", outdir, record);
-	const char *files[] = {pdf, xlsx};
+	const char *files[3] = {pdf};
+	size_t nfiles = 1;
 	struct deliver_outcome out;
 	int rc;
 
@@ -37,6 +39,7 @@ int cli_mail_report_to(const struct cli *cli, const char *outdir, const char *re
 		rc = deliver_files(NULL, m->subject, m->body, files, 1, &out);
 		free(pdf);
 		free(xlsx);
+		free(docx);
 		free(path);
 		return rc;
 	}
@@ -44,8 +47,12 @@ int cli_mail_report_to(const struct cli *cli, const char *outdir, const char *re
 	ms = cli->cfg->mail;
 	ms.to = (char **)to;
 	ms.nto = nto;
-	rc = deliver_files(&ms, m->subject, m->body, files, ms.attach_xlsx && xlsx != NULL ? 2 : 1,
-			   &out);
+	if (ms.attach_xlsx && xlsx != NULL)
+		files[nfiles++] = xlsx;
+	/* the DOCX of a report that has one (its template names docx:) */
+	if (ms.attach_docx && docx != NULL)
+		files[nfiles++] = docx;
+	rc = deliver_files(&ms, m->subject, m->body, files, nfiles, &out);
 	if (rc != EXIT_USAGE) {
 		manifest_mail_attempted(m, ms.to, ms.nto, rc == EXIT_OK ? NULL : out.error);
 		if (manifest_mail_update(path, m) != 0) {
@@ -56,6 +63,7 @@ int cli_mail_report_to(const struct cli *cli, const char *outdir, const char *re
 	}
 	free(pdf);
 	free(xlsx);
+	free(docx);
 	free(path);
 	return rc;
 }

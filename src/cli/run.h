@@ -34,8 +34,8 @@ struct burst {
 	char **where_all; /* --where, then where */
 	struct template *tmpl;
 	struct doc *doc;
-	char **texts; /* by agg handle, as st->texts */
-	struct outfile pdf, xlsx, metrics;
+	char **texts;                            /* by agg handle, as st->texts */
+	struct outfile pdf, xlsx, docx, metrics; /* docx: only when the template names one */
 	bool has_rows; /* the data has rows of that value: only then a report */
 	size_t *cover; /* per dataset: "<ds>.rows" in its area, or SIZE_MAX if unused */
 	char **notes;  /* what its reader must know: a dataset with no rows, no base */
@@ -58,7 +58,7 @@ struct run_state {
 	struct runlock lock; /* output/.<year>.lock, beside the set link (outset.h) */
 	/* output/.civreport.lock: year = latest, until the year is known */
 	struct runlock root_lock;
-	struct outfile rejects, metrics, pdf, xlsx, manifest;
+	struct outfile rejects, metrics, pdf, xlsx, docx, manifest;
 	struct outfile dump; /* --dump-doc FILE, anywhere: committed after the set */
 	bool locked, root_locked;
 	struct manifest_mail mail; /* the report's mail, as the manifest records it */
@@ -85,9 +85,16 @@ char *run_set_name(const char *dir, const char *name);
 /* metrics.json of one report: the figures of its template only (--each shares the agg). */
 int run_write_metrics(struct run_state *st, const struct template *t, const char *dir,
 		      struct outfile *out, char **texts);
-/* The PDF and the XLSX of one report's doc, into the set (dir: a --each report's folder). */
+/* The document files of one report (a --each report's too, its outfiles in one). */
+struct run_files {
+	struct outfile *pdf, *xlsx, *docx; /* docx is left alone when the template names none */
+};
+/*
+ * The PDF, the XLSX and (docx:) the DOCX of one report's doc, into the set
+ * (dir: a --each report's folder).
+ */
 int run_render_files(struct run_state *st, const struct template *t, const char *dir,
-		     const struct doc *doc, struct outfile *pdf, struct outfile *xlsx);
+		     const struct doc *doc, const struct run_files *out);
 
 /* run_each.c */
 /* The --each column: the first dataset's with it, or NULL. */

@@ -191,7 +191,8 @@ int run_render_burst(struct run_state *st, struct burst *b)
 		    &(struct report_source){st->template_path, st->inputs.template_sha256},
 		    st->cli->year);
 	report_add_notes(b->doc, (const char *const *)b->notes, b->nnotes);
-	if ((rc = run_render_files(st, b->tmpl, b->value, b->doc, &b->pdf, &b->xlsx)) != EXIT_OK)
+	if ((rc = run_render_files(st, b->tmpl, b->value, b->doc,
+				   &(struct run_files){&b->pdf, &b->xlsx, &b->docx})) != EXIT_OK)
 		return rc;
 	if (run_write_metrics(st, b->tmpl, b->value, &b->metrics, b->texts) != 0) {
 		log_error("%s/metrics.json 写入失败:%s", b->value, strerror(errno));
@@ -218,6 +219,7 @@ int run_write_mail_record(struct run_state *st, struct burst *b)
 	b->mail.body = body != NULL ? body : xstrdup("附件为本地区的民政工作总结。");
 	b->mail.pdf = xstrdup(meta->pdf_name);
 	b->mail.xlsx = xstrdup(meta->xlsx_name);
+	b->mail.docx = meta->docx_name ? xstrdup(meta->docx_name) : NULL;
 	free(path);
 	free(name);
 	if (rc != 0)
@@ -232,9 +234,14 @@ int run_commit_bursts(struct run_state *st)
 {
 	for (size_t i = 0; i < st->nbursts; i++) {
 		struct burst *b = &st->bursts[i];
-		struct outfile *const files[] = {&b->metrics, &b->xlsx, &b->pdf, &b->mailrec};
+		struct outfile *files[5] = {&b->metrics, &b->xlsx, &b->pdf};
+		size_t n = 3;
 
-		if (b->has_rows && outfile_commit_all(files, b->mailrec.tmp_path ? 4 : 3) != 0) {
+		if (b->docx.tmp_path != NULL)
+			files[n++] = &b->docx;
+		if (b->mailrec.tmp_path != NULL)
+			files[n++] = &b->mailrec;
+		if (b->has_rows && outfile_commit_all(files, n) != 0) {
 			log_error("无法写入 %s/%s:%s", st->outdir, b->value, strerror(errno));
 			return -1;
 		}
@@ -279,10 +286,10 @@ void run_bursts_release(struct run_state *st)
 {
 	for (size_t i = 0; i < st->nbursts; i++) {
 		struct burst *b = &st->bursts[i];
-		struct outfile *files[] = {&b->metrics, &b->xlsx, &b->pdf, &b->mailrec};
+		struct outfile *files[] = {&b->metrics, &b->xlsx, &b->docx, &b->pdf, &b->mailrec};
 
 		manifest_mail_release(&b->mail);
-		for (size_t f = 0; f < 4; f++)
+		for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++)
 			if (files[f]->tmp_path != NULL)
 				outfile_abort(files[f]);
 		doc_free(b->doc);

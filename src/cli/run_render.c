@@ -1,6 +1,7 @@
 /*
- * run_render.c - the files of one report of a run: its PDF, its XLSX and
- * its metrics.json, staged in the set (see run.h).
+ * run_render.c - the files of one report of a run: its PDF, its XLSX, its
+ * DOCX when the template names one, and its metrics.json, staged in the set
+ * (see run.h).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include "doc/report.h"
 #include "engine/format.h"
 #include "engine/metrics.h"
+#include "render/docx/docx.h"
 #include "render/pdf/pdf.h"
 #include "render/xlsx/xlsx.h"
 #include "util/exitcode.h"
@@ -44,37 +46,35 @@ int run_write_metrics(struct run_state *st, const struct template *t, const char
 	return 0;
 }
 
-/* The PDF and the XLSX of one report's doc, into the set (dir: a --each report's folder). */
+/* One document file: staged, rendered by render; EXIT_IO (said why) on failure. */
+static int render_one(struct run_state *st, const char *dir, const char *file, const char *what,
+		      int (*render)(const struct doc *, const char *, char *, size_t),
+		      const struct doc *doc, struct outfile *out)
+{
+	char err[512], *name = run_set_name(dir, file);
+	char *path = outset_stage_file(&st->set, name);
+	int rc = EXIT_OK;
+
+	if (outfile_begin(out, path, (mode_t)st->cli->mode) != 0 ||
+	    render(doc, out->tmp_path, err, sizeof(err)) != 0) {
+		log_error("%s 生成失败(%s/%s):%s", what, st->outdir, name,
+			  out->tmp_path ? err : strerror(errno));
+		rc = EXIT_IO;
+	}
+	free(path);
+	free(name);
+	return rc;
+}
+
 int run_render_files(struct run_state *st, const struct template *t, const char *dir,
-		     const struct doc *doc, struct outfile *pdf, struct outfile *xlsx)
+		     const struct doc *doc, const struct run_files *out)
 {
 	const struct template_meta *meta = template_meta(t);
-	mode_t mode = (mode_t)st->cli->mode;
-	char err[512], *name, *path;
+	int rc = render_one(st, dir, meta->pdf_name, "PDF", pdf_render, doc, out->pdf);
 
-	name = run_set_name(dir, meta->pdf_name);
-	path = outset_stage_file(&st->set, name);
-	if (outfile_begin(pdf, path, mode) != 0 ||
-	    pdf_render(doc, pdf->tmp_path, err, sizeof(err)) != 0) {
-		log_error("PDF 生成失败(%s/%s):%s", st->outdir, name,
-			  pdf->tmp_path ? err : strerror(errno));
-		free(path);
-		free(name);
-		return EXIT_IO;
-	}
-	free(path);
-	free(name);
-	name = run_set_name(dir, meta->xlsx_name);
-	path = outset_stage_file(&st->set, name);
-	if (outfile_begin(xlsx, path, mode) != 0 ||
-	    xlsx_render(doc, xlsx->tmp_path, err, sizeof(err)) != 0) {
-		log_error("XLSX 生成失败(%s/%s):%s", st->outdir, name,
-			  xlsx->tmp_path ? err : strerror(errno));
-		free(path);
-		free(name);
-		return EXIT_IO;
-	}
-	free(path);
-	free(name);
-	return EXIT_OK;
+	if (rc == EXIT_OK)
+		rc = render_one(st, dir, meta->xlsx_name, "XLSX", xlsx_render, doc, out->xlsx);
+	if (rc == EXIT_OK && meta->docx_name != NULL)
+		rc = render_one(st, dir, meta->docx_name, "DOCX", docx_render, doc, out->docx);
+	return rc;
 }

@@ -94,6 +94,7 @@ static const struct setting table[] = {
     MAIL("password_file", STRING, password_file),
     MAIL("starttls", BOOL, mail.starttls, .deflt = "yes"),
     MAIL("attach_xlsx", BOOL, mail.attach_xlsx, .deflt = "no"),
+    MAIL("attach_docx", BOOL, mail.attach_docx, .deflt = "no"),
     MAIL("on_failure", ADDRESSES, mail.on_failure,
 	 .extra = offsetof(struct config, mail.non_failure)),
     MAIL("retries", INT, mail.retries, .min = 0, .max = 20, .what = "整数", .deflt = "3"),

@@ -50,6 +50,8 @@ static const char *content_type(const char *path)
 		return "application/pdf";
 	if (n > 5 && strcmp(path + n - 5, ".xlsx") == 0)
 		return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+	if (n > 5 && strcmp(path + n - 5, ".docx") == 0)
+		return "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 	if (n > 4 && strcmp(path + n - 4, ".csv") == 0)
 		return "text/csv";
 	return "application/octet-stream";

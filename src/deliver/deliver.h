@@ -28,6 +28,7 @@ struct mail_settings {
 	char *password; /* from password_env or password_file, never the file itself */
 	bool starttls;  /* smtp://: require STARTTLS */
 	bool attach_xlsx;
+	bool attach_docx;
 	char **on_failure; /* recipients of a short failure notice */
 	size_t non_failure;
 	int retries;        /* extra attempts after a transient failure */
@@ -44,7 +45,7 @@ struct deliver_outcome {
 };
 
 /*
- * Mail files (a PDF, optionally an XLSX) to the configured recipients; the
+ * Mail files (a PDF, optionally the XLSX and the DOCX) to the configured recipients; the
  * time it took, the attempts and the bound (mail_time_cap_ms) are logged.
  * Returns EXIT_OK, EXIT_MAIL (delivery failed; logged, and said in
  * out->error when out is not NULL), or EXIT_USAGE (m is NULL or lacks url,

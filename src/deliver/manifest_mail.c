@@ -32,6 +32,7 @@ void manifest_mail_write(FILE *fp, const struct manifest_mail *m)
 	field(fp, "body", m->body);
 	field(fp, "pdf", m->pdf);
 	field(fp, "xlsx", m->xlsx);
+	field(fp, "docx", m->docx);
 	fprintf(fp, ", \"attempts\": %d", m->attempts);
 	field(fp, "time", m->time);
 	fputs(", \"to\": [", fp);
@@ -70,6 +71,7 @@ int manifest_mail_read(const char *path, struct manifest_mail *m)
 	m->body = xstrdup(json_get_string(mail, "body"));
 	m->pdf = xstrdup(json_get_string(mail, "pdf"));
 	m->xlsx = dup_or_null(json_get_string(mail, "xlsx"));
+	m->docx = dup_or_null(json_get_string(mail, "docx"));
 	m->attempts = (int)json_get_int(mail, "attempts", 0);
 	m->time = dup_or_null(json_get_string(mail, "time"));
 	m->error = dup_or_null(json_get_string(mail, "error"));
@@ -198,6 +200,7 @@ void manifest_mail_release(struct manifest_mail *m)
 	free(m->body);
 	free(m->pdf);
 	free(m->xlsx);
+	free(m->docx);
 	free(m->time);
 	free(m->error);
 	for (size_t i = 0; i < m->nto; i++)

@@ -9,6 +9,7 @@
  *
  *	"mail": {"state": "pending", "subject": "2021年...", "body": "...",
  *	         "pdf": "annual-report-2021.pdf", "xlsx": "annual-report-2021.xlsx",
+ *	         "docx": "annual-report-2021.docx" (null when the template names none),
  *	         "attempts": 1, "time": "2021-12-02T02:30:41+0800",
  *	         "to": ["a@example.gov.cn"], "error": "邮件服务器拒绝收件人 ..."}
  */
@@ -25,6 +26,7 @@ struct manifest_mail {
 	char *body;    /* the template's mail_body, likewise */
 	char *pdf;     /* file names in the report folder */
 	char *xlsx;
+	char *docx;   /* NULL: the report has no DOCX */
 	int attempts; /* deliveries tried for this report (each with its retries) */
 	char *time;   /* of the last one, ISO 8601 local time; NULL: never tried */
 	char **to;    /* the recipients of the last one */

@@ -4,7 +4,7 @@
  * The template stage fills one struct doc: every figure already computed and
  * formatted, every chart and table already laid out as data, every caption
  * numbered; report.c adds the appendix (data quality and provenance).  The
- * PDF and XLSX renderers read it and nothing else; they never include
+ * PDF, DOCX and XLSX renderers read it and nothing else; they never include
  * ingest, engine or template headers (as mandoc's renderers see only the
  * parsed tree) and create no content: every word and every number a reader
  * sees is text in the doc.  A doc is built once, is read-only for
@@ -184,8 +184,9 @@ struct doc {
 	struct doc_figure *figures;
 	size_t nfigures;
 	/*
-	 * 附录: data quality and provenance (report.c).  The PDF sets it after
-	 * the body, from a new page; the workbook on its 数据质量 sheet.
+	 * 附录: data quality and provenance (report.c).  The PDF and the DOCX
+	 * set it after the body, from a new page; the workbook on its 数据质量
+	 * sheet.
 	 */
 	struct doc_block *appendix;
 	size_t nappendix;

@@ -40,6 +40,7 @@ static const struct {
     [MK_DATE] = {"date", "日期", "{year}年12月31日"},
     [MK_PDF] = {"pdf", NULL, "annual-report-{year}.pdf"},
     [MK_XLSX] = {"xlsx", NULL, "annual-report-{year}.xlsx"},
+    [MK_DOCX] = {"docx", NULL, NULL},
     [MK_BODY_FONT] = {"body_font", "正文字体", "Noto Serif CJK SC"},
     [MK_HEADING_FONT] = {"heading_font", "标题字体", "Noto Sans CJK SC"},
     [MK_TITLE_FONT] = {"title_font", "题目字体", "Noto Serif CJK SC"},
@@ -155,11 +156,12 @@ static void unknown_meta_key(struct tpl_load *ld, const char *key, int line, int
 	if (hint != NULL)
 		tpl_diag(ld, line, col, "文件开头的设置中有未知的键“%s”,是不是“%s”?", key, hint);
 	else
-		tpl_diag(ld, line, col,
-			 "文件开头的设置中有未知的键“%s”,可用:title organisation author subject "
-			 "keywords date pdf xlsx body_font heading_font title_font mail_subject "
-			 "mail_body",
-			 key);
+		tpl_diag(
+		    ld, line, col,
+		    "文件开头的设置中有未知的键“%s”,可用:title organisation author subject "
+		    "keywords date pdf xlsx docx body_font heading_font title_font mail_subject "
+		    "mail_body",
+		    key);
 }
 
 /* "value" or 'value' lose their quotes, as in YAML. */
@@ -355,7 +357,7 @@ static bool ends_with_ci(const char *s, const char *suffix)
 /* Why v is no good as the file name of key k's output, or NULL. */
 static const char *bad_file_name(const char *v, int k)
 {
-	const char *ext = k == MK_PDF ? ".pdf" : ".xlsx";
+	const char *ext = k == MK_PDF ? ".pdf" : k == MK_DOCX ? ".docx" : ".xlsx";
 
 	if (v[0] == '\0')
 		return "文件名为空";
@@ -375,19 +377,22 @@ static const char *bad_file_name(const char *v, int k)
 			return "与 civreport 自己的文件同名(manifest.json、metrics.json、"
 			       "rejects.csv、failed、.civreport.lock),会覆盖它";
 	if (!ends_with_ci(v, ext))
-		return k == MK_PDF ? "PDF 的文件名应以 .pdf 结尾" : "XLSX 的文件名应以 .xlsx 结尾";
+		return k == MK_PDF    ? "PDF 的文件名应以 .pdf 结尾"
+		       : k == MK_DOCX ? "DOCX 的文件名应以 .docx 结尾"
+				      : "XLSX 的文件名应以 .xlsx 结尾";
 	return NULL;
 }
 
 static void check_file_name(struct tpl_load *ld, int k)
 {
 	const char *v = ld->t->mv[k];
-	const char *why = bad_file_name(v, k);
+	const char *why = v != NULL ? bad_file_name(v, k) : NULL; /* docx: may be absent */
 	int line = ld->meta_line[k] ? ld->meta_line[k] : 1;
-	bool plain = v[0] != '\0';
+	bool plain;
 
 	if (why == NULL)
 		return;
+	plain = v[0] != '\0';
 	/* control characters, broken UTF-8 and 300-byte names are not echoed */
 	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
 		plain = plain && *p >= 0x20 && *p != 0x7f;
@@ -397,14 +402,24 @@ static void check_file_name(struct tpl_load *ld, int k)
 		tpl_diag(ld, line, 1, "%s 的文件名无效:%s", meta_keys[k].key, why);
 }
 
-/* The two outputs are written into one folder: one name each. */
+/* The outputs are written into one folder: one name each. */
 static void check_file_names_differ(struct tpl_load *ld)
 {
-	const char *pdf = ld->t->mv[MK_PDF], *xlsx = ld->t->mv[MK_XLSX];
+	static const int keys[] = {MK_PDF, MK_XLSX, MK_DOCX};
+	const size_t n = sizeof(keys) / sizeof(keys[0]);
 
-	if (strcasecmp(pdf, xlsx) == 0)
-		tpl_diag(ld, ld->meta_line[MK_XLSX] ? ld->meta_line[MK_XLSX] : 1, 1,
-			 "xlsx 的文件名“%s”与 pdf 的相同:两个文件会互相覆盖", xlsx);
+	for (size_t j = 1; j < n; j++)
+		for (size_t i = 0; i < j; i++) {
+			const char *a = ld->t->mv[keys[i]], *b = ld->t->mv[keys[j]];
+			int k = keys[j];
+
+			if (a == NULL || b == NULL || strcasecmp(a, b) != 0)
+				continue;
+			tpl_diag(ld, ld->meta_line[k] ? ld->meta_line[k] : 1, 1,
+				 "%s 的文件名“%s”与 %s 的相同:两个文件会互相覆盖", meta_keys[k].key,
+				 b, meta_keys[keys[i]].key);
+			return;
+		}
 }
 
 static void fill_meta(struct template *t)
@@ -419,6 +434,7 @@ static void fill_meta(struct template *t)
 	m->date_label = t->mv[MK_DATE];
 	m->pdf_name = t->mv[MK_PDF];
 	m->xlsx_name = t->mv[MK_XLSX];
+	m->docx_name = t->mv[MK_DOCX];
 	m->body_font = t->mv[MK_BODY_FONT];
 	m->heading_font = t->mv[MK_HEADING_FONT];
 	m->title_font = t->mv[MK_TITLE_FONT];
@@ -573,6 +589,7 @@ static void parse_template(struct tpl_load *ld, char *src)
 	meta_defaults(ld);
 	check_file_name(ld, MK_PDF);
 	check_file_name(ld, MK_XLSX);
+	check_file_name(ld, MK_DOCX);
 	check_file_names_differ(ld);
 	fill_meta(ld->t);
 	/* the body is read from the blanked source from here on */

@@ -41,6 +41,7 @@ struct template_meta {
 	const char *date_label;
 	const char *pdf_name; /* e.g. "annual-report-2021.pdf" */
 	const char *xlsx_name;
+	const char *docx_name; /* NULL: the template names no docx: and none is written */
 	const char *body_font;
 	const char *heading_font;
 	const char *title_font;

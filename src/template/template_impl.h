@@ -195,6 +195,7 @@ enum meta_key {
 	MK_DATE,
 	MK_PDF,
 	MK_XLSX,
+	MK_DOCX, /* no default: a DOCX only when the template names one */
 	MK_BODY_FONT,
 	MK_HEADING_FONT,
 	MK_TITLE_FONT,

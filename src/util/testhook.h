@@ -28,8 +28,9 @@
  *	"scan"		ingest/ingest.c admit_in_order: the first chunk of the
  *			first readable file went to the parsers (a file bigger
  *			than a chunk, 1 MiB, is still open, partly read)
- *	"render-pdf"	render/pdf/pdf.c pdf_render, and "render-xlsx" in
- *			render/xlsx/xlsx.c xlsx_render: the renderer starts; in
+ *	"render-pdf"	render/pdf/pdf.c pdf_render, "render-xlsx" in
+ *			render/xlsx/xlsx.c xlsx_render and "render-docx" in
+ *			render/docx/docx.c docx_render: the renderer starts; in
  *			a run its temporary output file exists
  *	"commit"	cli/cmd_run.c commit: every temporary file is written,
  *			nothing renamed yet

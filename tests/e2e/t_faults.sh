@@ -22,7 +22,7 @@ set -u
 export CIVREPORT_DATADIR
 
 OUT=output/2021
-OUTPUTS="annual-report-2021.pdf annual-report-2021.xlsx metrics.json rejects.csv manifest.json"
+OUTPUTS="annual-report-2021.pdf annual-report-2021.xlsx annual-report-2021.docx metrics.json rejects.csv manifest.json"
 
 now_ms() { date +%s%3N; }
 
@@ -53,6 +53,7 @@ valid_outputs() {
 	[ "$(head -c 5 "$1/annual-report-2021.pdf")" = "%PDF-" ] || fail "$1: PDF header"
 	tail -c 64 "$1/annual-report-2021.pdf" | grep -q '%%EOF' || fail "$1: PDF is truncated"
 	unzip -tqq "$1/annual-report-2021.xlsx" >/dev/null || fail "$1: XLSX is not a valid zip"
+	unzip -tqq "$1/annual-report-2021.docx" >/dev/null || fail "$1: DOCX is not a valid zip"
 	$PY -c 'import json,sys; [json.load(open(p)) for p in sys.argv[1:]]' \
 		"$1/metrics.json" "$1/manifest.json" || fail "$1: JSON outputs do not parse"
 }
@@ -123,7 +124,7 @@ cp base-in1.sha base.sha
 section "(a) SIGKILL at every point of a run; the next run cleans up"
 # point:temporary files then (a run removes the stale ones of the run before
 # it as soon as it holds the lock, so they never pile up)
-for case in locked:1 scan:1 render-pdf:2 render-xlsx:3 commit:5; do
+for case in locked:1 scan:1 render-pdf:2 render-xlsx:3 render-docx:4 commit:6; do
 	point=${case%:*}
 	run_at 3 "$point" in2
 	kill -9 "$pid"
@@ -148,7 +149,8 @@ valid_outputs "$OUT"
 
 # ---------------------------------------------------------------------------
 section "(b) SIGTERM or SIGHUP at every point: no temporary file even before the next run"
-for case in TERM:locked:143 TERM:scan:143 HUP:render-pdf:129 TERM:render-xlsx:143 HUP:commit:129; do
+for case in TERM:locked:143 TERM:scan:143 HUP:render-pdf:129 TERM:render-xlsx:143 \
+	HUP:render-docx:129 HUP:commit:129; do
 	sig=${case%%:*}
 	point=${case#*:}
 	point=${point%:*}
@@ -216,7 +218,8 @@ done
 
 # A real full file system: tmpfs in a private mount namespace (gone with the
 # namespace).  Its size is chosen from the outputs' sizes so that the disk
-# fills up while the PDF is written, while the XLSX is, and then at every
+# fills up while the PDF is written, while the XLSX is, while the DOCX is,
+# and then at every
 # page through the small files written last and the commit (metrics.json,
 # manifest.json, the buffered rejects.csv): each time either the run fails
 # with exit 3 and the old outputs are all intact, or it succeeded.  In that
@@ -280,15 +283,18 @@ if unshare -m true 2>/dev/null; then
 	for o in $OUTPUTS; do old=$((old + $(pages "$OUT/$o"))); done
 	new_pdf=$(pages ref/2021/annual-report-2021.pdf)
 	new_xlsx=$(pages ref/2021/annual-report-2021.xlsx)
+	new_docx=$(pages ref/2021/annual-report-2021.docx)
 	small=0
 	for o in rejects.csv metrics.json manifest.json; do small=$((small + $(pages "ref/2021/$o"))); done
 	# +1: the lock file, which holds the PID while the run is on
 	base=$((old + 1))
 	if disk_full $((base + new_pdf / 2)) "PDF"; then
 		disk_full $((base + new_pdf + new_xlsx / 2)) "XLSX"
+		disk_full $((base + new_pdf + new_xlsx + new_docx / 2)) "DOCX"
 		k=0
 		while [ "$k" -le $((small + 1)) ]; do
-			disk_full $((base + new_pdf + new_xlsx + k)) "$k pages left for the small files, old outputs linked" linked
+			disk_full $((base + new_pdf + new_xlsx + new_docx + k)) \
+				"$k pages left for the small files, old outputs linked" linked
 			[ "$run_rc" -eq 0 ] && break
 			k=$((k + 1))
 		done

@@ -111,6 +111,8 @@ for name, p in want.items():
         assert got[name][1] == "application/pdf", got[name][1]
     if name.endswith(".xlsx"):
         assert got[name][1].endswith("spreadsheetml.sheet"), got[name][1]
+    if name.endswith(".docx"):
+        assert got[name][1].endswith("wordprocessingml.document"), got[name][1]
 EOF
 check_msg() { $PY check_mail.py "$@" || fail "message $1"; }
 
@@ -350,4 +352,22 @@ done
 # a year without a report: said so, exit 2
 expect_exit 2 "$BIN" mail --config cfg-latest.ini --output output-named --year 2019
 contains err.txt "2019"
+
+# --- attach_docx = yes: the DOCX too (the default template names one) -------
+config cfg-docx.ini "attach_xlsx = yes" "attach_docx = yes"
+n=$(msgs)
+expect_exit 0 "$BIN" mail --config cfg-docx.ini --year 2021
+[ "$(msgs)" -eq $((n + 1)) ] || fail "attach_docx: $(($(msgs) - n)) messages, want 1"
+check_msg "$(last_msg)" "2021年民政工作总结" \
+	"annual-report-2021.pdf=$OUT/annual-report-2021.pdf" \
+	"annual-report-2021.xlsx=$OUT/annual-report-2021.xlsx" \
+	"annual-report-2021.docx=$OUT/annual-report-2021.docx"
+[ "$(mail_state "$OUT" docx)" = annual-report-2021.docx ] || fail "the manifest's mail lacks the DOCX"
+# a template without docx: has no DOCX to attach, attach_docx or not
+sed '/^docx:/d' "$ROOT/templates/annual-summary.md" >tpl-nodocx.md
+expect_exit 0 "$BIN" run --config cfg-docx.ini --output output-nodocx --template tpl-nodocx.md --mail --quiet
+check_msg "$(last_msg)" "2021年民政工作总结" \
+	"annual-report-2021.pdf=output-nodocx/2021/annual-report-2021.pdf" \
+	"annual-report-2021.xlsx=output-nodocx/2021/annual-report-2021.xlsx"
+[ "$(mail_state output-nodocx/2021 docx)" = None ] || fail "a report without a DOCX records one"
 echo "messages received: $(msgs)"

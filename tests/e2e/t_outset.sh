@@ -23,7 +23,7 @@ OUT=output/2021
 "$BIN" sample --year 2021 --out in1 --scale 0.01 2>/dev/null || fail "sample in1"
 "$BIN" sample --year 2021 --out in2 --scale 0.01 --seed 7 2>/dev/null || fail "sample in2"
 # the previous set was made by a template with other file names
-sed 's/^pdf: annual-report-/pdf: old-report-/; s/^xlsx: annual-report-/xlsx: old-report-/' \
+sed 's/^pdf: annual-report-/pdf: old-report-/; s/^xlsx: annual-report-/xlsx: old-report-/; s/^docx: annual-report-/docx: old-report-/' \
 	"$CIVREPORT_DATADIR/annual-summary.md" >tplA.md
 cp "$CIVREPORT_DATADIR/annual-summary.md" tplB.md
 grep -q '^pdf: old-report-' tplA.md || fail "tplA.md: no pdf: line to change"
@@ -125,7 +125,7 @@ for op in rename link symlink; do
 		k=$((k + $(fault_step)))
 	done
 done
-# 5 renames in the set folder, the switch, the operator's folder moved in;
+# 6 renames in the set folder, the switch, the operator's folder moved in;
 # the operator's two files linked; the link
 [ "$fails" -ge $((10 / $(fault_step))) ] || fail "only $fails operations could be made to fail"
 
@@ -212,7 +212,7 @@ expect_exit 1 "$BIN" run --year 2021 --input bad --output output --template tplB
 [ ! -e "$OUT/manifest.json" ] || fail "first run failed: a manifest"
 expect_exit 0 runB
 (cd "$OUT" && find . -type f | LC_ALL=C sort) >files.txt
-[ "$(wc -l <files.txt)" -eq 5 ] || { cat files.txt; fail "after the first good run: not exactly the 5 outputs"; }
+[ "$(wc -l <files.txt)" -eq 6 ] || { cat files.txt; fail "after the first good run: not exactly the 6 outputs"; }
 tidy "first good run"
 
 # ---------------------------------------------------------------------------

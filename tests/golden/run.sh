@@ -22,6 +22,8 @@
 #   log.txt       what run --quiet printed (warnings, errors), without times
 #   report.txt    pdftotext -layout of the PDF (a form feed between pages)
 #   xlsx/PART     every part of the XLSX, XML one element per line
+#   docx/PART     the same of the DOCX, when the template names one (docx:);
+#                 a picture as PART.txt: its size, resolution and SHA-256
 #
 # Runs from the checkout's root with relative paths (the template's path is
 # in the report), the report year 2021, SOURCE_DATE_EPOCH unset (the dates
@@ -61,12 +63,13 @@ TZ=UTC
 LC_ALL=C.UTF-8
 export CIVREPORT_DATADIR TZ LC_ALL
 
-# explode XLSX DIR: every part of the workbook into DIR, XML parts printed
+# explode XLSX|DOCX DIR: every part of the package into DIR, XML parts printed
 # one element per line (attributes in their order, text on its element's
-# line, line breaks inside text and attributes as character references)
+# line, line breaks inside text and attributes as character references), a
+# PNG as a line of text (binary pictures would make git diff useless)
 explode() {
 	"$PY" - "$1" "$2" <<'EOF'
-import os, sys, zipfile
+import hashlib, os, struct, sys, zipfile
 from xml.dom import minidom, Node
 
 def esc(s, quote):
@@ -108,6 +111,17 @@ with zipfile.ZipFile(src) as z:
         data = z.read(info)
         path = os.path.join(dest, info.filename)
         os.makedirs(os.path.dirname(path), exist_ok=True)
+        if info.filename.endswith(".png") and data[12:16] == b"IHDR":
+            w, h = struct.unpack(">II", data[16:24])
+            i = data.find(b"pHYs")
+            res = "no pHYs"
+            if i > 0:
+                ppm = struct.unpack(">I", data[i + 4:i + 8])[0]
+                res = "pHYs %d px/m (%.0f dpi)" % (ppm, ppm * 0.0254)
+            with open(path + ".txt", "w", encoding="utf-8") as f:
+                f.write("PNG %dx%d, %s, %d bytes, sha256 %s\n"
+                        % (w, h, res, len(data), hashlib.sha256(data).hexdigest()))
+            continue
         if not (info.filename.endswith(".xml") or info.filename.endswith(".rels")):
             open(path, "wb").write(data)
             continue
@@ -145,8 +159,14 @@ run_case() {
 	pdf=$1
 	set -- "$out"/*.xlsx
 	xlsx=$1
+	set -- "$out"/*.docx
+	docx=$1
 	if [ ! -f "$pdf" ] || [ ! -f "$xlsx" ]; then
 		echo "FAIL: no PDF or XLSX in $out"
+		return 1
+	fi
+	if [ -f "$docx" ] && ! explode "$docx" "$w/got/docx"; then
+		echo "FAIL: $docx could not be read"
 		return 1
 	fi
 	# the log without its time stamps (mandoc: diagnostics are golden output too)
@@ -188,15 +208,18 @@ for c in "$@"; do
 		continue
 	fi
 	if [ "$mode" = update ]; then
-		rm -rf "tests/golden/$c/xlsx"
-		for f in $OUTPUTS xlsx; do
+		rm -rf "tests/golden/$c/xlsx" "tests/golden/$c/docx"
+		for f in $OUTPUTS xlsx docx; do
+			[ "$f" != docx ] || [ -d "$w/got/docx" ] || continue
 			cp -R "$w/got/$f" "tests/golden/$c/" || exit 3
 		done
 		echo "updated $c"
 		continue
 	fi
 	bad=""
-	for f in $OUTPUTS xlsx; do
+	for f in $OUTPUTS xlsx docx; do
+		# a case without docx: has no DOCX, committed or made
+		[ "$f" != docx ] || [ -e "tests/golden/$c/docx" ] || [ -e "$w/got/docx" ] || continue
 		if ! diff -rq "tests/golden/$c/$f" "$w/got/$f" >/dev/null 2>&1; then
 			bad="$bad $f"
 		fi

@@ -1,5 +1,5 @@
 /*
- * test_chart.c - pdf_chart_draw() looked at pixel by pixel.
+ * test_chart.c - chart_draw() looked at pixel by pixel.
  *
  * Each chart is drawn at 2x into a white image surface with a margin around
  * its rectangle, then the pixels are read back: bars must appear where the
@@ -24,7 +24,7 @@
 #include <cairo.h>
 #include <pango/pangocairo.h>
 
-#include "render/pdf/pdf_chart.h"
+#include "render/chart/chart_draw.h"
 #include "doc_fixture.h"
 
 #define FONT   "Noto Sans CJK SC"
@@ -58,7 +58,7 @@ static void canvas_draw(struct canvas *cv, struct doc_chart *chart, double w, do
 	cairo_paint(cr);
 	cairo_translate(cr, MARGIN, MARGIN);
 	cairo_scale(cr, SCALE, SCALE);
-	pdf_chart_draw(cr, chart, FONT, w, h);
+	chart_draw(cr, chart, FONT, w, h);
 	assert_int_equal(cairo_status(cr), CAIRO_STATUS_SUCCESS);
 	cairo_destroy(cr);
 	cairo_surface_flush(cv->surface);
@@ -307,7 +307,7 @@ static void test_recording_extents(void **state)
 			continue;
 		rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
 		cr = cairo_create(rec);
-		pdf_chart_draw(cr, d->blocks[b].chart, FONT, 300, 200);
+		chart_draw(cr, d->blocks[b].chart, FONT, 300, 200);
 		cairo_destroy(cr);
 		cairo_recording_surface_ink_extents(rec, &x, &y, &w, &h);
 		assert_true(w > 150 && h > 100);
@@ -340,7 +340,7 @@ static void test_state_restored(void **state)
 
 		if (d->blocks[b].kind != DOC_CHART)
 			continue;
-		pdf_chart_draw(cr, d->blocks[b].chart, FONT, 400, 240);
+		chart_draw(cr, d->blocks[b].chart, FONT, 400, 240);
 		assert_int_equal(cairo_status(cr), CAIRO_STATUS_SUCCESS);
 		cairo_get_matrix(cr, &m);
 		assert_true(m.xx == 1 && m.yy == 1 && m.x0 == 7 && m.y0 == 9);
@@ -823,7 +823,7 @@ static void test_unfinished(void **state)
 		cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 300, 200);
 		cairo_t *cr = cairo_create(s);
 
-		pdf_chart_draw(cr, c, FONT, 300, 200);
+		chart_draw(cr, c, FONT, 300, 200);
 		assert_int_equal(cairo_status(cr), CAIRO_STATUS_SUCCESS);
 		cairo_destroy(cr);
 		cairo_surface_destroy(s);

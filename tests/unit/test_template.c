@@ -272,6 +272,7 @@ static void test_default_template_loads(void **state)
 	assert_string_equal(m->date_label, "2021年12月31日");
 	assert_string_equal(m->pdf_name, "annual-report-2021.pdf");
 	assert_string_equal(m->xlsx_name, "annual-report-2021.xlsx");
+	assert_string_equal(m->docx_name, "annual-report-2021.docx");
 	assert_string_equal(m->body_font, "Noto Serif CJK SC");
 	assert_non_null(m->mail_subject);
 	assert_non_null(m->mail_body);
@@ -329,6 +330,7 @@ static void test_front_matter(void **state)
 	assert_string_equal(m->subject, "广安市2021年民政工作总结");
 	assert_string_equal(m->pdf_name, "annual-report-2021.pdf");
 	assert_string_equal(m->xlsx_name, "数据-2021.xlsx");
+	assert_null(m->docx_name); /* no docx: no DOCX */
 	assert_string_equal(m->heading_font, "Noto Sans CJK SC");
 	assert_string_equal(m->mail_subject, "2021年报告");
 	assert_null(m->mail_body);
@@ -372,6 +374,10 @@ static void test_front_matter_output_names(void **state)
 	    {"xlsx: rejects.csv", "xlsx 的文件名“rejects.csv”无效:与 civreport"},
 	    {"pdf: Manifest.JSON", "与 civreport 自己的文件同名"},
 	    {"xlsx: 报告.pdf", "XLSX 的文件名应以 .xlsx 结尾"},
+	    {"docx: 报告.pdf", "DOCX 的文件名应以 .docx 结尾"},
+	    {"docx: metrics.json", "docx 的文件名“metrics.json”无效:与 civreport 自己的文件同名"},
+	    {"docx: ", "docx 的文件名无效:文件名为空"},
+	    {"docx: ../r.docx", "不能含“/”"},
 	    {"pdf: 报告.xlsx", "PDF 的文件名应以 .pdf 结尾"},
 	    {"pdf: 报告", "应以 .pdf 结尾"},
 	    {"pdf: a/b.pdf", "不能含“/”"},

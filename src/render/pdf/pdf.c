@@ -33,7 +33,7 @@
 
 #include <cairo-pdf.h>
 
-#include "pdf_chart.h"
+#include "render/chart/chart_draw.h"
 #include "pdf.h"
 #include "util/strbuf.h"
 #include "util/testhook.h"
@@ -162,7 +162,7 @@ static int chart_block(struct pdf *p, const struct doc_chart *c)
 		p->y += CHART_ABOVE;
 	cairo_save(p->cr);
 	cairo_translate(p->cr, PDF_LEFT, p->y);
-	pdf_chart_draw(p->cr, c, p->family[PDF_FACE_HEADING], PDF_TEXT_W, h);
+	chart_draw(p->cr, c, p->family[PDF_FACE_HEADING], PDF_TEXT_W, h);
 	cairo_restore(p->cr);
 	p->page_empty = false;
 	p->y += h + CHART_CAPTION_GAP;

@@ -10,7 +10,9 @@
  *	pdf_text.c	title, headings, paragraphs, list items, captions
  *	pdf_page.c	pages, footer, room on the page, outline
  *	pdf_layout.c	errors, fonts, pango layouts: measuring and drawing
- *	pdf_chart.c	one chart on any cairo_t (pdf_chart.h)
+ *
+ * Charts are drawn by render/chart (chart_draw.h), which the DOCX renderer
+ * shares.
  *
  * Everything is in PDF points (1/72 inch) in cairo's user space: origin at
  * the top left of the page, y growing downwards.  The layout engine is a

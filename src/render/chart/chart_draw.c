@@ -1,5 +1,5 @@
 /*
- * pdf_chart.c - drawing one chart of a doc with cairo and pangocairo; see pdf_chart.h.
+ * chart_draw.c - drawing one chart of a doc with cairo and pangocairo; see chart_draw.h.
  *
  * Everything here is presentation.  Values become doubles only to place
  * things on the page; every number that is printed is text of the doc:
@@ -24,7 +24,7 @@
 
 #include <pango/pangocairo.h>
 
-#include "pdf_chart.h"
+#include "chart_draw.h"
 #include "util/xalloc.h"
 
 #define FONT_LABEL 8.0  /* ticks, category labels, legend, axis titles */
@@ -1489,8 +1489,8 @@ static void ctx_release(struct chart_ctx *g)
 	free(g->boxes);
 }
 
-void pdf_chart_draw(cairo_t *cr, const struct doc_chart *chart, const char *font_family, double w,
-		    double h)
+void chart_draw(cairo_t *cr, const struct doc_chart *chart, const char *font_family, double w,
+		double h)
 {
 	struct chart_ctx g;
 	cairo_path_t *path;
