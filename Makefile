@@ -10,7 +10,8 @@
 #                   golden outputs of tests/golden, then review `git diff` and commit it
 #   make test-full  the checks at full scale (the 2021 Guang'an sample, 3.2 million
 #                   rows): the seed's figures, the oracle's --expect-seed, the report
-#   make bench      benchmark against DuckDB (never part of make test)
+#   make bench      benchmark against DuckDB, and reading .xlsx against openpyxl
+#                   (never part of make test)
 #   make fuzz       bounded fuzzing of the CSV ingest and the metric language
 #   V=1             show the commands
 #
@@ -223,10 +224,12 @@ check-golden: $(BIN)
 golden: $(BIN)
 	@BIN=$(abspath $(BIN)) sh tests/golden/run.sh update
 
+# BENCH_XLSX=0 leaves out the .xlsx part (tests/bench/xlsx.sh: openpyxl takes minutes)
 bench: all
 	@sh tests/bench/run.sh $(abspath $(BIN))
 	@sh tests/bench/groups.sh $(abspath $(BIN))
 	@sh tests/bench/reports.sh $(abspath $(BIN))
+	@if [ "$${BENCH_XLSX:-1}" != 0 ]; then sh tests/bench/xlsx.sh $(abspath $(BIN)); fi
 
 # libFuzzer comes with clang's runtime, which only fuzzing needs
 fuzz:
