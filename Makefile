@@ -78,7 +78,7 @@ E2E_SLOW   = $(filter $(E2E_ALL),e2e/t_faults e2e/t_outset e2e/t_sample e2e/t_ma
 E2E_RUNS   = $(E2E_SLOW) $(filter-out $(E2E_SLOW),$(E2E_ALL))
 # the end-to-end tests that read the generated sample (tests/e2e/lib.sh): at
 # SAMPLE_SCALE in make test, at scale 1 (the seed's figures too) in make test-full
-SAMPLE_RUNS = e2e/t_report e2e/t_sample e2e/t_seed_query
+SAMPLE_RUNS = e2e/t_report e2e/t_sample e2e/t_seed_query e2e/t_mixed_formats
 SAMPLE_SCALE ?= 0.1
 SAMPLE     = $(BUILD)/sample-$(SAMPLE_SCALE)
 RESULTS   ?= $(BUILD)/test-results

@@ -17,7 +17,9 @@
 #    summary and in rejects.csv, and never shown unmasked.
 #
 # The sample is the shared one (E2E_SAMPLE_SCALE: 0.1 in make test, 1 in
-# make test-full, where this is the full sample of the issue).
+# make test-full, where this is the full sample of the issue: about 200 s).
+# Before the merge it passed at both scales with `sample` from this branch
+# and every other command from the reader's branch (workbook, 17:48).
 . "$ROOT/tests/e2e/lib.sh"
 set -u
 use_sample
@@ -56,10 +58,12 @@ mv out.txt check-csv.txt
 "$BIN" check --year 2021 --input mixed --no-progress >check-mixed.txt 2>check-mixed.err ||
 	{ cat check-mixed.err; fail "civreport check on .xlsx/.xls/.csv (needs the reader of issue 12)"; }
 # two tables of check's: per dataset (read, accepted, rejected, outside the
-# period), and the reasons of the rejects with their counts
+# period), and the reasons of the rejects with their counts (columns are
+# two or more spaces apart; where a reason was first seen differs)
 tables() {
 	sed -n '/^按数据集合计/,/^$/p' "$1" | grep -v '^注'
-	sed -n '/^拒收原因/,/^合计/p' "$1"
+	sed -n '/^拒收原因/,/^合计/p' "$1" | awk -F '  +' '/^[0-9]/ { print $2 "\t" $3 }'
+	grep '^合计：读取' "$1"
 }
 tables check-csv.txt >t-csv.txt
 tables check-mixed.txt >t-mixed.txt
@@ -113,7 +117,8 @@ EOF
 expect_exit 0 "$BIN" check --year 2021 --input idnum --max-reject-rate 1 --no-progress
 sed -n '/拒收原因/,/合计/p' out.txt
 contains out.txt "身份证号被存成了数字,末几位已丢失,请在导出时把该列设为文本"
-grep -F "身份证号被存成了数字" out.txt | grep -q " 6\$" || fail "want 6 rows of IDs saved as numbers, counted apart"
+n=$(sed -n '/^拒收原因/,/^合计/p' out.txt | awk -F '  +' '/身份证号被存成了数字/ { print $3 }')
+[ "$n" = 6 ] || fail "want 6 rows of IDs saved as numbers, counted apart: ${n:-none}"
 expect_exit 0 "$BIN" run --year 2021 --input idnum --output o-id --max-reject-rate 1 --quiet --no-progress
 [ "$(grep -c '身份证号被存成了数字' o-id/2021/rejects.csv)" -eq 6 ] || fail "rejects.csv lacks the 6 rows"
 while read -r id; do
