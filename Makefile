@@ -10,7 +10,8 @@
 #                   golden outputs of tests/golden, then review `git diff` and commit it
 #   make test-full  the checks at full scale (the 2021 Guang'an sample, 3.2 million
 #                   rows): the seed's figures, the oracle's --expect-seed, the report
-#   make bench      benchmark against DuckDB (never part of make test)
+#   make bench      benchmark against DuckDB, and reading .xlsx against openpyxl
+#                   (never part of make test)
 #   make test-office  LibreOffice (installed when missing) opens the default
 #                   report's DOCX and XLSX, converts them to PDF: the text,
 #                   the pictures and the native charts survived (tests/office)
@@ -83,7 +84,7 @@ E2E_SLOW   = $(filter $(E2E_ALL),e2e/t_faults e2e/t_outset e2e/t_sample e2e/t_ma
 E2E_RUNS   = $(E2E_SLOW) $(filter-out $(E2E_SLOW),$(E2E_ALL))
 # the end-to-end tests that read the generated sample (tests/e2e/lib.sh): at
 # SAMPLE_SCALE in make test, at scale 1 (the seed's figures too) in make test-full
-SAMPLE_RUNS = e2e/t_report e2e/t_sample e2e/t_seed_query
+SAMPLE_RUNS = e2e/t_report e2e/t_sample e2e/t_seed_query e2e/t_mixed_formats
 SAMPLE_SCALE ?= 0.1
 SAMPLE     = $(BUILD)/sample-$(SAMPLE_SCALE)
 RESULTS   ?= $(BUILD)/test-results
@@ -239,10 +240,12 @@ test-office:
 	$(Q)$(MAKE) --no-print-directory all
 	@BIN=$(abspath $(BIN)) sh tests/office/run.sh
 
+# BENCH_XLSX=0 leaves out the .xlsx part (tests/bench/xlsx.sh: openpyxl takes minutes)
 bench: all
 	@sh tests/bench/run.sh $(abspath $(BIN))
 	@sh tests/bench/groups.sh $(abspath $(BIN))
 	@sh tests/bench/reports.sh $(abspath $(BIN))
+	@if [ "$${BENCH_XLSX:-1}" != 0 ]; then sh tests/bench/xlsx.sh $(abspath $(BIN)); fi
 
 # libFuzzer comes with clang's runtime, which only fuzzing needs
 fuzz:

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -37,6 +38,71 @@ static int usage_error(const char *cmd, const char *fmt, ...)
 	va_end(ap);
 	fputs("\n(运行 civreport --help 查看用法)\n", stderr);
 	return EXIT_USAGE;
+}
+
+/*
+ * Options whose values depend on the subcommand: the settings table takes
+ * every --format any subcommand knows; a subcommand listed here takes only
+ * its own, and has its own default.
+ */
+struct cmd_choice {
+	const char *cmd, *option;
+	const char *const *allowed; /* canonical spellings, NULL-terminated */
+	const char *deflt;
+	const char *refused, *why; /* a value refused for a reason of its own */
+};
+
+static const char *const query_formats[] = {"table", "csv", "json", NULL};
+static const char *const sample_formats[] = {"csv", "xlsx", NULL};
+
+static const struct cmd_choice cmd_choices[] = {
+    {"query", "format", query_formats, "table", NULL, NULL},
+    /* Debian has no C library that writes BIFF8: libfreexl only reads it */
+    {"sample", "format", sample_formats, "csv", "xls", "不生成 .xls 文件(没有可用的 .xls 写入库)"},
+};
+
+static const struct cmd_choice *cmd_choice(const char *cmd, const char *option)
+{
+	for (size_t i = 0; i < sizeof(cmd_choices) / sizeof(cmd_choices[0]); i++)
+		if (strcmp(cmd_choices[i].cmd, cmd) == 0 &&
+		    strcmp(cmd_choices[i].option, option) == 0)
+			return &cmd_choices[i];
+	return NULL;
+}
+
+/* text is one of cc's values; or say which they are and return EXIT_USAGE. */
+static int check_choice(const struct cmd_choice *cc, const char *text)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t n = 0;
+	int rc;
+
+	for (; cc->allowed[n] != NULL; n++)
+		if (strcasecmp(text, cc->allowed[n]) == 0)
+			return 0;
+	for (size_t i = 0; i < n; i++)
+		strbuf_addf(&sb, "%s%s", i == 0 ? "" : i + 1 == n ? " 或 " : "、", cc->allowed[i]);
+	if (cc->refused != NULL && strcasecmp(text, cc->refused) == 0)
+		rc = usage_error(cc->cmd, "--%s %s: %s;应为 %s", cc->option, text, cc->why, sb.buf);
+	else
+		rc = usage_error(cc->cmd, "--%s 应为 %s: %s", cc->option, sb.buf, text);
+	strbuf_release(&sb);
+	return rc;
+}
+
+/* The subcommand's own defaults of the options of cmd_choices not given. */
+static void choice_defaults(struct cli *cli, const char *cmd)
+{
+	for (size_t i = 0; i < sizeof(cmd_choices) / sizeof(cmd_choices[0]); i++) {
+		const struct cmd_choice *cc = &cmd_choices[i];
+		const struct setting *s = setting_by_option(cc->option);
+		char why[256];
+
+		if (strcmp(cc->cmd, cmd) != 0 || (cli->given >> setting_index(s) & 1))
+			continue;
+		if (setting_set(s, cli, NULL, cc->deflt, why, sizeof(why)) != 0)
+			abort(); /* a default the settings table refuses: a bug here */
+	}
 }
 
 /* getopt_long's options, one per setting of the command line; ends with a zero row. */
@@ -93,6 +159,9 @@ int cli_parse(struct cli *cli, const char *cmd, int argc, char **argv)
 			break;
 		}
 		s = &table[opt - OPT_BASE];
+		if (s->option != NULL && cmd_choice(cmd, s->option) != NULL &&
+		    (rc = check_choice(cmd_choice(cmd, s->option), optarg)) != 0)
+			break;
 		if (setting_set(s, cli, NULL, optarg, why, sizeof(why)) != 0) {
 			rc = usage_error(cmd, "--%s %s", s->option, why);
 			break;
@@ -100,6 +169,8 @@ int cli_parse(struct cli *cli, const char *cmd, int argc, char **argv)
 		cli->given |= UINT64_C(1) << setting_index(s);
 	}
 	free(opts);
+	if (rc == 0)
+		choice_defaults(cli, cmd);
 	cli->args = argv + optind;
 	cli->nargs = argc - optind;
 	return rc;

@@ -36,7 +36,7 @@ struct cli {
 	char *template_path;
 	char *config;
 	const char *encoding; /* NULL (detect per file), "auto", "utf-8" or "gb18030" */
-	const char *format;   /* query: table, csv, json */
+	const char *format;   /* query: table, csv, json; sample: csv, xlsx (cli.c) */
 	char *out;            /* sample: folder */
 	char *log_file;
 	char *dump_doc;         /* run --dump-doc: FILE, or "-" for stdout */

@@ -41,7 +41,9 @@ static const struct command commands[] = {
      "lint [--template FILE] [--year YYYY | --period P] [--where 列=值]\n    只检查模板,不读数据"},
     {"mail", cmd_mail, "mail --config FILE [files...]\n    用配置中的邮件服务器发送报告文件"},
     {"sample", cmd_sample,
-     "sample --year YYYY --out DIR [--scale F] [--seed N]\n    生成模拟数据(广安市六个区县)"},
+     "sample --year YYYY --out DIR [--scale F] [--seed N] [--format csv|xlsx]\n"
+     "    生成模拟数据(广安市六个区县);--format xlsx 把各区县的救助明细写成 .xlsx\n"
+     "    (标题行、表头、与 CSV 相同的行;金额为数字,其余为文本),其他数据集仍为 CSV"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

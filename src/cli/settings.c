@@ -50,8 +50,9 @@ static const struct setting_choice encodings[] = {
     {"utf8", "utf-8"}, {"gbk", "gb18030"}, {NULL, NULL},
 };
 
-static const struct setting_choice formats[] = {
-    {"table", NULL}, {"csv", NULL}, {"json", NULL}, {NULL, NULL}};
+/* query takes table, csv and json; sample csv and xlsx (cli_choice() tells them apart) */
+static const struct setting_choice formats[] = {{"table", NULL}, {"csv", NULL}, {"json", NULL},
+						{"xlsx", NULL},  {"xls", NULL}, {NULL, NULL}};
 
 static const struct setting table[] = {
     RUN("input", "input", STRING, input, .deflt = "input"),

@@ -60,6 +60,14 @@ static int check_options(const struct sample_options *opt, char *err, size_t err
 		snprintf(err, errlen, "规模 %g 超出范围 (大于 0, 至多 %g)", opt->scale, SCALE_MAX);
 		return -1;
 	}
+	if (opt->format != SAMPLE_CSV && opt->format != SAMPLE_XLSX) {
+		snprintf(err, errlen, "未知的输出格式 %d", (int)opt->format);
+		return -1;
+	}
+	if (opt->sheet_rows < 0) {
+		snprintf(err, errlen, "每个工作表的行数 %ld 不能为负", opt->sheet_rows);
+		return -1;
+	}
 	return 0;
 }
 
@@ -81,6 +89,8 @@ int sample_generate(const struct sample_options *opt, char *err, size_t errlen)
 	ctx.scale = opt->scale;
 	ctx.seed = opt->seed;
 	ctx.out = opt->out;
+	ctx.format = opt->format;
+	ctx.sheet_rows = opt->sheet_rows;
 	sample_ids_init(&ctx.ids, opt->year, opt->seed);
 
 	rc = sample_relief(&ctx, err, errlen);

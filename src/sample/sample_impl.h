@@ -6,6 +6,7 @@
  *	sample_children.c	child welfare
  *	sample_ledger.c		elderly care and charity ledgers
  *	sample_out.c		CSV output: encodings, BOMs, atomic files
+ *	sample_xlsx.c		the relief exports as Excel workbooks (--format xlsx)
  *	sample_id.c		resident ID numbers and names
  *	sample_util.c		districts, exact splits, the spellings of real exports
  *
@@ -357,6 +358,46 @@ int sample_out_close(struct sample_out *o, char *err, size_t errlen);
 void sample_out_discard(struct sample_out *o);
 
 /* ------------------------------------------------------------------------- */
+/* An export as an Excel workbook: CSV lines in, cells out (sample_xlsx.c). */
+
+struct sample_xlsx;
+
+struct sample_xlsx_spec {
+	const char *dir, *name; /* the workbook is dir/name */
+	const char *sheet;      /* the first sheet's name; the next ones add (2), (3), ... */
+	const char *title;      /* row 1 of every sheet, merged across the columns */
+	int year;               /* the data's last year: the workbook is dated 1 January after */
+	int money_col;          /* the column whose plain decimals are numbers; -1: none */
+	long sheet_rows;        /* data rows per sheet at most; 0: as many as Excel holds */
+	int zip64;              /* a workbook that may pass 4 GB */
+};
+
+/*
+ * Start the workbook, under a hidden temporary name in spec->dir.  Returns
+ * NULL with a message in err.
+ */
+struct sample_xlsx *sample_xlsx_open(const struct sample_xlsx_spec *spec, char *err, size_t errlen);
+
+/*
+ * The header, as a CSV line in UTF-8 (the line end is optional): the first
+ * sheet begins, its title in row 1 and the header in row 2.  Call once,
+ * before any row.
+ */
+void sample_xlsx_header(struct sample_xlsx *x, const char *line, size_t n);
+
+/*
+ * One data row, as a CSV line in UTF-8: each field one cell, text but for
+ * the money column's plain decimals.  Errors are sticky, reported by close.
+ */
+void sample_xlsx_row(struct sample_xlsx *x, const char *line, size_t n);
+
+/* Write, rename into place and free x.  Returns 0, or -1 with a message. */
+int sample_xlsx_close(struct sample_xlsx *x, char *err, size_t errlen);
+
+/* Give up: free x and remove the temporary file (x may be NULL). */
+void sample_xlsx_discard(struct sample_xlsx *x);
+
+/* ------------------------------------------------------------------------- */
 /* The datasets. */
 
 struct sample_ctx {
@@ -364,7 +405,9 @@ struct sample_ctx {
 	double scale;
 	uint64_t seed;
 	const char *out;
-	struct sample_ids ids; /* shared, so IDs are unique across datasets */
+	enum sample_format format; /* SAMPLE_XLSX: relief as workbooks, the rest CSV */
+	long sheet_rows;           /* see struct sample_options */
+	struct sample_ids ids;     /* shared, so IDs are unique across datasets */
 };
 
 int sample_relief(struct sample_ctx *ctx, char *err, size_t errlen);

@@ -47,6 +47,9 @@
 /* 3.5亿元 paid to 266,812 persons: the dibao total aimed at, in fen. */
 #define DIBAO_TOTAL_FEN 35016800000LL
 
+/* --format xlsx: scales above this write workbooks with zip64 (sample_xlsx_spec) */
+#define XLSX_ZIP64_SCALE 10.0
+
 /*
  * The year before, at scale 1.  Its persons are those enrolled before the
  * report year (all of them paid in it, from their enrolment on), those who
@@ -542,7 +545,8 @@ static void plan_release(struct plan *pl)
 enum slot { PREV, CUR };
 
 struct writer {
-	struct sample_out out;
+	struct sample_out out;    /* the CSV file; with xlsx, only its encoding (UTF-8) */
+	struct sample_xlsx *xlsx; /* --format xlsx: the rows go here, as CSV lines */
 	const struct style *st;
 	int d, year;
 	enum slot slot;
@@ -689,6 +693,15 @@ static void emit(struct writer *w, const struct sample_line *pre, const struct s
 		sample_line_put(&w->saved, mon->b, mon->n);
 		sample_line_put(&w->saved, post->b, post->n);
 	}
+	if (w->xlsx != NULL) {
+		struct sample_line l = {0};
+
+		sample_line_put(&l, pre->b, pre->n);
+		sample_line_put(&l, mon->b, mon->n);
+		sample_line_put(&l, post->b, post->n);
+		sample_xlsx_row(w->xlsx, l.b, l.n);
+		return;
+	}
 	sample_out_raw(&w->out, pre->b, pre->n);
 	sample_out_raw(&w->out, mon->b, mon->n);
 	sample_out_raw(&w->out, post->b, post->n);
@@ -817,7 +830,9 @@ static void write_bad(struct writer *w, const struct bad_row *bad)
 	int month = (int)sample_range(w->r, 1, 12);
 
 	if (bad->kind == BAD_DUPLICATE) {
-		if (w->slot == CUR)
+		if (w->slot == CUR && w->xlsx != NULL)
+			sample_xlsx_row(w->xlsx, w->saved.b, w->saved.n);
+		else if (w->slot == CUR)
 			sample_out_raw(&w->out, w->saved.b, w->saved.n);
 		return;
 	}
@@ -872,6 +887,10 @@ static void write_header(struct writer *w)
 		if (i > 0)
 			sample_line_put(&l, ",", 1);
 		sample_line_str(&l, w->st->header[w->st->order[i]]);
+	}
+	if (w->xlsx != NULL) {
+		sample_xlsx_header(w->xlsx, l.b, l.n);
+		return;
 	}
 	sample_out_text(&w->out, l.b, l.n);
 	sample_out_eol(&w->out);
@@ -937,11 +956,52 @@ static void walk(struct writer *w, const struct plan *pl, enum slot slot)
 	write_prev_temporary(w);
 }
 
+/* The file position of column c in the district's export. */
+static int column_at(const struct style *st, enum column c)
+{
+	for (int i = 0; i < NCOLS; i++)
+		if (st->order[i] == c)
+			return i;
+	return -1;
+}
+
+/*
+ * --format xlsx: the district's workbook, its rows the CSV lines in UTF-8
+ * (an Excel file has no encoding, BOM or line ends of its own).
+ */
+static int open_xlsx(struct sample_ctx *ctx, struct writer *w, const char *name, char *err,
+		     size_t errlen)
+{
+	const char *district = sample_districts[w->d].name;
+	char *title =
+	    xasprintf("广安市%s%d—%d年社会救助发放明细表", district, ctx->year - 1, ctx->year);
+	struct sample_xlsx_spec spec = {
+	    .dir = ctx->out,
+	    .name = name,
+	    .sheet = district,
+	    .title = title,
+	    .year = ctx->year,
+	    .money_col = column_at(w->st, C_AMOUNT),
+	    .sheet_rows = ctx->sheet_rows,
+	    /* about 30 MB a million rows: 4 GB is far past scale 10 */
+	    .zip64 = ctx->scale > XLSX_ZIP64_SCALE,
+	};
+
+	memset(&w->out, 0, sizeof(w->out));
+	w->out.cd = (iconv_t)-1;
+	w->out.eol = "\n";
+	w->out.eollen = 1;
+	w->xlsx = sample_xlsx_open(&spec, err, errlen);
+	free(title);
+	return w->xlsx != NULL ? 0 : -1;
+}
+
 static int write_district(struct sample_ctx *ctx, const struct plan *pl, const struct counts *c,
 			  int d, struct sample_rng *r, char *err, size_t errlen)
 {
 	struct writer *w = xcalloc(1, sizeof(*w));
-	char *name = xasprintf("relief-%s.csv", sample_districts[d].name);
+	int xlsx = ctx->format == SAMPLE_XLSX;
+	char *name = xasprintf("relief-%s.%s", sample_districts[d].name, xlsx ? "xlsx" : "csv");
 	int rc;
 
 	w->st = &styles[d];
@@ -951,7 +1011,10 @@ static int write_district(struct sample_ctx *ctx, const struct plan *pl, const s
 	w->r = w->cur = r;
 	sample_rng_init(&w->prev, ctx->seed, STREAM_RELIEF_PREV + (uint64_t)d);
 	w->ids = &ctx->ids;
-	rc = sample_out_open(&w->out, ctx->out, name, w->st->enc, w->st->crlf, err, errlen);
+	if (xlsx)
+		rc = open_xlsx(ctx, w, name, err, errlen);
+	else
+		rc = sample_out_open(&w->out, ctx->out, name, w->st->enc, w->st->crlf, err, errlen);
 	if (rc == 0) {
 		struct sample_rng at = *r;
 		uint16_t *mark = sample_ids_mark(w->ids, d);
@@ -963,7 +1026,10 @@ static int write_district(struct sample_ctx *ctx, const struct plan *pl, const s
 		*r = at;
 		sample_ids_rewind(w->ids, d, mark);
 		walk(w, pl, CUR);
-		rc = sample_out_close(&w->out, err, errlen);
+		if (xlsx)
+			rc = sample_xlsx_close(w->xlsx, err, errlen);
+		else
+			rc = sample_out_close(&w->out, err, errlen);
 	}
 	free(name);
 	free(w);

@@ -3,7 +3,9 @@
  * accepts, unique IDs (late ones too), the spellings of amounts, months and dates, exact
  * splits, and whole generations at scale 0.01 (every file present, no temporary file
  * left, valid IDs but for the planted bad ones, the same bytes for the same
- * seed and other bytes for another seed).
+ * seed and other bytes for another seed); with --format xlsx, the workbooks
+ * split into sheets at a small sheet_rows, read back by
+ * tests/e2e/check_sample_xlsx.py (openpyxl) against the CSV sample.
  *
  * The figures at scale 1 are checked by tests/e2e/check_sample.py.
  */
@@ -83,13 +85,47 @@ static char *read_file(const char *dir, const char *name, size_t *len)
 	return buf;
 }
 
-static void generate(const char *dir, double scale, uint64_t seed)
+static void generate_as(const char *dir, double scale, uint64_t seed, enum sample_format format,
+			long sheet_rows)
 {
-	struct sample_options opt = {2021, dir, scale, seed};
+	struct sample_options opt = {2021, dir, scale, seed, format, sheet_rows};
 	char err[256] = "";
 
 	if (sample_generate(&opt, err, sizeof(err)) != 0)
 		fail_msg("sample_generate: %s", err);
+}
+
+static void generate(const char *dir, double scale, uint64_t seed)
+{
+	generate_as(dir, scale, seed, SAMPLE_CSV, 0);
+}
+
+/* The files in dir whose names start with a dot (temporary files left behind). */
+static int hidden_files(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL)
+		n += e->d_name[0] == '.' && strcmp(e->d_name, ".") != 0 &&
+		     strcmp(e->d_name, "..") != 0;
+	closedir(d);
+	return n;
+}
+
+/* The checker script: relative to the repository root, or from this file's place. */
+static const char *xlsx_checker(void)
+{
+	static char path[4096];
+	const char *slash = strrchr(__FILE__, '/');
+
+	if (access("tests/e2e/check_sample_xlsx.py", R_OK) == 0 || slash == NULL)
+		return "tests/e2e/check_sample_xlsx.py";
+	snprintf(path, sizeof(path), "%.*s/../e2e/check_sample_xlsx.py", (int)(slash - __FILE__),
+		 __FILE__);
+	return path;
 }
 
 /* Valid as the report's validator sees it: the generator writes for it. */
@@ -393,9 +429,61 @@ static void test_deterministic(void **state)
 	free(c);
 }
 
+/*
+ * --format xlsx with sheets of at most 2,000 data rows: each district's rows
+ * go on in "区县(2)", ... with the title and the header again, and all of
+ * them, in order, are the CSV sample's (the checker reads them with
+ * openpyxl); no temporary file is left, and another run gives the same bytes.
+ */
+static void test_xlsx_sheets(void **state)
+{
+	char *x = make_tmpdir(), *y = make_tmpdir(), *c = make_tmpdir();
+	char *cmd;
+	int status;
+
+	(void)state;
+	generate_as(x, 0.01, 11, SAMPLE_XLSX, 2000);
+	generate_as(y, 0.01, 11, SAMPLE_XLSX, 2000);
+	generate(c, 0.01, 11);
+	assert_int_equal(hidden_files(x), 0);
+	cmd = xasprintf("/usr/bin/python3 '%s' --sheet-rows 2000 '%s' '%s' >&2", xlsx_checker(), x,
+			c);
+	status = system(cmd);
+	free(cmd);
+	assert_int_equal(status, 0);
+	for (int d = 0; d < SAMPLE_NDISTRICTS; d++) {
+		char *name = xasprintf("relief-%s.xlsx", sample_districts[d].name);
+		size_t na, nb;
+		char *a = read_file(x, name, &na), *b = read_file(y, name, &nb);
+
+		assert_int_equal(na, nb);
+		assert_memory_equal(a, b, na);
+		free(a);
+		free(b);
+		free(name);
+	}
+	remove_dir(x);
+	remove_dir(y);
+	remove_dir(c);
+	free(x);
+	free(y);
+	free(c);
+}
+
+/* A folder it cannot write into: an error, and nothing left. */
+static void test_xlsx_unwritable(void **state)
+{
+	struct sample_options opt = {2021, "/proc/self", 0.01, 1, SAMPLE_XLSX, 0};
+	char err[256] = "";
+
+	(void)state;
+	assert_int_equal(sample_generate(&opt, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "relief-广安区.xlsx"));
+}
+
 static void test_bad_options(void **state)
 {
-	struct sample_options opt = {2021, "/tmp", 0.0, 1};
+	struct sample_options opt = {2021, "/tmp", 0.0, 1, SAMPLE_CSV, 0};
 	char err[256];
 
 	(void)state;
@@ -408,6 +496,16 @@ static void test_bad_options(void **state)
 	assert_int_equal(sample_generate(&opt, err, sizeof(err)), -1);
 	assert_true(err[0] != '\0');
 	opt.year = 2021;
+	opt.sheet_rows = -1;
+	err[0] = '\0';
+	assert_int_equal(sample_generate(&opt, err, sizeof(err)), -1);
+	assert_true(err[0] != '\0');
+	opt.sheet_rows = 0;
+	opt.format = (enum sample_format)7;
+	err[0] = '\0';
+	assert_int_equal(sample_generate(&opt, err, sizeof(err)), -1);
+	assert_true(err[0] != '\0');
+	opt.format = SAMPLE_CSV;
 	opt.out = "/proc/civreport-sample-cannot-exist";
 	err[0] = '\0';
 	assert_int_equal(sample_generate(&opt, err, sizeof(err)), -1);
@@ -426,6 +524,8 @@ int main(void)
 	    cmocka_unit_test(test_files_present),
 	    cmocka_unit_test(test_generated_ids),
 	    cmocka_unit_test(test_deterministic),
+	    cmocka_unit_test(test_xlsx_sheets),
+	    cmocka_unit_test(test_xlsx_unwritable),
 	    cmocka_unit_test(test_bad_options),
 	};
 

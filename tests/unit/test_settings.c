@@ -264,6 +264,41 @@ static void test_cli_refuses(void **state)
 	cli_release(&cli);
 }
 
+/*
+ * --format's values are the subcommand's own: query takes table, csv and
+ * json (table by default), sample csv and xlsx (csv by default); run
+ * ignores it and takes any of them.
+ */
+static void test_cli_format_per_command(void **state)
+{
+	static const struct {
+		const char *cmd, *value, *want; /* want NULL: refused */
+	} cases[] = {
+	    {"sample", NULL, "csv"},  {"sample", "xlsx", "xlsx"}, {"sample", "CSV", "csv"},
+	    {"sample", "xls", NULL},  {"sample", "table", NULL},  {"sample", "pdf", NULL},
+	    {"query", NULL, "table"}, {"query", "json", "json"},  {"query", "xlsx", NULL},
+	    {"run", NULL, "table"},   {"run", "json", "json"},
+	};
+	struct cli cli;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		char *argv[] = {(char *)cases[i].cmd, (char *)"--format", (char *)cases[i].value,
+				NULL};
+		int argc = cases[i].value ? 3 : 1;
+		int rc = cli_parse(&cli, cases[i].cmd, argc, argv);
+
+		if (cases[i].want == NULL && rc != EXIT_USAGE)
+			fail_msg("%s --format %s: %d, want EXIT_USAGE", cases[i].cmd,
+				 cases[i].value, rc);
+		if (cases[i].want != NULL && (rc != 0 || strcmp(cli.format, cases[i].want) != 0))
+			fail_msg("%s --format %s: %d \"%s\", want \"%s\"", cases[i].cmd,
+				 cases[i].value ? cases[i].value : "(none)", rc, cli.format,
+				 cases[i].want);
+		cli_release(&cli);
+	}
+}
+
 /* ---------------------------------------------------- both ways, alike */
 
 /* The value s stored in a and in b is the same. */
@@ -846,6 +881,7 @@ int main(void)
 	    cmocka_unit_test(test_cli_defaults),
 	    cmocka_unit_test(test_cli_every_option),
 	    cmocka_unit_test(test_cli_refuses),
+	    cmocka_unit_test(test_cli_format_per_command),
 	    cmocka_unit_test_setup_teardown(test_cli_and_file_agree, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_file_every_key, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_file_refuses, setup, teardown),
