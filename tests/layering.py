@@ -96,7 +96,7 @@ def check_includes(src):
     return problems
 
 
-def symbols(objdir):
+def symbols(objdir, src):
     defs, uses = {}, {}
     for root, _, files in os.walk(objdir):
         for f in sorted(files):
@@ -104,6 +104,9 @@ def symbols(objdir):
                 continue
             path = os.path.join(root, f)
             rel = os.path.relpath(path, objdir)[:-2]
+            # an object whose source was renamed or removed is not linked: skip it
+            if not os.path.exists(os.path.join(src, rel + ".c")):
+                continue
             out = subprocess.run(["nm", path], capture_output=True, text=True, check=True).stdout
             d, u = set(), set()
             for line in out.splitlines():
@@ -157,9 +160,9 @@ def cycles(graph):
     return out
 
 
-def check_objects(objdir):
+def check_objects(objdir, src):
     problems = []
-    defs, uses = symbols(objdir)
+    defs, uses = symbols(objdir, src)
     owner = {s: f for f, d in defs.items() for s in d}
     graph = collections.defaultdict(set)
     for f, u in uses.items():
@@ -181,7 +184,7 @@ def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
     src, objdir = sys.argv[1], sys.argv[2]
-    problems = check_includes(src) + check_objects(objdir)
+    problems = check_includes(src) + check_objects(objdir, src)
     for p in problems:
         print("layering: " + p)
     if problems:
