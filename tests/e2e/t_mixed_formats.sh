@@ -1,6 +1,4 @@
-# AFTER MERGE: this test needs civreport's .xlsx and .xls reader (issue 12,
-# written on the lead's branch); on a branch without it, it fails at its
-# first step, saying so.  It is issue 12's "Done when", first bullet:
+# Issue 12's "Done when", first bullet:
 #
 # 1. An input folder holding the sample's relief as .xlsx (civreport sample
 #    --format xlsx: a title row merged above the header, amounts as
@@ -18,8 +16,6 @@
 #
 # The sample is the shared one (E2E_SAMPLE_SCALE: 0.1 in make test, 1 in
 # make test-full, where this is the full sample of the issue: about 200 s).
-# Before the merge it passed at both scales with `sample` from this branch
-# and every other command from the reader's branch (workbook, 17:48).
 . "$ROOT/tests/e2e/lib.sh"
 set -u
 use_sample
