@@ -1,6 +1,7 @@
 /*
  * doc.c - building and freeing the renderers' document model; see doc.h.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -176,4 +177,14 @@ void doc_free(struct doc *doc)
 	free(doc->meta.title_font);
 	free(doc->meta.generator);
 	free(doc);
+}
+
+void doc_list_marker(const struct doc_block *b, char *buf, size_t len)
+{
+	if (b->list_number > 0 && b->level <= 1)
+		snprintf(buf, len, "%d.", b->list_number);
+	else if (b->list_number > 0)
+		snprintf(buf, len, "（%d）", b->list_number);
+	else
+		snprintf(buf, len, "%s", b->level <= 1 ? "●" : "○");
 }

@@ -230,6 +230,12 @@ void doc_chart_finish(struct doc_chart *c);
 void doc_chart_forget(struct doc_chart *c);
 
 /* Free a table and everything it owns (NULL is fine). */
+/*
+ * The marker of a list item b as readers see it: "1." at the first level,
+ * "（1）" below it, bullets "●" and "○": every renderer draws the same.
+ */
+void doc_list_marker(const struct doc_block *b, char *buf, size_t len);
+
 void doc_table_free(struct doc_table *t);
 
 /* Free everything a doc owns, and the doc itself. */

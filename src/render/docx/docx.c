@@ -31,6 +31,7 @@
 #include "docx_priv.h"
 #include "util/testhook.h"
 #include "util/xalloc.h"
+#include "util/write.h"
 
 /* The PDF's families when the doc names none (render/pdf/pdf.c). */
 #define DEFAULT_BODY_FONT    "Noto Serif CJK SC"
@@ -230,30 +231,14 @@ static int zip_parts(struct docx *d, struct part *parts, size_t n, struct strbuf
 	return 0;
 }
 
-/* O_NOFOLLOW: never write through a symlink someone put at path. */
 static int write_file(struct docx *d, const char *path, const struct strbuf *m)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
-	FILE *fp = fd >= 0 ? fdopen(fd, "wb") : NULL;
-	bool ok;
+	int opened;
 
-	if (fp == NULL && fd >= 0)
-		close(fd);
-	if (fp == NULL)
-		return docx_fail(d, "无法写入 %s：%s", path, strerror(errno));
-	ok = m->len == 0 || fwrite(m->buf, 1, m->len, fp) == m->len;
-	ok = fflush(fp) == 0 && ok;
-	if (fclose(fp) != 0)
-		ok = false;
-	if (!ok) {
-		int saved = errno;
-
-		/* no half a document: leave the file empty, as the caller created it */
-		if (truncate(path, 0) != 0)
-			remove(path);
-		return docx_fail(d, "写入 %s 失败：%s", path, strerror(saved));
-	}
-	return 0;
+	if (write_whole(path, m->buf, m->len, &opened) == 0)
+		return 0;
+	return opened ? docx_fail(d, "写入 %s 失败：%s", path, strerror(errno))
+		      : docx_fail(d, "无法写入 %s：%s", path, strerror(errno));
 }
 
 static void release(struct docx *d, struct part *parts, size_t n)

@@ -48,17 +48,6 @@ static const char *heading_style(int level)
 	return level <= 1 ? "Heading1" : level == 2 ? "Heading2" : "Heading3";
 }
 
-/* 1. at the first level, （1） below it; bullets ● and ○ (pdf_text.c list_marker). */
-static void list_marker(const struct doc_block *b, char *buf, size_t len)
-{
-	if (b->list_number > 0 && b->level <= 1)
-		snprintf(buf, len, "%d.", b->list_number);
-	else if (b->list_number > 0)
-		snprintf(buf, len, "（%d）", b->list_number);
-	else
-		snprintf(buf, len, "%s", b->level <= 1 ? "●" : "○");
-}
-
 /*
  * The marker two characters in per level, a tab, the text hanging after
  * it (Word and LibreOffice stop a tab at a hanging indent).
@@ -70,7 +59,7 @@ static void list_item(struct docx *d, struct strbuf *out, const struct doc_block
 	int hang = 3 * ch / 2;
 	char marker[32], ppr[128];
 
-	list_marker(b, marker, sizeof(marker));
+	doc_list_marker(b, marker, sizeof(marker));
 	/* a number's width: half a character a display column, and half a character's gap */
 	if (b->list_number > 0 && (int)(utf8_display_width(marker) + 1) * ch / 2 > hang)
 		hang = (int)(utf8_display_width(marker) + 1) * ch / 2;

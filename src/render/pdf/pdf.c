@@ -36,6 +36,7 @@
 #include "render/chart/chart_draw.h"
 #include "pdf.h"
 #include "util/strbuf.h"
+#include "util/write.h"
 #include "util/testhook.h"
 #include "util/text.h"
 #include "pdf_layout.h"
@@ -259,30 +260,14 @@ static int check_cairo(struct pdf *p)
 	return 0;
 }
 
-/* O_NOFOLLOW: never write through a symlink someone put at path. */
 static int write_file(struct pdf *p, const char *path, const struct strbuf *m)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
-	FILE *fp = fd >= 0 ? fdopen(fd, "wb") : NULL;
-	bool ok;
+	int opened;
 
-	if (fp == NULL && fd >= 0)
-		close(fd);
-	if (fp == NULL)
-		return pdf_fail(p, "无法写入 %s：%s", path, strerror(errno));
-	ok = m->len == 0 || fwrite(m->buf, 1, m->len, fp) == m->len;
-	ok = fflush(fp) == 0 && ok;
-	if (fclose(fp) != 0)
-		ok = false;
-	if (!ok) {
-		int saved = errno;
-
-		/* no half a PDF: leave the file empty, as the caller created it */
-		if (truncate(path, 0) != 0)
-			remove(path);
-		return pdf_fail(p, "写入 %s 失败：%s", path, strerror(saved));
-	}
-	return 0;
+	if (write_whole(path, m->buf, m->len, &opened) == 0)
+		return 0;
+	return opened ? pdf_fail(p, "写入 %s 失败：%s", path, strerror(errno))
+		      : pdf_fail(p, "无法写入 %s：%s", path, strerror(errno));
 }
 
 static void release(struct pdf *p)

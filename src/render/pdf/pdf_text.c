@@ -270,17 +270,6 @@ int pdf_paragraph(struct pdf *p, const struct doc_text *t)
 	return 0;
 }
 
-/* 1. at the first level, （1） below it; bullets ● and ○ set small. */
-static void list_marker(const struct doc_block *b, char *buf, size_t len)
-{
-	if (b->list_number > 0 && b->level <= 1)
-		snprintf(buf, len, "%d.", b->list_number);
-	else if (b->list_number > 0)
-		snprintf(buf, len, "（%d）", b->list_number);
-	else
-		snprintf(buf, len, "%s", b->level <= 1 ? "●" : "○");
-}
-
 /* Marker two characters in (per level), the text hanging after it. */
 int pdf_list_item(struct pdf *p, const struct doc_block *b)
 {
@@ -292,7 +281,7 @@ int pdf_list_item(struct pdf *p, const struct doc_block *b)
 	struct marker m = {0};
 	PangoLayout *l;
 
-	list_marker(b, mtext, sizeof(mtext));
+	doc_list_marker(b, mtext, sizeof(mtext));
 	m.layout = pdf_layout_text(p, mst, mtext, 0);
 	if (m.layout == NULL)
 		return -1;
