@@ -28,6 +28,12 @@ int book_open_xlsx(struct book *wb, const char *path, char *err, size_t errlen);
 int book_open_xls(struct book *wb, const char *path, char *err, size_t errlen);
 
 /*
+ * 0, or -1 with err when the .xls at path has a shared string libfreexl
+ * 1.0.6 would read past its buffer or misread (book_xls_sst.c).
+ */
+int book_xls_sst_check(const char *path, char *err, size_t errlen);
+
+/*
  * Shared by the readers, so that a cell reads the same from either
  * (book_cell.c):
  *

@@ -14,9 +14,9 @@
  *     custom ones, but not the East Asian built-ins (ids 27-36, 50-58):
  *     such a cell reads as its serial number;
  *   - sheet visibility is not exposed: every sheet reads as not hidden.
- * libfreexl 1.0.6 also misreads a single string spanning three or more
- * BIFF records (some 8,000 CJK characters in one cell); no export holds
- * one.
+ * libfreexl 1.0.6 also reads past its buffer on a single string spanning
+ * three or more BIFF records (some 8,000 CJK characters in one cell): such
+ * a workbook is refused before libfreexl opens it (book_xls_sst.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -190,7 +190,11 @@ int book_open_xls(struct book *wb, const char *path, char *err, size_t errlen)
 	const void *h = NULL;
 	unsigned info = 0, nsheets = 0;
 	struct xls *x;
-	int rc = freexl_open(path, &h);
+	int rc;
+
+	if (book_xls_sst_check(path, err, errlen) != 0)
+		return -1;
+	rc = freexl_open(path, &h);
 
 	/* libfreexl 1.0.6 has returned FREEXL_OK with no handle for a file it could not read */
 	if (rc != FREEXL_OK || h == NULL) {

@@ -237,17 +237,30 @@ static int64_t mtime_ns(const struct stat *st)
  * sheet: a workbook saved again in between is refused, as a CSV is when its
  * bytes differ from its hash.
  */
+#define BOOK_CHANGED "文件在读取过程中被修改;请在导出完成后重新运行"
+
+/* Whether entry index is a worksheet whose workbook is no longer the one listed. */
+static bool book_changed(const struct run *r, size_t index)
+{
+	size_t src;
+	char *full;
+	struct stat st;
+	bool changed;
+
+	if (r->sheet == NULL || r->sheet[index] < 0)
+		return false;
+	src = r->src[index];
+	full = xasprintf("%s/%s", r->opt->input_dir, r->found.paths[src]);
+	changed = stat(full, &st) != 0 || st.st_size != r->found.size[src] ||
+		  mtime_ns(&st) != r->stamp[src];
+	free(full);
+	return changed;
+}
+
 static void book_unchanged(struct run *r, size_t index)
 {
-	size_t src = r->src[index];
-	char *full = xasprintf("%s/%s", r->opt->input_dir, r->found.paths[src]);
-	struct stat st;
-
-	if (r->res->files[index].error == NULL &&
-	    (stat(full, &st) != 0 || st.st_size != r->found.size[src] ||
-	     mtime_ns(&st) != r->stamp[src]))
-		file_error(r, index, xstrdup("文件在读取过程中被修改;请在导出完成后重新运行"));
-	free(full);
+	if (r->res->files[index].error == NULL && book_changed(r, index))
+		file_error(r, index, xstrdup(BOOK_CHANGED));
 }
 
 static void close_file(struct run *r)
@@ -334,6 +347,14 @@ static void file_error(struct run *r, size_t index, char *msg)
 	struct ingest_file *file = &r->res->files[index];
 	char *name = ingest_file_label(file);
 
+	/*
+	 * a workbook saved again while read fails as a damaged zip or XML:
+	 * the officer must hear that it changed, not that a good file is bad
+	 */
+	if (book_changed(r, index) && strcmp(msg, BOOK_CHANGED) != 0) {
+		free(msg);
+		msg = xstrdup(BOOK_CHANGED);
+	}
 	free(file->error);
 	file->error = msg;
 	r->status = 1;
