@@ -199,9 +199,13 @@ int manifest_write(FILE *fp, struct manifest_inputs *in, const struct ingest_res
 		const struct ingest_file *f = &res->files[i];
 		size_t k = find(in->nfiles, listed_path, in, f->path, i);
 		const struct manifest_file *l = k < in->nfiles ? &in->files[k] : NULL;
+		char *shown;
 
 		fputs("    {\"path\": ", fp);
-		json_string(fp, f->path);
+		/* shown masked (an ID in a name); --if-changed then hashes that file again */
+		shown = ingest_shown_path(f->path);
+		json_string(fp, shown);
+		free(shown);
 		if (f->sheet != NULL) { /* a workbook's worksheet: an entry of its own */
 			fputs(", \"sheet\": ", fp);
 			json_string(fp, f->sheet);

@@ -140,7 +140,10 @@ struct doc_table *report_files_table(const struct ingest_result *res, const char
 		set_text(t, i, 2, f->encoding[0] ? f->encoding : "—");
 		set_counts(t, i, 3, n);
 		if (errors && f->same_as != NULL) {
-			char *why = xasprintf("与 %s 内容相同,只读取一次,未重复计入", f->same_as);
+			char *same = ingest_shown_path(f->same_as);
+			char *why = xasprintf("与 %s 内容相同,只读取一次,未重复计入", same);
+
+			free(same);
 			set_data_text(t, i, 7, why);
 			free(why);
 		} else if (errors) {
@@ -279,8 +282,10 @@ static struct doc_table *sources_table(const struct ingest_result *res, const ch
 	set_heads(t, heads);
 	for (size_t i = 0; i < res->nfiles; i++) {
 		const struct ingest_file *f = &res->files[i];
+		char *name = ingest_file_label(f);
 
-		set_data_text(t, i, 0, f->path);
+		set_data_text(t, i, 0, name);
+		free(name);
 		set_count(t, i, 1, (uint64_t)(f->size > 0 ? f->size : 0));
 		set_text(t, i, 2, f->sha256);
 		doc_table_cell(t, i, 2)->code = true;

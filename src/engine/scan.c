@@ -2,6 +2,7 @@
  * scan.c - ingest into aggregate, with rejects and the quality summary; see
  * scan.h.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/exitcode.h"
@@ -73,12 +74,15 @@ int scan_run(const struct schema *schema, struct agg *agg, const struct scan_opt
 		return EXIT_DATA;
 	}
 	if (worst != NULL && worst_rate > opt->max_reject_rate) {
+		char *name = ingest_file_label(worst);
+
 		snprintf(err, errlen,
 			 "拒收比例过高:%s 在报告期内的 %llu 行与被拒收的行中拒收 %llu 行(%.1f%%),"
 			 "超过允许的 %.1f%%;请按 rejects.csv 修正数据,或用 --max-reject-rate 调整",
-			 worst->path, (unsigned long long)worst->accepted,
+			 name, (unsigned long long)worst->accepted,
 			 (unsigned long long)worst->rejected, worst_rate * 100,
 			 opt->max_reject_rate * 100);
+		free(name);
 		return EXIT_DATA;
 	}
 	if (agg != NULL) {

@@ -880,9 +880,9 @@ static void emit_reject(struct run *r, size_t file, uint64_t line, int col, enum
 			const char *reason, const char *row)
 {
 	struct ingest_file *f = &r->res->files[file];
-	char cell[32];
+	char cell[32], *shown = ingest_shown_path(f->path);
 	struct ingest_reject rej = {
-	    .file = f->path,
+	    .file = shown,
 	    .sheet = f->sheet,
 	    .ds = f->ds,
 	    .line = line,
@@ -900,6 +900,7 @@ static void emit_reject(struct run *r, size_t file, uint64_t line, int col, enum
 		r->res->first_at[code] = reject_place(f, line, cell);
 	if (r->sink->reject != NULL)
 		r->sink->reject(r->sink->ctx, &rej);
+	free(shown);
 }
 
 static void admit_record(struct run *r, struct chunk *c, const int64_t *rec, uint64_t base)
@@ -978,13 +979,15 @@ static void progress(struct run *r, bool final)
 static void bad_bytes_warning(struct ingest_file *f, uint64_t line, uint64_t base, bool nul)
 {
 	unsigned long long n = (unsigned long long)(base + line + 1);
-	char *msg;
+	char *msg, *name;
 
 	if (line == UINT64_MAX)
 		return;
 	msg = nul ? xasprintf("第%llu行起含有NUL(零)字节(文件可能已损坏),相关行已拒收", n)
 		  : xasprintf("第%llu行起有不符合%s编码的字节,相关行已拒收", n, f->encoding);
-	log_warn("%s: %s", f->path, msg); /* only a CSV has bytes of an encoding */
+	name = ingest_shown_path(f->path); /* only a CSV has bytes of an encoding */
+	log_warn("%s: %s", name, msg);
+	free(name);
 	if (f->warning == NULL)
 		f->warning = msg;
 	else
@@ -1039,11 +1042,15 @@ static void admit(struct run *r, struct chunk *c)
 				     "格式的导出拼接而成,请分开保存后再运行",
 				     (unsigned long long)(base + c->reheader_line + 1)));
 	}
-	if (c->last && f->spanned > 0) /* only a CSV's fields hold line breaks */
+	if (c->last && f->spanned > 0) { /* only a CSV's fields hold line breaks */
+		char *name = ingest_shown_path(f->path);
+
 		log_info("%s: %llu个物理行 = %llu行记录 + %llu个空行 + "
 			 "%llu行(字段内换行,属于上一行的记录)",
-			 f->path, (unsigned long long)f->lines, (unsigned long long)f->read,
+			 name, (unsigned long long)f->lines, (unsigned long long)f->read,
 			 (unsigned long long)f->blank, (unsigned long long)f->spanned);
+		free(name);
+	}
 done:
 	r->line_base[c->file] = base + c->lines;
 	r->bytes_done += c->len;
@@ -1277,6 +1284,7 @@ static int run_begin(struct run *r, char *err, size_t errlen)
 	r->line_base = xcalloc(r->nfiles, sizeof(uint64_t));
 	for (size_t i = 0; i < r->found.n; i++) {
 		struct ingest_file *f = &res->files[r->first[i]];
+		char *name, *same;
 
 		if (r->found.same[i] < 0) {
 			r->bytes_total += (uint64_t)r->found.size[i];
@@ -1284,8 +1292,12 @@ static int run_begin(struct run *r, char *err, size_t errlen)
 		}
 		f->same_as = res->files[r->first[r->found.same[i]]].path;
 		f->size = r->found.size[i];
-		log_warn("%s: 与 %s %s,只读取一次,不重复计入", f->path, f->same_as,
+		name = ingest_shown_path(f->path);
+		same = ingest_shown_path(f->same_as);
+		log_warn("%s: 与 %s %s,只读取一次,不重复计入", name, same,
 			 r->prehash[i][0] ? "内容完全相同" : "是同一个文件(链接)");
+		free(name);
+		free(same);
 	}
 	for (size_t i = 0; i < r->nfiles; i++)
 		if (res->files[i].error != NULL) {
@@ -1453,7 +1465,21 @@ void ingest_result_release(struct ingest_result *res)
 	memset(res, 0, sizeof(*res));
 }
 
+char *ingest_shown_path(const char *path)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	mask_ids(&sb, path, strlen(path));
+	return strbuf_detach(&sb, NULL);
+}
+
 char *ingest_file_label(const struct ingest_file *f)
 {
-	return f->sheet ? xasprintf("%s 工作表“%s”", f->path, f->sheet) : xstrdup(f->path);
+	char *shown = ingest_shown_path(f->path), *label;
+
+	if (f->sheet == NULL)
+		return shown;
+	label = xasprintf("%s 工作表“%s”", shown, f->sheet);
+	free(shown);
+	return label;
 }

@@ -177,7 +177,15 @@ int ingest_run(const struct schema *schema, const struct ingest_options *options
 
 void ingest_result_release(struct ingest_result *result);
 
-/* How messages name a file: its path, and a worksheet's name after it (malloc'd). */
+/*
+ * How outputs and messages show an input's path (malloc'd): a run of 15 or
+ * more digits in it (an ID number in "511602199001010012补发.xlsx") masked
+ * (mask_ids), as everywhere personal data could show.  The path itself
+ * stays as it is for opening the file.
+ */
+char *ingest_shown_path(const char *path);
+
+/* How messages name a file: its shown path, and a worksheet's name after it (malloc'd). */
 char *ingest_file_label(const struct ingest_file *f);
 
 /*

@@ -134,6 +134,24 @@ if grep -aE '[0-9]{15}' oi/2021/rejects.csv | grep -vE '[0-9]{6}\*{8}'; then
 	fail "an ID reached rejects.csv unmasked"
 fi
 
+# an ID number in the name of a file that is read: masked in every output
+# and message, as in the names of files not read (synthetic ID,
+# tests/fixtures/ingest/README.md)
+mkdir named
+cp ids/relief.xlsx named/511602198001150012补发.xlsx
+expect_exit 0 "$BIN" run --year 2021 --input named --output on --max-reject-rate 1 --no-progress
+cat out.txt err.txt >named.log
+contains named.log "511602********0012补发.xlsx"
+lacks named.log "511602198001150012"
+pdftotext on/2021/annual-report-2021.pdf on.txt || fail "pdftotext"
+for f in on/2021/rejects.csv on/2021/manifest.json on/2021/metrics.json on.txt; do
+	lacks "$f" "511602198001150012"
+done
+contains on/2021/rejects.csv "511602********0012补发.xlsx"
+# the manifest shows the name masked; --if-changed still knows the report is current
+expect_exit 0 "$BIN" run --year 2021 --input named --output on --max-reject-rate 1 --no-progress --if-changed
+contains out.txt "up to date"
+
 # a workbook with no data sheet, and a damaged one: the run fails naming them
 mkdir nodata broken
 cp s/charity.csv nodata/ && cp s/charity.csv broken/
