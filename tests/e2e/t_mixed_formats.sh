@@ -20,14 +20,6 @@
 set -u
 use_sample
 SCALE=$E2E_SAMPLE_SCALE
-# under the sanitizers, where every run costs several times as much, a
-# sample of its own at a fifth of make test's scale: the same code paths
-if [ "${E2E_SANITIZE:-0}" = 1 ] && ! full_scale; then
-	SCALE=0.02
-	SAMPLE=$WORK/sample-$SCALE
-	"$BIN" sample --year 2021 --scale "$SCALE" --out "$SAMPLE" --quiet >/dev/null 2>&1 ||
-		fail "sample generation"
-fi
 
 # --- 1. the same figures from .xlsx, .xls and CSV -----------------------------
 expect_exit 0 "$BIN" sample --year 2021 --scale "$SCALE" --format xlsx --out xl --quiet
