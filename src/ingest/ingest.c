@@ -273,6 +273,8 @@ static void close_file(struct run *r)
 		return;
 	if (f->book != NULL) {
 		book_unchanged(r, f->index);
+		if (f->index + 1 == r->nfiles || r->src[f->index + 1] != r->src[f->index])
+			r->bytes_done += (uint64_t)r->found.size[r->src[f->index]];
 		free(f->book_error);
 		free(f->pending);
 		free(f);
@@ -957,6 +959,7 @@ static void progress(struct run *r, bool final)
 {
 	struct timespec now;
 	double elapsed, since, rate, left;
+	char eta[48];
 
 	if (!r->opt->progress)
 		return;
@@ -969,10 +972,14 @@ static void progress(struct run *r, bool final)
 	elapsed = (double)(now.tv_sec - r->started.tv_sec) +
 		  (double)(now.tv_nsec - r->started.tv_nsec) / 1e9;
 	rate = elapsed > 0 ? (double)r->bytes_done / elapsed / 1e6 : 0;
-	left = rate > 0 ? (double)(r->bytes_total - r->bytes_done) / 1e6 / rate : 0;
-	fprintf(stderr, "\r读取中:文件 %zu/%zu,%llu 行,%.0f MB/s,预计剩余 %.0f 秒   %s",
-		r->next_file, r->nfiles, (unsigned long long)r->rows, rate, left,
-		final ? "\n" : "");
+	left = r->bytes_total > r->bytes_done ? (double)(r->bytes_total - r->bytes_done) / 1e6 : 0;
+	/* no estimate before a byte is done (a first workbook counts when its sheets are) */
+	if (rate > 0)
+		snprintf(eta, sizeof(eta), ",预计剩余 %.0f 秒", left / rate);
+	else
+		eta[0] = '\0';
+	fprintf(stderr, "\r读取中:文件 %zu/%zu,%llu 行,%.0f MB/s%s   %s", r->next_file, r->nfiles,
+		(unsigned long long)r->rows, rate, eta, final ? "\n" : "");
 }
 
 /* The file's warning for its first line whose bytes are not text, and a log line. */
@@ -1053,7 +1060,8 @@ static void admit(struct run *r, struct chunk *c)
 	}
 done:
 	r->line_base[c->file] = base + c->lines;
-	r->bytes_done += c->len;
+	/* a worksheet's CSV text is not the workbook's bytes: those count when it is done */
+	r->bytes_done += c->plan->workbook ? 0 : c->len;
 	progress(r, false);
 }
 
