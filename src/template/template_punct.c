@@ -193,8 +193,9 @@ static void inline_prose(struct scan *sc, size_t b, size_t e)
 			   (unsigned char)sc->s[i + 1] < 0x7f) {
 			i += 2; /* \( stays as written */
 		} else if (url_start(sc, i, b)) {
+			/* to the next space: a URL may hold Chinese (an IRI) */
 			while (i < e && sc->s[i] != ' ' && sc->s[i] != '\t' && sc->s[i] != '<' &&
-			       sc->s[i] != '>' && (unsigned char)sc->s[i] < 0x80)
+			       sc->s[i] != '>' && sc->s[i] != '"')
 				i++;
 		} else if (at(sc, i, "](")) {
 			int depth = 0;

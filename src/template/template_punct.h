@@ -14,7 +14,9 @@
  *   - {{ }} expressions, `inline code`, fenced blocks (```chart and ```table
  *     are the metric language), indented code, HTML comments and tags;
  *   - URLs, link destinations ](…), image marks ![, backslash escapes,
- *     and a mark between two digits (1,234  10:30).
+ *     and a mark between two digits (1,234  10:30);
+ *   - a line of English (more ASCII letters than Chinese characters in
+ *     its prose): "同比, the same months" is English with a Chinese word.
  *
  * Pure text: the scanner reads bytes, never the file, and never fails.
  * Invalid UTF-8 is tolerated: its bytes are never Chinese, never rewritten,
