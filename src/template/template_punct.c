@@ -358,22 +358,34 @@ static bool digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-/* Parentheses of one line: a pair whose one half is a hit makes the other a hit too. */
+/*
+ * Parentheses of one line: a pair whose one half is a hit makes the other
+ * a hit too, and a half-width half of a pair whose other half is
+ * full-width is one: （`code`) is （`code`）.
+ */
 static void pair_parens(const struct scan *sc, size_t b, size_t e, char *hit)
 {
 	size_t cap = 0, depth = 0, *open = NULL;
 
 	for (size_t i = b; i < e; i++) {
+		bool full_open = sc->prose[i] && i + 3 <= e && memcmp(sc->s + i, "（", 3) == 0;
+		bool full_close = sc->prose[i] && i + 3 <= e && memcmp(sc->s + i, "）", 3) == 0;
+
 		if (!sc->prose[i])
 			continue;
-		if (sc->s[i] == '(') {
+		if (sc->s[i] == '(' || full_open) {
 			open = xgrow(open, &cap, depth + 1, sizeof(*open));
 			open[depth++] = i;
-		} else if (sc->s[i] == ')' && depth > 0) {
+		} else if ((sc->s[i] == ')' || full_close) && depth > 0) {
 			size_t o = open[--depth];
+			bool o_half = sc->s[o] == '(';
 
-			if (hit[o] || hit[i])
+			if (o_half && !full_close && (hit[o] || hit[i]))
 				hit[o] = hit[i] = 1;
+			else if (o_half && full_close)
+				hit[o] = 1;
+			else if (!o_half && !full_close)
+				hit[i] = 1;
 		}
 	}
 	free(open);

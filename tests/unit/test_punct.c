@@ -91,6 +91,9 @@ static void test_full_width_already_and_mixed(void **state)
 	check_untouched("今年以来，全市发放低保金（元）：共计；");
 	check_fix("今年以来，全市,发放（元):共计", "今年以来，全市，发放（元）：共计", 3);
 	check_fix("《总结》(PDF)和数据表", "《总结》（PDF）和数据表", 2);
+	/* a pair half full-width, half not, beside code */
+	check_fix("引号（`\"...\"`),引号", "引号（`\"...\"`），引号", 2);
+	check_fix("a (`x`）乙", "a（`x`）乙", 1);
 }
 
 static void test_expressions_and_code(void **state)
