@@ -339,6 +339,36 @@ static bool char_before(const char *s, size_t lo, size_t i, uint32_t *cp)
 	return false;
 }
 
+/*
+ * The template variables that stand for Chinese text (template_util.c's
+ * tpl_replace_vars: 广安市, 区县, 今年以来, 2021年第三季度, 2021年9月30日)
+ * are Chinese beside a mark: "{since},{area}慈善" is Chinese prose.
+ */
+static const char *const chinese_vars[] = {"{area}", "{sub}", "{since}", "{period_name}",
+					   "{period_end}"};
+
+static bool var_ends_at(const struct scan *sc, size_t lo, size_t l)
+{
+	for (size_t k = 0; k < sizeof(chinese_vars) / sizeof(chinese_vars[0]); k++) {
+		size_t n = strlen(chinese_vars[k]);
+
+		if (l - lo >= n && memcmp(sc->s + l - n, chinese_vars[k], n) == 0)
+			return true;
+	}
+	return false;
+}
+
+static bool var_starts_at(const struct scan *sc, size_t r, size_t hi)
+{
+	for (size_t k = 0; k < sizeof(chinese_vars) / sizeof(chinese_vars[0]); k++) {
+		size_t n = strlen(chinese_vars[k]);
+
+		if (hi - r >= n && memcmp(sc->s + r, chinese_vars[k], n) == 0)
+			return true;
+	}
+	return false;
+}
+
 static bool cjk_beside(const struct scan *sc, size_t lo, size_t hi, size_t i)
 {
 	size_t l = i, r = i + 1;
@@ -346,11 +376,12 @@ static bool cjk_beside(const struct scan *sc, size_t lo, size_t hi, size_t i)
 
 	while (l > lo && sc->s[l - 1] == ' ')
 		l--;
-	if (l > lo && char_before(sc->s, lo, l, &cp) && is_cjk(cp))
+	if (l > lo && ((char_before(sc->s, lo, l, &cp) && is_cjk(cp)) || var_ends_at(sc, lo, l)))
 		return true;
 	while (r < hi && sc->s[r] == ' ')
 		r++;
-	return r < hi && utf8_decode_char(sc->s + r, hi - r, &cp) > 0 && is_cjk(cp);
+	return r < hi && ((utf8_decode_char(sc->s + r, hi - r, &cp) > 0 && is_cjk(cp)) ||
+			  var_starts_at(sc, r, hi));
 }
 
 static bool digit(char c)

@@ -83,6 +83,10 @@ static void test_one_side_and_spaces(void **state)
 	check_fix("  (一)总体\n民政,  \n下一行", "  （一）总体\n民政，  \n下一行", 3);
 	check_untouched("abc, def (ghi): jkl");
 	check_untouched("Hello, world! 民政");
+	/* a variable that stands for Chinese text is Chinese; {year} is digits */
+	check_fix("{since},{area}慈善", "{since}，{area}慈善", 1);
+	check_fix("为{period_name}:", "为{period_name}：", 1);
+	check_untouched("x{year},{period}y");
 }
 
 static void test_full_width_already_and_mixed(void **state)
