@@ -439,6 +439,16 @@ static bool english_line(const struct scan *sc, size_t b, size_t e)
 			i++;
 			continue;
 		}
+		if (cp == '{') { /* {area}: a variable's name is no English */
+			size_t j = i + 1;
+
+			while (j < e && ((sc->s[j] >= 'a' && sc->s[j] <= 'z') || sc->s[j] == '_'))
+				j++;
+			if (j < e && sc->s[j] == '}') {
+				i = j + 1;
+				continue;
+			}
+		}
 		if (sc->prose[i] && cp < 0x80 && ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z'))
 			letters++;
 		else if (sc->prose[i] && is_cjk(cp))
