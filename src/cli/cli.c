@@ -61,6 +61,23 @@ static const struct cmd_choice cmd_choices[] = {
     {"sample", "format", sample_formats, "csv", "xls", "不生成 .xls 文件(没有可用的 .xls 写入库)"},
 };
 
+/* Options that only one subcommand takes. */
+static const struct {
+	const char *option, *cmd;
+} cmd_only[] = {
+    {"fix", "lint"},
+};
+
+/* option is one of cmd_only's and cmd is not its subcommand: say so. */
+static int check_only(const char *cmd, const char *option)
+{
+	for (size_t i = 0; i < sizeof(cmd_only) / sizeof(cmd_only[0]); i++)
+		if (strcmp(cmd_only[i].option, option) == 0 && strcmp(cmd_only[i].cmd, cmd) != 0)
+			return usage_error(cmd, "--%s 只用于 civreport %s", option,
+					   cmd_only[i].cmd);
+	return 0;
+}
+
 static const struct cmd_choice *cmd_choice(const char *cmd, const char *option)
 {
 	for (size_t i = 0; i < sizeof(cmd_choices) / sizeof(cmd_choices[0]); i++)
@@ -159,6 +176,8 @@ int cli_parse(struct cli *cli, const char *cmd, int argc, char **argv)
 			break;
 		}
 		s = &table[opt - OPT_BASE];
+		if (s->option != NULL && (rc = check_only(cmd, s->option)) != 0)
+			break;
 		if (s->option != NULL && cmd_choice(cmd, s->option) != NULL &&
 		    (rc = check_choice(cmd_choice(cmd, s->option), optarg)) != 0)
 			break;

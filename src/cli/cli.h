@@ -46,6 +46,7 @@ struct cli {
 	int threads;            /* 0: the number of cores */
 	int wait_seconds;
 	bool quiet, progress, no_progress, if_changed, mail, help;
+	bool fix;    /* lint --fix: rewrite half-width punctuation in the template */
 	int mode;    /* output file mode, default 0640 */
 	char **args; /* remaining arguments (argv's) */
 	int nargs;

@@ -38,7 +38,9 @@ static const struct command commands[] = {
      "    计算一个或多个指标并打印,如 'relief.amount@prev'(同比)、'relief.amount@last'(环比)、\n"
      "    'relief.amount / relief.persons'(人均)"},
     {"lint", cmd_lint,
-     "lint [--template FILE] [--year YYYY | --period P] [--where 列=值]\n    只检查模板,不读数据"},
+     "lint [--template FILE] [--year YYYY | --period P] [--where 列=值] [--fix]\n"
+     "    只检查模板,不读数据;与汉字相邻的半角标点 , ; : ( ) ! ? 是警告（不影响退出码），\n"
+     "    --fix 把它们就地改成全角 ，；：（）！？（代码、{{ }} 表达式、网址、数字不动）"},
     {"mail", cmd_mail, "mail --config FILE [files...]\n    用配置中的邮件服务器发送报告文件"},
     {"sample", cmd_sample,
      "sample --year YYYY --out DIR [--scale F] [--seed N] [--format csv|xlsx]\n"

@@ -85,6 +85,7 @@ static const struct setting table[] = {
     OPT("help", FLAG, help),
     OPT("dump-doc", STRING, dump_doc),
     OPT("strict", FLAG, strict),
+    OPT("fix", FLAG, fix),
 
     MAIL("url", URL, mail.url),
     MAIL("from", ADDRESS, mail.from),
