@@ -12,8 +12,9 @@
  *
  * A table longer than the rest of the page continues on the next one under
  * "续表N" with its header row repeated.  A row is never split; the caption
- * stays with the header and first row, and the totals row is not carried
- * alone to a new page.
+ * stays with the header and first row, the totals row is not carried alone
+ * to a new page, and the note stays under the last row: a page never starts
+ * with a table's note.
  *
  * Must never: reformat a cell's text (the doc has formatted it), or draw a
  * row across the bottom margin (unless a single row is taller than a page).
@@ -29,6 +30,7 @@
 #define RULE_HEAVY  1.2
 #define RULE_LIGHT  0.6
 #define CAPTION_GAP 2.0
+#define NOTE_GAP    4.0
 
 static const struct pdf_style cell_style = {PDF_FACE_BODY, PDF_CELL_SIZE, false, 16.0};
 static const struct pdf_style bold_style = {PDF_FACE_BODY, PDF_CELL_SIZE, true, 16.0};
@@ -45,6 +47,7 @@ struct grid {
 	double *body_w;     /* width of the body cells' block, centred in the column */
 	double head_h;
 	double *row_h;
+	double note_h; /* the note under the table with the gap above it, or 0 */
 };
 
 static bool total_row(const struct doc_table *t, size_t r)
@@ -251,6 +254,12 @@ static int grid_build(struct pdf *p, struct grid *g, const struct doc_table *t)
 		return -1;
 	column_widths(g);
 	row_heights(g);
+	if (t->note && *t->note) {
+		g->note_h = pdf_text_block_height(p, &note_style, t->note);
+		if (g->note_h < 0)
+			return -1;
+		g->note_h += NOTE_GAP;
+	}
 	return 0;
 }
 
@@ -288,14 +297,14 @@ static void draw_header(struct pdf *p, const struct grid *g)
 	rule(p, RULE_LIGHT);
 }
 
-/* Room the caption, header and first rows need together on one page. */
+/* Room the caption, header and first rows (the note after the last) need together. */
 static double start_height(const struct grid *g)
 {
 	double h = CAPTION_GAP + g->head_h;
 
 	for (size_t r = 0; r < g->t->nrows && r < 2; r++)
 		h += g->row_h[r];
-	return h;
+	return g->t->nrows <= 2 ? h + g->note_h : h;
 }
 
 double pdf_table_keep(struct pdf *p, const struct doc_table *t)
@@ -311,16 +320,25 @@ double pdf_table_keep(struct pdf *p, const struct doc_table *t)
 	return h;
 }
 
-/* Does row r go on a new page?  Never leave the last row alone there. */
+/* Row r and what must stay with it: the note under the last row. */
+static double row_need(const struct grid *g, size_t r)
+{
+	return g->row_h[r] + (r + 1 == g->t->nrows ? g->note_h : 0);
+}
+
+/*
+ * Does row r go on a new page?  Never leave the last row alone there (nor
+ * the note: it goes with the last row).
+ */
 static bool break_before(const struct pdf *p, const struct grid *g, size_t r, size_t first)
 {
 	const struct doc_table *t = g->t;
-	double need = g->row_h[r];
+	double need = row_need(g, r);
 
 	if (r == first)
 		return false;
 	if (r + 2 == t->nrows && p->y + need <= PDF_BOTTOM &&
-	    p->y + need + g->row_h[r + 1] > PDF_BOTTOM)
+	    p->y + need + row_need(g, r + 1) > PDF_BOTTOM)
 		return r > first + 1; /* carry this row along with the last one */
 	return p->y + need > PDF_BOTTOM;
 }
@@ -382,7 +400,7 @@ int pdf_table(struct pdf *p, const struct doc_table *t)
 	rc = draw_body(p, &g);
 	cairo_restore(p->cr);
 	if (rc == 0 && t->note && *t->note) {
-		p->y += 4.0;
+		p->y += NOTE_GAP;
 		rc = pdf_text_block(p, &note_style, t->note, PANGO_ALIGN_LEFT, 0, 0);
 	}
 	p->y += 10.0;
