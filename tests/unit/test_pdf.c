@@ -832,6 +832,59 @@ static void test_chart_caption_keeps_with_chart(void **state)
 	}
 }
 
+/*
+ * An appendix table of files, sizes and SHA-256 hashes: the hash column
+ * gives way, so a file name never wraps mid-name while the hash, which may
+ * break anywhere, takes the room that is left.
+ */
+static void test_hash_column_gives_way(void **state)
+{
+	static const char *const names[] = {
+	    "charity.csv",       "children.csv",      "elderly.csv",
+	    "relief-前锋区.csv", "relief-华蓥市.csv", "relief-岳池县.csv",
+	    "relief-广安区.csv", "relief-武胜县.csv", "relief-邻水县.csv"};
+	const size_t n = sizeof(names) / sizeof(names[0]);
+	struct doc *d = bare_doc();
+	struct doc_table *t = xcalloc(1, sizeof(*t));
+	struct doc_block *b;
+	struct tmp tmp;
+	char *txt;
+	int st;
+
+	(void)state;
+	t->label = xstrdup("附表4");
+	t->title = xstrdup("输入文件来源");
+	t->ncols = 3;
+	t->nrows = n;
+	t->header = xcalloc(3, sizeof(char *));
+	t->header[0] = xstrdup("文件");
+	t->header[1] = xstrdup("字节数");
+	t->header[2] = xstrdup("SHA-256");
+	t->cells = xcalloc(n * 3, sizeof(*t->cells));
+	t->summable = xcalloc(3, sizeof(bool));
+	for (size_t r = 0; r < n; r++) {
+		struct doc_cell *c = &t->cells[r * 3];
+
+		c[0].text = xstrdup(names[r]);
+		c[1].text = xasprintf("189,573,58%zu", r);
+		c[1].numeric = true;
+		c[2].text =
+		    xstrdup("924638e039fd1f95000b062e33a5af0455bf6c64da952b4fe441295add313b9e");
+		c[2].code = true;
+	}
+	b = fixture_block(d, DOC_TABLE, 0);
+	b->table = t;
+	tmp_make(&tmp);
+	render_ok(d, tmp.path);
+	txt = run(&st, "pdftotext -enc UTF-8 %s -", tmp.path);
+	for (size_t r = 0; r < n; r++)
+		if (strstr(txt, names[r]) == NULL)
+			fail_msg("“%s” wraps: %s", names[r], txt);
+	free(txt);
+	tmp_remove(&tmp);
+	doc_free(d);
+}
+
 /* Lists: numbers and bullets, text hanging after the marker. */
 static void test_lists(void **state)
 {
@@ -930,6 +983,7 @@ int main(void)
 	    cmocka_unit_test(test_long_table_page2),
 	    cmocka_unit_test(test_table_note_keeps_with_table),
 	    cmocka_unit_test(test_chart_caption_keeps_with_chart),
+	    cmocka_unit_test(test_hash_column_gives_way),
 	    cmocka_unit_test(test_long_paragraph_and_line_breaking),
 	    cmocka_unit_test(test_heading_keeps_with_next),
 	    cmocka_unit_test(test_lists),

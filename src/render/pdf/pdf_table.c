@@ -160,12 +160,63 @@ static double min_width(const struct grid *g, size_t c)
 	return w + 2 * HPAD;
 }
 
+/* Does column c hold a hash, which may break between any two characters? */
+static bool code_column(const struct doc_table *t, size_t c)
+{
+	for (size_t r = 0; r < t->nrows; r++)
+		if (t->cells[r * t->ncols + c].code)
+			return true;
+	return false;
+}
+
+/*
+ * The narrowest a hash column is made while other columns want room: a
+ * hash split into short lines is still a hash, a file name split mid-name
+ * (relief-前锋\n区.csv) is hard to read.
+ */
+#define CODE_MIN (16 * 4.5 + 2 * HPAD) /* 16 half-width characters at 9 pt */
+
+/*
+ * Hash columns give way first: when the other columns fit at their natural
+ * widths beside the hash columns at CODE_MIN, they get them and the hash
+ * columns share the rest.  True when that was done.
+ */
+static bool code_gives_way(struct grid *g, const double *mx, const double *mn)
+{
+	const struct doc_table *t = g->t;
+	double fixed = 0, want = 0, floor = 0, room;
+	size_t ncode = 0;
+
+	for (size_t c = 0; c < t->ncols; c++) {
+		if (code_column(t, c)) {
+			double lo = mx[c] < CODE_MIN ? mx[c] : CODE_MIN;
+
+			g->colw[c] = lo > mn[c] ? lo : mn[c];
+			floor += g->colw[c];
+			want += mx[c] - g->colw[c];
+			ncode++;
+		} else {
+			g->colw[c] = mx[c];
+			fixed += mx[c];
+		}
+	}
+	if (ncode == 0 || fixed + floor > PDF_TEXT_W)
+		return false;
+	room = PDF_TEXT_W - fixed - floor;
+	for (size_t c = 0; c < t->ncols; c++)
+		if (code_column(t, c))
+			g->colw[c] +=
+			    want > 0 ? room * (mx[c] - g->colw[c]) / want : room / (double)ncode;
+	return true;
+}
+
 /*
  * Fit the columns to the text width, as browsers lay out automatic tables:
  * natural widths plus an even share of the rest when they fit; otherwise
- * each column gets its minimum plus a share of the room left in proportion
- * to how much it would still like; when even the minima do not fit, they
- * shrink alike and cells wrap between characters.
+ * hash columns give way first (code_gives_way); otherwise each column gets
+ * its minimum plus a share of the room left in proportion to how much it
+ * would still like; when even the minima do not fit, they shrink alike and
+ * cells wrap between characters.
  */
 static void column_widths(struct grid *g)
 {
@@ -182,14 +233,16 @@ static void column_widths(struct grid *g)
 		sum_max += mx[c];
 		sum_min += mn[c];
 	}
-	for (size_t c = 0; c < t->ncols; c++) {
-		if (sum_max <= PDF_TEXT_W)
-			g->colw[c] = mx[c] + (PDF_TEXT_W - sum_max) / (double)t->ncols;
-		else if (sum_min <= PDF_TEXT_W)
-			g->colw[c] =
-			    mn[c] + (PDF_TEXT_W - sum_min) * (mx[c] - mn[c]) / (sum_max - sum_min);
-		else
-			g->colw[c] = mn[c] * PDF_TEXT_W / sum_min;
+	if (sum_max <= PDF_TEXT_W || !code_gives_way(g, mx, mn)) {
+		for (size_t c = 0; c < t->ncols; c++) {
+			if (sum_max <= PDF_TEXT_W)
+				g->colw[c] = mx[c] + (PDF_TEXT_W - sum_max) / (double)t->ncols;
+			else if (sum_min <= PDF_TEXT_W)
+				g->colw[c] = mn[c] + (PDF_TEXT_W - sum_min) * (mx[c] - mn[c]) /
+							 (sum_max - sum_min);
+			else
+				g->colw[c] = mn[c] * PDF_TEXT_W / sum_min;
+		}
 	}
 	free(mx);
 	free(mn);
