@@ -16,6 +16,14 @@
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
+/*
+ * What a group has been offered: a row (SEEN_ROW), and a row holding the
+ * measured column (SEEN_VALUE).  Rows without values have no figure: the
+ * 受益人次 of 捐赠收入 is "—", not a sum of nothing shown as 0.
+ */
+#define SEEN_ROW   1u
+#define SEEN_VALUE 2u
+
 /* A growable bitmap over dense indexes. */
 struct bitset {
 	uint64_t *words;
@@ -72,6 +80,7 @@ struct figure {
 	size_t ngroups;       /* allocated groups */
 	int64_t *sums;        /* rows and sums, per group */
 	struct bitset *sets;  /* distinct counts, per group */
+	uint8_t *seen;        /* per group: SEEN_ROW, SEEN_VALUE */
 	struct bitset all;    /* distinct over all groups (the series' total) */
 	struct strdict *keys; /* by a text column: its values */
 	uint64_t need;        /* the dataset's shared filters this figure needs */
@@ -348,6 +357,8 @@ static void ensure_groups(struct figure *f, size_t g)
 	memset(f->sums + f->ngroups, 0, (n - f->ngroups) * sizeof(int64_t));
 	f->sets = xrealloc(f->sets, n * sizeof(struct bitset));
 	memset(f->sets + f->ngroups, 0, (n - f->ngroups) * sizeof(struct bitset));
+	f->seen = xrealloc(f->seen, n);
+	memset(f->seen + f->ngroups, 0, n - f->ngroups);
 	f->ngroups = n;
 }
 
@@ -414,6 +425,7 @@ static void offer(struct agg *a, struct figure *f, const struct ingest_row *row,
 			g = g * f->domain[1] + group_key(a, f, 1, row);
 	}
 	ensure_groups(f, g);
+	f->seen[g] |= SEEN_ROW | (q->col < 0 || (row->present >> q->col & 1) ? SEEN_VALUE : 0);
 	switch (q->measure) {
 	case MEASURE_ROWS:
 		if (!checked_add(&f->sums[g], 1))
@@ -570,6 +582,7 @@ static void finish_figure(struct agg *a, struct figure *f)
 	const struct query *q = &f->q;
 	struct agg_value *v = &f->value;
 	size_t n0, n1 = q->nby == 2 ? f->domain[1] : 1;
+	unsigned seen;
 
 	v->unit = q->unit;
 	/* a comparison has a base only when its period has rows in the figure's area */
@@ -577,11 +590,13 @@ static void finish_figure(struct agg *a, struct figure *f)
 	if (q->nby == 0) {
 		ensure_groups(f, 0);
 		v->value = is_distinct(q) ? bitset_count(&f->sets[0]) : f->sums[0];
+		v->empty = f->seen[0] == SEEN_ROW;
 		return;
 	}
 	n0 = f->domain[0] ? f->domain[0] : strdict_count(f->keys);
 	ensure_groups(f, n0 * n1);
 	v->groups = xcalloc(n0 * n1, sizeof(struct agg_group));
+	seen = 0;
 	for (size_t k0 = 0; k0 < n0; k0++)
 		for (size_t k1 = 0; k1 < n1; k1++) {
 			size_t g = k0 * n1 + k1;
@@ -598,12 +613,15 @@ static void finish_figure(struct agg *a, struct figure *f)
 			if (q->nby == 2)
 				key_part(a, f, 1, k1, &out->part[1]);
 			out->value = value;
+			out->empty = f->seen[g] == SEEN_ROW;
+			seen |= f->seen[g];
 			v->ngroups++;
 			if (is_distinct(q))
 				bitset_or(&f->all, &f->sets[g]);
 			else if (!checked_add(&v->value, value))
 				f->overflow = true;
 		}
+	v->empty = seen == SEEN_ROW;
 	if (is_distinct(q))
 		v->value = bitset_count(&f->all);
 	if (f->domain[0] == 0)
@@ -660,6 +678,7 @@ void agg_free(struct agg *a)
 		strdict_free(f->value.index);
 		free(f->all.words);
 		free(f->sets);
+		free(f->seen);
 		free(f->sums);
 		strdict_free(f->keys);
 		query_release(&f->q);

@@ -54,11 +54,14 @@ struct agg_group {
 	struct agg_key part[2]; /* one per by-column: nparts of them */
 	size_t nparts;
 	int64_t value;
+	bool empty; /* rows came, none holding the measured column: no figure, not 0 */
 };
 
 struct agg_value {
 	bool present; /* false when no data (@prev or @last with no rows in that period) */
 	enum unit unit;
+	bool empty;               /* as agg_group.empty, for the single figure (a series:
+				     over all its groups) */
 	int64_t value;            /* a single figure; for a series, the total over groups for
 				     sums and rows (distinct counts: over all rows) */
 	struct agg_group *groups; /* a series: enum values in schema order, months

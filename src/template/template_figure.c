@@ -18,25 +18,29 @@
 
 #define NO_VALUE "—"
 
-/* A series' value in the group with key; 0 when that group is empty. */
-static int64_t group_value(const struct agg_value *v, const struct tpl_key *key)
-{
-	long g = agg_group_find(v, key->parts, key->n);
-
-	return g < 0 ? 0 : v->groups[g].value;
-}
-
-/* The value of expr (in group key, when it is a series); false if no data. */
+/*
+ * The value of expr (in group key, when it is a series); false if no data:
+ * a comparison period without rows, or rows none of which hold the column
+ * measured (a sum of nothing is not 0).  A group without rows is 0.
+ */
 static bool value_of(const struct template *t, const struct agg *agg, size_t expr,
 		     const struct tpl_key *key, int64_t *out)
 {
 	const struct agg_value *v = tpl_expr_value(t, agg, expr);
+	long g;
 
 	*out = 0;
 	if (v == NULL || !v->present)
 		return false;
-	*out = key != NULL && v->groups != NULL ? group_value(v, key) : v->value;
-	return true;
+	if (key == NULL || v->groups == NULL) {
+		*out = v->value;
+		return !v->empty;
+	}
+	g = agg_group_find(v, key->parts, key->n);
+	if (g < 0)
+		return true;
+	*out = v->groups[g].value;
+	return !v->groups[g].empty;
 }
 
 void tpl_render(char *buf, size_t len, const struct tpl_format *f, bool bare, int64_t v,

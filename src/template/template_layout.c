@@ -419,14 +419,18 @@ static void grouped_total(const struct template *t, const struct agg *agg,
 	text_cell(&tot[0], tb->total);
 	for (size_t c = 1; c < d->ncols; c++) {
 		const struct tpl_fig *f = &t->figs[tb->colfig[c]];
-		bool sum = f->kind == FIG_VALUE && !is_distinct(f->measure);
+		bool sum = f->kind == FIG_VALUE && !is_distinct(f->measure), any = false;
 		int64_t s = 0;
 
 		for (size_t r = 0; r < nbody && sum; r++) {
-			sum = d->cells[r * d->ncols + c].numeric;
-			if (sum)
-				s = checked_sum(s, d->cells[r * d->ncols + c].raw, "表格合计行");
+			const struct doc_cell *cell = &d->cells[r * d->ncols + c];
+
+			if (!cell->numeric) /* "—": no figure there, it adds nothing */
+				continue;
+			s = checked_sum(s, cell->raw, "表格合计行");
+			any = true;
 		}
+		sum = sum && any;
 		d->summable[c] = sum;
 		if (sum)
 			sum_cell(f, s, &tot[c]);
@@ -510,7 +514,9 @@ static void listed_sum(const struct template *t, const struct tpl_table *tb, str
 		const struct tpl_cell *in = &tb->cells[r * tb->ncols + c];
 		const struct doc_cell *out = &d->cells[r * tb->ncols + c];
 
-		if (in->kind == CELL_EMPTY)
+		/* "-" in the template, or "—" of a figure without values: adds nothing */
+		if (in->kind == CELL_EMPTY ||
+		    (in->kind == CELL_FIG && t->figs[in->fig].kind == FIG_VALUE && !out->numeric))
 			continue;
 		ok = in->kind == CELL_FIG && t->figs[in->fig].kind == FIG_VALUE && out->numeric &&
 		     (f == NULL || t->figs[in->fig].unit == f->unit);

@@ -719,6 +719,172 @@ static void test_heading_keeps_with_next(void **state)
 	}
 }
 
+/* A table of nrows rows (the last 合计) with a note, as the default report's 表4. */
+static struct doc_table *noted_table(size_t nrows)
+{
+	struct doc_table *t = xcalloc(1, sizeof(*t));
+
+	t->label = xstrdup("表4");
+	t->title = xstrdup("儿童福利保障情况");
+	t->ncols = 2;
+	t->nrows = nrows;
+	t->header = xcalloc(2, sizeof(char *));
+	t->header[0] = xstrdup("项目");
+	t->header[1] = xstrdup("保障人数（人）");
+	t->cells = xcalloc(nrows * 2, sizeof(*t->cells));
+	t->summable = xcalloc(2, sizeof(bool));
+	t->has_total = nrows > 1;
+	for (size_t r = 0; r < nrows; r++) {
+		struct doc_cell *c = &t->cells[r * 2];
+
+		c[0].text =
+		    r + 1 < nrows || nrows == 1 ? xasprintf("项目%zu", r + 1) : xstrdup("合计");
+		c[1].text = xasprintf("%zu", 100 + r);
+		c[1].numeric = true;
+	}
+	t->note = xstrdup("合计人数按身份证号去重（同一儿童可能享受多个项目）。");
+	return t;
+}
+
+/*
+ * A table's note stays on the page of its table: push the table down
+ * paragraph by paragraph and check that no page starts with the note.
+ */
+static void test_table_note_keeps_with_table(void **state)
+{
+	static const size_t rows[] = {1, 4, 7};
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(rows) / sizeof(rows[0]); k++) {
+		for (int fill = 8; fill <= 22; fill++) {
+			struct doc *d = bare_doc();
+			struct doc_block *b;
+			struct tmp t;
+			char *txt, *note, *row;
+			int st;
+
+			for (int i = 0; i < fill; i++)
+				add_paragraph(d, "填充段落。");
+			b = fixture_block(d, DOC_TABLE, 0);
+			b->table = noted_table(rows[k]);
+			add_paragraph(d, "表后的正文。");
+			tmp_make(&t);
+			render_ok(d, t.path);
+			txt = run(&st, "pdftotext -enc UTF-8 %s -", t.path);
+			note = strstr(txt, "合计人数按身份证号去重");
+			assert_non_null(note);
+			row = strstr(txt, rows[k] == 1 ? "项目1" : "合计");
+			assert_non_null(row);
+			assert_true(row < note);
+			/* no page break (form feed) between the last row and the note */
+			for (const char *c = row; c < note; c++)
+				if (*c == '\f')
+					fail_msg(
+					    "%zu rows after %d paragraphs: the note starts a page",
+					    rows[k], fill);
+			free(txt);
+			tmp_remove(&t);
+			doc_free(d);
+		}
+	}
+}
+
+/*
+ * A chart's caption (under it) never starts a page without its chart, even
+ * when a long title wraps to more lines than the chart's room counted.
+ */
+static void test_chart_caption_keeps_with_chart(void **state)
+{
+	(void)state;
+	for (int fill = 1; fill <= 12; fill++) {
+		struct doc *d = bare_doc();
+		struct doc_block *b;
+		struct tmp t;
+		char *txt, *cap, *start, *page;
+		int st;
+
+		for (int i = 0; i < fill; i++)
+			add_paragraph(d, "填充段落。");
+		b = fixture_block(d, DOC_CHART, 0);
+		b->chart = fixture_chart(CHART_BAR, 1);
+		b->chart->label = xstrdup("图1");
+		free(b->chart->title);
+		b->chart->title =
+		    xstrdup("图题很长很长很长很长很长很长很长很长很长很长很长很长很长很长"
+			    "很长很长很长很长很长很长很长很长很长很长很长很长很长很长"
+			    "很长很长很长很长很长很长很长很长很长很长的情况");
+		doc_chart_finish(b->chart);
+		tmp_make(&t);
+		render_ok(d, t.path);
+		txt = run(&st, "pdftotext -enc UTF-8 %s -", t.path);
+		cap = strstr(txt, "图题很长");
+		assert_non_null(cap);
+		/* the caption's page holds the chart (its category labels) above it */
+		for (start = cap; start > txt && start[-1] != '\f'; start--)
+			;
+		page = xstrndup(start, (size_t)(cap - start));
+		if (strstr(page, "广安区") == NULL)
+			fail_msg("after %d paragraphs a page starts with the caption", fill);
+		free(page);
+		free(txt);
+		tmp_remove(&t);
+		doc_free(d);
+	}
+}
+
+/*
+ * An appendix table of files, sizes and SHA-256 hashes: the hash column
+ * gives way, so a file name never wraps mid-name while the hash, which may
+ * break anywhere, takes the room that is left.
+ */
+static void test_hash_column_gives_way(void **state)
+{
+	static const char *const names[] = {
+	    "charity.csv",       "children.csv",      "elderly.csv",
+	    "relief-前锋区.csv", "relief-华蓥市.csv", "relief-岳池县.csv",
+	    "relief-广安区.csv", "relief-武胜县.csv", "relief-邻水县.csv"};
+	const size_t n = sizeof(names) / sizeof(names[0]);
+	struct doc *d = bare_doc();
+	struct doc_table *t = xcalloc(1, sizeof(*t));
+	struct doc_block *b;
+	struct tmp tmp;
+	char *txt;
+	int st;
+
+	(void)state;
+	t->label = xstrdup("附表4");
+	t->title = xstrdup("输入文件来源");
+	t->ncols = 3;
+	t->nrows = n;
+	t->header = xcalloc(3, sizeof(char *));
+	t->header[0] = xstrdup("文件");
+	t->header[1] = xstrdup("字节数");
+	t->header[2] = xstrdup("SHA-256");
+	t->cells = xcalloc(n * 3, sizeof(*t->cells));
+	t->summable = xcalloc(3, sizeof(bool));
+	for (size_t r = 0; r < n; r++) {
+		struct doc_cell *c = &t->cells[r * 3];
+
+		c[0].text = xstrdup(names[r]);
+		c[1].text = xasprintf("189,573,58%zu", r);
+		c[1].numeric = true;
+		c[2].text =
+		    xstrdup("924638e039fd1f95000b062e33a5af0455bf6c64da952b4fe441295add313b9e");
+		c[2].code = true;
+	}
+	b = fixture_block(d, DOC_TABLE, 0);
+	b->table = t;
+	tmp_make(&tmp);
+	render_ok(d, tmp.path);
+	txt = run(&st, "pdftotext -enc UTF-8 %s -", tmp.path);
+	for (size_t r = 0; r < n; r++)
+		if (strstr(txt, names[r]) == NULL)
+			fail_msg("“%s” wraps: %s", names[r], txt);
+	free(txt);
+	tmp_remove(&tmp);
+	doc_free(d);
+}
+
 /* Lists: numbers and bullets, text hanging after the marker. */
 static void test_lists(void **state)
 {
@@ -815,6 +981,9 @@ int main(void)
 	    cmocka_unit_test(test_unwritable_path),
 	    cmocka_unit_test(test_long_table_repeats_header),
 	    cmocka_unit_test(test_long_table_page2),
+	    cmocka_unit_test(test_table_note_keeps_with_table),
+	    cmocka_unit_test(test_chart_caption_keeps_with_chart),
+	    cmocka_unit_test(test_hash_column_gives_way),
 	    cmocka_unit_test(test_long_paragraph_and_line_breaking),
 	    cmocka_unit_test(test_heading_keeps_with_next),
 	    cmocka_unit_test(test_lists),

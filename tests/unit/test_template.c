@@ -1085,6 +1085,85 @@ static void test_listed_table(void **state)
 	template_free(t);
 }
 
+/* A charity row: kind, fen, and 受益人次 when beneficiaries >= 0. */
+static void charity(struct agg *a, const char *kind, int64_t fen, int64_t beneficiaries)
+{
+	struct row r;
+
+	row_init(&r, "charity");
+	set_enum(&r, "收支类型", kind);
+	set_num(&r, "金额", fen);
+	if (beneficiaries >= 0)
+		set_num(&r, "受益人次", beneficiaries);
+	feed(a, &r, WINDOW_CUR);
+}
+
+/*
+ * A sum over a column none of whose rows in a cell hold a value has no
+ * meaning: "—", not 0 (受益人次 of 捐赠收入), and the total is the sum of the
+ * real values; a value of 0 that was read stays 0.
+ */
+static void test_sum_without_values(void **state)
+{
+	struct template *t;
+	struct agg *a;
+	struct doc *d;
+	const struct doc_table *tb;
+	char *s;
+
+	(void)state;
+	t = load_ok("```table\n"
+		    "title: 慈善\n"
+		    "rows: 收支类型\n"
+		    "column: 金额（万元） = charity.amount by 收支类型 | 万元:2\n"
+		    "column: 受益人次 = charity.sum(受益人次) by 收支类型 | thousands\n"
+		    "total: 合计\n"
+		    "```\n"
+		    "\n"
+		    "```table\n"
+		    "title: 列举\n"
+		    "columns: 项目 | 受益人次\n"
+		    "formats: thousands\n"
+		    "row: 捐赠 | charity.sum(受益人次)[收支类型=捐赠收入]\n"
+		    "row: 支出 | charity.sum(受益人次)[收支类型=项目支出]\n"
+		    "total: 合计\n"
+		    "```\n"
+		    "\n"
+		    "捐赠惠及{{ charity.sum(受益人次)[收支类型=捐赠收入] }}人次，"
+		    "慰问{{ charity.sum(受益人次)[收支类型=慰问金(品)] }}人次。\n");
+	a = agg_for(t);
+	charity(a, "捐赠收入", 500000, -1);
+	charity(a, "捐赠收入", 300000, -1);
+	charity(a, "项目支出", 200000, 1200);
+	charity(a, "项目支出", 100000, -1);  /* one row without: the sum of the others */
+	charity(a, "慰问金(品)", 100000, 0); /* read as 0: a real 0 */
+	agg_finish(a);
+	d = template_build(t, a, NULL);
+	tb = find_block(d, DOC_TABLE, 0)->table;
+	assert_int_equal(tb->nrows, 4);
+	assert_string_equal(cell(tb, 0, 0)->text, "捐赠收入");
+	assert_string_equal(cell(tb, 0, 1)->text, "0.80");
+	assert_string_equal(cell(tb, 0, 2)->text, "—");
+	assert_false(cell(tb, 0, 2)->numeric);
+	assert_string_equal(cell(tb, 1, 2)->text, "1,200");
+	assert_string_equal(cell(tb, 2, 2)->text, "0");
+	assert_true(cell(tb, 2, 2)->numeric);
+	assert_string_equal(cell(tb, 3, 2)->text, "1,200");
+	assert_int_equal(cell(tb, 3, 2)->raw, 1200);
+	assert_true(tb->summable[2]);
+	tb = find_block(d, DOC_TABLE, 1)->table;
+	assert_string_equal(cell(tb, 0, 1)->text, "—");
+	assert_string_equal(cell(tb, 1, 1)->text, "1,200");
+	assert_string_equal(cell(tb, 2, 1)->text, "1,200");
+	assert_true(tb->summable[1]);
+	s = block_text(find_block(d, DOC_PARAGRAPH, 0));
+	assert_string_equal(s, "捐赠惠及—人次，慰问0人次。");
+	free(s);
+	doc_free(d);
+	agg_free(a);
+	template_free(t);
+}
+
 static void test_gfm_table(void **state)
 {
 	struct template *t;
@@ -1431,6 +1510,7 @@ int main(void)
 	    cmocka_unit_test(test_blocks),
 	    cmocka_unit_test(test_grouped_table),
 	    cmocka_unit_test(test_listed_table),
+	    cmocka_unit_test(test_sum_without_values),
 	    cmocka_unit_test(test_gfm_table),
 	    cmocka_unit_test(test_bar_chart),
 	    cmocka_unit_test(test_stacked_and_line_charts),

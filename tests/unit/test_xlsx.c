@@ -816,6 +816,52 @@ static void test_edge_tables_and_charts(void **state)
 	doc_free(d);
 }
 
+/*
+ * 图6 of the default report: a stacked count chart in 个.  The axis title
+ * stays horizontal (a rotated 个 reads like an arrow), the count axis has
+ * whole steps (0, 1, 2, not 0.0, 0.5), and a segment too small for its
+ * label (a 0 beside stacks of 9) has its label hidden.
+ */
+static void test_count_chart_axes_and_labels(void **state)
+{
+	static const int64_t a[] = {2, 1, 2, 4, 3, 4}, b[] = {5, 6, 3, 4, 5, 0};
+	struct doc *d = xcalloc(1, sizeof(*d));
+	struct doc_block *blk;
+	struct doc_chart *c;
+	char *path, *xml, *val;
+
+	(void)state;
+	NEED_UNZIP();
+	d->meta.created = 1640908800;
+	blk = fixture_block(d, DOC_CHART, 0);
+	c = blk->chart = fixture_chart(CHART_STACKED, 2);
+	c->label = xstrdup("图6");
+	c->unit = UNIT_COUNT;
+	c->scale = 1;
+	c->grouped = false;
+	free(c->unit_label);
+	c->unit_label = xstrdup("个");
+	for (size_t i = 0; i < 6; i++) {
+		c->series[0].values[i] = a[i];
+		c->series[1].values[i] = b[i];
+	}
+	path = render(d, "counts.xlsx");
+	xml = unzip_part(path, "xl/charts/chart1.xml");
+	val = strstr(xml, "<c:valAx>");
+	assert_non_null(val);
+	assert_has(val, "<a:bodyPr rot=\"0\" vert=\"horz\"/>");
+	assert_has(val, "<a:t>个</a:t>");
+	assert_has(val, "<c:numFmt formatCode=\"0\" sourceLinked=\"0\"/>");
+	/* the tallest stack is 9: whole steps, not Excel's 0.5 */
+	assert_has(val, "<c:majorUnit val=\"1\"/>");
+	/* the second series' 0 at 邻水县 (index 5): its label hidden, no other */
+	assert_has(xml, "<c:dLbl><c:idx val=\"5\"/><c:delete val=\"1\"/></c:dLbl>");
+	assert_null(strstr(strstr(xml, "<c:dLbl>") + 1, "<c:dLbl>"));
+	free(xml);
+	free(path);
+	doc_free(d);
+}
+
 static void test_unwritable(void **state)
 {
 	struct doc *d = fixture_doc();
@@ -877,6 +923,7 @@ int main(void)
 		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_long_captions),
 		cmocka_unit_test(test_edge_tables_and_charts),
+		cmocka_unit_test(test_count_chart_axes_and_labels),
 		cmocka_unit_test(test_unwritable),
 		cmocka_unit_test(test_library_error),
 	};

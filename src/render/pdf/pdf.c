@@ -151,14 +151,20 @@ static double chart_keep(void)
 	return CHART_ABOVE + PDF_TEXT_W * PDF_CHART_RATIO + CHART_CAPTION_GAP + chart_caption.pitch;
 }
 
-/* Box of text width × 0.55, caption 图N centred below; never split. */
+/*
+ * Box of text width × 0.55, caption 图N centred below; never split: room
+ * for the caption as it wraps, so it never starts a page without its chart.
+ */
 static int chart_block(struct pdf *p, const struct doc_chart *c)
 {
 	double h = PDF_TEXT_W * PDF_CHART_RATIO;
-	char *caption;
-	int rc;
+	char *caption = xasprintf("%s %s", c->label ? c->label : "", c->title ? c->title : "");
+	double cap_h = pdf_text_block_height(p, &chart_caption, caption);
+	int rc = -1;
 
-	pdf_ensure(p, chart_keep());
+	if (cap_h < 0)
+		goto out;
+	pdf_ensure(p, CHART_ABOVE + h + CHART_CAPTION_GAP + cap_h);
 	if (!p->page_empty)
 		p->y += CHART_ABOVE;
 	cairo_save(p->cr);
@@ -167,10 +173,10 @@ static int chart_block(struct pdf *p, const struct doc_chart *c)
 	cairo_restore(p->cr);
 	p->page_empty = false;
 	p->y += h + CHART_CAPTION_GAP;
-	caption = xasprintf("%s %s", c->label ? c->label : "", c->title ? c->title : "");
 	rc = pdf_text_block(p, &chart_caption, caption, PANGO_ALIGN_CENTER, 0, 0);
-	free(caption);
 	p->y += CHART_BELOW;
+out:
+	free(caption);
 	return rc;
 }
 

@@ -126,6 +126,8 @@ void pdf_outline(struct pdf *p, int level, const char *text, double y);
 /* Place a one-paragraph text on the grid at the cursor, never split. */
 int pdf_text_block(struct pdf *p, const struct pdf_style *st, const char *text,
 		   PangoAlignment align, double indent, double keep_next);
+/* The height pdf_text_block gives text (before keep_next); -1 on a missing glyph. */
+double pdf_text_block_height(struct pdf *p, const struct pdf_style *st, const char *text);
 int pdf_title(struct pdf *p);
 int pdf_heading(struct pdf *p, int level, const struct doc_text *t, double keep_next);
 int pdf_paragraph(struct pdf *p, const struct doc_text *t);

@@ -12,8 +12,9 @@
  *
  * A table longer than the rest of the page continues on the next one under
  * "续表N" with its header row repeated.  A row is never split; the caption
- * stays with the header and first row, and the totals row is not carried
- * alone to a new page.
+ * stays with the header and first row, the totals row is not carried alone
+ * to a new page, and the note stays under the last row: a page never starts
+ * with a table's note.
  *
  * Must never: reformat a cell's text (the doc has formatted it), or draw a
  * row across the bottom margin (unless a single row is taller than a page).
@@ -29,6 +30,7 @@
 #define RULE_HEAVY  1.2
 #define RULE_LIGHT  0.6
 #define CAPTION_GAP 2.0
+#define NOTE_GAP    4.0
 
 static const struct pdf_style cell_style = {PDF_FACE_BODY, PDF_CELL_SIZE, false, 16.0};
 static const struct pdf_style bold_style = {PDF_FACE_BODY, PDF_CELL_SIZE, true, 16.0};
@@ -45,6 +47,7 @@ struct grid {
 	double *body_w;     /* width of the body cells' block, centred in the column */
 	double head_h;
 	double *row_h;
+	double note_h; /* the note under the table with the gap above it, or 0 */
 };
 
 static bool total_row(const struct doc_table *t, size_t r)
@@ -157,12 +160,63 @@ static double min_width(const struct grid *g, size_t c)
 	return w + 2 * HPAD;
 }
 
+/* Does column c hold a hash, which may break between any two characters? */
+static bool code_column(const struct doc_table *t, size_t c)
+{
+	for (size_t r = 0; r < t->nrows; r++)
+		if (t->cells[r * t->ncols + c].code)
+			return true;
+	return false;
+}
+
+/*
+ * The narrowest a hash column is made while other columns want room: a
+ * hash split into short lines is still a hash, a file name split mid-name
+ * (relief-前锋\n区.csv) is hard to read.
+ */
+#define CODE_MIN (16 * 4.5 + 2 * HPAD) /* 16 half-width characters at 9 pt */
+
+/*
+ * Hash columns give way first: when the other columns fit at their natural
+ * widths beside the hash columns at CODE_MIN, they get them and the hash
+ * columns share the rest.  True when that was done.
+ */
+static bool code_gives_way(struct grid *g, const double *mx, const double *mn)
+{
+	const struct doc_table *t = g->t;
+	double fixed = 0, want = 0, floor = 0, room;
+	size_t ncode = 0;
+
+	for (size_t c = 0; c < t->ncols; c++) {
+		if (code_column(t, c)) {
+			double lo = mx[c] < CODE_MIN ? mx[c] : CODE_MIN;
+
+			g->colw[c] = lo > mn[c] ? lo : mn[c];
+			floor += g->colw[c];
+			want += mx[c] - g->colw[c];
+			ncode++;
+		} else {
+			g->colw[c] = mx[c];
+			fixed += mx[c];
+		}
+	}
+	if (ncode == 0 || fixed + floor > PDF_TEXT_W)
+		return false;
+	room = PDF_TEXT_W - fixed - floor;
+	for (size_t c = 0; c < t->ncols; c++)
+		if (code_column(t, c))
+			g->colw[c] +=
+			    want > 0 ? room * (mx[c] - g->colw[c]) / want : room / (double)ncode;
+	return true;
+}
+
 /*
  * Fit the columns to the text width, as browsers lay out automatic tables:
  * natural widths plus an even share of the rest when they fit; otherwise
- * each column gets its minimum plus a share of the room left in proportion
- * to how much it would still like; when even the minima do not fit, they
- * shrink alike and cells wrap between characters.
+ * hash columns give way first (code_gives_way); otherwise each column gets
+ * its minimum plus a share of the room left in proportion to how much it
+ * would still like; when even the minima do not fit, they shrink alike and
+ * cells wrap between characters.
  */
 static void column_widths(struct grid *g)
 {
@@ -179,14 +233,16 @@ static void column_widths(struct grid *g)
 		sum_max += mx[c];
 		sum_min += mn[c];
 	}
-	for (size_t c = 0; c < t->ncols; c++) {
-		if (sum_max <= PDF_TEXT_W)
-			g->colw[c] = mx[c] + (PDF_TEXT_W - sum_max) / (double)t->ncols;
-		else if (sum_min <= PDF_TEXT_W)
-			g->colw[c] =
-			    mn[c] + (PDF_TEXT_W - sum_min) * (mx[c] - mn[c]) / (sum_max - sum_min);
-		else
-			g->colw[c] = mn[c] * PDF_TEXT_W / sum_min;
+	if (sum_max <= PDF_TEXT_W || !code_gives_way(g, mx, mn)) {
+		for (size_t c = 0; c < t->ncols; c++) {
+			if (sum_max <= PDF_TEXT_W)
+				g->colw[c] = mx[c] + (PDF_TEXT_W - sum_max) / (double)t->ncols;
+			else if (sum_min <= PDF_TEXT_W)
+				g->colw[c] = mn[c] + (PDF_TEXT_W - sum_min) * (mx[c] - mn[c]) /
+							 (sum_max - sum_min);
+			else
+				g->colw[c] = mn[c] * PDF_TEXT_W / sum_min;
+		}
 	}
 	free(mx);
 	free(mn);
@@ -251,6 +307,12 @@ static int grid_build(struct pdf *p, struct grid *g, const struct doc_table *t)
 		return -1;
 	column_widths(g);
 	row_heights(g);
+	if (t->note && *t->note) {
+		g->note_h = pdf_text_block_height(p, &note_style, t->note);
+		if (g->note_h < 0)
+			return -1;
+		g->note_h += NOTE_GAP;
+	}
 	return 0;
 }
 
@@ -288,14 +350,14 @@ static void draw_header(struct pdf *p, const struct grid *g)
 	rule(p, RULE_LIGHT);
 }
 
-/* Room the caption, header and first rows need together on one page. */
+/* Room the caption, header and first rows (the note after the last) need together. */
 static double start_height(const struct grid *g)
 {
 	double h = CAPTION_GAP + g->head_h;
 
 	for (size_t r = 0; r < g->t->nrows && r < 2; r++)
 		h += g->row_h[r];
-	return h;
+	return g->t->nrows <= 2 ? h + g->note_h : h;
 }
 
 double pdf_table_keep(struct pdf *p, const struct doc_table *t)
@@ -311,16 +373,25 @@ double pdf_table_keep(struct pdf *p, const struct doc_table *t)
 	return h;
 }
 
-/* Does row r go on a new page?  Never leave the last row alone there. */
+/* Row r and what must stay with it: the note under the last row. */
+static double row_need(const struct grid *g, size_t r)
+{
+	return g->row_h[r] + (r + 1 == g->t->nrows ? g->note_h : 0);
+}
+
+/*
+ * Does row r go on a new page?  Never leave the last row alone there (nor
+ * the note: it goes with the last row).
+ */
 static bool break_before(const struct pdf *p, const struct grid *g, size_t r, size_t first)
 {
 	const struct doc_table *t = g->t;
-	double need = g->row_h[r];
+	double need = row_need(g, r);
 
 	if (r == first)
 		return false;
 	if (r + 2 == t->nrows && p->y + need <= PDF_BOTTOM &&
-	    p->y + need + g->row_h[r + 1] > PDF_BOTTOM)
+	    p->y + need + row_need(g, r + 1) > PDF_BOTTOM)
 		return r > first + 1; /* carry this row along with the last one */
 	return p->y + need > PDF_BOTTOM;
 }
@@ -382,7 +453,7 @@ int pdf_table(struct pdf *p, const struct doc_table *t)
 	rc = draw_body(p, &g);
 	cairo_restore(p->cr);
 	if (rc == 0 && t->note && *t->note) {
-		p->y += 4.0;
+		p->y += NOTE_GAP;
 		rc = pdf_text_block(p, &note_style, t->note, PANGO_ALIGN_LEFT, 0, 0);
 	}
 	p->y += 10.0;

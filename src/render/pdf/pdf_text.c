@@ -192,6 +192,18 @@ int pdf_text_block(struct pdf *p, const struct pdf_style *st, const char *text,
 	return 0;
 }
 
+double pdf_text_block_height(struct pdf *p, const struct pdf_style *st, const char *text)
+{
+	PangoLayout *l = pdf_layout_text(p, st, text, PDF_TEXT_W);
+	double h;
+
+	if (l == NULL)
+		return -1;
+	h = pango_layout_get_line_count(l) * st->pitch;
+	g_object_unref(l);
+	return h;
+}
+
 /* Title (小标宋 role, bold 22pt), then organisation and date, all centred. */
 int pdf_title(struct pdf *p)
 {

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/checked.h"
 #include "util/xalloc.h"
 #include "xlsx_priv.h"
 
@@ -172,6 +173,65 @@ static const char *chart_text(struct xlsx_ctx *x, const char *s)
 	return clean;
 }
 
+/* A count shown as it is (个, 人; not 万人): whole numbers only. */
+static bool counts(const struct doc_chart *c)
+{
+	return c->unit != UNIT_FEN && chart_scale(c) == 1;
+}
+
+/* The largest magnitude the value axis shows, in raw units: a stack's total for stacked bars. */
+static int64_t largest(const struct doc_chart *c)
+{
+	int64_t max = 0;
+
+	for (size_t i = 0; i < c->ncat; i++) {
+		int64_t stack = 0;
+
+		for (size_t k = 0; k < c->nseries; k++) {
+			int64_t v = c->series[k].values[i];
+
+			v = v < 0 ? -v : v;
+			if (c->type == CHART_STACKED)
+				stack = checked_sum(stack, v, "图表数值");
+			else if (v > max)
+				max = v;
+		}
+		if (stack > max)
+			max = stack;
+	}
+	return max;
+}
+
+/*
+ * A segment of a stack lower than this share of the tallest stack has no
+ * room for its label (about one line of a 432-pixel chart's plot area):
+ * the label would overlap its neighbours', so it is hidden; the data
+ * table beside the chart has the number.
+ */
+#define STACK_LABEL_MIN 16 /* 1/16 of the tallest stack */
+
+static void hide_small_labels(lxw_chart_series *ser, const struct doc_chart *c,
+			      const struct doc_series *ds)
+{
+	int64_t max = largest(c);
+	lxw_chart_data_label *labels = xcalloc(c->ncat, sizeof(*labels));
+	lxw_chart_data_label **list = xcalloc(c->ncat + 1, sizeof(*list));
+	bool any = false;
+
+	for (size_t i = 0; i < c->ncat; i++) {
+		int64_t v = ds->values[i] < 0 ? -ds->values[i] : ds->values[i];
+
+		/* v * 16 < max without overflow */
+		labels[i].hide = v < max / STACK_LABEL_MIN + (max % STACK_LABEL_MIN != 0);
+		any = any || labels[i].hide;
+		list[i] = &labels[i];
+	}
+	if (any)
+		chart_series_set_labels_custom(ser, list);
+	free(list);
+	free(labels);
+}
+
 static void style_series(lxw_chart_series *ser, const struct doc_chart *c,
 			 const struct doc_series *ds)
 {
@@ -180,6 +240,8 @@ static void style_series(lxw_chart_series *ser, const struct doc_chart *c,
 	chart_series_set_labels(ser);
 	number_format(fmt, sizeof(fmt), c->digits, c->grouped);
 	chart_series_set_labels_num_format(ser, fmt);
+	if (c->type == CHART_STACKED)
+		hide_small_labels(ser, c, ds);
 	if (c->type == CHART_LINE)
 		chart_series_set_labels_position(ser, LXW_CHART_LABEL_POSITION_ABOVE);
 	else if (c->type == CHART_BAR || c->type == CHART_HBAR)
@@ -204,6 +266,31 @@ static void style_series(lxw_chart_series *ser, const struct doc_chart *c,
 	}
 }
 
+/* Does text hold a CJK character (a lead byte of U+2E80 and above)? */
+static bool has_cjk(const char *text)
+{
+	for (const unsigned char *u = (const unsigned char *)text; *u; u++)
+		if (*u >= 0xE2 && *u <= 0xEF && !(u[0] == 0xE2 && u[1] < 0xBA))
+			return true;
+	return false;
+}
+
+/*
+ * An axis title.  Excel turns a vertical axis's title on its side, which
+ * makes Chinese read sideways (a lone 个 reads like an arrow): CJK titles
+ * stay horizontal (1.1.4's rotation 360 is an explicit 0).
+ */
+static void name_axis(struct xlsx_ctx *x, lxw_chart_axis *axis, const char *name)
+{
+	lxw_chart_font font = {.rotation = 360};
+
+	if (name == NULL || *name == '\0')
+		return;
+	chart_axis_set_name(axis, chart_text(x, name));
+	if (has_cjk(name))
+		chart_axis_set_name_font(axis, &font);
+}
+
 /* Axis titles; 1.1.4 swaps x and y for horizontal bars, so x is the values. */
 static void name_axes(struct xlsx_ctx *x, lxw_chart *chart, const struct doc_chart *c)
 {
@@ -218,20 +305,19 @@ static void name_axes(struct xlsx_ctx *x, lxw_chart *chart, const struct doc_cha
 		chart_axis_set_reverse(cat);
 		chart_axis_set_crossing_max(cat);
 	}
-	if (c->category_label && *c->category_label)
-		chart_axis_set_name(cat, chart_text(x, c->category_label));
-	if (c->unit_label && *c->unit_label)
-		chart_axis_set_name(val, chart_text(x, c->unit_label));
+	name_axis(x, cat, c->category_label);
+	name_axis(x, val, c->unit_label);
 
-	/* Whole numbers on the axis unless the values are all small. */
-	for (size_t k = 0; k < c->nseries; k++)
-		for (size_t i = 0; i < c->ncat; i++) {
-			double v = (double)c->series[k].values[i];
-
-			max = v > max ? v : -v > max ? -v : max;
-		}
-	max /= (double)((c->unit == UNIT_FEN ? 100 : 1) * chart_scale(c));
-	number_format(fmt, sizeof(fmt), max >= 10 ? 0 : 1, c->grouped);
+	max = (double)largest(c) / (double)((c->unit == UNIT_FEN ? 100 : 1) * chart_scale(c));
+	if (counts(c)) {
+		/* 0, 1, 2 people or items, never 0.5: whole steps on a short axis */
+		number_format(fmt, sizeof(fmt), 0, c->grouped);
+		if (max < 10)
+			chart_axis_set_major_unit(val, 1);
+	} else {
+		/* whole numbers on the axis unless the values are all small */
+		number_format(fmt, sizeof(fmt), max >= 10 ? 0 : 1, c->grouped);
+	}
 	chart_axis_set_num_format(val, fmt);
 }
 
