@@ -933,7 +933,7 @@ static void admit_record(struct run *r, struct chunk *c, const int64_t *rec, uin
 					  bit)) {
 				char *text = row_from_record(c->plan, rec, c->text);
 				char *reason = xasprintf(
-				    "重复记录:同一身份证号、%s、%s已有一条发放记录",
+				    "重复记录：同一身份证号、%s、%s已有一条发放记录",
 				    ds->cols[ds->unique_enum].name, ds->cols[ds->period].name);
 				emit_reject(r, c->file, row.line, ds->person, VALUE_DUPLICATE,
 					    reason, text);

@@ -225,7 +225,8 @@ static char *enum_reason(const struct column *col, bool malformed, const char *f
 			strbuf_addstr(&list, "、");
 		strbuf_addstr(&list, col->values[i]);
 	}
-	msg = xasprintf("%s“%s”不是允许的取值,可选:%s", col->name, shown, list.buf ? list.buf : "");
+	msg =
+	    xasprintf("%s“%s”不是允许的取值，可选：%s", col->name, shown, list.buf ? list.buf : "");
 	strbuf_release(&list);
 	free(shown);
 	return msg;
@@ -245,7 +246,7 @@ static void add_reject(struct chunk_parser *p, uint64_t line, int col, enum valu
 	/* the reasons that name their line get it at admission (chunk_reject_reason) */
 	if (reason == NULL && code != VALUE_UNCLOSED_QUOTE && code != VALUE_JOINED) {
 		const char *what = value_reason(code);
-		reason = col >= 0 ? xasprintf("%s:%s", c->plan->ds->cols[col].name, what)
+		reason = col >= 0 ? xasprintf("%s：%s", c->plan->ds->cols[col].name, what)
 				  : xstrdup(what);
 	}
 	r->reason = reason;
@@ -256,12 +257,12 @@ char *chunk_reject_reason(const struct chunk_reject *r, uint64_t line)
 {
 	switch (r->code) {
 	case VALUE_UNCLOSED_QUOTE:
-		return xasprintf("第%llu行的引号没有结束:带引号的字段跨到后面的行后格式不对;"
-				 "本行拒收,其后各行已单独读取",
+		return xasprintf("第%llu行的引号没有结束：带引号的字段跨到后面的行后格式不对；"
+				 "本行拒收，其后各行已单独读取",
 				 (unsigned long long)line);
 	case VALUE_JOINED:
 		return xasprintf(
-		    "文件像是两个导出文件拼接而成:第%llu行是另一个文件的开头(表头或BOM)",
+		    "文件像是两个导出文件拼接而成：第%llu行是另一个文件的开头（表头或BOM）",
 		    (unsigned long long)line);
 	default:
 		return xstrdup(r->reason ? r->reason : value_reason(r->code));
@@ -300,7 +301,7 @@ static void trim(const char **f, size_t *len)
 /* A date or month after the run's date: a typo (2092 for 2021), never a payment. */
 static enum value_error future(const struct column *col, int32_t today, char **reason)
 {
-	*reason = xasprintf("%s:日期晚于今天(%04d-%02d-%02d)", col->name, (int)(today / 10000),
+	*reason = xasprintf("%s：日期晚于今天（%04d-%02d-%02d）", col->name, (int)(today / 10000),
 			    (int)(today / 100 % 100), (int)(today % 100));
 	return VALUE_FUTURE;
 }
@@ -317,7 +318,7 @@ static enum value_error cell_without_value(const struct column *col, const char 
 	if (len <= m || memcmp(f, BOOK_MARK, m) != 0)
 		return VALUE_OK;
 	if (f[m] == 'E') {
-		*reason = xasprintf("%s:单元格是公式的错误值%s,请修正公式或填入数值", col->name,
+		*reason = xasprintf("%s：单元格是公式的错误值%s，请修正公式或填入数值", col->name,
 				    excel_error(f + m + 1, len - m - 1));
 		return VALUE_CELL_ERROR;
 	}
@@ -476,8 +477,9 @@ static void process_row(struct chunk_parser *p, uint64_t line)
 			if (p->flen[i] > 0) {
 				reject_row(
 				    p, line, -1, VALUE_COLUMNS,
-				    xasprintf("本行有%zu列,多于表头的%zu列(可能有未加引号的逗号)",
-					      p->nfields, plan->nfields));
+				    xasprintf(
+					"本行有%zu列，多于表头的%zu列（可能有未加引号的逗号）",
+					p->nfields, plan->nfields));
 				return;
 			}
 	}

@@ -494,13 +494,13 @@ char *column_over_max(const struct column *col, int64_t v)
 		return NULL;
 	if (col->type == COL_MONEY) {
 		grouped(limit, sizeof(limit), col->max / 100);
-		return xasprintf("%s超过每行上限 %s.%02lld 元(金额不像真实数据;上限见 "
-				 "schema.ini 的 max)",
+		return xasprintf("%s超过每行上限 %s.%02lld 元（金额不像真实数据；上限见 "
+				 "schema.ini 的 max）",
 				 col->name, limit, (long long)(col->max % 100));
 	}
 	grouped(limit, sizeof(limit), col->max);
-	return xasprintf("%s超过每行上限 %s(数值不像真实数据;上限见 schema.ini 的 max)", col->name,
-			 limit);
+	return xasprintf("%s超过每行上限 %s（数值不像真实数据；上限见 schema.ini 的 max）",
+			 col->name, limit);
 }
 
 const char *col_type_name(enum col_type type)

@@ -14,7 +14,7 @@ NR >= 5 && NR <= 7 { $1 = substr($1, 1, 15) "000" }
 
 expect_exit 0 "$BIN" check --year 2021 --input in --max-reject-rate 1 --no-progress
 cat out.txt | sed -n '/拒收原因/,/合计/p'
-contains out.txt "身份证号被存成了数字,末几位已丢失,请在导出时把该列设为文本"
+contains out.txt "身份证号被存成了数字，末几位已丢失，请在导出时把该列设为文本"
 grep -F "身份证号被存成了数字" out.txt | grep -qE " 6  relief-[^ ]+\.csv 第[0-9]+行$" || fail "want 6 rows of IDs saved as numbers, and where the first is"
 # the damaged IDs of rejects: masked like any ID, the reason on each
 expect_exit 0 "$BIN" run --year 2021 --input in --output o --max-reject-rate 1 --quiet --no-progress

@@ -30,6 +30,6 @@ done
 # rejects.csv of a run: file, sheet (empty for a CSV), 1-based line, cell, column, reason; PII masked
 expect_exit 0 "$BIN" run --year 2021 --input "$ROOT/tests/fixtures/ingest/quoted" --output out \
 	--max-reject-rate 1 --quiet
-contains out/2021/rejects.csv "relief.csv,,7,,relief,发放年月,发放年月:年月无效(月份应为1到12)"
+contains out/2021/rejects.csv "relief.csv,,7,,relief,发放年月,发放年月：年月无效（月份应为1到12）"
 contains out/2021/rejects.csv "relief.csv,,10,,relief,发放金额,"
 lacks out/2021/rejects.csv "511602198001150012"

@@ -112,7 +112,7 @@ print("relief-华蓥市.xlsx: rows 3-8 of column A now numbers")
 EOF
 expect_exit 0 "$BIN" check --year 2021 --input idnum --max-reject-rate 1 --no-progress
 sed -n '/拒收原因/,/合计/p' out.txt
-contains out.txt "身份证号被存成了数字,末几位已丢失,请在导出时把该列设为文本"
+contains out.txt "身份证号被存成了数字，末几位已丢失，请在导出时把该列设为文本"
 n=$(sed -n '/^拒收原因/,/^合计/p' out.txt | awk -F '  +' '/身份证号被存成了数字/ { print $3 }')
 [ "$n" = 6 ] || fail "want 6 rows of IDs saved as numbers, counted apart: ${n:-none}"
 expect_exit 0 "$BIN" run --year 2021 --input idnum --output o-id --max-reject-rate 1 --quiet --no-progress

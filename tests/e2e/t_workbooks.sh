@@ -97,7 +97,7 @@ EOF
 expect_exit 0 "$BIN" run --year 2021 --input book --output o --max-reject-rate 1 --quiet --no-progress
 contains o/2021/rejects.csv "文件,工作表,行号,单元格,数据集,列,原因"
 contains o/2021/rejects.csv "charity.xlsx,慈善收支,5,A5,charity,日期,"
-contains o/2021/rejects.csv 'charity.xlsx,慈善收支,7,E7,charity,金额,"金额:单元格是公式,文件中没有保存计算结果'
+contains o/2021/rejects.csv 'charity.xlsx,慈善收支,7,E7,charity,金额,金额：单元格是公式，文件中没有保存计算结果'
 # the rest of that row is masked by column (a sheet's short row is not a shifted one)
 grep '^charity.xlsx,慈善收支,7,' o/2021/rejects.csv | grep -q '(公式,无计算结果)' ||
 	fail "the formula cell is not shown as such"
@@ -127,7 +127,7 @@ for n, r in enumerate(rows[1:40]):
 wb.save(sys.argv[2])
 EOF
 expect_exit 0 "$BIN" check --year 2021 --input ids --max-reject-rate 1 --no-progress
-contains out.txt "身份证号被存成了数字,末几位已丢失,请在导出时把该列设为文本"
+contains out.txt "身份证号被存成了数字，末几位已丢失，请在导出时把该列设为文本"
 expect_exit 0 "$BIN" run --year 2021 --input ids --output oi --max-reject-rate 1 --quiet --no-progress
 contains oi/2021/rejects.csv "身份证号被存成了数字"
 if grep -aE '[0-9]{15}' oi/2021/rejects.csv | grep -vE '[0-9]{6}\*{8}'; then

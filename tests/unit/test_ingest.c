@@ -422,7 +422,7 @@ static void check_line_ends(const char *dir, const char *town)
 	assert_int_equal(val(&G.rows[2], "发放金额"), 30025);
 	expect_nrej(&G, 1);
 	expect_reject(&G, 0, "relief.csv", 6, "身份证号", VALUE_ID_CHECK);
-	assert_string_equal(G.rej[0].reason, "身份证号:身份证号校验位错误");
+	assert_string_equal(G.rej[0].reason, "身份证号：身份证号校验位错误");
 	got_free(&G);
 	ingest_result_release(&R);
 }
@@ -946,12 +946,12 @@ static void test_bad_values(void **state)
 	expect_nrej(&G, 12);
 	for (size_t i = 0; i < 12; i++)
 		expect_reject(&G, i, "relief.csv", want[i].line, want[i].column, want[i].code);
-	assert_string_equal(G.rej[0].reason, "身份证号:身份证号校验位错误");
+	assert_string_equal(G.rej[0].reason, "身份证号：身份证号校验位错误");
 	assert_non_null(strstr(G.rej[1].reason, "广安县"));
 	assert_non_null(strstr(G.rej[1].reason, "广安区、前锋区、华蓥市、岳池县、武胜县、邻水县"));
 	assert_non_null(strstr(G.rej[9].reason, "城镇低保"));
 	assert_non_null(strstr(G.rej[9].reason, "城市低保、农村低保、特困供养、临时救助"));
-	assert_string_equal(G.rej[11].reason, "区县:必填项为空");
+	assert_string_equal(G.rej[11].reason, "区县：必填项为空");
 	assert_string_equal(G.rej[11].row, "511623********0462,孙*");
 	assert_int_equal(R.reasons[VALUE_ENUM], 2);
 	assert_int_equal(R.reasons[VALUE_EMPTY], 3);

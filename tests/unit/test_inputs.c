@@ -362,7 +362,7 @@ static void test_future_rejected(void **state)
 	assert_int_equal(s.rows, 2); /* the current month and today are not future */
 	assert_int_equal(s.rejects, 2);
 	assert_int_equal(res.reasons[VALUE_FUTURE], 2);
-	assert_non_null(strstr(s.last_reason, "日期晚于今天(2021-06-15)"));
+	assert_non_null(strstr(s.last_reason, "日期晚于今天（2021-06-15）"));
 	assert_int_equal(s.fen, 38000 + 10000);
 	ingest_result_release(&res);
 }
@@ -417,8 +417,8 @@ static void test_ceiling_reason_money(void **state)
 	assert_null(column_over_max(amount, 100000000));
 	why = column_over_max(amount, 100000001);
 	assert_non_null(why);
-	assert_string_equal(why, "发放金额超过每行上限 1,000,000.00 元(金额不像真实数据;上限见 "
-				 "schema.ini 的 max)");
+	assert_string_equal(why, "发放金额超过每行上限 1,000,000.00 元（金额不像真实数据；上限见 "
+				 "schema.ini 的 max）");
 	free(why);
 }
 
