@@ -20,18 +20,7 @@
 
 set -eu
 
-BIN=${1:-}
-if [ -z "$BIN" ] || [ ! -x "$BIN" ]; then
-	echo "usage: sh tests/bench/run.sh /abs/path/to/civreport (not executable: '${BIN}')" >&2
-	exit 2
-fi
-case $BIN in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
-
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
-DATA=$HERE/data
-RESULTS=$DATA/results
-YEAR=${BENCH_YEAR:-2021}
+. "$(dirname "$0")/common.sh"
 SCALES=${BENCH_SCALES:-1 10}
 RUNS=${BENCH_RUNS:-1}
 DUCKDB_THREADS=2

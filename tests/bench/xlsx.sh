@@ -25,18 +25,7 @@
 # issue 12); openpyxl's does not.
 set -eu
 
-BIN=${1:-}
-if [ -z "$BIN" ] || [ ! -x "$BIN" ]; then
-	echo "usage: sh tests/bench/xlsx.sh /abs/path/to/civreport (not executable: '${BIN}')" >&2
-	exit 2
-fi
-case $BIN in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
-
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
-DATA=$HERE/data
-RESULTS=$DATA/results
-YEAR=${BENCH_YEAR:-2021}
+. "$(dirname "$0")/common.sh"
 SCALE=${BENCH_XLSX_SCALE:-1}
 RUNS=${BENCH_RUNS:-1}
 PARTS=${BENCH_XLSX_PARTS:-civreport openpyxl}

@@ -67,7 +67,7 @@ XPDF=$WORK/xlsx-pdf/annual-report-2021.pdf
 [ -s "$XPDF" ] || fail "no PDF from the XLSX"
 pdftotext -enc UTF-8 "$XPDF" "$WORK/xlsx.txt" || fail "pdftotext"
 
-$PY - "$WORK" "$OUT" <<'PYEOF' || fail "the converted documents"
+$PY - "$WORK" "$OUT" "$ROOT/tests/e2e" <<'PYEOF' || fail "the converted documents"
 import json, re, subprocess, sys, zipfile
 work, out = sys.argv[1:3]
 
@@ -78,20 +78,11 @@ def flat(s):
     return re.sub(r"\s+", "", s).translate(str.maketrans("，；：（）！？", ",;:()!?"))
 
 # --- the doc: title, headings, charts ------------------------------------------
-headings, charts, cur = [], [], None
-for line in open(work + "/doc.txt", encoding="utf-8"):
-    m = re.match(r"  block \d+ (\w+) level=", line)
-    if m:
-        cur = [""] if m.group(1) == "heading" else None
-        if cur is not None:
-            headings.append(cur)
-        continue
-    m = re.match(r'    run "(.*)" \w+$', line)
-    if m and cur is not None:
-        cur[0] += json.loads('"%s"' % m.group(1))
-    m = re.match(r'      label "(图\d+)" title "(.*)"$', line)
-    if m:
-        charts.append(m.group(1) + " " + json.loads('"%s"' % m.group(2)))
+sys.path.insert(0, sys.argv[3])
+from doc_dump import headings_and_charts
+headings, charts = headings_and_charts(work + "/doc.txt")
+headings = [[text] for _, text in headings]
+charts = [label + " " + title for label, title in charts]
 
 raw = open(work + "/docx.txt", encoding="utf-8").read()
 # a page's folio ("— 1 —") falls inside a sentence that goes on over the page
