@@ -120,10 +120,11 @@ print("compact page 2:", len(body), "lines")
 assert max(len(l) for l in body) == 31, "compact: 31 characters of 14pt a line"
 PYEOF
 unzip -p out-gbt/2021/f.docx word/document.xml >doc-gbt.xml || fail "unzip"
-contains doc-gbt.xml '<w:docGrid w:type="linesAndChars" w:linePitch="579" w:charSpace="-848"/>'
+contains doc-gbt.xml '<w:docGrid w:type="lines" w:linePitch="579"/>'
 unzip -p out-gbt/2021/f.docx word/styles.xml >styles-gbt.xml || fail "unzip"
 contains styles-gbt.xml 'w:eastAsia="霞鹜文楷"'
 contains styles-gbt.xml '<w:sz w:val="32"/>'
+contains styles-gbt.xml '<w:spacing w:val="-5"/>'
 unzip -p out-base/2021/f.docx word/document.xml >doc-base.xml || fail "unzip"
 lacks doc-base.xml 'w:docGrid'
 echo "fonts ok"

@@ -116,8 +116,7 @@ static int blocks(struct docx *d, struct strbuf *out, const struct doc_block *b,
 
 /*
  * A4 portrait, the GB/T 9704 margins, the footer with the page number from
- * 1; in the gbt9704 style the document grid Word and WPS set 公文 on: 22
- * lines of 28 characters.
+ * 1; in the gbt9704 style the document grid of 22 lines a page.
  */
 static void section(const struct docx *d, struct strbuf *out)
 {
@@ -129,10 +128,8 @@ static void section(const struct docx *d, struct strbuf *out)
 		    DOCX_PAGE_W, DOCX_PAGE_H, DOCX_TOP, DOCX_RIGHT, DOCX_BOTTOM, DOCX_LEFT,
 		    DOCX_HEADER, DOCX_FOOTER);
 	if (d->doc->meta.style == DOC_STYLE_GBT9704)
-		strbuf_addf(out,
-			    "<w:docGrid w:type=\"linesAndChars\" w:linePitch=\"%d\" "
-			    "w:charSpace=\"%d\"/>",
-			    DOCX_GBT_LINE_PITCH, DOCX_GBT_CHAR_SPACE);
+		strbuf_addf(out, "<w:docGrid w:type=\"lines\" w:linePitch=\"%d\"/>",
+			    DOCX_GBT_LINE_PITCH);
 	strbuf_addstr(out, "</w:sectPr>");
 }
 

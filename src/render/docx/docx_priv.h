@@ -43,9 +43,13 @@
 /* Table text as in the PDF: 五号, 10.5pt, in every page style. */
 #define DOCX_CELL_SZ 21 /* half-points */
 
-/* GB/T 9704's grid (docx_body.c): 22 lines of 579 twips, 28 characters a line. */
+/*
+ * GB/T 9704's grid (docx_body.c): 22 lines of 579 twips.  The 28 characters
+ * a line come from the styles' character spacing (docx_styles.c), not from a
+ * character grid: LibreOffice snaps a 16pt character to two cells of a
+ * 15.79pt grid, 14 characters a line.
+ */
 #define DOCX_GBT_LINE_PITCH 579
-#define DOCX_GBT_CHAR_SPACE (-848) /* 4096ths of a point off each 16pt character */
 
 /* Style ids (styles.xml); the names Word shows are in docx_styles.c. */
 #define DOCX_ST_NORMAL   "Normal"
