@@ -30,6 +30,8 @@
 
 /* A family name longer than this is not one (fontconfig's are < 100 bytes). */
 #define FAMILY_MAX 200
+/* Names a role may list: each costs a fontconfig match, and a list is a few fallbacks. */
+#define FAMILIES_MAX 16
 
 /* What each role is for the officer, and where Debian has a font for it. */
 static const struct role {
@@ -108,9 +110,10 @@ static bool plausible_family(const char *name)
  * that Debian has to *package, for the message when none is installed.
  */
 static char *first_installed(struct tpl_load *ld, int r, const char *list, int line,
-			     struct strbuf *tried, const char **package)
+			     struct strbuf *tried, const char **package, bool *said)
 {
 	const char *p = list;
+	int n = 0;
 
 	while (*p) {
 		const char *e = p;
@@ -125,6 +128,13 @@ static char *first_installed(struct tpl_load *ld, int r, const char *list, int l
 		if (name[0] == '\0') {
 			free(name);
 			continue;
+		}
+		if (++n > FAMILIES_MAX) {
+			tpl_diag(ld, line, 1, "%s（%s）最多列出 %d 个字体", roles[r].name,
+				 role_key(r), FAMILIES_MAX);
+			free(name);
+			*said = true;
+			return NULL;
 		}
 		if (!plausible_family(name)) {
 			tpl_diag(ld, line, 1,
@@ -178,16 +188,17 @@ void tpl_fonts_resolve(struct tpl_load *ld)
 		int line = ld->meta_line[k] ? ld->meta_line[k] : 1;
 		struct strbuf tried = STRBUF_INIT;
 		const char *package = NULL;
+		bool said = false;
 
 		t->font[r] =
-		    first_installed(ld, r, t->mv[k] ? t->mv[k] : "", line, &tried, &package);
-		if (t->font[r] == NULL && package != NULL)
+		    first_installed(ld, r, t->mv[k] ? t->mv[k] : "", line, &tried, &package, &said);
+		if (t->font[r] == NULL && !said && package != NULL)
 			tpl_diag(ld, line, 1,
 				 "%s（%s，%s）：列出的字体%s都没有安装；其中有 Debian 的字体，"
 				 "安装软件包 %s 即可（apt-get install %s）",
 				 roles[r].name, role_key(r), roles[r].gbt9704, tried.buf, package,
 				 package);
-		else if (t->font[r] == NULL)
+		else if (t->font[r] == NULL && !said)
 			no_font(ld, r, line, tried.buf ? tried.buf : "");
 		strbuf_release(&tried);
 	}

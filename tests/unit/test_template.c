@@ -23,6 +23,7 @@
 #include "ingest/schema.h"
 #include "engine/metrics.h"
 #include "template/template.h"
+#include "util/strbuf.h"
 #include "util/dict.h"
 #include "util/xalloc.h"
 
@@ -284,6 +285,21 @@ static void test_font_roles(void **state)
 	/* a name is a family, never a fontconfig pattern: "Noto:bold" is no Noto */
 	expect_diag(&l, 6, 1, "“Noto:bold”都没有安装");
 	unload(&l);
+
+	/* a list is a few fallbacks: a thousand names cost a thousand fontconfig matches */
+	{
+		struct strbuf md = STRBUF_INIT;
+
+		strbuf_addstr(&md, "---\nbody_font: ");
+		for (int i = 0; i < 1000; i++)
+			strbuf_addf(&md, "F%d, ", i);
+		strbuf_addstr(&md, "Noto Serif CJK SC\n---\n\n正文。\n");
+		l = load(md.buf);
+		assert_int_equal(l.ndiags, 1);
+		expect_diag(&l, 2, 1, "正文字体（body_font）最多列出 16 个字体");
+		unload(&l);
+		strbuf_release(&md);
+	}
 }
 
 static void test_default_template_loads(void **state)
