@@ -2,7 +2,8 @@
  * test_report.c - the content the doc stage owns: the data-quality and
  * provenance tables of report.c (one vocabulary, totals that reconcile,
  * 附表 numbers without gaps) and doc_chart_finish() (every number a chart
- * shows, as text).  Expected texts were worked out by hand.
+ * shows, as text).  Expected texts were worked out by
+ * hand.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -310,6 +311,47 @@ static void test_chart_totals_and_shares(void **state)
 	free_chart(c);
 }
 
+/*
+ * A value without meaning (no_value): its label "—", never a number; it adds
+ * nothing to a stack, a share or the range, even when a value is stored
+ * there; a stack with no value at all totals to "—".  The labels' style
+ * comes from the labels that are numbers.
+ */
+static void test_chart_no_value(void **state)
+{
+	struct doc_chart *c = chart(CHART_STACKED, 2);
+
+	(void)state;
+	for (size_t s = 0; s < 2; s++)
+		c->series[s].no_value = xcalloc(3, sizeof(bool));
+	c->series[0].no_value[1] = true; /* 250 stored: not counted */
+	c->series[0].no_value[2] = c->series[1].no_value[2] = true;
+	c->series[0].labels = xcalloc(3, sizeof(char *));
+	c->series[0].labels[0] = xstrdup("—"); /* a template may write it first */
+	c->series[0].no_value[0] = true;
+	c->series[0].labels[1] = xstrdup("");
+	c->series[0].labels[2] = xstrdup("");
+	doc_chart_finish(c);
+	assert_string_equal(c->series[0].labels[0], "—");
+	assert_string_equal(c->series[0].labels[1], "—");
+	assert_string_equal(c->series[1].labels[1], "500");
+	assert_string_equal(c->totals[0], "200");
+	assert_string_equal(c->totals[1], "500");
+	assert_string_equal(c->totals[2], "—");
+	assert_true(c->vmax == 500);
+	assert_int_equal(c->digits, 0);
+	free_chart(c);
+
+	c = chart(CHART_PIE, 1);
+	c->series[0].no_value = xcalloc(3, sizeof(bool));
+	c->series[0].no_value[2] = true; /* 730 stored: not a sector */
+	doc_chart_finish(c);
+	assert_string_equal(c->series[0].labels[2], "—");
+	assert_string_equal(c->series[0].shares[0], "28.6%"); /* 100 of 350 */
+	assert_string_equal(c->series[0].shares[2], "");
+	free_chart(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -320,6 +362,7 @@ int main(void)
 	    cmocka_unit_test(test_appendix_names_unread),
 	    cmocka_unit_test(test_chart_axes),
 	    cmocka_unit_test(test_chart_totals_and_shares),
+	    cmocka_unit_test(test_chart_no_value),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
