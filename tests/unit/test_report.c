@@ -2,7 +2,7 @@
  * test_report.c - the content the doc stage owns: the data-quality and
  * provenance tables of report.c (one vocabulary, totals that reconcile,
  * 附表 numbers without gaps) and doc_chart_finish() (every number a chart
- * shows, as text).  Expected texts were worked out by
+ * shows, as text); and the plain-text table that prints them.  Expected texts were worked out by
  * hand.
  */
 #include <stdarg.h>
@@ -17,6 +17,7 @@
 
 #include "doc/doc.h"
 #include "doc/report.h"
+#include "render/text/text_table.h"
 #include "util/version.h"
 #include "util/xalloc.h"
 
@@ -352,6 +353,33 @@ static void test_chart_no_value(void **state)
 	free_chart(c);
 }
 
+/* The plain-text table: "—" in the place of a number keeps its column right-aligned. */
+static void test_text_table_no_value(void **state)
+{
+	struct doc_table *t = doc_table_new("表1", "慈善", 2, 2);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	(void)state;
+	assert_non_null(fp);
+	doc_set_text(&t->header[0], "类型");
+	doc_set_text(&t->header[1], "人次");
+	doc_set_text(&doc_table_cell(t, 0, 0)->text, "捐赠");
+	doc_set_text(&doc_table_cell(t, 0, 1)->text, "—");
+	doc_table_cell(t, 0, 1)->no_value = true;
+	doc_set_text(&doc_table_cell(t, 1, 0)->text, "支出");
+	doc_set_text(&doc_table_cell(t, 1, 1)->text, "12,440");
+	doc_table_cell(t, 1, 1)->numeric = true;
+	text_table_print(fp, t);
+	fclose(fp);
+	/* "—" is one column wide here: five spaces before it, none before 12,440 */
+	assert_non_null(strstr(buf, "捐赠       —\n"));
+	assert_non_null(strstr(buf, "支出  12,440\n"));
+	free(buf);
+	doc_table_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -363,6 +391,7 @@ int main(void)
 	    cmocka_unit_test(test_chart_axes),
 	    cmocka_unit_test(test_chart_totals_and_shares),
 	    cmocka_unit_test(test_chart_no_value),
+	    cmocka_unit_test(test_text_table_no_value),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
