@@ -20,10 +20,30 @@
 #include "util/text.h"
 #include "util/xalloc.h"
 
-/* Exactly, for a reader (1,234,567.89) or for a CSV (1234567.89). */
-static void exact(char *buf, size_t len, int64_t v, enum unit unit, bool group)
+/*
+ * What a figure without meaning shows, as in the report: a sum over rows none
+ * of which hold the column summed (受益人次 of 捐赠收入) is "—", not 0.
+ */
+#define NO_VALUE "—"
+
+/* Exactly, for a reader (1,234,567.89) or for a CSV (1234567.89); "—" when empty. */
+static void exact(char *buf, size_t len, int64_t v, enum unit unit, bool group, bool empty)
 {
-	format_exact(buf, len, v, unit, group);
+	if (empty)
+		snprintf(buf, len, "%s", NO_VALUE);
+	else
+		format_exact(buf, len, v, unit, group);
+}
+
+/* The note under a figure with "—": which column the rows do not hold. */
+static void empty_note(const struct query *q, bool single)
+{
+	const char *col = q->col >= 0 ? q->ds->cols[q->col].name : "";
+
+	if (single)
+		printf("  %s（这些记录都没有填写“%s”）\n", NO_VALUE, col);
+	else
+		printf("  %s：该组有记录，但都没有填写“%s”\n", NO_VALUE, col);
 }
 
 /* s padded to width; escaped first: a key from the data may hold ESC or U+202E. */
@@ -68,6 +88,7 @@ static void print_table(const struct agg *agg, const size_t *ids, int n)
 		const struct query *q = agg_query(agg, ids[i]);
 		const struct agg_value *v = agg_value(agg, ids[i]);
 		size_t kw[2] = {4, 0}, vw = 1, last = q->nby > 1 ? 1 : 0;
+		bool any_empty = false;
 		char buf[64];
 
 		fputs(i ? "\n" : "", stdout);
@@ -78,33 +99,42 @@ static void print_table(const struct agg *agg, const size_t *ids, int n)
 			continue;
 		}
 		if (v->ngroups == 0) {
-			exact(buf, sizeof(buf), v->value, v->unit, true);
+			if (v->empty) {
+				empty_note(q, true);
+				continue;
+			}
+			exact(buf, sizeof(buf), v->value, v->unit, true, false);
 			printf("  %s%s\n", buf, v->unit == UNIT_FEN ? " 元" : "");
 			continue;
 		}
 		for (size_t g = 0; g < v->ngroups; g++) {
-			exact(buf, sizeof(buf), v->groups[g].value, v->unit, true);
+			exact(buf, sizeof(buf), v->groups[g].value, v->unit, true,
+			      v->groups[g].empty);
 			for (size_t p = 0; p < v->groups[g].nparts; p++)
 				if (shown_width(v->groups[g].part[p].text) > kw[p])
 					kw[p] = shown_width(v->groups[g].part[p].text);
-			if (strlen(buf) > vw)
-				vw = strlen(buf);
+			if (utf8_display_width(buf) > vw)
+				vw = utf8_display_width(buf);
+			any_empty = any_empty || v->groups[g].empty;
 		}
-		exact(buf, sizeof(buf), v->value, v->unit, true);
-		if (strlen(buf) > vw)
-			vw = strlen(buf);
+		exact(buf, sizeof(buf), v->value, v->unit, true, v->empty);
+		if (utf8_display_width(buf) > vw)
+			vw = utf8_display_width(buf);
 		for (size_t g = 0; g < v->ngroups; g++) {
 			fputs("  ", stdout);
 			print_key(&v->groups[g], kw);
-			exact(buf, sizeof(buf), v->groups[g].value, v->unit, true);
+			exact(buf, sizeof(buf), v->groups[g].value, v->unit, true,
+			      v->groups[g].empty);
 			pad_to(buf, vw, true);
 			putchar('\n');
 		}
 		fputs("  ", stdout);
 		pad_to("合计", kw[0] + 2 + (last ? kw[1] + 2 : 0), false);
-		exact(buf, sizeof(buf), v->value, v->unit, true);
+		exact(buf, sizeof(buf), v->value, v->unit, true, v->empty);
 		pad_to(buf, vw, true);
 		printf("%s\n", v->unit == UNIT_FEN ? "  (元)" : "");
+		if (any_empty)
+			empty_note(q, false);
 	}
 }
 
@@ -120,11 +150,12 @@ static void print_csv(const struct agg *agg, const size_t *ids, int n)
 		/*
 		 * rejects.csv's field writer: a key from the data such as
 		 * =HYPERLINK(...) stays text in a spreadsheet; the value is a
-		 * number we formatted, written as it is (-12.50 must stay a number)
+		 * number we formatted, written as it is (-12.50 must stay a number),
+		 * or "—" where a figure has no meaning, as in the report
 		 */
 		if (v->ngroups == 0) {
 			csv_write_field(stdout, q->text, 0);
-			exact(buf, sizeof(buf), v->value, v->unit, false);
+			exact(buf, sizeof(buf), v->value, v->unit, false, v->empty);
 			printf(",,%s\n", buf);
 		}
 		for (size_t g = 0; g < v->ngroups; g++) {
@@ -133,7 +164,7 @@ static void print_csv(const struct agg *agg, const size_t *ids, int n)
 			csv_write_field(stdout, q->text, 0);
 			csv_write_field(stdout, gr->part[0].text, 0);
 			csv_write_field(stdout, gr->nparts > 1 ? gr->part[1].text : "", 0);
-			exact(buf, sizeof(buf), v->groups[g].value, v->unit, false);
+			exact(buf, sizeof(buf), gr->value, v->unit, false, gr->empty);
 			printf("%s\n", buf);
 		}
 	}
@@ -234,7 +265,7 @@ static bool ratio_text(const struct agg *agg, const struct qarg *qa, bool group,
 	int64_t den = b->value;
 
 	*unit = "";
-	if (!a->present || !b->present || b->value == 0)
+	if (!a->present || !b->present || a->empty || b->empty || b->value == 0)
 		return false;
 	if (a->unit == UNIT_FEN && b->unit == UNIT_COUNT) {
 		enum measure m = agg_query(agg, qa->b)->measure;

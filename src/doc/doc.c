@@ -133,6 +133,7 @@ static void chart_free(struct doc_chart *c)
 	for (size_t s = 0; s < c->nseries; s++) {
 		strings_free(c->series[s].labels, c->ncat);
 		free(c->series[s].values);
+		free(c->series[s].no_value);
 		free(c->series[s].name);
 	}
 	strings_free(c->categories, c->ncat);
@@ -176,6 +177,11 @@ void doc_free(struct doc *doc)
 		free(doc->meta.font[r]);
 	free(doc->meta.generator);
 	free(doc);
+}
+
+bool doc_series_no_value(const struct doc_series *s, size_t i)
+{
+	return s->no_value != NULL && s->no_value[i];
 }
 
 void doc_list_marker(const struct doc_block *b, char *buf, size_t len)

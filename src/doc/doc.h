@@ -53,6 +53,14 @@ struct doc_cell {
 	int64_t den;   /* a ratio (share, growth): the cell's number is raw / den, shown
 			  as a percentage with digits decimals; 0 = not a ratio */
 	bool code;     /* a hash: set in a monospace face, broken anywhere */
+	/*
+	 * A figure that has no meaning here, text "—" (统计表: 该项不应有数字;
+	 * rows came, none with the column summed; no base to compare with; a
+	 * "-" cell of the template), in the place of a number: not numeric, raw
+	 * 0, aligned as the column's numbers (right), a text cell in the XLSX.
+	 * The template stage sets it; renderers never look for "—" in text.
+	 */
+	bool no_value;
 };
 
 /*
@@ -88,6 +96,15 @@ struct doc_series {
 	char **labels;   /* ncat formatted value labels, e.g. "5,842.3" */
 	char **shares;   /* pie, doughnut: ncat shares of the total, "12.3%"; else NULL */
 	uint32_t color;  /* 0xRRGGBB; 0 = renderer's palette */
+	/*
+	 * ncat flags, or NULL when every category has a value: true where the
+	 * value has no meaning (rows came, none with the column; a comparison
+	 * period without rows).  Its value is 0 and its label "—"; the
+	 * category stays, but no bar, segment, sector or point is drawn there
+	 * (a line has a gap), and the XLSX leaves the cell the chart reads
+	 * blank (Excel draws a text cell as 0, a blank as a gap).
+	 */
+	bool *no_value;
 };
 
 /* The value axis may have DOC_AXIS_MIN to DOC_AXIS_MAX intervals. */
@@ -259,7 +276,9 @@ void doc_chart_finish(struct doc_chart *c);
  */
 void doc_chart_forget(struct doc_chart *c);
 
-/* Free a table and everything it owns (NULL is fine). */
+/* Whether series s has no value at category i (its no_value flag). */
+bool doc_series_no_value(const struct doc_series *s, size_t i);
+
 /*
  * The marker of a list item b as readers see it: "1." at the first level,
  * "（1）" below it, bullets "●" and "○": every renderer draws the same.
@@ -272,6 +291,7 @@ void doc_list_marker(const struct doc_block *b, char *buf, size_t len);
  */
 const char *doc_font_family(const struct doc_meta *m, enum doc_font_role r);
 
+/* Free a table and everything it owns (NULL is fine). */
 void doc_table_free(struct doc_table *t);
 
 /* Free everything a doc owns, and the doc itself. */

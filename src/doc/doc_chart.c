@@ -29,9 +29,15 @@ struct style {
 	bool group;
 };
 
+/* What a chart shows where a value has no meaning (doc_series.no_value). */
+#define NO_VALUE "—"
+
+/* A value without meaning counts as nothing: in a stack, a share, the range. */
 static int64_t raw_value(const struct doc_chart *c, size_t s, size_t i)
 {
-	return c->series[s].values ? c->series[s].values[i] : 0;
+	const struct doc_series *se = &c->series[s];
+
+	return se->values && !doc_series_no_value(se, i) ? se->values[i] : 0;
 }
 
 /* The style of the first labels the template wrote. */
@@ -51,7 +57,7 @@ static struct style label_style(const struct doc_chart *c)
 			size_t nd = 0;
 			int n = 0;
 
-			if (l == NULL || l[0] == '\0')
+			if (l == NULL || l[0] == '\0' || doc_series_no_value(&c->series[s], i))
 				continue;
 			if (!seen) {
 				dot = strchr(l, '.');
@@ -83,7 +89,7 @@ static char *number(const struct style *st, int64_t value)
 	return xstrdup(buf);
 }
 
-/* Labels the template left empty, in the chart's unit. */
+/* Labels the template left empty, in the chart's unit; "—" for a value without meaning. */
 static void fill_labels(struct doc_chart *c, const struct style *st)
 {
 	for (size_t s = 0; s < c->nseries; s++) {
@@ -94,23 +100,30 @@ static void fill_labels(struct doc_chart *c, const struct style *st)
 		for (size_t i = 0; i < c->ncat; i++)
 			if (se->labels[i] == NULL || se->labels[i][0] == '\0') {
 				free(se->labels[i]);
-				se->labels[i] = number(st, raw_value(c, s, i));
+				se->labels[i] = doc_series_no_value(se, i)
+						    ? xstrdup(NO_VALUE)
+						    : number(st, raw_value(c, s, i));
 			}
 	}
 }
 
-/* Each stack's total; NULL where it overflows (no real data sums past 9.2e18 fen). */
+/*
+ * Each stack's total; NULL where it overflows (no real data sums past 9.2e18
+ * fen); "—" where no segment has a value.
+ */
 static void fill_totals(struct doc_chart *c, const struct style *st)
 {
 	c->totals = xcalloc(c->ncat + 1, sizeof(char *));
 	for (size_t i = 0; i < c->ncat; i++) {
 		int64_t sum = 0;
-		bool ok = true;
+		bool ok = true, any = false;
 
-		for (size_t s = 0; s < c->nseries && ok; s++)
+		for (size_t s = 0; s < c->nseries && ok; s++) {
 			ok = !__builtin_add_overflow(sum, raw_value(c, s, i), &sum);
+			any = any || !doc_series_no_value(&c->series[s], i);
+		}
 		if (ok)
-			c->totals[i] = number(st, sum);
+			c->totals[i] = any ? number(st, sum) : xstrdup(NO_VALUE);
 	}
 }
 

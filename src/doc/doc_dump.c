@@ -189,8 +189,8 @@ static void dump_cell(FILE *fp, int depth, size_t r, size_t c, const struct doc_
 	put_str(fp, cell->text);
 	fprintf(fp, " numeric=%s raw=%" PRId64 " unit=", yes(cell->numeric), cell->raw);
 	put_unit(fp, cell->unit);
-	fprintf(fp, " scale=%" PRId64 " digits=%d den=%" PRId64 "%s\n", cell->scale, cell->digits,
-		cell->den, cell->code ? " code" : "");
+	fprintf(fp, " scale=%" PRId64 " digits=%d den=%" PRId64 "%s%s\n", cell->scale, cell->digits,
+		cell->den, cell->code ? " code" : "", cell->no_value ? " no_value" : "");
 }
 
 static void dump_table(FILE *fp, int depth, const struct doc_table *t)
@@ -235,6 +235,8 @@ static void dump_series(FILE *fp, int depth, size_t s, const struct doc_chart *c
 			fputs(" share=", fp);
 			put_str(fp, se->shares[i]);
 		}
+		if (doc_series_no_value(se, i))
+			fputs(" no_value", fp);
 		fputc('\n', fp);
 	}
 }

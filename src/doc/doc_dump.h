@@ -23,6 +23,7 @@
  *	      title "2021年各区县城乡低保保障情况"
  *	      header 3 "发放金额(万元)" summable=yes
  *	      cell 0,3 "11.30" numeric=yes raw=11296250 unit=fen scale=10000 ...
+ *	      cell 3,4 "—" numeric=no raw=0 unit=count ... den=0 no_value
  *	      note null
  *	figures 33
  *	  figure 5 expr="relief.amount[…]" format="亿:1" text="3.5亿" raw=35009930000 ...

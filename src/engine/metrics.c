@@ -50,9 +50,13 @@ static void write_figure(FILE *fp, const struct agg *agg, size_t id, const char 
 	json_string(fp, q->text);
 	fprintf(fp, ", \"unit\": \"%s\", \"present\": %s", v->unit == UNIT_FEN ? "fen" : "count",
 		v->present ? "true" : "false");
+	if (v->empty) /* rows came, none with the column: value 0 is no figure */
+		fputs(", \"empty\": true", fp);
 	fputs(", \"value\": ", fp);
 	plain(fp, v->value);
-	if (shown == NULL)
+	if (shown == NULL && v->empty)
+		snprintf(text, sizeof(text), "—");
+	else if (shown == NULL)
 		default_text(text, sizeof(text), v->value, v->unit);
 	fputs(", \"text\": ", fp);
 	json_string(fp, shown != NULL ? shown : text);
@@ -61,6 +65,8 @@ static void write_figure(FILE *fp, const struct agg *agg, size_t id, const char 
 		for (size_t g = 0; g < v->ngroups; g++) {
 			fputs(g ? ", {\"key\": " : "{\"key\": ", fp);
 			write_key(fp, &v->groups[g]);
+			if (v->groups[g].empty)
+				fputs(", \"empty\": true", fp);
 			fputs(", \"value\": ", fp);
 			plain(fp, v->groups[g].value);
 			fputc('}', fp);

@@ -4,6 +4,8 @@
  * money), its text and series as arrays of {key, value}.  The text is the
  * one the report shows for that expression, else the expression's value in
  * the default format of text (format_default_name): never a third spelling.
+ * A figure or group whose rows hold none of the column measured (agg's
+ * empty) has "empty": true, its value 0 and, unless shown, the text "—".
  */
 #ifndef CIVREPORT_METRICS_H
 #define CIVREPORT_METRICS_H

@@ -93,6 +93,7 @@ static void eval_ratio(const struct template *t, const struct agg *agg, const st
 	bool b = value_of(t, agg, f->qb, f->qb_grouped ? key : NULL, &den);
 
 	r->present = a && b;
+	r->no_value = r->present && den == 0; /* "—": nothing to divide by */
 	if (r->present && f->average) {
 		/* 人均: A / B in the figure's unit, rounded half away from zero */
 		__int128 n = (__int128)r->raw * f->ratio_scale;
@@ -121,11 +122,13 @@ static void eval_growth(const struct template *t, const struct agg *agg, const s
 	bool b = value_of(t, agg, f->qb, key, &prev);
 
 	r->present = a && b;
+	/* growth against 0 has no base: format_growth writes "—" */
+	r->no_value = r->present && prev == 0 && f->fmt.spec.kind != FMT_CHANGE;
 	if (r->present && f->fmt.spec.kind == FMT_CHANGE) {
 		format_change(r->text, sizeof(r->text), r->raw, prev, f->unit, f->fmt.spec.digits);
 		/* the workbook gets the difference as a number, in the figure's unit */
-		if (__builtin_sub_overflow(r->raw, prev, &r->raw))
-			r->present = false;
+		if (__builtin_sub_overflow(r->raw, prev, &r->raw) || r->raw == INT64_MIN)
+			r->present = false; /* format_change wrote "—" */
 	} else if (r->present) {
 		format_growth(r->text, sizeof(r->text), r->raw, prev, f->fmt.spec.digits);
 		r->num = r->raw - prev;
@@ -158,13 +161,16 @@ void tpl_fig_eval(const struct template *t, const struct agg *agg, const struct 
 		break;
 	}
 	/* no data (a year without rows): a dash, never a made-up zero */
-	if (!r->present || r->text[0] == '\0')
+	if (!r->present || r->text[0] == '\0') {
 		snprintf(r->text, sizeof(r->text), "%s", NO_VALUE);
+		r->no_value = true;
+	}
 }
 
 void tpl_fig_result_cell(const struct fig_result *r, struct doc_cell *cell)
 {
 	cell->text = xstrdup(r->text);
+	cell->no_value = r->no_value;
 	cell->numeric = r->numeric && r->present;
 	cell->raw = cell->numeric ? r->raw : 0;
 	cell->unit = r->unit;
@@ -176,5 +182,10 @@ void tpl_fig_result_cell(const struct fig_result *r, struct doc_cell *cell)
 		cell->raw = r->num;
 		cell->den = r->den;
 		cell->unit = UNIT_COUNT;
+	}
+	if (cell->no_value) { /* "—": no number behind it */
+		cell->numeric = false;
+		cell->raw = 0;
+		cell->den = 0;
 	}
 }

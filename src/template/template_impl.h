@@ -316,7 +316,8 @@ struct fig_result {
 	int64_t raw;
 	enum unit unit;
 	bool present;
-	bool numeric; /* a quantity (not a ratio or a year) */
+	bool numeric;  /* a quantity (not a ratio or a year) */
+	bool no_value; /* text is "—": no data, no value, or nothing to divide by */
 	int64_t scale;
 	int digits;
 	int64_t num, den; /* a ratio or growth: the percentage is num / den */

@@ -185,7 +185,17 @@ struct chart_grid {
 	size_t *series_of; /* by series index: the template's series */
 	size_t cap_series_of;
 	int64_t *vals; /* series * cats */
+	uint8_t *seen; /* series * cats: GRID_GROUP, GRID_VALUE */
+	bool *absent;  /* by the template's series: no data (a comparison period without rows) */
 };
+
+/*
+ * What came into a cell of the grid: a group (GRID_GROUP), and a group
+ * holding a value (GRID_VALUE).  A group whose rows hold none of the
+ * column summed has no value: the chart shows "—" there, not a 0 bar.
+ */
+#define GRID_GROUP 1u
+#define GRID_VALUE 2u
 
 static char *series_name(const struct template *t, const struct tpl_chart *c, size_t i,
 			 const struct agg_key *sub)
@@ -224,6 +234,8 @@ static void chart_collect(const struct template *t, const struct agg *agg,
 
 		if (!split && !fill)
 			grid_series(g, i, NULL);
+		if (fill)
+			g->absent[i] = v == NULL || !v->present;
 		for (size_t k = 0; v != NULL && k < v->ngroups; k++) {
 			const struct agg_group *gr = &v->groups[k];
 			const struct agg_key *sub = split ? &gr->part[1] : NULL;
@@ -237,6 +249,8 @@ static void chart_collect(const struct template *t, const struct agg *agg,
 
 				g->vals[si * g->cats.n + ci] = checked_sum(
 				    g->vals[si * g->cats.n + ci], gr->value, "图表数值");
+				g->seen[si * g->cats.n + ci] |=
+				    GRID_GROUP | (gr->empty ? 0 : GRID_VALUE);
 			}
 		}
 	}
@@ -279,6 +293,13 @@ static bool keep_series(const struct chart_grid *g, size_t si)
 	       !all_zero(g->vals + si * g->cats.n, g->cats.n, 1);
 }
 
+/* Has series si no value at category ci: no data, or groups without values only? */
+static bool grid_no_value(const struct chart_grid *g, size_t si, size_t ci)
+{
+	return g->absent[g->series_of[si]] ||
+	       g->seen[si * g->cats.n + ci] == GRID_GROUP; /* a missing group is 0 */
+}
+
 static void chart_series_out(const struct template *t, const struct tpl_chart *c,
 			     const struct chart_grid *g, struct doc_chart *d, const size_t *cats)
 {
@@ -296,6 +317,13 @@ static void chart_series_out(const struct template *t, const struct tpl_chart *c
 		for (size_t k = 0; k < d->ncat; k++) {
 			char buf[128];
 
+			if (grid_no_value(g, si, cats[k])) {
+				if (s->no_value == NULL)
+					s->no_value = xcalloc(d->ncat, sizeof(bool));
+				s->no_value[k] = true;
+				s->labels[k] = xstrdup("—");
+				continue;
+			}
 			s->values[k] = g->vals[si * g->cats.n + cats[k]];
 			chart_label(c, s->values[k], buf, sizeof(buf));
 			s->labels[k] = xstrdup(buf);
@@ -325,6 +353,8 @@ struct doc_chart *tpl_chart_build(const struct template *t, const struct agg *ag
 	chart_head(c, d);
 	chart_collect(t, agg, c, &g, false);
 	g.vals = xcalloc(g.series.n * g.cats.n + 1, sizeof(int64_t));
+	g.seen = xcalloc(g.series.n * g.cats.n + 1, 1);
+	g.absent = xcalloc(c->nseries + 1, sizeof(bool));
 	chart_collect(t, agg, c, &g, true);
 	perm = order(g.vals, g.cats.n, c->sort); /* by the first series */
 	cats = xcalloc(g.cats.n + 1, sizeof(size_t));
@@ -339,6 +369,8 @@ struct doc_chart *tpl_chart_build(const struct template *t, const struct agg *ag
 	free(perm);
 	free(cats);
 	free(g.vals);
+	free(g.seen);
+	free(g.absent);
 	free(g.series_of);
 	keyset_release(&g.cats);
 	keyset_release(&g.series);
@@ -493,8 +525,9 @@ static void listed_cell(const struct template *t, const struct agg *agg, const s
 	case CELL_FIG:
 		fig_cell(t, agg, in->fig, NULL, out);
 		break;
-	case CELL_EMPTY:
+	case CELL_EMPTY: /* "-" where the other rows have a figure */
 		text_cell(out, "—");
+		out->no_value = true;
 		break;
 	default:
 		text_cell(out, in->text ? in->text : "");

@@ -531,6 +531,50 @@ static void test_line_rises(void **state)
 	chart_done(c);
 }
 
+/*
+ * A value without meaning (doc_series.no_value): no column at its category,
+ * its label "—" on the baseline, and a line stops before it and starts
+ * again after it.  A value stored there anyway is not drawn.
+ */
+static void test_no_value(void **state)
+{
+	static const int64_t v[] = {300000000, 400000000, 500000000, 400000000, 300000000};
+	struct doc_chart *c = chart_with(CHART_BAR, 1, 5, v);
+	struct canvas cv;
+	struct run runs[16];
+	int t, b, widest = 0;
+	size_t n;
+
+	(void)state;
+	c->series[0].color = GREEN;
+	c->series[0].no_value = xcalloc(5, sizeof(bool));
+	c->series[0].no_value[2] = true;
+	free(c->series[0].labels[2]);
+	c->series[0].labels[2] = xstrdup(""); /* doc_chart_finish writes "—" */
+	canvas_draw(&cv, c, 400, 220);
+	assert_string_equal(c->series[0].labels[2], "—");
+	assert_true(c->vmax < 450); /* 500 万元 is not a value */
+	assert_contained(&cv, 2);
+	assert_int_equal(color_runs(&cv, GREEN, true, cv.y0, cv.y1, runs, 16), 4);
+	column_extent(&cv, GREEN, (runs[0].a + runs[0].b) / 2, &t, &b);
+	/* "—" just above the baseline where the third column would be */
+	assert_true(count_ink(&cv, runs[1].b + 4, b - 20, runs[2].a - 4, b - 1) > 5);
+	canvas_free(&cv);
+
+	c->type = CHART_LINE;
+	canvas_draw(&cv, c, 400, 220);
+	assert_contained(&cv, 2);
+	n = color_runs(&cv, GREEN, true, cv.y0, cv.y1, runs, 16);
+	assert_true(n >= 2 && n <= 16);
+	for (size_t k = 1; k < n; k++)
+		if (runs[k].a - runs[k - 1].b > widest)
+			widest = runs[k].a - runs[k - 1].b;
+	/* two slots (about 150 pixels each) without a line or a marker */
+	assert_true(widest > 200);
+	canvas_free(&cv);
+	chart_done(c);
+}
+
 /* Two series: two lines, and a legend in the bottom band. */
 static void test_line_legend(void **state)
 {
@@ -995,6 +1039,7 @@ int main(void)
 	    cmocka_unit_test(test_stacked),
 	    cmocka_unit_test(test_line_rises),
 	    cmocka_unit_test(test_line_legend),
+	    cmocka_unit_test(test_no_value),
 	    cmocka_unit_test(test_pie),
 	    cmocka_unit_test(test_doughnut),
 	    cmocka_unit_test(test_palette_grayscale),

@@ -376,6 +376,67 @@ static void test_widths(void **state)
 	doc_table_free(wide);
 }
 
+/* The w:jc value of the paragraph whose text run is exactly text (the first after *from). */
+static const char *paragraph_jc(const char *xml, const char *text, const char **from)
+{
+	char *tag = xasprintf(">%s</w:t>", text);
+	const char *hit = strstr(*from, tag), *p, *jc;
+
+	free(tag);
+	assert_non_null(hit);
+	*from = hit + 1;
+	for (p = hit; p > xml && strncmp(p, "<w:p>", 5) != 0; p--)
+		;
+	jc = strstr(p, "<w:jc w:val=\"");
+	assert_true(jc != NULL && jc < hit);
+	jc += strlen("<w:jc w:val=\"");
+	if (strncmp(jc, "right\"", 6) == 0)
+		return "right";
+	if (strncmp(jc, "left\"", 5) == 0)
+		return "left";
+	return strncmp(jc, "center\"", 7) == 0 ? "center" : "?";
+}
+
+/*
+ * "—" where a figure has no meaning (doc_cell.no_value) is right-aligned
+ * like the column's numbers, also in the totals row, where text is centred.
+ */
+static void test_no_value_aligned(void **state)
+{
+	struct doc *d = xcalloc(1, sizeof(*d));
+	struct doc_table *t = doc_table_new("表1", "慈善收支", 2, 3);
+	const char *at;
+	char *path, *xml;
+
+	(void)state;
+	t->has_total = true;
+	doc_set_text(&t->header[0], "收支类型");
+	doc_set_text(&t->header[1], "受益人次");
+	doc_set_text(&doc_table_cell(t, 0, 0)->text, "捐赠收入");
+	doc_set_text(&doc_table_cell(t, 0, 1)->text, "—");
+	doc_table_cell(t, 0, 1)->no_value = true;
+	doc_set_text(&doc_table_cell(t, 1, 0)->text, "项目支出");
+	doc_set_text(&doc_table_cell(t, 1, 1)->text, "2,440");
+	doc_table_cell(t, 1, 1)->numeric = true;
+	doc_table_cell(t, 1, 1)->raw = 2440;
+	doc_set_text(&doc_table_cell(t, 2, 0)->text, "合计");
+	doc_set_text(&doc_table_cell(t, 2, 1)->text, "—");
+	doc_table_cell(t, 2, 1)->no_value = true;
+	fixture_block(d, DOC_TABLE, 0)->table = t;
+	path = render(d, "no_value.docx");
+	xml = read_part(path, "word/document.xml", NULL);
+	assert_non_null(xml);
+	at = xml;
+	assert_string_equal(paragraph_jc(xml, "捐赠收入", &at), "left");
+	assert_string_equal(paragraph_jc(xml, "—", &at), "right");
+	assert_string_equal(paragraph_jc(xml, "2,440", &at), "right");
+	assert_string_equal(paragraph_jc(xml, "合计", &at), "center");
+	assert_string_equal(paragraph_jc(xml, "—", &at), "right");
+	free(xml);
+	free(path);
+	doc_free(d);
+}
+
 /* A symlink at path is not written through; a failure leaves no document. */
 static void test_no_symlink(void **state)
 {
@@ -430,11 +491,17 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_xml_text),      cmocka_unit_test(test_xml_attr),
-	    cmocka_unit_test(test_run),           cmocka_unit_test(test_hostile_text),
-	    cmocka_unit_test(test_deterministic), cmocka_unit_test(test_package),
-	    cmocka_unit_test(test_chart_png),     cmocka_unit_test(test_widths),
-	    cmocka_unit_test(test_no_symlink),    cmocka_unit_test(test_missing_font),
+	    cmocka_unit_test(test_xml_text),
+	    cmocka_unit_test(test_xml_attr),
+	    cmocka_unit_test(test_run),
+	    cmocka_unit_test(test_hostile_text),
+	    cmocka_unit_test(test_deterministic),
+	    cmocka_unit_test(test_package),
+	    cmocka_unit_test(test_chart_png),
+	    cmocka_unit_test(test_widths),
+	    cmocka_unit_test(test_no_value_aligned),
+	    cmocka_unit_test(test_no_symlink),
+	    cmocka_unit_test(test_missing_font),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

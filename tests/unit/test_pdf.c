@@ -4,6 +4,7 @@
  * metadata is there, the structure is valid, the bytes are reproducible,
  * and a character no font has fails the render instead of printing a box.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -885,6 +886,82 @@ static void test_hash_column_gives_way(void **state)
 	doc_free(d);
 }
 
+/* The right edge (xMax) of the first word text in pdftotext -bbox output at or after from. */
+static double word_right(const char *bbox, const char *text, const char **from)
+{
+	char *tag = xasprintf(">%s</word>", text);
+	const char *hit = strstr(*from, tag), *w;
+	double x = -1;
+
+	free(tag);
+	if (hit == NULL)
+		return -1;
+	for (w = hit; w > bbox && strncmp(w, "<word ", 6) != 0; w--)
+		;
+	w = strstr(w, "xMax=\"");
+	if (w != NULL && w < hit)
+		x = strtod(w + 6, NULL);
+	*from = hit + 1;
+	return x;
+}
+
+/*
+ * "—" where a figure has no meaning (doc_cell.no_value) is right-aligned
+ * with the column's numbers, in the body and in the totals row (where other
+ * text is centred); text cells stay left.
+ */
+static void test_no_value_aligned(void **state)
+{
+	static const char *const rows[][2] = {
+	    {"捐赠收入", "—"}, {"项目支出", "2,440"}, {"慰问金", "35"}, {"合计", "—"}};
+	struct doc *d = bare_doc();
+	struct doc_table *t = xcalloc(1, sizeof(*t));
+	struct tmp tmp;
+	const char *at;
+	char *bbox;
+	double x[4];
+	int st;
+
+	(void)state;
+	t->label = xstrdup("表1");
+	t->title = xstrdup("慈善收支");
+	t->ncols = 2;
+	t->nrows = 4;
+	t->has_total = true;
+	t->header = xcalloc(2, sizeof(char *));
+	t->header[0] = xstrdup("收支类型");
+	t->header[1] = xstrdup("受益人次（人次）");
+	t->cells = xcalloc(8, sizeof(*t->cells));
+	t->summable = xcalloc(2, sizeof(bool));
+	for (size_t r = 0; r < 4; r++) {
+		struct doc_cell *c = &t->cells[r * 2];
+
+		c[0].text = xstrdup(rows[r][0]);
+		c[1].text = xstrdup(rows[r][1]);
+		c[1].no_value = strcmp(rows[r][1], "—") == 0;
+		c[1].numeric = !c[1].no_value;
+		c[1].raw = c[1].numeric ? 2440 : 0;
+	}
+	fixture_block(d, DOC_TABLE, 0)->table = t;
+	tmp_make(&tmp);
+	render_ok(d, tmp.path);
+	bbox = run(&st, "pdftotext -bbox -enc UTF-8 %s -", tmp.path);
+	assert_int_equal(st, 0);
+	at = strstr(bbox, ">捐赠收入<");
+	assert_non_null(at);
+	for (size_t r = 0; r < 4; r++) {
+		x[r] = word_right(bbox, rows[r][1], &at);
+		assert_true(x[r] > 0);
+	}
+	/* one right edge for the numbers and the dashes */
+	for (size_t r = 1; r < 4; r++)
+		if (fabs(x[r] - x[0]) > 0.5)
+			fail_msg("row %zu ends at %.2f, row 0 at %.2f", r, x[r], x[0]);
+	free(bbox);
+	tmp_remove(&tmp);
+	doc_free(d);
+}
+
 /* Lists: numbers and bullets, text hanging after the marker. */
 static void test_lists(void **state)
 {
@@ -984,6 +1061,7 @@ int main(void)
 	    cmocka_unit_test(test_table_note_keeps_with_table),
 	    cmocka_unit_test(test_chart_caption_keeps_with_chart),
 	    cmocka_unit_test(test_hash_column_gives_way),
+	    cmocka_unit_test(test_no_value_aligned),
 	    cmocka_unit_test(test_long_paragraph_and_line_breaking),
 	    cmocka_unit_test(test_heading_keeps_with_next),
 	    cmocka_unit_test(test_lists),

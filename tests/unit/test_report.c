@@ -2,7 +2,8 @@
  * test_report.c - the content the doc stage owns: the data-quality and
  * provenance tables of report.c (one vocabulary, totals that reconcile,
  * 附表 numbers without gaps) and doc_chart_finish() (every number a chart
- * shows, as text).  Expected texts were worked out by hand.
+ * shows, as text); and the plain-text table that prints them.  Expected texts were worked out by
+ * hand.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 
 #include "doc/doc.h"
 #include "doc/report.h"
+#include "render/text/text_table.h"
 #include "util/version.h"
 #include "util/xalloc.h"
 
@@ -310,6 +312,74 @@ static void test_chart_totals_and_shares(void **state)
 	free_chart(c);
 }
 
+/*
+ * A value without meaning (no_value): its label "—", never a number; it adds
+ * nothing to a stack, a share or the range, even when a value is stored
+ * there; a stack with no value at all totals to "—".  The labels' style
+ * comes from the labels that are numbers.
+ */
+static void test_chart_no_value(void **state)
+{
+	struct doc_chart *c = chart(CHART_STACKED, 2);
+
+	(void)state;
+	for (size_t s = 0; s < 2; s++)
+		c->series[s].no_value = xcalloc(3, sizeof(bool));
+	c->series[0].no_value[1] = true; /* 250 stored: not counted */
+	c->series[0].no_value[2] = c->series[1].no_value[2] = true;
+	c->series[0].labels = xcalloc(3, sizeof(char *));
+	c->series[0].labels[0] = xstrdup("—"); /* a template may write it first */
+	c->series[0].no_value[0] = true;
+	c->series[0].labels[1] = xstrdup("");
+	c->series[0].labels[2] = xstrdup("");
+	doc_chart_finish(c);
+	assert_string_equal(c->series[0].labels[0], "—");
+	assert_string_equal(c->series[0].labels[1], "—");
+	assert_string_equal(c->series[1].labels[1], "500");
+	assert_string_equal(c->totals[0], "200");
+	assert_string_equal(c->totals[1], "500");
+	assert_string_equal(c->totals[2], "—");
+	assert_true(c->vmax == 500);
+	assert_int_equal(c->digits, 0);
+	free_chart(c);
+
+	c = chart(CHART_PIE, 1);
+	c->series[0].no_value = xcalloc(3, sizeof(bool));
+	c->series[0].no_value[2] = true; /* 730 stored: not a sector */
+	doc_chart_finish(c);
+	assert_string_equal(c->series[0].labels[2], "—");
+	assert_string_equal(c->series[0].shares[0], "28.6%"); /* 100 of 350 */
+	assert_string_equal(c->series[0].shares[2], "");
+	free_chart(c);
+}
+
+/* The plain-text table: "—" in the place of a number keeps its column right-aligned. */
+static void test_text_table_no_value(void **state)
+{
+	struct doc_table *t = doc_table_new("表1", "慈善", 2, 2);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	(void)state;
+	assert_non_null(fp);
+	doc_set_text(&t->header[0], "类型");
+	doc_set_text(&t->header[1], "人次");
+	doc_set_text(&doc_table_cell(t, 0, 0)->text, "捐赠");
+	doc_set_text(&doc_table_cell(t, 0, 1)->text, "—");
+	doc_table_cell(t, 0, 1)->no_value = true;
+	doc_set_text(&doc_table_cell(t, 1, 0)->text, "支出");
+	doc_set_text(&doc_table_cell(t, 1, 1)->text, "12,440");
+	doc_table_cell(t, 1, 1)->numeric = true;
+	text_table_print(fp, t);
+	fclose(fp);
+	/* "—" is one column wide here: five spaces before it, none before 12,440 */
+	assert_non_null(strstr(buf, "捐赠       —\n"));
+	assert_non_null(strstr(buf, "支出  12,440\n"));
+	free(buf);
+	doc_table_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -320,6 +390,8 @@ int main(void)
 	    cmocka_unit_test(test_appendix_names_unread),
 	    cmocka_unit_test(test_chart_axes),
 	    cmocka_unit_test(test_chart_totals_and_shares),
+	    cmocka_unit_test(test_chart_no_value),
+	    cmocka_unit_test(test_text_table_no_value),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1160,6 +1160,7 @@ static void test_sum_without_values(void **state)
 	struct agg *a;
 	struct doc *d;
 	const struct doc_table *tb;
+	const struct doc_chart *c;
 	char *s;
 
 	(void)state;
@@ -1177,7 +1178,15 @@ static void test_sum_without_values(void **state)
 		    "formats: thousands\n"
 		    "row: 捐赠 | charity.sum(受益人次)[收支类型=捐赠收入]\n"
 		    "row: 支出 | charity.sum(受益人次)[收支类型=项目支出]\n"
+		    "row: 其他 | -\n"
 		    "total: 合计\n"
+		    "```\n"
+		    "\n"
+		    "```chart\n"
+		    "type: bar\n"
+		    "title: 受益\n"
+		    "series: 本年 = charity.sum(受益人次) by 收支类型\n"
+		    "series: 上年 = charity.sum(受益人次)@prev by 收支类型\n"
 		    "```\n"
 		    "\n"
 		    "捐赠惠及{{ charity.sum(受益人次)[收支类型=捐赠收入] }}人次，"
@@ -1196,17 +1205,50 @@ static void test_sum_without_values(void **state)
 	assert_string_equal(cell(tb, 0, 1)->text, "0.80");
 	assert_string_equal(cell(tb, 0, 2)->text, "—");
 	assert_false(cell(tb, 0, 2)->numeric);
+	/* set where a number would be: aligned as the numbers, a text cell */
+	assert_true(cell(tb, 0, 2)->no_value);
+	assert_false(cell(tb, 0, 1)->no_value);
+	assert_false(cell(tb, 0, 0)->no_value);
 	assert_string_equal(cell(tb, 1, 2)->text, "1,200");
+	assert_false(cell(tb, 1, 2)->no_value);
 	assert_string_equal(cell(tb, 2, 2)->text, "0");
 	assert_true(cell(tb, 2, 2)->numeric);
+	assert_false(cell(tb, 2, 2)->no_value);
+	assert_false(cell(tb, 3, 2)->no_value);
 	assert_string_equal(cell(tb, 3, 2)->text, "1,200");
 	assert_int_equal(cell(tb, 3, 2)->raw, 1200);
 	assert_true(tb->summable[2]);
 	tb = find_block(d, DOC_TABLE, 1)->table;
 	assert_string_equal(cell(tb, 0, 1)->text, "—");
+	assert_true(cell(tb, 0, 1)->no_value);
 	assert_string_equal(cell(tb, 1, 1)->text, "1,200");
-	assert_string_equal(cell(tb, 2, 1)->text, "1,200");
+	assert_false(cell(tb, 1, 1)->no_value);
+	assert_string_equal(cell(tb, 2, 1)->text, "—"); /* "-" of the template */
+	assert_true(cell(tb, 2, 1)->no_value);
+	assert_string_equal(cell(tb, 3, 1)->text, "1,200");
 	assert_true(tb->summable[1]);
+	/*
+	 * The chart keeps the category but has no value there: label "—", no
+	 * 0 bar; a real 0 stays 0; a comparison period without rows has no
+	 * value anywhere.
+	 */
+	c = find_block(d, DOC_CHART, 0)->chart;
+	assert_int_equal(c->ncat, 3);
+	assert_string_equal(c->categories[0], "捐赠收入");
+	assert_true(doc_series_no_value(&c->series[0], 0));
+	assert_string_equal(c->series[0].labels[0], "—");
+	assert_int_equal(c->series[0].values[0], 0);
+	assert_false(doc_series_no_value(&c->series[0], 1));
+	assert_string_equal(c->series[0].labels[1], "1,200");
+	assert_false(doc_series_no_value(&c->series[0], 2));
+	assert_string_equal(c->series[0].labels[2], "0");
+	for (size_t i = 0; i < c->ncat; i++) {
+		assert_true(doc_series_no_value(&c->series[1], i));
+		assert_string_equal(c->series[1].labels[i], "—");
+	}
+	/* the axis is that of the values there are */
+	assert_int_equal(c->digits, 0);
+	assert_true(c->vmax >= 1200);
 	s = block_text(find_block(d, DOC_PARAGRAPH, 0));
 	assert_string_equal(s, "捐赠惠及—人次，慰问0人次。");
 	free(s);
@@ -1446,6 +1488,8 @@ static void test_prev_by_month(void **state)
 	assert_string_equal(cell(tb, 2, 2)->text, "增长50%");
 	assert_string_equal(cell(tb, 3, 2)->text, "下降100%");
 	assert_string_equal(cell(tb, 0, 2)->text, "—"); /* no base in January */
+	assert_true(cell(tb, 0, 2)->no_value);
+	assert_false(cell(tb, 3, 2)->no_value);
 	assert_string_equal(cell(tb, 12, 1)->text, "300.00");
 	assert_string_equal(cell(tb, 12, 2)->text, "持平");
 	doc_free(d);

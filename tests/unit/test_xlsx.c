@@ -862,6 +862,76 @@ static void test_count_chart_axes_and_labels(void **state)
 	doc_free(d);
 }
 
+/*
+ * "—" where a figure has no meaning (doc_cell.no_value): a text cell,
+ * right-aligned like the column's numbers, in the body and the totals row.
+ * A chart point without a value: "—" in the data column the chart does not
+ * read, a blank cell (a gap; Excel draws text as 0) in the one it reads.
+ */
+static void test_no_value(void **state)
+{
+	struct doc *d = xcalloc(1, sizeof(*d));
+	struct doc_block *b;
+	struct doc_table *t;
+	struct doc_chart *c;
+	char *path, *dump;
+
+	(void)state;
+	NEED_PYTHON();
+	d->meta.created = 1640908800;
+	b = fixture_block(d, DOC_TABLE, 0);
+	t = b->table = wide_table("表1", 2, 2);
+	free(t->cells[3].text); /* row 1, column 1 */
+	t->cells[3].text = xstrdup("—");
+	t->cells[3].numeric = false;
+	t->cells[3].raw = 0;
+	t->cells[3].no_value = true;
+	free(t->cells[5].text); /* the totals row */
+	t->cells[5].text = xstrdup("—");
+	t->cells[5].numeric = false;
+	t->cells[5].no_value = true;
+	t->summable[1] = false;
+	b = fixture_block(d, DOC_CHART, 0);
+	c = b->chart = fixture_chart(CHART_BAR, 1); /* 万元: the chart reads column C */
+	c->label = xstrdup("图1");
+	c->series[0].no_value = xcalloc(c->ncat, sizeof(bool));
+	c->series[0].no_value[1] = true;
+	c->series[0].values[1] = 0;
+	doc_chart_finish(c);
+	b = fixture_block(d, DOC_CHART, 0);
+	c = b->chart = fixture_chart(CHART_LINE, 1);
+	c->label = xstrdup("图2");
+	free(c->title);
+	c->title = xstrdup("计数");
+	c->unit = UNIT_COUNT;
+	c->scale = 1; /* as is: the chart reads column B */
+	c->series[0].no_value = xcalloc(c->ncat, sizeof(bool));
+	c->series[0].no_value[1] = true;
+	c->series[0].values[1] = 0;
+	doc_chart_finish(c);
+
+	path = render(d, "no_value.xlsx");
+	dump = dump_workbook(path);
+	assert_line(dump, "CELL\t表1 宽表\tB3\t123.45");
+	assert_line(dump, "CELL\t表1 宽表\tB4\t—");
+	assert_false(has_prefix(dump, "NUMFMT\t表1 宽表\tB4\t")); /* text, not a number */
+	assert_line(dump, "ALIGN\t表1 宽表\tB4\tright");
+	assert_false(has_prefix(dump, "ALIGN\t表1 宽表\tA4\t")); /* text stays left */
+	assert_line(dump, "CELL\t表1 宽表\tB5\t—");
+	assert_line(dump, "ALIGN\t表1 宽表\tB5\tright");
+	assert_line(dump, "BOLD\t表1 宽表\tB5");
+	assert_line(dump, "CELL\t图1 各区县城乡低保金发放情况\tB5\t—");
+	assert_line(dump, "ALIGN\t图1 各区县城乡低保金发放情况\tB5\tright");
+	assert_line(dump, "BLANK\t图1 各区县城乡低保金发放情况\tC5");
+	assert_false(has_prefix(dump, "CELL\t图1 各区县城乡低保金发放情况\tC5\t"));
+	assert_line(dump, "CELL\t图1 各区县城乡低保金发放情况\tC6\t3987.654321");
+	assert_line(dump, "BLANK\t图2 计数\tB5");
+	assert_false(has_prefix(dump, "CELL\t图2 计数\tB5\t"));
+	free(dump);
+	free(path);
+	doc_free(d);
+}
+
 static void test_unwritable(void **state)
 {
 	struct doc *d = fixture_doc();
@@ -924,6 +994,7 @@ int main(void)
 		cmocka_unit_test(test_long_captions),
 		cmocka_unit_test(test_edge_tables_and_charts),
 		cmocka_unit_test(test_count_chart_axes_and_labels),
+		cmocka_unit_test(test_no_value),
 		cmocka_unit_test(test_unwritable),
 		cmocka_unit_test(test_library_error),
 	};

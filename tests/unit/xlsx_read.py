@@ -10,6 +10,8 @@
 #   CACHED  <sheet> <coord> <value>          the stored value of a formula
 #   NUMFMT  <sheet> <coord> <format>         numeric cells only
 #   BOLD    <sheet> <coord>
+#   ALIGN   <sheet> <coord> <horizontal>     an explicit horizontal alignment
+#   BLANK   <sheet> <coord>                  a cell with a format and no value
 #   MERGE   <sheet> <range>
 #   FREEZE  <sheet> <cell>
 #   FILTER  <sheet> <range>
@@ -32,6 +34,8 @@ def dump_sheet(ws, cached):
     for row in ws.iter_rows():
         for c in row:
             if c.value is None:
+                if c.has_style:
+                    print("BLANK\t%s\t%s" % (name, c.coordinate))
                 continue
             print("CELL\t%s\t%s\t%s" % (name, c.coordinate, text(c.value)))
             if c.data_type == "f":
@@ -40,6 +44,8 @@ def dump_sheet(ws, cached):
                 print("NUMFMT\t%s\t%s\t%s" % (name, c.coordinate, c.number_format))
             if c.font is not None and c.font.b:
                 print("BOLD\t%s\t%s" % (name, c.coordinate))
+            if c.alignment is not None and c.alignment.horizontal:
+                print("ALIGN\t%s\t%s\t%s" % (name, c.coordinate, c.alignment.horizontal))
     for r in ws.merged_cells.ranges:
         print("MERGE\t%s\t%s" % (name, r.coord))
     if ws.freeze_panes:

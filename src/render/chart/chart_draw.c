@@ -6,6 +6,10 @@
  * value labels, stack totals, pie shares and the ticks of each possible
  * value axis (doc_chart_finish), so no number is ever written here.
  *
+ * A value without meaning (doc_series.no_value) keeps its category but has
+ * no bar, segment, sector or point (a line has a gap there); its label,
+ * the doc's "—", stands where a 0 would.
+ *
  * The look is that of an official printed report: thin axes, a light grid,
  * a CJK sans at 8pt and a restrained palette whose colours also differ in
  * luminance, so the chart still reads on a grayscale printer.
@@ -274,11 +278,18 @@ static void ink_draw(struct chart_ctx *g, double px, double py, double ax, doubl
 	draw_at(g, &r, px, py, ax, ay, angle, rgb);
 }
 
+/* A value without meaning (doc_series.no_value) is drawn as nothing: 0. */
 static int64_t raw_value(const struct chart_ctx *g, size_t s, size_t i)
 {
-	const int64_t *v = g->c->series[s].values;
+	const struct doc_series *se = &g->c->series[s];
 
-	return v ? v[i] : 0;
+	return se->values && !doc_series_no_value(se, i) ? se->values[i] : 0;
+}
+
+/* Is there a point of series s at category i?  Not where its value has no meaning. */
+static bool has_point(const struct chart_ctx *g, size_t s, size_t i)
+{
+	return !doc_series_no_value(&g->c->series[s], i);
 }
 
 static double display(const struct chart_ctx *g, int64_t raw)
@@ -943,9 +954,11 @@ static bool line_hits(const struct chart_ctx *g, const struct frame *f, const st
 		for (size_t i = 0; i < g->c->ncat; i++) {
 			double x = point_x(f, i), y = point_y(g, f, s, i);
 
+			if (!has_point(g, s, i))
+				continue;
 			if (segment_hits(&m, x, y, x, y))
 				return true;
-			if (i > 0 &&
+			if (i > 0 && has_point(g, s, i - 1) &&
 			    segment_hits(b, point_x(f, i - 1), point_y(g, f, s, i - 1), x, y))
 				return true;
 		}
@@ -997,8 +1010,15 @@ static void draw_lines(struct chart_ctx *g, const struct frame *f, const struct 
 		cairo_save(cr);
 		line_style(cr, s);
 		cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-		for (size_t i = 0; i < c->ncat; i++)
-			cairo_line_to(cr, point_x(f, i), point_y(g, f, s, i));
+		/* a gap where a value has no meaning: the line stops and starts again */
+		for (size_t i = 0; i < c->ncat; i++) {
+			if (!has_point(g, s, i))
+				cairo_new_sub_path(cr);
+			else if (i == 0 || !has_point(g, s, i - 1))
+				cairo_move_to(cr, point_x(f, i), point_y(g, f, s, i));
+			else
+				cairo_line_to(cr, point_x(f, i), point_y(g, f, s, i));
+		}
 		cairo_set_line_width(cr, 1.5);
 		set_rgb(cr, series_color(g, s));
 		cairo_stroke(cr);
@@ -1007,8 +1027,9 @@ static void draw_lines(struct chart_ctx *g, const struct frame *f, const struct 
 	/* markers shrink with crowded points, and give way to the line at last */
 	for (size_t s = 0; f->slot >= 4 && s < c->nseries; s++)
 		for (size_t i = 0; i < c->ncat; i++)
-			marker(cr, s, point_x(f, i), point_y(g, f, s, i),
-			       fmin(MARKER, f->slot * 0.3), series_color(g, s));
+			if (has_point(g, s, i))
+				marker(cr, s, point_x(f, i), point_y(g, f, s, i),
+				       fmin(MARKER, f->slot * 0.3), series_color(g, s));
 	if (vp->mode == VALUE_NONE)
 		return;
 	for (size_t s = 0; s < c->nseries; s++)

@@ -238,10 +238,15 @@ static void header_row(struct docx *d, struct strbuf *out, const struct doc_tabl
 	strbuf_addstr(out, "</w:tr>");
 }
 
-/* Numbers right, text left, the 合计 label centred (pdf_table.c cell_align). */
+/*
+ * Numbers right, and "—" in the place of a number with them; text left, the
+ * 合计 label centred (pdf_table.c cell_align).
+ */
 static const char *cell_jc(const struct doc_table *t, size_t r, size_t c)
 {
-	if (t->cells[r * t->ncols + c].numeric)
+	const struct doc_cell *x = &t->cells[r * t->ncols + c];
+
+	if (x->numeric || x->no_value)
 		return "right";
 	return total_row(t, r) ? "center" : "left";
 }

@@ -7,7 +7,8 @@
  * the text width; when the natural widths do not fit, text wraps at word
  * breaks (numbers never do) and the room is shared as browsers share it
  * (see column_widths).  In each column the body cells form a block centred
- * under the header: numbers right-aligned in it, text left-aligned.
+ * under the header: numbers right-aligned in it, and a "—" in the place of
+ * a number (doc_cell.no_value) with them; text left-aligned.
  * Headers are centred and bold, the totals row bold.
  *
  * A table longer than the rest of the page continues on the next one under
@@ -250,10 +251,15 @@ static void fit_layout(PangoLayout *l, double colw, PangoAlignment align)
 	pango_layout_set_alignment(l, align);
 }
 
-/* Numbers right, text left; the 合计 label centred. */
+/*
+ * Numbers right, and "—" where a number would be (no_value) with them;
+ * text left; the 合计 label centred.
+ */
 static PangoAlignment cell_align(const struct doc_table *t, size_t r, size_t c)
 {
-	if (t->cells[r * t->ncols + c].numeric)
+	const struct doc_cell *x = &t->cells[r * t->ncols + c];
+
+	if (x->numeric || x->no_value)
 		return PANGO_ALIGN_RIGHT;
 	return total_row(t, r) ? PANGO_ALIGN_CENTER : PANGO_ALIGN_LEFT;
 }

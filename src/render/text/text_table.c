@@ -63,7 +63,10 @@ static void put_line(FILE *fp, struct strbuf *line)
 	line->len = 0;
 }
 
-/* A column whose cells are all numbers (the header aside) is right-aligned. */
+/*
+ * A column whose cells are all numbers (the header aside; "—" in the place
+ * of a number counts as one) is right-aligned.
+ */
 static bool numeric_column(const struct doc_table *t, size_t c)
 {
 	bool any = false;
@@ -71,7 +74,8 @@ static bool numeric_column(const struct doc_table *t, size_t c)
 	for (size_t r = 0; r < t->nrows; r++) {
 		const struct doc_cell *x = &t->cells[r * t->ncols + c];
 
-		if (!x->numeric && x->text[0] != '\0' && !(t->has_total && r + 1 == t->nrows))
+		if (!x->numeric && !x->no_value && x->text[0] != '\0' &&
+		    !(t->has_total && r + 1 == t->nrows))
 			return false;
 		any = any || x->numeric;
 	}

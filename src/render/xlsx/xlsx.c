@@ -65,9 +65,14 @@ static void formats_init(struct xlsx_ctx *x)
 	f->total_text = new_format(wb, true, true, NULL);
 	f->total_yuan = new_format(wb, true, true, XLSX_NUMFMT_YUAN);
 	f->total_count = new_format(wb, true, true, XLSX_NUMFMT_COUNT);
+	f->no_value = new_format(wb, false, true, NULL);
+	f->total_no_value = new_format(wb, true, true, NULL);
+	format_set_align(f->no_value, LXW_ALIGN_RIGHT);
+	format_set_align(f->total_no_value, LXW_ALIGN_RIGHT);
 	format_set_bg_color(f->total_text, 0xF2F2F2);
 	format_set_bg_color(f->total_yuan, 0xF2F2F2);
 	format_set_bg_color(f->total_count, 0xF2F2F2);
+	format_set_bg_color(f->total_no_value, 0xF2F2F2);
 	for (int d = 0; d < 3; d++)
 		for (int t = 0; t < 2; t++) {
 			static const char *const numfmt[3] = {"#,##0", "#,##0.0", "#,##0.00"};

@@ -8,6 +8,10 @@
  *	row 4..	one row per category: raw yuan or counts, then the values in
  *		the chart's display unit when its scale is not 1
  *
+ * A category whose value has no meaning (doc_series.no_value) keeps its
+ * row: "—" in a column the chart does not read, a blank cell in one it
+ * reads (a gap; Excel would draw text as 0).
+ *
  * The chart reads the display-unit columns.  They are computed here from
  * the integer raw values (fen / 1,000,000 for 万元) and written as plain
  * numbers: formula cells would be cached as 0 by 1.1.4, and a display-unit
@@ -105,6 +109,7 @@ static void put_group(struct xlsx_sheet *s, const struct doc_chart *c, lxw_col_t
 {
 	struct xlsx_ctx *x = s->x;
 	int64_t div = (c->unit == UNIT_FEN ? 100 : 1) * chart_scale(c);
+	bool plotted = scaled || chart_scale(c) == 1; /* the columns the chart reads */
 	char *unit;
 
 	if (scaled)
@@ -126,6 +131,15 @@ static void put_group(struct xlsx_sheet *s, const struct doc_chart *c, lxw_col_t
 			int64_t v = ser->values[i];
 			char buf[64];
 
+			/*
+			 * No value there: Excel draws a text cell as 0, a blank as
+			 * a gap, so the column the chart reads is left blank and
+			 * the other one (raw, when scaled) says "—".
+			 */
+			if (doc_series_no_value(ser, i)) {
+				xlsx_put_text(s, row, col, plotted ? "" : "—", x->f.no_value);
+				continue;
+			}
 			if (!scaled) {
 				xlsx_put_value(s, row, col, v, c->unit,
 					       c->unit == UNIT_FEN ? x->f.yuan : x->f.count);

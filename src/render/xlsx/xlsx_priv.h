@@ -53,6 +53,9 @@ struct xlsx_formats {
 	lxw_format *total_text; /* the totals row */
 	lxw_format *total_yuan;
 	lxw_format *total_count;
+	/* "—" in the place of a number (doc_cell.no_value): text, right-aligned as numbers */
+	lxw_format *no_value;
+	lxw_format *total_no_value;
 	lxw_format *unit; /* the unit note over a chart's data */
 	/* table columns shown in 万元 etc.: #,##0 / #,##0.0 / #,##0.00, plain and totals */
 	lxw_format *digits[3][2];

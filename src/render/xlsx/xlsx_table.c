@@ -4,7 +4,8 @@
  *
  *	row 1	表N caption (bold)
  *	row 2	column headings (frozen, repeated on printed pages, autofilter)
- *	row 3..	body: raw numbers (yuan or counts) with number formats, text
+ *	row 3..	body: raw numbers (yuan or counts) with number formats, text;
+ *		"—" where a figure has no meaning is text aligned as the numbers
  *	last	合计: =SUM(...) over the body for summable columns, bold
  *	then	the table's note, if any
  *
@@ -42,6 +43,8 @@ static int clamp_digits(int d)
 
 static lxw_format *cell_format(const struct xlsx_formats *f, const struct doc_cell *c, bool total)
 {
+	if (c->no_value) /* "—" as text, where the column's numbers stand */
+		return total ? f->total_no_value : f->no_value;
 	if (!c->numeric)
 		return total ? f->total_text : f->text;
 	if (c->den != 0)
