@@ -643,12 +643,12 @@ static int resolve_latest(struct run_state *st)
 		return rc;
 	}
 	if (year == 0) {
-		log_error("year = latest:%s", why);
+		log_error("year = latest: %s", why);
 		return EXIT_DATA;
 	}
 	st->cli->year = year;
 	st->cli->period = st->scope.period = period_year(year);
-	log_msg(passed_over ? LOG_WARN : LOG_INFO, "year = latest:%s", why);
+	log_msg(passed_over ? LOG_WARN : LOG_INFO, "year = latest: %s", why);
 	return EXIT_OK;
 }
 

@@ -141,7 +141,7 @@ struct doc_table *report_files_table(const struct ingest_result *res, const char
 		set_counts(t, i, 3, n);
 		if (errors && f->same_as != NULL) {
 			char *same = ingest_shown_path(f->same_as);
-			char *why = xasprintf("与 %s 内容相同,只读取一次,未重复计入", same);
+			char *why = xasprintf("与 %s 内容相同，只读取一次，未重复计入", same);
 
 			free(same);
 			set_data_text(t, i, 7, why);
