@@ -44,15 +44,6 @@
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
-/* "3 条(见报告附录);": the count of a run's notes for its summary line. */
-static const char *notes_count(size_t n)
-{
-	static char buf[64];
-
-	snprintf(buf, sizeof(buf), "%zu 条(见报告附录 数据提示);", n);
-	return buf;
-}
-
 static double elapsed(const struct run_state *st)
 {
 	struct timespec now;
@@ -60,6 +51,33 @@ static double elapsed(const struct run_state *st)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	return (double)(now.tv_sec - st->started.tv_sec) +
 	       (double)(now.tv_nsec - st->started.tv_nsec) / 1e9;
+}
+
+/*
+ * The run's last log line, which a cron log keeps: the files made, by path,
+ * and the time -- "完成：output/2021/a.pdf、a.xlsx、a.docx，用时 5.2 秒" --
+ * then the --each reports' count and folder, and the notes' count.  Never
+ * figures or expressions: those are the report's.
+ */
+static void log_done(const struct run_state *st)
+{
+	const struct template_meta *tm = template_meta(st->tmpl);
+	struct strbuf sb = STRBUF_INIT;
+	size_t each = 0;
+
+	strbuf_addf(&sb, "完成：%s/%s、%s", st->outdir, tm->pdf_name, tm->xlsx_name);
+	if (tm->docx_name != NULL)
+		strbuf_addf(&sb, "、%s", tm->docx_name);
+	for (size_t i = 0; i < st->nbursts; i++)
+		each += st->bursts[i].has_rows;
+	if (st->cli->each != NULL)
+		strbuf_addf(&sb, "，另按%s %zu 份（%s/<%s>/）", st->cli->each, each, st->outdir,
+			    st->cli->each);
+	strbuf_addf(&sb, "，用时 %.1f 秒", elapsed(st));
+	if (st->nnotes > 0)
+		strbuf_addf(&sb, "；数据提示 %zu 条（见报告附录）", st->nnotes);
+	log_info("%s", sb.buf);
+	strbuf_release(&sb);
 }
 
 static int load_template(struct run_state *st)
@@ -748,13 +766,7 @@ int cmd_run(struct cli *cli)
 	}
 	if (rc == EXIT_OK) {
 		/* INFO: the notes themselves were warnings; the count is for the summary */
-		const struct template_meta *tm = template_meta(st.tmpl);
-
-		/* the PDF, and the DOCX officers edit when there is one */
-		log_info("完成:%s/%s%s%s,%.1f 秒;%s%s%s", st.outdir, tm->pdf_name,
-			 tm->docx_name ? "、" : "", tm->docx_name ? tm->docx_name : "",
-			 elapsed(&st), st.nnotes > 0 ? "数据提示 " : "",
-			 st.nnotes > 0 ? notes_count(st.nnotes) : "", report_headline(st.doc));
+		log_done(&st);
 		if (cli->mail)
 			rc = mail_reports(&st);
 	} else {

@@ -405,22 +405,6 @@ char *report_balance(const struct ingest_result *res)
 			 v[N_REJECTED], v[N_OUTSIDE], balanced(n) ? "" : "（不平衡！）");
 }
 
-const char *report_headline(const struct doc *doc)
-{
-	static char line[512];
-	size_t o = 0;
-
-	line[0] = '\0';
-	for (size_t i = 0; i < doc->nfigures && i < 3 && o < sizeof(line); i++) {
-		int n = snprintf(line + o, sizeof(line) - o, "%s%s=%s", i ? ";" : "",
-				 doc->figures[i].expr, doc->figures[i].text);
-		if (n < 0)
-			break;
-		o += (size_t)n;
-	}
-	return line;
-}
-
 void report_add_notes(struct doc *doc, const char *const *notes, size_t n)
 {
 	struct appendix a = {.doc = doc};
