@@ -37,7 +37,7 @@ static int usage_error(const char *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fputs("\n(运行 civreport --help 查看用法)\n", stderr);
+	fputs("\n（运行 civreport --help 查看用法）\n", stderr);
 	return EXIT_USAGE;
 }
 
@@ -59,7 +59,8 @@ static const char *const sample_formats[] = {"csv", "xlsx", NULL};
 static const struct cmd_choice cmd_choices[] = {
     {"query", "format", query_formats, "table", NULL, NULL},
     /* Debian has no C library that writes BIFF8: libfreexl only reads it */
-    {"sample", "format", sample_formats, "csv", "xls", "不生成 .xls 文件(没有可用的 .xls 写入库)"},
+    {"sample", "format", sample_formats, "csv", "xls",
+     "不生成 .xls 文件（没有可用的 .xls 写入库）"},
 };
 
 /* Options that only one subcommand takes. */
@@ -101,9 +102,10 @@ static int check_choice(const struct cmd_choice *cc, const char *text)
 	for (size_t i = 0; i < n; i++)
 		strbuf_addf(&sb, "%s%s", i == 0 ? "" : i + 1 == n ? " 或 " : "、", cc->allowed[i]);
 	if (cc->refused != NULL && strcasecmp(text, cc->refused) == 0)
-		rc = usage_error(cc->cmd, "--%s %s: %s;应为 %s", cc->option, text, cc->why, sb.buf);
+		rc =
+		    usage_error(cc->cmd, "--%s %s: %s；应为 %s", cc->option, text, cc->why, sb.buf);
 	else
-		rc = usage_error(cc->cmd, "--%s 应为 %s: %s", cc->option, sb.buf, text);
+		rc = usage_error(cc->cmd, "--%s 应为 %s：%s", cc->option, sb.buf, text);
 	strbuf_release(&sb);
 	return rc;
 }
@@ -150,10 +152,10 @@ static int refused(const char *cmd, char **argv)
 		const struct setting *s = &settings_table(&n)[optopt - OPT_BASE];
 
 		if (s->type == SETTING_FLAG)
-			return usage_error(cmd, "--%s 不带值: %s", s->option, argv[optind - 1]);
+			return usage_error(cmd, "--%s 不带值：%s", s->option, argv[optind - 1]);
 		return usage_error(cmd, "--%s 需要一个值", s->option);
 	}
-	return usage_error(cmd, "未知的选项: %s", argv[optind - 1]);
+	return usage_error(cmd, "未知的选项：%s", argv[optind - 1]);
 }
 
 int cli_parse(struct cli *cli, const char *cmd, int argc, char **argv)
@@ -224,7 +226,8 @@ static int resolve_period(struct cli *cli)
 		struct period y = period_year(cli->year);
 		if (y.first != cli->period.first || y.last != cli->period.last) {
 			period_canonical(&cli->period, a, sizeof(a));
-			fprintf(stderr, "civreport: year %d 与 period %s 不一致;只需给出其中一个\n",
+			fprintf(stderr,
+				"civreport: year %d 与 period %s 不一致；只需给出其中一个\n",
 				cli->year, a);
 			return EXIT_USAGE;
 		}
@@ -279,7 +282,7 @@ int cli_setup_logging(const struct cli *cli)
 	if (cli->quiet)
 		log_set_level(LOG_WARN);
 	if (cli->log_file != NULL && log_set_file(cli->log_file, (mode_t)cli->mode) != 0) {
-		fprintf(stderr, "civreport: 无法打开日志文件 %s: %s\n", cli->log_file,
+		fprintf(stderr, "civreport: 无法打开日志文件 %s：%s\n", cli->log_file,
 			strerror(errno));
 		return EXIT_IO;
 	}
@@ -292,8 +295,8 @@ int cli_load_schema(struct schema *schema)
 	int rc;
 
 	if (path == NULL) {
-		fprintf(stderr, "civreport: 找不到数据集定义 schema.ini(设置 CIVREPORT_DATADIR "
-				"或在项目目录中运行)\n");
+		fprintf(stderr, "civreport: 找不到数据集定义 schema.ini（设置 CIVREPORT_DATADIR "
+				"或在项目目录中运行）\n");
 		return EXIT_USAGE;
 	}
 	rc = schema_load(schema, path, err, sizeof(err));
@@ -308,12 +311,12 @@ int cli_load_schema(struct schema *schema)
 const char *cli_folder_problem(const char *v)
 {
 	if (v[0] == '\0' || v[0] == '.' || strchr(v, '/') != NULL)
-		return "不能作为目录名(空、以“.”开头或含“/”)";
+		return "不能作为目录名（空、以“.”开头或含“/”）";
 	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
 		if (*p < 0x20 || *p == 0x7f)
-			return "含控制字符,不能作为目录名";
+			return "含控制字符，不能作为目录名";
 	if (strlen(v) > 200)
-		return "太长,不能作为目录名";
+		return "太长，不能作为目录名";
 	return NULL;
 }
 

@@ -19,12 +19,13 @@ int cmd_check(struct cli *cli)
 	int rc;
 
 	if (!cli->has_period) {
-		fprintf(stderr, "civreport check: 需要 --period(如 2021、2021Q3)或 --year YYYY\n");
+		fprintf(stderr,
+			"civreport check: 需要 --period（如 2021、2021Q3）或 --year YYYY\n");
 		return EXIT_USAGE;
 	}
 	if (cli->nwhere > 0 || cli->each != NULL) {
 		/* check validates every row of the input: an area would not change that */
-		fprintf(stderr, "civreport check: 检查的是输入的每一行,不按地区区分;--where 和 "
+		fprintf(stderr, "civreport check: 检查的是输入的每一行，不按地区区分；--where 和 "
 				"--each 只用于 run、query 和 lint\n");
 		return EXIT_USAGE;
 	}

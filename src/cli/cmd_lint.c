@@ -28,7 +28,7 @@ int cmd_lint(struct cli *cli)
 
 	if (tp == NULL) {
 		fprintf(stderr,
-			"civreport lint: 找不到默认模板 annual-summary.md,请用 --template 指定\n");
+			"civreport lint: 找不到默认模板 annual-summary.md，请用 --template 指定\n");
 		return EXIT_USAGE;
 	}
 	if ((rc = lint_punct(tp, cli->fix, cli->quiet, &npunct)) != 0) {

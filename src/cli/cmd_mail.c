@@ -75,14 +75,14 @@ static int mail_set(struct cli *cli, const char *folder)
 
 	if (rc != 0) {
 		if (rc == 1)
-			log_error("另一个 civreport(进程 %ld)正在生成 %s,本次退出;可用 --wait "
+			log_error("另一个 civreport（进程 %ld）正在生成 %s，本次退出；可用 --wait "
 				  "秒数 等待",
 				  (long)holder, outdir);
 		else if (errno == ENOENT)
-			log_error("%s 不存在:%s 还没有生成报告(先运行 civreport run)", outdir,
+			log_error("%s 不存在：%s 还没有生成报告（先运行 civreport run）", outdir,
 				  folder);
 		else
-			log_error("无法锁定输出目录 %s:%s", outdir, strerror(errno));
+			log_error("无法锁定输出目录 %s：%s", outdir, strerror(errno));
 		rc = rc == 1 ? EXIT_LOCKED : errno == ENOENT ? EXIT_USAGE : EXIT_IO;
 		free(outdir);
 		return rc;
@@ -97,8 +97,9 @@ static int mail_set(struct cli *cli, const char *folder)
 		int brc;
 
 		if (stat(rec, &sb) != 0) {
-			log_warn("[mail.each] %s:%s 中没有这份报告(run 没有用 --each,或它没有数据)",
-				 route->value, outdir);
+			log_warn(
+			    "[mail.each] %s: %s 中没有这份报告（run 没有用 --each，或它没有数据）",
+			    route->value, outdir);
 			brc = EXIT_OK;
 		} else {
 			brc =
@@ -120,7 +121,7 @@ int cmd_mail(struct cli *cli)
 	int rc, year = cli->year;
 
 	if (cli->cfg == NULL) {
-		fprintf(stderr, "civreport mail: 需要 --config FILE(其中的 [mail] 设置)\n");
+		fprintf(stderr, "civreport mail: 需要 --config FILE（其中的 [mail] 设置）\n");
 		return EXIT_USAGE;
 	}
 	if (cli->nargs > 0) {
@@ -133,7 +134,8 @@ int cmd_mail(struct cli *cli)
 		return rc;
 	}
 	if (cli->year_latest && (year = latest_report(cli->output)) == 0) {
-		fprintf(stderr, "civreport mail: %s 下还没有任何年度的报告(先运行 civreport run)\n",
+		fprintf(stderr,
+			"civreport mail: %s 下还没有任何年度的报告（先运行 civreport run）\n",
 			cli->output);
 		return EXIT_USAGE;
 	}
@@ -142,8 +144,8 @@ int cmd_mail(struct cli *cli)
 		cli->has_period = true;
 	}
 	if (!cli->has_period) {
-		fprintf(stderr, "civreport mail: 请给出要发送的文件,或用 --period(或 --year,"
-				"配置中的 period、year)指定报告期\n");
+		fprintf(stderr, "civreport mail: 请给出要发送的文件，或用 --period（或 --year，"
+				"配置中的 period、year）指定报告期\n");
 		return EXIT_USAGE;
 	}
 	folder = cli_set_folder(cli);

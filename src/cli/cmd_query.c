@@ -95,7 +95,7 @@ static void print_table(const struct agg *agg, const size_t *ids, int n)
 		pad_to(q->text, 0, false);
 		putchar('\n');
 		if (!v->present) {
-			puts("  (该期间没有数据)");
+			puts("  （该期间没有数据）");
 			continue;
 		}
 		if (v->ngroups == 0) {
@@ -132,7 +132,7 @@ static void print_table(const struct agg *agg, const size_t *ids, int n)
 		pad_to("合计", kw[0] + 2 + (last ? kw[1] + 2 : 0), false);
 		exact(buf, sizeof(buf), v->value, v->unit, true, v->empty);
 		pad_to(buf, vw, true);
-		printf("%s\n", v->unit == UNIT_FEN ? "  (元)" : "");
+		printf("%s\n", v->unit == UNIT_FEN ? "  （元）" : "");
 		if (any_empty)
 			empty_note(q, false);
 	}
@@ -203,7 +203,7 @@ static int add_side(struct cli *cli, const struct schema *schema, struct agg *ag
 
 	if (query_parse(&q, schema, text, &cli->period, &qe) != 0) {
 		char *prefix = xstrndup(text, qe.offset);
-		fprintf(stderr, "表达式 %d 第%zu列: %s\n  %s\n  %*s^\n", i + 1, qe.column,
+		fprintf(stderr, "表达式 %d 第%zu列：%s\n  %s\n  %*s^\n", i + 1, qe.column,
 			qe.message, text, (int)utf8_display_width(prefix), "");
 		free(prefix);
 		return EXIT_USAGE;
@@ -236,18 +236,18 @@ static int add_arg(struct cli *cli, const struct schema *schema, struct agg *agg
 		rc = add_side(cli, schema, agg, i, slash + 1, &qa->b);
 	if (rc == EXIT_OK &&
 	    (query_grouped(agg_query(agg, qa->a)) || query_grouped(agg_query(agg, qa->b)))) {
-		fprintf(stderr, "表达式 %d: A / B 的两边都应是单个数(不带 by)\n", i + 1);
+		fprintf(stderr, "表达式 %d：A / B 的两边都应是单个数（不带 by）\n", i + 1);
 		rc = EXIT_USAGE;
 	}
 	if (rc == EXIT_OK && agg_query(agg, qa->a)->unit == UNIT_COUNT &&
 	    agg_query(agg, qa->b)->unit == UNIT_FEN) {
 		fprintf(stderr,
-			"表达式 %d: 人数(或次数)除以金额没有意义;人均金额应写成 金额 / 人数\n",
+			"表达式 %d：人数（或次数）除以金额没有意义；人均金额应写成 金额 / 人数\n",
 			i + 1);
 		rc = EXIT_USAGE;
 	}
 	if (rc == EXIT_OK && strcmp(cli->format, "json") == 0) {
-		fprintf(stderr, "表达式 %d: A / B 只能用 --format table 或 csv 输出\n", i + 1);
+		fprintf(stderr, "表达式 %d：A / B 只能用 --format table 或 csv 输出\n", i + 1);
 		rc = EXIT_USAGE;
 	}
 	return rc;
@@ -305,7 +305,7 @@ static void print_all(const struct cli *cli, const struct agg *agg, const struct
 			printf(",,%s\n", buf);
 		} else {
 			pad_to(cli->args[i], 0, false);
-			printf("\n  %s%s\n", ok ? buf : "—(没有数据或除数为0)", ok ? unit : "");
+			printf("\n  %s%s\n", ok ? buf : "—（没有数据或除数为0）", ok ? unit : "");
 		}
 	}
 }
@@ -322,12 +322,13 @@ int cmd_query(struct cli *cli)
 	int rc;
 
 	if (!cli->has_period) {
-		fprintf(stderr, "civreport query: 需要 --period(如 2021、2021Q3)或 --year YYYY\n");
+		fprintf(stderr,
+			"civreport query: 需要 --period（如 2021、2021Q3）或 --year YYYY\n");
 		return EXIT_USAGE;
 	}
 	if (cli->nargs == 0) {
 		fprintf(stderr,
-			"civreport query: 请给出至少一个表达式,如 'relief.amount by 区县'\n");
+			"civreport query: 请给出至少一个表达式，如 'relief.amount by 区县'\n");
 		return EXIT_USAGE;
 	}
 	if ((rc = cli_load_schema(&schema)) != 0)

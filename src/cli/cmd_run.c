@@ -44,15 +44,6 @@
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
-/* "3 条(见报告附录);": the count of a run's notes for its summary line. */
-static const char *notes_count(size_t n)
-{
-	static char buf[64];
-
-	snprintf(buf, sizeof(buf), "%zu 条(见报告附录 数据提示);", n);
-	return buf;
-}
-
 static double elapsed(const struct run_state *st)
 {
 	struct timespec now;
@@ -60,6 +51,33 @@ static double elapsed(const struct run_state *st)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	return (double)(now.tv_sec - st->started.tv_sec) +
 	       (double)(now.tv_nsec - st->started.tv_nsec) / 1e9;
+}
+
+/*
+ * The run's last log line, which a cron log keeps: the files made, by path,
+ * and the time -- "完成：output/2021/a.pdf、a.xlsx、a.docx，用时 5.2 秒" --
+ * then the --each reports' count and folder, and the notes' count.  Never
+ * figures or expressions: those are the report's.
+ */
+static void log_done(const struct run_state *st)
+{
+	const struct template_meta *tm = template_meta(st->tmpl);
+	struct strbuf sb = STRBUF_INIT;
+	size_t each = 0;
+
+	strbuf_addf(&sb, "完成：%s/%s、%s", st->outdir, tm->pdf_name, tm->xlsx_name);
+	if (tm->docx_name != NULL)
+		strbuf_addf(&sb, "、%s", tm->docx_name);
+	for (size_t i = 0; i < st->nbursts; i++)
+		each += st->bursts[i].has_rows;
+	if (st->cli->each != NULL)
+		strbuf_addf(&sb, "，另按%s %zu 份（%s/<%s>/）", st->cli->each, each, st->outdir,
+			    st->cli->each);
+	strbuf_addf(&sb, "，用时 %.1f 秒", elapsed(st));
+	if (st->nnotes > 0)
+		strbuf_addf(&sb, "；数据提示 %zu 条（见报告附录）", st->nnotes);
+	log_info("%s", sb.buf);
+	strbuf_release(&sb);
 }
 
 static int load_template(struct run_state *st)
@@ -72,12 +90,12 @@ static int load_template(struct run_state *st)
 						   : data_path("annual-summary.md");
 	path = st->template_path;
 	if (path == NULL) {
-		log_error("找不到默认模板 annual-summary.md,请用 --template 指定");
+		log_error("找不到默认模板 annual-summary.md，请用 --template 指定");
 		return EXIT_USAGE;
 	}
 	if (template_load(&st->tmpl, path, &st->schema, &st->scope, &diags, &ndiags) != 0) {
 		template_print_diags(stderr, path, diags, ndiags);
-		log_error("模板 %s 有 %zu 个错误,未读取数据", path, ndiags);
+		log_error("模板 %s 有 %zu 个错误，未读取数据", path, ndiags);
 		free(diags);
 		return EXIT_USAGE;
 	}
@@ -222,18 +240,19 @@ static int take_lock(struct run_state *st, struct runlock *lock, bool *held, con
 	int rc;
 
 	if (make_dirs(dir) != 0) {
-		log_error("无法创建输出目录 %s:%s", dir, strerror(errno));
+		log_error("无法创建输出目录 %s：%s", dir, strerror(errno));
 		return EXIT_IO;
 	}
 	rc = name != NULL ? runlock_acquire_named(lock, dir, name, st->cli->wait_seconds, &holder)
 			  : runlock_acquire(lock, dir, st->cli->wait_seconds, &holder);
 	if (rc == 1) {
-		log_error("另一个 civreport(进程 %ld)正在生成 %s,本次退出;可用 --wait 秒数 等待",
-			  (long)holder, what);
+		log_error(
+		    "另一个 civreport（进程 %ld）正在生成 %s，本次退出；可用 --wait 秒数 等待",
+		    (long)holder, what);
 		return EXIT_LOCKED;
 	}
 	if (rc != 0) {
-		log_error("无法锁定输出目录 %s:%s", what, strerror(errno));
+		log_error("无法锁定输出目录 %s：%s", what, strerror(errno));
 		return EXIT_IO;
 	}
 	*held = true;
@@ -278,13 +297,13 @@ static int open_outputs(struct run_state *st)
 	if ((rc = lock_year(st)) != EXIT_OK)
 		return rc;
 	if (outset_recover(&st->set) != 0) {
-		log_error("无法读取输出目录 %s:%s", st->cli->output, strerror(errno));
+		log_error("无法读取输出目录 %s：%s", st->cli->output, strerror(errno));
 		return EXIT_IO;
 	}
 	if (up_to_date(st))
 		return -1;
 	if (outset_begin(&st->set) != 0) {
-		log_error("无法在 %s 中为 %s 创建新的输出目录:%s", st->cli->output, st->outdir,
+		log_error("无法在 %s 中为 %s 创建新的输出目录：%s", st->cli->output, st->outdir,
 			  strerror(errno));
 		return EXIT_IO;
 	}
@@ -292,7 +311,7 @@ static int open_outputs(struct run_state *st)
 	rc = outfile_open_stream(&st->rejects, path, mode);
 	free(path);
 	if (rc != 0) {
-		log_error("无法写入 %s:%s", st->outdir, strerror(errno));
+		log_error("无法写入 %s：%s", st->outdir, strerror(errno));
 		return EXIT_IO;
 	}
 	rejects_begin(st->rejects.fp);
@@ -326,7 +345,7 @@ static int scan(struct run_state *st)
 	for (size_t i = 0; i < st->nbursts; i++)
 		st->bursts[i].cover = run_register_cover(
 		    st, st->bursts[i].tmpl, st->bursts[i].where_all, st->cli->nwhere + 1);
-	log_info("读取 %s(%d年),%zu 个指标", st->cli->input, st->cli->year, agg_count(st->agg));
+	log_info("读取 %s（%d年），%zu 个指标", st->cli->input, st->cli->year, agg_count(st->agg));
 	rc = scan_run(&st->schema, st->agg, &so, &st->res, err, sizeof(err));
 	if (rc != EXIT_IO && !st->cli->quiet)
 		cli_print_quality(stderr, &st->schema, &st->res);
@@ -346,7 +365,7 @@ static int scan(struct run_state *st)
 					&st->bursts[i].nnotes);
 	if (st->cli->strict && st->empty > 0) {
 		st->scan_error =
-		    xasprintf("--strict:%zu 个数据集在报告期和地区内没有记录(见上)", st->empty);
+		    xasprintf("--strict: %zu 个数据集在报告期和地区内没有记录（见上）", st->empty);
 		log_error("%s", st->scan_error);
 		return EXIT_DATA;
 	}
@@ -378,14 +397,14 @@ static int render(struct run_state *st)
 		    st->cli->year);
 	report_add_notes(st->doc, (const char *const *)st->notes, st->nnotes);
 	if (st->cli->dump_doc != NULL && dump_doc(st) != 0) {
-		log_error("无法写入文档模型 %s:%s", st->cli->dump_doc, strerror(errno));
+		log_error("无法写入文档模型 %s：%s", st->cli->dump_doc, strerror(errno));
 		return EXIT_IO;
 	}
 	if ((rc = run_render_files(st, st->tmpl, NULL, st->doc,
 				   &(struct run_files){&st->pdf, &st->xlsx, &st->docx})) != EXIT_OK)
 		return rc;
 	if (run_write_metrics(st, st->tmpl, NULL, &st->metrics, st->texts) != 0) {
-		log_error("metrics.json 写入失败:%s", strerror(errno));
+		log_error("metrics.json 写入失败：%s", strerror(errno));
 		return EXIT_IO;
 	}
 	for (size_t i = 0; i < st->nbursts; i++)
@@ -470,7 +489,7 @@ static int write_manifest(struct run_state *st)
 	free(names);
 	free(paths);
 	if (rc != 0) {
-		log_error("manifest.json 写入失败:%s", strerror(errno));
+		log_error("manifest.json 写入失败：%s", strerror(errno));
 		return EXIT_IO;
 	}
 	return EXIT_OK;
@@ -496,17 +515,17 @@ static int commit(struct run_state *st)
 	if (run_commit_bursts(st) != 0)
 		return EXIT_IO;
 	if (outfile_commit_all(files, n) != 0) {
-		log_error("无法写入 %s:%s", st->outdir, strerror(errno));
+		log_error("无法写入 %s：%s", st->outdir, strerror(errno));
 		return EXIT_IO;
 	}
 	/* --dump-doc FILE is no file of the set: before the switch, so that its
 	 * failure (exit 3, "the previous report is unchanged") is true */
 	if (st->dump.tmp_path != NULL && outfile_commit(&st->dump) != 0) {
-		log_error("无法写入文档模型 %s:%s", st->cli->dump_doc, strerror(errno));
+		log_error("无法写入文档模型 %s：%s", st->cli->dump_doc, strerror(errno));
 		return EXIT_IO;
 	}
 	if (outset_commit(&st->set) != 0) {
-		log_error("无法启用新的报告 %s:%s", st->outdir, strerror(errno));
+		log_error("无法启用新的报告 %s：%s", st->outdir, strerror(errno));
 		return EXIT_IO;
 	}
 	return EXIT_OK;
@@ -570,9 +589,9 @@ static int mail_pending(struct run_state *st)
 	int rc = EXIT_OK, brc;
 
 	if (manifest_mail_read(path, &st->mail) != 0) {
-		log_warn("%s 中没有邮件记录:%s", path, strerror(errno));
+		log_warn("%s 中没有邮件记录：%s", path, strerror(errno));
 	} else if (!st->mail.sent) {
-		log_info("报告未变化,但它的邮件还没有发出(已尝试 %d 次),现在发送",
+		log_info("报告未变化，但它的邮件还没有发出（已尝试 %d 次），现在发送",
 			 st->mail.attempts);
 		rc = cli_mail_report(st->cli, st->outdir, &st->mail);
 	}
@@ -597,7 +616,7 @@ static void keep_failed(struct run_state *st, int rc)
 	if (st->set.stage == NULL || st->rejects.tmp_path == NULL)
 		return;
 	if (outfile_commit(&st->rejects) != 0) {
-		log_warn("无法保存本次被拒绝的记录:%s", strerror(errno));
+		log_warn("无法保存本次被拒绝的记录：%s", strerror(errno));
 		return;
 	}
 	for (size_t i = 0; i < st->res.nfiles; i++) {
@@ -607,17 +626,17 @@ static void keep_failed(struct run_state *st, int rc)
 		outside += st->res.files[i].outside;
 	}
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S %z", localtime_r(&now, &tm));
-	summary = xasprintf("civreport %d 年报告生成失败\n时间:%s\n退出码:%d\n原因:%s\n"
-			    "输入:%s\n读取 %llu 行,接受 %llu 行,拒绝 %llu 行,不属本年 %llu 行\n"
-			    "被拒绝的记录:同一目录的 rejects.csv\n"
-			    "上次成功生成的报告(%s 中的其他文件)保持不变\n",
+	summary = xasprintf("civreport %d 年报告生成失败\n时间：%s\n退出码：%d\n原因：%s\n"
+			    "输入：%s\n读取 %llu 行，接受 %llu 行，拒绝 %llu 行，不属本年 %llu 行\n"
+			    "被拒绝的记录：同一目录的 rejects.csv\n"
+			    "上次成功生成的报告（%s 中的其他文件）保持不变\n",
 			    st->cli->year, when, rc, st->scan_error ? st->scan_error : "",
 			    st->cli->input, nread, accepted, rejected, outside, st->outdir);
 	if (outset_keep_failed(&st->set, "rejects.csv", summary) == 0)
-		log_error("本次被拒绝的记录见 %s/failed/rejects.csv(摘要:%s/failed/summary.txt)",
+		log_error("本次被拒绝的记录见 %s/failed/rejects.csv（摘要：%s/failed/summary.txt）",
 			  st->outdir, st->outdir);
 	else
-		log_warn("无法把本次被拒绝的记录存入 %s/failed/:%s", st->outdir, strerror(errno));
+		log_warn("无法把本次被拒绝的记录存入 %s/failed/：%s", st->outdir, strerror(errno));
 	free(summary);
 }
 
@@ -643,12 +662,12 @@ static int resolve_latest(struct run_state *st)
 		return rc;
 	}
 	if (year == 0) {
-		log_error("year = latest:%s", why);
+		log_error("year = latest: %s", why);
 		return EXIT_DATA;
 	}
 	st->cli->year = year;
 	st->cli->period = st->scope.period = period_year(year);
-	log_msg(passed_over ? LOG_WARN : LOG_INFO, "year = latest:%s", why);
+	log_msg(passed_over ? LOG_WARN : LOG_INFO, "year = latest: %s", why);
 	return EXIT_OK;
 }
 
@@ -690,8 +709,8 @@ int cmd_run(struct cli *cli)
 
 	clock_gettime(CLOCK_MONOTONIC, &st.started);
 	if (!cli->has_period && !cli->year_latest) {
-		fprintf(stderr, "civreport run: 需要 --period(如 2021、2021Q3、2021-01..2021-09)"
-				"或 --year YYYY(或 --year latest)\n");
+		fprintf(stderr, "civreport run: 需要 --period（如 2021、2021Q3、2021-01..2021-09）"
+				"或 --year YYYY（或 --year latest）\n");
 		return EXIT_USAGE;
 	}
 	st.scope.period = cli->period;
@@ -740,29 +759,23 @@ int cmd_run(struct cli *cli)
 		rc = cli->mail ? mail_pending(&st) : EXIT_OK;
 		if (!cli->quiet)
 			printf("up to date\n");
-		log_info("输入未变化,报告已是最新(%s),%.2f 秒", st.outdir ? st.outdir : cli->output,
-			 elapsed(&st));
+		log_info("输入未变化，报告已是最新（%s），%.2f 秒",
+			 st.outdir ? st.outdir : cli->output, elapsed(&st));
 		release(&st);
 		return rc;
 	}
 	if (rc == EXIT_OK) {
 		/* INFO: the notes themselves were warnings; the count is for the summary */
-		const struct template_meta *tm = template_meta(st.tmpl);
-
-		/* the PDF, and the DOCX officers edit when there is one */
-		log_info("完成:%s/%s%s%s,%.1f 秒;%s%s%s", st.outdir, tm->pdf_name,
-			 tm->docx_name ? "、" : "", tm->docx_name ? tm->docx_name : "",
-			 elapsed(&st), st.nnotes > 0 ? "数据提示 " : "",
-			 st.nnotes > 0 ? notes_count(st.nnotes) : "", report_headline(st.doc));
+		log_done(&st);
 		if (cli->mail)
 			rc = mail_reports(&st);
 	} else {
-		char *summary = xasprintf("civreport 于 %s 生成 %d 年报告失败,退出码 "
-					  "%d。详见服务器日志;上次的报告保持不变。",
+		char *summary = xasprintf("civreport 于 %s 生成 %d 年报告失败，退出码 "
+					  "%d。详见服务器日志；上次的报告保持不变。",
 					  st.outdir ? st.outdir : cli->output, cli->year, rc);
 		if (rc == EXIT_DATA)
 			keep_failed(&st, rc);
-		log_error("失败(退出码 %d),%.1f 秒;上次的报告保持不变", rc, elapsed(&st));
+		log_error("失败（退出码 %d），%.1f 秒；上次的报告保持不变", rc, elapsed(&st));
 		if (cli->mail)
 			deliver_failure_notice(cli->cfg ? &cli->cfg->mail : NULL, summary);
 		free(summary);

@@ -22,7 +22,7 @@ int cmd_sample(struct cli *cli)
 	};
 	char err[512];
 
-	log_info("生成模拟数据:%d年,规模 %.3g,%s,写入 %s", opt.year, opt.scale,
+	log_info("生成模拟数据：%d年，规模 %.3g，%s，写入 %s", opt.year, opt.scale,
 		 opt.format == SAMPLE_XLSX ? "救助明细为 .xlsx" : "CSV", opt.out);
 	if (sample_generate(&opt, err, sizeof(err)) != 0) {
 		log_error("%s", err);

@@ -76,16 +76,16 @@ static int on_line(void *ctx, const char *section, const char *key, const char *
 	else if (!strcmp(section, "mail.each"))
 		return mail_route(ld, key, value, line);
 	else
-		return bad(ld, line, "未知的节(可用 [run]、[mail] 和 [mail.each])", section);
+		return bad(ld, line, "未知的节（可用 [run]、[mail] 和 [mail.each]）", section);
 	if (!strcmp(key, "password"))
-		return bad(ld, line, "密码不能写在配置文件中,请用 password_env 或 password_file",
+		return bad(ld, line, "密码不能写在配置文件中，请用 password_env 或 password_file",
 			   key);
 	s = setting_by_key(sec, key);
 	if (s == NULL) {
 		char keys[512];
 
 		settings_keys(sec, keys, sizeof(keys));
-		snprintf(ld->err, ld->errlen, "%s:%d: [%s] 中未知的设置: %s(可用: %s)", ld->path,
+		snprintf(ld->err, ld->errlen, "%s:%d: [%s] 中未知的设置：%s（可用：%s）", ld->path,
 			 line, sec == SECTION_MAIL ? "mail" : "run", key, keys);
 		return 1;
 	}
@@ -119,18 +119,18 @@ static int read_password_file(struct loader *ld)
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 
 	if (fd < 0 || fstat(fd, &st) != 0) {
-		snprintf(ld->err, ld->errlen, "无法读取密码文件 %s:%s", path, strerror(errno));
+		snprintf(ld->err, ld->errlen, "无法读取密码文件 %s：%s", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;
 	}
 	if (S_ISDIR(st.st_mode))
-		why = "它是一个目录,不是文件";
+		why = "它是一个目录，不是文件";
 	else if (!S_ISREG(st.st_mode))
 		why = "它不是普通文件";
 	if (why == NULL && (st.st_mode & 077)) {
 		snprintf(ld->err, ld->errlen,
-			 "拒绝使用密码文件 %s:其他用户可以读取(权限 %04o);请执行 chmod 600 %s",
+			 "拒绝使用密码文件 %s：其他用户可以读取（权限 %04o）；请执行 chmod 600 %s",
 			 path, (unsigned)(st.st_mode & 0777), path);
 		close(fd);
 		return -1;
@@ -139,7 +139,7 @@ static int read_password_file(struct loader *ld)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			snprintf(ld->err, ld->errlen, "无法读取密码文件 %s:%s", path,
+			snprintf(ld->err, ld->errlen, "无法读取密码文件 %s：%s", path,
 				 strerror(errno));
 			close(fd);
 			strbuf_release(&sb);
@@ -156,12 +156,12 @@ static int read_password_file(struct loader *ld)
 		else if (memchr(sb.buf, '\0', sb.len) != NULL)
 			why = "文件中有 NUL 字节";
 		else if (line == 0)
-			why = "第一行是空的(密码应写在第一行)";
+			why = "第一行是空的（密码应写在第一行）";
 		else if (strspn(sb.buf + line, "\r\n") != sb.len - line)
-			why = "文件有多行(只应有一行:密码)";
+			why = "文件有多行（只应有一行：密码）";
 	}
 	if (why != NULL) {
-		snprintf(ld->err, ld->errlen, "无法使用密码文件 %s:%s", path, why);
+		snprintf(ld->err, ld->errlen, "无法使用密码文件 %s：%s", path, why);
 		if (sb.buf != NULL)
 			memset(sb.buf, 0, sb.len);
 		strbuf_release(&sb);
@@ -183,19 +183,20 @@ int config_load(struct config *cfg, struct cli *cli, const char *path, char *err
 	cfg->path = xstrdup(path);
 	rc = ini_parse_file(path, on_line, &ld, &bad_line);
 	if (rc < 0 && bad_line == 0)
-		snprintf(err, errlen, "无法读取配置文件 %s:%s", path, strerror(errno));
+		snprintf(err, errlen, "无法读取配置文件 %s：%s", path, strerror(errno));
 	else if (rc < 0)
-		snprintf(err, errlen, "%s:%d: 无法解析的行(应为 键 = 值 或 [节])", path, bad_line);
+		snprintf(err, errlen, "%s:%d: 无法解析的行（应为 键 = 值 或 [节]）", path,
+			 bad_line);
 	if (rc == 0 && cfg->password_env != NULL && cfg->password_file != NULL) {
 		snprintf(err, errlen,
-			 "%s: password_env 和 password_file 只能设置其中一个(密码从哪里读取?)",
+			 "%s: password_env 和 password_file 只能设置其中一个（密码从哪里读取？）",
 			 path);
 		rc = -1;
 	}
 	if (rc == 0 && cfg->password_env != NULL) {
 		const char *pw = getenv(cfg->password_env);
 		if (pw == NULL || pw[0] == '\0') {
-			snprintf(err, errlen, "环境变量 %s %s(配置的 password_env)",
+			snprintf(err, errlen, "环境变量 %s %s（配置的 password_env）",
 				 cfg->password_env, pw == NULL ? "未设置" : "是空的");
 			rc = -1;
 		} else {

@@ -56,7 +56,7 @@ int cli_mail_report_to(const struct cli *cli, const char *outdir, const char *re
 	if (rc != EXIT_USAGE) {
 		manifest_mail_attempted(m, ms.to, ms.nto, rc == EXIT_OK ? NULL : out.error);
 		if (manifest_mail_update(path, m) != 0) {
-			log_error("无法在 %s 中记录邮件状态:%s", path, strerror(errno));
+			log_error("无法在 %s 中记录邮件状态：%s", path, strerror(errno));
 			if (rc == EXIT_OK)
 				rc = EXIT_IO;
 		}
@@ -85,9 +85,9 @@ int cli_mail_recorded(const struct cli *cli, const char *outdir, const char *rec
 
 	if (manifest_mail_read(path, &m) != 0) {
 		if (errno == ENOENT)
-			log_error("%s 不存在:这份报告还没有生成(先运行 civreport run)", path);
+			log_error("%s 不存在：这份报告还没有生成（先运行 civreport run）", path);
 		else
-			log_error("%s 中没有邮件记录(由旧版本生成或已损坏):请先重新运行 "
+			log_error("%s 中没有邮件记录（由旧版本生成或已损坏）：请先重新运行 "
 				  "civreport run",
 				  path);
 		free(path);
@@ -95,8 +95,8 @@ int cli_mail_recorded(const struct cli *cli, const char *outdir, const char *rec
 	}
 	if (!only_pending || !m.sent) {
 		if (only_pending)
-			log_info("%s 未变化,但它的邮件还没有发出(已尝试 %d 次),现在发送", outdir,
-				 m.attempts);
+			log_info("%s 未变化，但它的邮件还没有发出（已尝试 %d 次），现在发送",
+				 outdir, m.attempts);
 		rc = cli_mail_report_to(cli, outdir, record, &m, to, nto);
 	}
 	manifest_mail_release(&m);

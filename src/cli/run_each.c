@@ -61,7 +61,7 @@ static int match_routes(struct run_state *st, const struct column *col)
 			for (size_t v = 0; v < col->nvalues; v++)
 				snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
 					 v ? "、" : "", col->values[v]);
-			log_error("%s:%d: [mail.each] 中的“%s”不是%s的取值(可用:%s)", cfg->path,
+			log_error("%s:%d: [mail.each] 中的“%s”不是%s的取值（可用：%s）", cfg->path,
 				  cfg->routes[r].line, cfg->routes[r].value, col->name, list);
 			return EXIT_USAGE;
 		}
@@ -81,11 +81,11 @@ int run_load_bursts(struct run_state *st)
 	const char *why;
 
 	if (col == NULL) {
-		log_error("--each %s:没有哪个数据集有这一列", st->cli->each);
+		log_error("--each %s: 没有哪个数据集有这一列", st->cli->each);
 		return EXIT_USAGE;
 	}
 	if (col->type != COL_ENUM) {
-		log_error("--each %s:只能按选项列(如 区县)分报告;“%s”是%s列", st->cli->each,
+		log_error("--each %s: 只能按选项列（如 区县）分报告；“%s”是%s列", st->cli->each,
 			  col->name, col_type_name(col->type));
 		return EXIT_USAGE;
 	}
@@ -97,7 +97,7 @@ int run_load_bursts(struct run_state *st)
 		size_t ndiags = 0;
 
 		if ((why = cli_folder_problem(col->values[v])) != NULL) {
-			log_error("--each %s:取值“%s”%s", col->name, col->values[v], why);
+			log_error("--each %s: 取值“%s”%s", col->name, col->values[v], why);
 			return EXIT_USAGE;
 		}
 		b->value = xstrdup(col->values[v]);
@@ -114,7 +114,7 @@ int run_load_bursts(struct run_state *st)
 		if (template_load(&b->tmpl, st->template_path, &st->schema, &scope, &diags,
 				  &ndiags) != 0) {
 			template_print_diags(stderr, st->template_path, diags, ndiags);
-			log_error("模板 %s 用于 --each %s(%s)时有 %zu 个错误,未读取数据",
+			log_error("模板 %s 用于 --each %s（%s）时有 %zu 个错误，未读取数据",
 				  st->template_path, col->name, b->value, ndiags);
 			free(diags);
 			return EXIT_USAGE;
@@ -168,8 +168,9 @@ void run_mark_presence(struct run_state *st)
 		else
 			strbuf_addf(&none, "%s%s", none.len ? "、" : "", bu->value);
 	}
-	log_info("--each %s:%zu 个取值中 %zu 个有数据,各生成一份报告%s%s", st->cli->each,
-		 st->nbursts, with, none.len ? ";没有数据(不生成):" : "", none.len ? none.buf : "");
+	log_info("--each %s: %zu 个取值中 %zu 个有数据，各生成一份报告%s%s", st->cli->each,
+		 st->nbursts, with, none.len ? "；没有数据（不生成）：" : "",
+		 none.len ? none.buf : "");
 	strbuf_release(&none);
 }
 
@@ -180,7 +181,7 @@ int run_render_burst(struct run_state *st, struct burst *b)
 	int rc;
 
 	if (mkdir(dir, 0750) != 0 && errno != EEXIST) {
-		log_error("无法创建 %s/%s:%s", st->outdir, b->value, strerror(errno));
+		log_error("无法创建 %s/%s：%s", st->outdir, b->value, strerror(errno));
 		free(dir);
 		return EXIT_IO;
 	}
@@ -195,7 +196,7 @@ int run_render_burst(struct run_state *st, struct burst *b)
 				   &(struct run_files){&b->pdf, &b->xlsx, &b->docx})) != EXIT_OK)
 		return rc;
 	if (run_write_metrics(st, b->tmpl, b->value, &b->metrics, b->texts) != 0) {
-		log_error("%s/metrics.json 写入失败:%s", b->value, strerror(errno));
+		log_error("%s/metrics.json 写入失败：%s", b->value, strerror(errno));
 		return EXIT_IO;
 	}
 	return EXIT_OK;
@@ -242,7 +243,7 @@ int run_commit_bursts(struct run_state *st)
 		if (b->mailrec.tmp_path != NULL)
 			files[n++] = &b->mailrec;
 		if (b->has_rows && outfile_commit_all(files, n) != 0) {
-			log_error("无法写入 %s/%s:%s", st->outdir, b->value, strerror(errno));
+			log_error("无法写入 %s/%s：%s", st->outdir, b->value, strerror(errno));
 			return -1;
 		}
 	}
@@ -269,7 +270,8 @@ int run_mail_bursts(struct run_state *st, bool only_pending)
 				brc = cli_mail_recorded(st->cli, dir, "mail.json", b->route->to,
 							b->route->nto, true);
 		} else if (!b->has_rows) {
-			log_warn("[mail.each] %s:数据中没有它的记录,没有生成报告,不发送", b->value);
+			log_warn("[mail.each] %s: 数据中没有它的记录，没有生成报告，不发送",
+				 b->value);
 		} else {
 			brc = cli_mail_report_to(st->cli, dir, "mail.json", &b->mail, b->route->to,
 						 b->route->nto);

@@ -57,7 +57,7 @@ static int render_one(struct run_state *st, const char *dir, const char *file, c
 
 	if (outfile_begin(out, path, (mode_t)st->cli->mode) != 0 ||
 	    render(doc, out->tmp_path, err, sizeof(err)) != 0) {
-		log_error("%s 生成失败(%s/%s):%s", what, st->outdir, name,
+		log_error("%s 生成失败（%s/%s）：%s", what, st->outdir, name,
 			  out->tmp_path ? err : strerror(errno));
 		rc = EXIT_IO;
 	}

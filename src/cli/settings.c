@@ -65,7 +65,7 @@ static const struct setting table[] = {
     /* --strict is a flag; in the file, strict = yes */
     RUN(NULL, "strict", BOOL, strict, .deflt = "no"),
     RUN("max-reject-rate", "max_reject_rate", DOUBLE, max_reject_rate, .dmin = 0, .dmax = 1,
-	.what = "比例(如 0.05)", .deflt = "0.05"),
+	.what = "比例（如 0.05）", .deflt = "0.05"),
     RUN("encoding", "encoding", ENUM, encoding, .choices = encodings),
     RUN("threads", "threads", INT, threads, .min = 1, .max = 64, .what = "整数"),
     RUN("mode", "mode", MODE, mode, .deflt = "0640"),
@@ -206,12 +206,12 @@ static int set_addresses(const struct setting *s, char *base, const char *text, 
 
 	if (n == 0) {
 		ini_free_list(items, n);
-		return refuse(why, len, text, "应为电子邮件地址(多个用逗号分隔),不能为空");
+		return refuse(why, len, text, "应为电子邮件地址（多个用逗号分隔），不能为空");
 	}
 
 	for (size_t i = 0; i < n; i++) {
 		if (!mail_address_valid(items[i])) {
-			refuse(why, len, items[i], "应为电子邮件地址(多个用逗号分隔)");
+			refuse(why, len, items[i], "应为电子邮件地址（多个用逗号分隔）");
 			ini_free_list(items, n);
 			return -1;
 		}
@@ -247,7 +247,7 @@ static const char *url_problem(const char *text)
 			return "邮件服务器地址中不能有空格、控制字符或非 ASCII 字符";
 	end = host + strcspn(host, "/?#");
 	if (memchr(host, '@', (size_t)(end - host)) != NULL)
-		return "邮件服务器地址中不能写用户名或密码(请用 user 和 password_file)";
+		return "邮件服务器地址中不能写用户名或密码（请用 user 和 password_file）";
 	colon = memchr(host, ':', (size_t)(end - host));
 	if (host[0] == '[') { /* [IPv6]:port */
 		const char *close = memchr(host, ']', (size_t)(end - host));
@@ -257,7 +257,7 @@ static const char *url_problem(const char *text)
 		colon = close + 1 < end && close[1] == ':' ? close + 1 : NULL;
 	}
 	if ((colon != NULL ? colon : end) == host)
-		return "应为 smtp://主机:端口 或 smtps://主机:端口(缺少主机名)";
+		return "应为 smtp://主机:端口 或 smtps://主机:端口（缺少主机名）";
 	if (colon != NULL) {
 		char port[8];
 		long l;
@@ -339,7 +339,7 @@ int setting_set(const struct setting *s, struct cli *cli, struct config *cfg, co
 		return 0;
 	case SETTING_ENVNAME:
 		if (!env_name(text))
-			return refuse(why, whylen, text, "应为环境变量名(字母、数字和下划线)");
+			return refuse(why, whylen, text, "应为环境变量名（字母、数字和下划线）");
 		if (slot != NULL)
 			set_string(slot, text);
 		return 0;
@@ -350,7 +350,7 @@ int setting_set(const struct setting *s, struct cli *cli, struct config *cfg, co
 		} else if (parse_long(text, 1900, 2099, &l) == 0) {
 			b = false;
 		} else {
-			return refuse(why, whylen, text, "应为四位年份(1900 到 2099)或 latest");
+			return refuse(why, whylen, text, "应为四位年份（1900 到 2099）或 latest");
 		}
 		if (slot != NULL) {
 			*(int *)slot = (int)l;
@@ -373,7 +373,7 @@ int setting_set(const struct setting *s, struct cli *cli, struct config *cfg, co
 		/* 列=值: the column and the values are checked against the schema later */
 		const char *eq = strstr(text, "=");
 		if (eq == NULL || eq == text || eq[1] == '\0')
-			return refuse(why, whylen, text, "应写成 列名=取值,如 区县=岳池县");
+			return refuse(why, whylen, text, "应写成 列名=取值，如 区县=岳池县");
 		if (slot != NULL) {
 			char ***list = (char ***)slot;
 			size_t *n = (size_t *)(base + s->extra);
@@ -384,7 +384,7 @@ int setting_set(const struct setting *s, struct cli *cli, struct config *cfg, co
 	}
 	case SETTING_MODE:
 		if (parse_octal(text, 0777, &l) != 0)
-			return refuse(why, whylen, text, "应为八进制权限(0 到 0777),如 0640");
+			return refuse(why, whylen, text, "应为八进制权限（0 到 0777），如 0640");
 		if (slot != NULL)
 			*(int *)slot = (int)l;
 		return 0;

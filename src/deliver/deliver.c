@@ -69,7 +69,7 @@ int deliver_files(const struct mail_settings *m, const char *subject, const char
 	if (out != NULL)
 		out->error[0] = '\0';
 	if (m == NULL || m->url == NULL || m->nto == 0 || m->from == NULL) {
-		log_error("没有可用的邮件设置:配置文件的 [mail] 需要 url、from 和 to");
+		log_error("没有可用的邮件设置：配置文件的 [mail] 需要 url、from 和 to");
 		if (out != NULL)
 			snprintf(out->error, sizeof(out->error), "没有可用的邮件设置");
 		return EXIT_USAGE;
@@ -83,13 +83,13 @@ int deliver_files(const struct mail_settings *m, const char *subject, const char
 	r = mail_send_stats(&mc, subject, body, att, nfiles, err, sizeof(err), &stats);
 	free(att);
 	if (r != MAIL_OK) {
-		log_error("邮件发送失败:%s(报告文件已保留;用时 %.1f 秒,上限 %.1f 秒)", err,
+		log_error("邮件发送失败：%s（报告文件已保留；用时 %.1f 秒，上限 %.1f 秒）", err,
 			  stats.elapsed_ms / 1000.0, stats.cap_ms / 1000.0);
 		if (out != NULL)
 			snprintf(out->error, sizeof(out->error), "%s", err);
 		return EXIT_MAIL;
 	}
-	log_info("邮件已发送给 %zu 位收件人(尝试 %d 次,用时 %.1f 秒,上限 %.1f 秒)", m->nto,
+	log_info("邮件已发送给 %zu 位收件人（尝试 %d 次，用时 %.1f 秒，上限 %.1f 秒）", m->nto,
 		 stats.attempts, stats.elapsed_ms / 1000.0, stats.cap_ms / 1000.0);
 	return EXIT_OK;
 }
@@ -103,5 +103,5 @@ void deliver_failure_notice(const struct mail_settings *m, const char *summary)
 		return;
 	fill(&mc, m, m->on_failure, m->non_failure);
 	if (mail_send(&mc, "civreport 运行失败", summary, NULL, 0, err, sizeof(err)) != MAIL_OK)
-		log_warn("失败通知未能发出:%s", err);
+		log_warn("失败通知未能发出：%s", err);
 }

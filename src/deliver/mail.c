@@ -462,12 +462,12 @@ static int put_attachment(struct strbuf *sb, const char *boundary, const struct 
 	char *clean;
 
 	if (!valid_content_type(ct)) {
-		set_error(e, MAIL_LOCAL, "附件类型无效: %s", ct);
+		set_error(e, MAIL_LOCAL, "附件类型无效：%s", ct);
 		errno = EINVAL;
 		return -1;
 	}
 	if (name[0] == '\0') {
-		set_error(e, MAIL_LOCAL, "附件没有文件名: %s", a->path);
+		set_error(e, MAIL_LOCAL, "附件没有文件名：%s", a->path);
 		errno = EINVAL;
 		return -1;
 	}
@@ -475,7 +475,7 @@ static int put_attachment(struct strbuf *sb, const char *boundary, const struct 
 	if (data == NULL) {
 		int err = errno;
 
-		set_error(e, MAIL_LOCAL, "无法读取附件 %s: %s", a->path, strerror(err));
+		set_error(e, MAIL_LOCAL, "无法读取附件 %s：%s", a->path, strerror(err));
 		errno = err;
 		return -1;
 	}
@@ -490,8 +490,8 @@ static int put_attachment(struct strbuf *sb, const char *boundary, const struct 
 static int check_config(const struct mail_config *cfg, struct compose_error *e)
 {
 	if (cfg->from == NULL || !mail_address_valid(cfg->from)) {
-		set_error(e, MAIL_PERMANENT, "发件人地址无效: %s",
-			  cfg->from ? cfg->from : "(未设置)");
+		set_error(e, MAIL_PERMANENT, "发件人地址无效：%s",
+			  cfg->from ? cfg->from : "（未设置）");
 		return -1;
 	}
 	if (cfg->nto == 0 || cfg->to == NULL) {
@@ -500,8 +500,8 @@ static int check_config(const struct mail_config *cfg, struct compose_error *e)
 	}
 	for (size_t i = 0; i < cfg->nto; i++) {
 		if (cfg->to[i] == NULL || !mail_address_valid(cfg->to[i])) {
-			set_error(e, MAIL_PERMANENT, "收件人地址无效: %s",
-				  cfg->to[i] ? cfg->to[i] : "(空)");
+			set_error(e, MAIL_PERMANENT, "收件人地址无效：%s",
+				  cfg->to[i] ? cfg->to[i] : "（空）");
 			return -1;
 		}
 	}
@@ -866,9 +866,9 @@ static void describe_reply(const struct attempt *a, const struct mail_config *cf
 	else if (strcmp(verb, "DATA") == 0)
 		snprintf(err, errlen, "邮件服务器%s这封邮件%s%s",
 			 temp ? "暂时无法接收" : "拒绝接收", reply,
-			 a->code == 552 ? ",邮件可能过大" : "");
+			 a->code == 552 ? "，邮件可能过大" : "");
 	else if (strcmp(verb, "AUTH") == 0)
-		snprintf(err, errlen, "邮件服务器登录失败,请检查用户名和密码%s", reply);
+		snprintf(err, errlen, "邮件服务器登录失败，请检查用户名和密码%s", reply);
 	else if (strcmp(verb, "STARTTLS") == 0)
 		snprintf(err, errlen, "邮件服务器无法启用 STARTTLS 加密%s", reply);
 	else
@@ -886,39 +886,39 @@ static void describe(const struct attempt *a, const struct mail_config *cfg, lon
 	}
 	switch (a->rc) {
 	case CURLE_COULDNT_CONNECT:
-		snprintf(err, errlen, "无法连接邮件服务器 %s(%s)", cfg->url, detail);
+		snprintf(err, errlen, "无法连接邮件服务器 %s（%s）", cfg->url, detail);
 		break;
 	case CURLE_COULDNT_RESOLVE_HOST:
-		snprintf(err, errlen, "无法解析邮件服务器地址 %s(%s)", cfg->url, detail);
+		snprintf(err, errlen, "无法解析邮件服务器地址 %s（%s）", cfg->url, detail);
 		break;
 	case CURLE_OPERATION_TIMEDOUT:
 	case CURLE_ABORTED_BY_CALLBACK:
-		snprintf(err, errlen, "邮件服务器 %s 在 %ld 秒内没有完成发送(超时)", cfg->url,
+		snprintf(err, errlen, "邮件服务器 %s 在 %ld 秒内没有完成发送（超时）", cfg->url,
 			 timeout);
 		break;
 	case CURLE_LOGIN_DENIED:
 	case CURLE_AUTH_ERROR:
-		snprintf(err, errlen, "邮件服务器登录失败,请检查用户名和密码(%s)", detail);
+		snprintf(err, errlen, "邮件服务器登录失败，请检查用户名和密码（%s）", detail);
 		break;
 	case CURLE_USE_SSL_FAILED:
-		snprintf(err, errlen, "邮件服务器不支持 STARTTLS 加密,邮件未发送(%s)", detail);
+		snprintf(err, errlen, "邮件服务器不支持 STARTTLS 加密，邮件未发送（%s）", detail);
 		break;
 	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CACERT_BADFILE:
 	case CURLE_SSL_CERTPROBLEM:
-		snprintf(err, errlen, "邮件服务器的证书验证失败(%s)", detail);
+		snprintf(err, errlen, "邮件服务器的证书验证失败（%s）", detail);
 		break;
 	case CURLE_SSL_CONNECT_ERROR:
-		snprintf(err, errlen, "与邮件服务器建立加密连接失败(%s)", detail);
+		snprintf(err, errlen, "与邮件服务器建立加密连接失败（%s）", detail);
 		break;
 	case CURLE_URL_MALFORMAT:
 	case CURLE_UNSUPPORTED_PROTOCOL:
 		snprintf(err, errlen,
-			 "邮件服务器地址无效: %s(应为 smtp://主机:端口 或 smtps://主机:端口)",
+			 "邮件服务器地址无效：%s（应为 smtp://主机:端口 或 smtps://主机:端口）",
 			 cfg->url);
 		break;
 	default:
-		snprintf(err, errlen, "发送邮件失败(%s)", detail);
+		snprintf(err, errlen, "发送邮件失败（%s）", detail);
 		break;
 	}
 }
@@ -1044,7 +1044,7 @@ enum mail_result mail_send_stats(const struct mail_config *cfg, const char *subj
 		return MAIL_OK;
 	describe(&a, cfg, timeout, err, errlen);
 	if (res == MAIL_TRANSIENT && tries > 1) {
-		snprintf(more, sizeof(more), ",已尝试 %d 次", tries);
+		snprintf(more, sizeof(more), "，已尝试 %d 次", tries);
 		err_append(err, errlen, more);
 	}
 	return res;

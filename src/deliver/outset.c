@@ -193,7 +193,7 @@ static void retire(const char *dir, const char *cur)
 	int curfd = cur ? open(cur, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
 
 	if (d == NULL) {
-		log_warn("无法清理旧的输出目录 %s:%s", dir, strerror(errno));
+		log_warn("无法清理旧的输出目录 %s：%s", dir, strerror(errno));
 		if (curfd >= 0)
 			close(curfd);
 		return;
@@ -219,7 +219,7 @@ static void retire(const char *dir, const char *cur)
 			    st.st_ino == cst.st_ino)
 				unlinkat(dirfd(d), name, 0);
 		} else if (cur != NULL && move_entry(dir, cur, name) != 0) {
-			log_warn("无法把 %s/%s 移入新的输出目录:%s", dir, name, strerror(errno));
+			log_warn("无法把 %s/%s 移入新的输出目录：%s", dir, name, strerror(errno));
 		}
 	}
 	closedir(d);
@@ -227,7 +227,7 @@ static void retire(const char *dir, const char *cur)
 	if (curfd >= 0)
 		close(curfd);
 	if (rmdir(dir) != 0)
-		log_warn("旧的输出目录 %s 中还有 civreport 不认识的文件,已保留,请查看", dir);
+		log_warn("旧的输出目录 %s 中还有 civreport 不认识的文件，已保留，请查看", dir);
 }
 
 static bool has_stage_mark(const char *dir)
@@ -327,8 +327,8 @@ int outset_recover(struct outset *s)
 	if (find_current(s) != 0) {
 		int err = errno;
 
-		log_error("%s 不是 civreport 的输出目录(%s),请改用别的 --output 或移走它", s->path,
-			  err == EEXIST ? "是指向别处的符号链接" : strerror(err));
+		log_error("%s 不是 civreport 的输出目录（%s），请改用别的 --output 或移走它",
+			  s->path, err == EEXIST ? "是指向别处的符号链接" : strerror(err));
 		free(prefix);
 		errno = err;
 		return -1;
@@ -373,14 +373,14 @@ int outset_recover(struct outset *s)
 			find_current(s);
 		} else if (links_to(linked, nlinked, stale[i])) {
 			/* the operator's link names it (mv output/2021 output/2021-archive) */
-			log_info("%s 由另一个符号链接指向(如移走的旧报告),保留", stale[i]);
+			log_info("%s 由另一个符号链接指向（如移走的旧报告），保留", stale[i]);
 		} else if (s->current == NULL) {
 			/*
 			 * A complete set that output/<year> no longer names (the
 			 * link was removed or moved away): never delete a report
 			 * nobody asked to delete.
 			 */
-			log_warn("%s 是一份完整的旧报告,%s 已不指向它;保留,不清理", stale[i],
+			log_warn("%s 是一份完整的旧报告，%s 已不指向它；保留，不清理", stale[i],
 				 s->path);
 		} else {
 			retire(stale[i], s->current);
@@ -539,7 +539,7 @@ static int switch_link(struct outset *s, char **old)
 			if (rc == 0 && (rc = outfile_rename(link, s->path)) != 0) {
 				err = errno;
 				if (rename(aside, s->path) != 0)
-					log_error("无法把原输出目录从 %s 移回 %s:%s", aside,
+					log_error("无法把原输出目录从 %s 移回 %s：%s", aside,
 						  s->path, strerror(errno));
 			}
 			if (rc == 0)
@@ -585,13 +585,13 @@ int outset_commit(struct outset *s)
 	}
 	/* committed: from here on, problems are only logged */
 	if (sync_path(s->parent) != 0)
-		log_warn("无法同步输出目录 %s:%s", s->parent, strerror(errno));
+		log_warn("无法同步输出目录 %s：%s", s->parent, strerror(errno));
 	testhook_point("swapped");
 	if (old == NULL && s->current != NULL)
 		old = xstrdup(s->current);
 	for (size_t i = 0; i < nlater; i++) {
 		if (old != NULL && move_entry(old, s->stage, later[i]) != 0)
-			log_warn("无法把 %s/%s 移入新的输出目录:%s", old, later[i],
+			log_warn("无法把 %s/%s 移入新的输出目录：%s", old, later[i],
 				 strerror(errno));
 		free(later[i]);
 	}

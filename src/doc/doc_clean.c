@@ -62,11 +62,11 @@ char *doc_clean_value(const char *s, size_t len, const char *what)
 	char *out = doc_clean_text(s, len, &st);
 
 	if (st.controls > 0)
-		log_warn("%s“%s”中有 %zu 个控制字符,报告中显示为空格或转义(如 \\x01)", what, out,
+		log_warn("%s“%s”中有 %zu 个控制字符，报告中显示为空格或转义（如 \\x01）", what, out,
 			 st.controls);
 	if (st.unknown > 0)
-		log_warn(
-		    "%s“%s”中有 %zu 个字符(首个 U+%04X)没有任何已安装的字体能显示,报告中显示为“�”",
-		    what, out, st.unknown, st.first_unknown);
+		log_warn("%s“%s”中有 %zu 个字符（首个 "
+			 "U+%04X）没有任何已安装的字体能显示，报告中显示为“�”",
+			 what, out, st.unknown, st.first_unknown);
 	return out;
 }

@@ -141,7 +141,7 @@ struct doc_table *report_files_table(const struct ingest_result *res, const char
 		set_counts(t, i, 3, n);
 		if (errors && f->same_as != NULL) {
 			char *same = ingest_shown_path(f->same_as);
-			char *why = xasprintf("与 %s 内容相同,只读取一次,未重复计入", same);
+			char *why = xasprintf("与 %s 内容相同，只读取一次，未重复计入", same);
 
 			free(same);
 			set_data_text(t, i, 7, why);
@@ -403,22 +403,6 @@ char *report_balance(const struct ingest_result *res)
 		format_exact(v[k], sizeof(v[k]), (int64_t)n[k], UNIT_COUNT, true);
 	return xasprintf("读取 %s = 接收 %s + 拒收 %s + 年度外 %s%s", v[N_READ], v[N_ACCEPTED],
 			 v[N_REJECTED], v[N_OUTSIDE], balanced(n) ? "" : "（不平衡！）");
-}
-
-const char *report_headline(const struct doc *doc)
-{
-	static char line[512];
-	size_t o = 0;
-
-	line[0] = '\0';
-	for (size_t i = 0; i < doc->nfigures && i < 3 && o < sizeof(line); i++) {
-		int n = snprintf(line + o, sizeof(line) - o, "%s%s=%s", i ? ";" : "",
-				 doc->figures[i].expr, doc->figures[i].text);
-		if (n < 0)
-			break;
-		o += (size_t)n;
-	}
-	return line;
 }
 
 void report_add_notes(struct doc *doc, const char *const *notes, size_t n)

@@ -66,7 +66,4 @@ char *report_balance(const struct ingest_result *res);
 /* The creation time for a report of year: SOURCE_DATE_EPOCH, else Dec 31 00:00 UTC. */
 int64_t report_created(int year);
 
-/* A one-line summary of the headline figures for the log (static buffer). */
-const char *report_headline(const struct doc *doc);
-
 #endif

@@ -212,7 +212,7 @@ static int resolve_column(struct parser *p, const char *name, size_t at_pos)
 	}
 	hint = nearest(name, names, ds->ncols * 2);
 	if (hint != NULL) {
-		fail(p, at_pos, "数据集 %s 没有列“%s”,是不是“%s”?", ds->name, name, hint);
+		fail(p, at_pos, "数据集 %s 没有列“%s”，是不是“%s”？", ds->name, name, hint);
 	} else {
 		char list[384] = "";
 		size_t o = 0;
@@ -223,7 +223,7 @@ static int resolve_column(struct parser *p, const char *name, size_t at_pos)
 				break;
 			o += (size_t)n;
 		}
-		fail(p, at_pos, "数据集 %s 没有列“%s”,可用的列:%s", ds->name, name, list);
+		fail(p, at_pos, "数据集 %s 没有列“%s”，可用的列：%s", ds->name, name, list);
 	}
 	free(names);
 	return -1;
@@ -241,7 +241,7 @@ static int parse_dataset(struct parser *p)
 	name = word(p);
 	if (name[0] == '\0') {
 		free(name);
-		return fail(p, start, "表达式应以数据集名开头,如 relief.persons");
+		return fail(p, start, "表达式应以数据集名开头，如 relief.persons");
 	}
 	for (size_t i = 0; i < p->schema->nsets; i++)
 		if (strcmp(p->schema->sets[i].name, name) == 0) {
@@ -255,9 +255,9 @@ static int parse_dataset(struct parser *p)
 		names[i] = p->schema->sets[i].name;
 	hint = nearest(name, names, p->schema->nsets);
 	if (hint != NULL)
-		fail(p, start, "未知的数据集“%s”,是不是“%s”?", name, hint);
+		fail(p, start, "未知的数据集“%s”，是不是“%s”？", name, hint);
 	else
-		fail(p, start, "未知的数据集“%s”,可用:relief、children、elderly、charity", name);
+		fail(p, start, "未知的数据集“%s”，可用：relief、children、elderly、charity", name);
 	free(names);
 	free(name);
 	return -1;
@@ -272,7 +272,7 @@ static int measure_column(struct parser *p)
 	int col;
 
 	if (!eat(p, "(", "（"))
-		return fail(p, p->pos, "%s 后应有括号中的列名,如 sum(数量)", "sum/distinct");
+		return fail(p, p->pos, "%s 后应有括号中的列名，如 sum(数量)", "sum/distinct");
 	start = p->pos;
 	name = column_name(p, ")");
 	col = resolve_column(p, name, start);
@@ -283,11 +283,12 @@ static int measure_column(struct parser *p)
 		return fail(p, p->pos, "缺少右括号“)”");
 	if (q->measure == MEASURE_SUM && ds->cols[col].type != COL_MONEY &&
 	    ds->cols[col].type != COL_INTEGER)
-		return fail(p, start, "sum 只能用于金额或整数列,“%s”是%s列", ds->cols[col].name,
+		return fail(p, start, "sum 只能用于金额或整数列，“%s”是%s列", ds->cols[col].name,
 			    col_type_name(ds->cols[col].type));
 	/* names arrive masked (张*): counting them would count the masks */
 	if (q->measure == MEASURE_DISTINCT && ds->cols[col].mask == MASK_NAME)
-		return fail(p, start, "不能统计个人信息“%s”(姓名在读入时即已脱敏);人数请用 persons",
+		return fail(p, start,
+			    "不能统计个人信息“%s”（姓名在读入时即已脱敏）；人数请用 persons",
 			    ds->cols[col].name);
 	q->col = col;
 	return 0;
@@ -303,7 +304,7 @@ static int parse_measure(struct parser *p)
 	const char *hint;
 
 	if (!eat(p, ".", "。") && !eat(p, ".", "．"))
-		return fail(p, p->pos, "数据集名后应有“.”和度量,如 %s.persons", ds->name);
+		return fail(p, p->pos, "数据集名后应有“.”和度量，如 %s.persons", ds->name);
 	skip_space(p);
 	start = p->pos;
 	name = word(p);
@@ -319,13 +320,13 @@ static int parse_measure(struct parser *p)
 		case MEASURE_PERSONS:
 			q->col = ds->person;
 			if (q->col < 0)
-				return fail(p, start, "数据集 %s 没有身份证号列,不能统计人数",
+				return fail(p, start, "数据集 %s 没有身份证号列，不能统计人数",
 					    ds->name);
 			break;
 		case MEASURE_HOUSEHOLDS:
 			q->col = ds->household;
 			if (q->col < 0)
-				return fail(p, start, "数据集 %s 没有户号列,不能统计户数",
+				return fail(p, start, "数据集 %s 没有户号列，不能统计户数",
 					    ds->name);
 			break;
 		case MEASURE_AMOUNT:
@@ -339,8 +340,8 @@ static int parse_measure(struct parser *p)
 		return 0;
 	}
 	hint = nearest(name, names, sizeof(names) / sizeof(names[0]));
-	fail(p, start, "未知的度量“%s”%s%s%s", name, hint ? ",是不是“" : "", hint ? hint : "",
-	     hint ? "”?" : ",可用:persons rows amount households sum(列) distinct(列)");
+	fail(p, start, "未知的度量“%s”%s%s%s", name, hint ? "，是不是“" : "", hint ? hint : "",
+	     hint ? "”？" : "，可用：persons rows amount households sum(列) distinct(列)");
 	free(name);
 	return -1;
 }
@@ -418,7 +419,8 @@ static int period_range(struct parser *p, const struct column *col, const char *
 		return 0;
 	}
 	return fail(p, at_pos,
-		    "“%s”不是年份、年月或日期(应如 $period、$year、2021、2021-03、2021-03-15)", v);
+		    "“%s”不是年份、年月或日期（应如 $period、$year、2021、2021-03、2021-03-15）",
+		    v);
 }
 
 /* One value of a month, date or number column as an inclusive range. */
@@ -440,7 +442,7 @@ static int value_range(struct parser *p, const struct column *col, const char *v
 		*hi = *lo;
 		return 0;
 	default:
-		return fail(p, at_pos, "“%s”是%s列,不能写范围或大小比较", col->name,
+		return fail(p, at_pos, "“%s”是%s列，不能写范围或大小比较", col->name,
 			    col_type_name(col->type));
 	}
 }
@@ -463,7 +465,7 @@ static int range_value(struct parser *p, struct filter *f, const char *v, const 
 				 at_pos + (size_t)(dots - v) + 2 + (size_t)(bb - b), &blo, &bhi);
 	}
 	if (rc == 0 && blo < alo)
-		rc = fail(p, at_pos, "范围“%s”的终点早于(小于)起点", v);
+		rc = fail(p, at_pos, "范围“%s”的终点早于（小于）起点", v);
 	if (rc == 0) {
 		f->lo[n] = alo;
 		f->hi[n] = bhi;
@@ -496,8 +498,8 @@ static int filter_value(struct parser *p, struct filter *f, const char *v, size_
 			const char *hint =
 			    nearest(v, (const char *const *)col->values, col->nvalues);
 			if (hint != NULL)
-				return fail(p, at_pos, "“%s”不是%s的取值,是不是“%s”?", v, col->name,
-					    hint);
+				return fail(p, at_pos, "“%s”不是%s的取值，是不是“%s”？", v,
+					    col->name, hint);
 			return fail(p, at_pos, "“%s”不是%s的取值", v, col->name);
 		}
 		f->enum_mask |= 1ull << idx;
@@ -573,7 +575,8 @@ static int compare_value(struct parser *p, struct filter *f, int cmp)
 	f->lo[0] = cmp == '}' ? lo : cmp == '>' ? hi + 1 : INT64_MIN;
 	f->hi[0] = cmp == '{' ? hi : cmp == '<' ? lo - 1 : INT64_MAX;
 	if (at(p, ",") || at(p, "，"))
-		return fail(p, p->pos, "大小比较只能有一个取值;几个取值请用“=”,范围请写成 起..止");
+		return fail(p, p->pos,
+			    "大小比较只能有一个取值；几个取值请用“=”，范围请写成 起..止");
 	return 0;
 }
 
@@ -603,11 +606,12 @@ static int parse_filter(struct parser *p)
 	 */
 	if (q->ds->cols[col].mask != MASK_NONE)
 		return fail(p, start,
-			    "不能按个人信息“%s”筛选:表达式会原样写入 metrics.json 和报告的指标表,"
+			    "不能按个人信息“%s”筛选：表达式会原样写入 metrics.json 和报告的指标表，"
 			    "筛选值会随之公开%s",
 			    q->ds->cols[col].name,
-			    q->ds->cols[col].mask == MASK_NAME ? "(姓名在读入时即已脱敏,也无法匹配)"
-							       : "");
+			    q->ds->cols[col].mask == MASK_NAME
+				? "（姓名在读入时即已脱敏，也无法匹配）"
+				: "");
 	q->filters = xrealloc(q->filters, (q->nfilters + 1) * sizeof(*q->filters));
 	f = &q->filters[q->nfilters++];
 	memset(f, 0, sizeof(*f));
@@ -650,7 +654,7 @@ static int parse_by(struct parser *p)
 		name = column_name(p, ",");
 		if (name[0] == '\0') {
 			free(name);
-			return fail(p, start, "by 后应有分组的列名,如 by 区县");
+			return fail(p, start, "by 后应有分组的列名，如 by 区县");
 		}
 		col = resolve_column(p, name, start);
 		free(name);
@@ -672,7 +676,7 @@ static int parse_by(struct parser *p)
 		default:
 			return fail(
 			    p, start,
-			    "不能按“%s”分组(可按选项列、年月或日期列分组;文本列只能单独分组)",
+			    "不能按“%s”分组（可按选项列、年月或日期列分组；文本列只能单独分组）",
 			    q->ds->cols[col].name);
 		}
 		q->by[q->nby++] = col;
@@ -717,7 +721,7 @@ static int parse_window(struct query *q, const struct schema *schema, const char
 			} while (eat(&p, ";", "；"));
 		}
 		if (!eat(&p, "]", "］")) {
-			fail(&p, p.pos, "筛选条件应以“]”结束,多个条件用“;”分隔");
+			fail(&p, p.pos, "筛选条件应以“]”结束，多个条件用“;”分隔");
 			goto fail;
 		}
 	}
@@ -726,7 +730,7 @@ static int parse_window(struct query *q, const struct schema *schema, const char
 	else if (eat(&p, "@last", "＠last") || eat(&p, "@环比", "＠环比"))
 		q->compare = COMPARE_LAST;
 	else if (at(&p, "@") || at(&p, "＠")) {
-		fail(&p, p.pos, "“@”后应为 prev(同比:上年同期)或 last(环比:上一期)");
+		fail(&p, p.pos, "“@”后应为 prev（同比：上年同期）或 last（环比：上一期）");
 		goto fail;
 	}
 	skip_space(&p);
@@ -736,7 +740,7 @@ static int parse_window(struct query *q, const struct schema *schema, const char
 		bool by = strcmp(w, "by") == 0 || strcmp(w, "按") == 0;
 		free(w);
 		if (!by) {
-			fail(&p, wpos, "多余的内容“%s”(分组应写成 by 列名)", p.s + wpos);
+			fail(&p, wpos, "多余的内容“%s”（分组应写成 by 列名）", p.s + wpos);
 			goto fail;
 		}
 		if (parse_by(&p))
@@ -788,7 +792,7 @@ int query_restrict(struct query *q, const struct schema *schema, const char *fil
 	memset(err, 0, sizeof(*err));
 	if (dataset_column(q->ds, trim_name(name)) < 0) {
 		snprintf(err->message, sizeof(err->message),
-			 "数据集 %s(%s)没有列“%s”,不能按“%s”限定范围", q->ds->name, q->ds->title,
+			 "数据集 %s（%s）没有列“%s”，不能按“%s”限定范围", q->ds->name, q->ds->title,
 			 trim_name(name), filter);
 		rc = -1;
 	} else if (parse_filter(&p) != 0) {

@@ -70,18 +70,18 @@ int scan_run(const struct schema *schema, struct agg *agg, const struct scan_opt
 		}
 	}
 	if (rc > 0) {
-		snprintf(err, errlen, "有文件无法读取,未生成统计数字(详见上方错误)");
+		snprintf(err, errlen, "有文件无法读取，未生成统计数字（详见上方错误）");
 		return EXIT_DATA;
 	}
 	if (worst != NULL && worst_rate > opt->max_reject_rate) {
 		char *name = ingest_file_label(worst);
 
-		snprintf(err, errlen,
-			 "拒收比例过高:%s 在报告期内的 %llu 行与被拒收的行中拒收 %llu 行(%.1f%%),"
-			 "超过允许的 %.1f%%;请按 rejects.csv 修正数据,或用 --max-reject-rate 调整",
-			 name, (unsigned long long)worst->accepted,
-			 (unsigned long long)worst->rejected, worst_rate * 100,
-			 opt->max_reject_rate * 100);
+		snprintf(
+		    err, errlen,
+		    "拒收比例过高：%s 在报告期内的 %llu 行与被拒收的行中拒收 %llu 行（%.1f%%），"
+		    "超过允许的 %.1f%%；请按 rejects.csv 修正数据，或用 --max-reject-rate 调整",
+		    name, (unsigned long long)worst->accepted, (unsigned long long)worst->rejected,
+		    worst_rate * 100, opt->max_reject_rate * 100);
 		free(name);
 		return EXIT_DATA;
 	}
@@ -91,9 +91,9 @@ int scan_run(const struct schema *schema, struct agg *agg, const struct scan_opt
 		agg_finish(agg);
 		if ((what = agg_overflow(agg)) != NULL) {
 			snprintf(err, errlen,
-				 "合计超出可计算的范围(超过 92,233,720,368,547,758.07 元或 "
-				 "9,223,372,036,854,775,807):指标 %s;数据中可能有异常的金额或"
-				 "数量,未生成报告",
+				 "合计超出可计算的范围（超过 92,233,720,368,547,758.07 元或 "
+				 "9,223,372,036,854,775,807）：指标 %s；数据中可能有异常的金额或"
+				 "数量，未生成报告",
 				 what);
 			return EXIT_DATA;
 		}

@@ -31,7 +31,7 @@ struct book *book_open(const char *path, char *err, size_t errlen)
 	int rc;
 
 	if (fp == NULL) {
-		snprintf(err, errlen, "无法打开文件:%s", strerror(errno));
+		snprintf(err, errlen, "无法打开文件：%s", strerror(errno));
 		return NULL;
 	}
 	n = fread(magic, 1, sizeof(magic), fp);
@@ -43,7 +43,7 @@ struct book *book_open(const char *path, char *err, size_t errlen)
 		rc = book_open_xls(wb, path, err, errlen);
 	} else {
 		snprintf(err, errlen, "%s",
-			 n == 0 ? "文件是空的" : "不是Excel文件(内容既不是.xlsx也不是.xls)");
+			 n == 0 ? "文件是空的" : "不是Excel文件（内容既不是.xlsx也不是.xls）");
 		rc = -1;
 	}
 	if (rc != 0) {

@@ -69,7 +69,7 @@ static bool has_encrypted_package(const char *path)
 static void open_reason(int rc, const char *path, char *err, size_t errlen)
 {
 	if (rc != FREEXL_FILE_NOT_FOUND && has_encrypted_package(path)) {
-		snprintf(err, errlen, "工作簿有密码保护,请先在Excel里去掉密码再导出");
+		snprintf(err, errlen, "工作簿有密码保护，请先在Excel里去掉密码再导出");
 		return;
 	}
 	switch (rc) {
@@ -78,16 +78,16 @@ static void open_reason(int rc, const char *path, char *err, size_t errlen)
 		break;
 	case FREEXL_BIFF_WORKBOOK_NOT_FOUND:
 		snprintf(err, errlen,
-			 "不是Excel工作簿(文件里没有工作簿,可能是Word或别的Office文件)");
+			 "不是Excel工作簿（文件里没有工作簿，可能是Word或别的Office文件）");
 		break;
 	case FREEXL_INSUFFICIENT_MEMORY:
-		snprintf(err, errlen, "文件已损坏或过大(读取时内存不足)");
+		snprintf(err, errlen, "文件已损坏或过大（读取时内存不足）");
 		break;
 	case FREEXL_CRAFTED_FILE:
-		snprintf(err, errlen, "文件已损坏(结构异常,可能是有意构造的文件)");
+		snprintf(err, errlen, "文件已损坏（结构异常，可能是有意构造的文件）");
 		break;
 	default:
-		snprintf(err, errlen, "文件已损坏(.xls无法解析,libfreexl错误%d)", rc);
+		snprintf(err, errlen, "文件已损坏（.xls无法解析，libfreexl错误%d）", rc);
 	}
 }
 
@@ -100,7 +100,7 @@ static int xls_select(struct book *wb, size_t i, char *err, size_t errlen)
 	x->next_row = x->rows = x->cols = 0;
 	if (i > 0xffff || freexl_select_active_worksheet(x->h, (unsigned short)i) != FREEXL_OK ||
 	    freexl_worksheet_dimensions(x->h, &rows, &cols) != FREEXL_OK) {
-		snprintf(err, errlen, "文件已损坏(工作表“%s”无法读出)", wb->sheets[i].name);
+		snprintf(err, errlen, "文件已损坏（工作表“%s”无法读出）", wb->sheets[i].name);
 		return -1;
 	}
 	x->rows = rows;
@@ -152,7 +152,7 @@ static int xls_read(struct book *wb, struct strbuf *out, size_t want, char *err,
 			size_t len;
 
 			if (freexl_get_cell_value(x->h, x->next_row, c, &v) != FREEXL_OK) {
-				snprintf(err, errlen, "文件已损坏(第%u行无法读出)",
+				snprintf(err, errlen, "文件已损坏（第%u行无法读出）",
 					 x->next_row + 1);
 				return -1;
 			}
@@ -206,13 +206,13 @@ int book_open_xls(struct book *wb, const char *path, char *err, size_t errlen)
 	if (freexl_get_info(h, FREEXL_BIFF_PASSWORD, &info) != FREEXL_OK ||
 	    info == FREEXL_BIFF_OBFUSCATED) {
 		freexl_close(h);
-		snprintf(err, errlen, "工作簿有密码保护,请先在Excel里去掉密码再导出");
+		snprintf(err, errlen, "工作簿有密码保护，请先在Excel里去掉密码再导出");
 		return -1;
 	}
 	if (freexl_get_info(h, FREEXL_BIFF_SHEET_COUNT, &nsheets) != FREEXL_OK ||
 	    nsheets > 0xffff) {
 		freexl_close(h);
-		snprintf(err, errlen, "文件已损坏(工作表列表无法读出)");
+		snprintf(err, errlen, "文件已损坏（工作表列表无法读出）");
 		return -1;
 	}
 	wb->sheets = xcalloc(nsheets, sizeof(*wb->sheets));

@@ -256,9 +256,10 @@ int book_xls_sst_check(const char *path, char *err, size_t errlen)
 		c.ss = (size_t)1 << u16(buf + 30);
 		if (load_fat(&c) && (wbs = workbook_stream(&c, &size)) != NULL) {
 			if (!biff_ok(wbs, size)) {
-				snprintf(err, errlen,
-					 "有单元格的文字过长(跨越了3个以上的记录),.xls读取程序无法"
-					 "正确读出;请在Excel里把工作簿另存为.xlsx");
+				snprintf(
+				    err, errlen,
+				    "有单元格的文字过长（跨越了3个以上的记录），.xls读取程序无法"
+				    "正确读出；请在Excel里把工作簿另存为.xlsx");
 				rc = -1;
 			}
 			free(wbs);

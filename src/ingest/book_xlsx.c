@@ -177,7 +177,7 @@ static void workbook_start(void *ud, const XML_Char *name, const XML_Char **atts
 	if (!wc->seen_root) {
 		wc->seen_root = true;
 		if (strcmp(local, "workbook") != 0)
-			wbx_fail(&wc->ctx, "不是Excel工作簿(压缩包的主文档不是工作簿)");
+			wbx_fail(&wc->ctx, "不是Excel工作簿（压缩包的主文档不是工作簿）");
 		return;
 	}
 	if (strcmp(local, "workbookPr") == 0) {
@@ -387,7 +387,8 @@ static void sst_end(void *ud, const XML_Char *name)
 		b->sst_off = xgrow(b->sst_off, &sc->ocap, b->nsst + 2, sizeof(*b->sst_off));
 		b->sst_off[++b->nsst] = sc->arena.len;
 		if (sc->arena.len + b->nsst * sizeof(size_t) > WBX_SST_MAX)
-			wbx_fail(&sc->ctx, "文件的共享字符串超过2 GiB,不是一份导出的数据,无法读取");
+			wbx_fail(&sc->ctx,
+				 "文件的共享字符串超过2 GiB，不是一份导出的数据，无法读取");
 	}
 }
 
@@ -399,7 +400,7 @@ static void sst_text(void *ud, const XML_Char *s, int len)
 	if (!sc->in_t)
 		return;
 	if (sc->raw.len + (size_t)len > WBX_MAX_PIECE) {
-		wbx_fail(&sc->ctx, "文件已损坏(一个共享字符串超过64 MiB)");
+		wbx_fail(&sc->ctx, "文件已损坏（一个共享字符串超过64 MiB）");
 		return;
 	}
 	strbuf_add(&sc->raw, s, (size_t)len);
@@ -432,7 +433,8 @@ static int wbx_select(struct book *wb, size_t i, char *err, size_t errlen)
 	struct wbx_book *book = wb->state;
 
 	if (book->parts[i] == NULL) {
-		snprintf(err, errlen, "文件已损坏(工作表“%s”的内容不在文件里)", wb->sheets[i].name);
+		snprintf(err, errlen, "文件已损坏（工作表“%s”的内容不在文件里）",
+			 wb->sheets[i].name);
 		return -1;
 	}
 	return wbx_sheet_open(book, book->parts[i], err, errlen);
@@ -482,7 +484,7 @@ static char *workbook_part(zip_t *zip, char *err, size_t errlen)
 	else if (wbx_part_exists(zip, "xl/workbook.xml"))
 		part = xstrdup("xl/workbook.xml");
 	else
-		snprintf(err, errlen, "不是Excel工作簿(压缩包里没有workbook.xml)");
+		snprintf(err, errlen, "不是Excel工作簿（压缩包里没有workbook.xml）");
 	rels_free(&rc);
 	return part;
 }
@@ -496,11 +498,11 @@ static int zip_open_reason(int code, const char *path, char *err, size_t errlen)
 	case ZIP_ER_INCONS:
 	case ZIP_ER_EOF:
 	case ZIP_ER_CRC:
-		snprintf(err, errlen, "文件已损坏(压缩包不完整或已损坏,可能没有下载完)");
+		snprintf(err, errlen, "文件已损坏（压缩包不完整或已损坏，可能没有下载完）");
 		break;
 	default:
 		zip_error_init_with_code(&ze, code);
-		snprintf(err, errlen, "无法打开文件%s:%s", path, zip_error_strerror(&ze));
+		snprintf(err, errlen, "无法打开文件%s：%s", path, zip_error_strerror(&ze));
 		zip_error_fini(&ze);
 	}
 	return -1;
@@ -519,7 +521,8 @@ static int read_book(struct book *wb, struct wbx_book *book, char *err, size_t e
 	if (part == NULL)
 		return -1;
 	if (strlen(part) > 4 && strcasecmp(part + strlen(part) - 4, ".bin") == 0) {
-		snprintf(err, errlen, "是.xlsb二进制工作簿,civreport读不了,请在Excel里另存为.xlsx");
+		snprintf(err, errlen,
+			 "是.xlsb二进制工作簿，civreport读不了，请在Excel里另存为.xlsx");
 		goto out;
 	}
 	XML_SetStartElementHandler(wbx_parser_new(&wc.ctx), workbook_start);

@@ -55,7 +55,7 @@ static void refuse_doctype(void *ud, const XML_Char *name, const XML_Char *sysid
 	(void)sysid;
 	(void)pubid;
 	(void)has_internal_subset;
-	wbx_fail(ud, "文件已损坏(工作簿的XML里有文档类型声明,Excel不会这样写)");
+	wbx_fail(ud, "文件已损坏（工作簿的XML里有文档类型声明，Excel不会这样写）");
 }
 
 XML_Parser wbx_parser_new(struct wbx_ctx *ctx)
@@ -80,15 +80,15 @@ static void zip_reason(int code, char *err, size_t errlen)
 	case ZIP_ER_NOPASSWD:
 	case ZIP_ER_WRONGPASSWD:
 	case ZIP_ER_ENCRNOTSUPP:
-		snprintf(err, errlen, "工作簿有密码保护,请先在Excel里去掉密码再导出");
+		snprintf(err, errlen, "工作簿有密码保护，请先在Excel里去掉密码再导出");
 		break;
 	case ZIP_ER_COMPNOTSUPP:
-		snprintf(err, errlen, "文件已损坏(压缩方式不是Excel用的,无法解压)");
+		snprintf(err, errlen, "文件已损坏（压缩方式不是Excel用的，无法解压）");
 		break;
 	case ZIP_ER_MEMORY:
 		out_of_memory();
 	default:
-		snprintf(err, errlen, "文件已损坏(压缩包内容无法读出,错误%d)", code);
+		snprintf(err, errlen, "文件已损坏（压缩包内容无法读出，错误%d）", code);
 	}
 }
 
@@ -118,9 +118,9 @@ void wbx_xml_error(struct wbx_ctx *ctx, char *err, size_t errlen)
 	if (ctx->failed)
 		snprintf(err, errlen, "%s", ctx->err);
 	else if (code == XML_ERROR_NO_MEMORY)
-		snprintf(err, errlen, "文件已损坏(XML内容过大,无法解析)");
+		snprintf(err, errlen, "文件已损坏（XML内容过大，无法解析）");
 	else
-		snprintf(err, errlen, "文件已损坏(XML第%lu行第%lu列:%s)",
+		snprintf(err, errlen, "文件已损坏（XML第%lu行第%lu列：%s）",
 			 (unsigned long)XML_GetCurrentLineNumber(ctx->parser),
 			 (unsigned long)XML_GetCurrentColumnNumber(ctx->parser) + 1,
 			 XML_ErrorString(code));
@@ -141,7 +141,7 @@ int wbx_feed(struct wbx_ctx *ctx, zip_file_t *zf, bool *final, char *err, size_t
 		zip_error_t *ze = zip_file_get_error(zf);
 
 		if (zip_error_code_zip(ze) == ZIP_ER_CRC)
-			snprintf(err, errlen, "文件已损坏(压缩包校验和不符)");
+			snprintf(err, errlen, "文件已损坏（压缩包校验和不符）");
 		else
 			zip_reason(zip_error_code_zip(ze), err, errlen);
 		return -1;
@@ -155,7 +155,7 @@ int wbx_feed(struct wbx_ctx *ctx, zip_file_t *zf, bool *final, char *err, size_t
 	}
 	if (ctx->quiet > WBX_MAX_TOKEN) {
 		/* no event for 16 MiB: expat is buffering one giant tag */
-		snprintf(err, errlen, "文件已损坏(XML里有一个超过16 MiB的标记)");
+		snprintf(err, errlen, "文件已损坏（XML里有一个超过16 MiB的标记）");
 		return -1;
 	}
 	if (st == XML_STATUS_SUSPENDED)

@@ -74,13 +74,14 @@ static void row_error(struct wbx_sheet *s, uint64_t n, const char *spelled)
 		spelled = num;
 	}
 	if (n > WBX_MAX_ROW)
-		wbx_fail(&s->ctx, "第%.30s行超出了Excel的最大行数(1048576行),文件已损坏", spelled);
+		wbx_fail(&s->ctx, "第%.30s行超出了Excel的最大行数（1048576行），文件已损坏",
+			 spelled);
 	else if (n == 0)
-		wbx_fail(&s->ctx, "文件已损坏(工作表里有行号0,行号从1开始)");
+		wbx_fail(&s->ctx, "文件已损坏（工作表里有行号0，行号从1开始）");
 	else if (n == s->last_row)
-		wbx_fail(&s->ctx, "第%u行在工作表里出现了两次,文件已损坏", s->last_row);
+		wbx_fail(&s->ctx, "第%u行在工作表里出现了两次，文件已损坏", s->last_row);
 	else
-		wbx_fail(&s->ctx, "第%.30s行排在第%u行之后,行的顺序不对,文件已损坏", spelled,
+		wbx_fail(&s->ctx, "第%.30s行排在第%u行之后，行的顺序不对，文件已损坏", spelled,
 			 s->last_row);
 }
 
@@ -119,7 +120,7 @@ static void row_start(struct wbx_sheet *s, const char **atts)
 	uint64_t n;
 
 	if (s->in_row) {
-		wbx_fail(&s->ctx, "文件已损坏(第%u行里又开始了一行)", row_for_message(s));
+		wbx_fail(&s->ctx, "文件已损坏（第%u行里又开始了一行）", row_for_message(s));
 		return;
 	}
 	s->in_row = true;
@@ -130,7 +131,7 @@ static void row_start(struct wbx_sheet *s, const char **atts)
 	if (r == NULL)
 		return; /* known from its first cell, or the previous row plus one */
 	if (!parse_uint(r, strlen(r), &n)) {
-		wbx_fail(&s->ctx, "文件已损坏(第%u行的下一行的行号“%.20s”不是数字)", s->last_row,
+		wbx_fail(&s->ctx, "文件已损坏（第%u行的下一行的行号“%.20s”不是数字）", s->last_row,
 			 r);
 		return;
 	}
@@ -187,7 +188,7 @@ static void cell_ref(struct wbx_sheet *s, const char *r)
 		i++;
 	}
 	if (i == 0 || (i < len && !parse_uint(r + i, len - i, &n))) {
-		wbx_fail(&s->ctx, "文件已损坏(第%u行的单元格引用“%.20s”无效)", row_for_message(s),
+		wbx_fail(&s->ctx, "文件已损坏（第%u行的单元格引用“%.20s”无效）", row_for_message(s),
 			 r);
 		return;
 	}
@@ -196,19 +197,19 @@ static void cell_ref(struct wbx_sheet *s, const char *r)
 			if (!set_row(s, n, r + i))
 				return;
 		} else if (n != s->row) {
-			wbx_fail(&s->ctx, "文件已损坏(第%u行里有不属于这一行的单元格%.20s)", s->row,
-				 r);
+			wbx_fail(&s->ctx, "文件已损坏（第%u行里有不属于这一行的单元格%.20s）",
+				 s->row, r);
 			return;
 		}
 	}
 	if (col > WBX_MAX_COL) {
-		wbx_fail(&s->ctx, "第%u行的单元格%.20s超出了Excel的最大列XFD,文件已损坏",
+		wbx_fail(&s->ctx, "第%u行的单元格%.20s超出了Excel的最大列XFD，文件已损坏",
 			 row_for_message(s), r);
 		return;
 	}
 	if (col - 1 < s->next_col) {
 		wbx_fail(&s->ctx,
-			 "第%u行的单元格%.20s排在同一行靠右的单元格之后,顺序不对,文件已损坏",
+			 "第%u行的单元格%.20s排在同一行靠右的单元格之后，顺序不对，文件已损坏",
 			 row_for_message(s), r);
 		return;
 	}
@@ -242,7 +243,7 @@ static void cell_start(struct wbx_sheet *s, const char **atts)
 		if (s->ctx.failed)
 			return;
 	} else if (s->next_col >= WBX_MAX_COL) {
-		wbx_fail(&s->ctx, "第%u行的单元格超出了Excel的最大列XFD,文件已损坏",
+		wbx_fail(&s->ctx, "第%u行的单元格超出了Excel的最大列XFD，文件已损坏",
 			 row_for_message(s));
 		return;
 	} else {
@@ -355,17 +356,19 @@ static void shared_string(struct wbx_sheet *s, const char *v, size_t n)
 
 	book_column_name(s->col, col);
 	if (!parse_uint(v, n, &i)) {
-		wbx_fail(&s->ctx, "文件已损坏(第%u行%s列的共享字符串编号“%.20s”不是数字)", s->row,
+		wbx_fail(&s->ctx, "文件已损坏（第%u行%s列的共享字符串编号“%.20s”不是数字）", s->row,
 			 col, v);
 	} else if (i >= b->nsst) {
 		if (b->nsst == 0)
-			wbx_fail(&s->ctx,
-				 "文件已损坏(第%u行%s列引用了共享字符串,但文件里没有共享字符串表)",
-				 s->row, col);
+			wbx_fail(
+			    &s->ctx,
+			    "文件已损坏（第%u行%s列引用了共享字符串，但文件里没有共享字符串表）",
+			    s->row, col);
 		else
-			wbx_fail(&s->ctx,
-				 "文件已损坏(第%u行%s列引用的共享字符串不存在:编号%.20s,只有%zu个)",
-				 s->row, col, v, b->nsst);
+			wbx_fail(
+			    &s->ctx,
+			    "文件已损坏（第%u行%s列引用的共享字符串不存在：编号%.20s，只有%zu个）",
+			    s->row, col, v, b->nsst);
 	} else {
 		strbuf_add(&s->text, b->sst + b->sst_off[i], b->sst_off[i + 1] - b->sst_off[i]);
 	}
@@ -431,7 +434,7 @@ static void cell_end(struct wbx_sheet *s)
 	book_add_field(&s->line, s->col == 0, s->text.buf, s->text.len);
 	s->nfields = (size_t)s->col + 1;
 	if (s->line.len > WBX_MAX_PIECE)
-		wbx_fail(&s->ctx, "第%u行超过64 MiB,不是一份导出的数据,文件已损坏", s->row);
+		wbx_fail(&s->ctx, "第%u行超过64 MiB，不是一份导出的数据，文件已损坏", s->row);
 }
 
 static void sheet_start(void *ud, const XML_Char *name, const XML_Char **atts)
@@ -502,7 +505,7 @@ static void sheet_text(void *ud, const XML_Char *text, int len)
 	if (s->ctx.failed || (!s->in_v && !s->in_t))
 		return;
 	if (s->val.len + (size_t)len > WBX_MAX_PIECE) {
-		wbx_fail(&s->ctx, "第%u行有一个超过64 MiB的单元格,不是一份导出的数据,文件已损坏",
+		wbx_fail(&s->ctx, "第%u行有一个超过64 MiB的单元格，不是一份导出的数据，文件已损坏",
 			 row_for_message(s));
 		return;
 	}
@@ -533,7 +536,7 @@ int wbx_sheet_open(struct wbx_book *book, const char *part, char *err, size_t er
 	zf = wbx_part_open(book->zip, part, err, errlen);
 	if (zf == NULL) {
 		if (err[0] == '\0')
-			snprintf(err, errlen, "文件已损坏(工作表的内容%s不在文件里)", part);
+			snprintf(err, errlen, "文件已损坏（工作表的内容%s不在文件里）", part);
 		return -1;
 	}
 	s = xcalloc(1, sizeof(*s));

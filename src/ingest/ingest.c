@@ -237,7 +237,7 @@ static int64_t mtime_ns(const struct stat *st)
  * sheet: a workbook saved again in between is refused, as a CSV is when its
  * bytes differ from its hash.
  */
-#define BOOK_CHANGED "文件在读取过程中被修改;请在导出完成后重新运行"
+#define BOOK_CHANGED "文件在读取过程中被修改；请在导出完成后重新运行"
 
 /* Whether entry index is a worksheet whose workbook is no longer the one listed. */
 static bool book_changed(const struct run *r, size_t index)
@@ -287,7 +287,7 @@ static void close_file(struct run *r)
 	/* hashed before reading (same_content): the bytes read must be those */
 	if (f->eof && r->prehash[r->src[f->index]][0] && r->res->files[f->index].error == NULL &&
 	    strcmp(r->prehash[r->src[f->index]], r->res->files[f->index].sha256) != 0)
-		file_error(r, f->index, xstrdup("文件在读取过程中被修改;请在导出完成后重新运行"));
+		file_error(r, f->index, xstrdup("文件在读取过程中被修改；请在导出完成后重新运行"));
 	close(f->fd);
 	free(f->pending);
 	free(f);
@@ -317,7 +317,7 @@ static int fill_book(struct open_file *f, size_t want)
 static char *read_error(const struct open_file *f)
 {
 	return f->book_error ? xstrdup(f->book_error)
-			     : xasprintf("读取文件失败:%s", strerror(errno));
+			     : xasprintf("读取文件失败：%s", strerror(errno));
 }
 
 static int fill(struct open_file *f, size_t want)
@@ -430,15 +430,15 @@ static char *read_header(struct run *r, struct open_file *f, struct ingest_file 
 		bool none_known = false;
 
 		if (hlen <= 0) {
-			msg = hlen < 0 ? xstrdup("表头格式错误(引号不匹配)")
+			msg = hlen < 0 ? xstrdup("表头格式错误（引号不匹配）")
 			      : f->plen > MAX_HEADER_BYTES
-				  ? xasprintf("表头行超过%u MB,不像导出的表格文件",
+				  ? xasprintf("表头行超过%u MB，不像导出的表格文件",
 					      MAX_HEADER_BYTES >> 20)
 				  : xstrdup("找不到完整的表头行");
 			break;
 		}
 		if (nfields > MAX_HEADER_FIELDS) {
-			msg = xasprintf("表头有%zu列,超过表格软件最多的%u列,不像导出的表格文件",
+			msg = xasprintf("表头有%zu列，超过表格软件最多的%u列，不像导出的表格文件",
 					nfields, MAX_HEADER_FIELDS);
 			break;
 		}
@@ -480,8 +480,8 @@ static char *read_header(struct run *r, struct open_file *f, struct ingest_file 
 	f->plen -= *skip + rawlen;
 	f->offset = *skip + rawlen;
 	if (*titles > 0) {
-		char *w = xasprintf("跳过了表头之前的%zu行(标题、单位等,不是数据)%s%s", *titles,
-				    file->warning ? ";" : "", file->warning ? file->warning : "");
+		char *w = xasprintf("跳过了表头之前的%zu行（标题、单位等，不是数据）%s%s", *titles,
+				    file->warning ? "；" : "", file->warning ? file->warning : "");
 		free(file->warning);
 		file->warning = w;
 	}
@@ -544,7 +544,7 @@ static bool open_csv(struct run *r, size_t index, struct open_file *f)
 	f->fd = open(full, O_RDONLY | O_CLOEXEC);
 	free(full);
 	if (f->fd < 0 || fstat(f->fd, &st) != 0) {
-		file_error(r, index, xasprintf("无法打开文件:%s", strerror(errno)));
+		file_error(r, index, xasprintf("无法打开文件：%s", strerror(errno)));
 		if (f->fd >= 0)
 			close(f->fd);
 		return false;
@@ -584,9 +584,9 @@ static bool open_next(struct run *r)
 			goto drain;
 		}
 		if (f->plen == 0) {
-			file_error(
-			    r, index,
-			    xstrdup(f->book ? "工作表是空的(没有表头)" : "文件是空的(没有表头)"));
+			file_error(r, index,
+				   xstrdup(f->book ? "工作表是空的（没有表头）"
+						   : "文件是空的（没有表头）"));
 			goto drain;
 		}
 		/*
@@ -622,7 +622,7 @@ static bool open_next(struct run *r)
 		f->plan.today = r->today;
 		file->ds = f->plan.ds;
 		if (file->hidden) {
-			char *w = xasprintf("是隐藏的工作表,已读取%s%s", file->warning ? ";" : "",
+			char *w = xasprintf("是隐藏的工作表，已读取%s%s", file->warning ? "；" : "",
 					    file->warning ? file->warning : "");
 			free(file->warning);
 			file->warning = w;
@@ -715,8 +715,8 @@ static struct chunk *next_chunk(struct run *r)
 			/* the export was still being written, or replaced: its rows can't be
 			 * trusted */
 			file_error(r, f->index,
-				   xasprintf("文件在读取过程中被修改(打开时 %lld 字节,读到 %lld "
-					     "字节);请在导出完成后重新运行",
+				   xasprintf("文件在读取过程中被修改（打开时 %lld 字节，读到 %lld "
+					     "字节）；请在导出完成后重新运行",
 					     (long long)f->size, (long long)f->bytes_read));
 			close_file(r);
 			continue;
@@ -731,9 +731,10 @@ static struct chunk *next_chunk(struct run *r)
 			cut = last_line_end(f->pending, f->plen, f->plen);
 		if (cut == 0 && !f->eof) {
 			/* never cut inside a line: the parts would be read as two rows */
-			file_error(r, f->index,
-				   xasprintf("文件中有一行超过%zu字节(没有换行),不像导出的表格文件",
-					     max_record_bytes));
+			file_error(
+			    r, f->index,
+			    xasprintf("文件中有一行超过%zu字节（没有换行），不像导出的表格文件",
+				      max_record_bytes));
 			close_file(r);
 			continue;
 		}
@@ -975,11 +976,11 @@ static void progress(struct run *r, bool final)
 	left = r->bytes_total > r->bytes_done ? (double)(r->bytes_total - r->bytes_done) / 1e6 : 0;
 	/* no estimate before a byte is done (a first workbook counts when its sheets are) */
 	if (rate > 0)
-		snprintf(eta, sizeof(eta), ",预计剩余 %.0f 秒", left / rate);
+		snprintf(eta, sizeof(eta), "，预计剩余 %.0f 秒", left / rate);
 	else
 		eta[0] = '\0';
-	fprintf(stderr, "\r读取中:文件 %zu/%zu,%llu 行,%.0f MB/s%s   %s", r->next_file, r->nfiles,
-		(unsigned long long)r->rows, rate, eta, final ? "\n" : "");
+	fprintf(stderr, "\r读取中：文件 %zu/%zu，%llu 行，%.0f MB/s%s   %s", r->next_file,
+		r->nfiles, (unsigned long long)r->rows, rate, eta, final ? "\n" : "");
 }
 
 /* The file's warning for its first line whose bytes are not text, and a log line. */
@@ -990,8 +991,8 @@ static void bad_bytes_warning(struct ingest_file *f, uint64_t line, uint64_t bas
 
 	if (line == UINT64_MAX)
 		return;
-	msg = nul ? xasprintf("第%llu行起含有NUL(零)字节(文件可能已损坏),相关行已拒收", n)
-		  : xasprintf("第%llu行起有不符合%s编码的字节,相关行已拒收", n, f->encoding);
+	msg = nul ? xasprintf("第%llu行起含有NUL（零）字节（文件可能已损坏），相关行已拒收", n)
+		  : xasprintf("第%llu行起有不符合%s编码的字节，相关行已拒收", n, f->encoding);
 	name = ingest_shown_path(f->path); /* only a CSV has bytes of an encoding */
 	log_warn("%s: %s", name, msg);
 	free(name);
@@ -1045,15 +1046,15 @@ static void admit(struct run *r, struct chunk *c)
 		c->error = NULL;
 	} else if (c->reheader_line != UINT64_MAX) {
 		file_error(r, c->file,
-			   xasprintf("第%llu行是另一个表头,列与文件开头的表头不同:文件由两个不同"
-				     "格式的导出拼接而成,请分开保存后再运行",
+			   xasprintf("第%llu行是另一个表头，列与文件开头的表头不同：文件由两个不同"
+				     "格式的导出拼接而成，请分开保存后再运行",
 				     (unsigned long long)(base + c->reheader_line + 1)));
 	}
 	if (c->last && f->spanned > 0) { /* only a CSV's fields hold line breaks */
 		char *name = ingest_shown_path(f->path);
 
 		log_info("%s: %llu个物理行 = %llu行记录 + %llu个空行 + "
-			 "%llu行(字段内换行,属于上一行的记录)",
+			 "%llu行（字段内换行，属于上一行的记录）",
 			 name, (unsigned long long)f->lines, (unsigned long long)f->read,
 			 (unsigned long long)f->blank, (unsigned long long)f->spanned);
 		free(name);
@@ -1152,7 +1153,7 @@ static int same_content(struct run *r, char *err, size_t errlen)
 			continue;
 		full = xasprintf("%s/%s", r->opt->input_dir, l->paths[i]);
 		if (sha256_file(full, r->prehash[i], NULL) != 0) {
-			snprintf(err, errlen, "无法读取文件 %s:%s", full, strerror(errno));
+			snprintf(err, errlen, "无法读取文件 %s：%s", full, strerror(errno));
 			rc = -1;
 		}
 		free(full);
@@ -1192,7 +1193,7 @@ static bool stamp_book(struct run *r, size_t i, const char *full, char **error)
 
 	if (stat(full, &st) != 0 ||
 	    (!r->prehash[i][0] && sha256_file(full, r->prehash[i], NULL) != 0)) {
-		*error = xasprintf("无法读取文件:%s", strerror(errno));
+		*error = xasprintf("无法读取文件：%s", strerror(errno));
 		return false;
 	}
 	r->stamp[i] = mtime_ns(&st);
@@ -1302,8 +1303,8 @@ static int run_begin(struct run *r, char *err, size_t errlen)
 		f->size = r->found.size[i];
 		name = ingest_shown_path(f->path);
 		same = ingest_shown_path(f->same_as);
-		log_warn("%s: 与 %s %s,只读取一次,不重复计入", name, same,
-			 r->prehash[i][0] ? "内容完全相同" : "是同一个文件(链接)");
+		log_warn("%s: 与 %s %s，只读取一次，不重复计入", name, same,
+			 r->prehash[i][0] ? "内容完全相同" : "是同一个文件（链接）");
 		free(name);
 		free(same);
 	}

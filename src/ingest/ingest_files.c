@@ -193,8 +193,8 @@ static long read_names(struct walker *w, const char *full, char ***names)
 
 	*names = NULL;
 	if (d == NULL)
-		return refuse(w,
-			      xasprintf("无法读取输入目录中的文件夹 %s:%s", full, strerror(errno)));
+		return refuse(
+		    w, xasprintf("无法读取输入目录中的文件夹 %s：%s", full, strerror(errno)));
 	for (;;) {
 		errno = 0;
 		if ((e = readdir(d)) == NULL)
@@ -212,8 +212,8 @@ static long read_names(struct walker *w, const char *full, char ***names)
 			free((*names)[i]);
 		free(*names);
 		*names = NULL;
-		return refuse(w,
-			      xasprintf("无法读取输入目录中的文件夹 %s:%s", full, strerror(saved)));
+		return refuse(
+		    w, xasprintf("无法读取输入目录中的文件夹 %s：%s", full, strerror(saved)));
 	}
 	closedir(d);
 	if (n > 0)
@@ -228,14 +228,14 @@ static int add_file(struct walker *w, char *rel, const char *full, const struct 
 
 	if (!S_ISREG(st->st_mode)) {
 		free(rel);
-		return refuse(w,
-			      xasprintf("%s 不是普通文件(如管道或设备),无法作为 CSV 读取", full));
+		return refuse(
+		    w, xasprintf("%s 不是普通文件（如管道或设备），无法作为 CSV 读取", full));
 	}
 	/* root reads anything: the listing is where a file we may not read shows */
 	fd = open(full, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		free(rel);
-		return refuse(w, xasprintf("无法读取文件 %s:%s", full, strerror(errno)));
+		return refuse(w, xasprintf("无法读取文件 %s：%s", full, strerror(errno)));
 	}
 	close(fd);
 	w->files = xgrow(w->files, &w->ecap, w->nfiles + 1, sizeof(*w->files));
@@ -254,7 +254,7 @@ static int add_link(struct walker *w, char *sub, const char *full, const char *n
 
 	if (stat(full, &st) != 0) {
 		/* an unmounted share, a moved folder: its data would be silently missing */
-		rc = refuse(w, xasprintf("符号链接 %s 指向的位置无法访问(%s);若是网络共享,"
+		rc = refuse(w, xasprintf("符号链接 %s 指向的位置无法访问（%s）；若是网络共享，"
 					 "请确认已挂载",
 					 full, strerror(errno)));
 		free(sub);
@@ -269,8 +269,8 @@ static int add_link(struct walker *w, char *sub, const char *full, const char *n
 		return 0;
 	}
 	if (!inside(w, full, &real)) {
-		rc = refuse(w, xasprintf("符号链接 %s 指向输入目录之外(%s),不读取;请把文件复制"
-					 "到输入目录,或用 --input 指定其所在目录",
+		rc = refuse(w, xasprintf("符号链接 %s 指向输入目录之外（%s），不读取；请把文件复制"
+					 "到输入目录，或用 --input 指定其所在目录",
 					 full, real ? real : strerror(errno)));
 		free(real);
 		free(sub);
@@ -302,7 +302,7 @@ static int walk(struct walker *w, const char *rel)
 		if (rc != 0) {
 			free(sub);
 		} else if (lstat(full, &st) != 0) {
-			rc = refuse(w, xasprintf("无法读取 %s:%s", full, strerror(errno)));
+			rc = refuse(w, xasprintf("无法读取 %s：%s", full, strerror(errno)));
 			free(sub);
 		} else if (S_ISLNK(st.st_mode)) {
 			rc = add_link(w, sub, full, names[i]);
@@ -366,7 +366,7 @@ static int walk_all(struct walker *w)
 
 	if (stat(w->root, &st) != 0 || !S_ISDIR(st.st_mode) ||
 	    (w->rootreal = realpath(w->root, NULL)) == NULL)
-		return refuse(w, xasprintf("无法读取输入目录 %s:%s", w->root,
+		return refuse(w, xasprintf("无法读取输入目录 %s：%s", w->root,
 					   errno ? strerror(errno) : "不是目录"));
 	w->rootlen = strlen(w->rootreal);
 	entered(w, &st);
@@ -484,9 +484,10 @@ void ingest_unread_warn(const char *dir, char *const *unread, size_t n)
 	if (n == 0)
 		return;
 	names = ingest_unread_names(unread, n);
-	msg = xasprintf("输入目录 %s 中有 %zu 个文件 civreport 不能读取,未读取,其中的数据不在"
-			"报告中:%s;请在 Excel 或 WPS 中另存为 .xlsx 或 CSV(UTF-8)后放入输入目录",
-			dir, n, names);
+	msg =
+	    xasprintf("输入目录 %s 中有 %zu 个文件 civreport 不能读取，未读取，其中的数据不在"
+		      "报告中：%s；请在 Excel 或 WPS 中另存为 .xlsx 或 CSV（UTF-8）后放入输入目录",
+		      dir, n, names);
 	free(names);
 	if (last != NULL && strcmp(last, msg) == 0) {
 		free(msg);
@@ -507,8 +508,8 @@ void ingest_no_csv_message(const char *dir, char *const *unread, size_t n, char 
 	}
 	names = ingest_unread_names(unread, n);
 	snprintf(err, errlen,
-		 "输入目录 %s 中没有 CSV 或 Excel 文件;其中 %zu 个文件 civreport 不能读取:%s;"
-		 "请在 Excel 或 WPS 中另存为 .xlsx 或 CSV(UTF-8)后放入输入目录",
+		 "输入目录 %s 中没有 CSV 或 Excel 文件；其中 %zu 个文件 civreport 不能读取：%s；"
+		 "请在 Excel 或 WPS 中另存为 .xlsx 或 CSV（UTF-8）后放入输入目录",
 		 dir, n, names);
 	free(names);
 }

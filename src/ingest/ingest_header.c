@@ -116,14 +116,15 @@ char *ingest_recognise(const struct schema *schema, const char *path, char **fie
 	*none_known = best.ds == NULL || best.matched == 0;
 	if (*none_known) {
 		char *found = mask_header_fields(fields, n, false);
-		err = xasprintf("无法识别文件属于哪类数据:表头中没有认识的列(找到的列:%s)", found);
+		err = xasprintf("无法识别文件属于哪类数据：表头中没有认识的列（找到的列：%s）",
+				found);
 		free(found);
 		free(best.field_col);
 		return err;
 	}
 	if (missing_required(&best, n, &first) > 0) {
 		char *found = mask_header_fields(fields, n, true);
-		err = xasprintf("缺少必需的列“%s”(按%s识别;文件中的列:%s)",
+		err = xasprintf("缺少必需的列“%s”（按%s识别；文件中的列：%s）",
 				best.ds->cols[first].name, best.ds->title, found);
 		free(found);
 		free(best.field_col);
@@ -136,7 +137,7 @@ char *ingest_recognise(const struct schema *schema, const char *path, char **fie
 		}
 	if (nunknown > 0) {
 		char *list = name_list(unknown, nunknown);
-		*warning = xasprintf("忽略了不认识的列:%s", list);
+		*warning = xasprintf("忽略了不认识的列：%s", list);
 		free(list);
 	}
 	free(unknown);

@@ -202,7 +202,7 @@ static char *masked_row(const struct chunk_parser *p, const struct file_plan *pl
 				strbuf_addstr(&field, excel_error(p->row + p->foff[i] + mark + 1,
 								  p->flen[i] - mark - 1));
 			else
-				strbuf_addstr(&field, "(公式,无计算结果)");
+				strbuf_addstr(&field, "（公式，无计算结果）");
 			csv_append(&out, field.buf, field.len);
 			continue;
 		}
@@ -754,7 +754,7 @@ void chunk_parse(struct chunk_parser *p, struct chunk *c)
 			n = csv_parse(&p->csv, buf + pos, next - pos, on_field, on_row, p);
 			if (n != next - pos) {
 				if (csv_error(&p->csv) != CSV_EPARSE) {
-					c->error = xasprintf("CSV解析失败:%s",
+					c->error = xasprintf("CSV解析失败：%s",
 							     csv_strerror(csv_error(&p->csv)));
 					break;
 				}

@@ -63,12 +63,12 @@ int pool_start(struct ingest_pool *q, int nthreads, size_t capacity, char *err, 
 	       (rc = pthread_create(&q->tids[q->nthreads], NULL, worker, q)) == 0)
 		q->nthreads++;
 	if (q->nthreads == 0) {
-		snprintf(err, errlen, "无法创建读取线程:%s", strerror(rc));
+		snprintf(err, errlen, "无法创建读取线程：%s", strerror(rc));
 		release(q);
 		return -1;
 	}
 	if (q->nthreads < nthreads)
-		log_warn("只能创建 %d 个读取线程(要求 %d 个):%s", q->nthreads, nthreads,
+		log_warn("只能创建 %d 个读取线程（要求 %d 个）：%s", q->nthreads, nthreads,
 			 strerror(rc));
 	return q->nthreads;
 }

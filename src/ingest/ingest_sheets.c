@@ -129,7 +129,7 @@ size_t ingest_book_sheets(const struct schema *schema, const char *full, const c
 		if (!has_header(schema, wb, i, path, &why, &broken) && !broken) {
 			char *name = shown_name(sh->name);
 
-			strbuf_addf(&others, "%s“%s”(%s)", others.len ? "、" : "", name, why);
+			strbuf_addf(&others, "%s“%s”（%s）", others.len ? "、" : "", name, why);
 			free(name);
 			free(why);
 			continue;
@@ -145,9 +145,9 @@ size_t ingest_book_sheets(const struct schema *schema, const char *full, const c
 		e = add(out, &n, &cap);
 		e->index = -1;
 		e->error = nsheets == 0 ? xstrdup("工作簿中没有工作表")
-					: xasprintf("没有一个工作表是数据表:%s", others.buf);
+					: xasprintf("没有一个工作表是数据表：%s", others.buf);
 	} else if (others.len > 0) {
-		log_warn("%s: 工作表%s不是数据表,未读取;若其中有数据,请在前10行中加上表头", path,
+		log_warn("%s: 工作表%s不是数据表，未读取；若其中有数据，请在前10行中加上表头", path,
 			 others.buf);
 	}
 	strbuf_release(&others);

@@ -34,16 +34,16 @@ int ingest_latest_year(const struct ingest_result *res, char *why, size_t whylen
 		if (res->year_rows[i] >= (busiest + LATEST_SHARE - 1) / LATEST_SHARE)
 			chosen = INGEST_YEAR_MIN + i;
 	snprintf(why, whylen,
-		 "选用 %d 年:有数据且行数不少于最多年份(%d 年,%llu 行)十分之一的最新年份"
-		 "(%d 年有 %llu 行)",
+		 "选用 %d 年：有数据且行数不少于最多年份（%d 年，%llu 行）十分之一的最新年份"
+		 "（%d 年有 %llu 行）",
 		 chosen, busiest_year, (unsigned long long)busiest, chosen,
 		 (unsigned long long)res->year_rows[chosen - INGEST_YEAR_MIN]);
 	used = strlen(why);
 	for (int i = chosen - INGEST_YEAR_MIN + 1; i < INGEST_YEARS && used + 1 < whylen; i++) {
 		if (res->year_rows[i] == 0)
 			continue;
-		snprintf(why + used, whylen - used, "%s%d 年(%llu 行)",
-			 strstr(why, ";未选用") ? "、" : ";未选用行数太少的较新年份:",
+		snprintf(why + used, whylen - used, "%s%d 年（%llu 行）",
+			 strstr(why, "；未选用") ? "、" : "；未选用行数太少的较新年份：",
 			 INGEST_YEAR_MIN + i, (unsigned long long)res->year_rows[i]);
 		used = strlen(why);
 	}

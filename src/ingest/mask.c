@@ -442,7 +442,7 @@ char *mask_header_fields(char *const *fields, size_t n, bool is_header)
 			strbuf_add(&out, field.buf, field.len);
 	}
 	if (n > show)
-		strbuf_addf(&out, "…(共%zu列)", n);
+		strbuf_addf(&out, "…（共%zu列）", n);
 	strbuf_release(&tmp);
 	strbuf_release(&field);
 	return strbuf_detach(&out, NULL);

@@ -30,7 +30,7 @@ void csv_write_field(FILE *fp, const char *s, int last)
 void rejects_begin(FILE *fp)
 {
 	fputs("\xEF\xBB\xBF", fp);
-	fputs("文件,工作表,行号,单元格,数据集,列,原因,记录(已脱敏)\r\n", fp);
+	fputs("文件,工作表,行号,单元格,数据集,列,原因,记录（已脱敏）\r\n", fp);
 }
 
 void rejects_write(FILE *fp, const struct ingest_reject *r)

@@ -129,7 +129,7 @@ static int column_key(struct loader *ld, struct column *col, const char *key, co
 	} else if (strcmp(key, "type") == 0) {
 		if (parse_type(value, &col->type) != 0)
 			return fail(ld, line,
-				    "未知的列类型(可用 id text enum month date money integer)",
+				    "未知的列类型（可用 id text enum month date money integer）",
 				    value);
 	} else if (strcmp(key, "required") == 0) {
 		col->required = parse_bool(value);
@@ -147,9 +147,10 @@ static int column_key(struct loader *ld, struct column *col, const char *key, co
 					 ? parse_money(value, strlen(value), false, &v)
 					 : parse_integer(value, strlen(value), false, &v);
 		if ((col->type != COL_MONEY && col->type != COL_INTEGER) || e != VALUE_OK)
-			return fail(ld, line,
-				    "max 只用于金额或整数列(写在 type 之后),应为非负数,如 1000000",
-				    value);
+			return fail(
+			    ld, line,
+			    "max 只用于金额或整数列（写在 type 之后），应为非负数，如 1000000",
+			    value);
 		col->max = v;
 	} else if (strcmp(key, "aliases") == 0) {
 		char **items;
@@ -299,7 +300,7 @@ static int resolve_unique(struct loader *ld, struct dataset *ds, const char *spe
 		    (ds->cols[c].type == COL_ENUM && ds->unique_enum >= 0)) {
 			snprintf(
 			    ld->err, ld->errlen,
-			    "%s: 数据集 %s 的 unique 只能由身份证号、一个枚举列和发放年月组成: %s",
+			    "%s: 数据集 %s 的 unique 只能由身份证号、一个枚举列和发放年月组成：%s",
 			    ld->path, ds->name, items[i]);
 			rc = -1;
 		} else if (ds->cols[c].type == COL_ENUM) {
@@ -308,7 +309,7 @@ static int resolve_unique(struct loader *ld, struct dataset *ds, const char *spe
 	}
 	ini_free_list(items, n);
 	if (rc == 0 && ds->unique_enum >= 0 && ds->cols[ds->unique_enum].nvalues * 12 > 64) {
-		snprintf(ld->err, ld->errlen, "%s: 数据集 %s 的 unique 枚举列取值过多(最多5个)",
+		snprintf(ld->err, ld->errlen, "%s: 数据集 %s 的 unique 枚举列取值过多（最多5个）",
 			 ld->path, ds->name);
 		rc = -1;
 	}
@@ -333,7 +334,7 @@ static int finish(struct loader *ld)
 			return -1;
 		if (ds->period < 0 || (ds->cols[ds->period].type != COL_MONTH &&
 				       ds->cols[ds->period].type != COL_DATE)) {
-			snprintf(ld->err, ld->errlen, "%s: 数据集 %s 需要 period(年月或日期列)",
+			snprintf(ld->err, ld->errlen, "%s: 数据集 %s 需要 period（年月或日期列）",
 				 ld->path, ds->name);
 			return -1;
 		}
@@ -387,9 +388,9 @@ int schema_load(struct schema *schema, const char *path, char *err, size_t errle
 	err[0] = '\0';
 	rc = ini_parse_file(path, on_line, &ld, &bad);
 	if (rc < 0 && bad == 0)
-		snprintf(err, errlen, "无法读取数据集定义文件 %s: %m", path);
+		snprintf(err, errlen, "无法读取数据集定义文件 %s：%m", path);
 	else if (rc < 0)
-		snprintf(err, errlen, "%s:%d: 无法解析的行(应为 键 = 值 或 [节])", path, bad);
+		snprintf(err, errlen, "%s:%d: 无法解析的行（应为 键 = 值 或 [节]）", path, bad);
 	if (rc == 0)
 		rc = finish(&ld);
 	if (rc == 0)

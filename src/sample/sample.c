@@ -34,7 +34,7 @@ static int make_dirs(const char *path, char *err, size_t errlen)
 		char c = *s;
 		*s = '\0';
 		if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-			snprintf(err, errlen, "无法创建目录 %s: %s", p, strerror(errno));
+			snprintf(err, errlen, "无法创建目录 %s：%s", p, strerror(errno));
 			rc = -1;
 		}
 		*s = c;
@@ -52,12 +52,12 @@ static int check_options(const struct sample_options *opt, char *err, size_t err
 		return -1;
 	}
 	if (opt->year < YEAR_MIN || opt->year > YEAR_MAX) {
-		snprintf(err, errlen, "年份 %d 超出范围 (%d-%d)", opt->year, YEAR_MIN, YEAR_MAX);
+		snprintf(err, errlen, "年份 %d 超出范围（%d—%d）", opt->year, YEAR_MIN, YEAR_MAX);
 		return -1;
 	}
 	/* written as a negation so that NaN is refused too */
 	if (!(opt->scale > 0.0 && opt->scale <= SCALE_MAX)) {
-		snprintf(err, errlen, "规模 %g 超出范围 (大于 0, 至多 %g)", opt->scale, SCALE_MAX);
+		snprintf(err, errlen, "规模 %g 超出范围（大于 0，至多 %g）", opt->scale, SCALE_MAX);
 		return -1;
 	}
 	if (opt->format != SAMPLE_CSV && opt->format != SAMPLE_XLSX) {

@@ -43,18 +43,18 @@ int sample_out_open(struct sample_out *o, const char *dir, const char *name,
 	if (enc == ENC_GB18030) {
 		o->cd = iconv_open("GB18030", "UTF-8");
 		if (o->cd == (iconv_t)-1) {
-			snprintf(err, errlen, "无法转换为 GB18030 编码: %s", strerror(errno));
+			snprintf(err, errlen, "无法转换为 GB18030 编码：%s", strerror(errno));
 			goto fail;
 		}
 	}
 	fd = mkostemps(o->tmp, (int)strlen(TMP_SUFFIX), O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {
-		snprintf(err, errlen, "无法在 %s 中创建文件 %s: %s", dir, name, strerror(errno));
+		snprintf(err, errlen, "无法在 %s 中创建文件 %s：%s", dir, name, strerror(errno));
 		goto fail;
 	}
 	o->fp = fdopen(fd, "wb");
 	if (o->fp == NULL || fchmod(fd, OUT_MODE) != 0) {
-		snprintf(err, errlen, "无法创建文件 %s: %s", o->tmp, strerror(errno));
+		snprintf(err, errlen, "无法创建文件 %s：%s", o->tmp, strerror(errno));
 		if (o->fp != NULL)
 			fclose(o->fp);
 		else
@@ -168,7 +168,7 @@ int sample_out_close(struct sample_out *o, char *err, size_t errlen)
 	if (!o->err && rename(o->tmp, o->path) != 0)
 		o->err = errno;
 	if (o->err) {
-		snprintf(err, errlen, "无法写入 %s: %s", o->path, strerror(o->err));
+		snprintf(err, errlen, "无法写入 %s：%s", o->path, strerror(o->err));
 		unlink(o->tmp);
 		rc = -1;
 	}

@@ -210,7 +210,7 @@ struct sample_xlsx *sample_xlsx_open(const struct sample_xlsx_spec *spec, char *
 	/* O_EXCL: a name planted in a shared folder is never written through */
 	fd = mkostemps(x->tmp, (int)strlen(TMP_SUFFIX), O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {
-		snprintf(err, errlen, "无法在 %s 中创建文件 %s: %s", spec->dir, spec->name,
+		snprintf(err, errlen, "无法在 %s 中创建文件 %s：%s", spec->dir, spec->name,
 			 strerror(errno));
 		free(x->tmp);
 		x->tmp = NULL;
@@ -218,7 +218,7 @@ struct sample_xlsx *sample_xlsx_open(const struct sample_xlsx_spec *spec, char *
 		return NULL;
 	}
 	if (fchmod(fd, XLSX_MODE) != 0 || close(fd) != 0) {
-		snprintf(err, errlen, "无法创建文件 %s: %s", x->tmp, strerror(errno));
+		snprintf(err, errlen, "无法创建文件 %s：%s", x->tmp, strerror(errno));
 		sample_xlsx_discard(x);
 		return NULL;
 	}
@@ -325,12 +325,12 @@ int sample_xlsx_close(struct sample_xlsx *x, char *err, size_t errlen)
 	x->wb = NULL;
 	if (x->lerr != LXW_NO_ERROR) {
 		e = x->lerr;
-		snprintf(err, errlen, "无法写入 %s: %s: %s", x->path, x->what, lxw_strerror(e));
+		snprintf(err, errlen, "无法写入 %s：%s：%s", x->path, x->what, lxw_strerror(e));
 	} else if (e != LXW_NO_ERROR) {
-		snprintf(err, errlen, "无法写入 %s: %s%s%s", x->path, lxw_strerror(e),
-			 saved ? ": " : "", saved ? strerror(saved) : "");
+		snprintf(err, errlen, "无法写入 %s：%s%s%s", x->path, lxw_strerror(e),
+			 saved ? "：" : "", saved ? strerror(saved) : "");
 	} else if (rename(x->tmp, x->path) != 0) {
-		snprintf(err, errlen, "无法写入 %s: %s", x->path, strerror(errno));
+		snprintf(err, errlen, "无法写入 %s：%s", x->path, strerror(errno));
 		e = LXW_ERROR_CREATING_XLSX_FILE;
 	} else {
 		free(x->tmp);

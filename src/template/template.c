@@ -62,7 +62,7 @@ static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
 	char *buf;
 
 	if (f == NULL) {
-		snprintf(err, errlen, "无法打开模板文件 %s:%s", path, strerror(errno));
+		snprintf(err, errlen, "无法打开模板文件 %s：%s", path, strerror(errno));
 		return NULL;
 	}
 	buf = xmalloc(cap);
@@ -71,7 +71,7 @@ static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
 
 		n += got;
 		if (n > TEMPLATE_MAX_BYTES) {
-			snprintf(err, errlen, "模板文件 %s 过大(超过 4 MB),不是报告模板", path);
+			snprintf(err, errlen, "模板文件 %s 过大（超过 4 MB），不是报告模板", path);
 			break;
 		}
 		if (got == 0)
@@ -81,7 +81,7 @@ static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
 	}
 	if (ferror(f) || n > TEMPLATE_MAX_BYTES) {
 		if (n <= TEMPLATE_MAX_BYTES)
-			snprintf(err, errlen, "无法读取模板文件 %s:%s", path, strerror(errno));
+			snprintf(err, errlen, "无法读取模板文件 %s：%s", path, strerror(errno));
 		fclose(f);
 		free(buf);
 		return NULL;
@@ -123,7 +123,7 @@ static int check_encoding(struct tpl_load *ld)
 			start = i + 1;
 		}
 	tpl_diag(ld, line, tpl_column(ld->src + start, ld->src + ok),
-		 "模板不是有效的 UTF-8 文本(请用 UTF-8 编码保存模板文件)");
+		 "模板不是有效的 UTF-8 文本（请用 UTF-8 编码保存模板文件）");
 	return -1;
 }
 
@@ -158,10 +158,10 @@ static void unknown_meta_key(struct tpl_load *ld, const char *key, int line, int
 	}
 	hint = tpl_nearest(key, names, 2 * MK_COUNT);
 	if (hint != NULL)
-		tpl_diag(ld, line, col, "文件开头的设置中有未知的键“%s”,是不是“%s”?", key, hint);
+		tpl_diag(ld, line, col, "文件开头的设置中有未知的键“%s”，是不是“%s”？", key, hint);
 	else
 		tpl_diag(ld, line, col,
-			 "文件开头的设置中有未知的键“%s”,可用:title organisation author subject "
+			 "文件开头的设置中有未知的键“%s”，可用：title organisation author subject "
 			 "keywords date pdf xlsx docx style title_font heading1_font heading2_font "
 			 "body_font table_font mail_subject mail_body area",
 			 key);
@@ -185,7 +185,7 @@ static void meta_value(struct tpl_load *ld, int k, const char *s, size_t len, in
 	struct template *t = ld->t;
 
 	if (t->mv[k] != NULL) {
-		tpl_diag(ld, line, 1, "“%s”设置了两次,只保留一次", meta_keys[k].key);
+		tpl_diag(ld, line, 1, "“%s”设置了两次，只保留一次", meta_keys[k].key);
 		return;
 	}
 	t->mv[k] = unquote(xstrndup(s, len));
@@ -194,8 +194,8 @@ static void meta_value(struct tpl_load *ld, int k, const char *s, size_t len, in
 		ld->mail_marked[k - MK_MAIL_SUBJECT] = unquote(tpl_mark(ld, s, len, line, col));
 	else if (strstr(t->mv[k], "{{") != NULL)
 		tpl_diag(ld, line, col,
-			 "“%s”中不能使用 {{ }} 占位符(只有 mail_subject 和 mail_body "
-			 "可以);年份请写 {year}",
+			 "“%s”中不能使用 {{ }} 占位符（只有 mail_subject 和 mail_body "
+			 "可以）；年份请写 {year}",
 			 meta_keys[k].key);
 }
 
@@ -220,7 +220,7 @@ static void front_line(struct tpl_load *ld, int line)
 		return;
 	if (colon == NULL) {
 		tpl_diag(ld, line, tpl_column(s, p),
-			 "文件开头的设置应写成“键: 值”,如 title: 广安市{year}年民政工作总结");
+			 "文件开头的设置应写成“键: 值”，如 title: 广安市{year}年民政工作总结");
 		return;
 	}
 	key = tpl_trim(s, (size_t)(colon - s));
@@ -257,7 +257,7 @@ static void front_matter(struct tpl_load *ld, char *src)
 			end = l;
 	}
 	if (end == 0) {
-		tpl_diag(ld, 1, 1, "文件开头的设置(front matter)缺少结束的“---”行");
+		tpl_diag(ld, 1, 1, "文件开头的设置（front matter）缺少结束的“---”行");
 		return;
 	}
 	for (int l = 2; l < end; l++)
@@ -367,9 +367,9 @@ static const char *bad_file_name(const char *v, int k)
 	if (strlen(v) > FILE_NAME_MAX)
 		return "文件名超过 255 字节";
 	if (strchr(v, '/') != NULL || strchr(v, '\\') != NULL)
-		return "只写文件名,不能含“/”或“\\”";
+		return "只写文件名，不能含“/”或“\\”";
 	if (v[0] == '.')
-		return "文件名不能以“.”开头(隐藏文件、“..”)";
+		return "文件名不能以“.”开头（隐藏文件、“..”）";
 	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
 		if (*p < 0x20 || *p == 0x7f)
 			return "文件名不能含控制字符";
@@ -377,8 +377,8 @@ static const char *bad_file_name(const char *v, int k)
 		return "文件名不是有效的 UTF-8";
 	for (size_t i = 0; i < sizeof(reserved_names) / sizeof(reserved_names[0]); i++)
 		if (strcasecmp(v, reserved_names[i]) == 0)
-			return "与 civreport 自己的文件同名(manifest.json、metrics.json、"
-			       "rejects.csv、failed、.civreport.lock),会覆盖它";
+			return "与 civreport 自己的文件同名（manifest.json、metrics.json、"
+			       "rejects.csv、failed、.civreport.lock），会覆盖它";
 	if (!ends_with_ci(v, ext))
 		return k == MK_PDF    ? "PDF 的文件名应以 .pdf 结尾"
 		       : k == MK_DOCX ? "DOCX 的文件名应以 .docx 结尾"
@@ -400,9 +400,9 @@ static void check_file_name(struct tpl_load *ld, int k)
 	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
 		plain = plain && *p >= 0x20 && *p != 0x7f;
 	if (plain && strlen(v) <= 80 && utf8_valid_prefix(v, strlen(v)) == strlen(v))
-		tpl_diag(ld, line, 1, "%s 的文件名“%s”无效:%s", meta_keys[k].key, v, why);
+		tpl_diag(ld, line, 1, "%s 的文件名“%s”无效：%s", meta_keys[k].key, v, why);
 	else
-		tpl_diag(ld, line, 1, "%s 的文件名无效:%s", meta_keys[k].key, why);
+		tpl_diag(ld, line, 1, "%s 的文件名无效：%s", meta_keys[k].key, why);
 }
 
 /* The outputs are written into one folder: one name each. */
@@ -419,8 +419,8 @@ static void check_file_names_differ(struct tpl_load *ld)
 			if (a == NULL || b == NULL || strcasecmp(a, b) != 0)
 				continue;
 			tpl_diag(ld, ld->meta_line[k] ? ld->meta_line[k] : 1, 1,
-				 "%s 的文件名“%s”与 %s 的相同:两个文件会互相覆盖", meta_keys[k].key,
-				 b, meta_keys[keys[i]].key);
+				 "%s 的文件名“%s”与 %s 的相同：两个文件会互相覆盖",
+				 meta_keys[k].key, b, meta_keys[keys[i]].key);
 			return;
 		}
 }
@@ -549,7 +549,7 @@ static char *mark_body(struct tpl_load *ld, size_t *outlen)
 			   (part_mark(s, len, true, whole) || part_mark(s, len, true, each) ||
 			    part_mark(s, len, false, whole) || part_mark(s, len, false, each))) {
 			tpl_diag(ld, (int)l, 1,
-				 "“仅总报告”“仅分报告”的开始和结束应成对出现,不能嵌套");
+				 "“仅总报告”“仅分报告”的开始和结束应成对出现，不能嵌套");
 		} else if ((whole_from != 0 && ld->t->burst) || (each_from != 0 && !ld->t->burst)) {
 			/* left out of a report of one area: not even its figures count */
 		} else if (fence == 0 && run > 0) {
@@ -567,7 +567,7 @@ static char *mark_body(struct tpl_load *ld, size_t *outlen)
 	}
 	if (whole_from != 0 || each_from != 0)
 		tpl_diag(ld, whole_from ? whole_from : each_from, 1,
-			 "“<!-- %s -->”没有结束:在这部分末尾另起一行写 <!-- /%s -->",
+			 "“<!-- %s -->”没有结束：在这部分末尾另起一行写 <!-- /%s -->",
 			 whole_from ? "仅总报告" : "仅分报告",
 			 whole_from ? "仅总报告" : "仅分报告");
 	return strbuf_detach(&out, outlen);

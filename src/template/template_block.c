@@ -108,10 +108,10 @@ static void unknown_key(struct tpl_load *ld, const struct block_kind *bk, const 
 		names[i] = bk->keys[i].name;
 	hint = tpl_nearest(key, names, n);
 	if (hint != NULL)
-		tpl_diag(ld, at.line, at.column, "%s中未知的设置“%s”,是不是“%s”?", bk->what, key,
+		tpl_diag(ld, at.line, at.column, "%s中未知的设置“%s”，是不是“%s”？", bk->what, key,
 			 hint);
 	else
-		tpl_diag(ld, at.line, at.column, "%s中未知的设置“%s”,可用:%s", bk->what, key,
+		tpl_diag(ld, at.line, at.column, "%s中未知的设置“%s”，可用：%s", bk->what, key,
 			 bk->list);
 }
 
@@ -148,7 +148,7 @@ static void kv_line(struct tpl_load *ld, const char *s, size_t len, int line,
 		return;
 	kpos = (struct tpl_pos){line, base + tpl_column(s, p) - 1};
 	if (colon == NULL) {
-		tpl_diag(ld, line, kpos.column, "%s中的每一行应写成“键: 值”,如 title: 标题",
+		tpl_diag(ld, line, kpos.column, "%s中的每一行应写成“键: 值”，如 title: 标题",
 			 bk->what);
 		return;
 	}
@@ -283,8 +283,8 @@ static void chart_type(struct tpl_load *ld, struct tpl_chart *c, const struct kv
 			return;
 		}
 	tpl_diag(ld, kv->pos.line, kv->pos.column,
-		 "未知的图表类型“%s”,可用:bar hbar stacked line pie doughnut"
-		 "(柱状图 条形图 堆积柱状图 折线图 饼图 环形图)",
+		 "未知的图表类型“%s”，可用：bar hbar stacked line pie doughnut"
+		 "（柱状图 条形图 堆积柱状图 折线图 饼图 环形图）",
 		 kv->value);
 }
 
@@ -300,7 +300,7 @@ static int parse_sort(struct tpl_load *ld, const struct kv *kv, enum tpl_sort *s
 		*sort = SORT_NONE;
 	else
 		tpl_diag(ld, kv->pos.line, kv->pos.column,
-			 "未知的排序“%s”,可用:desc(降序)asc(升序)none(不排序)", v);
+			 "未知的排序“%s”，可用：desc（降序）asc（升序）none（不排序）", v);
 	return 0;
 }
 
@@ -355,7 +355,7 @@ static void parse_colors(struct tpl_load *ld, struct tpl_chart *c, const struct 
 			len++;
 		if (!parse_hex(p, len, &rgb)) {
 			tpl_diag(ld, kv->pos.line, at(kv->pos, kv->value, p).column,
-				 "颜色“%.*s”无效,应写成 #1f4e79 这样的六位十六进制", (int)len, p);
+				 "颜色“%.*s”无效，应写成 #1f4e79 这样的六位十六进制", (int)len, p);
 			return;
 		}
 		c->colors = xrealloc(c->colors, (c->ncolors + 1) * sizeof(uint32_t));
@@ -376,7 +376,7 @@ static void chart_series(struct tpl_load *ld, struct tpl_chart *c, const struct 
 		expr = eq + sep_len(eq);
 		if (name[0] == '\0') {
 			tpl_diag(ld, kv->pos.line, kv->pos.column,
-				 "系列名不能为空:series: 名称 = 表达式");
+				 "系列名不能为空：series: 名称 = 表达式");
 			free(name);
 			return;
 		}
@@ -470,10 +470,10 @@ static void chart_unit(struct tpl_load *ld, struct tpl_chart *c, const struct kv
 	if (f->unit == UNIT_FEN && strcmp(u, "元") != 0 && strcmp(u, "万元") != 0 &&
 	    strcmp(u, "亿元") != 0)
 		tpl_diag(ld, kv->pos.line, kv->pos.column,
-			 "金额图表的单位应为“元”“万元”或“亿元”,不是“%s”", u);
+			 "金额图表的单位应为“元”“万元”或“亿元”，不是“%s”", u);
 	else if (f->unit == UNIT_COUNT && strstr(u, "元") != NULL)
 		tpl_diag(ld, kv->pos.line, kv->pos.column,
-			 "这个图表画的是人数或数量,单位不能是“%s”", u);
+			 "这个图表画的是人数或数量，单位不能是“%s”", u);
 }
 
 /* Value labels in the axis unit: 万:1 on a 万元 chart, not on a 亿元 one. */
@@ -496,25 +496,26 @@ static void check_series(struct tpl_load *ld, const struct tpl_chart *c)
 		const struct tpl_fig *f = &ld->t->figs[c->series[i].fig];
 
 		if (strcmp(f->by_names, f0->by_names) != 0)
-			tpl_diag(ld, f->line, f->column,
-				 "同一图表的系列必须按相同的列分组:第一个系列按“%s”,这个系列按“%s”",
-				 f0->by_names, f->by_names);
+			tpl_diag(
+			    ld, f->line, f->column,
+			    "同一图表的系列必须按相同的列分组：第一个系列按“%s”，这个系列按“%s”",
+			    f0->by_names, f->by_names);
 		else if (f->unit != f0->unit)
 			tpl_diag(ld, f->line, f->column,
-				 "同一图表的系列单位必须相同(不能把金额和人数画在一起)");
+				 "同一图表的系列单位必须相同（不能把金额和人数画在一起）");
 	}
 	if ((c->type == CHART_PIE || c->type == CHART_DOUGHNUT) && (c->nseries > 1 || f0->nby > 1))
-		tpl_diag(ld, f0->line, f0->column, "饼图和环形图只能有一个系列,且只按一列分组");
+		tpl_diag(ld, f0->line, f0->column, "饼图和环形图只能有一个系列，且只按一列分组");
 }
 
 static void chart_check(struct tpl_load *ld, struct tpl_chart *c, const struct kvs *kv,
 			size_t nlines, int line)
 {
 	if (c->title == NULL)
-		tpl_diag(ld, line, 1, "图表缺少 title(标题)");
+		tpl_diag(ld, line, 1, "图表缺少 title（标题）");
 	if (nlines == 0)
 		tpl_diag(ld, line, 1,
-			 "图表缺少 series(系列),如 series: 低保金 = relief.amount by 区县");
+			 "图表缺少 series（系列），如 series: 低保金 = relief.amount by 区县");
 	if (c->nseries == 0)
 		return;
 	check_series(ld, c);
@@ -587,7 +588,7 @@ static void grouped_column(struct tpl_load *ld, struct tpl_table *tb, const stru
 	if (eq == NULL) {
 		tpl_diag(
 		    ld, kv->pos.line, kv->pos.column,
-		    "column 应写成“列名 = 表达式 | 格式”,如 人数(人) = relief.persons by 区县 | "
+		    "column 应写成“列名 = 表达式 | 格式”，如 人数（人） = relief.persons by 区县 | "
 		    "thousands");
 		return;
 	}
@@ -618,12 +619,13 @@ static void grouped_table(struct tpl_load *ld, struct tpl_table *tb, const struc
 
 	tb->kind = TABLE_GROUPED;
 	if (rows == NULL) {
-		tpl_diag(ld, line, 1, "按列分组的表格需要 rows(分组的列),如 rows: 区县");
+		tpl_diag(ld, line, 1, "按列分组的表格需要 rows（分组的列），如 rows: 区县");
 		return;
 	}
 	if (kv->one[TK_FORMATS] != NULL)
-		tpl_diag(ld, kv->one[TK_FORMATS]->kpos.line, kv->one[TK_FORMATS]->kpos.column,
-			 "formats 只用于 columns + row 的表格;按列分组时把格式写在 column 的“|”后");
+		tpl_diag(
+		    ld, kv->one[TK_FORMATS]->kpos.line, kv->one[TK_FORMATS]->kpos.column,
+		    "formats 只用于 columns + row 的表格；按列分组时把格式写在 column 的“|”后");
 	/* rows: $sub groups by the report's next area level (区县, or 乡镇(街道)) */
 	ld->rows_by =
 	    strcmp(rows->value, "$sub") == 0 && ld->t->sub_name ? ld->t->sub_name : rows->value;
@@ -650,7 +652,7 @@ static char **listed_formats(struct tpl_load *ld, const struct kv *kv, size_t nc
 	n = split_bars(kv->value, &pc);
 	if (n > ncols - 1)
 		tpl_diag(ld, kv->pos.line, kv->pos.column,
-			 "formats 有 %zu 个格式,但只有 %zu 个数字列(第一列是行名,不要格式)", n,
+			 "formats 有 %zu 个格式，但只有 %zu 个数字列（第一列是行名，不要格式）", n,
 			 ncols - 1);
 	for (size_t i = 0; i < n && i + 1 < ncols; i++) {
 		struct tpl_format f;
@@ -694,7 +696,7 @@ static bool listed_row(struct tpl_load *ld, struct tpl_table *tb, const struct k
 	size_t n = split_bars(kv->value, &pc);
 
 	if (n != tb->ncols) {
-		tpl_diag(ld, kv->pos.line, kv->pos.column, "这一行有 %zu 格,但表头有 %zu 列", n,
+		tpl_diag(ld, kv->pos.line, kv->pos.column, "这一行有 %zu 格，但表头有 %zu 列", n,
 			 tb->ncols);
 		free(pc);
 		return false;
@@ -738,13 +740,13 @@ static void listed_table(struct tpl_load *ld, struct tpl_table *tb, const struct
 	tb->kind = TABLE_LISTED;
 	if (kv->one[TK_COLUMNS] == NULL) {
 		tpl_diag(ld, line, 1,
-			 "逐行列出的表格需要 columns(表头),如 columns: 项目 | 人数(人)");
+			 "逐行列出的表格需要 columns（表头），如 columns: 项目 | 人数（人）");
 		return;
 	}
 	listed_header(ld, tb, kv->one[TK_COLUMNS]->value);
 	if (tb->ncols < 2) {
 		tpl_diag(ld, kv->one[TK_COLUMNS]->pos.line, kv->one[TK_COLUMNS]->pos.column,
-			 "columns 至少需要两列,用“|”分开");
+			 "columns 至少需要两列，用“|”分开");
 		return;
 	}
 	fmts = listed_formats(ld, kv->one[TK_FORMATS], tb->ncols, &fpos);
@@ -778,14 +780,16 @@ static void table_shape(struct tpl_load *ld, struct tpl_table *tb, const struct 
 		listed |= kv->v[i].key == TK_ROW;
 	}
 	if (grouped && listed)
-		tpl_diag(ld, line, 1,
-			 "表格只能用一种写法:rows + column(按列分组)或 columns + row(逐行列出)");
+		tpl_diag(
+		    ld, line, 1,
+		    "表格只能用一种写法：rows + column（按列分组）或 columns + row（逐行列出）");
 	else if (grouped)
 		grouped_table(ld, tb, kv, line);
 	else if (listed)
 		listed_table(ld, tb, kv, line);
 	else
-		tpl_diag(ld, line, 1, "表格需要 rows + column(按列分组)或 columns + row(逐行列出)");
+		tpl_diag(ld, line, 1,
+			 "表格需要 rows + column（按列分组）或 columns + row（逐行列出）");
 }
 
 struct tpl_table *tpl_table_parse(struct tpl_load *ld, const char *body, int line)
@@ -800,7 +804,7 @@ struct tpl_table *tpl_table_parse(struct tpl_load *ld, const char *body, int lin
 	if (kv.one[TK_TITLE] != NULL)
 		tb->title = tpl_replace_vars(ld->t, kv.one[TK_TITLE]->value);
 	else
-		tpl_diag(ld, line, 1, "表格缺少 title(标题)");
+		tpl_diag(ld, line, 1, "表格缺少 title（标题）");
 	if (kv.one[TK_NOTE] != NULL)
 		tb->note = tpl_replace_vars(ld->t, kv.one[TK_NOTE]->value);
 	if (kv.one[TK_SORT] != NULL)

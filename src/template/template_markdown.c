@@ -229,7 +229,7 @@ static void code_block(struct tpl_load *ld, cmark_node *n)
 			ld->t->blocks[b].table = tb;
 		}
 	} else if (word[0] != '\0' && (hint = tpl_nearest(word, kinds, 4)) != NULL) {
-		tpl_diag(ld, line, 1, "未知的代码块类型“%s”,是不是“%s”?", word, hint);
+		tpl_diag(ld, line, 1, "未知的代码块类型“%s”，是不是“%s”？", word, hint);
 	} else {
 		code_text(ld, n);
 	}

@@ -35,15 +35,15 @@ int tpl_format_parse(struct tpl_format *f, const char *text, char *err, size_t e
 		rc = format_parse(&f->spec, plain, NULL, 0);
 		f->bare = true;
 		if (rc != 0 && err != NULL)
-			snprintf(err, errlen, "格式“%s”无效,应写成 %s:N,N 为 0 到 %d 的小数位数", t,
-				 strncmp(t, "万", 3) == 0 ? "万元" : "亿元", FORMAT_MAX_DIGITS);
+			snprintf(err, errlen, "格式“%s”无效，应写成 %s:N，N 为 0 到 %d 的小数位数",
+				 t, strncmp(t, "万", 3) == 0 ? "万元" : "亿元", FORMAT_MAX_DIGITS);
 		free(plain);
 	} else {
 		rc = format_parse(&f->spec, t, err, errlen);
 		if (rc != 0 && err != NULL && strncmp(err, "未知的格式", 15) == 0) {
 			size_t n = strlen(err);
 
-			snprintf(err + n, errlen - n, "(表格、图表中还可用 万元:N、亿元:N)");
+			snprintf(err + n, errlen - n, "（表格、图表中还可用 万元:N、亿元:N）");
 		}
 	}
 	free(t);
@@ -169,9 +169,10 @@ static int parse_query(struct tpl_load *ld, const char *text, struct tpl_pos pos
 
 	if (strstr(text, "$sub") != NULL) {
 		if (t->sub_name == NULL) {
-			tpl_diag(ld, pos.line, pos.column,
-				 "$sub 是下一级地区,但 schema.ini 没有 [areas] levels(如 levels = "
-				 "区县, 乡镇(街道))");
+			tpl_diag(
+			    ld, pos.line, pos.column,
+			    "$sub 是下一级地区，但 schema.ini 没有 [areas] levels（如 levels = "
+			    "区县, 乡镇(街道)）");
 			return -1;
 		}
 		text = named = name_sub(t, text);
@@ -190,7 +191,7 @@ static int parse_query(struct tpl_load *ld, const char *text, struct tpl_pos pos
 			/* a dataset without the column: said once, at its first figure */
 			uint64_t bit = q->ds_index < 64 ? 1ull << q->ds_index : 0;
 			if (!(ld->where_said & bit))
-				tpl_diag(ld, pos.line, pos.column, "%s(此处及该数据集的其他数字)",
+				tpl_diag(ld, pos.line, pos.column, "%s（此处及该数据集的其他数字）",
 					 err.message);
 			ld->where_said |= bit;
 			query_release(q);
@@ -220,7 +221,7 @@ static int rows_column(struct tpl_load *ld, const struct query *q, struct tpl_po
 	int rc = dataset_column(q->ds, ld->rows_by);
 
 	if (rc < 0)
-		tpl_diag(ld, pos.line, pos.column, "数据集 %s 没有列“%s”,不能按表格的 rows 分组",
+		tpl_diag(ld, pos.line, pos.column, "数据集 %s 没有列“%s”，不能按表格的 rows 分组",
 			 q->ds->name, ld->rows_by);
 	return rc;
 }
@@ -249,7 +250,7 @@ static int rows_check(struct tpl_load *ld, const struct query *q, struct tpl_pos
 		return -1;
 	if (q->nby == 1 && q->by[0] == rc)
 		return 0;
-	tpl_diag(ld, pos.line, pos.column, "表格的列必须按 rows 的列“%s”分组,这里是按“%s%s%s”分组",
+	tpl_diag(ld, pos.line, pos.column, "表格的列必须按 rows 的列“%s”分组，这里是按“%s%s%s”分组",
 		 q->ds->cols[rc].name, q->ds->cols[q->by[0]].name, q->nby > 1 ? "," : "",
 		 q->nby > 1 ? q->ds->cols[q->by[1]].name : "");
 	return -1;
@@ -263,20 +264,20 @@ static int check_place(struct tpl_load *ld, enum fig_place place, const struct q
 		if (!query_grouped(q))
 			return 0;
 		tpl_diag(ld, pos.line, pos.column,
-			 "文中的数字不能是分组序列(去掉“by …”;分组序列只能用在图表的 series "
-			 "和表格的 column 中)");
+			 "文中的数字不能是分组序列（去掉“by …”；分组序列只能用在图表的 series "
+			 "和表格的 column 中）");
 		return -1;
 	case PLACE_CELL:
 		if (!query_grouped(q))
 			return 0;
 		tpl_diag(ld, pos.line, pos.column,
-			 "表格单元格中的数字不能是分组序列(去掉“by …”,或改用 rows + column)");
+			 "表格单元格中的数字不能是分组序列（去掉“by …”，或改用 rows + column）");
 		return -1;
 	case PLACE_SERIES:
 		if (query_grouped(q))
 			return 0;
 		tpl_diag(ld, pos.line, pos.column,
-			 "图表的系列必须是分组序列,如 relief.amount[救助类别=城市低保] by 区县");
+			 "图表的系列必须是分组序列，如 relief.amount[救助类别=城市低保] by 区县");
 		return -1;
 	case PLACE_COLUMN:
 		/* a share of the total: the denominator may be a single number */
@@ -416,13 +417,13 @@ static int fig_kind(struct tpl_load *ld, struct tpl_fig *f, bool ratio, bool has
 		f->kind = FIG_GROWTH;
 		if (ratio) {
 			tpl_diag(ld, pos.line, pos.column,
-				 "%s 用于一个数与上年同期或上一期相比,不能用于 A / B",
+				 "%s 用于一个数与上年同期或上一期相比，不能用于 A / B",
 				 k == FMT_GROWTH ? "growth:N" : "change:N");
 			return -1;
 		}
 	} else if (!ratio && has_fmt && k == FMT_PCT) {
 		tpl_diag(ld, pos.line, pos.column,
-			 "pct:N 用于两个数之比,应写成 {{ A / B | pct:1 }}");
+			 "pct:N 用于两个数之比，应写成 {{ A / B | pct:1 }}");
 		return -1;
 	}
 	/* a ratio with a number's formatter is an average: 人均, 户均 */
@@ -440,16 +441,17 @@ static int ratio_units(struct tpl_load *ld, struct tpl_fig *f, enum unit a, enum
 {
 	if (a == UNIT_COUNT && b == UNIT_FEN) {
 		tpl_diag(ld, pos.line, pos.column,
-			 "人数(或次数)除以金额没有意义;人均金额应写成 "
-			 "金额 / 人数,如 {{ relief.amount / relief.persons | "
+			 "人数（或次数）除以金额没有意义；人均金额应写成 "
+			 "金额 / 人数，如 {{ relief.amount / relief.persons | "
 			 "元:2 }}");
 		return -1;
 	}
 	if (a != b && has_fmt && f->fmt.spec.kind == FMT_PCT) {
-		tpl_diag(ld, pos.line, pos.column,
-			 "pct 只用于同一单位的两个数之比(人数÷人数、金额÷金额);金额÷人数是人均金额"
-			 "(元/人),不是百分比,请用 元:2 或 万:1,如 {{ %s | 元:2 }}",
-			 f->expr);
+		tpl_diag(
+		    ld, pos.line, pos.column,
+		    "pct 只用于同一单位的两个数之比（人数÷人数、金额÷金额）；金额÷人数是人均金额"
+		    "（元/人），不是百分比，请用 元:2 或 万:1，如 {{ %s | 元:2 }}",
+		    f->expr);
 		return -1;
 	}
 	if (a != b && !has_fmt)
@@ -504,7 +506,8 @@ static int fig_sides(struct tpl_load *ld, enum fig_place place, struct tpl_fig *
 		rc = growth_base(ld, place, &a, pos, &b);
 	}
 	if (rc == 0 && place == PLACE_SERIES && f->kind != FIG_VALUE) {
-		tpl_diag(ld, pos.line, pos.column, "图表的系列只能是一个表达式(不能是比例或增长)");
+		tpl_diag(ld, pos.line, pos.column,
+			 "图表的系列只能是一个表达式（不能是比例或增长）");
 		rc = -1;
 	}
 	if (rc == 0)
@@ -529,11 +532,11 @@ static int fig_year(struct tpl_load *ld, enum fig_place place, struct tpl_fig *f
 {
 	f->kind = FIG_YEAR;
 	if (place == PLACE_SERIES || place == PLACE_COLUMN) {
-		tpl_diag(ld, pos.line, pos.column, "这里需要数据表达式,如 relief.amount by 区县");
+		tpl_diag(ld, pos.line, pos.column, "这里需要数据表达式，如 relief.amount by 区县");
 		return -1;
 	}
 	if (has_fmt) {
-		tpl_diag(ld, pos.line, pos.column, "%s 是年份,不需要格式", f->expr);
+		tpl_diag(ld, pos.line, pos.column, "%s 是年份，不需要格式", f->expr);
 		return -1;
 	}
 	return 0;
@@ -573,7 +576,7 @@ int tpl_fig_parse(struct tpl_load *ld, enum fig_place place, const char *expr, s
 	f.line = pos.line;
 	f.column = pos.column = pos.column + tpl_column(expr, p) - 1;
 	if (f.expr[0] == '\0') {
-		tpl_diag(ld, pos.line, pos.column, "缺少表达式,如 {{ relief.persons | int }}");
+		tpl_diag(ld, pos.line, pos.column, "缺少表达式，如 {{ relief.persons | int }}");
 		rc = -1;
 	} else if (year_word(f.expr, ld->t->year, &f.year)) {
 		rc = fig_year(ld, place, &f, has_fmt, pos);
@@ -616,7 +619,7 @@ static char *placeholder(struct tpl_load *ld, const char *in, size_t len, struct
 		fpos.column = pos.column + tpl_column(in, f) - 1;
 		if (strchr(fmt, '|') != NULL)
 			tpl_diag(ld, pos.line, fpos.column,
-				 "一个占位符只能有一个格式(只能有一个“|”)");
+				 "一个占位符只能有一个格式（只能有一个“|”）");
 	}
 	if (tpl_fig_parse(ld, PLACE_TEXT, expr, pos, fmt, fpos, &fig) == 0)
 		marker = xasprintf(TPL_MARK_OPEN "%zu" TPL_MARK_CLOSE, fig);
@@ -645,7 +648,7 @@ char *tpl_mark(struct tpl_load *ld, const char *s, size_t len, int line, int col
 		close = memmem(p + 2, (size_t)(e - p - 2), "}}", 2);
 		if (close == NULL) {
 			tpl_diag(ld, line, column + tpl_column(s, p) - 1,
-				 "占位符缺少结束的“}}”(一个占位符必须写在同一行内)");
+				 "占位符缺少结束的“}}”（一个占位符必须写在同一行内）");
 			break;
 		}
 		m = placeholder(ld, p + 2, (size_t)(close - p - 2),

@@ -8,7 +8,7 @@
 
 #include "parse.h"
 
-const char parse_bool_spellings[] = "yes 或 no(也可写 true/false、on/off、1/0、是/否)";
+const char parse_bool_spellings[] = "yes 或 no（也可写 true/false、on/off、1/0、是/否）";
 
 int parse_bool(const char *s, bool *out)
 {

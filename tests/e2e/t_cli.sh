@@ -52,15 +52,15 @@ contains err.txt "是/否"
 # an unknown key: file:line, and the keys there are
 printf '[run]\nyear = 2021\nthread = 2\n' >key.conf
 expect_exit 2 "$BIN" lint --config key.conf
-contains err.txt "key.conf:3: [run] 中未知的设置: thread"
+contains err.txt "key.conf:3: [run] 中未知的设置：thread"
 contains err.txt "threads"
 printf '[mail]\nretries = 3\nretry_delay = 100\n' >mkey.conf
 expect_exit 2 "$BIN" lint --config mkey.conf
-contains err.txt "mkey.conf:3: [mail] 中未知的设置: retry_delay"
+contains err.txt "mkey.conf:3: [mail] 中未知的设置：retry_delay"
 contains err.txt "retry_delay_ms"
 # an unknown option, and an option without its value
 expect_exit 2 "$BIN" check --year 2021 --threds 2
-contains err.txt "未知的选项: --threds"
+contains err.txt "未知的选项：--threds"
 expect_exit 2 "$BIN" check --year
 contains err.txt "--year 需要一个值"
 # flags win over the file (the file's input does not exist, the flag's does) ...

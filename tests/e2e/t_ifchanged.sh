@@ -66,7 +66,7 @@ expect_full() {
 }
 
 expect_exit 0 run
-full_ms=$(grep -o '完成:[^,]*,[0-9.]* 秒' err.txt)
+full_ms=$(grep -o '完成：.*，用时 [0-9.]* 秒' err.txt)
 echo "first run: $full_ms"
 for o in $OUTPUTS; do [ -s "$OUT/$o" ] || fail "$o missing"; done
 contains "$OUT/manifest.json" '"fingerprint"'

@@ -24,11 +24,11 @@ ln -s ../charity.csv in/backup/charity-link.csv
 expect_exit 0 "$BIN" query --year 2021 --input in 'charity.amount' --format csv
 contains out.txt "charity.amount,,,125.50"
 lacks out.txt "251.00"
-contains err.txt "charity (1).csv: 与 charity.csv 内容完全相同,只读取一次"
+contains err.txt "charity (1).csv: 与 charity.csv 内容完全相同，只读取一次"
 contains err.txt "backup/charity-link.csv: 与 charity.csv 是同一个文件"
 # the data-quality table the officers see says why the copy has no rows
 expect_exit 0 "$BIN" check --year 2021 --input in --no-progress
-contains out.txt "与 charity.csv 内容相同,只读取一次,未重复计入"
+contains out.txt "与 charity.csv 内容相同，只读取一次，未重复计入"
 contains out.txt "合计：读取 2 = 接收 2"
 # the same rows with other line ends are another file: left to duplicate keys
 rm "in/charity (1).csv" in/loop in/backup/charity-link.csv
@@ -126,9 +126,9 @@ contains out.txt "日期晚于今天"
 contains out.txt "合计：读取 14 = 接收 6 + 拒收 8 + 年度外 0"
 expect_exit 0 env CIVREPORT_TODAY=2024-06-30 "$BIN" run --year latest --input future --output out \
 	--no-progress --max-reject-rate 1
-contains err.txt "WARN  year = latest:选用 2021 年"
-contains err.txt "2023 年(1 行)"
-lacks err.txt "2092 年("
+contains err.txt "WARN  year = latest: 选用 2021 年"
+contains err.txt "2023 年（1 行）"
+lacks err.txt "2092 年（"
 [ -e out/2021/annual-report-2021.pdf ] || fail "year = latest did not write the 2021 report"
 [ ! -e out/2023 ] && [ ! -e out/2092 ] || fail "year = latest followed a typo year"
 # the real date: 2092 is in the future for a long while yet

@@ -46,4 +46,4 @@ expect_exit 2 "$BIN" lint --template names.md
 contains err.txt "文件名超过 255 字节"
 printf -- '---\npdf: a\001b.pdf\n---\n正文。\n' >names.md
 expect_exit 2 "$BIN" lint --template names.md
-contains err.txt "pdf 的文件名无效:文件名不能含控制字符"
+contains err.txt "pdf 的文件名无效：文件名不能含控制字符"

@@ -189,8 +189,8 @@ cmp -s "$OUT/failed/rejects.csv" "$OUT/rejects.csv" && fail "failed/rejects.csv 
 # this run's rows (the bad ID "XX" masked like any ID), not the previous run's
 contains "$OUT/failed/rejects.csv" "身份证号应为18位,\"GA"
 contains "$OUT/failed/rejects.csv" ",X*,"
-contains "$OUT/failed/summary.txt" "退出码:1"
-contains "$OUT/failed/summary.txt" "时间:$(date +%Y-%m-%d)"
+contains "$OUT/failed/summary.txt" "退出码：1"
+contains "$OUT/failed/summary.txt" "时间：$(date +%Y-%m-%d)"
 contains "$OUT/failed/summary.txt" "拒收比例过高"
 listing "$OUT" | grep -v ' \./failed/' >now.lst
 cmp -s now.lst old.lst || { diff old.lst now.lst; fail "a failed run changed the report set"; }

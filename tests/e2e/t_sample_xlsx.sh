@@ -55,15 +55,15 @@ diff -r csv dflt || fail "--format csv differs from the default"
 
 # --format: csv or xlsx; xls is refused with its reason; both exit 2
 expect_exit 2 "$BIN" sample --year 2021 --scale 0.01 --out bad --format pdf
-contains err.txt "--format 应为 csv 或 xlsx: pdf"
+contains err.txt "--format 应为 csv 或 xlsx：pdf"
 expect_exit 2 "$BIN" sample --year 2021 --scale 0.01 --out bad --format xls
 contains err.txt "不生成 .xls"
 contains err.txt "应为 csv 或 xlsx"
 expect_exit 2 "$BIN" sample --year 2021 --scale 0.01 --out bad --format table
-contains err.txt "--format 应为 csv 或 xlsx: table"
+contains err.txt "--format 应为 csv 或 xlsx：table"
 # query's --format stays its own
 expect_exit 2 "$BIN" query --year 2021 --input csv --format xlsx 'relief.rows'
-contains err.txt "--format 应为 table、csv 或 json: xlsx"
+contains err.txt "--format 应为 table、csv 或 json：xlsx"
 [ ! -e bad ] || fail "a refused --format still wrote the sample"
 
 # a folder it cannot write (even root cannot create files in /proc): exit 3, said why

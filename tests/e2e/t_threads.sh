@@ -15,5 +15,5 @@ expect_exit 3 env CIVREPORT_TEST_THREADS=0 LD_PRELOAD="$PWD/failthr.so" "$BIN" q
 contains err.txt "无法创建读取线程"
 
 expect_exit 0 env CIVREPORT_TEST_THREADS=1 LD_PRELOAD="$PWD/failthr.so" "$BIN" query --year 2021 --input "$IN" --format csv --threads 2 'relief.amount by 发放年月'
-contains err.txt "只能创建 1 个读取线程(要求 2 个)"
+contains err.txt "只能创建 1 个读取线程（要求 2 个）"
 cmp out.txt want.csv || fail "one worker gave other figures than two"

@@ -18,7 +18,7 @@ mkdir in
 
 # the exit code of each command without the extra files
 expect_exit 0 "$BIN" check --year 2021 --input in --no-progress
-lacks err.txt "不能读取,未读取"
+lacks err.txt "不能读取，未读取"
 "$BIN" run --year 2021 --input in --output out0 --no-progress >/dev/null 2>&1
 run_rc=$?
 
@@ -33,8 +33,8 @@ names='2021低保.xlsb、511602********0012补发.ods、sub/养老.ET、备份.z
 
 expect_exit 0 "$BIN" query --year 2021 --input in 'charity.amount' --format csv
 contains out.txt "charity.amount,,,125.50"
-contains err.txt "输入目录 in 中有 4 个文件 civreport 不能读取,未读取,其中的数据不在报告中:$names"
-[ "$(grep -c '不能读取,未读取' err.txt)" = 1 ] || fail "the warning is not given once"
+contains err.txt "输入目录 in 中有 4 个文件 civreport 不能读取，未读取，其中的数据不在报告中：$names"
+[ "$(grep -c '不能读取，未读取' err.txt)" = 1 ] || fail "the warning is not given once"
 lacks err.txt "511602198001150012"
 lacks err.txt '~$'
 lacks err.txt "README"
@@ -50,7 +50,7 @@ contains out.txt "以上文件中的数据未计入本报告"
 contains out.txt "合计：读取 2 = 接收 2"
 
 expect_exit "$run_rc" "$BIN" run --year 2021 --input in --output out --no-progress
-[ "$(grep -c '不能读取,未读取' err.txt)" = 1 ] || fail "run does not warn once"
+[ "$(grep -c '不能读取，未读取' err.txt)" = 1 ] || fail "run does not warn once"
 contains err.txt "$names"
 contains err.txt "未读取的文件" # run's data-quality table on stderr
 lacks err.txt "511602198001150012"
@@ -71,7 +71,7 @@ contains out/2021/manifest.json '"unread": ["2021低保.xlsb", "2022.xlsb",'
 
 # year = latest lists the folder twice: still one warning
 expect_exit 0 "$BIN" run --year latest --input in --output out2 --no-progress --quiet
-[ "$(grep -c '不能读取,未读取' err.txt)" = 1 ] || fail "run --year latest does not warn once"
+[ "$(grep -c '不能读取，未读取' err.txt)" = 1 ] || fail "run --year latest does not warn once"
 
 # many files: five names, then the count
 mkdir many
@@ -87,7 +87,7 @@ mkdir only
 printf 'PK\003\004' >"only/2021低保.xlsb"
 printf 'PK\003\004' >only/备份.zip
 expect_exit 3 "$BIN" check --year 2021 --input only --no-progress
-contains err.txt "输入目录 only 中没有 CSV 或 Excel 文件;其中 2 个文件 civreport 不能读取:2021低保.xlsb、备份.zip"
+contains err.txt "输入目录 only 中没有 CSV 或 Excel 文件；其中 2 个文件 civreport 不能读取：2021低保.xlsb、备份.zip"
 contains err.txt "另存为 .xlsx 或 CSV"
 expect_exit 3 "$BIN" run --year 2021 --input only --output out3 --no-progress
-contains err.txt "没有 CSV 或 Excel 文件;其中 2 个文件 civreport 不能读取"
+contains err.txt "没有 CSV 或 Excel 文件；其中 2 个文件 civreport 不能读取"

@@ -69,7 +69,7 @@ mv out.txt csv.txt
 expect_exit 0 "$BIN" query --year 2021 --input book --format csv --max-reject-rate 1 $q
 cmp csv.txt out.txt || { diff csv.txt out.txt; fail "the workbooks' figures differ from the CSVs'"; }
 contains err.txt "工作表“填表说明”"
-contains err.txt "是隐藏的工作表,已读取"
+contains err.txt "是隐藏的工作表，已读取"
 
 # check: one line per sheet read, the counts reconcile, the same totals as the CSVs
 expect_exit 0 "$BIN" check --year 2021 --input csv --max-reject-rate 1 --no-progress
@@ -99,7 +99,7 @@ contains o/2021/rejects.csv "文件,工作表,行号,单元格,数据集,列,原
 contains o/2021/rejects.csv "charity.xlsx,慈善收支,5,A5,charity,日期,"
 contains o/2021/rejects.csv 'charity.xlsx,慈善收支,7,E7,charity,金额,金额：单元格是公式，文件中没有保存计算结果'
 # the rest of that row is masked by column (a sheet's short row is not a shifted one)
-grep '^charity.xlsx,慈善收支,7,' o/2021/rejects.csv | grep -q '(公式,无计算结果)' ||
+grep '^charity.xlsx,慈善收支,7,' o/2021/rejects.csv | grep -q '（公式，无计算结果）' ||
 	fail "the formula cell is not shown as such"
 contains o/2021/manifest.json '"sheet": "补录"'
 pdftotext o/2021/annual-report-2021.pdf r.txt || fail "pdftotext"

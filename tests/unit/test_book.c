@@ -379,9 +379,9 @@ static void test_fixture_encrypted(void **state)
 
 	(void)state;
 	assert_null(book_open(FIX "encrypted.xlsx", err, sizeof(err)));
-	assert_string_equal(err, "工作簿有密码保护,请先在Excel里去掉密码再导出");
+	assert_string_equal(err, "工作簿有密码保护，请先在Excel里去掉密码再导出");
 	assert_null(book_open(FIX "password.xls", err, sizeof(err)));
-	assert_string_equal(err, "工作簿有密码保护,请先在Excel里去掉密码再导出");
+	assert_string_equal(err, "工作簿有密码保护，请先在Excel里去掉密码再导出");
 }
 
 /* ------------------------------------------------------------ written by libxlsxwriter */
@@ -637,7 +637,7 @@ static void test_bad_shared_strings(void **state)
 	/* the workbook names a shared strings part the zip lacks */
 	write_book("sst_missing.xlsx", "<row r=\"3\"><c r=\"C3\" t=\"s\"><v>0</v></c></row>", "",
 		   NULL);
-	expect_error(at("sst_missing.xlsx"), "第3行C列引用了共享字符串,但文件里没有共享字符串表");
+	expect_error(at("sst_missing.xlsx"), "第3行C列引用了共享字符串，但文件里没有共享字符串表");
 	/* and a sheet that needs none still reads */
 	write_book("sst_unused.xlsx", "<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>", "", "");
 	expect_sheet(at("sst_unused.xlsx"), 0, "1\n");
@@ -777,7 +777,7 @@ static void test_damaged_packages(void **state)
 	}
 	write_zip("text.xlsx", only_text);
 	assert_null(book_open(at("text.xlsx"), err, sizeof(err)));
-	assert_string_equal(err, "不是Excel工作簿(压缩包里没有workbook.xml)");
+	assert_string_equal(err, "不是Excel工作簿（压缩包里没有workbook.xml）");
 	write_zip("word.xlsx", docx);
 	assert_null(book_open(at("word.xlsx"), err, sizeof(err)));
 	assert_non_null(strstr(err, "不是Excel工作簿"));

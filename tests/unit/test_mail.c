@@ -893,7 +893,7 @@ static void test_send_local_errors(void **state)
 	cfg.to = bad_to;
 	cfg.nto = 1;
 	assert_int_equal(mail_send(&cfg, SUBJECT, BODY, NULL, 0, err, sizeof(err)), MAIL_PERMANENT);
-	assert_non_null(strstr(err, "收件人地址无效: nobody"));
+	assert_non_null(strstr(err, "收件人地址无效：nobody"));
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)

@@ -401,7 +401,7 @@ static void test_front_matter_unknown_key(void **state)
 		 "正文{{ relief.persons by 区县 }}\n");
 	assert_int_equal(l.rc, -1);
 	assert_null(l.t);
-	expect_diag(&l, 3, 3, "未知的键“titel”,是不是“title”?");
+	expect_diag(&l, 3, 3, "未知的键“titel”，是不是“title”？");
 	expect_diag(&l, 4, 1, "不能含“/”");
 	/* the body is still checked, at the file's line */
 	expect_diag(&l, 6, 6, "分组序列");
@@ -420,14 +420,14 @@ static void test_front_matter_output_names(void **state)
 		const char *line, *want;
 	} bad[] = {
 	    {"pdf: .civreport.lock", "pdf 的文件名“.civreport.lock”无效"},
-	    {"pdf: manifest.json", "pdf 的文件名“manifest.json”无效:与 civreport 自己的文件同名"},
+	    {"pdf: manifest.json", "pdf 的文件名“manifest.json”无效：与 civreport 自己的文件同名"},
 	    {"pdf: metrics.json", "与 civreport 自己的文件同名"},
-	    {"xlsx: rejects.csv", "xlsx 的文件名“rejects.csv”无效:与 civreport"},
+	    {"xlsx: rejects.csv", "xlsx 的文件名“rejects.csv”无效：与 civreport"},
 	    {"pdf: Manifest.JSON", "与 civreport 自己的文件同名"},
 	    {"xlsx: 报告.pdf", "XLSX 的文件名应以 .xlsx 结尾"},
 	    {"docx: 报告.pdf", "DOCX 的文件名应以 .docx 结尾"},
-	    {"docx: metrics.json", "docx 的文件名“metrics.json”无效:与 civreport 自己的文件同名"},
-	    {"docx: ", "docx 的文件名无效:文件名为空"},
+	    {"docx: metrics.json", "docx 的文件名“metrics.json”无效：与 civreport 自己的文件同名"},
+	    {"docx: ", "docx 的文件名无效：文件名为空"},
 	    {"docx: ../r.docx", "不能含“/”"},
 	    {"pdf: 报告.xlsx", "PDF 的文件名应以 .pdf 结尾"},
 	    {"pdf: 报告", "应以 .pdf 结尾"},
@@ -437,8 +437,8 @@ static void test_front_matter_output_names(void **state)
 	    {"pdf: ..", "不能以“.”开头"},
 	    {"pdf: .pdf", "不能以“.”开头"},
 	    {"pdf: .hidden-{year}.pdf", "不能以“.”开头"},
-	    {"pdf: \"\"", "pdf 的文件名无效:文件名为空"},
-	    {"pdf: a\x01.pdf", "pdf 的文件名无效:文件名不能含控制字符"},
+	    {"pdf: \"\"", "pdf 的文件名无效：文件名为空"},
+	    {"pdf: a\x01.pdf", "pdf 的文件名无效：文件名不能含控制字符"},
 	    {"pdf: a\x7f.pdf", "文件名不能含控制字符"},
 	};
 	char md[1024], longname[300];
@@ -463,7 +463,7 @@ static void test_front_matter_output_names(void **state)
 		struct loaded l = load(md);
 
 		assert_int_equal(l.rc, -1);
-		expect_diag(&l, 2, 1, "pdf 的文件名无效:文件名超过 255 字节");
+		expect_diag(&l, 2, 1, "pdf 的文件名无效：文件名超过 255 字节");
 		unload(&l);
 	}
 	/* 255 bytes is a good name */
@@ -501,7 +501,7 @@ static void test_unknown_dataset(void **state)
 	(void)state;
 	l = load("---\ntitle: x\n---\n\n正文{{ reliefs.persons }}\n");
 	assert_int_equal(l.rc, -1);
-	expect_diag(&l, 5, 6, "未知的数据集“reliefs”,是不是“relief”?");
+	expect_diag(&l, 5, 6, "未知的数据集“reliefs”，是不是“relief”？");
 	assert_int_equal(l.ndiags, 1);
 	unload(&l);
 }
@@ -513,7 +513,7 @@ static void test_unknown_column(void **state)
 	(void)state;
 	/* column 21: the 救 after "[" (人数 = 2, "{{ " = 3, relief.persons = 14) */
 	l = load("# 标题\n\n人数{{ relief.persons[救助类型别=城市低保] }}\n");
-	expect_diag(&l, 3, 21, "没有列“救助类型别”,是不是“救助类别”?");
+	expect_diag(&l, 3, 21, "没有列“救助类型别”，是不是“救助类别”？");
 	unload(&l);
 }
 
@@ -637,7 +637,7 @@ static void test_unknown_chart_key(void **state)
 		 "```\n");
 	expect_diag(&l, 3, 1, "图表缺少 title");
 	expect_diag(&l, 4, 7, "未知的图表类型“bars”");
-	expect_diag(&l, 5, 1, "图表中未知的设置“titl”,是不是“title”?");
+	expect_diag(&l, 5, 1, "图表中未知的设置“titl”，是不是“title”？");
 	expect_diag(&l, 7, 9, "颜色“#12345”无效");
 	assert_int_equal(l.ndiags, 4);
 	unload(&l);
@@ -655,7 +655,7 @@ static void test_mismatched_series(void **state)
 		 "series: c = relief.amount[救助类别=城市低保] by 区县\n"
 		 "series: d = relief.persons\n"
 		 "```\n");
-	expect_diag(&l, 4, 13, "第一个系列按“区县”,这个系列按“救助类别”");
+	expect_diag(&l, 4, 13, "第一个系列按“区县”，这个系列按“救助类别”");
 	expect_diag(&l, 6, 13, "图表的系列必须是分组序列");
 	assert_int_equal(l.ndiags, 2);
 	unload(&l);
@@ -705,11 +705,11 @@ static void test_table_errors(void **state)
 		 "```\n");
 	expect_diag(&l, 4, 14, "必须按 rows 的列“区县”分组");
 	expect_diag(&l, 5, 9, "column 应写成");
-	expect_diag(&l, 6, 1, "是不是“column”?");
+	expect_diag(&l, 6, 1, "是不是“column”？");
 	expect_diag(&l, 9, 1, "表格缺少 title");
-	expect_diag(&l, 11, 6, "这一行有 3 格,但表头有 2 列");
+	expect_diag(&l, 11, 6, "这一行有 3 格，但表头有 2 列");
 	expect_diag(&l, 12, 10, "表格单元格中的数字不能是分组序列");
-	expect_diag(&l, 15, 1, "未知的代码块类型“tabel”,是不是“table”?");
+	expect_diag(&l, 15, 1, "未知的代码块类型“tabel”，是不是“table”？");
 	unload(&l);
 }
 
