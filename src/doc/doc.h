@@ -88,6 +88,15 @@ struct doc_series {
 	char **labels;   /* ncat formatted value labels, e.g. "5,842.3" */
 	char **shares;   /* pie, doughnut: ncat shares of the total, "12.3%"; else NULL */
 	uint32_t color;  /* 0xRRGGBB; 0 = renderer's palette */
+	/*
+	 * The headings of the series' columns in a table of the chart's data
+	 * (the XLSX data sheet), one unit each, named in full-width brackets:
+	 * head for the values as stored (yuan, counts), "低保金（元）";
+	 * head_scaled for them in the chart's unit, "低保金（万元）", or NULL
+	 * when the chart shows them as stored (scale 1).
+	 */
+	char *head;
+	char *head_scaled;
 };
 
 /* The value axis may have DOC_AXIS_MIN to DOC_AXIS_MAX intervals. */
@@ -107,7 +116,9 @@ struct doc_axis {
 /*
  * A chart.  Axis values are raw / (unit == UNIT_FEN ? 100 : 1) / scale, e.g.
  * scale 10000 with unit_label "万元" for money in 万元.  doc_chart_finish()
- * fills in the labels, totals, shares and axes from the values.
+ * fills in the labels, totals, shares, axes and data headings from the
+ * values.  Every series of a chart is in the one unit: money (UNIT_FEN)
+ * or counts of one kind (the template refuses persons beside households).
  */
 struct doc_chart {
 	enum chart_type type;
@@ -216,7 +227,8 @@ char *doc_text_join(const struct doc_text *t);
 
 /*
  * Every number a chart shows, as text, from its values: value labels left
- * empty, stack totals, pie shares, the plotted range and the value axes.
+ * empty, stack totals, pie shares, the plotted range and the value axes;
+ * and the headings of its data columns (doc_series.head, head_scaled).
  * The template stage calls it once per chart, when its values are final:
  * a second call recomputes totals, shares, range and axes, but keeps every
  * label already there, also those the first call made.
@@ -224,8 +236,8 @@ char *doc_text_join(const struct doc_text *t);
 void doc_chart_finish(struct doc_chart *c);
 
 /*
- * Drop what doc_chart_finish() made (totals, shares, axes; not the labels),
- * before a chart's categories or series change size.
+ * Drop what doc_chart_finish() made (totals, shares, axes, headings; not
+ * the labels), before a chart's categories or series change size.
  */
 void doc_chart_forget(struct doc_chart *c);
 

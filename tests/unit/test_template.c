@@ -631,6 +631,47 @@ static void test_chart_unit_mismatch(void **state)
 	unload(&l);
 }
 
+/*
+ * One unit per chart, so that each column of its data sheet has one: persons
+ * beside households, or two different columns summed, are refused; a sum
+ * whose unit the data cannot tell needs unit:.
+ */
+static void test_chart_count_kinds(void **state)
+{
+	struct loaded l;
+
+	(void)state;
+	l = load("```chart\n"
+		 "title: 人户\n"
+		 "series: a = relief.persons by 区县\n"
+		 "series: b = relief.households by 区县\n"
+		 "```\n"
+		 "\n"
+		 "```chart\n"
+		 "title: 受益\n"
+		 "series: a = charity.sum(受益人次) by 收支类型\n"
+		 "series: b = charity.distinct(项目名称) by 收支类型\n"
+		 "unit: 个\n"
+		 "```\n"
+		 "\n"
+		 "```chart\n"
+		 "title: 无单位\n"
+		 "series: a = charity.sum(受益人次) by 收支类型\n"
+		 "```\n"
+		 "\n"
+		 "```chart\n"
+		 "title: 同类\n"
+		 "series: a = relief.persons by 区县\n"
+		 "series: b = relief.persons@prev by 区县\n"
+		 "```\n");
+	expect_diag(&l, 4, 13, "不能把人数和户数、人次或别的数量画在一起");
+	expect_diag(&l, 10, 13, "不能把人数和户数、人次或别的数量画在一起");
+	expect_diag(&l, 16, 13, "请写 unit:");
+	expect_diag(&l, 16, 13, "“受益人次”");
+	assert_int_equal(l.ndiags, 3);
+	unload(&l);
+}
+
 static void test_table_errors(void **state)
 {
 	struct loaded l;
@@ -1235,6 +1276,9 @@ static void test_bar_chart(void **state)
 	assert_string_equal(c->categories[2], "广安区"); /* zeros in schema order */
 	assert_int_equal(c->nseries, 1);
 	assert_string_equal(c->series[0].name, "低保金");
+	/* the data sheet's columns: one unit each, in the heading */
+	assert_string_equal(c->series[0].head, "低保金（元）");
+	assert_string_equal(c->series[0].head_scaled, "低保金（万元）");
 	assert_int_equal(c->series[0].values[0], 100000000);
 	assert_string_equal(c->series[0].labels[0], "100.0");
 	assert_string_equal(c->series[0].labels[1], "26.7");
@@ -1498,6 +1542,7 @@ int main(void)
 	    cmocka_unit_test(test_unknown_chart_key),
 	    cmocka_unit_test(test_mismatched_series),
 	    cmocka_unit_test(test_chart_unit_mismatch),
+	    cmocka_unit_test(test_chart_count_kinds),
 	    cmocka_unit_test(test_table_errors),
 	    cmocka_unit_test(test_all_diagnostics),
 	    cmocka_unit_test(test_missing_file),

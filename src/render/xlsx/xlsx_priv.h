@@ -53,7 +53,6 @@ struct xlsx_formats {
 	lxw_format *total_text; /* the totals row */
 	lxw_format *total_yuan;
 	lxw_format *total_count;
-	lxw_format *unit; /* the unit note over a chart's data */
 	/* table columns shown in 万元 etc.: #,##0 / #,##0.0 / #,##0.00, plain and totals */
 	lxw_format *digits[3][2];
 	/* shares and growth: 0% / 0.0% / 0.00%, plain and totals */
