@@ -167,6 +167,8 @@ void doc_free(struct doc *doc)
 		free(doc->figures[i].expr);
 		free(doc->figures[i].format);
 		free(doc->figures[i].text);
+		free(doc->figures[i].label);
+		free(doc->figures[i].unit_label);
 	}
 	free(doc->figures);
 	free(doc->meta.title);

@@ -163,6 +163,18 @@ struct doc_block {
 
 /* One figure of the narrative, for the XLSX 指标 sheet. */
 struct doc_figure {
+	/*
+	 * What the figure is, in the report's words: the clause it stands in,
+	 * the figure set off, "为【26.7万】名城乡困难群众发放低保金3.5亿元";
+	 * the expression when the text around it says nothing.
+	 */
+	char *label;
+	/*
+	 * The unit of the number raw gives (money in 元, never 万元; a share
+	 * or growth rate %): 元 人 户 人次 个 % 元/人 ...; "" when neither the
+	 * data nor the text tells.
+	 */
+	char *unit_label;
 	char *expr;   /* the expression as written in the template */
 	char *format; /* the formatter as written, e.g. "万:1" */
 	char *text;   /* the formatted text that the report shows */

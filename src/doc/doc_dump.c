@@ -350,7 +350,12 @@ static void dump_figure(FILE *fp, size_t i, const struct doc_figure *f)
 	put_str(fp, f->text);
 	fprintf(fp, " raw=%" PRId64 " unit=", f->raw);
 	put_unit(fp, f->unit);
-	fprintf(fp, " present=%s den=%" PRId64 " digits=%d\n", yes(f->present), f->den, f->digits);
+	fprintf(fp, " present=%s den=%" PRId64 " digits=%d", yes(f->present), f->den, f->digits);
+	fputs(" label=", fp);
+	put_str(fp, f->label);
+	fputs(" unit_label=", fp);
+	put_str(fp, f->unit_label);
+	fputc('\n', fp);
 }
 
 void doc_dump(FILE *fp, const struct doc *doc)

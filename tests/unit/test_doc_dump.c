@@ -122,7 +122,8 @@ static void test_fixture_content(void **state)
 	assert_contains(s,
 			"figures 1\n  figure 0 expr=\"relief.persons[救助类别=城市低保,农村低保]\" "
 			"format=\"万:1\" text=\"26.7万\" raw=266812 unit=count present=yes "
-			"den=0 digits=0\n");
+			"den=0 digits=0 label=\"为【26.7万】名城乡困难群众发放低保金3.5亿元\" "
+			"unit_label=\"人\"\n");
 	/* what the charts show, as text: totals of stacks, shares, value axes */
 	/* 6234512345 + 3117256172 fen = 9351.768517 万元 */
 	assert_contains(s, "      total 0 \"9351.8\"\n");

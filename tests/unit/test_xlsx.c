@@ -515,17 +515,20 @@ static void test_figures_sheet(void **state)
 
 	(void)state;
 	NEED_PYTHON();
-	assert_line(d, "CELL\t指标\tA1\t表达式");
-	assert_line(d, "CELL\t指标\tB1\t格式");
-	assert_line(d, "CELL\t指标\tC1\t数值");
-	assert_line(d, "CELL\t指标\tD1\t报告文本");
-	assert_line(d, "CELL\t指标\tA2\trelief.persons[救助类别=城市低保,农村低保]");
-	assert_line(d, "CELL\t指标\tB2\t万:1");
-	assert_line(d, "CELL\t指标\tC2\t266812");
-	assert_line(d, "NUMFMT\t指标\tC2\t#,##0");
+	assert_line(d, "CELL\t指标\tA1\t指标");
+	assert_line(d, "CELL\t指标\tB1\t数值");
+	assert_line(d, "CELL\t指标\tC1\t单位");
+	assert_line(d, "CELL\t指标\tD1\t报告中的写法");
+	assert_line(d, "CELL\t指标\tE1\t表达式");
+	/* label and unit as the doc has them: the renderer makes up neither */
+	assert_line(d, "CELL\t指标\tA2\t为【26.7万】名城乡困难群众发放低保金3.5亿元");
+	assert_line(d, "CELL\t指标\tB2\t266812");
+	assert_line(d, "NUMFMT\t指标\tB2\t#,##0");
+	assert_line(d, "CELL\t指标\tC2\t人");
 	assert_line(d, "CELL\t指标\tD2\t26.7万");
-	assert_line(d, "FREEZE\t指标\tA2");
-	assert_line(d, "FILTER\t指标\tA1:D2");
+	assert_line(d, "CELL\t指标\tE2\trelief.persons[救助类别=城市低保,农村低保] | 万:1");
+	assert_line(d, "FREEZE\t指标\tB2");
+	assert_line(d, "FILTER\t指标\tA1:E2");
 }
 
 /* 数据质量 is the doc's appendix: sections, then each table as on a sheet of its own. */
@@ -705,7 +708,7 @@ static void test_invalid_utf8(void **state)
 	assert_line(dump, "CELL\t表1 坏［a］／b：c\uFFFD\tB2\t人\uFFFD数");
 	assert_line(dump, "CELL\t图1 =图表\uFFFD\tB2\t系列\uFFFD\uFFFD（元）");
 	assert_line(dump, "CELL\t图1 =图表\uFFFD\tA3\t广安\uFFFD区");
-	assert_line(dump, "CELL\t指标\tA2\trelief.\uFFFD\uFFFDpersons");
+	assert_line(dump, "CELL\t指标\tE2\trelief.\uFFFD\uFFFDpersons | 万:1");
 	assert_line(dump, "CELL\t数据质量\tA5\trelief-\uFFFD\uFFFD.csv");
 	assert_line(dump, "PROP\ttitle\t标题\uFFFD");
 	xml = unzip_part(path, "xl/charts/chart1.xml");
