@@ -35,7 +35,7 @@ SAY_CC     = $(if $(QUIET_BUILD),@:,@echo)
 # fonts-dejavu-core: the fallback font that draws what Noto CJK lacks (an
 # emoji, Uyghur script in the data; tests/e2e/t_glyphs.sh).
 DEB_PKGS = build-essential pkg-config libxlsxwriter-dev libcsv-dev libcairo2-dev \
-	   libpango1.0-dev libfontconfig-dev fonts-noto-cjk fonts-dejavu-core libcmark-gfm-dev \
+	   libpango1.0-dev libfontconfig-dev fonts-noto-cjk fonts-lxgw-wenkai fonts-dejavu-core libcmark-gfm-dev \
 	   libcmark-gfm-extensions-dev libcmocka-dev libcurl4-openssl-dev \
 	   poppler-utils qpdf python3-openpyxl python3-aiosmtpd unzip libssl-dev clang-format \
 	   libzip-dev libexpat1-dev libfreexl-dev python3-xlwt python3-docx

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "ingest/ingest.h"
 #include "util/strbuf.h"
 #include "config.h"
 #include "settings.h"
@@ -192,6 +193,14 @@ int cli_parse(struct cli *cli, const char *cmd, int argc, char **argv)
 		choice_defaults(cli, cmd);
 	cli->args = argv + optind;
 	cli->nargs = argc - optind;
+	/* only query (its expressions) and mail (its files) take operands: never drop one */
+	if (rc == 0 && cli->nargs > 0 && strcmp(cmd, "query") != 0 && strcmp(cmd, "mail") != 0) {
+		char *shown = ingest_shown_path(cli->args[0]);
+
+		rc = usage_error(
+		    cmd, "不接受参数“%s”（模板用 --template FILE，输入用 --input DIR）", shown);
+		free(shown);
+	}
 	return rc;
 }
 

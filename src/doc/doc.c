@@ -177,9 +177,8 @@ void doc_free(struct doc *doc)
 	free(doc->meta.subject);
 	free(doc->meta.keywords);
 	free(doc->meta.date_label);
-	free(doc->meta.body_font);
-	free(doc->meta.heading_font);
-	free(doc->meta.title_font);
+	for (int r = 0; r < DOC_NFONT_ROLES; r++)
+		free(doc->meta.font[r]);
 	free(doc->meta.generator);
 	free(doc);
 }
@@ -192,4 +191,11 @@ void doc_list_marker(const struct doc_block *b, char *buf, size_t len)
 		snprintf(buf, len, "（%d）", b->list_number);
 	else
 		snprintf(buf, len, "%s", b->level <= 1 ? "●" : "○");
+}
+
+const char *doc_font_family(const struct doc_meta *m, enum doc_font_role r)
+{
+	if (m->font[r] != NULL && m->font[r][0] != '\0')
+		return m->font[r];
+	return r == DOC_FONT_HEADING1 ? "Noto Sans CJK SC" : "Noto Serif CJK SC";
 }

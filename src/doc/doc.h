@@ -185,6 +185,31 @@ struct doc_figure {
 	int digits;   /* decimals of a share or growth */
 };
 
+/*
+ * The font roles of GB/T 9704 a report's text is set in.  The renderers
+ * draw each part of the doc in its role's family: the title, 一、 headings
+ * (and captions, chart labels), （一） headings, the body, table cells
+ * and notes.
+ */
+enum doc_font_role {
+	DOC_FONT_TITLE,    /* 小标宋 role */
+	DOC_FONT_HEADING1, /* 黑体 role */
+	DOC_FONT_HEADING2, /* 楷体 role */
+	DOC_FONT_BODY,     /* 仿宋 role */
+	DOC_FONT_TABLE,
+	DOC_NFONT_ROLES,
+};
+
+/*
+ * The page's type: compact (14pt body on a 28pt grid, the default) or
+ * GB/T 9704's strict layout (3号 body, 22 lines of 28 characters a page,
+ * title 2号).
+ */
+enum doc_style {
+	DOC_STYLE_COMPACT,
+	DOC_STYLE_GBT9704,
+};
+
 struct doc_meta {
 	char *title;        /* 广安市2021年民政工作总结 */
 	char *organisation; /* 广安市民政局 */
@@ -194,10 +219,15 @@ struct doc_meta {
 	char *date_label; /* 2021年12月31日, printed under the title */
 	int64_t created;  /* Unix time for metadata; never the clock */
 	int year;
-	char *body_font;    /* "Noto Serif CJK SC" */
-	char *heading_font; /* "Noto Sans CJK SC" */
-	char *title_font;   /* "Noto Serif CJK SC" (rendered Bold) */
-	char *generator;    /* "civreport 1.2.0": the files' creator */
+	/*
+	 * The installed family chosen for each role (the first of the
+	 * template's list that is installed); NULL or "": the renderer's
+	 * default for the role.
+	 */
+	char *font[DOC_NFONT_ROLES];
+	bool title_bold; /* false for a 小标宋, a heavy face set as it is */
+	enum doc_style style;
+	char *generator; /* "civreport 1.2.0": the files' creator */
 };
 
 struct doc {
@@ -259,6 +289,12 @@ void doc_chart_forget(struct doc_chart *c);
  * "（1）" below it, bullets "●" and "○": every renderer draws the same.
  */
 void doc_list_marker(const struct doc_block *b, char *buf, size_t len);
+
+/*
+ * The family role r is set in: the doc's, or when it has none (a doc not
+ * made from a template) the Debian default (Noto Serif / Sans CJK SC).
+ */
+const char *doc_font_family(const struct doc_meta *m, enum doc_font_role r);
 
 void doc_table_free(struct doc_table *t);
 

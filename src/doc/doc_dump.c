@@ -311,6 +311,13 @@ static void dump_field(FILE *fp, const char *name, const char *value)
 	fputc('\n', fp);
 }
 
+/* Each role under its front-matter key, as the officer wrote it. */
+static const char *const font_keys[DOC_NFONT_ROLES] = {
+    [DOC_FONT_TITLE] = "title_font",       [DOC_FONT_HEADING1] = "heading1_font",
+    [DOC_FONT_HEADING2] = "heading2_font", [DOC_FONT_BODY] = "body_font",
+    [DOC_FONT_TABLE] = "table_font",
+};
+
 static void dump_meta(FILE *fp, const struct doc_meta *m)
 {
 	time_t t = (time_t)m->created;
@@ -333,9 +340,9 @@ static void dump_meta(FILE *fp, const struct doc_meta *m)
 	fputc('\n', fp);
 	indent(fp, 1);
 	fprintf(fp, "year %d\n", m->year);
-	dump_field(fp, "body_font", m->body_font);
-	dump_field(fp, "heading_font", m->heading_font);
-	dump_field(fp, "title_font", m->title_font);
+	for (int r = 0; r < DOC_NFONT_ROLES; r++)
+		dump_field(fp, font_keys[r], m->font[r]);
+	dump_field(fp, "style", m->style == DOC_STYLE_GBT9704 ? "gbt9704" : "compact");
 	dump_field(fp, "generator", m->generator);
 }
 

@@ -41,9 +41,13 @@ static const struct {
     [MK_PDF] = {"pdf", NULL, "annual-report-{year}.pdf"},
     [MK_XLSX] = {"xlsx", NULL, "annual-report-{year}.xlsx"},
     [MK_DOCX] = {"docx", NULL, NULL},
-    [MK_BODY_FONT] = {"body_font", "正文字体", "Noto Serif CJK SC"},
-    [MK_HEADING_FONT] = {"heading_font", "标题字体", "Noto Sans CJK SC"},
+    /* the font roles: lists tried in order (template_fonts.c) */
     [MK_TITLE_FONT] = {"title_font", "题目字体", "Noto Serif CJK SC"},
+    [MK_HEADING1_FONT] = {"heading1_font", "一级标题字体", "Noto Sans CJK SC"},
+    [MK_HEADING2_FONT] = {"heading2_font", "二级标题字体", "LXGW WenKai, Noto Serif CJK SC"},
+    [MK_BODY_FONT] = {"body_font", "正文字体", "Noto Serif CJK SC"},
+    [MK_TABLE_FONT] = {"table_font", "表格字体", "Noto Serif CJK SC"},
+    [MK_STYLE] = {"style", "版式", "compact"},
     [MK_MAIL_SUBJECT] = {"mail_subject", "邮件主题", NULL},
     [MK_MAIL_BODY] = {"mail_body", "邮件正文", NULL},
     [MK_AREA] = {"area", "地区", ""},
@@ -156,12 +160,11 @@ static void unknown_meta_key(struct tpl_load *ld, const char *key, int line, int
 	if (hint != NULL)
 		tpl_diag(ld, line, col, "文件开头的设置中有未知的键“%s”,是不是“%s”?", key, hint);
 	else
-		tpl_diag(
-		    ld, line, col,
-		    "文件开头的设置中有未知的键“%s”,可用:title organisation author subject "
-		    "keywords date pdf xlsx docx body_font heading_font title_font mail_subject "
-		    "mail_body",
-		    key);
+		tpl_diag(ld, line, col,
+			 "文件开头的设置中有未知的键“%s”,可用:title organisation author subject "
+			 "keywords date pdf xlsx docx style title_font heading1_font heading2_font "
+			 "body_font table_font mail_subject mail_body area",
+			 key);
 }
 
 /* "value" or 'value' lose their quotes, as in YAML. */
@@ -435,9 +438,10 @@ static void fill_meta(struct template *t)
 	m->pdf_name = t->mv[MK_PDF];
 	m->xlsx_name = t->mv[MK_XLSX];
 	m->docx_name = t->mv[MK_DOCX];
-	m->body_font = t->mv[MK_BODY_FONT];
-	m->heading_font = t->mv[MK_HEADING_FONT];
-	m->title_font = t->mv[MK_TITLE_FONT];
+	for (int r = 0; r < DOC_NFONT_ROLES; r++)
+		m->font[r] = t->font[r];
+	m->title_bold = t->title_bold;
+	m->style = t->style;
 	m->mail_subject = t->mv[MK_MAIL_SUBJECT];
 	m->mail_body = t->mv[MK_MAIL_BODY];
 	m->area = tpl_area(t);
@@ -591,102 +595,13 @@ static void parse_template(struct tpl_load *ld, char *src)
 	check_file_name(ld, MK_XLSX);
 	check_file_name(ld, MK_DOCX);
 	check_file_names_differ(ld);
+	tpl_fonts_resolve(ld);
+	tpl_style_resolve(ld);
 	fill_meta(ld->t);
 	/* the body is read from the blanked source from here on */
 	marked = mark_body(ld, &mlen);
 	tpl_markdown(ld, marked, mlen);
 	free(marked);
-}
-
-/*
- * Every character of line..end that the report's fonts cannot draw, or a
- * control character, is an error at its line and column: the PDF would
- * fail (exit 3) or print a box.  Template text is the officer's to fix;
- * data text gets the fonts' fallback instead (doc_clean.c).
- */
-static void check_glyph_range(struct tpl_load *ld, const char *base, const char *p, const char *end)
-{
-	const char *fonts[] = {ld->t->mv[MK_BODY_FONT], ld->t->mv[MK_HEADING_FONT],
-			       ld->t->mv[MK_TITLE_FONT]};
-
-	size_t last = (size_t)-1; /* one error a line: a word of Uyghur is one mistake */
-
-	while (p < end) {
-		size_t n = utf8_char_len(p);
-		unsigned cp = (unsigned char)*p;
-		size_t off = (size_t)(p - base);
-		size_t line = 0;
-		const char *missing = NULL;
-
-		if (n == 0)
-			break;
-		for (size_t i = 1; i < n; i++)
-			cp = cp << 6 | ((unsigned char)p[i] & 0x3f);
-		if (n > 1)
-			cp &= (1u << (5 * n + 1)) - 1;
-		if (cp < 0x20 ? cp != '\t' && cp != '\n' && cp != '\r' : cp >= 0x7f && cp < 0xa0)
-			missing = "";
-		for (size_t f = 0; missing == NULL && cp >= 0x80 && f < 3; f++)
-			if (fonts[f] != NULL && !glyph_in_family(fonts[f], cp))
-				missing = fonts[f];
-		if (missing != NULL) {
-			/* the line holding off: lines[] is sorted */
-			size_t lo = 0, hi = ld->nlines;
-			while (hi - lo > 1) {
-				size_t mid = (lo + hi) / 2;
-				if (ld->lines[mid] <= off)
-					lo = mid;
-				else
-					hi = mid;
-			}
-			line = lo;
-			if (line == last) {
-				p += n;
-				continue;
-			}
-			last = line;
-			if (*missing == '\0')
-				tpl_diag(ld, (int)line + 1, tpl_column(base + ld->lines[line], p),
-					 "控制字符 U+%04X 不能出现在模板中,请删去", cp);
-			else
-				tpl_diag(ld, (int)line + 1, tpl_column(base + ld->lines[line], p),
-					 "字体“%s”没有字符“%.*s”(U+%04X),PDF "
-					 "无法显示,请删去或改用常用字",
-					 missing, (int)n, p, cp);
-		}
-		p += n;
-	}
-}
-
-/* The body (outside <!-- comments -->) and the front-matter values the PDF shows. */
-static void check_glyphs(struct tpl_load *ld, const char *raw)
-{
-	static const int shown[] = {MK_TITLE,   MK_ORGANISATION, MK_AUTHOR,
-				    MK_SUBJECT, MK_KEYWORDS,     MK_DATE};
-	const char *p = ld->src, *end = ld->src + ld->srclen;
-
-	while (p < end) {
-		const char *c = memmem(p, (size_t)(end - p), "<!--", 4);
-		const char *stop = c ? c : end;
-
-		check_glyph_range(ld, ld->src, p, stop);
-		if (c == NULL)
-			break;
-		c = memmem(c, (size_t)(end - c), "-->", 3);
-		p = c ? c + 3 : end;
-	}
-	for (size_t k = 0; k < sizeof(shown) / sizeof(shown[0]); k++) {
-		int line = ld->meta_line[shown[k]];
-		const char *start, *eol, *colon;
-
-		if (line <= 0 || (size_t)line > ld->nlines)
-			continue;
-		start = raw + ld->lines[line - 1];
-		eol = memchr(start, '\n', (size_t)(raw + ld->srclen - start));
-		eol = eol ? eol : raw + ld->srclen;
-		colon = memchr(start, ':', (size_t)(eol - start));
-		check_glyph_range(ld, raw, colon ? colon + 1 : start, eol);
-	}
 }
 
 int template_load(struct template **out, const char *path, const struct schema *schema,
@@ -723,7 +638,7 @@ int template_load(struct template **out, const char *path, const struct schema *
 			char *raw = xstrndup(ld.src, ld.srclen);
 
 			parse_template(&ld, src + bom);
-			check_glyphs(&ld, raw);
+			tpl_check_glyphs(&ld, raw);
 			free(raw);
 		}
 	}
@@ -760,6 +675,8 @@ void template_free(struct template *t)
 		return;
 	for (int k = 0; k < MK_COUNT; k++)
 		free(t->mv[k]);
+	for (int r = 0; r < DOC_NFONT_ROLES; r++)
+		free(t->font[r]);
 	free(t->area);
 	free(t->sub_name);
 	for (size_t i = 0; i < t->nwhere; i++)

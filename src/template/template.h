@@ -42,11 +42,11 @@ struct template_meta {
 	const char *pdf_name; /* e.g. "annual-report-2021.pdf" */
 	const char *xlsx_name;
 	const char *docx_name; /* NULL: the template names no docx: and none is written */
-	const char *body_font;
-	const char *heading_font;
-	const char *title_font;
-	const char *mail_subject; /* for the mail stage; may be NULL */
-	const char *mail_body;    /* plain text with placeholders filled after build; may be NULL */
+	const char *font[DOC_NFONT_ROLES]; /* each role's installed family (enum doc_font_role) */
+	bool title_bold;                   /* false for a 小标宋, heavy as it is */
+	enum doc_style style;              /* compact or gbt9704 */
+	const char *mail_subject;          /* for the mail stage; may be NULL */
+	const char *mail_body; /* plain text with placeholders filled after build; may be NULL */
 };
 
 /*

@@ -31,9 +31,10 @@ static void build_meta(const struct template *t, struct doc *doc)
 	doc->meta.keywords = dup_or_empty(m->keywords);
 	doc->meta.date_label = dup_or_empty(m->date_label);
 	doc->meta.year = t->year;
-	doc->meta.body_font = dup_or_empty(m->body_font);
-	doc->meta.heading_font = dup_or_empty(m->heading_font);
-	doc->meta.title_font = dup_or_empty(m->title_font);
+	for (int r = 0; r < DOC_NFONT_ROLES; r++)
+		doc->meta.font[r] = dup_or_empty(m->font[r]);
+	doc->meta.title_bold = m->title_bold;
+	doc->meta.style = m->style;
 }
 
 struct doc *template_build(const struct template *t, const struct agg *agg, char **texts)

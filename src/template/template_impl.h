@@ -204,10 +204,13 @@ enum meta_key {
 	MK_DATE,
 	MK_PDF,
 	MK_XLSX,
-	MK_DOCX, /* no default: a DOCX only when the template names one */
+	MK_DOCX,       /* no default: a DOCX only when the template names one */
+	MK_TITLE_FONT, /* the font roles, in the order of enum doc_font_role */
+	MK_HEADING1_FONT,
+	MK_HEADING2_FONT,
 	MK_BODY_FONT,
-	MK_HEADING_FONT,
-	MK_TITLE_FONT,
+	MK_TABLE_FONT,
+	MK_STYLE,
 	MK_MAIL_SUBJECT,
 	MK_MAIL_BODY,
 	MK_AREA,
@@ -224,9 +227,12 @@ struct template
 	char **where;   /* the scope's 列=值 restrictions */
 	size_t nwhere;
 	bool burst;
-	char *mv[MK_COUNT];        /* front-matter values, defaults filled */
-	struct template_meta meta; /* points into mv */
-	struct tpl_text mail[2];   /* subject, body with their figures */
+	char *mv[MK_COUNT];          /* front-matter values, defaults filled */
+	struct template_meta meta;   /* points into mv */
+	char *font[DOC_NFONT_ROLES]; /* each role's installed family, NULL: none is */
+	bool title_bold;
+	enum doc_style style;
+	struct tpl_text mail[2]; /* subject, body with their figures */
 	bool has_mail[2];
 	struct tpl_fig *figs;
 	size_t nfigs, capfigs;
@@ -252,6 +258,18 @@ struct tpl_load {
 	const char *rows_by;     /* while parsing a grouped table: its rows column */
 	uint64_t where_said; /* datasets (bit = index) whose lack of a --where column was said */
 };
+
+/* template_fonts.c: the font roles and the page style. */
+/* Each role's first installed family into t->font[], or a diag naming what was tried. */
+void tpl_fonts_resolve(struct tpl_load *ld);
+/* style: compact (default) or gbt9704 into t->style; anything else a diag. */
+void tpl_style_resolve(struct tpl_load *ld);
+/*
+ * Every character of the body (outside comments) and of the front-matter
+ * values the reports show against the font of the role that sets it; raw
+ * is the file before its front matter was blanked.
+ */
+void tpl_check_glyphs(struct tpl_load *ld, const char *raw);
 
 /* template_expr.c: the expressions, by handle. */
 /*

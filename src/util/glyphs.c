@@ -23,12 +23,14 @@ static FcCharSet *all_fonts;
 /* The charset of the font fontconfig matches for family (NULL: none). */
 static FcCharSet *match_set(const char *family)
 {
-	FcPattern *pat = FcNameParse((const FcChar8 *)family), *match;
+	/* the name as a family, never parsed: "Foo:bold" or "Foo-12" is no pattern */
+	FcPattern *pat = FcPatternCreate(), *match;
 	FcCharSet *cs = NULL, *set = NULL;
 	FcResult res;
 
 	if (pat == NULL)
 		return NULL;
+	FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family);
 	FcConfigSubstitute(NULL, pat, FcMatchPattern);
 	FcDefaultSubstitute(pat);
 	match = FcFontMatch(NULL, pat, &res);
@@ -48,7 +50,7 @@ static FcCharSet *match_set(const char *family)
 	return set;
 }
 
-bool glyph_in_family(const char *family, uint32_t cp)
+static struct family_set *family_entry(const char *family)
 {
 	size_t i;
 
@@ -61,8 +63,20 @@ bool glyph_in_family(const char *family, uint32_t cp)
 		families[i].set = match_set(family);
 		nfamilies++;
 	}
-	/* a font that is not installed is the machine's fault, told by the renderer */
-	return families[i].set == NULL || FcCharSetHasChar(families[i].set, cp);
+	return &families[i];
+}
+
+bool font_family_installed(const char *family)
+{
+	return family_entry(family)->set != NULL;
+}
+
+bool glyph_in_family(const char *family, uint32_t cp)
+{
+	const struct family_set *f = family_entry(family);
+
+	/* a font that is not installed is told apart (font_family_installed) */
+	return f->set == NULL || FcCharSetHasChar(f->set, cp);
 }
 
 bool glyph_in_any_font(uint32_t cp)

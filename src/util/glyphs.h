@@ -13,6 +13,13 @@
 #include <stdint.h>
 
 /*
+ * Whether a font of family is installed: fontconfig matches the family
+ * under any of its names ("LXGW WenKai" or "霞鹜文楷"), case-insensitively.
+ * fontconfig itself always substitutes something; this never does.
+ */
+bool font_family_installed(const char *family);
+
+/*
  * Whether the font of family (e.g. "Noto Serif CJK SC") has cp; true when
  * no font of that family is installed (the PDF renderer reports that).
  */

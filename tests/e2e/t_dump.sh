@@ -13,10 +13,14 @@ head -1 doc.txt | grep -qx 'civreport-doc 1' || fail "doc.txt is not a dump"
 contains doc.txt '附录 数据质量与来源'
 [ -z "$(find . -name '.civreport-tmp-*')" ] || fail "temporary files left"
 
-# a run that fails after the doc was built (the PDF's font is missing)
+# a run that fails after the doc was built (its first rename fails)
 # leaves neither the outputs nor the dump
+CIVREPORT_TEST_FAIL=rename:1 expect_exit 3 "$BIN" run --year 2021 --input "$IN" --output bad \
+	--quiet $RATE --dump-doc bad.txt
+contains err.txt "test hook: fail rename #1"
+# a missing font is the template's fault, found before any data is read: exit 2
 sed '2i body_font: 不存在的字体' "$ROOT/templates/annual-summary.md" >nofont.md
-expect_exit 3 "$BIN" run --year 2021 --input "$IN" --output bad --quiet $RATE --template nofont.md \
+expect_exit 2 "$BIN" run --year 2021 --input "$IN" --output bad --quiet $RATE --template nofont.md \
 	--dump-doc bad.txt
 contains err.txt "不存在的字体"
 [ ! -e bad.txt ] || fail "a failed run left its doc dump"

@@ -48,7 +48,7 @@ sed -e 's/^title: 各项目金额$/title: 各项目金额🎉/' -e 's/^title: �
 	"$FIX/template.md" >bad.md
 expect_exit 2 "$BIN" lint --template bad.md
 cat out.txt err.txt
-contains err.txt 'bad.md:2:10: 错误: 字体“Noto Serif CJK SC”没有字符“😀”(U+1F600)'
+contains err.txt 'bad.md:2:10: 错误: 字体“Noto Serif CJK SC”没有字符“😀”（U+1F600）'
 contains err.txt 'bad.md:16:13: 错误:'
 expect_exit 2 "$BIN" run --year 2021 --input in --template bad.md --output out3
 contains err.txt 'bad.md:16:13'

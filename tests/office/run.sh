@@ -159,4 +159,28 @@ for s in ["表1", "合计", "数据质量", "输入文件数据质量"]:
     assert flat(s) in xt, ("the XLSX's PDF lacks", s)
 print("XLSX -> PDF: %d pages" % len(open(work + "/xlsx.txt", encoding="utf-8").read().split("\f")))
 PYEOF
+# The gbt9704 style through LibreOffice: a page of body text holds 22 lines
+# of 28 characters, as in our PDF (t_fonts checks ours).  Prose without
+# digits, so a full line is 28 characters exactly.
+mkdir -p "$WORK/gbt" || fail "mkdir"
+$PY - "$WORK/gbt/gbt.md" <<'PYEOF' || fail "the gbt9704 template"
+import sys
+words = "民政为民爱民情怀兜牢民生保障底线巩固拓展脱贫攻坚成果同乡村振兴有效衔接聚焦特殊群体群众关切"
+para = "".join(words[i % len(words)] for i in range(700)) + "。"
+open(sys.argv[1], "w", encoding="utf-8").write(
+    "---\ntitle: 版式\nstyle: gbt9704\npdf: g.pdf\nxlsx: g.xlsx\ndocx: g.docx\n---\n\n"
+    + "\n\n".join([para] * 3)
+    + "\n\n慈善捐赠收入{{ charity.amount[收支类型=捐赠收入] | 万:1 }}万元。\n")
+PYEOF
+"$BIN" run --year 2021 --input "$IN" --template "$WORK/gbt/gbt.md" --output "$WORK/gbt/out" \
+	--max-reject-rate 0.1 --quiet || fail "the gbt9704 run"
+office pdf "$WORK/gbt" "$WORK/gbt/out/2021/g.docx"
+pdftotext -layout -f 2 -l 2 "$WORK/gbt/g.pdf" "$WORK/gbt/page2.txt" || fail "pdftotext"
+$PY - "$WORK/gbt/page2.txt" <<'PYEOF' || fail "the gbt9704 grid in LibreOffice"
+import sys
+body = [l.strip() for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
+body = [l for l in body if not l.startswith("—")]
+print("DOCX gbt9704 -> PDF, page 2: %d lines, lengths %s" % (len(body), sorted({len(l) for l in body})))
+assert len(body) == 22 and max(len(l) for l in body) == 28, body
+PYEOF
 echo "test-office: ok (the converted pages are in $WORK/pdf)"

@@ -153,9 +153,12 @@ static struct doc *fixture_doc(void)
 	d->meta.date_label = xstrdup("2021年12月31日");
 	d->meta.created = 1640908800; /* 2021-12-31T00:00:00Z */
 	d->meta.year = 2021;
-	d->meta.body_font = xstrdup("Noto Serif CJK SC");
-	d->meta.heading_font = xstrdup("Noto Sans CJK SC");
-	d->meta.title_font = xstrdup("Noto Serif CJK SC");
+	d->meta.font[DOC_FONT_TITLE] = xstrdup("Noto Serif CJK SC");
+	d->meta.font[DOC_FONT_HEADING1] = xstrdup("Noto Sans CJK SC");
+	d->meta.font[DOC_FONT_HEADING2] = xstrdup("Noto Serif CJK SC");
+	d->meta.font[DOC_FONT_BODY] = xstrdup("Noto Serif CJK SC");
+	d->meta.font[DOC_FONT_TABLE] = xstrdup("Noto Serif CJK SC");
+	d->meta.title_bold = true;
 
 	b = fixture_block(d, DOC_HEADING, 1);
 	fixture_text(&b->text, "一、兜牢民生保障底线", 0);

@@ -84,6 +84,9 @@ static void test_fixture_content(void **state)
 	assert_contains(s, "\n  keywords \"民政, 社会救助, 养老服务\"\n");
 	assert_contains(s, "\n  created 1640908800 utc=\"2021-12-31T00:00:00Z\"\n  year 2021\n");
 	assert_contains(s, "\n  title_font \"Noto Serif CJK SC\"\n"
+			   "  heading1_font \"Noto Sans CJK SC\"\n");
+	assert_contains(s, "\n  table_font \"Noto Serif CJK SC\"\n"
+			   "  style \"compact\"\n"
 			   "  generator \"civreport 0.1.0\"\nblocks 11\n");
 	assert_contains(s, "\n  block 0 heading level=1 number=0\n"
 			   "    run \"一、兜牢民生保障底线\" plain\n"
@@ -163,9 +166,12 @@ static void test_empty_doc(void **state)
 			       "  date_label null\n"
 			       "  created 0 utc=\"1970-01-01T00:00:00Z\"\n"
 			       "  year 0\n"
-			       "  body_font null\n"
-			       "  heading_font null\n"
 			       "  title_font null\n"
+			       "  heading1_font null\n"
+			       "  heading2_font null\n"
+			       "  body_font null\n"
+			       "  table_font null\n"
+			       "  style \"compact\"\n"
 			       "  generator null\n"
 			       "blocks 0\n"
 			       "figures 0\n"

@@ -401,8 +401,8 @@ static void test_missing_font(void **state)
 	char *path = path_in_tmp("font.docx"), err[512];
 
 	(void)state;
-	free(d->meta.heading_font);
-	d->meta.heading_font = xstrdup("不存在的字体");
+	free(d->meta.font[DOC_FONT_HEADING1]);
+	d->meta.font[DOC_FONT_HEADING1] = xstrdup("不存在的字体");
 	assert_int_equal(docx_render(d, path, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "不存在的字体"));
 	free(path);

@@ -468,8 +468,8 @@ static void test_missing_font(void **state)
 
 	(void)state;
 	tmp_make(&t);
-	free(d->meta.body_font);
-	d->meta.body_font = xstrdup("No Such Font SC");
+	free(d->meta.font[DOC_FONT_BODY]);
+	d->meta.font[DOC_FONT_BODY] = xstrdup("No Such Font SC");
 	assert_int_equal(pdf_render(d, t.path, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "No Such Font SC"));
 	tmp_remove(&t);

@@ -24,6 +24,7 @@
 #include "engine/metrics.h"
 #include "template/template.h"
 #include "template/template_impl.h" /* the 指标 words' helpers, tested alone */
+#include "util/strbuf.h"
 #include "util/dict.h"
 #include "util/xalloc.h"
 
@@ -256,6 +257,52 @@ static const struct doc_cell *cell(const struct doc_table *t, size_t r, size_t c
 
 /* ---- loading and checking ---- */
 
+/* Font roles: the first installed family of each list, and what is wrong said at its line. */
+static void test_font_roles(void **state)
+{
+	struct template *t;
+	const struct template_meta *m;
+	struct loaded l;
+
+	(void)state;
+	t = load_ok(
+	    "---\nbody_font: 仿宋_GB2312、Noto Sans CJK SC\n"
+	    "table_font: \"没有的字体\"，Noto Serif CJK SC\nstyle: gbt9704\n---\n\n正文。\n");
+	m = template_meta(t);
+	assert_string_equal(m->font[DOC_FONT_BODY], "Noto Sans CJK SC");
+	assert_string_equal(m->font[DOC_FONT_TABLE], "Noto Serif CJK SC");
+	assert_string_equal(m->font[DOC_FONT_HEADING1], "Noto Sans CJK SC"); /* the default */
+	assert_int_equal(m->style, DOC_STYLE_GBT9704);
+	template_free(t);
+
+	l = load("---\ntitle: 标题\nheading1_font: 黑体, SimHei\ntable_font: ，\n"
+		 "style: strict\nbody_font: Noto:bold\n---\n\n正文。\n");
+	assert_int_equal(l.rc, -1);
+	expect_diag(&l, 3, 1,
+		    "一级标题字体（heading1_font，黑体）：列出的字体“黑体”“SimHei”都没有安装");
+	expect_diag(&l, 3, 1, "Noto Sans CJK SC（Debian 软件包 fonts-noto-cjk");
+	expect_diag(&l, 4, 1, "表格字体（table_font，仿宋或宋体）没有写字体");
+	expect_diag(&l, 5, 1, "style 的值“strict”无效");
+	/* a name is a family, never a fontconfig pattern: "Noto:bold" is no Noto */
+	expect_diag(&l, 6, 1, "“Noto:bold”都没有安装");
+	unload(&l);
+
+	/* a list is a few fallbacks: a thousand names cost a thousand fontconfig matches */
+	{
+		struct strbuf md = STRBUF_INIT;
+
+		strbuf_addstr(&md, "---\nbody_font: ");
+		for (int i = 0; i < 1000; i++)
+			strbuf_addf(&md, "F%d, ", i);
+		strbuf_addstr(&md, "Noto Serif CJK SC\n---\n\n正文。\n");
+		l = load(md.buf);
+		assert_int_equal(l.ndiags, 1);
+		expect_diag(&l, 2, 1, "正文字体（body_font）最多列出 16 个字体");
+		unload(&l);
+		strbuf_release(&md);
+	}
+}
+
 static void test_default_template_loads(void **state)
 {
 	struct loaded l;
@@ -274,7 +321,11 @@ static void test_default_template_loads(void **state)
 	assert_string_equal(m->pdf_name, "annual-report-2021.pdf");
 	assert_string_equal(m->xlsx_name, "annual-report-2021.xlsx");
 	assert_string_equal(m->docx_name, "annual-report-2021.docx");
-	assert_string_equal(m->body_font, "Noto Serif CJK SC");
+	assert_string_equal(m->font[DOC_FONT_BODY], "Noto Serif CJK SC");
+	assert_string_equal(m->font[DOC_FONT_HEADING2],
+			    "LXGW WenKai"); /* first of the default list */
+	assert_true(m->title_bold);
+	assert_int_equal(m->style, DOC_STYLE_COMPACT);
 	assert_non_null(m->mail_subject);
 	assert_non_null(m->mail_body);
 	unload(&l);
@@ -332,7 +383,7 @@ static void test_front_matter(void **state)
 	assert_string_equal(m->pdf_name, "annual-report-2021.pdf");
 	assert_string_equal(m->xlsx_name, "数据-2021.xlsx");
 	assert_null(m->docx_name); /* no docx: no DOCX */
-	assert_string_equal(m->heading_font, "Noto Sans CJK SC");
+	assert_string_equal(m->font[DOC_FONT_HEADING1], "Noto Sans CJK SC");
 	assert_string_equal(m->mail_subject, "2021年报告");
 	assert_null(m->mail_body);
 	template_free(t);
@@ -1650,6 +1701,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_default_template_loads),
+	    cmocka_unit_test(test_font_roles),
 	    cmocka_unit_test(test_default_template_builds),
 	    cmocka_unit_test(test_front_matter),
 	    cmocka_unit_test(test_front_matter_unknown_key),

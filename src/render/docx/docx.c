@@ -24,19 +24,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <pango/pangocairo.h>
 #include <zip.h>
 
 #include "docx.h"
 #include "docx_priv.h"
+#include "util/glyphs.h"
 #include "util/testhook.h"
 #include "util/xalloc.h"
 #include "util/write.h"
 
 /* The PDF's families when the doc names none (render/pdf/pdf.c). */
-#define DEFAULT_BODY_FONT    "Noto Serif CJK SC"
-#define DEFAULT_HEADING_FONT "Noto Sans CJK SC"
-#define MONO_FONT            "Noto Sans Mono CJK SC"
+#define MONO_FONT "Noto Sans Mono CJK SC"
 
 /* One part of the package, in the order it is stored. */
 struct part {
@@ -44,19 +42,6 @@ struct part {
 	struct strbuf data;
 	bool stored; /* a PNG: deflating it again gains nothing */
 };
-
-static bool family_installed(const char *name)
-{
-	PangoFontFamily **families = NULL;
-	int n = 0;
-	bool found = false;
-
-	pango_font_map_list_families(pango_cairo_font_map_get_default(), &families, &n);
-	for (int i = 0; i < n && !found; i++)
-		found = strcasecmp(pango_font_family_get_name(families[i]), name) == 0;
-	g_free(families);
-	return found;
-}
 
 static bool has_charts(const struct doc *doc)
 {
@@ -77,14 +62,13 @@ static bool has_charts(const struct doc *doc)
 static int setup_fonts(struct docx *d)
 {
 	const struct doc_meta *m = &d->doc->meta;
+	const char *charts = doc_font_family(m, DOC_FONT_HEADING1);
 
-	d->face[DOCX_FACE_BODY] = m->body_font ? m->body_font : DEFAULT_BODY_FONT;
-	d->face[DOCX_FACE_HEADING] = m->heading_font ? m->heading_font : DEFAULT_HEADING_FONT;
-	d->face[DOCX_FACE_TITLE] = m->title_font ? m->title_font : d->face[DOCX_FACE_BODY];
-	d->face[DOCX_FACE_MONO] = MONO_FONT;
-	if (has_charts(d->doc) && !family_installed(d->face[DOCX_FACE_HEADING]))
-		return docx_fail(d, "字体“%s”未安装（Debian 软件包 fonts-noto-cjk），无法绘制图表",
-				 d->face[DOCX_FACE_HEADING]);
+	d->mono = MONO_FONT;
+	if (has_charts(d->doc) && !font_family_installed(charts))
+		return docx_fail(
+		    d, "字体“%s”未安装，无法绘制图表；请先运行 civreport lint 检查模板的字体",
+		    charts);
 	return 0;
 }
 

@@ -54,7 +54,7 @@ static const char *heading_style(int level)
  */
 static void list_item(struct docx *d, struct strbuf *out, const struct doc_block *b)
 {
-	const int ch = DOCX_BODY_SZ * 10; /* one character of the body: twips */
+	const int ch = docx_body_sz(d) * 10; /* one character of the body: twips */
 	int base = 2 * ch * (b->level < 1 ? 1 : b->level);
 	int hang = 3 * ch / 2;
 	char marker[32], ppr[128];
@@ -114,16 +114,23 @@ static int blocks(struct docx *d, struct strbuf *out, const struct doc_block *b,
 	return 0;
 }
 
-/* A4 portrait, the GB/T 9704 margins, the footer with the page number from 1. */
-static void section(struct strbuf *out)
+/*
+ * A4 portrait, the GB/T 9704 margins, the footer with the page number from
+ * 1; in the gbt9704 style the document grid of 22 lines a page.
+ */
+static void section(const struct docx *d, struct strbuf *out)
 {
 	strbuf_addf(out,
 		    "<w:sectPr><w:footerReference w:type=\"default\" r:id=\"" DOCX_RID_FOOTER
 		    "\"/><w:pgSz w:w=\"%d\" w:h=\"%d\"/><w:pgMar w:top=\"%d\" w:right=\"%d\" "
 		    "w:bottom=\"%d\" w:left=\"%d\" w:header=\"%d\" w:footer=\"%d\" w:gutter=\"0\"/>"
-		    "<w:pgNumType w:start=\"1\"/><w:cols w:space=\"425\"/></w:sectPr>",
+		    "<w:pgNumType w:start=\"1\"/><w:cols w:space=\"425\"/>",
 		    DOCX_PAGE_W, DOCX_PAGE_H, DOCX_TOP, DOCX_RIGHT, DOCX_BOTTOM, DOCX_LEFT,
 		    DOCX_HEADER, DOCX_FOOTER);
+	if (d->doc->meta.style == DOC_STYLE_GBT9704)
+		strbuf_addf(out, "<w:docGrid w:type=\"lines\" w:linePitch=\"%d\"/>",
+			    DOCX_GBT_LINE_PITCH);
+	strbuf_addstr(out, "</w:sectPr>");
 }
 
 static bool ends_with(const struct strbuf *sb, const char *s)
@@ -150,7 +157,7 @@ int docx_document(struct docx *d, struct strbuf *out)
 	/* Word wants a paragraph between a table and the end of the body */
 	if (ends_with(out, "</w:tbl>"))
 		docx_p_text(d, out, DOCX_ST_NOTE, false, NULL, "");
-	section(out);
+	section(d, out);
 	strbuf_addstr(out, "</w:body></w:document>");
 	return 0;
 }

@@ -148,7 +148,7 @@ int docx_chart(struct docx *d, struct strbuf *out, const struct doc_chart *c)
 	d->media = xrealloc(d->media, (d->nmedia + 1) * sizeof(*d->media));
 	m = &d->media[d->nmedia];
 	memset(m, 0, sizeof(*m));
-	if (docx_chart_png(c, d->face[DOCX_FACE_HEADING], width_px,
+	if (docx_chart_png(c, doc_font_family(&d->doc->meta, DOC_FONT_HEADING1), width_px,
 			   (int)lround(width_px / (DOCX_TEXT_W / 1440.0)), &m->data, &m->len) != 0)
 		return docx_fail(d, "图表“%s”无法绘制", c->title ? c->title : "");
 	m->name = xasprintf("image%zu.png", d->nmedia + 1);

@@ -40,10 +40,16 @@
 #define DOCX_FOOTER   1247 /* the folio's top about 7 mm under the text */
 #define DOCX_EMU_TWIP 635  /* EMU per twip */
 
-/* Body text as in the PDF: 14pt on 28pt lines, indent two characters. */
-#define DOCX_BODY_SZ   28 /* half-points */
-#define DOCX_BODY_LINE 560
-#define DOCX_CELL_SZ   21 /* 五号, 10.5pt */
+/* Table text as in the PDF: 五号, 10.5pt, in every page style. */
+#define DOCX_CELL_SZ 21 /* half-points */
+
+/*
+ * GB/T 9704's grid (docx_body.c): 22 lines of 579 twips.  The 28 characters
+ * a line come from the styles' character spacing (docx_styles.c), not from a
+ * character grid: LibreOffice snaps a 16pt character to two cells of a
+ * 15.79pt grid, 14 characters a line.
+ */
+#define DOCX_GBT_LINE_PITCH 579
 
 /* Style ids (styles.xml); the names Word shows are in docx_styles.c. */
 #define DOCX_ST_NORMAL   "Normal"
@@ -56,15 +62,6 @@
 #define DOCX_ST_LIST     "ListParagraph"
 #define DOCX_ST_FOOTER   "Footer"
 
-/* The faces a report uses, as the PDF's: families come from doc->meta. */
-enum docx_face {
-	DOCX_FACE_BODY,    /* 仿宋 role: Noto Serif CJK SC */
-	DOCX_FACE_HEADING, /* 黑体 role: Noto Sans CJK SC, also the charts' */
-	DOCX_FACE_TITLE,   /* 小标宋 role: Noto Serif CJK SC, set bold */
-	DOCX_FACE_MONO,    /* hashes */
-	DOCX_NFACES,
-};
-
 /* One picture of word/media/. */
 struct docx_media {
 	char *name; /* "image1.png" */
@@ -75,7 +72,7 @@ struct docx_media {
 /* The state of one docx_render call. */
 struct docx {
 	const struct doc *doc;
-	const char *face[DOCX_NFACES];
+	const char *mono; /* the hashes' family */
 	struct docx_media *media;
 	size_t nmedia;
 	int drawing_id;     /* the last wp:docPr id: unique in the document */
@@ -87,6 +84,10 @@ struct docx {
 
 /* docx_err.c: say why the render fails (the first reason only); returns -1. */
 int docx_fail(struct docx *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* docx_styles.c: styles.xml, and the body's font size (half-points) for the doc's style. */
+void docx_styles(const struct docx *d, struct strbuf *out);
+int docx_body_sz(const struct docx *d);
 
 /* docx_parts.c: the small parts, each into out. */
 void docx_content_types(const struct docx *d, struct strbuf *out);
@@ -102,9 +103,6 @@ void docx_footer(struct strbuf *out);
 #define DOCX_RID_FOOTER   "rIdFooter1"
 /* A picture's relation id: rIdImg1 for media[0]. */
 char *docx_image_rid(size_t i);
-
-/* docx_styles.c */
-void docx_styles(const struct docx *d, struct strbuf *out);
 
 /* docx_body.c: document.xml; -1 (docx_fail said why) when a chart can't be drawn. */
 int docx_document(struct docx *d, struct strbuf *out);

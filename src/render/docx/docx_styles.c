@@ -11,99 +11,178 @@
  * Fonts are named in full (ascii, hAnsi, eastAsia, cs) and never through a
  * theme (*Theme attributes would override the names), with the families the
  * PDF uses: an officer with 仿宋_GB2312 installed changes one style.
- * Sizes and spacing are the PDF's (pdf_layout.h, pdf_text.c).
+ * Sizes and spacing are the PDF's (render/pdf/pdf_typeset.c), for each
+ * page style: compact, or GB/T 9704's 3号 on 22 lines (with the page's
+ * docGrid of 28 characters, docx_body.c).
  */
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "docx_priv.h"
 
-/* No first-line indent: overrides Normal's in every style that has none. */
-#define NO_INDENT "<w:ind w:firstLine=\"0\" w:firstLineChars=\"0\"/>"
+/* What a style's paragraphs do besides spacing (struct style.flags). */
+enum {
+	KEEP_NEXT = 1 << 0,
+	KEEP_LINES = 1 << 1,
+	INDENT2 = 1 << 2,    /* first line two characters in; else none */
+	NORMAL_PPR = 1 << 3, /* Normal's own: widow control, no autospace */
+	JC_BOTH = 1 << 4,
+	JC_CENTER = 1 << 5,
+	JC_LEFT = 1 << 6,
+};
 
 struct style {
 	const char *id;
 	const char *name;  /* Word's built-in name, or our own for a custom style */
 	const char *alias; /* the 公文 name, or NULL */
 	bool custom;
-	int priority;    /* uiPriority: where Word lists it */
-	int face;        /* enum docx_face for rFonts, or -1 to inherit */
-	const char *ppr; /* paragraph properties in schema order */
-	const char *rpr; /* run properties after rFonts, in schema order */
+	int priority; /* uiPriority: where Word lists it */
+	int face;     /* enum doc_font_role for rFonts, or -1 to inherit */
+	unsigned flags;
+	int outline; /* outlineLvl, or -1 */
 };
 
-static const struct style styles[] = {
+/*
+ * A style's size in one page style: font size (half-points, 0: inherit),
+ * spacing before and after and the exact line height (twips; line 0: single,
+ * for pictures and the footer), bold, and the character spacing.
+ */
+struct metrics {
+	int sz, before, after, line;
+	bool bold;
+	int tracking; /* character spacing, twentieths of a point (< 0: tighter) */
+};
+
+/* The styles, in the order styles.xml lists them; Normal first. */
+enum {
+	S_NORMAL,
+	S_TITLE,
+	S_SUBTITLE,
+	S_HEADING1,
+	S_HEADING2,
+	S_HEADING3,
+	S_CAPTION,
+	S_NOTE,
+	S_CELL,
+	S_FIGURE,
+	S_LIST,
+	S_FOOTER,
+	S_COUNT
+};
+
+static const struct style styles[S_COUNT] = {
     /*
      * No extra space between ideographs and Latin or digits (autoSpaceDE/DN,
      * on by default in Word and LibreOffice): the PDF has none, and the
      * doc's text already has the spaces it means.
      */
-    {DOCX_ST_NORMAL, "Normal", NULL, false, 0, DOCX_FACE_BODY,
-     "<w:widowControl/><w:autoSpaceDE w:val=\"0\"/><w:autoSpaceDN w:val=\"0\"/><w:spacing "
-     "w:before=\"0\" w:after=\"0\" w:line=\"560\" "
-     "w:lineRule=\"exact\"/><w:ind w:firstLine=\"560\" w:firstLineChars=\"200\"/><w:jc "
-     "w:val=\"both\"/>",
-     "<w:sz w:val=\"28\"/><w:szCs w:val=\"28\"/>"},
-    /* 小标宋 role, 22pt bold, centred, as the PDF's title */
-    {DOCX_ST_TITLE, "Title", NULL, false, 10, DOCX_FACE_TITLE,
-     "<w:keepNext/><w:spacing w:before=\"0\" w:after=\"160\" w:line=\"720\" "
-     "w:lineRule=\"exact\"/>" NO_INDENT "<w:jc w:val=\"center\"/>",
-     "<w:b/><w:bCs/><w:sz w:val=\"44\"/><w:szCs w:val=\"44\"/>"},
+    [S_NORMAL] = {DOCX_ST_NORMAL, "Normal", NULL, false, 0, DOC_FONT_BODY,
+		  NORMAL_PPR | INDENT2 | JC_BOTH, -1},
+    /* 小标宋 role, 22pt, centred, as the PDF's title */
+    [S_TITLE] = {DOCX_ST_TITLE, "Title", NULL, false, 10, DOC_FONT_TITLE, KEEP_NEXT | JC_CENTER,
+		 -1},
     /* the organisation and the date under the title */
-    {DOCX_ST_SUBTITLE, "Subtitle", NULL, false, 11, -1,
-     "<w:keepNext/><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"560\" "
-     "w:lineRule=\"exact\"/>" NO_INDENT "<w:jc w:val=\"center\"/>",
-     "<w:sz w:val=\"32\"/><w:szCs w:val=\"32\"/>"},
-    /* 一、: 黑体 role, 16pt bold, two characters in */
-    {"Heading1", "heading 1", "一级标题", false, 9, DOCX_FACE_HEADING,
-     "<w:keepNext/><w:keepLines/><w:spacing w:before=\"160\" w:after=\"0\" w:line=\"640\" "
-     "w:lineRule=\"exact\"/><w:ind w:firstLine=\"640\" w:firstLineChars=\"200\"/><w:jc "
-     "w:val=\"left\"/><w:outlineLvl w:val=\"0\"/>",
-     "<w:b/><w:bCs/><w:sz w:val=\"32\"/><w:szCs w:val=\"32\"/>"},
-    /* （一）: 楷体 role; the PDF sets it in the body face, bold */
-    {"Heading2", "heading 2", "二级标题", false, 9, DOCX_FACE_BODY,
-     "<w:keepNext/><w:keepLines/><w:spacing w:before=\"40\" w:after=\"0\" w:line=\"560\" "
-     "w:lineRule=\"exact\"/><w:ind w:firstLine=\"560\" w:firstLineChars=\"200\"/><w:jc "
-     "w:val=\"left\"/><w:outlineLvl w:val=\"1\"/>",
-     "<w:b/><w:bCs/><w:sz w:val=\"28\"/><w:szCs w:val=\"28\"/>"},
-    {"Heading3", "heading 3", "三级标题", false, 9, DOCX_FACE_BODY,
-     "<w:keepNext/><w:keepLines/><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"560\" "
-     "w:lineRule=\"exact\"/><w:ind w:firstLine=\"560\" w:firstLineChars=\"200\"/><w:jc "
-     "w:val=\"left\"/><w:outlineLvl w:val=\"2\"/>",
-     "<w:b/><w:bCs/><w:sz w:val=\"28\"/><w:szCs w:val=\"28\"/>"},
-    /* 表1 ... above a table, 图1 ... under a chart: 黑体 role, 12pt */
-    {DOCX_ST_CAPTION, "caption", "图表题注", false, 35, DOCX_FACE_HEADING,
-     "<w:spacing w:before=\"120\" w:after=\"40\" w:line=\"440\" w:lineRule=\"exact\"/>" NO_INDENT
-     "<w:jc w:val=\"center\"/>",
-     "<w:sz w:val=\"24\"/><w:szCs w:val=\"24\"/>"},
-    {DOCX_ST_NOTE, "表注", NULL, true, 36, -1,
-     "<w:spacing w:before=\"80\" w:after=\"200\" w:line=\"320\" w:lineRule=\"exact\"/>" NO_INDENT
-     "<w:jc w:val=\"left\"/>",
-     "<w:sz w:val=\"21\"/><w:szCs w:val=\"21\"/>"},
-    {DOCX_ST_CELL, "表格文字", NULL, true, 37, -1,
-     "<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"320\" w:lineRule=\"exact\"/>" NO_INDENT
-     "<w:jc w:val=\"left\"/>",
-     "<w:sz w:val=\"21\"/><w:szCs w:val=\"21\"/>"},
+    [S_SUBTITLE] = {DOCX_ST_SUBTITLE, "Subtitle", NULL, false, 11, -1, KEEP_NEXT | JC_CENTER, -1},
+    /* 一、: 黑体 role, two characters in */
+    [S_HEADING1] = {"Heading1", "heading 1", "一级标题", false, 9, DOC_FONT_HEADING1,
+		    KEEP_NEXT | KEEP_LINES | INDENT2 | JC_LEFT, 0},
+    /* （一）: 楷体 role */
+    [S_HEADING2] = {"Heading2", "heading 2", "二级标题", false, 9, DOC_FONT_HEADING2,
+		    KEEP_NEXT | KEEP_LINES | INDENT2 | JC_LEFT, 1},
+    [S_HEADING3] = {"Heading3", "heading 3", "三级标题", false, 9, DOC_FONT_BODY,
+		    KEEP_NEXT | KEEP_LINES | INDENT2 | JC_LEFT, 2},
+    /* 表1 ... above a table, 图1 ... under a chart: 黑体 role */
+    [S_CAPTION] = {DOCX_ST_CAPTION, "caption", "图表题注", false, 35, DOC_FONT_HEADING1, JC_CENTER,
+		   -1},
+    [S_NOTE] = {DOCX_ST_NOTE, "表注", NULL, true, 36, DOC_FONT_TABLE, JC_LEFT, -1},
+    [S_CELL] = {DOCX_ST_CELL, "表格文字", NULL, true, 37, DOC_FONT_TABLE, JC_LEFT, -1},
     /*
      * A chart's picture: its own line height (Word clips a picture on an
      * exact line), kept with the caption under it.
      */
-    {DOCX_ST_FIGURE, "图片", NULL, true, 38, -1,
-     "<w:keepNext/><w:spacing w:before=\"120\" w:after=\"0\" w:line=\"240\" "
-     "w:lineRule=\"auto\"/>" NO_INDENT "<w:jc w:val=\"center\"/>",
-     NULL},
+    [S_FIGURE] = {DOCX_ST_FIGURE, "图片", NULL, true, 38, -1, KEEP_NEXT | JC_CENTER, -1},
     /* list items: each sets its own hanging indent by depth */
-    {DOCX_ST_LIST, "List Paragraph", NULL, false, 34, -1, NO_INDENT, NULL},
+    [S_LIST] = {DOCX_ST_LIST, "List Paragraph", NULL, false, 34, -1, 0, -1},
     /* the page number, 14pt as the PDF's, centred */
-    {DOCX_ST_FOOTER, "footer", NULL, false, 99, -1,
-     "<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/>" NO_INDENT
-     "<w:jc w:val=\"center\"/>",
-     "<w:sz w:val=\"28\"/><w:szCs w:val=\"28\"/>"},
+    [S_FOOTER] = {DOCX_ST_FOOTER, "footer", NULL, false, 99, -1, JC_CENTER, -1},
 };
+
+/* The sizes of pdf_typeset.c, in Word's units. */
+static const struct metrics compact[S_COUNT] = {
+    [S_NORMAL] = {28, 0, 0, 560, false},     [S_TITLE] = {44, 0, 160, 720, true},
+    [S_SUBTITLE] = {32, 0, 0, 560, false},   [S_HEADING1] = {32, 160, 0, 640, true},
+    [S_HEADING2] = {28, 40, 0, 560, false},  [S_HEADING3] = {28, 0, 0, 560, true},
+    [S_CAPTION] = {24, 120, 40, 440, false}, [S_NOTE] = {21, 80, 200, 320, false},
+    [S_CELL] = {21, 0, 0, 320, false},       [S_FIGURE] = {0, 120, 0, 0, false},
+    [S_LIST] = {0, 0, 0, -1, false},         [S_FOOTER] = {28, 0, 0, 0, false},
+};
+
+/*
+ * GB/T 9704: 3号 on 22 lines of 28.95pt (579 twips); 28 characters in
+ * 156 mm need 15.79pt each: 16pt tracked −0.25pt (−5), as the PDF's −0.21;
+ * tables stay 五号.
+ */
+#define T (-5)
+static const struct metrics gbt9704[S_COUNT] = {
+    [S_NORMAL] = {32, 0, 0, 579, false, T},     [S_TITLE] = {44, 0, 160, 800, true, 0},
+    [S_SUBTITLE] = {32, 0, 0, 579, false, 0},   [S_HEADING1] = {32, 0, 0, 579, false, T},
+    [S_HEADING2] = {32, 0, 0, 579, false, T},   [S_HEADING3] = {32, 0, 0, 579, true, T},
+    [S_CAPTION] = {28, 120, 40, 480, false, 0}, [S_NOTE] = {21, 80, 200, 320, false, 0},
+    [S_CELL] = {21, 0, 0, 320, false, 0},       [S_FIGURE] = {0, 120, 0, 0, false, 0},
+    [S_LIST] = {0, 0, 0, -1, false, 0},         [S_FOOTER] = {28, 0, 0, 0, false, 0},
+};
+#undef T
+
+static const struct metrics *metrics_of(const struct docx *d)
+{
+	return d->doc->meta.style == DOC_STYLE_GBT9704 ? gbt9704 : compact;
+}
+
+int docx_body_sz(const struct docx *d)
+{
+	return metrics_of(d)[S_NORMAL].sz;
+}
+
+/* pPr children in schema order: keepNext, keepLines, widowControl, autoSpace, spacing, ind, jc,
+ * outlineLvl. */
+static void paragraph_props(struct strbuf *out, const struct style *s, const struct metrics *m,
+			    int body_sz)
+{
+	if (s->flags & KEEP_NEXT)
+		strbuf_addstr(out, "<w:keepNext/>");
+	if (s->flags & KEEP_LINES)
+		strbuf_addstr(out, "<w:keepLines/>");
+	if (s->flags & NORMAL_PPR)
+		strbuf_addstr(out, "<w:widowControl/><w:autoSpaceDE w:val=\"0\"/>"
+				   "<w:autoSpaceDN w:val=\"0\"/>");
+	if (m->line > 0)
+		strbuf_addf(out,
+			    "<w:spacing w:before=\"%d\" w:after=\"%d\" w:line=\"%d\" "
+			    "w:lineRule=\"exact\"/>",
+			    m->before, m->after, m->line);
+	else if (m->line == 0)
+		strbuf_addf(out,
+			    "<w:spacing w:before=\"%d\" w:after=\"%d\" w:line=\"240\" "
+			    "w:lineRule=\"auto\"/>",
+			    m->before, m->after);
+	/* two characters of the style's own size (one character: sz × 10 twips) */
+	if (s->flags & INDENT2)
+		strbuf_addf(out, "<w:ind w:firstLine=\"%d\" w:firstLineChars=\"200\"/>",
+			    20 * (m->sz > 0 ? m->sz : body_sz));
+	else if (s != &styles[S_NORMAL])
+		strbuf_addstr(out, "<w:ind w:firstLine=\"0\" w:firstLineChars=\"0\"/>");
+	if (s->flags & (JC_BOTH | JC_CENTER | JC_LEFT))
+		strbuf_addf(out, "<w:jc w:val=\"%s\"/>",
+			    s->flags & JC_BOTH     ? "both"
+			    : s->flags & JC_CENTER ? "center"
+						   : "left");
+	if (s->outline >= 0)
+		strbuf_addf(out, "<w:outlineLvl w:val=\"%d\"/>", s->outline);
+}
 
 static void fonts(const struct docx *d, struct strbuf *out, int face)
 {
-	const char *f = d->face[face];
+	const char *f = doc_font_family(&d->doc->meta, face);
 
 	strbuf_addstr(out, "<w:rFonts");
 	xml_attr(out, "w:ascii", f);
@@ -113,9 +192,12 @@ static void fonts(const struct docx *d, struct strbuf *out, int face)
 	strbuf_addstr(out, "/>");
 }
 
-static void paragraph_style(const struct docx *d, struct strbuf *out, const struct style *s)
+static void paragraph_style(const struct docx *d, struct strbuf *out, int i)
 {
-	bool normal = s == &styles[0];
+	const struct style *s = &styles[i];
+	const struct metrics *m = &metrics_of(d)[i];
+	bool normal = i == S_NORMAL;
+	bool bold = i == S_TITLE ? d->doc->meta.title_bold : m->bold;
 
 	strbuf_addstr(out, "<w:style w:type=\"paragraph\"");
 	if (normal)
@@ -136,15 +218,20 @@ static void paragraph_style(const struct docx *d, struct strbuf *out, const stru
 				   "<w:next w:val=\"" DOCX_ST_NORMAL "\"/>");
 	if (s->priority > 0)
 		strbuf_addf(out, "<w:uiPriority w:val=\"%d\"/>", s->priority);
-	strbuf_addstr(out, "<w:qFormat/>");
-	if (s->ppr != NULL)
-		strbuf_addf(out, "<w:pPr>%s</w:pPr>", s->ppr);
-	if (s->face >= 0 || s->rpr != NULL) {
+	strbuf_addstr(out, "<w:qFormat/><w:pPr>");
+	paragraph_props(out, s, m, metrics_of(d)[S_NORMAL].sz);
+	strbuf_addstr(out, "</w:pPr>");
+	if (s->face >= 0 || bold || m->sz > 0 || m->tracking != 0) {
 		strbuf_addstr(out, "<w:rPr>");
 		if (s->face >= 0)
 			fonts(d, out, s->face);
-		if (s->rpr != NULL)
-			strbuf_addstr(out, s->rpr);
+		if (bold)
+			strbuf_addstr(out, "<w:b/><w:bCs/>");
+		if (m->tracking != 0)
+			strbuf_addf(out, "<w:spacing w:val=\"%d\"/>", m->tracking);
+		if (m->sz > 0)
+			strbuf_addf(out, "<w:sz w:val=\"%d\"/><w:szCs w:val=\"%d\"/>", m->sz,
+				    m->sz);
 		strbuf_addstr(out, "</w:rPr>");
 	}
 	strbuf_addstr(out, "</w:style>");
@@ -156,14 +243,15 @@ void docx_styles(const struct docx *d, struct strbuf *out)
 		      DOCX_XML_DECL "<w:styles "
 				    "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/"
 				    "2006/main\">");
-	/* the defaults: body face, 14pt, Chinese as the East Asian language */
+	/* the defaults: body face and size, Chinese as the East Asian language */
 	strbuf_addstr(out, "<w:docDefaults><w:rPrDefault><w:rPr>");
-	fonts(d, out, DOCX_FACE_BODY);
-	strbuf_addstr(out, "<w:kern w:val=\"2\"/><w:sz w:val=\"28\"/><w:szCs w:val=\"28\"/>"
-			   "<w:lang w:val=\"en-US\" w:eastAsia=\"zh-CN\" w:bidi=\"ar-SA\"/>"
+	fonts(d, out, DOC_FONT_BODY);
+	strbuf_addf(out, "<w:kern w:val=\"2\"/><w:sz w:val=\"%d\"/><w:szCs w:val=\"%d\"/>",
+		    docx_body_sz(d), docx_body_sz(d));
+	strbuf_addstr(out, "<w:lang w:val=\"en-US\" w:eastAsia=\"zh-CN\" w:bidi=\"ar-SA\"/>"
 			   "</w:rPr></w:rPrDefault><w:pPrDefault/></w:docDefaults>");
-	for (size_t i = 0; i < sizeof(styles) / sizeof(styles[0]); i++)
-		paragraph_style(d, out, &styles[i]);
+	for (int i = 0; i < S_COUNT; i++)
+		paragraph_style(d, out, i);
 	/* the character and table defaults Word expects to find */
 	strbuf_addstr(out,
 		      "<w:style w:type=\"character\" w:default=\"1\" "

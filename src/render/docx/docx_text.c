@@ -83,10 +83,10 @@ void docx_run(struct strbuf *out, const char *text, const char *rpr)
 void docx_mono_fonts(const struct docx *d, struct strbuf *rpr)
 {
 	strbuf_addstr(rpr, "<w:rFonts");
-	xml_attr(rpr, "w:ascii", d->face[DOCX_FACE_MONO]);
-	xml_attr(rpr, "w:hAnsi", d->face[DOCX_FACE_MONO]);
-	xml_attr(rpr, "w:eastAsia", d->face[DOCX_FACE_MONO]);
-	xml_attr(rpr, "w:cs", d->face[DOCX_FACE_MONO]);
+	xml_attr(rpr, "w:ascii", d->mono);
+	xml_attr(rpr, "w:hAnsi", d->mono);
+	xml_attr(rpr, "w:eastAsia", d->mono);
+	xml_attr(rpr, "w:cs", d->mono);
 	strbuf_addstr(rpr, "/>");
 }
 

@@ -37,14 +37,13 @@
 #include "pdf.h"
 #include "util/strbuf.h"
 #include "util/write.h"
+#include "util/glyphs.h"
 #include "util/testhook.h"
 #include "util/text.h"
 #include "pdf_layout.h"
 #include "util/xalloc.h"
 
-#define DEFAULT_BODY_FONT    "Noto Serif CJK SC"
-#define DEFAULT_HEADING_FONT "Noto Sans CJK SC"
-#define MONO_FONT            "Noto Sans Mono CJK SC"
+#define MONO_FONT "Noto Sans Mono CJK SC"
 
 /* cairo's write callback: the PDF is kept in memory until it is complete. */
 static cairo_status_t collect(void *closure, const unsigned char *data, unsigned int length)
@@ -88,19 +87,6 @@ static void set_metadata(struct pdf *p)
 	cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_MOD_DATE, date);
 }
 
-static bool family_installed(PangoFontMap *fm, const char *name)
-{
-	PangoFontFamily **families = NULL;
-	int n = 0;
-	bool found = false;
-
-	pango_font_map_list_families(fm, &families, &n);
-	for (int i = 0; i < n && !found; i++)
-		found = strcasecmp(pango_font_family_get_name(families[i]), name) == 0;
-	g_free(families);
-	return found;
-}
-
 /*
  * Pin the fonts by family.  A family that is not installed would make
  * fontconfig substitute another one silently: refuse instead.
@@ -124,16 +110,17 @@ static int setup_fonts(struct pdf *p)
 	pango_cairo_context_set_font_options(p->pango, fo);
 	cairo_font_options_destroy(fo);
 
-	p->family[PDF_FACE_BODY] = m->body_font ? m->body_font : DEFAULT_BODY_FONT;
-	p->family[PDF_FACE_HEADING] = m->heading_font ? m->heading_font : DEFAULT_HEADING_FONT;
-	p->family[PDF_FACE_TITLE] = m->title_font ? m->title_font : p->family[PDF_FACE_BODY];
+	pdf_typeset_for(&p->ts, m);
+	for (int r = 0; r < DOC_NFONT_ROLES; r++)
+		p->family[r] = doc_font_family(m, r);
 	p->family[PDF_FACE_MONO] = MONO_FONT;
 	/* the mono face only sets hashes: the body face will do when it is absent */
-	if (!family_installed(p->fontmap, MONO_FONT))
+	if (!font_family_installed(MONO_FONT))
 		p->family[PDF_FACE_MONO] = p->family[PDF_FACE_BODY];
+	/* the template chose installed families; a doc made elsewhere may not have */
 	for (int f = 0; f < PDF_NFACES; f++) {
-		if (!family_installed(p->fontmap, p->family[f]))
-			return pdf_fail(p, "字体“%s”未安装（Debian 软件包 fonts-noto-cjk）",
+		if (!font_family_installed(p->family[f]))
+			return pdf_fail(p, "字体“%s”未安装，请先运行 civreport lint 检查模板的字体",
 					p->family[f]);
 	}
 	return 0;
@@ -144,11 +131,9 @@ static int setup_fonts(struct pdf *p)
 #define CHART_CAPTION_GAP 4.0
 #define CHART_BELOW       8.0
 
-static const struct pdf_style chart_caption = {PDF_FACE_HEADING, PDF_CAPTION_SIZE, false, 22.0};
-
-static double chart_keep(void)
+static double chart_keep(const struct pdf *p)
 {
-	return CHART_ABOVE + PDF_TEXT_W * PDF_CHART_RATIO + CHART_CAPTION_GAP + chart_caption.pitch;
+	return CHART_ABOVE + PDF_TEXT_W * PDF_CHART_RATIO + CHART_CAPTION_GAP + p->ts.caption.pitch;
 }
 
 /*
@@ -159,7 +144,7 @@ static int chart_block(struct pdf *p, const struct doc_chart *c)
 {
 	double h = PDF_TEXT_W * PDF_CHART_RATIO;
 	char *caption = xasprintf("%s %s", c->label ? c->label : "", c->title ? c->title : "");
-	double cap_h = pdf_text_block_height(p, &chart_caption, caption);
+	double cap_h = pdf_text_block_height(p, &p->ts.caption, caption);
 	int rc = -1;
 
 	if (cap_h < 0)
@@ -169,11 +154,11 @@ static int chart_block(struct pdf *p, const struct doc_chart *c)
 		p->y += CHART_ABOVE;
 	cairo_save(p->cr);
 	cairo_translate(p->cr, PDF_LEFT, p->y);
-	chart_draw(p->cr, c, p->family[PDF_FACE_HEADING], PDF_TEXT_W, h);
+	chart_draw(p->cr, c, p->family[PDF_FACE_HEADING1], PDF_TEXT_W, h);
 	cairo_restore(p->cr);
 	p->page_empty = false;
 	p->y += h + CHART_CAPTION_GAP;
-	rc = pdf_text_block(p, &chart_caption, caption, PANGO_ALIGN_CENTER, 0, 0);
+	rc = pdf_text_block(p, &p->ts.caption, caption, PANGO_ALIGN_CENTER, 0, 0);
 	p->y += CHART_BELOW;
 out:
 	free(caption);
@@ -196,15 +181,15 @@ static double block_keep(struct pdf *p, struct blocks bl, size_t i, int depth)
 	b = &bl.b[i];
 	switch (b->kind) {
 	case DOC_HEADING:
-		return pdf_heading_height(b->level) + block_keep(p, bl, i + 1, depth + 1);
+		return pdf_heading_height(p, b->level) + block_keep(p, bl, i + 1, depth + 1);
 	case DOC_CHART:
-		return chart_keep();
+		return chart_keep(p);
 	case DOC_TABLE:
 		return b->table ? pdf_table_keep(p, b->table) : 0;
 	case DOC_PAGE_BREAK:
 		return 0;
 	default:
-		return pdf_text_keep();
+		return pdf_text_keep(p);
 	}
 }
 

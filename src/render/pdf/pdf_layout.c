@@ -15,6 +15,7 @@
  * Must never: hand out a layout that has not passed the glyph check, or
  * call another pdf_*.c file.
  */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,12 +68,15 @@ static PangoLayout *new_layout(struct pdf *p, const struct pdf_style *st, double
 	return l;
 }
 
-/* The language over the whole text, before any run's attributes. */
-static PangoAttrList *base_attrs(void)
+/* The language and the style's tracking over the whole text, before any run's attributes. */
+static PangoAttrList *base_attrs(const struct pdf_style *st)
 {
 	PangoAttrList *a = pango_attr_list_new();
 
 	pango_attr_list_insert(a, pango_attr_language_new(pango_language_from_string("zh-cn")));
+	if (st->tracking != 0)
+		pango_attr_list_insert(
+		    a, pango_attr_letter_spacing_new((int)lround(st->tracking * PANGO_SCALE)));
 	return a;
 }
 
@@ -218,7 +222,7 @@ PangoLayout *pdf_layout_text(struct pdf *p, const struct pdf_style *st, const ch
 			     double width)
 {
 	PangoLayout *l = new_layout(p, st, width);
-	PangoAttrList *a = base_attrs();
+	PangoAttrList *a = base_attrs(st);
 	GString *s = g_string_new(NULL);
 
 	append_breakable(s, text ? text : "", 0);
@@ -291,7 +295,7 @@ PangoLayout *pdf_layout_runs(struct pdf *p, const struct pdf_style *st, const st
 			     double width)
 {
 	PangoLayout *l = new_layout(p, st, width);
-	PangoAttrList *a = base_attrs();
+	PangoAttrList *a = base_attrs(st);
 	GString *s = g_string_new(NULL);
 
 	for (size_t i = 0; i < t->nruns; i++) {

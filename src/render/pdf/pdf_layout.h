@@ -10,6 +10,7 @@
  *	pdf_text.c	title, headings, paragraphs, list items, captions
  *	pdf_page.c	pages, footer, room on the page, outline
  *	pdf_layout.c	errors, fonts, pango layouts: measuring and drawing
+ *	pdf_typeset.c	the sizes and faces of each page style
  *
  * Charts are drawn by render/chart (chart_draw.h), which the DOCX renderer
  * shares.
@@ -43,32 +44,45 @@
 #define PDF_TEXT_W (PDF_PAGE_W - PDF_MM(28) - PDF_MM(26))
 #define PDF_BOTTOM (PDF_PAGE_H - PDF_MM(35)) /* lower edge of the body */
 
-/* Body text: 14pt on a 28pt line grid; paragraphs indent two characters. */
-#define PDF_BODY_SIZE  14.0
-#define PDF_BODY_PITCH 28.0
-#define PDF_INDENT     (2 * PDF_BODY_SIZE)
+/* Charts: height / text width. */
+#define PDF_CHART_RATIO 0.55
 
-/* Tables and charts. */
-#define PDF_CELL_SIZE    10.5 /* 五号 */
-#define PDF_CAPTION_SIZE 12.0
-#define PDF_CHART_RATIO  0.55 /* chart height / text width */
-
-/* The four faces a report uses; families come from doc->meta. */
+/* The faces a report uses: the doc's font roles, and the hashes' mono face. */
 enum pdf_face {
-	PDF_FACE_BODY,    /* 仿宋/宋体 role: Noto Serif CJK SC */
-	PDF_FACE_HEADING, /* 黑体 role: Noto Sans CJK SC */
-	PDF_FACE_TITLE,   /* 小标宋 role: Noto Serif CJK SC Bold */
-	PDF_FACE_MONO,    /* hashes: Noto Sans Mono CJK SC */
+	PDF_FACE_TITLE = DOC_FONT_TITLE,       /* 小标宋 role */
+	PDF_FACE_HEADING1 = DOC_FONT_HEADING1, /* 黑体 role: 一、, captions, charts */
+	PDF_FACE_HEADING2 = DOC_FONT_HEADING2, /* 楷体 role: （一） */
+	PDF_FACE_BODY = DOC_FONT_BODY,         /* 仿宋 role */
+	PDF_FACE_TABLE = DOC_FONT_TABLE,       /* cells and notes */
+	PDF_FACE_MONO = DOC_NFONT_ROLES,       /* hashes: Noto Sans Mono CJK SC */
 	PDF_NFACES,
 };
 
-/* How a piece of text is set: face, size, weight, and its line box. */
+/* How a piece of text is set: face, size, weight, its line box and tracking. */
 struct pdf_style {
 	enum pdf_face face;
 	double size; /* points */
 	bool bold;
-	double pitch; /* baseline to baseline */
+	double pitch;    /* baseline to baseline */
+	double tracking; /* points added to every character's advance (< 0: tighter) */
 };
+
+/*
+ * The styles of one page style (doc_style): compact, or GB/T 9704's 3号
+ * body on 22 lines of 28 characters (pdf_typeset.c).
+ */
+struct pdf_typeset {
+	struct pdf_style body;       /* paragraphs and list items */
+	struct pdf_style heading[3]; /* 一、 （一） 1. */
+	double heading_before[3];    /* space above a heading, dropped at the top of a page */
+	struct pdf_style title;      /* bold as doc->meta.title_bold says */
+	struct pdf_style sub;        /* the organisation and the date under the title */
+	struct pdf_style cell, cell_bold, caption, note, code, footer;
+	double indent; /* two characters of the body */
+};
+
+/* The typeset of a doc's style, its title bold as the doc says. */
+void pdf_typeset_for(struct pdf_typeset *ts, const struct doc_meta *m);
 
 /* The state of one pdf_render call. */
 struct pdf {
@@ -78,6 +92,7 @@ struct pdf {
 	PangoFontMap *fontmap;
 	PangoContext *pango;
 	const char *family[PDF_NFACES];
+	struct pdf_typeset ts;
 
 	int page;        /* current page, 1-based */
 	double y;        /* top of the free space in the body of the page */
@@ -136,8 +151,8 @@ int pdf_list_item(struct pdf *p, const struct doc_block *b);
  * Room a paragraph or list item, or a one-line heading, needs at the top of
  * a page: what a heading above it keeps on its own page.
  */
-double pdf_text_keep(void);
-double pdf_heading_height(int level);
+double pdf_text_keep(const struct pdf *p);
+double pdf_heading_height(const struct pdf *p, int level);
 
 /*
  * pdf_table.c: ruled tables, split across pages with the header repeated.

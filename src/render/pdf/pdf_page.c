@@ -18,17 +18,17 @@
  */
 static void draw_footer(struct pdf *p)
 {
-	static const struct pdf_style st = {PDF_FACE_BODY, 14.0, false, 20.0};
+	const struct pdf_style *st = &p->ts.footer;
 	char text[64];
 	PangoLayout *l;
 	double x;
 
 	snprintf(text, sizeof(text), "— %d —", p->page);
-	l = pdf_layout_text(p, &st, text, 0);
+	l = pdf_layout_text(p, st, text, 0);
 	if (l == NULL)
 		return;
 	x = PDF_LEFT + (PDF_TEXT_W - pdf_layout_width(l)) / 2;
-	pdf_draw_cluster(p, l, x, PDF_BOTTOM + PDF_MM(7) + 0.8 * st.size);
+	pdf_draw_cluster(p, l, x, PDF_BOTTOM + PDF_MM(7) + 0.8 * st->size);
 	g_object_unref(l);
 }
 

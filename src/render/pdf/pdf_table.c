@@ -32,15 +32,10 @@
 #define CAPTION_GAP 2.0
 #define NOTE_GAP    4.0
 
-static const struct pdf_style cell_style = {PDF_FACE_BODY, PDF_CELL_SIZE, false, 16.0};
-static const struct pdf_style bold_style = {PDF_FACE_BODY, PDF_CELL_SIZE, true, 16.0};
-static const struct pdf_style caption_style = {PDF_FACE_HEADING, PDF_CAPTION_SIZE, false, 22.0};
-static const struct pdf_style note_style = {PDF_FACE_BODY, PDF_CELL_SIZE, false, 16.0};
-static const struct pdf_style code_style = {PDF_FACE_MONO, 9.0, false, 14.0};
-
 /* A table laid out: one pango layout per cell, column widths, row heights. */
 struct grid {
 	const struct doc_table *t;
+	double cell_size;   /* the cells' font size */
 	PangoLayout **head; /* ncols */
 	PangoLayout **cell; /* nrows * ncols */
 	double *colw;       /* including padding */
@@ -79,17 +74,17 @@ static int make_layouts(struct pdf *p, struct grid *g)
 	const struct doc_table *t = g->t;
 
 	for (size_t c = 0; c < t->ncols; c++) {
-		g->head[c] = pdf_layout_text(p, &bold_style, t->header ? t->header[c] : "", 0);
+		g->head[c] = pdf_layout_text(p, &p->ts.cell_bold, t->header ? t->header[c] : "", 0);
 		if (g->head[c] == NULL)
 			return -1;
 	}
 	for (size_t r = 0; r < t->nrows; r++) {
-		const struct pdf_style *st = total_row(t, r) ? &bold_style : &cell_style;
+		const struct pdf_style *st = total_row(t, r) ? &p->ts.cell_bold : &p->ts.cell;
 
 		for (size_t c = 0; c < t->ncols; c++) {
 			size_t i = r * t->ncols + c;
 
-			g->cell[i] = pdf_layout_text(p, t->cells[i].code ? &code_style : st,
+			g->cell[i] = pdf_layout_text(p, t->cells[i].code ? &p->ts.code : st,
 						     t->cells[i].text, 0);
 			if (g->cell[i] == NULL)
 				return -1;
@@ -146,7 +141,7 @@ static double min_width(const struct grid *g, size_t c)
 	double w = pdf_layout_width(g->head[c]);
 
 	/* a short heading stays on one line: "拒绝" over two lines reads badly */
-	if (w > 4 * PDF_CELL_SIZE)
+	if (w > 4 * g->cell_size)
 		w = unbreakable_width(g->head[c], false);
 
 	for (size_t r = 0; r < t->nrows; r++) {
@@ -298,6 +293,7 @@ static void row_heights(struct grid *g)
 static int grid_build(struct pdf *p, struct grid *g, const struct doc_table *t)
 {
 	g->t = t;
+	g->cell_size = p->ts.cell.size;
 	g->head = xcalloc(t->ncols, sizeof(*g->head));
 	g->cell = xcalloc(t->nrows * t->ncols + 1, sizeof(*g->cell));
 	g->colw = xcalloc(t->ncols, sizeof(double));
@@ -308,7 +304,7 @@ static int grid_build(struct pdf *p, struct grid *g, const struct doc_table *t)
 	column_widths(g);
 	row_heights(g);
 	if (t->note && *t->note) {
-		g->note_h = pdf_text_block_height(p, &note_style, t->note);
+		g->note_h = pdf_text_block_height(p, &p->ts.note, t->note);
 		if (g->note_h < 0)
 			return -1;
 		g->note_h += NOTE_GAP;
@@ -368,7 +364,7 @@ double pdf_table_keep(struct pdf *p, const struct doc_table *t)
 	if (t->ncols == 0)
 		return 0;
 	if (grid_build(p, &g, t) == 0)
-		h = caption_style.pitch + start_height(&g);
+		h = p->ts.caption.pitch + start_height(&g);
 	grid_free(&g);
 	return h;
 }
@@ -404,7 +400,7 @@ static int continued(struct pdf *p, const struct grid *g)
 
 	rule(p, RULE_HEAVY);
 	pdf_new_page(p);
-	rc = pdf_text_block(p, &caption_style, text, PANGO_ALIGN_RIGHT, 0, 0);
+	rc = pdf_text_block(p, &p->ts.caption, text, PANGO_ALIGN_RIGHT, 0, 0);
 	free(text);
 	p->y += CAPTION_GAP;
 	draw_header(p, g);
@@ -443,7 +439,7 @@ int pdf_table(struct pdf *p, const struct doc_table *t)
 	if (!p->page_empty)
 		p->y += 6.0;
 	caption = xasprintf("%s %s", t->label ? t->label : "", t->title ? t->title : "");
-	rc = pdf_text_block(p, &caption_style, caption, PANGO_ALIGN_CENTER, 0, start_height(&g));
+	rc = pdf_text_block(p, &p->ts.caption, caption, PANGO_ALIGN_CENTER, 0, start_height(&g));
 	free(caption);
 	if (rc < 0)
 		goto out;
@@ -454,7 +450,7 @@ int pdf_table(struct pdf *p, const struct doc_table *t)
 	cairo_restore(p->cr);
 	if (rc == 0 && t->note && *t->note) {
 		p->y += NOTE_GAP;
-		rc = pdf_text_block(p, &note_style, t->note, PANGO_ALIGN_LEFT, 0, 0);
+		rc = pdf_text_block(p, &p->ts.note, t->note, PANGO_ALIGN_LEFT, 0, 0);
 	}
 	p->y += 10.0;
 out:

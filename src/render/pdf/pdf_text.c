@@ -27,17 +27,6 @@
  */
 #define MAX_JUSTIFY_GAP 0.08
 
-static const struct pdf_style body_style = {PDF_FACE_BODY, PDF_BODY_SIZE, false, PDF_BODY_PITCH};
-
-static const struct pdf_style heading_styles[3] = {
-    {PDF_FACE_HEADING, 16.0, true, 32.0},                 /* 一、 黑体 */
-    {PDF_FACE_BODY, PDF_BODY_SIZE, true, PDF_BODY_PITCH}, /* （一） */
-    {PDF_FACE_BODY, PDF_BODY_SIZE, true, PDF_BODY_PITCH},
-};
-
-/* Space above a heading, dropped at the top of a page. */
-static const double heading_before[3] = {8.0, 2.0, 0.0};
-
 /* One line on the grid: its em box centred in the line box at the cursor. */
 static void draw_line(struct pdf *p, PangoLayoutLine *line, double x, const struct pdf_style *st)
 {
@@ -207,22 +196,21 @@ double pdf_text_block_height(struct pdf *p, const struct pdf_style *st, const ch
 /* Title (小标宋 role, bold 22pt), then organisation and date, all centred. */
 int pdf_title(struct pdf *p)
 {
-	static const struct pdf_style title = {PDF_FACE_TITLE, 22.0, true, 36.0};
-	static const struct pdf_style sub = {PDF_FACE_BODY, 16.0, false, 28.0};
+	const struct pdf_style *title = &p->ts.title, *sub = &p->ts.sub;
 	const struct doc_meta *m = &p->doc->meta;
 
 	if (m->title && *m->title) {
-		if (pdf_text_block(p, &title, m->title, PANGO_ALIGN_CENTER, 0, 0) < 0)
+		if (pdf_text_block(p, title, m->title, PANGO_ALIGN_CENTER, 0, 0) < 0)
 			return -1;
 		p->y += 8.0;
 	}
 	if (m->organisation && *m->organisation &&
-	    pdf_text_block(p, &sub, m->organisation, PANGO_ALIGN_CENTER, 0, 0) < 0)
+	    pdf_text_block(p, sub, m->organisation, PANGO_ALIGN_CENTER, 0, 0) < 0)
 		return -1;
 	if (m->date_label && *m->date_label &&
-	    pdf_text_block(p, &sub, m->date_label, PANGO_ALIGN_CENTER, 0, 0) < 0)
+	    pdf_text_block(p, sub, m->date_label, PANGO_ALIGN_CENTER, 0, 0) < 0)
 		return -1;
-	p->y += PDF_BODY_PITCH / 2;
+	p->y += p->ts.body.pitch / 2;
 	return 0;
 }
 
@@ -231,33 +219,34 @@ static int heading_index(int level)
 	return level < 1 ? 0 : level > 3 ? 2 : level - 1;
 }
 
-double pdf_heading_height(int level)
+double pdf_heading_height(const struct pdf *p, int level)
 {
 	int h = heading_index(level);
 
-	return heading_before[h] + heading_styles[h].pitch;
+	return p->ts.heading_before[h] + p->ts.heading[h].pitch;
 }
 
-double pdf_text_keep(void)
+double pdf_text_keep(const struct pdf *p)
 {
 	/* two lines of a paragraph or list item (one would be an orphan) */
-	return 2 * PDF_BODY_PITCH;
+	return 2 * p->ts.body.pitch;
 }
 
 int pdf_heading(struct pdf *p, int level, const struct doc_text *t, double keep_next)
 {
 	int h = heading_index(level);
-	const struct pdf_style *st = &heading_styles[h];
+	const struct pdf_style *st = &p->ts.heading[h];
 	PangoLayout *l = pdf_layout_runs(p, st, t, PDF_TEXT_W);
 	char *title;
 
 	if (l == NULL)
 		return -1;
 	/* 公文 headings start two characters in, like paragraphs */
-	pango_layout_set_indent(l, (int)(PDF_INDENT * PANGO_SCALE));
-	pdf_ensure(p, heading_before[h] + pango_layout_get_line_count(l) * st->pitch + keep_next);
+	pango_layout_set_indent(l, (int)(p->ts.indent * PANGO_SCALE));
+	pdf_ensure(p, p->ts.heading_before[h] + pango_layout_get_line_count(l) * st->pitch +
+			  keep_next);
 	if (!p->page_empty)
-		p->y += heading_before[h];
+		p->y += p->ts.heading_before[h];
 	title = doc_text_join(t);
 	pdf_outline(p, level, title, p->y);
 	free(title);
@@ -272,12 +261,12 @@ int pdf_paragraph(struct pdf *p, const struct doc_text *t)
 
 	if (t->nruns == 0)
 		return 0;
-	l = pdf_layout_runs(p, &body_style, t, PDF_TEXT_W);
+	l = pdf_layout_runs(p, &p->ts.body, t, PDF_TEXT_W);
 	if (l == NULL)
 		return -1;
-	pango_layout_set_indent(l, (int)(PDF_INDENT * PANGO_SCALE));
-	justify(l, PDF_BODY_SIZE);
-	flow(p, l, PDF_LEFT, &body_style, NULL);
+	pango_layout_set_indent(l, (int)(p->ts.indent * PANGO_SCALE));
+	justify(l, p->ts.body.size);
+	flow(p, l, PDF_LEFT, &p->ts.body, NULL);
 	g_object_unref(l);
 	return 0;
 }
@@ -285,9 +274,11 @@ int pdf_paragraph(struct pdf *p, const struct doc_text *t)
 /* Marker two characters in (per level), the text hanging after it. */
 int pdf_list_item(struct pdf *p, const struct doc_block *b)
 {
-	static const struct pdf_style bullet_style = {PDF_FACE_BODY, 7.0, false, PDF_BODY_PITCH};
-	const struct pdf_style *mst = b->list_number > 0 ? &body_style : &bullet_style;
-	double base = PDF_INDENT * (b->level < 1 ? 1 : b->level);
+	const struct pdf_style *body = &p->ts.body;
+	const struct pdf_style bullet_style = {PDF_FACE_BODY, body->size / 2, false, body->pitch,
+					       0};
+	const struct pdf_style *mst = b->list_number > 0 ? body : &bullet_style;
+	double base = p->ts.indent * (b->level < 1 ? 1 : b->level);
 	double hang;
 	char mtext[32];
 	struct marker m = {0};
@@ -298,22 +289,22 @@ int pdf_list_item(struct pdf *p, const struct doc_block *b)
 	if (m.layout == NULL)
 		return -1;
 	/* centre a small bullet on the ideographs' middle, not on their baseline */
-	m.rise = (0.5 - (1 - EM_ASCENT)) * (PDF_BODY_SIZE - mst->size);
-	hang = pdf_layout_width(m.layout) + PDF_BODY_SIZE / 2;
-	if (hang < 1.5 * PDF_BODY_SIZE)
-		hang = 1.5 * PDF_BODY_SIZE;
+	m.rise = (0.5 - (1 - EM_ASCENT)) * (body->size - mst->size);
+	hang = pdf_layout_width(m.layout) + body->size / 2;
+	if (hang < 1.5 * body->size)
+		hang = 1.5 * body->size;
 	if (base + hang > PDF_TEXT_W / 2) /* deep nesting: keep room for the text */
 		base = PDF_TEXT_W / 2 - hang;
 	m.x = PDF_LEFT + base;
 	if (b->list_number == 0) /* bullets centred in an ideograph's width */
-		m.x += (PDF_BODY_SIZE - pdf_layout_width(m.layout)) / 2;
-	l = pdf_layout_runs(p, &body_style, &b->text, PDF_TEXT_W - base - hang);
+		m.x += (body->size - pdf_layout_width(m.layout)) / 2;
+	l = pdf_layout_runs(p, &p->ts.body, &b->text, PDF_TEXT_W - base - hang);
 	if (l == NULL) {
 		g_object_unref(m.layout);
 		return -1;
 	}
-	justify(l, PDF_BODY_SIZE);
-	flow(p, l, PDF_LEFT + base + hang, &body_style, &m);
+	justify(l, body->size);
+	flow(p, l, PDF_LEFT + base + hang, &p->ts.body, &m);
 	g_object_unref(l);
 	g_object_unref(m.layout);
 	return 0;
