@@ -118,6 +118,9 @@ void doc_chart_forget(struct doc_chart *c)
 	for (size_t s = 0; s < c->nseries; s++) {
 		strings_free(c->series[s].shares, c->ncat);
 		c->series[s].shares = NULL;
+		free(c->series[s].head);
+		free(c->series[s].head_scaled);
+		c->series[s].head = c->series[s].head_scaled = NULL;
 	}
 	for (int n = 0; n <= DOC_AXIS_MAX - DOC_AXIS_MIN; n++) {
 		strings_free(c->axes[n].labels, (size_t)c->axes[n].nticks + 1);
@@ -165,6 +168,8 @@ void doc_free(struct doc *doc)
 		free(doc->figures[i].expr);
 		free(doc->figures[i].format);
 		free(doc->figures[i].text);
+		free(doc->figures[i].label);
+		free(doc->figures[i].unit_label);
 	}
 	free(doc->figures);
 	free(doc->meta.title);

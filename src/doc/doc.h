@@ -105,6 +105,15 @@ struct doc_series {
 	 * blank (Excel draws a text cell as 0, a blank as a gap).
 	 */
 	bool *no_value;
+	/*
+	 * The headings of the series' columns in a table of the chart's data
+	 * (the XLSX data sheet), one unit each, named in full-width brackets:
+	 * head for the values as stored (yuan, counts), "低保金（元）";
+	 * head_scaled for them in the chart's unit, "低保金（万元）", or NULL
+	 * when the chart shows them as stored (scale 1).
+	 */
+	char *head;
+	char *head_scaled;
 };
 
 /* The value axis may have DOC_AXIS_MIN to DOC_AXIS_MAX intervals. */
@@ -124,7 +133,9 @@ struct doc_axis {
 /*
  * A chart.  Axis values are raw / (unit == UNIT_FEN ? 100 : 1) / scale, e.g.
  * scale 10000 with unit_label "万元" for money in 万元.  doc_chart_finish()
- * fills in the labels, totals, shares and axes from the values.
+ * fills in the labels, totals, shares, axes and data headings from the
+ * values.  Every series of a chart is in the one unit: money (UNIT_FEN)
+ * or counts of one kind (the template refuses persons beside households).
  */
 struct doc_chart {
 	enum chart_type type;
@@ -169,6 +180,18 @@ struct doc_block {
 
 /* One figure of the narrative, for the XLSX 指标 sheet. */
 struct doc_figure {
+	/*
+	 * What the figure is, in the report's words: the clause it stands in,
+	 * the figure set off, "为【26.7万】名城乡困难群众发放低保金3.5亿元";
+	 * the expression when the text around it says nothing.
+	 */
+	char *label;
+	/*
+	 * The unit of the number raw gives (money in 元, never 万元; a share
+	 * or growth rate %): 元 人 户 人次 个 % 元/人 ...; "" when neither the
+	 * data nor the text tells.
+	 */
+	char *unit_label;
 	char *expr;   /* the expression as written in the template */
 	char *format; /* the formatter as written, e.g. "万:1" */
 	char *text;   /* the formatted text that the report shows */
@@ -263,7 +286,8 @@ char *doc_text_join(const struct doc_text *t);
 
 /*
  * Every number a chart shows, as text, from its values: value labels left
- * empty, stack totals, pie shares, the plotted range and the value axes.
+ * empty, stack totals, pie shares, the plotted range and the value axes;
+ * and the headings of its data columns (doc_series.head, head_scaled).
  * The template stage calls it once per chart, when its values are final:
  * a second call recomputes totals, shares, range and axes, but keeps every
  * label already there, also those the first call made.
@@ -271,8 +295,8 @@ char *doc_text_join(const struct doc_text *t);
 void doc_chart_finish(struct doc_chart *c);
 
 /*
- * Drop what doc_chart_finish() made (totals, shares, axes; not the labels),
- * before a chart's categories or series change size.
+ * Drop what doc_chart_finish() made (totals, shares, axes, headings; not
+ * the labels), before a chart's categories or series change size.
  */
 void doc_chart_forget(struct doc_chart *c);
 

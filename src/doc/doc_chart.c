@@ -217,6 +217,42 @@ static void axis_ticks(struct doc_axis *a, double vmin, double vmax, int target,
 	}
 }
 
+/*
+ * The unit of the values as stored: 元 for money (fen are shown as yuan),
+ * for counts the chart's unit without its 万 or 亿 when it is scaled
+ * ("万人" -> "人").
+ */
+static const char *stored_unit(const struct doc_chart *c)
+{
+	const char *label = c->unit_label ? c->unit_label : "";
+
+	if (c->unit == UNIT_FEN)
+		return "元";
+	if (c->scale > 1 && (strncmp(label, "万", 3) == 0 || strncmp(label, "亿", 3) == 0))
+		return label + 3;
+	return label;
+}
+
+/* "低保金（元）": a name with its unit in full-width brackets (GB/T 15834). */
+static char *heading(const char *name, const char *unit)
+{
+	if (unit == NULL || *unit == '\0')
+		return xstrdup(name ? name : ""); /* no unit known: the template refuses it */
+	return xasprintf("%s（%s）", name ? name : "", unit);
+}
+
+/* One column per series and unit: the stored values, then the chart's unit's. */
+static void fill_heads(struct doc_chart *c)
+{
+	for (size_t s = 0; s < c->nseries; s++) {
+		struct doc_series *se = &c->series[s];
+
+		se->head = heading(se->name, stored_unit(c));
+		if (c->scale > 1)
+			se->head_scaled = heading(se->name, c->unit_label);
+	}
+}
+
 void doc_chart_finish(struct doc_chart *c)
 {
 	struct style st;
@@ -226,6 +262,7 @@ void doc_chart_finish(struct doc_chart *c)
 	doc_chart_forget(c);
 	if (c->series == NULL || c->nseries == 0)
 		return; /* drawn as an empty chart */
+	fill_heads(c);
 	st = label_style(c);
 	c->digits = st.digits;
 	c->grouped = st.group;

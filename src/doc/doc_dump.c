@@ -222,9 +222,14 @@ static void dump_series(FILE *fp, int depth, size_t s, const struct doc_chart *c
 	fprintf(fp, "series %zu ", s);
 	put_str(fp, se->name);
 	if (se->color == 0)
-		fputs(" color=none\n", fp);
+		fputs(" color=none", fp);
 	else
-		fprintf(fp, " color=#%06" PRIx32 "\n", se->color);
+		fprintf(fp, " color=#%06" PRIx32, se->color);
+	fputs(" head=", fp);
+	put_str(fp, se->head);
+	fputs(" head_scaled=", fp);
+	put_str(fp, se->head_scaled);
+	fputc('\n', fp);
 	for (size_t i = 0; i < ch->ncat; i++) {
 		indent(fp, depth + 1);
 		fprintf(fp, "value %zu ", i);
@@ -354,7 +359,12 @@ static void dump_figure(FILE *fp, size_t i, const struct doc_figure *f)
 	put_str(fp, f->text);
 	fprintf(fp, " raw=%" PRId64 " unit=", f->raw);
 	put_unit(fp, f->unit);
-	fprintf(fp, " present=%s den=%" PRId64 " digits=%d\n", yes(f->present), f->den, f->digits);
+	fprintf(fp, " present=%s den=%" PRId64 " digits=%d", yes(f->present), f->den, f->digits);
+	fputs(" label=", fp);
+	put_str(fp, f->label);
+	fputs(" unit_label=", fp);
+	put_str(fp, f->unit_label);
+	fputc('\n', fp);
 }
 
 void doc_dump(FILE *fp, const struct doc *doc)

@@ -461,6 +461,17 @@ static void chart_unit(struct tpl_load *ld, struct tpl_chart *c, const struct kv
 
 	c->unit = f->unit;
 	c->unit_label = xstrdup(u);
+	if (kv == NULL && *u == '\0') {
+		/* 数量 or 受益人数 summed: only the officer knows what it counts */
+		const struct query *q = tpl_expr_query(ld->t, f->qa);
+
+		tpl_diag(
+		    ld, f->line, f->column,
+		    "这个图表的单位无法从数据得出（它合计或去重计数的是“%s”一列）：请写 unit:，如 "
+		    "unit: 个",
+		    q->col >= 0 ? q->ds->cols[q->col].name : "");
+		return;
+	}
 	if (strncmp(u, "万", 3) == 0 && u[3] != '\0')
 		c->scale = 10000;
 	else if (strncmp(u, "亿", 3) == 0 && u[3] != '\0')
@@ -488,6 +499,21 @@ static void check_label_format(struct tpl_load *ld, const struct tpl_chart *c, c
 		 kv->value, c->unit_label);
 }
 
+/*
+ * Two count series count the same thing (persons, households, rows, or the
+ * same column summed or counted): one value axis, one unit per data column.
+ */
+static bool same_count(const struct template *t, const struct tpl_fig *a, const struct tpl_fig *b)
+{
+	if (a->unit == UNIT_FEN)
+		return true; /* money: all in 元 */
+	if (a->measure != b->measure)
+		return false;
+	if (a->measure != MEASURE_SUM && a->measure != MEASURE_DISTINCT)
+		return true;
+	return tpl_expr_query(t, a->qa)->col == tpl_expr_query(t, b->qa)->col;
+}
+
 static void check_series(struct tpl_load *ld, const struct tpl_chart *c)
 {
 	const struct tpl_fig *f0 = &ld->t->figs[c->series[0].fig];
@@ -503,6 +529,11 @@ static void check_series(struct tpl_load *ld, const struct tpl_chart *c)
 		else if (f->unit != f0->unit)
 			tpl_diag(ld, f->line, f->column,
 				 "同一图表的系列单位必须相同（不能把金额和人数画在一起）");
+		else if (!same_count(ld->t, f, f0))
+			tpl_diag(ld, f->line, f->column,
+				 "同一图表的系列单位必须相同（不能把人数和户数、人次或别的数量画在"
+				 "一起）："
+				 "一个数值轴、一张数据表的一列只有一个单位");
 	}
 	if ((c->type == CHART_PIE || c->type == CHART_DOUGHNUT) && (c->nseries > 1 || f0->nby > 1))
 		tpl_diag(ld, f0->line, f0->column, "饼图和环形图只能有一个系列，且只按一列分组");

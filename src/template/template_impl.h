@@ -16,6 +16,7 @@
  *
  *	shared
  *	template_expr.c		the expressions, parsed once, read by handle
+ *	template_label.c	a figure's label and unit for the 指标 sheet
  *	template_util.c		diagnostics, columns, hints, trimming, {year}
  *
  * A template is checked completely at load and kept as plain data (no cmark
@@ -95,6 +96,14 @@ struct tpl_fig {
 	bool qb_grouped;
 	int year; /* FIG_YEAR: the year shown */
 	int line, column;
+	/*
+	 * The unit of the figure's number on the 指标 sheet (money in 元):
+	 * 元 人 户 % 元/人 ..., or NULL when the data cannot tell (a sum of
+	 * 数量).  unit_loose: a measure word after the figure in the text
+	 * names it better (rows are 人次 in relief, 笔 in a ledger).
+	 */
+	char *unit_name;
+	bool unit_loose;
 };
 
 enum span_kind {
@@ -289,6 +298,31 @@ void tpl_scope_sub(struct tpl_load *ld, const char *sub);
 const char *tpl_area(const struct template *t);
 const char *tpl_line(const struct tpl_load *ld, int line, size_t *len);
 
+/* template_label.c: the 指标 sheet's words for a figure. */
+/*
+ * The unit of what q counts: 元 for money, 人 and 户 for persons and
+ * households, rows 人次 and sums by the column's name (受益人数: 人); NULL
+ * when the data cannot tell.  *loose: a measure word in the text may say
+ * better.  The text is static.
+ */
+const char *tpl_query_unit(const struct query *q, bool *loose);
+/*
+ * The unit the measure word at the start of text names: 人次, 个, 套; 名
+ * and 位 are 人; a 万 or 亿 before the word is skipped (the sheet's number
+ * is not scaled).  NULL when text starts with none.  Static text.
+ */
+const char *tpl_unit_word(const char *text);
+/* The unit a heading ends with in brackets, 数量（个） or 金额(万元) (as 元); NULL. */
+const char *tpl_bracket_unit(const char *head);
+/*
+ * The label of the figure shown at text[at, at + len): the clause around
+ * it (to the nearest ，。；：！？ or line break, at most 30 characters each
+ * side, "…" where cut), the figure set off as 【26.7万】.  NULL when the
+ * clause says nothing but the figure and its unit (the caller uses the
+ * expression).  The caller frees it.
+ */
+char *tpl_figure_label(const char *text, size_t at, size_t len);
+
 /* template_placeholder.c */
 int tpl_format_parse(struct tpl_format *f, const char *text, char *err, size_t errlen);
 /* A place in the template file: 1-based line and character column. */
@@ -309,6 +343,8 @@ void tpl_text_add(struct tpl_text *tx, enum span_kind kind, unsigned flags, cons
 		  size_t len, size_t fig);
 void tpl_text_release(struct tpl_text *tx);
 void tpl_fig_release(struct tpl_fig *f);
+/* A share (A / B | pct) or a growth rate (growth:N): a percentage, num / den. */
+bool tpl_fig_is_rate(const struct tpl_fig *f);
 
 /* The value of a figure, ready for a run or a cell. */
 struct fig_result {
@@ -380,7 +416,13 @@ void tpl_text_runs(const struct template *t, const struct agg *agg, const struct
 		   struct tpl_record *rec, struct doc_text *out);
 char *tpl_text_plain(const struct template *t, const struct agg *agg, const struct tpl_text *tx,
 		     struct tpl_record *rec);
-void tpl_doc_figure(const struct template *t, struct tpl_record *rec, const struct tpl_fig *f,
-		    const struct fig_result *r);
+/*
+ * Record figure f with value r in rec's doc (not years; nothing without a
+ * doc): its label the expression and its unit the data's until the caller
+ * knows the text around it.  Returns its index in doc->figures, or
+ * SIZE_MAX when nothing was recorded.
+ */
+size_t tpl_doc_figure(const struct template *t, struct tpl_record *rec, const struct tpl_fig *f,
+		      const struct fig_result *r);
 
 #endif

@@ -602,6 +602,35 @@ static bool single_figure(const struct tpl_text *tx, size_t *fig)
 	return nfig == 1;
 }
 
+/*
+ * The figures recorded from index from on, all in cell c of a row (cells)
+ * under header: those the text around them did not name (the label still
+ * the expression) are labelled by row and column ("城市低保 救助人数（人）");
+ * a unit the data could not tell (loose: one it only guessed) comes from
+ * the heading's brackets, else the row's (数量（个）, 养老驿站(个)).
+ */
+static void grid_figures(struct doc *doc, size_t from, const struct doc_cell *row, size_t c,
+			 const char *header, bool loose)
+{
+	const char *word = tpl_bracket_unit(header);
+	bool named = c > 0 && !row[0].numeric && row[0].text[0] != '\0' && header[0] != '\0';
+
+	if (word == NULL && c > 0)
+		word = tpl_bracket_unit(row[0].text);
+	for (size_t i = from; i < doc->nfigures; i++) {
+		struct doc_figure *d = &doc->figures[i];
+
+		if (named && strcmp(d->label, d->expr) == 0) {
+			free(d->label);
+			d->label = xasprintf("%s %s", row[0].text, header);
+		}
+		if (word != NULL && (loose || d->unit_label[0] == '\0')) {
+			free(d->unit_label);
+			d->unit_label = xstrdup(word);
+		}
+	}
+}
+
 static struct doc_table *grid_build(const struct template *t, const struct agg *agg,
 				    const struct tpl_table *tb, struct tpl_record *rec)
 {
@@ -612,6 +641,8 @@ static struct doc_table *grid_build(const struct template *t, const struct agg *
 		d->header[c] = tpl_text_plain(t, agg, &tb->hcells[c].rich, rec);
 	for (size_t i = 0; i < tb->nrows * tb->ncols; i++) {
 		const struct tpl_text *tx = &tb->cells[i].rich;
+		size_t from = rec && rec->doc ? rec->doc->nfigures : 0;
+		bool loose = false;
 
 		if (single_figure(tx, &fig) && t->figs[fig].kind != FIG_YEAR) {
 			struct fig_result r;
@@ -619,10 +650,14 @@ static struct doc_table *grid_build(const struct template *t, const struct agg *
 			tpl_fig_eval(t, agg, &t->figs[fig], NULL, false, &r);
 			tpl_fig_result_cell(&r, &d->cells[i]);
 			tpl_doc_figure(t, rec, &t->figs[fig], &r);
+			loose = t->figs[fig].unit_loose;
 		} else {
 			d->cells[i].text = tpl_text_plain(t, agg, tx, rec);
 			d->cells[i].scale = 1;
 		}
+		if (rec && rec->doc)
+			grid_figures(rec->doc, from, &d->cells[i - i % tb->ncols], i % tb->ncols,
+				     d->header[i % tb->ncols], loose);
 	}
 	return d;
 }

@@ -126,6 +126,7 @@ void tpl_fig_release(struct tpl_fig *f)
 	free(f->expr);
 	free(f->format);
 	free(f->by_names);
+	free(f->unit_name);
 }
 
 /* ---- expressions ---- */
@@ -139,6 +140,8 @@ struct side {
 	size_t nby;
 	enum query_compare compare;
 	char *by_names;
+	const char *unit_name; /* tpl_query_unit(): static text or NULL */
+	bool unit_loose;
 };
 
 static void side_release(struct side *sd)
@@ -207,6 +210,7 @@ static void side_from(struct side *sd, const struct query *q)
 	sd->ds_index = q->ds_index;
 	sd->nby = q->nby;
 	sd->compare = q->compare;
+	sd->unit_name = tpl_query_unit(q, &sd->unit_loose);
 	sd->by_names = NULL;
 	if (q->nby == 1)
 		sd->by_names = xstrdup(q->ds->cols[q->by[0]].name);
@@ -488,6 +492,33 @@ static void fig_from_sides(struct tpl_fig *f, struct side *a, struct side *b)
 	f->qb_grouped = b->nby > 0;
 }
 
+bool tpl_fig_is_rate(const struct tpl_fig *f)
+{
+	return (f->kind == FIG_RATIO && !f->average) ||
+	       (f->kind == FIG_GROWTH && f->fmt.spec.kind == FMT_GROWTH);
+}
+
+/*
+ * The unit of the figure's number on the 指标 sheet: % for a share or a
+ * growth rate, A's unit per B's for an average (元/人), else A's.
+ */
+static void fig_unit(struct tpl_fig *f, const struct side *a, const struct side *b)
+{
+	if (tpl_fig_is_rate(f)) {
+		f->unit_name = xstrdup("%");
+	} else if (f->kind == FIG_RATIO) {
+		/* 人均: the sentence's "元" after it is not the whole unit */
+		if (a->unit_name != NULL && b->unit_name != NULL)
+			f->unit_name = xasprintf("%s/%s", a->unit_name, b->unit_name);
+		else if (a->unit_name != NULL)
+			f->unit_name = xstrdup(a->unit_name);
+	} else {
+		if (a->unit_name != NULL)
+			f->unit_name = xstrdup(a->unit_name);
+		f->unit_loose = a->unit_loose;
+	}
+}
+
 /* Parse the sides of a value, ratio or growth figure. */
 static int fig_sides(struct tpl_load *ld, enum fig_place place, struct tpl_fig *f, const char *expr,
 		     bool has_fmt, struct tpl_pos pos)
@@ -514,6 +545,8 @@ static int fig_sides(struct tpl_load *ld, enum fig_place place, struct tpl_fig *
 		fig_from_sides(f, &a, &b);
 	if (rc == 0 && f->kind == FIG_RATIO)
 		rc = ratio_units(ld, f, a.unit, b.unit, has_fmt, pos);
+	if (rc == 0)
+		fig_unit(f, &a, &b);
 	side_release(&a);
 	side_release(&b);
 	free(atext);

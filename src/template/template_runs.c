@@ -17,14 +17,14 @@
 #include "template_impl.h"
 #include "util/xalloc.h"
 
-void tpl_doc_figure(const struct template *t, struct tpl_record *rec, const struct tpl_fig *f,
-		    const struct fig_result *r)
+size_t tpl_doc_figure(const struct template *t, struct tpl_record *rec, const struct tpl_fig *f,
+		      const struct fig_result *r)
 {
 	struct doc *doc = rec ? rec->doc : NULL;
 	struct doc_figure *d;
 
 	if (doc == NULL || f->kind == FIG_YEAR)
-		return;
+		return SIZE_MAX;
 	/*
 	 * metrics.json shows an expression as the report first shows it on
 	 * its own: not as a number of a 万元/亿元 column, whose unit is the
@@ -43,9 +43,13 @@ void tpl_doc_figure(const struct template *t, struct tpl_record *rec, const stru
 	d->text = xstrdup(r->text);
 	d->raw = r->den != 0 ? r->num : r->raw;
 	d->unit = r->den != 0 ? UNIT_COUNT : r->unit;
-	d->present = r->present;
+	/* a share or growth rate of a zero base has no number: "—" in the text too */
+	d->present = r->present && !(r->den == 0 && tpl_fig_is_rate(f));
 	d->den = r->den;
 	d->digits = r->digits;
+	d->label = xstrdup(f->expr);
+	d->unit_label = xstrdup(f->unit_name ? f->unit_name : "");
+	return doc->nfigures - 1;
 }
 
 /* ---- runs ---- */
@@ -141,15 +145,57 @@ static void emit(struct runs *rs, const char *s, unsigned flags)
 		run_new(rs, s, flags);
 }
 
+/* A figure recorded from a text: which one, and the run that shows it. */
+struct placed {
+	size_t fig; /* in doc->figures */
+	size_t run;
+	const struct tpl_fig *f;
+};
+
+/*
+ * Now that the text is whole: each recorded figure's label is the clause
+ * it stands in, and a measure word after it names its unit where the data
+ * could not (建设养老驿站35个).
+ */
+static void label_figures(struct doc *doc, const struct doc_text *out, const struct placed *p,
+			  size_t n)
+{
+	char *text = doc_text_join(out);
+	size_t *start = xcalloc(out->nruns + 1, sizeof(*start));
+
+	for (size_t i = 0; i < out->nruns; i++)
+		start[i + 1] = start[i] + strlen(out->runs[i].text);
+	for (size_t i = 0; i < n; i++) {
+		struct doc_figure *d = &doc->figures[p[i].fig];
+		size_t at = start[p[i].run], end = start[p[i].run + 1];
+		char *label = tpl_figure_label(text, at, end - at);
+		const char *word = p[i].f->unit_loose ? tpl_unit_word(text + end) : NULL;
+
+		if (label != NULL) {
+			free(d->label);
+			d->label = label;
+		}
+		if (word != NULL) {
+			free(d->unit_label);
+			d->unit_label = xstrdup(word);
+		}
+	}
+	free(start);
+	free(text);
+}
+
 void tpl_text_runs(const struct template *t, const struct agg *agg, const struct tpl_text *tx,
 		   struct tpl_record *rec, struct doc_text *out)
 {
 	struct runs rs = {out, 0, false};
+	struct placed *placed = NULL;
+	size_t nplaced = 0, cap = 0;
 
 	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; i < tx->nspans; i++) {
 		const struct tpl_span *s = &tx->spans[i];
 		struct fig_result r;
+		size_t fig;
 
 		switch (s->kind) {
 		case SPAN_TEXT:
@@ -161,10 +207,18 @@ void tpl_text_runs(const struct template *t, const struct agg *agg, const struct
 		case SPAN_FIGURE:
 			tpl_fig_eval(t, agg, &t->figs[s->fig], NULL, false, &r);
 			emit(&rs, r.text, s->flags | DOC_RUN_FIGURE);
-			tpl_doc_figure(t, rec, &t->figs[s->fig], &r);
+			fig = tpl_doc_figure(t, rec, &t->figs[s->fig], &r);
+			if (fig == SIZE_MAX)
+				break;
+			/* a figure's run is new and never empty ("—" for no data) */
+			placed = xgrow(placed, &cap, nplaced + 1, sizeof(*placed));
+			placed[nplaced++] = (struct placed){fig, out->nruns - 1, &t->figs[s->fig]};
 			break;
 		}
 	}
+	if (nplaced > 0)
+		label_figures(rec->doc, out, placed, nplaced);
+	free(placed);
 }
 
 char *tpl_text_plain(const struct template *t, const struct agg *agg, const struct tpl_text *tx,

@@ -25,10 +25,11 @@ lacks pdf.txt '380'
 
 # the workbook's chart data (the chart sheet holds its categories and values)
 $PY "$ROOT/tests/unit/xlsx_read.py" out/2021/k.xlsx >xlsx.txt || fail "xlsx_read"
-contains xlsx.txt "$(printf 'CELL\t图1 各项目金额\tA5\t助学/乙')"
-contains xlsx.txt "$(printf 'CELL\t图1 各项目金额\tB5\t200')"
-contains xlsx.txt "$(printf 'CELL\t图1 各项目金额\tA6\t助学/甲')"
-contains xlsx.txt "$(printf 'CELL\t图1 各项目金额\tB6\t130')"
+contains xlsx.txt "$(printf 'CELL\t图1 各项目金额\tB2\t各项目金额（元）')"
+contains xlsx.txt "$(printf 'CELL\t图1 各项目金额\tA4\t助学/乙')"
+contains xlsx.txt "$(printf 'CELL\t图1 各项目金额\tB4\t200')"
+contains xlsx.txt "$(printf 'CELL\t图1 各项目金额\tA5\t助学/甲')"
+contains xlsx.txt "$(printf 'CELL\t图1 各项目金额\tB5\t130')"
 
 # metrics.json: one group per value
 $PY - out/2021/metrics.json <<'PYEOF' || fail "metrics.json groups"

@@ -46,7 +46,7 @@ grep -E '^  捐赠收入 +—$' out.txt >/dev/null || fail "query table: 捐赠�
 grep -E '^  慰问金\(品\) +0$' out.txt >/dev/null || fail "query table: 慰问金(品) 0"
 grep -E '^  合计 +10$' out.txt >/dev/null || fail "query table: 合计 10"
 contains out.txt "  —：该组有记录，但都没有填写“受益人次”"
-contains out.txt "  —(没有数据或除数为0)"
+contains out.txt "  —（没有数据或除数为0）"
 expect_exit 0 "$BIN" query --year 2021 --input ch --format csv \
 	'charity.sum(受益人次)[收支类型=捐赠收入]' 'charity.sum(受益人次) by 收支类型'
 contains out.txt "charity.sum(受益人次)[收支类型=捐赠收入],,,—"

@@ -90,7 +90,7 @@ flat = [v for row in cells for v in row]
 assert "广安区" in flat and "合计" in flat, cells[:5]
 assert any(isinstance(v, str) and v.startswith("=SUM(") for v in flat), "no SUM formula"
 ind = wb["指标"]
-texts = [c.value for c in ind["D"]] + [c.value for c in ind["C"]]
+texts = [c.value for c in ind["D"]] + [c.value for c in ind["B"]]  # 报告中的写法, 数值
 assert persons in texts, ("指标 lacks the persons of metrics.json", persons)
 if sys.argv[3] == "1":
     assert any(isinstance(t, str) and "26.7万" in t for t in texts) or 266812 in texts, "指标 lacks 26.7万"
@@ -99,6 +99,9 @@ charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
 assert len(charts) >= 5, charts
 print("xlsx ok:", len(names), "sheets,", len(charts), "charts")
 PYEOF
+# the 指标 sheet's words and units against the PDF; one unit per chart data column
+$PY "$ROOT/tests/e2e/check_xlsx_sheets.py" "$XLSX" flat.txt out1/2021/metrics.json ||
+	fail "指标 or chart data sheets"
 
 # the data-quality numbers reconcile and personal data never shows
 contains out1/2021/rejects.csv "身份证号校验位错误"

@@ -192,6 +192,8 @@ static struct doc *fixture_doc(void)
 	d->figures[0].raw = 266812;
 	d->figures[0].unit = UNIT_COUNT;
 	d->figures[0].present = true;
+	d->figures[0].label = xstrdup("为【26.7万】名城乡困难群众发放低保金3.5亿元");
+	d->figures[0].unit_label = xstrdup("人");
 
 	fixture_appendix(d);
 	return d;

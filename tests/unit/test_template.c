@@ -23,6 +23,7 @@
 #include "ingest/schema.h"
 #include "engine/metrics.h"
 #include "template/template.h"
+#include "template/template_impl.h" /* the 指标 words' helpers, tested alone */
 #include "util/strbuf.h"
 #include "util/dict.h"
 #include "util/xalloc.h"
@@ -682,6 +683,47 @@ static void test_chart_unit_mismatch(void **state)
 	unload(&l);
 }
 
+/*
+ * One unit per chart, so that each column of its data sheet has one: persons
+ * beside households, or two different columns summed, are refused; a sum
+ * whose unit the data cannot tell needs unit:.
+ */
+static void test_chart_count_kinds(void **state)
+{
+	struct loaded l;
+
+	(void)state;
+	l = load("```chart\n"
+		 "title: 人户\n"
+		 "series: a = relief.persons by 区县\n"
+		 "series: b = relief.households by 区县\n"
+		 "```\n"
+		 "\n"
+		 "```chart\n"
+		 "title: 受益\n"
+		 "series: a = charity.sum(受益人次) by 收支类型\n"
+		 "series: b = charity.distinct(项目名称) by 收支类型\n"
+		 "unit: 个\n"
+		 "```\n"
+		 "\n"
+		 "```chart\n"
+		 "title: 无单位\n"
+		 "series: a = charity.sum(受益人次) by 收支类型\n"
+		 "```\n"
+		 "\n"
+		 "```chart\n"
+		 "title: 同类\n"
+		 "series: a = relief.persons by 区县\n"
+		 "series: b = relief.persons@prev by 区县\n"
+		 "```\n");
+	expect_diag(&l, 4, 13, "不能把人数和户数、人次或别的数量画在一起");
+	expect_diag(&l, 10, 13, "不能把人数和户数、人次或别的数量画在一起");
+	expect_diag(&l, 16, 13, "请写 unit:");
+	expect_diag(&l, 16, 13, "“受益人次”");
+	assert_int_equal(l.ndiags, 3);
+	unload(&l);
+}
+
 static void test_table_errors(void **state)
 {
 	struct loaded l;
@@ -1185,6 +1227,7 @@ static void test_sum_without_values(void **state)
 		    "```chart\n"
 		    "type: bar\n"
 		    "title: 受益\n"
+		    "unit: 人次\n"
 		    "series: 本年 = charity.sum(受益人次) by 收支类型\n"
 		    "series: 上年 = charity.sum(受益人次)@prev by 收支类型\n"
 		    "```\n"
@@ -1328,6 +1371,9 @@ static void test_bar_chart(void **state)
 	assert_string_equal(c->categories[2], "广安区"); /* zeros in schema order */
 	assert_int_equal(c->nseries, 1);
 	assert_string_equal(c->series[0].name, "低保金");
+	/* the data sheet's columns: one unit each, in the heading */
+	assert_string_equal(c->series[0].head, "低保金（元）");
+	assert_string_equal(c->series[0].head_scaled, "低保金（万元）");
 	assert_int_equal(c->series[0].values[0], 100000000);
 	assert_string_equal(c->series[0].labels[0], "100.0");
 	assert_string_equal(c->series[0].labels[1], "26.7");
@@ -1575,6 +1621,127 @@ static void test_seed_sentence(void **state)
 	template_free(t);
 }
 
+/* d's figure i has this label and unit (the 指标 sheet's). */
+static void expect_figure(const struct doc *d, size_t i, const char *label, const char *unit)
+{
+	assert_true(i < d->nfigures);
+	if (strcmp(d->figures[i].label, label) != 0 || strcmp(d->figures[i].unit_label, unit) != 0)
+		fail_msg("figure %zu: label “%s” unit “%s”, want “%s” “%s”", i, d->figures[i].label,
+			 d->figures[i].unit_label, label, unit);
+}
+
+/*
+ * Each figure's words for the 指标 sheet, made here and carried in the doc:
+ * the clause it stands in (the figure in 【】), else the expression or its
+ * table row and column; the unit from the data, or the measure word after
+ * it, or the heading's brackets, where the data cannot tell.
+ */
+static void test_figure_labels(void **state)
+{
+	struct template *t;
+	struct agg *a;
+	struct doc *d;
+
+	(void)state;
+	t = load_ok(
+	    "{{ $year }}年，为{{ relief.persons[救助类别=城市低保,农村低保] }}名城乡困难群众"
+	    "发放低保金{{ relief.amount[救助类别=城市低保,农村低保] | 万:1 }}元；"
+	    "人均{{ relief.amount / relief.persons | 元:2 }}元，"
+	    "低保占{{ relief.amount[救助类别=城市低保,农村低保] / relief.amount }}。\n"
+	    "收到捐赠{{ charity.rows }}笔，{{ charity.rows }}，"
+	    "建成{{ elderly.sum(数量)[项目类型=养老驿站] }}，"
+	    "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三"
+	    "{{ relief.households }}户一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十"
+	    "一二三。\n"
+	    "\n"
+	    "| 项目 | 数量（个） | 人数 |\n"
+	    "|---|---|---|\n"
+	    "| 驿站 | {{ elderly.sum(数量)[项目类型=养老驿站] }} | {{ relief.persons }} |\n"
+	    "| 床位(张) | {{ relief.amount | 万:2 }}元 | "
+	    "{{ elderly.sum(数量)[项目类型=敬老院床位改造] }} |\n");
+	a = agg_for(t);
+	agg_finish(a);
+	d = template_build(t, a, NULL);
+	assert_int_equal(d->nfigures, 12); /* $year is no figure */
+	expect_figure(d, 0, "为【0】名城乡困难群众发放低保金0.0万元", "人");
+	expect_figure(d, 1, "为0名城乡困难群众发放低保金【0.0万】元", "元");
+	/* an average: the unit is money per person, not the sentence's 元 */
+	assert_string_equal(d->figures[2].unit_label, "元/人");
+	assert_string_equal(d->figures[3].unit_label, "%");
+	/* a share of nothing (no rows: 0 / 0) shows "—" and has no number */
+	assert_string_equal(d->figures[3].text, "—");
+	assert_false(d->figures[3].present);
+	assert_true(d->figures[0].present); /* 0 persons is a number */
+	/* rows: the sentence's 笔 over the 人次 they mostly are */
+	expect_figure(d, 4, "收到捐赠【0】笔", "笔");
+	/* alone in its clause: the expression, and the data's unit */
+	expect_figure(d, 5, "charity.rows", "人次");
+	/* neither data nor text knows what 数量 counts */
+	expect_figure(d, 6, "建成【0】", "");
+	/* 30 characters each side at most */
+	expect_figure(d, 7,
+		      "…四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三【0】户一二三"
+		      "四五六七八九十一二三四五六七八九十一二三四五六七八九…",
+		      "户");
+	/* a cell of a table: its row and column; the heading's unit */
+	expect_figure(d, 8, "驿站 数量（个）", "个");
+	expect_figure(d, 9, "驿站 人数", "人");
+	/* text in the cell that says nothing but the unit; the row's brackets */
+	expect_figure(d, 10, "床位(张) 数量（个）", "元");
+	expect_figure(d, 11, "床位(张) 人数", "张");
+	doc_free(d);
+	agg_free(a);
+	template_free(t);
+}
+
+/* The helpers under test_figure_labels, on edges and hostile text. */
+static void test_label_helpers(void **state)
+{
+	static const char bad[] = "为\xff\xfe"
+				  "12名\xe4\xb8"
+				  "群众";
+	char *l;
+
+	(void)state;
+	assert_string_equal(tpl_unit_word("名城乡困难群众"), "人");
+	assert_string_equal(tpl_unit_word("人次。"), "人次");
+	assert_string_equal(tpl_unit_word("万人"), "人");
+	assert_string_equal(tpl_unit_word("亿元"), "元");
+	assert_null(tpl_unit_word(""));
+	assert_null(tpl_unit_word("万"));
+	assert_null(tpl_unit_word("，"));
+	assert_string_equal(tpl_bracket_unit("数量（个）"), "个");
+	assert_string_equal(tpl_bracket_unit("金额(万元)"), "元");
+	assert_null(tpl_bracket_unit("人数（含临时救助）"));
+	assert_null(tpl_bracket_unit("数量（个）合计"));
+	assert_null(tpl_bracket_unit("（"));
+	assert_null(tpl_bracket_unit("）"));
+	assert_null(tpl_bracket_unit(""));
+	/* 2,440 is one number, not two clauses; the clause ends at the comma after */
+	l = tpl_figure_label("惠及2,440人次发放35个,共计", 23, 2);
+	assert_string_equal(l, "惠及2,440人次发放【35】个");
+	free(l);
+	l = tpl_figure_label("惠及2,440人次，发放35个", 26, 2);
+	assert_string_equal(l, "发放【35】个");
+	free(l);
+	l = tpl_figure_label("惠及2,440人次，发放35个", 6, 5);
+	assert_string_equal(l, "惠及【2,440】人次");
+	free(l);
+	/* at the very start and end, with blanks trimmed */
+	l = tpl_figure_label("  12 名群众  ", 2, 2);
+	assert_string_equal(l, "【12】 名群众");
+	free(l);
+	/* the figure and its unit only: no label */
+	assert_null(tpl_figure_label("12人", 0, 2));
+	assert_null(tpl_figure_label("", 0, 0));
+	assert_null(tpl_figure_label("12", 1, 5)); /* outside the text */
+	/* bytes that are not UTF-8 never stop it or overrun */
+	l = tpl_figure_label(bad, 5, 2);
+	assert_non_null(l);
+	assert_non_null(strstr(l, "【12】"));
+	free(l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1594,6 +1761,7 @@ int main(void)
 	    cmocka_unit_test(test_unknown_chart_key),
 	    cmocka_unit_test(test_mismatched_series),
 	    cmocka_unit_test(test_chart_unit_mismatch),
+	    cmocka_unit_test(test_chart_count_kinds),
 	    cmocka_unit_test(test_table_errors),
 	    cmocka_unit_test(test_all_diagnostics),
 	    cmocka_unit_test(test_missing_file),
@@ -1615,6 +1783,8 @@ int main(void)
 	    cmocka_unit_test(test_mail),
 	    cmocka_unit_test(test_mail_placeholder_error),
 	    cmocka_unit_test(test_seed_sentence),
+	    cmocka_unit_test(test_figure_labels),
+	    cmocka_unit_test(test_label_helpers),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

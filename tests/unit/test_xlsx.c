@@ -455,9 +455,10 @@ static void test_chart_series(void **state)
 	NEED_UNZIP();
 	/* one series: values from the 万元 column C, categories from A */
 	xml = chart_xml(1);
-	assert_has(xml, "<c:f>'" G1 "'!$A$4:$A$9</c:f>");
-	assert_has(xml, "<c:f>'" G1 "'!$C$4:$C$9</c:f>");
-	assert_has(xml, "<c:f>'" G1 "'!$C$3</c:f>");
+	assert_has(xml, "<c:f>'" G1 "'!$A$3:$A$8</c:f>");
+	assert_has(xml, "<c:f>'" G1 "'!$C$3:$C$8</c:f>");
+	/* named as it is, not by its column's heading with the unit */
+	assert_has(xml, "<c:tx><c:v>系列1</c:v></c:tx>");
 	/* the cache holds the real numbers, not 0 */
 	assert_has(xml, "<c:pt idx=\"0\"><c:v>6234.512345</c:v></c:pt>");
 	assert_has(xml, "<c:pt idx=\"3\"><c:v>8123.4567</c:v></c:pt>");
@@ -469,8 +470,9 @@ static void test_chart_series(void **state)
 	free(xml);
 	/* two series: raw yuan in B:C, 万元 in D:E, with a legend */
 	xml = chart_xml(3);
-	assert_has(xml, "'图3 各区县城乡低保金发放情况'!$D$4:$D$9");
-	assert_has(xml, "'图3 各区县城乡低保金发放情况'!$E$4:$E$9");
+	assert_has(xml, "'图3 各区县城乡低保金发放情况'!$D$3:$D$8");
+	assert_has(xml, "'图3 各区县城乡低保金发放情况'!$E$3:$E$8");
+	assert_has(xml, "<c:tx><c:v>系列2</c:v></c:tx>");
 	assert_has(xml, "<c:v>3117.256172</c:v>");
 	assert_has(xml, "<c:legend>");
 	free(xml);
@@ -488,17 +490,21 @@ static void test_chart_data_sheet(void **state)
 	(void)state;
 	NEED_PYTHON();
 	assert_line(d, "CELL\t" G1 "\tA1\t" G1);
-	assert_line(d, "CELL\t" G1 "\tB2\t单位：元");
-	assert_line(d, "CELL\t" G1 "\tC2\t单位：万元");
-	assert_line(d, "CELL\t" G1 "\tA3\t区县");
-	assert_line(d, "CELL\t" G1 "\tB3\t系列1");
-	assert_line(d, "CELL\t" G1 "\tC3\t系列1");
-	assert_line(d, "CELL\t" G1 "\tA4\t广安区");
-	assert_line(d, "CELL\t" G1 "\tB4\t62345123.45");
-	assert_line(d, "NUMFMT\t" G1 "\tB4\t#,##0.00");
-	assert_line(d, "CELL\t" G1 "\tC4\t6234.512345");
-	assert_line(d, "NUMFMT\t" G1 "\tC4\t0.00");
-	assert_line(d, "MERGE\t图3 各区县城乡低保金发放情况\tD2:E2");
+	/* one unit per column, named in its heading; no unit row elsewhere */
+	assert_line(d, "CELL\t" G1 "\tA2\t区县");
+	assert_line(d, "CELL\t" G1 "\tB2\t系列1（元）");
+	assert_line(d, "CELL\t" G1 "\tC2\t系列1（万元）");
+	assert_line(d, "CELL\t" G1 "\tA3\t广安区");
+	assert_line(d, "CELL\t" G1 "\tB3\t62345123.45");
+	assert_line(d, "NUMFMT\t" G1 "\tB3\t#,##0.00");
+	assert_line(d, "CELL\t" G1 "\tC3\t6234.512345");
+	assert_line(d, "NUMFMT\t" G1 "\tC3\t0.00");
+	assert_line(d, "CELL\t图3 各区县城乡低保金发放情况\tB2\t系列1（元）");
+	assert_line(d, "CELL\t图3 各区县城乡低保金发放情况\tC2\t系列2（元）");
+	assert_line(d, "CELL\t图3 各区县城乡低保金发放情况\tD2\t系列1（万元）");
+	assert_line(d, "CELL\t图3 各区县城乡低保金发放情况\tE2\t系列2（万元）");
+	assert_false(has_prefix(d, "MERGE\t图"));
+	assert_false(has_prefix(d, "CELL\t" G1 "\tB9\t"));
 	assert_line(d, "PRINT\t" G1 "\tpaper=9 orient=landscape fit=True fitw=None fith=None "
 		       "titles=None");
 }
@@ -509,17 +515,20 @@ static void test_figures_sheet(void **state)
 
 	(void)state;
 	NEED_PYTHON();
-	assert_line(d, "CELL\t指标\tA1\t表达式");
-	assert_line(d, "CELL\t指标\tB1\t格式");
-	assert_line(d, "CELL\t指标\tC1\t数值");
-	assert_line(d, "CELL\t指标\tD1\t报告文本");
-	assert_line(d, "CELL\t指标\tA2\trelief.persons[救助类别=城市低保,农村低保]");
-	assert_line(d, "CELL\t指标\tB2\t万:1");
-	assert_line(d, "CELL\t指标\tC2\t266812");
-	assert_line(d, "NUMFMT\t指标\tC2\t#,##0");
+	assert_line(d, "CELL\t指标\tA1\t指标");
+	assert_line(d, "CELL\t指标\tB1\t数值");
+	assert_line(d, "CELL\t指标\tC1\t单位");
+	assert_line(d, "CELL\t指标\tD1\t报告中的写法");
+	assert_line(d, "CELL\t指标\tE1\t表达式");
+	/* label and unit as the doc has them: the renderer makes up neither */
+	assert_line(d, "CELL\t指标\tA2\t为【26.7万】名城乡困难群众发放低保金3.5亿元");
+	assert_line(d, "CELL\t指标\tB2\t266812");
+	assert_line(d, "NUMFMT\t指标\tB2\t#,##0");
+	assert_line(d, "CELL\t指标\tC2\t人");
 	assert_line(d, "CELL\t指标\tD2\t26.7万");
-	assert_line(d, "FREEZE\t指标\tA2");
-	assert_line(d, "FILTER\t指标\tA1:D2");
+	assert_line(d, "CELL\t指标\tE2\trelief.persons[救助类别=城市低保,农村低保] | 万:1");
+	assert_line(d, "FREEZE\t指标\tB2");
+	assert_line(d, "FILTER\t指标\tA1:E2");
 }
 
 /* 数据质量 is the doc's appendix: sections, then each table as on a sheet of its own. */
@@ -690,15 +699,16 @@ static void test_invalid_utf8(void **state)
 	replace(&d->figures[0].expr, "relief.\xC0\xAFpersons");
 	replace(&d->appendix[2].table->cells[0].text, "relief-\xB9\xE3.csv"); /* GB18030 bytes */
 	replace(&d->meta.title, "标题\xFF");
+	doc_chart_finish(c); /* the data headings from the new name */
 
 	path = render(d, "bad-utf8.xlsx");
 	dump = dump_workbook(path); /* openpyxl opens it: the file is sound */
 	assert_line(dump, "SHEET\t7\t表1 坏［a］／b：c\uFFFD");
 	assert_line(dump, "CELL\t表1 坏［a］／b：c\uFFFD\tA3\t\uFFFD\uFFFD广安");
 	assert_line(dump, "CELL\t表1 坏［a］／b：c\uFFFD\tB2\t人\uFFFD数");
-	assert_line(dump, "CELL\t图1 =图表\uFFFD\tB3\t系列\uFFFD\uFFFD");
-	assert_line(dump, "CELL\t图1 =图表\uFFFD\tA4\t广安\uFFFD区");
-	assert_line(dump, "CELL\t指标\tA2\trelief.\uFFFD\uFFFDpersons");
+	assert_line(dump, "CELL\t图1 =图表\uFFFD\tB2\t系列\uFFFD\uFFFD（元）");
+	assert_line(dump, "CELL\t图1 =图表\uFFFD\tA3\t广安\uFFFD区");
+	assert_line(dump, "CELL\t指标\tE2\trelief.\uFFFD\uFFFDpersons | 万:1");
 	assert_line(dump, "CELL\t数据质量\tA5\trelief-\uFFFD\uFFFD.csv");
 	assert_line(dump, "PROP\ttitle\t标题\uFFFD");
 	xml = unzip_part(path, "xl/charts/chart1.xml");
@@ -786,10 +796,12 @@ static void test_edge_tables_and_charts(void **state)
 	b->chart->ncat = 0; /* no categories: data table, no chart */
 	b->chart->unit = UNIT_COUNT;
 	b->chart->scale = 1;
+	replace(&b->chart->unit_label, "人");
 	for (size_t i = 0; i < 6; i++) {
 		free(b->chart->categories[i]);
 		free(b->chart->series[0].labels[i]);
 	}
+	doc_chart_finish(b->chart);
 
 	path = render(d, "edge.xlsx");
 	dump = dump_workbook(path);
@@ -807,7 +819,7 @@ static void test_edge_tables_and_charts(void **state)
 	/* no body: the total is a plain number, the filter the header alone */
 	assert_line(dump, "CELL\t表2 宽表\tB3\t0");
 	assert_line(dump, "FILTER\t表2 宽表\tA2:C2");
-	assert_line(dump, "CELL\t图1 各区县城乡低保金发放情况\tB3\t系列1");
+	assert_line(dump, "CELL\t图1 各区县城乡低保金发放情况\tB2\t系列1（人）");
 	xml = unzip_part(path, "xl/charts/chart1.xml");
 	assert_string_equal(xml, "");
 	free(xml);
@@ -920,13 +932,13 @@ static void test_no_value(void **state)
 	assert_line(dump, "CELL\t表1 宽表\tB5\t—");
 	assert_line(dump, "ALIGN\t表1 宽表\tB5\tright");
 	assert_line(dump, "BOLD\t表1 宽表\tB5");
-	assert_line(dump, "CELL\t图1 各区县城乡低保金发放情况\tB5\t—");
-	assert_line(dump, "ALIGN\t图1 各区县城乡低保金发放情况\tB5\tright");
-	assert_line(dump, "BLANK\t图1 各区县城乡低保金发放情况\tC5");
-	assert_false(has_prefix(dump, "CELL\t图1 各区县城乡低保金发放情况\tC5\t"));
-	assert_line(dump, "CELL\t图1 各区县城乡低保金发放情况\tC6\t3987.654321");
-	assert_line(dump, "BLANK\t图2 计数\tB5");
-	assert_false(has_prefix(dump, "CELL\t图2 计数\tB5\t"));
+	assert_line(dump, "CELL\t图1 各区县城乡低保金发放情况\tB4\t—");
+	assert_line(dump, "ALIGN\t图1 各区县城乡低保金发放情况\tB4\tright");
+	assert_line(dump, "BLANK\t图1 各区县城乡低保金发放情况\tC4");
+	assert_false(has_prefix(dump, "CELL\t图1 各区县城乡低保金发放情况\tC4\t"));
+	assert_line(dump, "CELL\t图1 各区县城乡低保金发放情况\tC5\t3987.654321");
+	assert_line(dump, "BLANK\t图2 计数\tB4");
+	assert_false(has_prefix(dump, "CELL\t图2 计数\tB4\t"));
 	free(dump);
 	free(path);
 	doc_free(d);

@@ -84,10 +84,6 @@ static void formats_init(struct xlsx_ctx *x)
 				format_set_bg_color(f->percent[d][t], 0xF2F2F2);
 			}
 		}
-	f->unit = new_format(wb, false, true, NULL);
-	format_set_align(f->unit, LXW_ALIGN_CENTER);
-	format_set_italic(f->unit);
-	format_set_font_color(f->unit, 0x595959);
 }
 
 static void set_properties(struct xlsx_ctx *x)

@@ -3,10 +3,10 @@
  * as a table and a native Excel chart drawn from it.
  *
  *	row 1	图N caption (bold)
- *	row 2	the unit over each group of columns: 单位：元 | 单位：万元
- *	row 3	category label, then the series names (once per group)
- *	row 4..	one row per category: raw yuan or counts, then the values in
- *		the chart's display unit when its scale is not 1
+ *	row 2	category label, then a heading per column with its one unit:
+ *		低保金（元） for the raw yuan or counts, then 低保金（万元）
+ *		for the values in the chart's display unit when its scale is not 1
+ *	row 3..	one row per category
  *
  * A category whose value has no meaning (doc_series.no_value) keeps its
  * row: "—" in a column the chart does not read, a blank cell in one it
@@ -26,9 +26,8 @@
 #include "xlsx_priv.h"
 
 #define ROW_CAPTION 0
-#define ROW_UNIT    1
-#define ROW_HEADER  2
-#define ROW_DATA    3
+#define ROW_HEADER  1
+#define ROW_DATA    2
 
 #define CHART_X_SCALE 1.5 /* 720 x 432 pixels */
 #define CHART_Y_SCALE 1.5
@@ -62,21 +61,6 @@ static int64_t chart_scale(const struct doc_chart *c)
 	return c->scale > 1 ? c->scale : 1;
 }
 
-/*
- * The unit of the raw columns: 元 for money; for counts the chart's label
- * without its 万/亿 when scaled ("万人" -> "人").
- */
-static const char *raw_unit(const struct doc_chart *c)
-{
-	const char *label = c->unit_label ? c->unit_label : "";
-
-	if (c->unit == UNIT_FEN)
-		return "元";
-	if (chart_scale(c) > 1 && (strncmp(label, "万", 3) == 0 || strncmp(label, "亿", 3) == 0))
-		return label + 3;
-	return label;
-}
-
 /* Excel's number format for numbers written as the doc writes them ("#,##0.0"). */
 static void number_format(char *buf, size_t len, int decimals, bool grouped)
 {
@@ -85,47 +69,19 @@ static void number_format(char *buf, size_t len, int decimals, bool grouped)
 		 "000000");
 }
 
-/* Units over a group of columns, merged when the group is wider than one. */
-static void put_unit(struct xlsx_sheet *s, lxw_col_t first, lxw_col_t last, const char *text)
-{
-	struct xlsx_ctx *x = s->x;
-	size_t n = (size_t)(last - first) + 1;
-	size_t share = (xlsx_display_width(xlsx_str(x, text)) + n - 1) / n;
-
-	/* The text spans the group: each column needs its share of the width. */
-	for (lxw_col_t c = first; c <= last; c++)
-		xlsx_note_width(s, c, share);
-	if (first == last) {
-		xlsx_put_title(s, ROW_UNIT, first, text, x->f.unit);
-		return;
-	}
-	xlsx_check(x,
-		   worksheet_merge_range(s->ws, ROW_UNIT, first, ROW_UNIT, last, xlsx_str(x, text),
-					 x->f.unit),
-		   s->name);
-}
-
 static void put_group(struct xlsx_sheet *s, const struct doc_chart *c, lxw_col_t first, bool scaled)
 {
 	struct xlsx_ctx *x = s->x;
 	int64_t div = (c->unit == UNIT_FEN ? 100 : 1) * chart_scale(c);
 	bool plotted = scaled || chart_scale(c) == 1; /* the columns the chart reads */
-	char *unit;
-
-	if (scaled)
-		unit = xasprintf("单位：%s", c->unit_label ? c->unit_label : "");
-	else if (*raw_unit(c))
-		unit = xasprintf("单位：%s", raw_unit(c));
-	else
-		unit = xstrdup("");
-	put_unit(s, first, (lxw_col_t)(first + c->nseries - 1), unit);
-	free(unit);
 
 	for (size_t k = 0; k < c->nseries; k++) {
 		const struct doc_series *ser = &c->series[k];
 		lxw_col_t col = (lxw_col_t)(first + k);
+		const char *head = scaled ? ser->head_scaled : ser->head;
 
-		xlsx_put_text(s, ROW_HEADER, col, ser->name, x->f.header);
+		/* the heading names the column's one unit: 低保金（元）, 低保金（万元） */
+		xlsx_put_text(s, ROW_HEADER, col, head ? head : ser->name, x->f.header);
 		for (size_t i = 0; i < c->ncat; i++) {
 			lxw_row_t row = (lxw_row_t)(ROW_DATA + i);
 			int64_t v = ser->values[i];
@@ -161,7 +117,6 @@ static lxw_col_t put_data(struct xlsx_sheet *s, const struct doc_chart *c)
 
 	xlsx_put_text(s, ROW_HEADER, 0, c->category_label ? c->category_label : "类别",
 		      x->f.header);
-	xlsx_put_title(s, ROW_UNIT, 0, "", x->f.unit);
 	for (size_t i = 0; i < c->ncat; i++)
 		xlsx_put_text(s, (lxw_row_t)(ROW_DATA + i), 0, c->categories[i], x->f.text);
 	if (c->nseries == 0)
@@ -355,7 +310,8 @@ static void add_chart(struct xlsx_sheet *s, const struct doc_chart *c, const cha
 
 		chart_series_set_categories(ser, s->name, ROW_DATA, 0, last, 0);
 		chart_series_set_values(ser, s->name, ROW_DATA, col, last, col);
-		chart_series_set_name_range(ser, s->name, ROW_HEADER, col);
+		/* the legend shows the series' name; its column's heading adds the unit */
+		chart_series_set_name(ser, chart_text(x, c->series[k].name));
 		style_series(ser, c, &c->series[k]);
 	}
 	chart_title_set_name(chart, chart_text(x, caption));
@@ -370,8 +326,8 @@ static void add_chart(struct xlsx_sheet *s, const struct doc_chart *c, const cha
 
 	/* Right of the data (its values end the table), one empty column between. */
 	xlsx_check(x,
-		   worksheet_insert_chart_opt(s->ws, ROW_UNIT, (lxw_col_t)(first + c->nseries + 1),
-					      chart, &opt),
+		   worksheet_insert_chart_opt(s->ws, ROW_HEADER,
+					      (lxw_col_t)(first + c->nseries + 1), chart, &opt),
 		   s->name);
 }
 

@@ -56,7 +56,6 @@ struct xlsx_formats {
 	/* "—" in the place of a number (doc_cell.no_value): text, right-aligned as numbers */
 	lxw_format *no_value;
 	lxw_format *total_no_value;
-	lxw_format *unit; /* the unit note over a chart's data */
 	/* table columns shown in 万元 etc.: #,##0 / #,##0.0 / #,##0.00, plain and totals */
 	lxw_format *digits[3][2];
 	/* shares and growth: 0% / 0.0% / 0.00%, plain and totals */
