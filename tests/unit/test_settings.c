@@ -192,7 +192,7 @@ static void test_cli_every_option(void **state)
 			       "--format", "json", "--out", "s", "--scale", "0.01", "--seed", "7",
 			       "--max-reject-rate=0.5", "--threads", "3", "--wait", "600",
 			       "--quiet", "--progress", "--no-progress", "--if-changed", "--mail",
-			       "--log-file", "l.log", "--mode", "0600", "expr 1", "expr 2", NULL),
+			       "--log-file", "l.log", "--mode", "0600", NULL),
 			 0);
 	assert_int_equal(cli.year, 2020);
 	assert_string_equal(cli.input, "in");
@@ -211,12 +211,26 @@ static void test_cli_every_option(void **state)
 	assert_false(cli.help);
 	assert_string_equal(cli.log_file, "l.log");
 	assert_int_equal(cli.mode, 0600);
-	assert_int_equal(cli.nargs, 2);
-	assert_string_equal(cli.args[0], "expr 1");
-	assert_string_equal(cli.args[1], "expr 2");
+	assert_int_equal(cli.nargs, 0);
 	assert_true(cli.given & (UINT64_C(1) << setting_index(setting_by_option("threads"))));
 	assert_false(cli.given & (UINT64_C(1) << setting_index(setting_by_option("help"))));
 	cli_release(&cli);
+
+	/* run takes no operand: a template path written without --template is refused, not dropped
+	 */
+	assert_int_equal(parse(&cli, "--year", "2020", "templates/x.md", NULL), EXIT_USAGE);
+	cli_release(&cli);
+	{
+		char a0[] = "query", a1[] = "--year", a2[] = "2020", a3[] = "expr 1",
+		     a4[] = "expr 2";
+		char *argv[] = {a0, a1, a2, a3, a4, NULL};
+
+		assert_int_equal(cli_parse(&cli, "query", 5, argv), 0);
+		assert_int_equal(cli.nargs, 2);
+		assert_string_equal(cli.args[0], "expr 1");
+		assert_string_equal(cli.args[1], "expr 2");
+		cli_release(&cli);
+	}
 
 	assert_int_equal(parse(&cli, "--year", "latest", "--help", "--encoding", "utf8", NULL), 0);
 	assert_true(cli.year_latest);
