@@ -449,8 +449,7 @@ static void fill_meta(struct template *t)
 
 /* ---- the body ---- */
 
-/* The length of a ``` or ~~~ run at p (after indentation), or 0. */
-static size_t fence_run(const char *p, const char *e, char *ch)
+size_t tpl_fence_run(const char *p, const char *e, char *ch)
 {
 	size_t n = 0;
 
@@ -537,7 +536,7 @@ static char *mark_body(struct tpl_load *ld, size_t *outlen)
 		const char *s = tpl_line(ld, (int)l, &len);
 		char ch = 0;
 
-		run = in_comment ? 0 : fence_run(s, s + len, &ch);
+		run = in_comment ? 0 : tpl_fence_run(s, s + len, &ch);
 		if (fence == 0 && !in_comment && each_from == 0 &&
 		    part_mark(s, len, whole_from != 0, whole)) {
 			/* a blank line keeps the line numbers of what follows */

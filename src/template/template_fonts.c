@@ -299,21 +299,6 @@ static void check_range(struct tpl_load *ld, int line, const char *bol, const ch
 	}
 }
 
-/* The fence run (``` or ~~~, three or more) a line opens or closes, or 0. */
-static size_t fence_len(const char *s, const char *e, char *ch)
-{
-	size_t n = 0;
-
-	while (s < e && (*s == ' ' || *s == '\t'))
-		s++;
-	if (s < e && (*s == '`' || *s == '~')) {
-		*ch = *s;
-		while (s + n < e && s[n] == *ch)
-			n++;
-	}
-	return n >= 3 ? n : 0;
-}
-
 /* The body (outside <!-- comments -->) and the front-matter values the reports show. */
 void tpl_check_glyphs(struct tpl_load *ld, const char *raw)
 {
@@ -334,7 +319,7 @@ void tpl_check_glyphs(struct tpl_load *ld, const char *raw)
 		    l + 1 < ld->nlines ? ld->src + ld->lines[l + 1] : ld->src + ld->srclen;
 		const char *p = s;
 		char ch = 0;
-		size_t run = in_comment ? 0 : fence_len(s, e, &ch);
+		size_t run = in_comment ? 0 : tpl_fence_run(s, e, &ch);
 		unsigned mask = line_roles(s, (size_t)(e - s), fence > 0);
 
 		if (fence == 0 && run > 0) {
