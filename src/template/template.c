@@ -449,20 +449,6 @@ static void fill_meta(struct template *t)
 
 /* ---- the body ---- */
 
-size_t tpl_fence_run(const char *p, const char *e, char *ch)
-{
-	size_t n = 0;
-
-	while (p < e && (*p == ' ' || *p == '\t'))
-		p++;
-	if (p < e && (*p == '`' || *p == '~')) {
-		*ch = *p;
-		while (p + n < e && p[n] == *ch)
-			n++;
-	}
-	return n >= 3 ? n : 0;
-}
-
 /*
  * One line outside fences: placeholders marked, except inside HTML
  * comments (<!-- ... -->, which may span lines and may mention {{ }}).

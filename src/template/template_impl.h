@@ -259,7 +259,7 @@ struct tpl_load {
 	uint64_t where_said; /* datasets (bit = index) whose lack of a --where column was said */
 };
 
-/* template.c: the length of a ``` or ~~~ run opening p..e (after indentation), or 0. */
+/* template_util.c: the length of a ``` or ~~~ run opening p..e (after indentation), or 0. */
 size_t tpl_fence_run(const char *p, const char *e, char *ch);
 
 /* template_fonts.c: the font roles and the page style. */

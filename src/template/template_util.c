@@ -215,3 +215,17 @@ const char *tpl_find_top(const char *s, char ascii, const char *wide)
 	}
 	return NULL;
 }
+
+size_t tpl_fence_run(const char *p, const char *e, char *ch)
+{
+	size_t n = 0;
+
+	while (p < e && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p < e && (*p == '`' || *p == '~')) {
+		*ch = *p;
+		while (p + n < e && p[n] == *ch)
+			n++;
+	}
+	return n >= 3 ? n : 0;
+}
