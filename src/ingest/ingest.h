@@ -112,6 +112,12 @@ struct ingest_options {
 	const char *encoding; /* NULL or "auto", "utf-8", "gb18030" */
 	bool progress;        /* a progress line on stderr */
 	int32_t today;        /* yyyymmdd: later dates are rejects; 0 = value_today() */
+	/*
+	 * The parse cache's folder (ingest_cache.h), or NULL for none: an
+	 * entry whose parse it holds is not read again, and results are the
+	 * same byte for byte.
+	 */
+	const char *cache_dir;
 };
 
 /*
