@@ -502,6 +502,7 @@ static char *read_header(struct run *r, struct open_file *f, struct ingest_file 
 			free(fields[i]);
 		free(fields);
 		fields = NULL;
+		nfields = 0; /* a failing parse of the next row leaves both as they are */
 		(*titles)++;
 		lead += lines;
 		*hdr += hlen;
@@ -668,7 +669,7 @@ static bool open_cached(struct run *r, size_t index, struct open_file *f)
 		file->size = r->src_st[src].st_size;
 	memcpy(file->sha256, r->prehash[src], sizeof(file->sha256));
 	r->head_warning[index] = m.warning ? xstrdup(m.warning) : NULL;
-	r->from_cache[index] = true;
+	r->from_cache[index] = file->cached = true;
 	return true;
 }
 
