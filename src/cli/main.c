@@ -24,17 +24,18 @@ static const struct command commands[] = {
      "      [--input DIR] [--template FILE] [--output DIR] [--config FILE] [--threads N]\n"
      "      [--encoding auto|utf-8|gb18030] [--max-reject-rate R] [--mode 0640]\n"
      "      [--if-changed] [--mail] [--wait SECONDS] [--quiet] [--log-file FILE]\n"
-     "      [--progress|--no-progress] [--dump-doc FILE]\n"
+     "      [--progress|--no-progress] [--dump-doc FILE] [--cache DIR|--no-cache]\n"
      "    生成报告:output/<期间>/ 下的 PDF、XLSX、metrics.json、rejects.csv\n"
      "    --where 区县=岳池县 只算该地区;--each 区县 另为每个区县各出一份:output/<期间>/<区县>/\n"
      "    --strict 模板用到的数据集在期间和地区内没有数据时失败(退出码 1)\n"
      "    --dump-doc FILE 另把文档模型(交给渲染的全部内容)按行写入 FILE,- 为标准输出"},
     {"check", cmd_check,
      "check --year YYYY | --period P [--input DIR] [--encoding E] [--max-reject-rate R]\n"
+     "      [--cache DIR|--no-cache]\n"
      "    只校验数据,打印数据质量汇总"},
     {"query", cmd_query,
      "query --year YYYY | --period P [--where 列=值] [--input DIR] [--format table|csv|json]\n"
-     "      'relief.amount by 区县' ...\n"
+     "      [--cache DIR|--no-cache] 'relief.amount by 区县' ...\n"
      "    计算一个或多个指标并打印,如 'relief.amount@prev'(同比)、'relief.amount@last'(环比)、\n"
      "    'relief.amount / relief.persons'(人均)"},
     {"lint", cmd_lint,
@@ -56,26 +57,32 @@ static void usage(FILE *fp)
 		CIVREPORT_VERSION);
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(fp, "  civreport %s\n", commands[i].usage);
-	fputs("  civreport --help | --version\n\n"
-	      "期间 P(--period,配置中 period =;--year 2021 即 --period 2021):\n"
-	      "  2021  全年        2021H1、2021H2  上、下半年   2021Q1…2021Q4  季度\n"
-	      "  2021-09  一个月   2021-01..2021-09  连续月份(1—9月,可跨年,最多 120 个月)\n"
-	      "  报告写到 output/<期间>/,如 output/2021Q3/\n\n"
-	      "模板中:{year} {period} {period_name}(2021年第三季度) {area}(广安市) {sub}(区县);\n"
-	      "  表达式 @prev(同比) @last(环比) $period by $sub;格式 growth:1 change:1 元:2\n"
-	      "  (详见 man civreport 和模板目录下的 README.md)\n\n"
-	      "例子:\n"
-	      "  civreport run --period 2021Q3\n"
-	      "  civreport run --period 2021H2 --each 区县 --strict\n"
-	      "  civreport query --period 2021Q3 --where 区县=岳池县 'relief.amount@last'\n\n"
-	      "退出码:\n"
-	      "  0  成功(或 --if-changed 时数据未变)\n"
-	      "  1  数据问题:拒收比例超过阈值,有文件无法读取,或 --strict 时有数据集没有数据\n"
-	      "  2  用法、配置或模板错误\n"
-	      "  3  读写或系统错误(目录不存在、磁盘已满等)\n"
-	      "  4  另一个 civreport 正在使用同一输出目录\n"
-	      "  5  报告已生成,但邮件发送失败\n",
-	      fp);
+	fputs(
+	    "  civreport --help | --version\n\n"
+	    "期间 P(--period,配置中 period =;--year 2021 即 --period 2021):\n"
+	    "  2021  全年        2021H1、2021H2  上、下半年   2021Q1…2021Q4  季度\n"
+	    "  2021-09  一个月   2021-01..2021-09  连续月份(1—9月,可跨年,最多 120 个月)\n"
+	    "  报告写到 output/<期间>/,如 output/2021Q3/\n\n"
+	    "模板中:{year} {period} {period_name}(2021年第三季度) {area}(广安市) {sub}(区县);\n"
+	    "  表达式 @prev(同比) @last(环比) $period by $sub;格式 growth:1 change:1 元:2\n"
+	    "  (详见 man civreport 和模板目录下的 README.md)\n\n"
+	    "解析缓存:run、check、query 把每个输入文件的解析结果存入缓存目录,文件未改动时\n"
+	    "  下次直接取用,不再解析(结果逐字节相同,任何期间和地区都适用);\n"
+	    "  --cache DIR(配置中 cache =)指定目录,默认 $XDG_CACHE_HOME/civreport,\n"
+	    "  root 为 /var/cache/civreport,否则 ~/.cache/civreport;--no-cache(no_cache = yes)\n"
+	    "  不读不写缓存。缓存含个人信息(身份证号以整数保存),权限 0700/0600;删除该目录即清空\n\n"
+	    "例子:\n"
+	    "  civreport run --period 2021Q3\n"
+	    "  civreport run --period 2021H2 --each 区县 --strict\n"
+	    "  civreport query --period 2021Q3 --where 区县=岳池县 'relief.amount@last'\n\n"
+	    "退出码:\n"
+	    "  0  成功(或 --if-changed 时数据未变)\n"
+	    "  1  数据问题:拒收比例超过阈值,有文件无法读取,或 --strict 时有数据集没有数据\n"
+	    "  2  用法、配置或模板错误\n"
+	    "  3  读写或系统错误(目录不存在、磁盘已满等)\n"
+	    "  4  另一个 civreport 正在使用同一输出目录\n"
+	    "  5  报告已生成,但邮件发送失败\n",
+	    fp);
 }
 
 int main(int argc, char **argv)

@@ -140,6 +140,7 @@ struct ingest_file {
 	uint64_t spanned; /* further lines of records with a quoted line break */
 	char *error;      /* why the file could not be read at all, or NULL */
 	char *warning;    /* e.g. ignored columns, invalid bytes; or NULL */
+	bool cached;      /* its parse came from the parse cache (options.cache_dir) */
 	/*
 	 * Not read: the path of the file read instead, which is the same file
 	 * (a symlink, a hard link) or has byte for byte the same content (a

@@ -92,10 +92,16 @@ struct cache_writer {
 };
 
 static const char *build_override;
+static uint64_t max_bytes = CACHE_MAX_BYTES;
 
 void cache_set_build(const char *build)
 {
 	build_override = build;
+}
+
+void cache_set_max_bytes(uint64_t bytes)
+{
+	max_bytes = bytes ? bytes : CACHE_MAX_BYTES;
 }
 
 /* ------------------------------------------------------------ helpers */
@@ -402,6 +408,24 @@ static void entry_key(const struct cache *c, const char *rel, long sheet, const 
 
 /* ---------------------------------------------------- folders, safety */
 
+/*
+ * A stream over folder fd's entries, from the first: a dup shares the
+ * descriptor's position, which an earlier listing left at the end.
+ */
+static DIR *list_folder(int fd)
+{
+	int dup_fd = dup(fd);
+	DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+
+	if (d == NULL) {
+		if (dup_fd >= 0)
+			close(dup_fd);
+		return NULL;
+	}
+	rewinddir(d);
+	return d;
+}
+
 /* mkdir -p, the folders made 0700. */
 static void make_folders(const char *dir)
 {
@@ -421,15 +445,11 @@ static void make_folders(const char *dir)
 /* Delete the cache's own files in folder fd (only names of ours). */
 static void empty_folder(int fd)
 {
-	int dup_fd = dup(fd);
-	DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+	DIR *d = list_folder(fd);
 	struct dirent *e;
 
-	if (d == NULL) {
-		if (dup_fd >= 0)
-			close(dup_fd);
+	if (d == NULL)
 		return;
-	}
 	while ((e = readdir(d)) != NULL)
 		if (our_entry_name(e->d_name))
 			unlinkat(fd, e->d_name, 0);
@@ -439,17 +459,14 @@ static void empty_folder(int fd)
 /* Whether root holds nothing but ours: CACHEDIR.TAG of ours, folders of ours. */
 static const char *root_problem(int root)
 {
-	int dup_fd = dup(root), tag;
-	DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+	int tag;
+	DIR *d = list_folder(root);
 	struct dirent *e;
 	bool others = false, tagged = false;
 	char buf[64];
 
-	if (d == NULL) {
-		if (dup_fd >= 0)
-			close(dup_fd);
+	if (d == NULL)
 		return "无法读取";
-	}
 	while ((e = readdir(d)) != NULL)
 		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
 		    strcmp(e->d_name, TAG_NAME) != 0 && !our_folder_name(e->d_name))
@@ -529,8 +546,7 @@ struct cache *cache_open(const char *dir, const char *input_dir, const struct sc
 		if (fchmod(c->root, 0700) != 0) {
 			why = strerror(errno);
 		} else {
-			int dup_fd = dup(c->root);
-			DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+			DIR *d = list_folder(c->root);
 			struct dirent *e;
 
 			while (d != NULL && (e = readdir(d)) != NULL) {
@@ -548,8 +564,6 @@ struct cache *cache_open(const char *dir, const char *input_dir, const struct sc
 			}
 			if (d != NULL)
 				closedir(d);
-			else if (dup_fd >= 0)
-				close(dup_fd);
 		}
 	}
 	if (why == NULL && real == NULL)
@@ -1213,16 +1227,12 @@ static int cmp_str(const void *a, const void *b)
 /* The folder's files of entries this run did not use, and stale temporary files. */
 static void evict_absent(struct cache *c)
 {
-	int dup_fd = dup(c->dir);
-	DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+	DIR *d = list_folder(c->dir);
 	struct dirent *e;
 	time_t now = time(NULL);
 
-	if (d == NULL) {
-		if (dup_fd >= 0)
-			close(dup_fd);
+	if (d == NULL)
 		return;
-	}
 	qsort(c->used, c->nused, sizeof(char *), cmp_str);
 	while ((e = readdir(d)) != NULL) {
 		const char *name = e->d_name;
@@ -1259,16 +1269,12 @@ static int cmp_use(const void *a, const void *b)
 /* The bytes of folder fd's files. */
 static uint64_t folder_bytes(int fd)
 {
-	int dup_fd = dup(fd);
-	DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+	DIR *d = list_folder(fd);
 	struct dirent *e;
 	uint64_t sum = 0;
 
-	if (d == NULL) {
-		if (dup_fd >= 0)
-			close(dup_fd);
+	if (d == NULL)
 		return 0;
-	}
 	while ((e = readdir(d)) != NULL) {
 		struct stat st;
 
@@ -1283,18 +1289,14 @@ static uint64_t folder_bytes(int fd)
 /* Whole folders, least recently used first, while the cache is over its cap. */
 static void evict_lru(struct cache *c)
 {
-	int dup_fd = dup(c->root);
-	DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+	DIR *d = list_folder(c->root);
 	struct dirent *e;
 	struct folder_use *f = NULL;
 	size_t n = 0, cap = 0;
 	uint64_t total = 0;
 
-	if (d == NULL) {
-		if (dup_fd >= 0)
-			close(dup_fd);
+	if (d == NULL)
 		return;
-	}
 	while ((e = readdir(d)) != NULL) {
 		struct stat st;
 		int fd;
@@ -1317,7 +1319,7 @@ static void evict_lru(struct cache *c)
 	closedir(d);
 	if (n > 1)
 		qsort(f, n, sizeof(*f), cmp_use);
-	for (size_t i = 0; i < n && total > CACHE_MAX_BYTES; i++) {
+	for (size_t i = 0; i < n && total > max_bytes; i++) {
 		int fd;
 
 		if (strcmp(f[i].name, c->folder) == 0)

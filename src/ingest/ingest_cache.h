@@ -188,4 +188,7 @@ void cache_write_abort(struct cache_writer *w);
 /* Tests only: the key's build part, instead of the executable's (NULL: back to it). */
 void cache_set_build(const char *build);
 
+/* Tests only: the cap instead of CACHE_MAX_BYTES (0: back to it). */
+void cache_set_max_bytes(uint64_t bytes);
+
 #endif
