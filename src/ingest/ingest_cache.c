@@ -332,17 +332,10 @@ static void schema_text(struct strbuf *sb, const struct schema *schema)
 		add_str(sb, schema->levels[i]);
 }
 
-struct note_search {
-	unsigned char id[64];
-	size_t len;
-};
-
-/* The main program's GNU build ID (the first object dl_iterate_phdr names). */
-static int find_build_id(struct dl_phdr_info *info, size_t size, void *data)
+/* The GNU build ID of one loaded object, hex into out (empty when it has none). */
+static void object_build_id(const struct dl_phdr_info *info, char out[129])
 {
-	struct note_search *ns = data;
-
-	(void)size;
+	out[0] = '\0';
 	for (int i = 0; i < info->dlpi_phnum; i++) {
 		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
 		const char *p, *end;
@@ -353,44 +346,83 @@ static int find_build_id(struct dl_phdr_info *info, size_t size, void *data)
 		end = p + ph->p_memsz;
 		while (p + sizeof(ElfW(Nhdr)) <= end) {
 			const ElfW(Nhdr) *n = (const ElfW(Nhdr) *)(const void *)p;
-			size_t name = (n->n_namesz + 3) & ~(size_t)3,
-			       desc = (n->n_descsz + 3) & ~(size_t)3;
+			size_t name = (n->n_namesz + 3) & ~(size_t)3;
+			size_t desc = (n->n_descsz + 3) & ~(size_t)3;
 			const char *nm = p + sizeof(*n);
 
 			if (n->n_type == NT_GNU_BUILD_ID && n->n_namesz == 4 &&
-			    memcmp(nm, "GNU", 4) == 0 && n->n_descsz <= sizeof(ns->id) &&
+			    memcmp(nm, "GNU", 4) == 0 && n->n_descsz <= 64 &&
 			    nm + name + n->n_descsz <= end) {
-				memcpy(ns->id, nm + name, n->n_descsz);
-				ns->len = n->n_descsz;
-				return 1;
+				to_hex((const unsigned char *)nm + name, n->n_descsz, out);
+				return;
 			}
 			p = nm + name + desc;
 		}
 	}
-	return 1; /* the main program only */
+}
+
+struct build_ids {
+	struct strbuf *sb;
+	bool main_has; /* the program itself has a build ID */
+	size_t objects;
+};
+
+/*
+ * The libraries whose code parses: glibc (iconv's GB18030 and its gconv
+ * modules come with it), libcsv, and the workbook readers' libzip, zlib,
+ * expat and freexl.  Named, not every loaded object: a library loaded
+ * later (a gconv module) must not change the key within a run.
+ */
+static bool parses(const char *path)
+{
+	static const char *const names[] = {"libc.so.", "libcsv.so.", "libzip.so.",
+					    "libz.so.", "libexpat.so.", "libfreexl.so."};
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strncmp(base, names[i], strlen(names[i])) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The program's build ID, and those of the libraries that parse: an
+ * upgraded one may parse otherwise.  A library without one is named with
+ * its path.
+ */
+static int add_build_id(struct dl_phdr_info *info, size_t size, void *data)
+{
+	struct build_ids *b = data;
+	char id[129];
+	bool main = b->objects++ == 0;
+
+	(void)size;
+	if (!main && !parses(info->dlpi_name))
+		return 0;
+	object_build_id(info, id);
+	if (main)
+		b->main_has = id[0] != '\0';
+	strbuf_addf(b->sb, "object %s %s;", id, id[0] || main ? "" : info->dlpi_name);
+	return 0;
 }
 
 static void build_text(struct strbuf *sb)
 {
-	struct note_search ns = {.len = 0};
+	struct build_ids b = {.sb = sb};
 	char hex[65];
 
 	if (build_override != NULL) {
 		add_str(sb, build_override);
 		return;
 	}
-	dl_iterate_phdr(find_build_id, &ns);
-	if (ns.len > 0) {
-		char id[129];
-
-		to_hex(ns.id, ns.len, id);
-		strbuf_addf(sb, "build-id %s;", id);
-	} else if (sha256_file("/proc/self/exe", hex, NULL) == 0) {
+	dl_iterate_phdr(add_build_id, &b);
+	if (b.main_has)
+		return;
+	/* a program built without an ID: its bytes are its identity */
+	if (sha256_file("/proc/self/exe", hex, NULL) == 0)
 		strbuf_addf(sb, "exe %s;", hex);
-	} else {
-		/* neither: every run is its own build, the cache is never used */
+	else /* neither: every run is its own build, the cache is never used */
 		strbuf_addf(sb, "run %lld %d;", (long long)now_ns(), (int)getpid());
-	}
 }
 
 static void entry_key(const struct cache *c, const char *rel, long sheet, const char *sheet_name,

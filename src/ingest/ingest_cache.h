@@ -35,7 +35,9 @@
  *
  * When an entry's parse is used (the key): the data file's key is the
  * SHA-256 of the cache format, civreport's version and build (the ELF
- * build ID, else the executable's SHA-256: any rebuild is another parser),
+ * build IDs of the program and of the libraries that parse: glibc,
+ * libcsv, libzip, zlib, expat, freexl; else the executable's SHA-256: any
+ * rebuild, and an upgraded library that parses, is another parser),
  * the schema (every field of it that the parse reads), the --encoding
  * option, the record limit, the entry's path and sheet; the content's
  * SHA-256 must be the source's; and the run's date must be one for which

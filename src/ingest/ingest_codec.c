@@ -275,7 +275,7 @@ static bool leap(int64_t y)
 }
 
 /* A yyyymmdd value.c could have produced. */
-static bool real_date(int64_t v)
+static inline bool real_date(int64_t v)
 {
 	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	int64_t y = v / 10000, m = v / 100 % 100, d = v % 100;
@@ -287,7 +287,7 @@ static bool real_date(int64_t v)
 }
 
 /* Whether v is a value of col the parse could have typed. */
-static bool value_fits(const struct column *col, int64_t v)
+static inline bool value_fits(const struct column *col, int64_t v)
 {
 	switch (col->type) {
 	case COL_ID:
