@@ -246,6 +246,14 @@ static int64_t mtime_ns(const struct stat *st)
 	return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
 }
 
+/* Whether a's identity (device, inode, size, times) is b's. */
+static bool same_stat(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	       mtime_ns(a) == mtime_ns(b) && a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+	       a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
 /* CLOCK_REALTIME, the clock of file times (ingest_cache.h: the racy rule). */
 static int64_t now_ns(void)
 {
@@ -324,12 +332,8 @@ static void close_file(struct run *r)
 	if (r->cache != NULL) {
 		/* the parse is the content's only if nothing moved while it was read */
 		struct stat st;
-		const struct stat *was = &r->src_st[r->src[f->index]];
 
-		if (fstat(f->fd, &st) != 0 || st.st_size != was->st_size ||
-		    st.st_ino != was->st_ino || st.st_dev != was->st_dev ||
-		    mtime_ns(&st) != mtime_ns(was) || st.st_ctim.tv_sec != was->st_ctim.tv_sec ||
-		    st.st_ctim.tv_nsec != was->st_ctim.tv_nsec)
+		if (fstat(f->fd, &st) != 0 || !same_stat(&st, &r->src_st[r->src[f->index]]))
 			r->src_moved[r->src[f->index]] = true;
 	}
 	close(f->fd);
@@ -585,8 +589,7 @@ static bool open_csv(struct run *r, size_t index, struct open_file *f)
 	struct ingest_file *file = &r->res->files[index];
 	char *full = xasprintf("%s/%s", r->opt->input_dir, file->path);
 	struct stat st;
-
-	int64_t seen = now_ns();
+	int64_t seen = now_ns(); /* before the file is read: the racy rule */
 
 	f->fd = open(full, O_RDONLY | O_CLOEXEC);
 	free(full);
@@ -1134,14 +1137,6 @@ static void bad_bytes_warning(struct ingest_file *f, uint64_t line, uint64_t bas
 		free(msg);
 }
 
-/* Whether a's identity (device, inode, size, times) is b's. */
-static bool same_stat(const struct stat *a, const struct stat *b)
-{
-	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
-	       mtime_ns(a) == mtime_ns(b) && a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
-	       a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
-}
-
 /*
  * The parse cache after c's admission: c's encoding into its entry's file,
  * committed after the last chunk (or dropped when the file had an error
@@ -1320,8 +1315,11 @@ static char *source_bytes(struct run *r, size_t i, uint64_t offset, size_t len, 
 	char *buf = xmalloc(len + 1);
 	bool ok;
 
-	if (r->sheet[i] >= 0) {
-		ok = !book_changed(r, i) && sheet_bytes(r, i, full, offset, buf, len, err);
+	if (r->sheet[i] >= 0 && book_changed(r, i)) {
+		ok = false;
+		*err = xstrdup(BOOK_CHANGED);
+	} else if (r->sheet[i] >= 0) {
+		ok = sheet_bytes(r, i, full, offset, buf, len, err);
 	} else {
 		int fd = open(full, O_RDONLY | O_CLOEXEC);
 		struct stat st;

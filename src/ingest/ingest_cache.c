@@ -375,7 +375,7 @@ struct build_ids {
  */
 static bool parses(const char *path)
 {
-	static const char *const names[] = {"libc.so.", "libcsv.so.", "libzip.so.",
+	static const char *const names[] = {"libc.so.", "libcsv.so.",   "libzip.so.",
 					    "libz.so.", "libexpat.so.", "libfreexl.so."};
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 
@@ -537,6 +537,7 @@ static int open_folder(struct cache *c, const char *name)
 		return -1;
 	if (fstat(fd, &st) != 0 || st.st_uid != geteuid()) {
 		close(fd);
+		errno = EPERM; /* another user's folder in ours: leave it */
 		return -1;
 	}
 	if ((st.st_mode & 077) != 0) {
