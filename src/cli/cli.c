@@ -243,6 +243,25 @@ static int resolve_period(struct cli *cli)
 	return 0;
 }
 
+/*
+ * Where the parse cache lives unless --cache says: $XDG_CACHE_HOME/civreport
+ * (an absolute path, as the XDG spec wants), else /var/cache/civreport for
+ * root (a service's cache), else ~/.cache/civreport.  NULL when none can be
+ * named (no HOME): the run goes without.
+ */
+static char *default_cache_dir(void)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+
+	if (xdg != NULL && xdg[0] == '/')
+		return xasprintf("%s/civreport", xdg);
+	if (geteuid() == 0)
+		return xstrdup("/var/cache/civreport");
+	if (home != NULL && home[0] == '/')
+		return xasprintf("%s/.cache/civreport", home);
+	return NULL;
+}
+
 int cli_finish(struct cli *cli)
 {
 	int rc;
@@ -260,6 +279,12 @@ int cli_finish(struct cli *cli)
 	}
 	if ((rc = resolve_period(cli)) != 0)
 		return rc;
+	if (cli->no_cache) {
+		free(cli->cache);
+		cli->cache = NULL;
+	} else if (cli->cache == NULL) {
+		cli->cache = default_cache_dir();
+	}
 	/* a progress line on a terminal, never in cron's mail unless asked for */
 	cli->progress = cli->progress || (isatty(STDERR_FILENO) && !cli->quiet);
 	if (cli->no_progress)

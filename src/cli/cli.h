@@ -39,6 +39,13 @@ struct cli {
 	const char *format;   /* query: table, csv, json; sample: csv, xlsx (cli.c) */
 	char *out;            /* sample: folder */
 	char *log_file;
+	/*
+	 * The parse cache's folder (ingest/ingest_cache.h): --cache, cache =,
+	 * else after cli_finish the default; NULL with --no-cache or
+	 * no_cache = yes (or when no default can be named)
+	 */
+	char *cache;
+	bool no_cache;
 	char *dump_doc;         /* run --dump-doc: FILE, or "-" for stdout */
 	double scale;           /* sample */
 	int seed;               /* sample */

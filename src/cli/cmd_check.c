@@ -37,6 +37,7 @@ int cmd_check(struct cli *cli)
 	so.encoding = cli->encoding;
 	so.max_reject_rate = cli->max_reject_rate;
 	so.progress = cli->progress;
+	so.cache_dir = cli->cache;
 	rc = scan_run(&schema, NULL, &so, &res, err, sizeof(err));
 	/* --quiet: nothing on stdout (cron mails it); the exit code and the log say it */
 	if (rc != EXIT_IO && !cli->quiet)

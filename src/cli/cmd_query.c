@@ -354,6 +354,7 @@ int cmd_query(struct cli *cli)
 	so.encoding = cli->encoding;
 	so.max_reject_rate = 1.0;
 	so.progress = cli->progress;
+	so.cache_dir = cli->cache;
 	rc = scan_run(&schema, agg, &so, &res, err, sizeof(err));
 	if (rc == EXIT_OK) {
 		if (strcmp(cli->format, "json") == 0)

@@ -327,6 +327,7 @@ static int scan(struct run_state *st)
 	    .period = st->cli->period,
 	    .threads = st->cli->threads,
 	    .progress = st->cli->progress,
+	    .cache_dir = st->cli->cache,
 	    .rejects = st->rejects.fp,
 	    .max_reject_rate = st->cli->max_reject_rate,
 	};
@@ -646,6 +647,7 @@ static int resolve_latest(struct run_state *st)
 	struct scan_options so = {.input_dir = st->cli->input,
 				  .encoding = st->cli->encoding,
 				  .threads = st->cli->threads,
+				  .cache_dir = st->cli->cache,
 				  .max_reject_rate = 1.0};
 	struct ingest_result res;
 	char err[1024], why[1024];

@@ -24,17 +24,18 @@ static const struct command commands[] = {
      "      [--input DIR] [--template FILE] [--output DIR] [--config FILE] [--threads N]\n"
      "      [--encoding auto|utf-8|gb18030] [--max-reject-rate R] [--mode 0640]\n"
      "      [--if-changed] [--mail] [--wait SECONDS] [--quiet] [--log-file FILE]\n"
-     "      [--progress|--no-progress] [--dump-doc FILE]\n"
+     "      [--progress|--no-progress] [--dump-doc FILE] [--cache DIR|--no-cache]\n"
      "    生成报告：output/<期间>/ 下的 PDF、XLSX、metrics.json、rejects.csv\n"
      "    --where 区县=岳池县 只算该地区；--each 区县 另为每个区县各出一份：output/<期间>/<区县>/\n"
      "    --strict 模板用到的数据集在期间和地区内没有数据时失败（退出码 1）\n"
      "    --dump-doc FILE 另把文档模型（交给渲染的全部内容）按行写入 FILE，- 为标准输出"},
     {"check", cmd_check,
      "check --year YYYY | --period P [--input DIR] [--encoding E] [--max-reject-rate R]\n"
+     "      [--cache DIR|--no-cache]\n"
      "    只校验数据，打印数据质量汇总"},
     {"query", cmd_query,
      "query --year YYYY | --period P [--where 列=值] [--input DIR] [--format table|csv|json]\n"
-     "      'relief.amount by 区县' ...\n"
+     "      [--cache DIR|--no-cache] 'relief.amount by 区县' ...\n"
      "    计算一个或多个指标并打印，如 "
      "'relief.amount@prev'（同比）、'relief.amount@last'（环比）、\n"
      "    'relief.amount / relief.persons'（人均）"},
@@ -66,6 +67,11 @@ static void usage(FILE *fp)
 	      "{sub}（区县）；\n"
 	      "  表达式 @prev（同比） @last（环比） $period by $sub；格式 growth:1 change:1 元:2\n"
 	      "  （详见 man civreport 和模板目录下的 README.md）\n\n"
+	      "解析缓存：run、check、query 把每个输入文件的解析结果存入缓存目录，文件未改动时\n"
+	      "  下次直接取用，不再解析（结果逐字节相同，任何期间和地区都适用）；\n"
+	      "  --cache DIR（配置中 cache =）指定目录，默认 $XDG_CACHE_HOME/civreport，\n"
+	      "  root 为 /var/cache/civreport，否则 ~/.cache/civreport；--no-cache（no_cache = yes）\n"
+	      "  不读不写缓存。缓存含个人信息（身份证号以整数保存），权限 0700/0600；删除该目录即清空\n\n"
 	      "例子：\n"
 	      "  civreport run --period 2021Q3\n"
 	      "  civreport run --period 2021H2 --each 区县 --strict\n"

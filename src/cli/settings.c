@@ -70,6 +70,9 @@ static const struct setting table[] = {
     RUN("threads", "threads", INT, threads, .min = 1, .max = 64, .what = "整数"),
     RUN("mode", "mode", MODE, mode, .deflt = "0640"),
     RUN("log-file", "log_file", STRING, log_file),
+    RUN("cache", "cache", STRING, cache),
+    /* --no-cache is a flag; in the file, no_cache = yes */
+    RUN(NULL, "no_cache", BOOL, no_cache, .deflt = "no"),
 
     OPT("config", STRING, config),
     OPT("format", ENUM, format, .choices = formats, .deflt = "table"),
@@ -85,6 +88,7 @@ static const struct setting table[] = {
     OPT("help", FLAG, help),
     OPT("dump-doc", STRING, dump_doc),
     OPT("strict", FLAG, strict),
+    OPT("no-cache", FLAG, no_cache),
     OPT("fix", FLAG, fix),
 
     MAIL("url", URL, mail.url),

@@ -45,6 +45,7 @@ int scan_run(const struct schema *schema, struct agg *agg, const struct scan_opt
 	    .threads = opt->threads,
 	    .encoding = opt->encoding,
 	    .progress = opt->progress,
+	    .cache_dir = opt->cache_dir,
 	};
 	const struct ingest_file *worst = NULL;
 	double worst_rate = 0;

@@ -21,7 +21,8 @@ struct scan_options {
 	struct period period; /* the report period; {0, 0} for validation only */
 	int threads;          /* 0 = number of cores */
 	bool progress;
-	FILE *rejects; /* rejects.csv being written, or NULL */
+	const char *cache_dir; /* the parse cache (ingest_options.cache_dir), or NULL */
+	FILE *rejects;         /* rejects.csv being written, or NULL */
 	/* rejected / (accepted + rejected) a file may have, e.g. 0.05 */
 	double max_reject_rate;
 };

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <iconv.h>
+#include <malloc.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include <unistd.h>
 
 #include "ingest.h"
+#include "ingest_cache.h"
 #include "ingest_chunk.h"
 #include "ingest_pool.h"
 #include "mask.h"
@@ -170,9 +172,10 @@ static char *to_utf8(const char *buf, size_t len)
 /* ------------------------------------------------------------ the run */
 
 struct open_file {
-	int fd;            /* a CSV's; -1 for a worksheet */
-	struct book *book; /* a worksheet's rows come from here (the run's) */
-	char *book_error;  /* why the workbook could not be read on, or NULL */
+	int fd;                      /* a CSV's; -1 for a worksheet or an entry from the cache */
+	struct cache_reader *reader; /* the entry's chunks come from the cache (r->readers) */
+	struct book *book;           /* a worksheet's rows come from here (the run's) */
+	char *book_error;            /* why the workbook could not be read on, or NULL */
 	size_t index;
 	struct file_plan plan;
 	EVP_MD_CTX *sha;
@@ -207,11 +210,22 @@ struct run {
 	struct chunk_parser *parser; /* the admitting thread's, for merged chunks */
 	struct chunk *stash;         /* read ahead by read_next_now, for another file */
 	uint64_t *line_base;         /* per entry: lines before the next chunk */
+	uint64_t *head_lines;        /* per entry: lines of the header and the rows above it */
 	size_t seq;
 	int status;
 	uint64_t bytes_total, bytes_done;
 	uint64_t rows;
 	struct timespec started, last_progress;
+	/* the parse cache (ingest_cache.h), NULL when off */
+	struct cache *cache;
+	struct stat *src_st;           /* per path: its stat when read (or looked up) */
+	int64_t *src_seen;             /* per path: CLOCK_REALTIME ns before that */
+	bool *src_moved;               /* per path: its stat changed while it was read */
+	struct cache_reader **readers; /* per entry: its cached parse being admitted */
+	struct cache_writer **writers; /* per entry: its parse being written */
+	char **head_warning;           /* per entry: its warning once the header was read */
+	bool *from_cache, *parsed;     /* per entry: for the log's summary */
+	bool *damage_noted;            /* per entry: its damaged cache was logged */
 };
 
 static void hex(const unsigned char *md, char out[65])
@@ -230,6 +244,23 @@ static void file_error(struct run *r, size_t index, char *msg);
 static int64_t mtime_ns(const struct stat *st)
 {
 	return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+}
+
+/* Whether a's identity (device, inode, size, times) is b's. */
+static bool same_stat(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	       mtime_ns(a) == mtime_ns(b) && a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+	       a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/* CLOCK_REALTIME, the clock of file times (ingest_cache.h: the racy rule). */
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 /*
@@ -271,6 +302,16 @@ static void close_file(struct run *r)
 
 	if (f == NULL)
 		return;
+	if (f->reader != NULL) {
+		/* from the cache: nothing was opened (the reader stays for admission) */
+		if (r->sheet[f->index] >= 0 &&
+		    (f->index + 1 == r->nfiles || r->src[f->index + 1] != r->src[f->index]))
+			r->bytes_done += (uint64_t)r->found.size[r->src[f->index]];
+		free(f->pending);
+		free(f);
+		r->cur = NULL;
+		return;
+	}
 	if (f->book != NULL) {
 		book_unchanged(r, f->index);
 		if (f->index + 1 == r->nfiles || r->src[f->index + 1] != r->src[f->index])
@@ -288,6 +329,13 @@ static void close_file(struct run *r)
 	if (f->eof && r->prehash[r->src[f->index]][0] && r->res->files[f->index].error == NULL &&
 	    strcmp(r->prehash[r->src[f->index]], r->res->files[f->index].sha256) != 0)
 		file_error(r, f->index, xstrdup("文件在读取过程中被修改；请在导出完成后重新运行"));
+	if (r->cache != NULL) {
+		/* the parse is the content's only if nothing moved while it was read */
+		struct stat st;
+
+		if (fstat(f->fd, &st) != 0 || !same_stat(&st, &r->src_st[r->src[f->index]]))
+			r->src_moved[r->src[f->index]] = true;
+	}
 	close(f->fd);
 	free(f->pending);
 	free(f);
@@ -458,6 +506,7 @@ static char *read_header(struct run *r, struct open_file *f, struct ingest_file 
 			free(fields[i]);
 		free(fields);
 		fields = NULL;
+		nfields = 0; /* a failing parse of the next row leaves both as they are */
 		(*titles)++;
 		lead += lines;
 		*hdr += hlen;
@@ -540,6 +589,7 @@ static bool open_csv(struct run *r, size_t index, struct open_file *f)
 	struct ingest_file *file = &r->res->files[index];
 	char *full = xasprintf("%s/%s", r->opt->input_dir, file->path);
 	struct stat st;
+	int64_t seen = now_ns(); /* before the file is read: the racy rule */
 
 	f->fd = open(full, O_RDONLY | O_CLOEXEC);
 	free(full);
@@ -549,10 +599,80 @@ static bool open_csv(struct run *r, size_t index, struct open_file *f)
 			close(f->fd);
 		return false;
 	}
+	if (r->cache != NULL) {
+		r->src_st[r->src[index]] = st;
+		r->src_seen[r->src[index]] = seen;
+	}
 	file->size = st.st_size;
 	f->size = st.st_size;
 	f->sha = EVP_MD_CTX_new();
 	EVP_DigestInit_ex(f->sha, EVP_sha256(), NULL);
+	return true;
+}
+
+/*
+ * The rest of f's plan (the run's period and date) once its header is
+ * known, read or from the cache; its warning logged.
+ */
+static void plan_ready(struct run *r, size_t index, struct open_file *f)
+{
+	struct ingest_file *file = &r->res->files[index];
+	char *name;
+
+	f->plan.period = r->opt->period;
+	f->plan.prev = period_prev_year(&r->opt->period);
+	f->plan.last = period_last(&r->opt->period);
+	f->plan.span_first =
+	    f->plan.prev.first < f->plan.last.first ? f->plan.prev.first : f->plan.last.first;
+	f->plan.today = r->today;
+	file->ds = f->plan.ds;
+	name = ingest_file_label(file);
+	if (file->warning != NULL)
+		log_warn("%s: %s", name, file->warning);
+	free(name);
+	r->plans[index] = xmalloc(sizeof(struct file_plan));
+	*r->plans[index] = f->plan;
+	r->line_base[index] = f->header_lines;
+	if (r->head_lines != NULL)
+		r->head_lines[index] = f->header_lines;
+}
+
+/*
+ * Entry index from the parse cache, when it holds the parse of this
+ * content for this run (ingest_cache.h): f hands out the cached chunks.
+ */
+static bool open_cached(struct run *r, size_t index, struct open_file *f)
+{
+	size_t src = r->src[index];
+	struct ingest_file *file = &r->res->files[index];
+	struct cache_meta m;
+	struct cache_reader *rd;
+	char *label;
+
+	if (r->cache == NULL || !r->prehash[src][0])
+		return false;
+	label = ingest_file_label(file);
+	rd = cache_read(r->cache, file->path, r->sheet[index], file->sheet, label, r->prehash[src],
+			r->today, r->schema, &m);
+	free(label);
+	if (rd == NULL)
+		return false;
+	f->fd = -1;
+	f->reader = r->readers[index] = rd;
+	f->size = r->found.size[src];
+	f->plan.ds = &r->schema->sets[m.ds];
+	f->plan.encoding = m.encoding;
+	f->plan.field_col = m.field_col;
+	f->plan.nfields = m.nfields;
+	f->plan.workbook = m.workbook;
+	f->header_lines = m.header_lines;
+	file->encoding = m.encoding_name;
+	file->warning = m.warning;
+	if (r->sheet[index] < 0)
+		file->size = r->src_st[src].st_size;
+	memcpy(file->sha256, r->prehash[src], sizeof(file->sha256));
+	r->head_warning[index] = m.warning ? xstrdup(m.warning) : NULL;
+	r->from_cache[index] = file->cached = true;
 	return true;
 }
 
@@ -563,7 +683,7 @@ static bool open_next(struct run *r)
 		size_t index = r->next_file++;
 		struct ingest_file *file = &r->res->files[index];
 		struct open_file *f;
-		char *text, *msg, *name;
+		char *text, *msg;
 		const char *hdr;
 		size_t skip, title_rows = 0;
 		/* enough for the header and for telling the encoding; less in chunk tests */
@@ -574,11 +694,18 @@ static bool open_next(struct run *r)
 			continue;
 		f = xcalloc(1, sizeof(*f));
 		f->index = index;
+		if (open_cached(r, index, f)) {
+			r->cur = f;
+			plan_ready(r, index, f);
+			return true;
+		}
 		if (!(r->sheet[index] >= 0 ? open_sheet(r, index, f) : open_csv(r, index, f))) {
 			free(f);
 			continue;
 		}
 		r->cur = f;
+		if (r->cache != NULL)
+			r->parsed[index] = true;
 		if (fill(f, sample) != 0) {
 			file_error(r, index, read_error(f));
 			goto drain;
@@ -614,26 +741,19 @@ static bool open_next(struct run *r)
 			file_error(r, index, msg);
 			goto drain;
 		}
-		f->plan.period = r->opt->period;
-		f->plan.prev = period_prev_year(&r->opt->period);
-		f->plan.last = period_last(&r->opt->period);
-		f->plan.span_first = f->plan.prev.first < f->plan.last.first ? f->plan.prev.first
-									     : f->plan.last.first;
-		f->plan.today = r->today;
-		file->ds = f->plan.ds;
 		if (file->hidden) {
 			char *w = xasprintf("是隐藏的工作表，已读取%s%s", file->warning ? "；" : "",
 					    file->warning ? file->warning : "");
 			free(file->warning);
 			file->warning = w;
 		}
-		name = ingest_file_label(file);
-		if (file->warning != NULL)
-			log_warn("%s: %s", name, file->warning);
-		free(name);
-		r->plans[index] = xmalloc(sizeof(struct file_plan));
-		*r->plans[index] = f->plan;
-		r->line_base[index] = f->header_lines;
+		plan_ready(r, index, f);
+		if (r->cache != NULL) {
+			/* what the cache keeps of the header: the warning as it is now */
+			r->head_warning[index] = file->warning ? xstrdup(file->warning) : NULL;
+			r->writers[index] =
+			    cache_write(r->cache, file->path, r->sheet[index], file->sheet);
+		}
 		return true;
 	drain:
 		/* still hash the whole file for the record, then move on (a workbook's is) */
@@ -706,6 +826,21 @@ static struct chunk *next_chunk(struct run *r)
 		if (r->cur == NULL && !open_next(r))
 			return NULL;
 		f = r->cur;
+		if (f->reader != NULL) {
+			/* the cached parse, chunk by chunk, as it was cut when parsed */
+			c = xcalloc(1, sizeof(*c));
+			if (!cache_read_next(f->reader, c)) {
+				free(c);
+				close_file(r);
+				continue;
+			}
+			c->plan = r->plans[f->index];
+			c->file = f->index;
+			c->seq = r->seq++;
+			if (c->last)
+				close_file(r);
+			return c;
+		}
 		if (fill(f, f->plen + chunk_bytes) != 0) {
 			file_error(r, f->index, read_error(f));
 			close_file(r);
@@ -742,6 +877,7 @@ static struct chunk *next_chunk(struct run *r)
 		c->plan = r->plans[f->index];
 		c->file = f->index;
 		c->seq = r->seq++;
+		c->encode = r->writers != NULL && r->writers[f->index] != NULL;
 		c->offset = f->offset;
 		c->last = f->eof && cut == f->plen;
 		c->len = cut;
@@ -1002,6 +1138,46 @@ static void bad_bytes_warning(struct ingest_file *f, uint64_t line, uint64_t bas
 		free(msg);
 }
 
+/*
+ * The parse cache after c's admission: c's encoding into its entry's file,
+ * committed after the last chunk (or dropped when the file had an error
+ * or moved while it was read); a CSV read whole is recorded as known.
+ */
+static void cache_admitted(struct run *r, struct chunk *c)
+{
+	size_t i = c->file, src = r->src[i];
+	struct ingest_file *f = &r->res->files[i];
+	struct cache_writer *w = r->writers[i];
+	bool good = f->error == NULL && !r->src_moved[src];
+
+	if (w != NULL && !good) {
+		cache_write_abort(w);
+		r->writers[i] = w = NULL;
+	}
+	cache_write_chunk(w, c);
+	if (!c->last)
+		return;
+	if (good && r->parsed[i] && r->sheet[i] < 0)
+		cache_note_source(r->cache, f->path, &r->src_st[src], r->src_seen[src], f->sha256);
+	if (w != NULL) {
+		struct cache_meta m = {
+		    .ds = (size_t)(c->plan->ds - r->schema->sets),
+		    .encoding = c->plan->encoding,
+		    .workbook = c->plan->workbook,
+		    .field_col = c->plan->field_col,
+		    .nfields = c->plan->nfields,
+		    .header_lines = r->head_lines[i],
+		    .encoding_name = f->encoding,
+		    .warning = r->head_warning[i],
+		};
+
+		cache_write_commit(w, &m, f->sha256);
+		r->writers[i] = NULL;
+	}
+	cache_read_close(r->readers[i]);
+	r->readers[i] = NULL;
+}
+
 static void admit(struct run *r, struct chunk *c)
 {
 	struct ingest_file *f = &r->res->files[c->file];
@@ -1060,6 +1236,8 @@ static void admit(struct run *r, struct chunk *c)
 		free(name);
 	}
 done:
+	if (r->cache != NULL)
+		cache_admitted(r, c);
 	r->line_base[c->file] = base + c->lines;
 	/* a worksheet's CSV text is not the workbook's bytes: those count when it is done */
 	r->bytes_done += c->plan->workbook ? 0 : c->len;
@@ -1088,6 +1266,136 @@ static void merge_into(struct run *r, struct chunk *c, struct chunk *next)
 	c->rcap = c->jcap = c->tcap = 0;
 	chunk_parse(r->parser, c);
 	next->merged = true;
+}
+
+/*
+ * Bytes [offset, offset + len) of a worksheet's CSV text (as fill_book
+ * reads it), read again from the start of the sheet.  false with *err.
+ */
+static bool sheet_bytes(struct run *r, size_t i, const char *full, uint64_t offset, char *buf,
+			size_t len, char **err)
+{
+	char msg[512];
+	struct book *b = book_open(full, msg, sizeof(msg));
+	struct strbuf rows = STRBUF_INIT;
+	uint64_t pos = 0; /* of rows.buf[0] in the sheet's text */
+	int rc = 1;
+
+	if (b == NULL || book_select(b, (size_t)r->sheet[i], msg, sizeof(msg)) != 0) {
+		*err = xstrdup(msg);
+		book_close(b);
+		return false;
+	}
+	while (rc > 0 && pos + rows.len < offset + len) {
+		rc = book_read(b, &rows, rows.len + CHUNK_BYTES, msg, sizeof(msg));
+		if (pos + rows.len <= offset) {
+			pos += rows.len;
+			rows.len = 0;
+		}
+	}
+	if (rc < 0 || pos + rows.len < offset + len) {
+		*err = rc < 0 ? xstrdup(msg) : xstrdup(BOOK_CHANGED);
+		rc = -1;
+	} else {
+		memcpy(buf, rows.buf + (offset - pos), len);
+	}
+	strbuf_release(&rows);
+	book_close(b);
+	return rc >= 0;
+}
+
+/*
+ * The source bytes of entry i's chunk at offset (len of them), read again
+ * for a cached chunk that turned out damaged; NULL with *err when the
+ * file is no longer the one the cache vouched for.
+ */
+static char *source_bytes(struct run *r, size_t i, uint64_t offset, size_t len, char **err)
+{
+	struct ingest_file *f = &r->res->files[i];
+	char *full = xasprintf("%s/%s", r->opt->input_dir, f->path);
+	char *buf = xmalloc(len + 1);
+	bool ok;
+
+	if (r->sheet[i] >= 0 && book_changed(r, i)) {
+		ok = false;
+		*err = xstrdup(BOOK_CHANGED);
+	} else if (r->sheet[i] >= 0) {
+		ok = sheet_bytes(r, i, full, offset, buf, len, err);
+	} else {
+		int fd = open(full, O_RDONLY | O_CLOEXEC);
+		struct stat st;
+		size_t got = 0;
+
+		ok = fd >= 0 && fstat(fd, &st) == 0 && same_stat(&st, &r->src_st[r->src[i]]);
+		while (ok && got < len) {
+			ssize_t n = pread(fd, buf + got, len - got, (off_t)(offset + got));
+
+			if (n < 0 && errno == EINTR)
+				continue;
+			ok = n > 0;
+			got += ok ? (size_t)n : 0;
+		}
+		if (!ok)
+			*err = xstrdup("文件在读取过程中被修改;请在导出完成后重新运行");
+		if (fd >= 0)
+			close(fd);
+	}
+	free(full);
+	if (!ok) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/*
+ * A cached chunk that failed its checksum or its checks: logged once per
+ * entry, parsed from the source instead, and the entry written anew (its
+ * chunks before this one copied from the old file, checked again).
+ */
+static void parse_damaged(struct run *r, struct chunk *c)
+{
+	size_t i = c->file;
+	struct ingest_file *f = &r->res->files[i];
+	char *err = NULL;
+
+	if (!r->damage_noted[i]) {
+		char *label = ingest_file_label(f);
+
+		log_warn("解析缓存:%s 的缓存有一块已损坏(校验和不符),该块已按原文件重新读取,"
+			 "缓存已重建",
+			 label);
+		free(label);
+		r->damage_noted[i] = true;
+		if (r->writers[i] == NULL && r->readers[i] != NULL) {
+			struct cache_writer *w =
+			    cache_write(r->cache, f->path, r->sheet[i], f->sheet);
+
+			if (w != NULL && !cache_write_copy(w, r->readers[i], c->offset)) {
+				cache_write_abort(w);
+				w = NULL;
+			}
+			r->writers[i] = w;
+		}
+	}
+	free(c->seg);
+	c->seg = NULL;
+	c->seg_len = 0;
+	c->cached = c->damaged = false;
+	c->encode = r->writers[i] != NULL;
+	c->data = source_bytes(r, i, c->offset, c->len, &err);
+	if (c->data == NULL) {
+		if (f->error == NULL)
+			file_error(r, i, err);
+		else
+			free(err);
+		c->windowed = true; /* nothing of it is admitted: the file has its error */
+		return;
+	}
+	if (r->parser == NULL)
+		r->parser = chunk_parser_new();
+	chunk_parse(r->parser, c);
+	chunk_finish(c);
 }
 
 /*
@@ -1138,7 +1446,6 @@ static int same_content(struct run *r, char *err, size_t errlen)
 	size_t *order = xcalloc(l->n, sizeof(size_t));
 	int rc = 0;
 
-	r->prehash = xcalloc(l->n, sizeof(*r->prehash));
 	for (size_t i = 0; i < l->n; i++)
 		order[i] = i;
 	if (l->n > 1)
@@ -1149,8 +1456,8 @@ static int same_content(struct run *r, char *err, size_t errlen)
 			    (k + 1 < l->n && l->size[order[k + 1]] == l->size[i]);
 		char *full;
 
-		if (!twin || l->same[i] >= 0)
-			continue;
+		if (!twin || l->same[i] >= 0 || r->prehash[i][0])
+			continue; /* a single size, a link, or known from the parse cache */
 		full = xasprintf("%s/%s", r->opt->input_dir, l->paths[i]);
 		if (sha256_file(full, r->prehash[i], NULL) != 0) {
 			snprintf(err, errlen, "无法读取文件 %s：%s", full, strerror(errno));
@@ -1189,14 +1496,18 @@ static int same_content(struct run *r, char *err, size_t errlen)
  */
 static bool stamp_book(struct run *r, size_t i, const char *full, char **error)
 {
-	struct stat st;
+	struct stat st, after;
+	int64_t seen = now_ns();
+	bool hashed = !r->prehash[i][0];
 
-	if (stat(full, &st) != 0 ||
-	    (!r->prehash[i][0] && sha256_file(full, r->prehash[i], NULL) != 0)) {
+	if (stat(full, &st) != 0 || (hashed && sha256_file(full, r->prehash[i], NULL) != 0)) {
 		*error = xasprintf("无法读取文件：%s", strerror(errno));
 		return false;
 	}
 	r->stamp[i] = mtime_ns(&st);
+	/* the hash is the content's if nothing moved meanwhile: the cache may keep it */
+	if (r->cache != NULL && hashed && stat(full, &after) == 0 && same_stat(&st, &after))
+		cache_note_source(r->cache, r->found.paths[i], &st, seen, r->prehash[i]);
 	return true;
 }
 
@@ -1258,6 +1569,48 @@ static void list_entries(struct run *r)
 }
 
 /*
+ * The parse cache for this run, and what it knows of each file's content
+ * (prehash): known from its record, or hashed now when the record cannot
+ * vouch for it (ingest_cache.h).  An unknown file is parsed.
+ */
+static void cache_begin(struct run *r)
+{
+	struct ingest_listing *l = &r->found;
+
+	r->cache = cache_open(r->opt->cache_dir, r->opt->input_dir, r->schema, r->opt->encoding,
+			      max_record_bytes);
+	if (r->cache == NULL)
+		return;
+	r->src_st = xcalloc(l->n ? l->n : 1, sizeof(struct stat));
+	r->src_seen = xcalloc(l->n ? l->n : 1, sizeof(int64_t));
+	r->src_moved = xcalloc(l->n ? l->n : 1, sizeof(bool));
+	for (size_t i = 0; i < l->n; i++) {
+		char *full, *label;
+		struct stat after;
+		int64_t seen = now_ns();
+
+		if (l->same[i] >= 0)
+			continue;
+		full = xasprintf("%s/%s", r->opt->input_dir, l->paths[i]);
+		label = ingest_shown_path(l->paths[i]);
+		if (stat(full, &r->src_st[i]) == 0 &&
+		    cache_source(r->cache, l->paths[i], full, label, &r->src_st[i],
+				 r->prehash[i]) == CACHE_HASH) {
+			/* touched, copied back, on a stick or a share: is the content the same? */
+			if (sha256_file(full, r->prehash[i], NULL) != 0 ||
+			    stat(full, &after) != 0 || !same_stat(&after, &r->src_st[i]))
+				r->prehash[i][0] = '\0';
+			else
+				cache_note_source(r->cache, l->paths[i], &r->src_st[i], seen,
+						  r->prehash[i]);
+		}
+		r->src_seen[i] = seen;
+		free(label);
+		free(full);
+	}
+}
+
+/*
  * The files to read, the result's arrays and the run's per-file state;
  * -1 with a message when the folder cannot be listed or holds no CSV.
  */
@@ -1286,11 +1639,23 @@ static int run_begin(struct run *r, char *err, size_t errlen)
 		return -1;
 	}
 	ingest_unread_warn(r->opt->input_dir, res->unread, res->nunread);
+	r->prehash = xcalloc(r->found.n, sizeof(*r->prehash));
+	if (r->opt->cache_dir != NULL)
+		cache_begin(r);
 	if (same_content(r, err, errlen) != 0)
 		return -1;
 	list_entries(r);
 	r->plans = xcalloc(r->nfiles, sizeof(struct file_plan *));
 	r->line_base = xcalloc(r->nfiles, sizeof(uint64_t));
+	if (r->cache != NULL) {
+		r->head_lines = xcalloc(r->nfiles, sizeof(uint64_t));
+		r->readers = xcalloc(r->nfiles, sizeof(*r->readers));
+		r->writers = xcalloc(r->nfiles, sizeof(*r->writers));
+		r->head_warning = xcalloc(r->nfiles, sizeof(char *));
+		r->from_cache = xcalloc(r->nfiles, sizeof(bool));
+		r->parsed = xcalloc(r->nfiles, sizeof(bool));
+		r->damage_noted = xcalloc(r->nfiles, sizeof(bool));
+	}
 	for (size_t i = 0; i < r->found.n; i++) {
 		struct ingest_file *f = &res->files[r->first[i]];
 		char *name, *same;
@@ -1374,6 +1739,10 @@ static void admit_in_order(struct run *r, struct ingest_pool *pool, size_t max_i
 			chunk_release(next);
 			free(next);
 		}
+		if (c->damaged)
+			parse_damaged(r, c);
+		else if (!c->merged && !c->windowed)
+			chunk_finish(c); /* parsed again here, with the chunks after it */
 		if (!c->merged)
 			admit(r, c);
 		chunk_release(c);
@@ -1385,11 +1754,63 @@ static void admit_in_order(struct run *r, struct ingest_pool *pool, size_t max_i
 	progress(r, true);
 }
 
+/* One line: which entries came from the parse cache, which were read. */
+static void cache_summary(const struct run *r)
+{
+	char **cached = xcalloc(r->nfiles + 1, sizeof(char *));
+	char **read = xcalloc(r->nfiles + 1, sizeof(char *));
+	size_t nc = 0, nr = 0;
+	char *a, *b;
+
+	for (size_t i = 0; i < r->nfiles; i++) {
+		if (r->from_cache[i])
+			cached[nc++] = ingest_file_label(&r->res->files[i]);
+		else if (r->parsed[i])
+			read[nr++] = ingest_file_label(&r->res->files[i]);
+	}
+	a = ingest_unread_names(cached, nc);
+	b = ingest_unread_names(read, nr);
+	log_info("解析缓存:取自缓存 %zu 个%s%s%s;重新读取 %zu 个%s%s%s", nc, nc ? "(" : "", a,
+		 nc ? ")" : "", nr, nr ? "(" : "", b, nr ? ")" : "");
+	free(a);
+	free(b);
+	for (size_t i = 0; i < nc; i++)
+		free(cached[i]);
+	for (size_t i = 0; i < nr; i++)
+		free(read[i]);
+	free(cached);
+	free(read);
+}
+
+/* The parse cache's part of the run freed; with evict, the cache trimmed (ingest_cache.h). */
+static void cache_end(struct run *r, bool evict)
+{
+	if (r->cache != NULL && r->from_cache != NULL)
+		cache_summary(r);
+	for (size_t i = 0; r->writers != NULL && i < r->nfiles; i++) {
+		cache_write_abort(r->writers[i]);
+		cache_read_close(r->readers[i]);
+		free(r->head_warning[i]);
+	}
+	cache_close(r->cache, evict);
+	free(r->src_st);
+	free(r->src_seen);
+	free(r->src_moved);
+	free(r->readers);
+	free(r->writers);
+	free(r->head_warning);
+	free(r->from_cache);
+	free(r->parsed);
+	free(r->damage_noted);
+	free(r->head_lines);
+}
+
 /* The counts into the result, the run's state freed; returns the run's status. */
 static int run_end(struct run *r)
 {
 	struct ingest_result *res = r->res;
 
+	cache_end(r, true);
 	chunk_parser_free(r->parser);
 	if (r->stash != NULL) {
 		chunk_release(r->stash);
@@ -1432,6 +1853,20 @@ static int run_end(struct run *r)
 	return r->status;
 }
 
+/*
+ * A chunk's buffers (about a megabyte of records each) are allocated by a
+ * worker and freed by the admitting thread.  With glibc's defaults each
+ * was mapped afresh, or its arena trimmed and grown again, hundreds of
+ * times a run: page faults were half the time of a run from the parse
+ * cache.  Freed memory is kept for the next chunk instead; the peak is what
+ * is in flight either way.
+ */
+static void keep_freed_memory(void)
+{
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);
+	mallopt(M_TRIM_THRESHOLD, 128 << 20);
+}
+
 int ingest_run(const struct schema *schema, const struct ingest_options *opt,
 	       const struct ingest_sink *sink, struct ingest_result *res, char *err, size_t errlen)
 {
@@ -1439,7 +1874,9 @@ int ingest_run(const struct schema *schema, const struct ingest_options *opt,
 	struct ingest_pool pool;
 	int nthreads = threads_wanted(opt);
 
+	keep_freed_memory();
 	if (run_begin(&r, err, errlen) != 0) {
+		cache_end(&r, false);
 		free(r.prehash);
 		ingest_listing_release(&r.found);
 		return -1;

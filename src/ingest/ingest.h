@@ -112,6 +112,12 @@ struct ingest_options {
 	const char *encoding; /* NULL or "auto", "utf-8", "gb18030" */
 	bool progress;        /* a progress line on stderr */
 	int32_t today;        /* yyyymmdd: later dates are rejects; 0 = value_today() */
+	/*
+	 * The parse cache's folder (ingest_cache.h), or NULL for none: an
+	 * entry whose parse it holds is not read again, and results are the
+	 * same byte for byte.
+	 */
+	const char *cache_dir;
 };
 
 /*
@@ -134,6 +140,7 @@ struct ingest_file {
 	uint64_t spanned; /* further lines of records with a quoted line break */
 	char *error;      /* why the file could not be read at all, or NULL */
 	char *warning;    /* e.g. ignored columns, invalid bytes; or NULL */
+	bool cached;      /* its parse came from the parse cache (options.cache_dir) */
 	/*
 	 * Not read: the path of the file read instead, which is the same file
 	 * (a symlink, a hard link) or has byte for byte the same content (a

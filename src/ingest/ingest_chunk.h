@@ -11,6 +11,12 @@
  * Results never depend on where the cuts fall: a chunk starts where the
  * parse of the whole file would be between records, and a chunk that ends
  * inside a record is parsed again together with the next (merge_into).
+ *
+ * A parse never depends on the report period: it keeps every valid row,
+ * and chunk_window() then drops the rows outside the period's span and
+ * marks each other row's windows.  So a parsed chunk can be kept in the
+ * parse cache (ingest_cache.h) as it is (chunk_encode) and serve a run of
+ * any period (chunk_decode, then chunk_window).
  */
 #ifndef CIVREPORT_INGEST_CHUNK_H
 #define CIVREPORT_INGEST_CHUNK_H
@@ -107,7 +113,23 @@ struct chunk {
 	char *error;            /* fatal for the file (libcsv out of memory) */
 	bool unterminated;      /* not the last chunk, and ended inside a quoted field */
 	bool merged;            /* its data was parsed with the chunk before: skip it */
+	bool windowed;          /* chunk_window() has run: ready for admission */
 	bool done;
+	/*
+	 * The run dates (yyyymmdd) for which its verdicts on dates hold:
+	 * today_lo <= today < today_hi (see ingest_cache.h).
+	 */
+	int32_t today_lo, today_hi;
+
+	/* the parse cache (ingest_cache.h) */
+	bool cached;  /* the results come from seg (chunk_decode), data is NULL */
+	bool encode;  /* encode the parse into seg for the cache (chunk_encode) */
+	bool damaged; /* seg failed its checksum or its checks: nothing decoded */
+	char *seg;    /* the chunk as the cache holds it, malloc'd, or NULL */
+	size_t seg_len;
+	unsigned char seg_sha[32]; /* a cached seg's SHA-256, as the cache's index says */
+	int seg_fd;                /* a cached chunk: the worker reads seg_len bytes ... */
+	uint64_t seg_off;          /* ... at seg_off of this cache file (ingest_cache.c) */
 };
 
 /* Per-worker parsing state (libcsv parser, iconv, row buffer). */
@@ -116,8 +138,52 @@ struct chunk_parser;
 struct chunk_parser *chunk_parser_new(void);
 void chunk_parser_free(struct chunk_parser *p);
 
-/* Parse c->data into records and rejects.  Never fails: problems become rejects or c->error. */
+/*
+ * Parse c->data into records and rejects: every valid row, whatever the
+ * period.  Never fails: problems become rejects or c->error.
+ */
 void chunk_parse(struct chunk_parser *p, struct chunk *c);
+
+/*
+ * Place the parsed rows in the report's windows (c->plan): rows outside
+ * the span are dropped and counted in c->outside, the others get their
+ * REC_SLOT.  Sets c->windowed.
+ */
+void chunk_window(struct chunk *c);
+
+/*
+ * A worker's whole job on a chunk: a cached one is checked and decoded
+ * (c->damaged when it fails), any other parsed and, when c->encode,
+ * encoded into c->seg; then, unless damaged or unterminated, windowed.
+ */
+void chunk_work(struct chunk_parser *p, struct chunk *c);
+
+/*
+ * After a parse: encode (when c->encode and the chunk has no error, with
+ * its SHA-256 in seg_sha), then chunk_window().
+ */
+void chunk_finish(struct chunk *c);
+
+/*
+ * What the bytes of texts are XOR-ed with in the cache (ingest_codec.c):
+ * a search of the cache for an ID number or a place finds nothing.
+ */
+#define CACHE_TEXT_XOR 0xA5
+
+/*
+ * The parse of c (records, text, rejects, counts; not its windows) as
+ * bytes into c->seg, replacing what was there (ingest_codec.c).  Call
+ * before chunk_window().
+ */
+void chunk_encode(struct chunk *c);
+
+/*
+ * The inverse: c's results from seg[0..len), checked value by value
+ * against c->plan (an enum code beyond its values, a line out of order, a
+ * text beyond its buffer...).  Returns 0, or -1 with c's results left
+ * empty: a damaged or forged cache never reaches a figure.
+ */
+int chunk_decode(struct chunk *c, const char *seg, size_t len);
 
 /*
  * Tests only: parse with this record limit instead of CHUNK_MAX_RECORD_BYTES

@@ -93,6 +93,9 @@ void chunk_release(struct chunk *c)
 	free(c->text);
 	free(c->data);
 	free(c->error);
+	free(c->seg);
+	c->seg = NULL;
+	c->seg_len = 0;
 	c->rejects = NULL;
 	c->recs = NULL;
 	c->text = NULL;
@@ -298,9 +301,25 @@ static void trim(const char **f, size_t *len)
 		(*len)--;
 }
 
-/* A date or month after the run's date: a typo (2092 for 2021), never a payment. */
-static enum value_error future(const struct column *col, int32_t today, char **reason)
+/*
+ * The run dates for which a comparison with today comes out the same: the
+ * parse cache (ingest_cache.h) serves a file's parse on another day only
+ * when every verdict on a date would be the same then.
+ */
+static void today_narrow(struct chunk *c, int32_t lo, int32_t hi)
 {
+	if (lo > c->today_lo)
+		c->today_lo = lo;
+	if (hi < c->today_hi)
+		c->today_hi = hi;
+}
+
+/* A date or month after the run's date: a typo (2092 for 2021), never a payment. */
+static enum value_error future(struct chunk *c, const struct column *col, int32_t today,
+			       char **reason)
+{
+	/* the reason names the day: it holds for that day alone */
+	today_narrow(c, today, today + 1);
 	*reason = xasprintf("%s：日期晚于今天（%04d-%02d-%02d）", col->name, (int)(today / 10000),
 			    (int)(today / 100 % 100), (int)(today % 100));
 	return VALUE_FUTURE;
@@ -353,8 +372,11 @@ static enum value_error type_field(struct chunk_parser *p, const struct column *
 		int32_t m;
 		e = parse_month(f, len, &m);
 		*v = m;
+		/* m > today / 100 exactly when today < m * 100 */
 		if (e == VALUE_OK && m > p->c->plan->today / 100)
-			e = future(col, p->c->plan->today, reason);
+			e = future(p->c, col, p->c->plan->today, reason);
+		else if (e == VALUE_OK)
+			today_narrow(p->c, m * 100, INT32_MAX);
 		break;
 	}
 	case COL_DATE: {
@@ -362,7 +384,9 @@ static enum value_error type_field(struct chunk_parser *p, const struct column *
 		e = parse_date(f, len, &d);
 		*v = d;
 		if (e == VALUE_OK && d > p->c->plan->today)
-			e = future(col, p->c->plan->today, reason);
+			e = future(p->c, col, p->c->plan->today, reason);
+		else if (e == VALUE_OK)
+			today_narrow(p->c, d, INT32_MAX);
 		break;
 	}
 	case COL_ENUM: {
@@ -467,8 +491,7 @@ static void process_row(struct chunk_parser *p, uint64_t line)
 	uint64_t present = 0;
 	int64_t *rec;
 	char *reason = NULL;
-	int year, month;
-	unsigned windows;
+	int year;
 
 	c->read++;
 	if (p->nfields > plan->nfields) {
@@ -522,24 +545,43 @@ static void process_row(struct chunk_parser *p, uint64_t line)
 		c->max_year = year;
 	if (year >= INGEST_YEAR_MIN && year < INGEST_YEAR_MIN + INGEST_YEARS)
 		c->year_rows[year - INGEST_YEAR_MIN]++;
-	month = year * 12 + row_month(plan, rec) - 1;
-	if (month < plan->span_first || month > plan->period.last) {
-		c->outside++;
-		return;
-	}
-	/*
-	 * Every row of the span is admitted, in a window or not, so that
-	 * duplicates and persons are counted the same whatever figures ask
-	 * for; REC_SLOT holds the windows and the year's place in the span,
-	 * which keys the duplicate check (persons_mark).
-	 */
-	windows = (period_has(&plan->period, month) ? WINDOW_CUR : 0) |
-		  (period_has(&plan->prev, month) ? WINDOW_PREV : 0) |
-		  (period_has(&plan->last, month) ? WINDOW_LAST : 0);
-	rec[REC_SLOT] = (int64_t)windows | (int64_t)(year - plan->span_first / 12) << 8;
+	/* every valid row, whatever the period: chunk_window() places it */
+	rec[REC_SLOT] = 0;
 	rec[REC_LINE] = (int64_t)line;
 	rec[REC_PRESENT] = (int64_t)present;
 	c->nrecs++;
+}
+
+void chunk_window(struct chunk *c)
+{
+	const struct file_plan *plan = c->plan;
+	size_t kept = 0;
+
+	for (size_t i = 0; i < c->nrecs; i++) {
+		int64_t *rec = c->recs + i * c->stride;
+		int year = row_year(plan, rec), month = year * 12 + row_month(plan, rec) - 1;
+		unsigned windows;
+
+		if (month < plan->span_first || month > plan->period.last) {
+			c->outside++;
+			continue;
+		}
+		/*
+		 * Every row of the span is admitted, in a window or not, so that
+		 * duplicates and persons are counted the same whatever figures ask
+		 * for; REC_SLOT holds the windows and the year's place in the span,
+		 * which keys the duplicate check (persons_mark).
+		 */
+		windows = (period_has(&plan->period, month) ? WINDOW_CUR : 0) |
+			  (period_has(&plan->prev, month) ? WINDOW_PREV : 0) |
+			  (period_has(&plan->last, month) ? WINDOW_LAST : 0);
+		rec[REC_SLOT] = (int64_t)windows | (int64_t)(year - plan->span_first / 12) << 8;
+		if (kept != i)
+			memcpy(c->recs + kept * c->stride, rec, c->stride * sizeof(int64_t));
+		kept++;
+	}
+	c->nrecs = kept;
+	c->windowed = true;
 }
 
 static void reset_row(struct chunk_parser *p)
@@ -701,7 +743,10 @@ void chunk_parse(struct chunk_parser *p, struct chunk *c)
 	memset(c->year_rows, 0, sizeof(c->year_rows));
 	c->read = c->outside = c->blank = c->spanned = c->lines = 0;
 	c->bad_line = c->nul_line = c->reheader_line = UINT64_MAX;
+	c->today_lo = INT32_MIN;
+	c->today_hi = INT32_MAX;
 	c->unterminated = false;
+	c->windowed = false;
 	if (c->plan->encoding == ENC_GB18030) {
 		buf = convert(p, c, &len, &bad);
 	} else {

@@ -2,6 +2,8 @@
  * ingest_pool.c - the parse workers of one ingest run; see ingest_pool.h.
  */
 #include <errno.h>
+#include <openssl/evp.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +11,56 @@
 #include "ingest_pool.h"
 #include "util/log.h"
 #include "util/xalloc.h"
+
+void chunk_finish(struct chunk *c)
+{
+	if (c->encode && c->error == NULL) {
+		unsigned int n = 0;
+
+		chunk_encode(c);
+		EVP_Digest(c->seg, c->seg_len, c->seg_sha, &n, EVP_sha256(), NULL);
+	}
+	chunk_window(c);
+}
+
+void chunk_work(struct chunk_parser *p, struct chunk *c)
+{
+	if (c->cached) {
+		unsigned char md[EVP_MAX_MD_SIZE];
+		unsigned int mdlen = 0;
+		size_t got = 0;
+
+		/* read here, off the admitting thread */
+		c->seg = xmalloc(c->seg_len ? c->seg_len : 1);
+		while (got < c->seg_len) {
+			ssize_t n = pread(c->seg_fd, c->seg + got, c->seg_len - got,
+					  (off_t)(c->seg_off + got));
+
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				break;
+			got += (size_t)n;
+		}
+		if (got < c->seg_len) {
+			free(c->seg);
+			c->seg = NULL;
+		}
+		/* a chunk of the cache is used only as it was written (ingest_cache.h) */
+		if (c->seg == NULL ||
+		    EVP_Digest(c->seg, c->seg_len, md, &mdlen, EVP_sha256(), NULL) != 1 ||
+		    mdlen != 32 || memcmp(md, c->seg_sha, 32) != 0 ||
+		    chunk_decode(c, c->seg, c->seg_len) != 0) {
+			c->damaged = true;
+			return;
+		}
+		chunk_window(c);
+		return;
+	}
+	chunk_parse(p, c);
+	if (!c->unterminated) /* else parsed again with the next chunk (ingest.c merge_into) */
+		chunk_finish(c);
+}
 
 static void *worker(void *arg)
 {
@@ -28,7 +80,7 @@ static void *worker(void *arg)
 		c = q->jobs[q->head++ % q->cap];
 		pthread_mutex_unlock(&q->lock);
 
-		chunk_parse(p, c);
+		chunk_work(p, c);
 
 		pthread_mutex_lock(&q->lock);
 		c->done = true;

@@ -10,6 +10,13 @@
 
 struct persons {
 	struct u64dict *ids;
+	/*
+	 * The last ID asked for and its index: an export lists a person's
+	 * months one after the other, so most rows skip the hash look-up.
+	 */
+	uint64_t last_id;
+	uint32_t last_index;
+	bool have_last;
 	uint64_t **marks; /* per year slot, per index; NULL until the slot's first row */
 	size_t nslots;
 	size_t mcap;
@@ -36,7 +43,12 @@ void persons_free(struct persons *p)
 
 uint32_t persons_index(struct persons *p, uint64_t id)
 {
-	return u64dict_index(p->ids, id);
+	if (!p->have_last || p->last_id != id) {
+		p->last_index = u64dict_index(p->ids, id);
+		p->last_id = id;
+		p->have_last = true;
+	}
+	return p->last_index;
 }
 
 bool persons_mark(struct persons *p, uint32_t index, size_t slot, unsigned bit)

@@ -40,7 +40,7 @@ for n in ${BENCH_GROUPS:-20000 100000}; do
 		for (i = 0; i < n; i++)
 			printf "2021-03-01,捐赠收入,项目/%d,前锋区,%d.00,,\n", i, 100 + i % 977
 	}' >"$DIR/in$n/charity.csv"
-	/usr/bin/time -f "%e %M" -o "$DIR/time" "$BIN" run --year 2021 --input "$DIR/in$n" \
+	/usr/bin/time -f "%e %M" -o "$DIR/time" "$BIN" run --no-cache --year 2021 --input "$DIR/in$n" \
 		--template "$DIR/t.md" --output "$DIR/out$n" --quiet ||
 		{ echo "bench: civreport run failed at $n groups" >&2; exit 1; }
 	read -r wall rss <"$DIR/time"

@@ -35,7 +35,7 @@ best() {
 	while [ "$i" -lt "$RUNS" ]; do
 		i=$((i + 1))
 		rm -rf "$OUT/o"
-		/usr/bin/time -f "%e %M" -o "$OUT/$name.time" "$BIN" run --input "$DATA" \
+		/usr/bin/time -f "%e %M" -o "$OUT/$name.time" "$BIN" run --no-cache --input "$DATA" \
 			--output "$OUT/o" --quiet --no-progress "$@" 2>"$OUT/$name.err" ||
 			{ echo "bench: civreport run $* failed:" >&2; cat "$OUT/$name.err" >&2; exit 1; }
 		cat "$OUT/$name.time" >>"$OUT/$name.times"

@@ -15,6 +15,15 @@
 # and compare every figure and every group of every series.  Exits 1 when a
 # figure differs or a tool fails, never because of a time.
 #
+# Then the parse cache (issue 14), on a hard-linked copy of the same files:
+#   civreport run --no-cache      the default report, every file parsed
+#   civreport run, cold cache     the same, writing the cache
+#   civreport run, warm cache     every file from the cache
+#   civreport query, warm cache   every figure of figures.txt; and one figure
+#   civreport run, 1 file changed one of the nine files changed (a copy with
+#                                 one more line): that one parsed, 8 cached
+# and check that the warm outputs are the --no-cache ones, byte for byte.
+#
 # Environment: BENCH_SCALES="1 10", BENCH_RUNS=1 (the fastest of N runs is
 # reported), BENCH_YEAR=2021.
 
@@ -110,6 +119,90 @@ best() { sort -n "$RESULTS/$1.times" | head -n 1; }
 
 TABLE=$RESULTS/table.txt
 : >"$TABLE"
+CACHE_TABLE=$RESULTS/cache-table.txt
+: >"$CACHE_TABLE"
+crow() { # what scale wall peak_kb base_wall base_label
+	awk -v t="$1" -v s="$2" -v w="$3" -v k="$4" -v b="$5" -v l="$6" 'BEGIN {
+		printf "| %-34s | %5s | %8.2f | %8.0f | %6.2f | %-16s |\n", t, s, w, k / 1024, w / b, l
+	}' >>"$CACHE_TABLE"
+}
+
+# cache_bench SCALE DIR EXPRESSION...: the parse cache's times at one scale,
+# on DIR's files hard-linked into a work folder (a changed file is a copy:
+# the data set itself never changes)
+cache_bench() {
+	scale=$1
+	src=$2
+	shift 2
+	work=$DATA/cache-work-$scale
+	cache=$work.cache
+	changed=relief-华蓥市.csv
+	rm -rf "$work" "$cache" "$work.out"
+	mkdir -p "$work"
+	for f in "$src"/*.csv; do
+		ln "$f" "$work/" 2>/dev/null || cp "$f" "$work/"
+	done
+	for t in run-nocache run-cold run-warm query-warm query1-warm run-changed; do
+		rm -f "$RESULTS/$t-$scale.times"
+	done
+	crun() { # NAME ARGS...: the default report of the work folder
+		name=$1
+		shift
+		rm -rf "$work.out"
+		timed "$name-$scale" "$BIN" run --year "$YEAR" --input "$work" --output "$work.out" \
+			--no-progress "$@"
+	}
+	round=0
+	while [ "$round" -lt "$RUNS" ]; do
+		round=$((round + 1))
+		rm -rf "$cache"
+		rm -f "$work/$changed"
+		ln "$src/$changed" "$work/" 2>/dev/null || cp "$src/$changed" "$work/"
+		crun run-nocache --no-cache --quiet
+		cp "$work.out/$YEAR/metrics.json" "$RESULTS/cache-plain-$scale.json"
+		crun run-cold --cache "$cache" --quiet
+		crun run-warm --cache "$cache"
+		grep -q "取自缓存 9 个" "$RESULTS/run-warm-$scale.err" ||
+			{ say "scale $scale: the warm run did not take the nine files from the cache"; status=1; }
+		if ! cmp -s "$work.out/$YEAR/metrics.json" "$RESULTS/cache-plain-$scale.json"; then
+			say "scale $scale: MISMATCH metrics.json from the cache differs from --no-cache"
+			status=1
+		fi
+		timed "query-warm-$scale" "$BIN" query --year "$YEAR" --input "$work" --format csv \
+			--quiet --cache "$cache" "$@"
+		if ! cmp -s "$RESULTS/query-warm-$scale.out" "$RESULTS/civreport-$scale.out"; then
+			say "scale $scale: MISMATCH query from the cache differs from --no-cache"
+			status=1
+		fi
+		timed "query1-warm-$scale" "$BIN" query --year "$YEAR" --input "$work" --format csv \
+			--quiet --cache "$cache" 'relief.amount by 区县'
+		# one of nine files changed: a copy with one more line than any round before
+		rm -f "$work/$changed"
+		cp "$src/$changed" "$work/$changed"
+		i=0
+		while [ "$i" -lt "$round" ]; do
+			printf '\n' >>"$work/$changed"
+			i=$((i + 1))
+		done
+		crun run-changed --cache "$cache"
+		grep -q "取自缓存 8 个.*重新读取 1 个($changed)" "$RESULTS/run-changed-$scale.err" ||
+			{ say "scale $scale: the changed run did not read exactly $changed again"; status=1; }
+	done
+	cache_kb=$(du -sk "$cache" | cut -f1)
+	base_run=$(best "run-nocache-$scale" | cut -d' ' -f1)
+	base_query=$(best "civreport-$scale" | cut -d' ' -f1)
+	# shellcheck disable=SC2046 # two numbers
+	{
+		crow "run --no-cache" "$scale" $(best "run-nocache-$scale") "$base_run" "run --no-cache"
+		crow "run, cold cache (writes it)" "$scale" $(best "run-cold-$scale") "$base_run" "run --no-cache"
+		crow "run, warm cache" "$scale" $(best "run-warm-$scale") "$base_run" "run --no-cache"
+		crow "run, 1 of 9 files changed" "$scale" $(best "run-changed-$scale") "$base_run" "run --no-cache"
+		crow "query $NFIG figures, warm cache" "$scale" $(best "query-warm-$scale") "$base_query" "query --no-cache"
+		crow "query 1 figure, warm cache" "$scale" $(best "query1-warm-$scale") "$base_query" "query --no-cache"
+	}
+	echo "scale $scale: the cache holds $((cache_kb / 1024)) MB" >>"$RESULTS/cache-sizes.txt"
+	rm -rf "$work" "$cache" "$work.out"
+}
 row() { # tool scale wall peak_kb bytes civreport_wall
 	awk -v t="$1" -v s="$2" -v w="$3" -v k="$4" -v b="$5" -v c="$6" 'BEGIN {
 		mbs = w > 0 ? b / 1048576 / w : 0
@@ -118,6 +211,7 @@ row() { # tool scale wall peak_kb bytes civreport_wall
 }
 
 status=0
+rm -f "$RESULTS/cache-sizes.txt"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')
 for scale in $SCALES; do
 	prepare "$scale"
@@ -134,8 +228,9 @@ for scale in $SCALES; do
 	while [ "$round" -lt "$RUNS" ]; do
 		round=$((round + 1))
 		timed "wc-$scale" wc -l "$dir"/*.csv
-		timed "civreport-$scale" "$BIN" query --year "$YEAR" --input "$dir" --format csv --quiet "$@"
-		timed "civreport-t1-$scale" "$BIN" query --year "$YEAR" --input "$dir" --format csv --quiet \
+		timed "civreport-$scale" "$BIN" query --no-cache --year "$YEAR" --input "$dir" --format csv \
+			--quiet "$@"
+		timed "civreport-t1-$scale" "$BIN" query --no-cache --year "$YEAR" --input "$dir" --format csv --quiet \
 			--threads 1 "$@"
 		timed "duckdb-$scale" node "$HERE/duckdb_figures.mjs" run --year "$YEAR" --input "$dir" \
 			--figures "$FIGURES" --schema "$ROOT/templates/schema.ini" --threads "$DUCKDB_THREADS" --timings
@@ -173,6 +268,8 @@ for scale in $SCALES; do
 		diff "$RESULTS/civreport-$scale.out" "$RESULTS/civreport-t1-$scale.out" | head -20 >&2 || true
 		status=1
 	fi
+	say "scale $scale: the parse cache"
+	cache_bench "$scale" "$dir" "$@"
 done
 
 cpus=$(nproc 2>/dev/null || echo '?')
@@ -186,6 +283,13 @@ load average before $load_before, after $load_after: other processes on the mach
 | tool                         | scale |   wall s |  peak MB |    MB/s |  ratio |
 |------------------------------|------:|---------:|---------:|--------:|-------:|
 $(cat "$TABLE")
+
+The parse cache (issue 14): the default report (\`run\`, PDF, DOCX, XLSX) and queries, every file
+parsed or taken from the cache; ratio = wall / the same without the cache; $(cat "$RESULTS/cache-sizes.txt" 2>/dev/null | tr '\n' ';')
+
+| civreport                          | scale |   wall s |  peak MB |  ratio | of               |
+|------------------------------------|------:|---------:|---------:|-------:|------------------|
+$(cat "$CACHE_TABLE")
 
 EOF
 if [ "$status" -ne 0 ]; then

@@ -136,8 +136,8 @@ round=0
 while [ "$round" -lt "$RUNS" ]; do
 	round=$((round + 1))
 	if has_part civreport; then
-		timed "xlsx-civreport-csv-$SCALE" 1 "$BIN" check --year "$YEAR" --input "$CDIR"
-		timed "xlsx-civreport-xlsx-$SCALE" 1 "$BIN" check --year "$YEAR" --input "$XDIR"
+		timed "xlsx-civreport-csv-$SCALE" 1 "$BIN" check --no-cache --year "$YEAR" --input "$CDIR"
+		timed "xlsx-civreport-xlsx-$SCALE" 1 "$BIN" check --no-cache --year "$YEAR" --input "$XDIR"
 	fi
 	if has_part openpyxl; then
 		say "openpyxl read_only over $(ls "$XDIR"/relief-*.xlsx | wc -l) workbooks (round $round; minutes at scale 1)"

@@ -61,7 +61,10 @@ unset SOURCE_DATE_EPOCH
 CIVREPORT_DATADIR=templates
 TZ=UTC
 LC_ALL=C.UTF-8
-export CIVREPORT_DATADIR TZ LC_ALL
+# the parse cache in the work folder, kept between checks: a second check
+# reads every case from it, and its outputs must be the same bytes
+XDG_CACHE_HOME=$WORK/cache
+export CIVREPORT_DATADIR TZ LC_ALL XDG_CACHE_HOME
 
 # explode XLSX|DOCX DIR: every part of the package into DIR, XML parts printed
 # one element per line (attributes in their order, text on its element's

@@ -1235,6 +1235,31 @@ static void test_big_stray_quote(void **state)
 	free(e);
 }
 
+/*
+ * Regression (was a bug, fixed): ingest.c read_header(): after a title row
+ * its fields were freed but their count kept, so a next row that does not
+ * parse (a quote left open) freed them again: a crash on a file of two lines.
+ */
+static void test_title_then_open_quote(void **state)
+{
+	char path[128];
+	FILE *fp;
+	const struct ingest_file *f;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/relief.csv", tmpdir);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs("广安市2021年城乡低保发放明细表\n\"abc,def\n", fp);
+	assert_int_equal(fclose(fp), 0);
+	memset(&G, 0, sizeof(G));
+	assert_int_equal(run_dir(tmpdir, false, 1, &G, &R), 1);
+	f = file_of(&R, "relief.csv");
+	assert_non_null(f->error);
+	got_free(&G);
+	ingest_result_release(&R);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1265,6 +1290,7 @@ int main(void)
 	    cmocka_unit_test_teardown(test_no_input, cleanup),
 	    cmocka_unit_test_setup_teardown(test_threads_identical, setup_big, teardown_big),
 	    cmocka_unit_test_setup_teardown(test_big_stray_quote, setup_big, teardown_big),
+	    cmocka_unit_test_setup_teardown(test_title_then_open_quote, setup_big, teardown_big),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,6 +1,7 @@
 /*
  * test_regress_ingest.c - every input the ingest fuzzer ever crashed on
- * (tests/fuzz/regress/ingest-*) goes through the fuzz target's own checks.
+ * (tests/fuzz/regress/ingest-*), and its seeds, go through the fuzz
+ * target's own checks (the parse cache's codec round trip among them).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +16,8 @@ static void replay_all(void **state)
 {
 	(void)state;
 	replay_regressions("ingest-");
+	/* and the seeds: the target round-trips each parse through the cache's codec */
+	assert_true(replay_files("tests/fuzz/seeds/ingest", "") > 0);
 }
 
 int main(void)

@@ -433,7 +433,7 @@ static void test_cli_and_file_agree(void **state)
 			cli_release(&b);
 		}
 	}
-	assert_int_equal(both, 12);
+	assert_int_equal(both, 13);
 }
 
 /* ------------------------------------------------- configuration file */
@@ -458,6 +458,8 @@ static void test_file_every_key(void **state)
 			      "threads = 2\n"
 			      "mode = 0600\n"
 			      "log_file = /var/log/c.log\n"
+			      "cache = /srv/cache\n"
+			      "no_cache = yes\n"
 			      "[mail]\n"
 			      "url = smtp://mail.example.gov.cn:587\n"
 			      "from = civreport@example.gov.cn\n"
@@ -482,6 +484,8 @@ static void test_file_every_key(void **state)
 	assert_int_equal(cli.threads, 2);
 	assert_int_equal(cli.mode, 0600);
 	assert_string_equal(cli.log_file, "/var/log/c.log");
+	assert_string_equal(cli.cache, "/srv/cache");
+	assert_true(cli.no_cache);
 	assert_string_equal(cfg.mail.url, "smtp://mail.example.gov.cn:587");
 	assert_string_equal(cfg.mail.from, "civreport@example.gov.cn");
 	assert_string_equal(cfg.mail.from_name, "广安市民政局");
@@ -568,6 +572,10 @@ static void test_file_refuses(void **state)
 	assert_says(err, at, "to", "office", "电子邮件地址", NULL);
 	assert_int_equal(load(&cli, &cfg, "[mail]\n\nfrom = 民政局\n", err, sizeof(err)), -1);
 	assert_says(err, at, "from", "民政局", NULL);
+	assert_int_equal(load(&cli, &cfg, "[run]\n\nno_cache = sometimes\n", err, sizeof(err)), -1);
+	assert_says(err, at, "no_cache", "sometimes", "yes 或 no", NULL);
+	assert_int_equal(load(&cli, &cfg, "[run]\n\ncache =\n", err, sizeof(err)), -1);
+	assert_says(err, at, "cache", "不能为空", NULL);
 
 	/* unknown keys and sections: file:line, the key, the keys there are */
 	assert_int_equal(load(&cli, &cfg, "[run]\n\nthread = 2\n", err, sizeof(err)), -1);

@@ -1,0 +1,544 @@
+/*
+ * ingest_codec.c - a parsed chunk as bytes for the parse cache, and back
+ * (chunk_encode, chunk_decode in ingest_chunk.h).
+ *
+ * The encoding is compact and typed, column by column: unsigned LEB128
+ * varints; IDs, money, counts, months and dates as the zigzag difference
+ * from the column's previous value (an export lists a person's months one
+ * after the other, so most differences take one byte); enum values as
+ * their code; a text value as "the same as the previous one" or its bytes.
+ * The layout of one chunk:
+ *
+ *	'C' '1'  ncols nrecs nrejects  lines read blank spanned max_year
+ *	bad_line+1 nul_line+1 reheader_line+1 (0: none)  today_lo today_hi
+ *	nyears (year index, rows)...
+ *	records: line differences; present bits as (run, bits) pairs; then
+ *	         per column, the values of the records that have one
+ *	rejects: line, column+1, code, reason (0: none, else length+1), row
+ *	'E'
+ *
+ * What the cache holds is personal data (IDs as integers): never names in
+ * clear (a name column arrives masked, 张*), and the bytes of text and of
+ * the masked reject rows are stored XOR-ed with CACHE_TEXT_XOR, so that a search
+ * of the cache for an ID number or a place finds nothing.  That is not
+ * encryption; the cache's protection is its mode (0600 in a 0700 folder).
+ *
+ * Decoding trusts nothing: the caller has checked the chunk's SHA-256
+ * against the cache's index, and every value is still checked against the
+ * schema before it can reach a figure (codes within their enum, dates real,
+ * money within the column's maximum, lines in order, texts within the
+ * chunk).  This file never touches shared state.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ingest_chunk.h"
+#include "util/xalloc.h"
+
+/* ------------------------------------------------------------ writing */
+
+struct out {
+	char *buf;
+	size_t len, cap;
+};
+
+static void put_byte(struct out *o, unsigned char b)
+{
+	if (o->len == o->cap)
+		o->buf = xgrow(o->buf, &o->cap, o->len + 1, 1);
+	o->buf[o->len++] = (char)b;
+}
+
+static void put_v(struct out *o, uint64_t v)
+{
+	if (o->cap - o->len < 10)
+		o->buf = xgrow(o->buf, &o->cap, o->len + 10, 1);
+	while (v >= 0x80) {
+		o->buf[o->len++] = (char)(v | 0x80);
+		v >>= 7;
+	}
+	o->buf[o->len++] = (char)v;
+}
+
+static uint64_t zigzag(int64_t v)
+{
+	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+}
+
+static void put_z(struct out *o, int64_t v)
+{
+	put_v(o, zigzag(v));
+}
+
+/* Bytes XOR-ed with CACHE_TEXT_XOR (see the top of the file). */
+static void put_text(struct out *o, const char *s, size_t n)
+{
+	o->buf = xgrow(o->buf, &o->cap, o->len + n, 1);
+	for (size_t i = 0; i < n; i++)
+		o->buf[o->len + i] = (char)((unsigned char)s[i] ^ CACHE_TEXT_XOR);
+	o->len += n;
+}
+
+/* A C string or none: 0, or length + 1 and the bytes. */
+static void put_str(struct out *o, const char *s)
+{
+	if (s == NULL) {
+		put_v(o, 0);
+		return;
+	}
+	put_v(o, (uint64_t)strlen(s) + 1);
+	put_text(o, s, strlen(s));
+}
+
+static void encode_records(struct out *o, const struct chunk *c, const struct dataset *ds)
+{
+	const size_t stride = c->stride;
+	int64_t prev = 0;
+
+	for (size_t i = 0; i < c->nrecs; i++) {
+		int64_t line = c->recs[i * stride + REC_LINE];
+
+		put_v(o, (uint64_t)(line - prev));
+		prev = line;
+	}
+	for (size_t i = 0; i < c->nrecs;) {
+		int64_t bits = c->recs[i * stride + REC_PRESENT];
+		size_t run = 1;
+
+		while (i + run < c->nrecs && c->recs[(i + run) * stride + REC_PRESENT] == bits)
+			run++;
+		put_v(o, run);
+		put_v(o, (uint64_t)bits);
+		i += run;
+	}
+	for (size_t col = 0; col < ds->ncols; col++) {
+		const enum col_type type = ds->cols[col].type;
+		const char *last = NULL;
+		size_t lastlen = 0;
+
+		prev = 0;
+		for (size_t i = 0; i < c->nrecs; i++) {
+			const int64_t *rec = c->recs + i * stride;
+			int64_t v = rec[REC_HEAD + col];
+
+			if (!((uint64_t)rec[REC_PRESENT] >> col & 1))
+				continue;
+			if (type == COL_ENUM) {
+				put_v(o, (uint64_t)v);
+			} else if (type == COL_TEXT) {
+				const char *s = c->text + ((uint64_t)v >> 32);
+				size_t n = (size_t)((uint64_t)v & 0xffffffffu);
+
+				if (last != NULL && n == lastlen && memcmp(s, last, n) == 0) {
+					put_v(o, 0);
+				} else {
+					put_v(o, (uint64_t)n + 1);
+					put_text(o, s, n);
+				}
+				last = s;
+				lastlen = n;
+			} else {
+				put_z(o, (int64_t)((uint64_t)v - (uint64_t)prev));
+				prev = v;
+			}
+		}
+	}
+}
+
+void chunk_encode(struct chunk *c)
+{
+	const struct dataset *ds = c->plan->ds;
+	struct out o = {0};
+	size_t nyears = 0;
+
+	put_byte(&o, 'C');
+	put_byte(&o, '1');
+	put_v(&o, ds->ncols);
+	put_v(&o, c->nrecs);
+	put_v(&o, c->nrejects);
+	put_v(&o, c->lines);
+	put_v(&o, c->read);
+	put_v(&o, c->blank);
+	put_v(&o, c->spanned);
+	put_v(&o, (uint64_t)c->max_year);
+	/* UINT64_MAX (none) wraps to 0 */
+	put_v(&o, c->bad_line + 1);
+	put_v(&o, c->nul_line + 1);
+	put_v(&o, c->reheader_line + 1);
+	put_z(&o, c->today_lo);
+	put_z(&o, c->today_hi);
+	for (size_t y = 0; y < INGEST_YEARS; y++)
+		nyears += c->year_rows[y] > 0;
+	put_v(&o, nyears);
+	for (size_t y = 0; y < INGEST_YEARS; y++)
+		if (c->year_rows[y] > 0) {
+			put_v(&o, y);
+			put_v(&o, c->year_rows[y]);
+		}
+	encode_records(&o, c, ds);
+	for (size_t i = 0; i < c->nrejects; i++) {
+		const struct chunk_reject *r = &c->rejects[i];
+
+		put_v(&o, r->line);
+		put_v(&o, (uint64_t)(r->col + 1));
+		put_v(&o, (uint64_t)r->code);
+		put_str(&o, r->reason);
+		put_str(&o, r->row ? r->row : "");
+	}
+	put_byte(&o, 'E');
+	free(c->seg);
+	c->seg = o.buf;
+	c->seg_len = o.len;
+}
+
+/* ------------------------------------------------------------ reading */
+
+struct in {
+	const unsigned char *p, *end;
+	bool bad;
+};
+
+static uint64_t get_v_long(struct in *in)
+{
+	uint64_t v = 0;
+
+	for (unsigned shift = 0; shift < 64; shift += 7) {
+		unsigned char b;
+
+		if (in->p == in->end) {
+			in->bad = true;
+			return 0;
+		}
+		b = *in->p++;
+		v |= (uint64_t)(b & 0x7f) << shift;
+		if (b < 0x80)
+			return v;
+	}
+	in->bad = true;
+	return 0;
+}
+
+/* Most values take one byte: that case inline. */
+static inline uint64_t get_v(struct in *in)
+{
+	if (in->p < in->end && *in->p < 0x80)
+		return *in->p++;
+	return get_v_long(in);
+}
+
+static inline int64_t get_z(struct in *in)
+{
+	uint64_t v = get_v(in);
+
+	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+}
+
+/* n bytes un-XOR-ed into dst, or false. */
+static bool get_text(struct in *in, char *dst, size_t n)
+{
+	if ((size_t)(in->end - in->p) < n) {
+		in->bad = true;
+		return false;
+	}
+	for (size_t i = 0; i < n; i++)
+		dst[i] = (char)(in->p[i] ^ CACHE_TEXT_XOR);
+	in->p += n;
+	return true;
+}
+
+/* A string of put_str (malloc'd; NULL for none, or on failure with in->bad). */
+static char *get_str(struct in *in)
+{
+	uint64_t n = get_v(in);
+	char *s;
+
+	if (n == 0 || in->bad)
+		return NULL;
+	n--;
+	if (n > (uint64_t)(in->end - in->p)) {
+		in->bad = true;
+		return NULL;
+	}
+	s = xmalloc((size_t)n + 1);
+	if (!get_text(in, s, (size_t)n) || memchr(s, '\0', (size_t)n) != NULL) {
+		free(s);
+		in->bad = true;
+		return NULL;
+	}
+	s[n] = '\0';
+	return s;
+}
+
+static bool leap(int64_t y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/* A yyyymmdd value.c could have produced. */
+static inline bool real_date(int64_t v)
+{
+	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int64_t y = v / 10000, m = v / 100 % 100, d = v % 100;
+
+	if (v < 0 || y < INGEST_YEAR_MIN || y >= INGEST_YEAR_MIN + INGEST_YEARS || m < 1 ||
+	    m > 12 || d < 1)
+		return false;
+	return d <= days[m - 1] + (m == 2 && leap(y));
+}
+
+/* Whether v is a value of col the parse could have typed. */
+static inline bool value_fits(const struct column *col, int64_t v)
+{
+	switch (col->type) {
+	case COL_ID:
+		return v >= 0 && v < 100000000000000000; /* the 17 digits before the check */
+	case COL_ENUM:
+		return v >= 0 && (uint64_t)v < col->nvalues;
+	case COL_MONTH:
+		return v / 100 >= INGEST_YEAR_MIN && v / 100 < INGEST_YEAR_MIN + INGEST_YEARS &&
+		       v % 100 >= 1 && v % 100 <= 12;
+	case COL_DATE:
+		return real_date(v);
+	case COL_MONEY:
+	case COL_INTEGER:
+		if (v < 0 && !col->negative)
+			return false;
+		return v >= -col->max && v <= col->max;
+	case COL_TEXT:
+		return true;
+	}
+	return false;
+}
+
+/* The columns every record must hold: the required ones and the period's. */
+static uint64_t must_have(const struct dataset *ds)
+{
+	uint64_t m = 1ull << ds->period;
+
+	for (size_t c = 0; c < ds->ncols; c++)
+		if (ds->cols[c].required)
+			m |= 1ull << c;
+	return m;
+}
+
+/* A run of records with the same present bits (the encoding's pairs). */
+struct bits_run {
+	size_t n;
+	uint64_t bits;
+};
+
+/* Column col of the records of one run, from i: false when a value does not hold. */
+static bool decode_run(struct in *in, struct chunk *c, const struct column *cd, size_t col,
+		       size_t i, size_t n, int64_t *prev, uint64_t *last, bool *have_last)
+{
+	int64_t *v = c->recs + i * c->stride + REC_HEAD + col;
+	const size_t stride = c->stride;
+
+	switch (cd->type) {
+	case COL_ENUM:
+		for (size_t k = 0; k < n; k++, v += stride) {
+			uint64_t e = get_v(in);
+
+			if (e >= cd->nvalues)
+				return false;
+			*v = (int64_t)e;
+		}
+		return !in->bad;
+	case COL_TEXT:
+		for (size_t k = 0; k < n; k++, v += stride) {
+			uint64_t len = get_v(in);
+
+			if (in->bad || (len == 0 && !*have_last))
+				return false;
+			if (len > 0) {
+				len--;
+				/* c->text holds seg_len bytes: no text can be longer */
+				if (len > c->tcap - c->tlen ||
+				    !get_text(in, c->text + c->tlen, (size_t)len))
+					return false;
+				*last = (uint64_t)c->tlen << 32 | len;
+				c->tlen += (size_t)len;
+				*have_last = true;
+			}
+			*v = (int64_t)*last;
+		}
+		return true;
+	default:
+		/* a value checked when it changes: most repeat the row before */
+		for (size_t k = 0; k < n; k++, v += stride) {
+			int64_t d = get_z(in);
+
+			if (d != 0) {
+				*prev = (int64_t)((uint64_t)*prev + (uint64_t)d);
+				if (!value_fits(cd, *prev))
+					return false;
+			} else if (k == 0 && !value_fits(cd, *prev)) {
+				return false; /* the column's first value, 0 */
+			}
+			*v = *prev;
+		}
+		return !in->bad;
+	}
+}
+
+static bool decode_records(struct in *in, struct chunk *c, const struct dataset *ds)
+{
+	const size_t stride = c->stride;
+	const uint64_t allowed = ds->ncols >= 64 ? ~0ull : (1ull << ds->ncols) - 1;
+	const uint64_t need = must_have(ds);
+	struct bits_run *runs = xmalloc((c->nrecs ? c->nrecs : 1) * sizeof(*runs));
+	size_t nruns = 0;
+	uint64_t line = 0;
+	bool ok = true;
+
+	for (size_t i = 0; i < c->nrecs; i++) {
+		uint64_t d = get_v(in);
+
+		/* lines strictly increase, within the chunk */
+		if (in->bad || (i > 0 && d == 0) || d >= c->lines - line) {
+			free(runs);
+			return false;
+		}
+		line += d;
+		c->recs[i * stride + REC_LINE] = (int64_t)line;
+		c->recs[i * stride + REC_SLOT] = 0;
+	}
+	for (size_t i = 0; ok && i < c->nrecs;) {
+		uint64_t n = get_v(in), bits = get_v(in);
+
+		if (in->bad || n == 0 || n > c->nrecs - i || (bits & ~allowed) != 0 ||
+		    (bits & need) != need) {
+			ok = false;
+			break;
+		}
+		runs[nruns++] = (struct bits_run){(size_t)n, bits};
+		for (uint64_t k = 0; k < n; k++)
+			c->recs[(i + k) * stride + REC_PRESENT] = (int64_t)bits;
+		i += n;
+	}
+	for (size_t col = 0; ok && col < ds->ncols; col++) {
+		int64_t prev = 0;
+		uint64_t last = 0; /* offset << 32 | length of the previous text */
+		bool have_last = false;
+
+		for (size_t r = 0, i = 0; ok && r < nruns; i += runs[r++].n) {
+			if (runs[r].bits >> col & 1) {
+				ok = decode_run(in, c, &ds->cols[col], col, i, runs[r].n, &prev,
+						&last, &have_last);
+				continue;
+			}
+			for (size_t k = i; k < i + runs[r].n; k++)
+				c->recs[k * stride + REC_HEAD + col] = 0;
+		}
+	}
+	free(runs);
+	return ok;
+}
+
+static bool decode_rejects(struct in *in, struct chunk *c, const struct dataset *ds)
+{
+	uint64_t prev = 0;
+
+	c->rejects = xcalloc(c->nrejects ? c->nrejects : 1, sizeof(*c->rejects));
+	c->jcap = c->nrejects;
+	for (size_t i = 0; i < c->nrejects; i++) {
+		struct chunk_reject *r = &c->rejects[i];
+		uint64_t line = get_v(in), col = get_v(in), code = get_v(in);
+
+		/* rejects come in line order, each a line of the chunk */
+		if (in->bad || line < prev || line >= c->lines || col > ds->ncols || code == 0 ||
+		    code >= VALUE_ERROR_COUNT)
+			return false;
+		prev = line;
+		r->line = line;
+		r->col = (int)col - 1;
+		r->code = (enum value_error)code;
+		r->reason = get_str(in);
+		r->row = get_str(in);
+		if (in->bad || r->row == NULL)
+			return false;
+	}
+	return true;
+}
+
+int chunk_decode(struct chunk *c, const char *seg, size_t len)
+{
+	const struct dataset *ds = c->plan->ds;
+	struct in in = {(const unsigned char *)seg, (const unsigned char *)seg + len, false};
+	uint64_t nyears, sum = 0, y;
+	int64_t lo, hi;
+
+	c->stride = REC_HEAD + ds->ncols;
+	c->nrecs = c->nrejects = 0;
+	if (len < 3 || seg[0] != 'C' || seg[1] != '1')
+		return -1;
+	in.p += 2;
+	if (get_v(&in) != ds->ncols)
+		return -1;
+	c->nrecs = get_v(&in);
+	c->nrejects = get_v(&in);
+	/* each record and each reject takes a byte at least: no huge allocation */
+	if (in.bad || c->nrecs > len || c->nrejects > len) {
+		c->nrecs = c->nrejects = 0;
+		return -1;
+	}
+	c->lines = get_v(&in);
+	c->read = get_v(&in);
+	c->blank = get_v(&in);
+	c->spanned = get_v(&in);
+	c->max_year = (int)get_v(&in);
+	c->bad_line = get_v(&in) - 1;
+	c->nul_line = get_v(&in) - 1;
+	c->reheader_line = get_v(&in) - 1;
+	lo = get_z(&in);
+	hi = get_z(&in);
+	nyears = get_v(&in);
+	c->outside = 0;
+	memset(c->year_rows, 0, sizeof(c->year_rows));
+	if (in.bad || c->read > c->lines || c->blank > c->lines || c->spanned > c->lines ||
+	    c->nrecs + c->nrejects > c->read || c->max_year < 0 ||
+	    c->max_year >= INGEST_YEAR_MIN + INGEST_YEARS ||
+	    (c->bad_line != UINT64_MAX && c->bad_line >= c->lines) ||
+	    (c->nul_line != UINT64_MAX && c->nul_line >= c->lines) ||
+	    (c->reheader_line != UINT64_MAX && c->reheader_line >= c->lines) || lo < INT32_MIN ||
+	    hi > INT32_MAX || lo >= hi || nyears > INGEST_YEARS)
+		goto bad;
+	c->today_lo = (int32_t)lo;
+	c->today_hi = (int32_t)hi;
+	for (uint64_t k = 0, at = 0; k < nyears; k++) {
+		uint64_t rows;
+
+		y = get_v(&in);
+		rows = get_v(&in);
+		if (in.bad || y >= INGEST_YEARS || (k > 0 && y < at) || rows == 0 ||
+		    rows > c->nrecs - sum)
+			goto bad;
+		at = y + 1;
+		c->year_rows[y] = rows;
+		sum += rows;
+	}
+	c->recs = xmalloc((c->nrecs ? c->nrecs : 1) * c->stride * sizeof(int64_t));
+	c->rcap = c->nrecs * c->stride;
+	c->tcap = len;
+	c->tlen = 0;
+	c->text = xmalloc(len);
+	if (!decode_records(&in, c, ds) || !decode_rejects(&in, c, ds))
+		goto bad;
+	if (in.bad || in.end - in.p != 1 || *in.p != 'E')
+		goto bad;
+	return 0;
+bad:
+	for (size_t i = 0; c->rejects != NULL && i < c->nrejects; i++) {
+		free(c->rejects[i].reason);
+		free(c->rejects[i].row);
+	}
+	free(c->rejects);
+	free(c->recs);
+	free(c->text);
+	c->rejects = NULL;
+	c->recs = NULL;
+	c->text = NULL;
+	c->nrecs = c->nrejects = 0;
+	c->rcap = c->jcap = c->tcap = c->tlen = 0;
+	return -1;
+}
