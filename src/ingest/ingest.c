@@ -1362,7 +1362,7 @@ static void parse_damaged(struct run *r, struct chunk *c)
 	if (!r->damage_noted[i]) {
 		char *label = ingest_file_label(f);
 
-		log_warn("解析缓存:%s 的缓存有一块已损坏(校验和不符),该块已按原文件重新读取,"
+		log_warn("解析缓存：%s 的缓存有一块已损坏（校验和不符），该块已按原文件重新读取，"
 			 "缓存已重建",
 			 label);
 		free(label);
@@ -1770,8 +1770,8 @@ static void cache_summary(const struct run *r)
 	}
 	a = ingest_unread_names(cached, nc);
 	b = ingest_unread_names(read, nr);
-	log_info("解析缓存:取自缓存 %zu 个%s%s%s;重新读取 %zu 个%s%s%s", nc, nc ? "(" : "", a,
-		 nc ? ")" : "", nr, nr ? "(" : "", b, nr ? ")" : "");
+	log_info("解析缓存：取自缓存 %zu 个%s%s%s；重新读取 %zu 个%s%s%s", nc, nc ? "（" : "", a,
+		 nc ? "）" : "", nr, nr ? "（" : "", b, nr ? "）" : "");
 	free(a);
 	free(b);
 	for (size_t i = 0; i < nc; i++)

@@ -512,8 +512,8 @@ static const char *root_problem(int root)
 		close(tag);
 	}
 	if (others && !tagged)
-		return "其中有不属于缓存的文件,不像 civreport "
-		       "的缓存目录(请指定一个空目录或专用目录)";
+		return "其中有不属于缓存的文件，不像 civreport "
+		       "的缓存目录（请指定一个空目录或专用目录）";
 	return NULL;
 }
 
@@ -528,7 +528,8 @@ static int open_folder(struct cache *c, const char *name)
 		fd = openat(c->root, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	} else if (fd < 0 && (errno == ELOOP || errno == ENOTDIR)) {
 		/* a symlink or a file where our folder goes: planted, or damage */
-		log_warn("解析缓存 %s:%s 不是目录(符号链接或文件),已删除并重建", c->shown, name);
+		log_warn("解析缓存 %s：%s 不是目录（符号链接或文件），已删除并重建", c->shown,
+			 name);
 		unlinkat(c->root, name, 0);
 		mkdirat(c->root, name, 0700);
 		fd = openat(c->root, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -541,8 +542,9 @@ static int open_folder(struct cache *c, const char *name)
 		return -1;
 	}
 	if ((st.st_mode & 077) != 0) {
-		log_warn("解析缓存 %s:目录 %s 的权限为 %04o(其他用户可访问),已改为 0700 并清空重建",
-			 c->shown, name, (unsigned)(st.st_mode & 07777));
+		log_warn(
+		    "解析缓存 %s：目录 %s 的权限为 %04o（其他用户可访问），已改为 0700 并清空重建",
+		    c->shown, name, (unsigned)(st.st_mode & 07777));
 		empty_folder(fd);
 		if (fchmod(fd, 0700) != 0) {
 			close(fd);
@@ -574,7 +576,7 @@ struct cache *cache_open(const char *dir, const char *input_dir, const struct sc
 		why = root_problem(c->root);
 	if (why == NULL && (st.st_mode & 077) != 0) {
 		/* others could read what it holds, or plant files in it */
-		log_warn("解析缓存 %s 的权限为 %04o(其他用户可访问),已改为 0700 并清空重建", dir,
+		log_warn("解析缓存 %s 的权限为 %04o（其他用户可访问），已改为 0700 并清空重建", dir,
 			 (unsigned)(st.st_mode & 07777));
 		if (fchmod(c->root, 0700) != 0) {
 			why = strerror(errno);
@@ -602,7 +604,7 @@ struct cache *cache_open(const char *dir, const char *input_dir, const struct sc
 	if (why == NULL && real == NULL)
 		why = strerror(errno);
 	if (why != NULL) {
-		log_warn("解析缓存 %s 不可用(%s),本次不使用缓存", dir, why);
+		log_warn("解析缓存 %s 不可用（%s），本次不使用缓存", dir, why);
 		cache_close(c, false);
 		free(real);
 		return NULL;
@@ -616,7 +618,7 @@ struct cache *cache_open(const char *dir, const char *input_dir, const struct sc
 	free(real);
 	c->dir = open_folder(c, c->folder);
 	if (c->dir < 0) {
-		log_warn("解析缓存 %s 不可用(%s),本次不使用缓存", dir, strerror(errno));
+		log_warn("解析缓存 %s 不可用（%s），本次不使用缓存", dir, strerror(errno));
 		cache_close(c, false);
 		return NULL;
 	}
@@ -666,7 +668,7 @@ static void stat_name(const char *rel, char out[64])
 /* Log a damaged file of the cache and delete it. */
 static void damaged(struct cache *c, const char *name, const char *label, const char *why)
 {
-	log_warn("解析缓存:%s 的缓存已损坏(%s),已删除,按原文件重新读取并重建", label, why);
+	log_warn("解析缓存：%s 的缓存已损坏（%s），已删除，按原文件重新读取并重建", label, why);
 	unlinkat(c->dir, name, 0);
 }
 
@@ -756,7 +758,7 @@ void cache_note_source(struct cache *c, const char *rel, const struct stat *st, 
 static void write_failed(struct cache *c, int err)
 {
 	if (!c->no_write)
-		log_warn("无法写入解析缓存 %s:%s;本次不再写入缓存", c->shown, strerror(err));
+		log_warn("无法写入解析缓存 %s：%s；本次不再写入缓存", c->shown, strerror(err));
 	c->no_write = true;
 }
 
@@ -1034,7 +1036,7 @@ struct cache_reader *cache_read(struct cache *c, const char *rel, long sheet,
 	}
 	free(idx);
 	if (stale && why != NULL)
-		log_info("解析缓存:%s 的缓存%s,重新读取", label, why);
+		log_info("解析缓存：%s 的缓存%s，重新读取", label, why);
 	else if (!stale)
 		damaged(c, name, label, why);
 	cache_meta_release(m);

@@ -34,7 +34,7 @@ same_outputs() { # A B: the report's files of A and B are the same bytes
 }
 
 # the summary line of the run that wrote ERR
-summary() { grep -F '解析缓存:取自缓存' "$1" | tail -n 1; }
+summary() { grep -F '解析缓存：取自缓存' "$1" | tail -n 1; }
 
 # py_entry REL KIND: the cache file of input REL (ingest_cache.h names it)
 py_entry() {
@@ -94,7 +94,7 @@ EOF
 report plain2 --no-cache
 report changed --cache "$C"
 case $(summary changed.err) in
-*"取自缓存 8 个"*"重新读取 1 个(relief-华蓥市.csv)"*) ;;
+*"取自缓存 8 个"*"重新读取 1 个（relief-华蓥市.csv）"*) ;;
 *) cat changed.err; fail "not exactly the changed file was read again" ;;
 esac
 same_outputs plain2 changed
@@ -116,7 +116,7 @@ touch -d "$old" "$f"
 [ "$(stat -c %y "$f")" = "$old" ] || fail "touch -d"
 report plain3 --no-cache
 report touched --cache "$C"
-contains touched.err "重新读取 1 个(relief-前锋区.csv)"
+contains touched.err "重新读取 1 个（relief-前锋区.csv）"
 same_outputs plain3 touched
 cmp -s plain2/2021/metrics.json plain3/2021/metrics.json && fail "the edit changed no figure"
 echo "a file changed with its size and mtime restored (touch -d) is read again"
@@ -141,7 +141,7 @@ contains rebuilt.err "取自缓存 9 个"
 lacks rebuilt.err "WARN"
 truncate -s $((size / 3)) "$data"
 report truncated --cache "$C"
-contains truncated.err "relief-岳池县.csv 的缓存已损坏(文件被截断"
+contains truncated.err "relief-岳池县.csv 的缓存已损坏（文件被截断"
 same_outputs plain3 truncated
 report rebuilt2 --cache "$C"
 contains rebuilt2.err "取自缓存 9 个"
