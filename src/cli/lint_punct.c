@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "lint_punct.h"
+#include "util/write.h"
 #include "template/template_punct.h"
 #include "util/exitcode.h"
 #include "util/strbuf.h"
@@ -56,21 +57,6 @@ static char *slurp(int fd, size_t *len)
 	return buf;
 }
 
-static int write_all(int fd, const char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t w = write(fd, p, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Replace path's content by data: temp file, same mode, fsync, rename. */
 static int replace_file(const char *path, const struct stat *was, const char *data, size_t len)
 {
@@ -86,7 +72,7 @@ static int replace_file(const char *path, const struct stat *was, const char *da
 		strbuf_release(&tmp);
 		return EXIT_IO;
 	}
-	if (fchmod(fd, was->st_mode & 07777) != 0 || write_all(fd, data, len) != 0 ||
+	if (fchmod(fd, was->st_mode & 07777) != 0 || write_fd_all(fd, data, len) != 0 ||
 	    fsync(fd) != 0)
 		err = errno ? errno : EIO;
 	if (close(fd) != 0 && err == 0)

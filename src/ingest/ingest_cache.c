@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "ingest_cache.h"
+#include "util/write.h"
 #include "util/log.h"
 #include "util/sha256.h"
 #include "util/strbuf.h"
@@ -208,23 +209,6 @@ static bool full_pread(int fd, void *buf, size_t len, uint64_t off)
 		p += n;
 		len -= (size_t)n;
 		off += (uint64_t)n;
-	}
-	return true;
-}
-
-static bool full_write(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		p += n;
-		len -= (size_t)n;
 	}
 	return true;
 }
@@ -611,7 +595,7 @@ struct cache *cache_open(const char *dir, const char *input_dir, const struct sc
 	}
 	tag = openat(c->root, TAG_NAME, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (tag >= 0) {
-		full_write(tag, TAG_TEXT, strlen(TAG_TEXT));
+		(write_fd_all(tag, TAG_TEXT, strlen(TAG_TEXT) == 0));
 		close(tag);
 	}
 	name_of("folder", real, c->folder);
@@ -726,7 +710,7 @@ enum cache_source cache_source(struct cache *c, const char *rel, const char *ful
 }
 
 /* Write bytes as name in the input folder's folder: a temporary file, then renamed. */
-static bool write_whole(struct cache *c, const char *name, const void *data, size_t len);
+static bool cache_write_file(struct cache *c, const char *name, const void *data, size_t len);
 
 void cache_note_source(struct cache *c, const char *rel, const struct stat *st, int64_t seen_ns,
 		       const char sha256[65])
@@ -750,7 +734,7 @@ void cache_note_source(struct cache *c, const char *rel, const struct stat *st, 
 	sha(rec, STAT_SIZE - 32, rec + STAT_SIZE - 32);
 	stat_name(rel, name);
 	use(c, name);
-	write_whole(c, name, rec, sizeof(rec));
+	cache_write_file(c, name, rec, sizeof(rec));
 }
 
 /* ------------------------------------------------------ writing files */
@@ -807,14 +791,14 @@ static bool finish_file(struct cache *c, int fd, const char *tmp, const char *na
 	return true;
 }
 
-static bool write_whole(struct cache *c, const char *name, const void *data, size_t len)
+static bool cache_write_file(struct cache *c, const char *name, const void *data, size_t len)
 {
 	char tmp[64];
 	int fd = temp_file(c, tmp);
 
 	if (fd < 0)
 		return false;
-	if (!full_write(fd, data, len)) {
+	if (!(write_fd_all(fd, data, len) == 0)) {
 		int err = errno ? errno : EIO;
 
 		close(fd);
@@ -1101,7 +1085,7 @@ static void flush(struct cache_writer *w, bool all)
 {
 	if (w->failed || (!all && w->buf.len < (1u << 20)))
 		return;
-	if (!full_write(w->fd, w->buf.buf, w->buf.len)) {
+	if (!(write_fd_all(w->fd, w->buf.buf, w->buf.len) == 0)) {
 		w->failed = true;
 		write_failed(w->cache, errno ? errno : EIO);
 	}
