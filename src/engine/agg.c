@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "agg.h"
-#include "util/checked.h"
 #include "util/dict.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -74,20 +73,50 @@ struct coldicts {
 	size_t ncols;
 };
 
-struct figure {
-	struct query q;
-	size_t domain[2];     /* group keys per by-column, the last being "未填写" */
+/*
+ * Sums are kept in 128 bits while rows come and checked against int64
+ * once, at agg_finish: the partial sums of shards may leave int64 on the
+ * way to a total that fits (or the other way round), and a figure must not
+ * depend on how the rows were split.
+ */
+__extension__ typedef __int128 wide;
+
+/* What one shard has counted of one figure. */
+struct tally {
 	size_t ngroups;       /* allocated groups */
-	int64_t *sums;        /* rows and sums, per group */
+	wide *sums;           /* rows and sums, per group */
 	struct bitset *sets;  /* distinct counts, per group */
 	uint8_t *seen;        /* per group: SEEN_ROW, SEEN_VALUE */
-	struct bitset all;    /* distinct over all groups (the series' total) */
 	struct strdict *keys; /* by a text column: its values */
-	uint64_t need;        /* the dataset's shared filters this figure needs */
-	uint64_t scope_need;  /* ... of them, those of the report's area (query_restrict) */
 	uint64_t scope_rows;  /* rows of its window in its area: none, and it has no value */
-	bool own_filters;     /* more than 64 distinct filters: test its own */
-	bool overflow;        /* a sum did not fit in int64: the figure is wrong */
+};
+
+/*
+ * The running state of one shard: ingest hands each shard its own rows
+ * (all rows of a person go to one shard) on its own thread, so nothing
+ * here is shared.  agg_finish merges the shards into the first.
+ */
+struct agg_shard {
+	struct agg *agg;
+	struct tally *tallies;  /* per figure */
+	struct coldicts *dicts; /* per dataset */
+	uint64_t *rows[3];      /* per compare, per dataset: rows offered */
+	/*
+	 * The current row's dictionary index per column, looked up once however
+	 * many figures count that column (a household number is hashed once).
+	 */
+	uint32_t row_index[64];
+	uint64_t row_index_valid;
+};
+
+struct figure {
+	struct query q;
+	size_t domain[2];    /* group keys per by-column, the last being "未填写" */
+	struct bitset all;   /* distinct over all groups (the series' total) */
+	uint64_t need;       /* the dataset's shared filters this figure needs */
+	uint64_t scope_need; /* ... of them, those of the report's area (query_restrict) */
+	bool own_filters;    /* more than 64 distinct filters: test its own */
+	bool overflow;       /* a sum did not fit in int64: the figure is wrong */
 	struct agg_value value;
 };
 
@@ -107,14 +136,8 @@ struct agg {
 	int *part_col;
 	size_t ***by_part;
 	size_t **nby_part;
-	struct coldicts *dicts; /* per dataset */
-	uint64_t *rows[3];      /* per compare, per dataset: rows offered */
-	/*
-	 * The current row's dictionary index per column, looked up once however
-	 * many figures count that column (a household number is hashed once).
-	 */
-	uint32_t row_index[64];
-	uint64_t row_index_valid;
+	struct agg_shard **shards; /* none until the first row or agg_shards() */
+	unsigned nshards;
 	/*
 	 * Figures share filters (救助类别=城市低保,农村低保 in a dozen of them):
 	 * each distinct filter of a dataset is tested once per row.
@@ -134,20 +157,82 @@ struct agg *agg_new(const struct schema *schema, const struct period *period)
 	a->window[COMPARE_LAST] = period_last(period);
 	a->by_set = xcalloc(schema->nsets, sizeof(size_t *));
 	a->nby_set = xcalloc(schema->nsets, sizeof(size_t));
-	a->dicts = xcalloc(schema->nsets, sizeof(struct coldicts));
-	for (int k = 0; k < 3; k++)
-		a->rows[k] = xcalloc(schema->nsets, sizeof(uint64_t));
 	a->part_col = xcalloc(schema->nsets, sizeof(int));
 	a->by_part = xcalloc(schema->nsets, sizeof(size_t **));
 	a->nby_part = xcalloc(schema->nsets, sizeof(size_t *));
 	for (size_t s = 0; s < schema->nsets; s++)
 		a->part_col[s] = -1;
-	for (size_t s = 0; s < schema->nsets; s++) {
-		a->dicts[s].ncols = schema->sets[s].ncols;
-		a->dicts[s].text = xcalloc(schema->sets[s].ncols, sizeof(struct strdict *));
-		a->dicts[s].num = xcalloc(schema->sets[s].ncols, sizeof(struct u64dict *));
-	}
 	return a;
+}
+
+static struct agg_shard *shard_new(struct agg *a)
+{
+	struct agg_shard *sh = xcalloc(1, sizeof(*sh));
+	const struct schema *schema = a->schema;
+
+	sh->agg = a;
+	sh->tallies = xcalloc(a->nfigs ? a->nfigs : 1, sizeof(struct tally));
+	for (size_t i = 0; i < a->nfigs; i++)
+		if (a->figs[i]->q.nby > 0 && a->figs[i]->domain[0] == 0)
+			sh->tallies[i].keys = strdict_new();
+	sh->dicts = xcalloc(schema->nsets, sizeof(struct coldicts));
+	for (size_t s = 0; s < schema->nsets; s++) {
+		sh->dicts[s].ncols = schema->sets[s].ncols;
+		sh->dicts[s].text = xcalloc(schema->sets[s].ncols, sizeof(struct strdict *));
+		sh->dicts[s].num = xcalloc(schema->sets[s].ncols, sizeof(struct u64dict *));
+	}
+	for (int k = 0; k < 3; k++)
+		sh->rows[k] = xcalloc(schema->nsets, sizeof(uint64_t));
+	return sh;
+}
+
+static void tally_release(struct tally *t)
+{
+	for (size_t g = 0; g < t->ngroups; g++)
+		free(t->sets[g].words);
+	free(t->sets);
+	free(t->seen);
+	free(t->sums);
+	strdict_free(t->keys);
+}
+
+static void shard_free(struct agg *a, struct agg_shard *sh)
+{
+	if (sh == NULL)
+		return;
+	for (size_t i = 0; i < a->nfigs; i++)
+		tally_release(&sh->tallies[i]);
+	free(sh->tallies);
+	for (size_t s = 0; s < a->schema->nsets; s++) {
+		for (size_t c = 0; c < sh->dicts[s].ncols; c++) {
+			strdict_free(sh->dicts[s].text[c]);
+			u64dict_free(sh->dicts[s].num[c]);
+		}
+		free(sh->dicts[s].text);
+		free(sh->dicts[s].num);
+	}
+	free(sh->dicts);
+	for (int k = 0; k < 3; k++)
+		free(sh->rows[k]);
+	free(sh);
+}
+
+void agg_shards(struct agg *a, unsigned n)
+{
+	for (unsigned k = 0; k < a->nshards; k++)
+		shard_free(a, a->shards[k]);
+	free(a->shards);
+	a->nshards = n ? n : 1;
+	a->shards = xcalloc(a->nshards, sizeof(*a->shards));
+	for (unsigned k = 0; k < a->nshards; k++)
+		a->shards[k] = shard_new(a);
+}
+
+struct agg_shard *agg_shard(struct agg *a, unsigned k)
+{
+	if (a->nshards == 0)
+		agg_shards(a, 1);
+	return k < a->nshards ? a->shards[k] : NULL;
 }
 
 /*
@@ -247,8 +332,6 @@ size_t agg_add(struct agg *a, struct query *q)
 	q->col = -1;
 	for (size_t b = 0; b < f->q.nby; b++)
 		f->domain[b] = col_domain(a, f->q.ds, f->q.by[b]);
-	if (f->q.nby > 0 && f->domain[0] == 0)
-		f->keys = strdict_new();
 	for (size_t i = 0; i < f->q.nfilters && s < 64; i++) {
 		int bit = share_filter(a, s, &f->q.filters[i]);
 		if (bit < 0) {
@@ -263,6 +346,14 @@ size_t agg_add(struct agg *a, struct query *q)
 		f->own_filters = true;
 	a->figs = xgrow(a->figs, &a->cap, a->nfigs + 1, sizeof(*a->figs));
 	a->figs[a->nfigs] = f;
+	for (unsigned k = 0; k < a->nshards; k++) { /* a figure added after rows came */
+		struct agg_shard *sh = a->shards[k];
+
+		sh->tallies = xrealloc(sh->tallies, (a->nfigs + 1) * sizeof(struct tally));
+		memset(&sh->tallies[a->nfigs], 0, sizeof(struct tally));
+		if (f->q.nby > 0 && f->domain[0] == 0)
+			sh->tallies[a->nfigs].keys = strdict_new();
+	}
 	{
 		int v = part_value(a, &f->q);
 		if (v >= 0)
@@ -314,19 +405,19 @@ static bool filter_pass(const struct filter *f, const struct column *col,
 }
 
 /* The key of one by-column for a row; the last key of the domain is "未填写". */
-static size_t group_key(const struct agg *a, struct figure *f, size_t b,
+static size_t group_key(const struct agg *a, struct figure *f, struct tally *t, size_t b,
 			const struct ingest_row *row)
 {
 	int c = f->q.by[b];
 	const struct column *col = &f->q.ds->cols[c];
 
 	if (!(row->present >> c & 1))
-		return f->domain[b] ? f->domain[b] - 1 : strdict_index(f->keys, "", 0);
+		return f->domain[b] ? f->domain[b] - 1 : strdict_index(t->keys, "", 0);
 	if (f->domain[b] == 0 && (col->type == COL_MONTH || col->type == COL_DATE)) {
 		int64_t ym = col->type == COL_MONTH ? row->v[c] : row->v[c] / 100;
 		char key[16];
 		int n = snprintf(key, sizeof(key), "%04d-%02d", (int)(ym / 100), (int)(ym % 100));
-		return strdict_index(f->keys, key, (size_t)n);
+		return strdict_index(t->keys, key, (size_t)n);
 	}
 	switch (col->type) {
 	case COL_ENUM:
@@ -338,32 +429,32 @@ static size_t group_key(const struct agg *a, struct figure *f, size_t b,
 	}
 	default: {
 		size_t len;
-		const char *t = ingest_row_text(row, c, &len);
-		return strdict_index(f->keys, t, len);
+		const char *text = ingest_row_text(row, c, &len);
+		return strdict_index(t->keys, text, len);
 	}
 	}
 }
 
-static void ensure_groups(struct figure *f, size_t g)
+static void ensure_groups(struct tally *t, size_t g)
 {
 	size_t n;
 
-	if (g < f->ngroups)
+	if (g < t->ngroups)
 		return;
-	n = f->ngroups ? f->ngroups : 16;
+	n = t->ngroups ? t->ngroups : 16;
 	while (n <= g)
 		n *= 2;
-	f->sums = xrealloc(f->sums, n * sizeof(int64_t));
-	memset(f->sums + f->ngroups, 0, (n - f->ngroups) * sizeof(int64_t));
-	f->sets = xrealloc(f->sets, n * sizeof(struct bitset));
-	memset(f->sets + f->ngroups, 0, (n - f->ngroups) * sizeof(struct bitset));
-	f->seen = xrealloc(f->seen, n);
-	memset(f->seen + f->ngroups, 0, n - f->ngroups);
-	f->ngroups = n;
+	t->sums = xrealloc(t->sums, n * sizeof(wide));
+	memset(t->sums + t->ngroups, 0, (n - t->ngroups) * sizeof(wide));
+	t->sets = xrealloc(t->sets, n * sizeof(struct bitset));
+	memset(t->sets + t->ngroups, 0, (n - t->ngroups) * sizeof(struct bitset));
+	t->seen = xrealloc(t->seen, n);
+	memset(t->seen + t->ngroups, 0, n - t->ngroups);
+	t->ngroups = n;
 }
 
 /* The dense index of the measured column's value, for distinct counts. */
-static uint32_t distinct_index(struct agg *a, struct figure *f, const struct ingest_row *row)
+static uint32_t distinct_index(struct agg_shard *a, struct figure *f, const struct ingest_row *row)
 {
 	const struct dataset *ds = f->q.ds;
 	struct coldicts *d = &a->dicts[f->q.ds_index];
@@ -393,8 +484,10 @@ static uint32_t distinct_index(struct agg *a, struct figure *f, const struct ing
 	return i;
 }
 
-static void offer(struct agg *a, struct figure *f, const struct ingest_row *row, uint64_t passed)
+static void offer(struct agg_shard *sh, size_t id, const struct ingest_row *row, uint64_t passed)
 {
+	struct figure *f = sh->agg->figs[id];
+	struct tally *t = &sh->tallies[id];
 	const struct query *q = &f->q;
 	size_t g = 0;
 
@@ -408,40 +501,40 @@ static void offer(struct agg *a, struct figure *f, const struct ingest_row *row,
 						       &q->ds->cols[q->filters[i].col], row);
 		if (!in_scope)
 			return;
-		f->scope_rows++;
+		t->scope_rows++;
 		for (size_t i = 0; i < q->nfilters; i++)
 			if (!filter_pass(&q->filters[i], &q->ds->cols[q->filters[i].col], row))
 				return;
 	} else {
 		if ((passed & f->scope_need) != f->scope_need)
 			return;
-		f->scope_rows++;
+		t->scope_rows++;
 		if ((passed & f->need) != f->need)
 			return;
 	}
 	if (q->nby > 0) {
-		g = group_key(a, f, 0, row);
+		g = group_key(sh->agg, f, t, 0, row);
 		if (q->nby == 2)
-			g = g * f->domain[1] + group_key(a, f, 1, row);
+			g = g * f->domain[1] + group_key(sh->agg, f, t, 1, row);
 	}
-	ensure_groups(f, g);
-	f->seen[g] |= SEEN_ROW | (q->col < 0 || (row->present >> q->col & 1) ? SEEN_VALUE : 0);
+	ensure_groups(t, g);
+	t->seen[g] |= SEEN_ROW | (q->col < 0 || (row->present >> q->col & 1) ? SEEN_VALUE : 0);
 	switch (q->measure) {
 	case MEASURE_ROWS:
-		if (!checked_add(&f->sums[g], 1))
-			f->overflow = true;
+		t->sums[g]++;
 		break;
 	case MEASURE_AMOUNT:
 	case MEASURE_SUM:
-		if ((row->present >> q->col & 1) && !checked_add(&f->sums[g], row->v[q->col]))
-			f->overflow = true;
+		/* 2^64 rows of 2^63 cannot reach 2^127: no check until agg_finish */
+		if (row->present >> q->col & 1)
+			t->sums[g] += row->v[q->col];
 		break;
 	case MEASURE_PERSONS:
 	case MEASURE_HOUSEHOLDS:
 	case MEASURE_DISTINCT:
 		if (row->present >> q->col & 1) {
-			uint32_t i = distinct_index(a, f, row);
-			bitset_set(&f->sets[g], i);
+			uint32_t i = distinct_index(sh, f, row);
+			bitset_set(&t->sets[g], i);
 		}
 		break;
 	}
@@ -449,26 +542,32 @@ static void offer(struct agg *a, struct figure *f, const struct ingest_row *row,
 
 void agg_row(void *ctx, const struct dataset *ds, const struct ingest_row *row)
 {
-	struct agg *a = ctx;
+	agg_shard_row(agg_shard(ctx, 0), ds, row);
+}
+
+void agg_shard_row(void *ctx, const struct dataset *ds, const struct ingest_row *row)
+{
+	struct agg_shard *sh = ctx;
+	const struct agg *a = sh->agg;
 	size_t s = (size_t)(ds - a->schema->sets);
 	const size_t *ids = a->by_set[s];
 	uint64_t passed = 0;
 
 	for (int k = 0; k < 3; k++)
 		if (row->windows & window_bit[k])
-			a->rows[k][s]++;
-	a->row_index_valid = 0;
+			sh->rows[k][s]++;
+	sh->row_index_valid = 0;
 	if (s < 64)
 		for (size_t i = 0; i < a->nshared[s]; i++)
 			if (filter_pass(a->shared[s][i], &ds->cols[a->shared[s][i]->col], row))
 				passed |= 1ull << i;
 	for (size_t i = 0, n = a->nby_set[s]; i < n; i++)
-		offer(a, a->figs[ids[i]], row, passed);
+		offer(sh, ids[i], row, passed);
 	if (a->part_col[s] >= 0 && (row->present >> a->part_col[s] & 1)) {
 		size_t v = (size_t)row->v[a->part_col[s]];
 		ids = a->by_part[s][v];
 		for (size_t i = 0, n = a->nby_part[s][v]; i < n; i++)
-			offer(a, a->figs[ids[i]], row, passed);
+			offer(sh, ids[i], row, passed);
 	}
 }
 
@@ -481,7 +580,8 @@ static bool is_distinct(const struct query *q)
 #define UNFILLED "未填写"
 
 /* Part b of a group's key: key k of by-column b. */
-static void key_part(struct agg *a, struct figure *f, size_t b, size_t k, struct agg_key *out)
+static void key_part(struct agg *a, struct figure *f, const struct strdict *keys, size_t b,
+		     size_t k, struct agg_key *out)
 {
 	const struct column *col = &f->q.ds->cols[f->q.by[b]];
 	const struct period *w = &a->window[f->q.compare];
@@ -490,12 +590,12 @@ static void key_part(struct agg *a, struct figure *f, size_t b, size_t k, struct
 
 	memset(out, 0, sizeof(*out));
 	if ((f->domain[b] && k == f->domain[b] - 1) ||
-	    (f->domain[b] == 0 && strdict_key(f->keys, (uint32_t)k)[0] == '\0')) {
+	    (f->domain[b] == 0 && strdict_key(keys, (uint32_t)k)[0] == '\0')) {
 		out->kind = AGG_KEY_UNFILLED;
 		out->text = xstrdup(UNFILLED);
 	} else if (f->domain[b] == 0) {
 		/* text keys as read; other dates' keys are "YYYY-MM" (group_key) */
-		t = strdict_key(f->keys, (uint32_t)k);
+		t = strdict_key(keys, (uint32_t)k);
 		out->kind = col->type == COL_MONTH || col->type == COL_DATE ? AGG_KEY_YEARMONTH
 									    : AGG_KEY_TEXT;
 		out->text = xstrdup(t);
@@ -577,62 +677,198 @@ static void index_groups(struct agg_value *v)
 	strbuf_release(&sb);
 }
 
-static void finish_figure(struct agg *a, struct figure *f)
+/* w as an int64 figure, or false when it does not fit. */
+static bool narrow(wide w, int64_t *out)
+{
+	if (w > INT64_MAX || w < INT64_MIN)
+		return false;
+	*out = (int64_t)w;
+	return true;
+}
+
+static void finish_figure(struct agg *a, struct figure *f, struct tally *t)
 {
 	const struct query *q = &f->q;
 	struct agg_value *v = &f->value;
 	size_t n0, n1 = q->nby == 2 ? f->domain[1] : 1;
+	wide total = 0;
 	unsigned seen;
 
 	v->unit = q->unit;
 	/* a comparison has a base only when its period has rows in the figure's area */
-	v->present = q->compare == COMPARE_NONE || f->scope_rows > 0;
+	v->present = q->compare == COMPARE_NONE || t->scope_rows > 0;
 	if (q->nby == 0) {
-		ensure_groups(f, 0);
-		v->value = is_distinct(q) ? bitset_count(&f->sets[0]) : f->sums[0];
-		v->empty = f->seen[0] == SEEN_ROW;
+		ensure_groups(t, 0);
+		if (is_distinct(q))
+			v->value = bitset_count(&t->sets[0]);
+		else if (!narrow(t->sums[0], &v->value))
+			f->overflow = true;
+		v->empty = t->seen[0] == SEEN_ROW;
 		return;
 	}
-	n0 = f->domain[0] ? f->domain[0] : strdict_count(f->keys);
-	ensure_groups(f, n0 * n1);
+	n0 = f->domain[0] ? f->domain[0] : strdict_count(t->keys);
+	ensure_groups(t, n0 * n1);
 	v->groups = xcalloc(n0 * n1, sizeof(struct agg_group));
 	seen = 0;
 	for (size_t k0 = 0; k0 < n0; k0++)
 		for (size_t k1 = 0; k1 < n1; k1++) {
 			size_t g = k0 * n1 + k1;
-			int64_t value = is_distinct(q) ? bitset_count(&f->sets[g]) : f->sums[g];
+			int64_t value = 0;
 			bool unfilled = (f->domain[0] && k0 == f->domain[0] - 1) ||
 					(q->nby == 2 && k1 == f->domain[1] - 1);
 			struct agg_group *out = &v->groups[v->ngroups];
 
+			if (is_distinct(q))
+				value = bitset_count(&t->sets[g]);
+			else if (!narrow(t->sums[g], &value))
+				f->overflow = true;
 			/* "未填写" appears only when some row lacks the column */
-			if (unfilled && value == 0 && f->sums[g] == 0 && f->sets[g].nwords == 0)
+			if (unfilled && value == 0 && t->sums[g] == 0 && t->sets[g].nwords == 0)
 				continue;
 			out->nparts = q->nby;
-			key_part(a, f, 0, k0, &out->part[0]);
+			key_part(a, f, t->keys, 0, k0, &out->part[0]);
 			if (q->nby == 2)
-				key_part(a, f, 1, k1, &out->part[1]);
+				key_part(a, f, t->keys, 1, k1, &out->part[1]);
 			out->value = value;
-			out->empty = f->seen[g] == SEEN_ROW;
-			seen |= f->seen[g];
+			out->empty = t->seen[g] == SEEN_ROW;
+			seen |= t->seen[g];
 			v->ngroups++;
 			if (is_distinct(q))
-				bitset_or(&f->all, &f->sets[g]);
-			else if (!checked_add(&v->value, value))
-				f->overflow = true;
+				bitset_or(&f->all, &t->sets[g]);
+			else
+				total += t->sums[g];
 		}
 	v->empty = seen == SEEN_ROW;
 	if (is_distinct(q))
 		v->value = bitset_count(&f->all);
+	else if (!narrow(total, &v->value))
+		f->overflow = true;
 	if (f->domain[0] == 0)
 		qsort(v->groups, v->ngroups, sizeof(*v->groups), cmp_group);
 	index_groups(v);
 }
 
+/*
+ * Where each value of a shard's dictionary is in the first shard's (added
+ * there when new): a household number counted in two shards is one
+ * household.  NULL when the shard has no such dictionary.
+ */
+static uint32_t *dict_map(struct coldicts *dst, const struct coldicts *src, size_t c)
+{
+	uint32_t *map = NULL;
+
+	if (src->text[c] != NULL) {
+		size_t n = strdict_count(src->text[c]);
+
+		if (dst->text[c] == NULL)
+			dst->text[c] = strdict_new();
+		map = xcalloc(n ? n : 1, sizeof(uint32_t));
+		for (size_t j = 0; j < n; j++) {
+			const char *key = strdict_key(src->text[c], (uint32_t)j);
+			map[j] = strdict_index(dst->text[c], key, strlen(key));
+		}
+	} else if (src->num[c] != NULL) {
+		size_t n = u64dict_count(src->num[c]);
+		uint64_t *keys = xcalloc(n ? n : 1, sizeof(uint64_t));
+
+		if (dst->num[c] == NULL)
+			dst->num[c] = u64dict_new();
+		map = xcalloc(n ? n : 1, sizeof(uint32_t));
+		u64dict_keys(src->num[c], keys);
+		for (size_t j = 0; j < n; j++)
+			map[j] = u64dict_index(dst->num[c], keys[j]);
+		free(keys);
+	}
+	return map;
+}
+
+/* Add src's bits to dst, each through map (NULL: as they are). */
+static void bitset_merge(struct bitset *dst, const struct bitset *src, const uint32_t *map)
+{
+	if (map == NULL) {
+		if (src->nwords > 0)
+			bitset_or(dst, src);
+		return;
+	}
+	for (size_t w = 0; w < src->nwords; w++)
+		for (uint64_t bits = src->words[w]; bits != 0; bits &= bits - 1)
+			bitset_set(dst, map[w * 64 + (size_t)__builtin_ctzll(bits)]);
+}
+
+/*
+ * Add what src counted of figure f to dst.  Person indexes never collide
+ * between shards (ingest numbers them apart), enum codes are the same in
+ * each; other distinct values and text group keys go through their maps.
+ */
+static void tally_merge(struct figure *f, struct tally *dst, const struct tally *src,
+			const uint32_t *values)
+{
+	size_t n1 = f->q.nby == 2 ? f->domain[1] : 1;
+	uint32_t *keys = NULL;
+
+	if (src->keys != NULL) {
+		size_t n = strdict_count(src->keys);
+
+		keys = xcalloc(n ? n : 1, sizeof(uint32_t));
+		for (size_t j = 0; j < n; j++) {
+			const char *key = strdict_key(src->keys, (uint32_t)j);
+			keys[j] = strdict_index(dst->keys, key, strlen(key));
+		}
+	}
+	for (size_t g = 0; g < src->ngroups; g++) {
+		size_t to = keys != NULL ? keys[g / n1] * n1 + g % n1 : g;
+
+		if (src->seen[g] == 0)
+			continue; /* never offered a row (ensure_groups rounds up) */
+		ensure_groups(dst, to);
+		dst->sums[to] += src->sums[g];
+		dst->seen[to] |= src->seen[g];
+		bitset_merge(&dst->sets[to], &src->sets[g], values);
+	}
+	dst->scope_rows += src->scope_rows;
+	free(keys);
+}
+
+/* Shards 1.. into shard 0, then freed. */
+static void merge_shards(struct agg *a)
+{
+	struct agg_shard *dst = a->shards[0];
+
+	for (unsigned k = 1; k < a->nshards; k++) {
+		struct agg_shard *src = a->shards[k];
+
+		for (size_t s = 0; s < a->schema->nsets; s++) {
+			uint32_t **maps = xcalloc(src->dicts[s].ncols + 1, sizeof(uint32_t *));
+
+			for (size_t c = 0; c < src->dicts[s].ncols; c++)
+				maps[c] = dict_map(&dst->dicts[s], &src->dicts[s], c);
+			for (size_t i = 0; i < a->nfigs; i++) {
+				struct figure *f = a->figs[i];
+				const uint32_t *values =
+				    is_distinct(&f->q) && f->q.col >= 0 ? maps[f->q.col] : NULL;
+
+				if (f->q.ds_index == s)
+					tally_merge(f, &dst->tallies[i], &src->tallies[i], values);
+			}
+			for (size_t c = 0; c < src->dicts[s].ncols; c++)
+				free(maps[c]);
+			free(maps);
+			for (int w = 0; w < 3; w++)
+				dst->rows[w][s] += src->rows[w][s];
+		}
+		shard_free(a, src);
+		a->shards[k] = NULL;
+	}
+	a->nshards = 1;
+}
+
 void agg_finish(struct agg *a)
 {
+	struct agg_shard *sh = agg_shard(a, 0);
+
+	merge_shards(a);
 	for (size_t i = 0; i < a->nfigs; i++)
-		finish_figure(a, a->figs[i]);
+		finish_figure(a, a->figs[i], &sh->tallies[i]);
 }
 
 const char *agg_overflow(const struct agg *a)
@@ -645,7 +881,11 @@ const char *agg_overflow(const struct agg *a)
 
 uint64_t agg_rows(const struct agg *a, size_t ds_index, enum query_compare compare)
 {
-	return a->rows[compare][ds_index];
+	uint64_t n = 0;
+
+	for (unsigned k = 0; k < a->nshards; k++)
+		n += a->shards[k]->rows[compare][ds_index];
+	return n;
 }
 
 size_t agg_count(const struct agg *a)
@@ -669,29 +909,20 @@ void agg_free(struct agg *a)
 		return;
 	for (size_t i = 0; i < a->nfigs; i++) {
 		struct figure *f = a->figs[i];
-		for (size_t g = 0; g < f->ngroups; g++)
-			free(f->sets[g].words);
 		for (size_t g = 0; g < f->value.ngroups; g++)
 			for (size_t p = 0; p < f->value.groups[g].nparts; p++)
 				free(f->value.groups[g].part[p].text);
 		free(f->value.groups);
 		strdict_free(f->value.index);
 		free(f->all.words);
-		free(f->sets);
-		free(f->seen);
-		free(f->sums);
-		strdict_free(f->keys);
 		query_release(&f->q);
 		free(f);
 	}
+	for (unsigned k = 0; k < a->nshards; k++)
+		shard_free(a, a->shards[k]);
+	free(a->shards);
 	free(a->figs);
 	for (size_t s = 0; s < a->schema->nsets; s++) {
-		for (size_t c = 0; c < a->dicts[s].ncols; c++) {
-			strdict_free(a->dicts[s].text[c]);
-			u64dict_free(a->dicts[s].num[c]);
-		}
-		free(a->dicts[s].text);
-		free(a->dicts[s].num);
 		free(a->by_set[s]);
 		if (a->part_col[s] >= 0) {
 			for (size_t v = 0; v < a->schema->sets[s].cols[a->part_col[s]].nvalues; v++)
@@ -705,10 +936,7 @@ void agg_free(struct agg *a)
 	free(a->nby_part);
 	for (size_t s = 0; s < 64; s++)
 		free(a->shared[s]);
-	free(a->dicts);
 	free(a->by_set);
 	free(a->nby_set);
-	for (int k = 0; k < 3; k++)
-		free(a->rows[k]);
 	free(a);
 }

@@ -98,8 +98,24 @@ unsigned agg_wants(const struct agg *agg);
  */
 uint64_t agg_rows(const struct agg *agg, size_t ds_index, enum query_compare compare);
 
-/* The ingest sink callback: ctx is the struct agg. */
+/* The ingest sink callback: ctx is the struct agg (its first shard). */
 void agg_row(void *ctx, const struct dataset *ds, const struct ingest_row *row);
+
+/*
+ * Rows counted in parallel: after every agg_add, agg_shards makes n
+ * independent running states, and agg_shard_row counts a row into one of
+ * them (ctx = agg_shard(agg, k)).  Shards may run on different threads at
+ * once, one thread per shard.  Every row of one person must go to the same
+ * shard, with a person index no other shard uses (ingest_run does both);
+ * any other split of rows is free.  agg_finish merges the shards, so the
+ * values never depend on the split: sums are exact (128 bits until then),
+ * distinct values are merged by value.
+ */
+struct agg_shard;
+
+void agg_shards(struct agg *agg, unsigned n);
+struct agg_shard *agg_shard(struct agg *agg, unsigned k);
+void agg_shard_row(void *ctx, const struct dataset *ds, const struct ingest_row *row);
 
 /* Turn the running state into values; call once after ingest (scan_run does). */
 void agg_finish(struct agg *agg);

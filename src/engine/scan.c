@@ -17,12 +17,21 @@ struct sink_pair {
 	FILE *rejects;
 };
 
+/* Shard k's rows go to the aggregate's shard k (agg_shards): ctx is that, or NULL. */
 static void pair_row(void *ctx, const struct dataset *ds, const struct ingest_row *row)
+{
+	if (ctx != NULL)
+		agg_shard_row(ctx, ds, row);
+}
+
+static void pair_shards(void *ctx, unsigned n, void **ctxs)
 {
 	struct sink_pair *p = ctx;
 
 	if (p->agg != NULL)
-		agg_row(p->agg, ds, row);
+		agg_shards(p->agg, n);
+	for (unsigned k = 0; k < n; k++)
+		ctxs[k] = p->agg != NULL ? agg_shard(p->agg, k) : NULL;
 }
 
 static void pair_reject(void *ctx, const struct ingest_reject *r)
@@ -37,7 +46,8 @@ int scan_run(const struct schema *schema, struct agg *agg, const struct scan_opt
 	     struct ingest_result *res, char *err, size_t errlen)
 {
 	struct sink_pair pair = {.agg = agg, .rejects = opt->rejects};
-	struct ingest_sink sink = {.ctx = &pair, .row = pair_row, .reject = pair_reject};
+	struct ingest_sink sink = {
+	    .ctx = &pair, .row = pair_row, .reject = pair_reject, .shards = pair_shards};
 	struct ingest_options io = {
 	    .input_dir = opt->input_dir,
 	    .period = opt->period,

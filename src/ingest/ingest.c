@@ -28,6 +28,7 @@
 #include "mask.h"
 #include "util/log.h"
 #include "util/strbuf.h"
+#include "ingest_shard.h"
 #include "persons.h"
 #include "util/sha256.h"
 #include "util/strbuf.h"
@@ -205,8 +206,10 @@ struct run {
 	int32_t today;
 	size_t next_file;
 	struct open_file *cur;
-	struct file_plan **plans;    /* per entry, kept until the end */
-	struct persons **persons;    /* per dataset */
+	struct file_plan **plans; /* per entry, kept until the end */
+	struct shard *shards;     /* persons by ID hash (ingest_shard.h) */
+	unsigned nshards;
+	bool sharded;                /* the shards admit on the pool's threads */
 	struct chunk_parser *parser; /* the admitting thread's, for merged chunks */
 	struct chunk *stash;         /* read ahead by read_next_now, for another file */
 	uint64_t *line_base;         /* per entry: lines before the next chunk */
@@ -1042,54 +1045,37 @@ static void emit_reject(struct run *r, size_t file, uint64_t line, int col, enum
 	free(shown);
 }
 
-static void admit_record(struct run *r, struct chunk *c, const int64_t *rec, uint64_t base)
+/* The reject of a row its shard found to be a duplicate. */
+static void emit_duplicate(struct run *r, struct chunk *c, const int64_t *rec)
 {
 	const struct dataset *ds = c->plan->ds;
-	size_t si = (size_t)(ds - r->schema->sets);
+	char *text = row_from_record(c->plan, rec, c->text);
+	char *reason = xasprintf("重复记录：同一身份证号、%s、%s已有一条发放记录",
+				 ds->cols[ds->unique_enum].name, ds->cols[ds->period].name);
+
+	emit_reject(r, c->file, c->base + (uint64_t)rec[REC_LINE] + 1, ds->person, VALUE_DUPLICATE,
+		    reason, text);
+	free(reason);
+	free(text);
+}
+
+/* Record ri of c, admitted by its shard (or now, when the run is not sharded): counted. */
+static void count_record(struct run *r, struct chunk *c, size_t ri)
+{
+	const int64_t *rec = c->recs + ri * c->stride;
 	struct ingest_file *f = &r->res->files[c->file];
-	struct ingest_row row = {
-	    .windows = (unsigned)(rec[REC_SLOT] & 0xff),
-	    .person = UINT32_MAX,
-	    .present = (uint64_t)rec[REC_PRESENT],
-	    .v = rec + REC_HEAD,
-	    .text = c->text,
-	    .line = base + (uint64_t)rec[REC_LINE] + 1,
-	};
+	unsigned windows = (unsigned)(rec[REC_SLOT] & 0xff);
+	bool dup = r->sharded ? c->dup != NULL && c->dup[ri] : !shard_record(&r->shards[0], c, rec);
 
-	if (ds->person >= 0) {
-		row.person = persons_index(r->persons[si], (uint64_t)row.v[ds->person]);
-		if (ds->unique_enum >= 0 && (row.present >> ds->unique_enum & 1)) {
-			int64_t period = row.v[ds->period];
-			int month = ds->cols[ds->period].type == COL_MONTH
-					? (int)(period % 100)
-					: (int)(period / 100 % 100);
-			unsigned bit =
-			    (unsigned)row.v[ds->unique_enum] * 12 + (unsigned)(month - 1);
-
-			if (!persons_mark(r->persons[si], row.person, (size_t)(rec[REC_SLOT] >> 8),
-					  bit)) {
-				char *text = row_from_record(c->plan, rec, c->text);
-				char *reason = xasprintf(
-				    "重复记录：同一身份证号、%s、%s已有一条发放记录",
-				    ds->cols[ds->unique_enum].name, ds->cols[ds->period].name);
-				emit_reject(r, c->file, row.line, ds->person, VALUE_DUPLICATE,
-					    reason, text);
-				free(reason);
-				free(text);
-				return;
-			}
-		}
-	}
-	if (row.windows & WINDOW_CUR) {
+	if (dup) {
+		emit_duplicate(r, c, rec);
+	} else if (windows & WINDOW_CUR) {
 		f->accepted++;
 	} else {
 		f->outside++;
-		if (row.windows != 0)
-			r->res->has_prev[si] = true;
+		if (windows != 0)
+			r->res->has_prev[c->plan->ds - r->schema->sets] = true;
 	}
-	/* a row of the report period may be in a comparison period too (a range over a year) */
-	if ((row.windows & (WINDOW_CUR | r->opt->want)) != 0)
-		r->sink->row(r->sink->ctx, ds, &row);
 }
 
 static void progress(struct run *r, bool final)
@@ -1178,15 +1164,49 @@ static void cache_admitted(struct run *r, struct chunk *c)
 	r->readers[i] = NULL;
 }
 
-static void admit(struct run *r, struct chunk *c)
+/*
+ * c, parsed and after every chunk before it: its rows to the shards (or,
+ * not sharded, to emit's loop) unless its file already has an error, which
+ * its own errors then give it.  In order, so c->base is its first line.
+ */
+static void place(struct run *r, struct ingest_pool *pool, struct chunk *c)
 {
 	struct ingest_file *f = &r->res->files[c->file];
-	uint64_t base = r->line_base[c->file];
+	const struct dataset *ds = c->plan->ds;
+
+	if (c->merged)
+		return;
+	c->base = r->line_base[c->file];
+	r->line_base[c->file] = c->base + c->lines;
+	if (f->error != NULL)
+		return;
+	c->admitted = true;
+	if (r->sharded) {
+		if (ds->person >= 0 && ds->unique_enum >= 0 && c->nrecs > 0)
+			c->dup = xcalloc(c->nrecs, 1);
+		pool_admit(pool, c);
+	}
+	if (c->error != NULL) {
+		file_error(r, c->file, c->error);
+		c->error = NULL;
+	} else if (c->reheader_line != UINT64_MAX) {
+		file_error(r, c->file,
+			   xasprintf("第%llu行是另一个表头，列与文件开头的表头不同：文件由两个不同"
+				     "格式的导出拼接而成，请分开保存后再运行",
+				     (unsigned long long)(c->base + c->reheader_line + 1)));
+	}
+}
+
+/* c, admitted by every shard: its rejects (in line order with its rows) and counts. */
+static void emit(struct run *r, struct chunk *c)
+{
+	struct ingest_file *f = &r->res->files[c->file];
+	uint64_t base = c->base;
 	size_t ri = 0, ji = 0;
 
 	if (c->merged)
 		return;
-	if (f->error != NULL)
+	if (!c->admitted)
 		goto done;
 	bad_bytes_warning(f, c->nul_line, base, true);
 	bad_bytes_warning(f, c->bad_line, base, false);
@@ -1203,8 +1223,7 @@ static void admit(struct run *r, struct chunk *c)
 			free(reason);
 			ji++;
 		} else {
-			admit_record(r, c, rec, base);
-			ri++;
+			count_record(r, c, ri++);
 		}
 	}
 	f->read += c->read;
@@ -1217,15 +1236,6 @@ static void admit(struct run *r, struct chunk *c)
 		r->res->max_year[c->plan->ds - r->schema->sets] = c->max_year;
 	for (size_t y = 0; y < INGEST_YEARS; y++)
 		r->res->year_rows[y] += c->year_rows[y];
-	if (c->error != NULL) {
-		file_error(r, c->file, c->error);
-		c->error = NULL;
-	} else if (c->reheader_line != UINT64_MAX) {
-		file_error(r, c->file,
-			   xasprintf("第%llu行是另一个表头，列与文件开头的表头不同：文件由两个不同"
-				     "格式的导出拼接而成，请分开保存后再运行",
-				     (unsigned long long)(base + c->reheader_line + 1)));
-	}
 	if (c->last && f->spanned > 0) { /* only a CSV's fields hold line breaks */
 		char *name = ingest_shown_path(f->path);
 
@@ -1238,7 +1248,6 @@ static void admit(struct run *r, struct chunk *c)
 done:
 	if (r->cache != NULL)
 		cache_admitted(r, c);
-	r->line_base[c->file] = base + c->lines;
 	/* a worksheet's CSV text is not the workbook's bytes: those count when it is done */
 	r->bytes_done += c->plan->workbook ? 0 : c->len;
 	progress(r, false);
@@ -1680,24 +1689,57 @@ static int run_begin(struct run *r, char *err, size_t errlen)
 			res->files[i].error = NULL;
 			file_error(r, i, msg);
 		}
-	r->persons = xcalloc(schema->nsets, sizeof(struct persons *));
-	for (size_t s = 0; s < schema->nsets; s++)
-		r->persons[s] = persons_new();
 	clock_gettime(CLOCK_MONOTONIC, &r->started);
 	r->last_progress = r->started;
 	return 0;
 }
 
 /*
- * Read chunks ahead (at most max_inflight not yet admitted) while the
- * workers parse them, and admit each one in order once it is parsed.  A
- * chunk that ends inside a quoted field is parsed again together with the
- * ones after it (merge_into) before it is admitted.
+ * c, parsed, made ready for admission: a chunk that ends inside a quoted
+ * field is parsed again together with the ones after it (merge_into), a
+ * damaged chunk of the cache from the source.  The chunks after c in
+ * flight (n of them from inflight[at]) are parsed but not yet placed.
+ */
+static void prepare(struct run *r, struct ingest_pool *pool, struct chunk *c,
+		    struct chunk **inflight, size_t at, size_t n, size_t max_inflight)
+{
+	for (size_t k = 1; c->unterminated && k < n; k++) {
+		struct chunk *next = inflight[(at + k) % max_inflight];
+
+		if (next->file != c->file)
+			break;
+		pool_wait_parsed(pool, next, r->parser);
+		merge_into(r, c, next);
+	}
+	/*
+	 * Still inside a record and every chunk in flight taken: read on
+	 * (the parser ends any record within CHUNK_MAX_RECORD_BYTES).
+	 */
+	while (c->unterminated) {
+		struct chunk *next = read_next_now(r, c);
+
+		if (next == NULL)
+			break;
+		merge_into(r, c, next);
+		chunk_release(next);
+		free(next);
+	}
+	if (c->damaged)
+		parse_damaged(r, c);
+	else if (!c->merged && !c->windowed)
+		chunk_finish(c); /* parsed again here, with the chunks after it */
+}
+
+/*
+ * Read chunks ahead (at most max_inflight not yet emitted) while the pool
+ * parses them; place each one in order once it is parsed, and emit each
+ * one in order once every shard has admitted it.  Emitting comes first
+ * when it can: it frees a chunk.
  */
 static void admit_in_order(struct run *r, struct ingest_pool *pool, size_t max_inflight)
 {
 	struct chunk **inflight = xcalloc(max_inflight, sizeof(*inflight));
-	size_t nin = 0, head = 0;
+	size_t nin = 0, head = 0, nplaced = 0;
 	bool input_done = false;
 
 	while (!input_done || nin > 0) {
@@ -1716,39 +1758,32 @@ static void admit_in_order(struct run *r, struct ingest_pool *pool, size_t max_i
 		}
 		if (nin == 0)
 			break;
+		if (nplaced < nin && (nplaced == 0 || !pool_admitted(pool, inflight[head]))) {
+			size_t at = (head + nplaced) % max_inflight;
+
+			c = inflight[at];
+			pool_wait_parsed(pool, c, r->parser);
+			/*
+			 * A damaged chunk of the cache rewrites its cache file
+			 * up to itself (parse_damaged): only once every chunk
+			 * before it is emitted, so none is written twice.
+			 */
+			if (!c->damaged || nplaced == 0) {
+				prepare(r, pool, c, inflight, at, nin - nplaced, max_inflight);
+				place(r, pool, c);
+				nplaced++;
+				continue;
+			}
+		}
 		c = inflight[head];
-		pool_wait(pool, c);
-		for (size_t k = 1; c->unterminated && k < nin; k++) {
-			struct chunk *next = inflight[(head + k) % max_inflight];
-
-			if (next->file != c->file)
-				break;
-			pool_wait(pool, next);
-			merge_into(r, c, next);
-		}
-		/*
-		 * Still inside a record and every chunk in flight taken: read on
-		 * (the parser ends any record within CHUNK_MAX_RECORD_BYTES).
-		 */
-		while (c->unterminated) {
-			struct chunk *next = read_next_now(r, c);
-
-			if (next == NULL)
-				break;
-			merge_into(r, c, next);
-			chunk_release(next);
-			free(next);
-		}
-		if (c->damaged)
-			parse_damaged(r, c);
-		else if (!c->merged && !c->windowed)
-			chunk_finish(c); /* parsed again here, with the chunks after it */
-		if (!c->merged)
-			admit(r, c);
+		pool_wait_admitted(pool, c, r->parser);
+		emit(r, c);
+		pool_forget(pool, c);
 		chunk_release(c);
 		free(c);
 		head = (head + 1) % max_inflight;
 		nin--;
+		nplaced--;
 	}
 	free(inflight);
 	progress(r, true);
@@ -1816,11 +1851,14 @@ static int run_end(struct run *r)
 		chunk_release(r->stash);
 		free(r->stash);
 	}
-	for (size_t s = 0; r->persons != NULL && s < r->schema->nsets; s++) {
-		res->persons[s] = persons_count(r->persons[s]);
-		persons_free(r->persons[s]);
+	for (unsigned k = 0; k < r->nshards; k++) {
+		for (size_t s = 0; s < r->schema->nsets; s++) {
+			res->persons[s] += persons_count(r->shards[k].persons[s]);
+			persons_free(r->shards[k].persons[s]);
+		}
+		free(r->shards[k].persons);
 	}
-	free(r->persons);
+	free(r->shards);
 	book_close(r->book);
 	for (size_t i = 0; i < r->nfiles; i++) {
 		if (r->plans[i] != NULL)
@@ -1867,6 +1905,37 @@ static void keep_freed_memory(void)
 	mallopt(M_TRIM_THRESHOLD, 128 << 20);
 }
 
+/*
+ * The shards: one per thread when the sink takes rows in parallel, else
+ * one, run by this thread.  Each has the sink's context it was given.
+ */
+static void shards_begin(struct run *r, int nthreads)
+{
+	void **ctxs;
+
+	r->sharded = r->sink->shards != NULL;
+	r->nshards = r->sharded ? (unsigned)nthreads : 1;
+	r->shards = xcalloc(r->nshards, sizeof(*r->shards));
+	ctxs = xcalloc(r->nshards, sizeof(void *));
+	ctxs[0] = r->sink->ctx;
+	if (r->sharded)
+		r->sink->shards(r->sink->ctx, r->nshards, ctxs);
+	for (unsigned k = 0; k < r->nshards; k++) {
+		struct shard *sh = &r->shards[k];
+
+		sh->k = k;
+		sh->n = r->nshards;
+		sh->schema = r->schema;
+		sh->row = r->sink->row;
+		sh->ctx = ctxs[k];
+		sh->want = r->opt->want;
+		sh->persons = xcalloc(r->schema->nsets, sizeof(struct persons *));
+		for (size_t s = 0; s < r->schema->nsets; s++)
+			sh->persons[s] = persons_new();
+	}
+	free(ctxs);
+}
+
 int ingest_run(const struct schema *schema, const struct ingest_options *opt,
 	       const struct ingest_sink *sink, struct ingest_result *res, char *err, size_t errlen)
 {
@@ -1881,12 +1950,12 @@ int ingest_run(const struct schema *schema, const struct ingest_options *opt,
 		ingest_listing_release(&r.found);
 		return -1;
 	}
-	/* three chunks per worker in flight: parsing never waits for admission */
-	if (pool_start(&pool, nthreads, (size_t)nthreads * 3, err, errlen) < 0) {
-		run_end(&r);
-		return -1;
-	}
-	admit_in_order(&r, &pool, (size_t)pool.nthreads * 3);
+	shards_begin(&r, nthreads);
+	r.parser = chunk_parser_new();
+	/* this thread works too; four chunks per thread in flight keep every one busy */
+	pool_start(&pool, nthreads - 1, (size_t)nthreads * 4, r.sharded ? r.shards : NULL,
+		   r.sharded ? r.nshards : 0);
+	admit_in_order(&r, &pool, (size_t)nthreads * 4);
 	pool_stop(&pool);
 	return run_end(&r);
 }

@@ -21,9 +21,11 @@
  * the export's row count; the log gives lines and spanned when they differ.
  *
  * Files are cut into chunks at record boundaries and parsed by worker
- * threads; the sink still sees rows strictly in (file, line) order, so the
- * results and the rejects never depend on the thread count.  Memory is
- * bounded by the chunks in flight plus one entry per distinct person.
+ * threads, and rows are admitted (duplicates found, rows handed on) by
+ * shards of persons in parallel (ingest_sink.shards); each person's rows
+ * and all the rejects still come in (file, line) order, so the results
+ * and the rejects never depend on the thread count.  Memory is bounded by
+ * the chunks in flight plus one entry per distinct person.
  *
  * Personal data stays inside: ID numbers reach the sink as integers (and a
  * dense per-dataset person index), PII text columns arrive already masked.
@@ -92,6 +94,17 @@ struct ingest_sink {
 	void *ctx;
 	void (*row)(void *ctx, const struct dataset *ds, const struct ingest_row *row);
 	void (*reject)(void *ctx, const struct ingest_reject *reject);
+	/*
+	 * Optional: rows admitted in parallel.  ingest_run asks once, before
+	 * the first row, for n contexts (ctxs[k], one per shard); then row is
+	 * called with ctxs[k] from shard k's thread, at the same time as other
+	 * shards' rows.  Every row of one person goes to one shard, in (file,
+	 * line) order, with a person index no other shard gives; rows of other
+	 * people and of datasets without IDs come in no fixed order.  reject is
+	 * still called on one thread, in (file, line) order.  Without it, every
+	 * callback runs on the calling thread, in (file, line) order.
+	 */
+	void (*shards)(void *ctx, unsigned n, void **ctxs);
 };
 
 /* Years a row can carry (value.c accepts 1900 to 2099): ingest_result.year_rows. */
@@ -108,7 +121,7 @@ struct ingest_options {
 	 */
 	struct period period;
 	unsigned want;        /* WINDOW_PREV | WINDOW_LAST: hand those rows to the sink too */
-	int threads;          /* parse workers; 0 = the number of cores */
+	int threads;          /* threads in all, this one too; 0 = the number of cores */
 	const char *encoding; /* NULL or "auto", "utf-8", "gb18030" */
 	bool progress;        /* a progress line on stderr */
 	int32_t today;        /* yyyymmdd: later dates are rejects; 0 = value_today() */

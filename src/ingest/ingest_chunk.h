@@ -121,6 +121,14 @@ struct chunk {
 	 */
 	int32_t today_lo, today_hi;
 
+	/* admission, in (file, line) order (ingest.c, ingest_shard.h, ingest_pool.h) */
+	uint64_t base;            /* lines of its file before it */
+	uint8_t *dup;             /* per record: 1 = a duplicate, found by its shard; or NULL */
+	bool admitted;            /* its rows were let in: its file had no error then */
+	bool handed;              /* handed to the shards (pool_admit) */
+	unsigned shards_left;     /* shards yet to admit it */
+	struct chunk *next_admit; /* the chunk handed to the shards after it */
+
 	/* the parse cache (ingest_cache.h) */
 	bool cached;  /* the results come from seg (chunk_decode), data is NULL */
 	bool encode;  /* encode the parse into seg for the cache (chunk_encode) */

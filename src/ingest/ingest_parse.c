@@ -94,6 +94,8 @@ void chunk_release(struct chunk *c)
 	free(c->data);
 	free(c->error);
 	free(c->seg);
+	free(c->dup);
+	c->dup = NULL;
 	c->seg = NULL;
 	c->seg_len = 0;
 	c->rejects = NULL;

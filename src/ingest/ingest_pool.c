@@ -62,31 +62,74 @@ void chunk_work(struct chunk_parser *p, struct chunk *c)
 		chunk_finish(c);
 }
 
+/* A task: a chunk to parse (shard < 0) or to admit in shard `shard`. */
+struct task {
+	struct chunk *c;
+	int shard;
+};
+
+/* The next task, taken under the lock: the oldest shard work first. */
+static bool take(struct ingest_pool *q, struct task *t)
+{
+	for (unsigned i = 0; i < q->nshards; i++) {
+		unsigned k = (q->turn + i) % q->nshards;
+
+		if (q->shard_next[k] != NULL && !q->shard_busy[k]) {
+			t->c = q->shard_next[k];
+			t->shard = (int)k;
+			q->shard_busy[k] = true;
+			q->turn = k + 1;
+			return true;
+		}
+	}
+	if (q->head != q->tail) {
+		t->c = q->jobs[q->head++ % q->cap];
+		t->shard = -1;
+		return true;
+	}
+	return false;
+}
+
+/* Run t without the lock; called and returning with it held. */
+static void run(struct ingest_pool *q, const struct task *t, struct chunk_parser *p)
+{
+	struct chunk *c = t->c;
+
+	pthread_mutex_unlock(&q->lock);
+	if (t->shard < 0)
+		chunk_work(p, c);
+	else
+		shard_chunk(&q->shards[t->shard], c);
+	pthread_mutex_lock(&q->lock);
+	if (t->shard < 0) {
+		c->done = true;
+	} else {
+		/* the next chunk of this shard, if handed over already (pool_admit) */
+		q->shard_busy[t->shard] = false;
+		q->shard_next[t->shard] = c->next_admit;
+		c->shards_left--;
+		if (c->next_admit != NULL)
+			pthread_cond_signal(&q->work);
+	}
+	pthread_cond_broadcast(&q->done);
+}
+
 static void *worker(void *arg)
 {
 	struct ingest_pool *q = arg;
 	struct chunk_parser *p = chunk_parser_new();
+	struct task t;
 
+	pthread_mutex_lock(&q->lock);
 	for (;;) {
-		struct chunk *c;
-
-		pthread_mutex_lock(&q->lock);
-		while (q->head == q->tail && !q->stop)
-			pthread_cond_wait(&q->work, &q->lock);
-		if (q->head == q->tail) {
-			pthread_mutex_unlock(&q->lock);
+		if (take(q, &t))
+			run(q, &t, p);
+		else if (q->stop)
 			break;
-		}
-		c = q->jobs[q->head++ % q->cap];
-		pthread_mutex_unlock(&q->lock);
-
-		chunk_work(p, c);
-
-		pthread_mutex_lock(&q->lock);
-		c->done = true;
-		pthread_cond_broadcast(&q->done);
-		pthread_mutex_unlock(&q->lock);
+		else
+			pthread_cond_wait(&q->work, &q->lock);
 	}
+	pthread_mutex_unlock(&q->lock);
 	chunk_parser_free(p);
 	return NULL;
 }
@@ -100,7 +143,8 @@ static void release(struct ingest_pool *q)
 	free(q->tids);
 }
 
-int pool_start(struct ingest_pool *q, int nthreads, size_t capacity, char *err, size_t errlen)
+int pool_start(struct ingest_pool *q, int nworkers, size_t capacity, struct shard *shards,
+	       unsigned nshards)
 {
 	int rc = 0;
 
@@ -110,17 +154,15 @@ int pool_start(struct ingest_pool *q, int nthreads, size_t capacity, char *err, 
 	pthread_cond_init(&q->done, NULL);
 	q->cap = capacity + 1;
 	q->jobs = xcalloc(q->cap, sizeof(*q->jobs));
-	q->tids = xcalloc((size_t)nthreads, sizeof(*q->tids));
-	while (q->nthreads < nthreads &&
+	q->shards = shards;
+	q->nshards = nshards < POOL_MAX_THREADS ? nshards : POOL_MAX_THREADS;
+	q->tids = xcalloc(nworkers > 0 ? (size_t)nworkers : 1, sizeof(*q->tids));
+	while (q->nthreads < nworkers &&
 	       (rc = pthread_create(&q->tids[q->nthreads], NULL, worker, q)) == 0)
 		q->nthreads++;
-	if (q->nthreads == 0) {
-		snprintf(err, errlen, "无法创建读取线程：%s", strerror(rc));
-		release(q);
-		return -1;
-	}
-	if (q->nthreads < nthreads)
-		log_warn("只能创建 %d 个读取线程（要求 %d 个）：%s", q->nthreads, nthreads,
+	/* this thread works too: fewer workers make a slower run, never a wrong one */
+	if (q->nthreads < nworkers)
+		log_warn("只能创建 %d 个读取线程（要求 %d 个）：%s", q->nthreads + 1, nworkers + 1,
 			 strerror(rc));
 	return q->nthreads;
 }
@@ -133,11 +175,65 @@ void pool_submit(struct ingest_pool *q, struct chunk *c)
 	pthread_mutex_unlock(&q->lock);
 }
 
-void pool_wait(struct ingest_pool *q, struct chunk *c)
+void pool_admit(struct ingest_pool *q, struct chunk *c)
 {
 	pthread_mutex_lock(&q->lock);
-	while (!c->done)
-		pthread_cond_wait(&q->done, &q->lock);
+	c->handed = true;
+	c->shards_left = q->nshards;
+	c->next_admit = NULL;
+	if (q->last != NULL)
+		q->last->next_admit = c;
+	q->last = c;
+	/* a shard neither busy nor waiting has admitted every chunk before c */
+	for (unsigned k = 0; k < q->nshards; k++)
+		if (q->shard_next[k] == NULL && !q->shard_busy[k])
+			q->shard_next[k] = c;
+	pthread_cond_broadcast(&q->work);
+	pthread_mutex_unlock(&q->lock);
+}
+
+/* Until *flag (or, with count, *count == 0), running tasks meanwhile. */
+static void wait_running(struct ingest_pool *q, const bool *flag, const unsigned *count,
+			 struct chunk_parser *p)
+{
+	struct task t;
+
+	pthread_mutex_lock(&q->lock);
+	while (flag != NULL ? !*flag : *count > 0) {
+		if (take(q, &t))
+			run(q, &t, p);
+		else
+			pthread_cond_wait(&q->done, &q->lock);
+	}
+	pthread_mutex_unlock(&q->lock);
+}
+
+void pool_wait_parsed(struct ingest_pool *q, struct chunk *c, struct chunk_parser *p)
+{
+	wait_running(q, &c->done, NULL, p);
+}
+
+void pool_wait_admitted(struct ingest_pool *q, struct chunk *c, struct chunk_parser *p)
+{
+	if (c->handed)
+		wait_running(q, NULL, &c->shards_left, p);
+}
+
+bool pool_admitted(struct ingest_pool *q, struct chunk *c)
+{
+	bool done;
+
+	pthread_mutex_lock(&q->lock);
+	done = !c->handed || c->shards_left == 0;
+	pthread_mutex_unlock(&q->lock);
+	return done;
+}
+
+void pool_forget(struct ingest_pool *q, struct chunk *c)
+{
+	pthread_mutex_lock(&q->lock);
+	if (q->last == c)
+		q->last = NULL;
 	pthread_mutex_unlock(&q->lock);
 }
 

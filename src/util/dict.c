@@ -90,6 +90,13 @@ size_t u64dict_count(const struct u64dict *d)
 	return d->count;
 }
 
+void u64dict_keys(const struct u64dict *d, uint64_t *keys)
+{
+	for (size_t s = 0; s < d->cap; s++)
+		if (d->keys[s] != 0)
+			keys[d->index[s]] = d->keys[s] - 1;
+}
+
 /*
  * Keys live NUL-terminated in one arena (a household number costs its
  * length plus 13 bytes, not a malloc'd block each): a city has a million of

@@ -19,6 +19,8 @@ void u64dict_free(struct u64dict *d);
 /* The index of key, adding it when new. */
 uint32_t u64dict_index(struct u64dict *d, uint64_t key);
 size_t u64dict_count(const struct u64dict *d);
+/* Every key at its index: keys[i] for i below u64dict_count(d). */
+void u64dict_keys(const struct u64dict *d, uint64_t *keys);
 
 struct strdict *strdict_new(void);
 void strdict_free(struct strdict *d);

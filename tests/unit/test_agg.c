@@ -174,7 +174,22 @@ static void rb_text(struct rowbuf *b, const char *name, const char *s)
 	b->tlen += len;
 }
 
-static void feed_relief(struct agg *a)
+/*
+ * Rows to agg a: with nshards 0 through agg_row, else through agg_shard_row
+ * into shard person % nshards (elderly rows, without IDs: row % nshards),
+ * as ingest splits them.  The person index p is then (p / n) * n + p % n,
+ * unique across shards, as ingest numbers them.
+ */
+static void row_to(struct agg *a, unsigned nshards, uint64_t key, const struct dataset *ds,
+		   const struct ingest_row *row)
+{
+	if (nshards == 0)
+		agg_row(a, ds, row);
+	else
+		agg_shard_row(agg_shard(a, (unsigned)(key % nshards)), ds, row);
+}
+
+static void feed_relief_to(struct agg *a, unsigned nshards)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(relief_rows); i++) {
 		const struct relief_row *r = &relief_rows[i];
@@ -196,11 +211,11 @@ static void feed_relief(struct agg *a)
 		if (r->enrolment)
 			rb_enum(&b, "纳入方式", r->enrolment);
 		b.row.line = i + 2;
-		agg_row(a, relief, &b.row);
+		row_to(a, nshards, r->person, relief, &b.row);
 	}
 }
 
-static void feed_elderly(struct agg *a)
+static void feed_elderly_to(struct agg *a, unsigned nshards)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(elderly_rows); i++) {
 		const struct elderly_row *r = &elderly_rows[i];
@@ -216,8 +231,18 @@ static void feed_elderly(struct agg *a)
 		rb_set(&b, "资金(元)", r->fen);
 		rb_set(&b, "日期", r->date);
 		b.row.line = i + 2;
-		agg_row(a, elderly, &b.row);
+		row_to(a, nshards, i, elderly, &b.row);
 	}
+}
+
+static void feed_relief(struct agg *a)
+{
+	feed_relief_to(a, 0);
+}
+
+static void feed_elderly(struct agg *a)
+{
+	feed_elderly_to(a, 0);
 }
 
 /* ------------------------------------------------------------ helpers */
@@ -698,6 +723,119 @@ static void test_group_find(void **state)
 	assert_int_equal(agg_group_find(v, none, 1), -1);
 }
 
+/* Two values are the same figure: presence, value, groups, keys. */
+static void assert_same_value(const struct agg_value *x, const struct agg_value *y)
+{
+	assert_int_equal(x->present, y->present);
+	assert_int_equal(x->empty, y->empty);
+	assert_int_equal(x->value, y->value);
+	assert_int_equal(x->ngroups, y->ngroups);
+	for (size_t g = 0; g < x->ngroups; g++) {
+		assert_int_equal(x->groups[g].value, y->groups[g].value);
+		assert_int_equal(x->groups[g].empty, y->groups[g].empty);
+		assert_int_equal(x->groups[g].nparts, y->groups[g].nparts);
+		for (size_t p = 0; p < x->groups[g].nparts; p++)
+			assert_string_equal(x->groups[g].part[p].text, y->groups[g].part[p].text);
+	}
+}
+
+/*
+ * Rows counted in shards and merged give the figures of one pass: a
+ * household (户号 H1: persons 0 and 1) and a town counted in two shards
+ * are one, text groups from several shards are one group each, an integer
+ * column's distinct values (u64 dictionaries) too.
+ */
+static void test_shards_merge(void **state)
+{
+	static const char *const exprs[] = {
+	    "relief.persons",
+	    "relief.households",
+	    "relief.rows",
+	    "relief.amount",
+	    "relief.households by 区县",
+	    "relief.persons by 区县, 救助类别",
+	    "relief.distinct(乡镇(街道))",
+	    "relief.amount by 乡镇(街道)",
+	    "relief.households by 乡镇(街道)",
+	    "relief.persons by 发放年月",
+	    "relief.persons@prev",
+	    "relief.amount@prev by 区县",
+	    "relief.persons[纳入日期=2021]",
+	    "elderly.amount by 区县",
+	    "elderly.distinct(受益人数)",
+	    "elderly.sum(数量) by 项目类型",
+	    "elderly.rows",
+	};
+	size_t ids[ARRAY_SIZE(exprs)];
+
+	(void)state;
+	for (unsigned n = 1; n <= 5; n++) {
+		struct agg *one = agg_new(&schema, &(struct period){(YEAR)*12, (YEAR)*12 + 11});
+		struct agg *split;
+
+		A = one;
+		for (size_t i = 0; i < ARRAY_SIZE(exprs); i++)
+			ids[i] = add(exprs[i]);
+		feed_relief(one);
+		feed_elderly(one);
+		agg_finish(one);
+		A = split = agg_new(&schema, &(struct period){(YEAR)*12, (YEAR)*12 + 11});
+		for (size_t i = 0; i < ARRAY_SIZE(exprs); i++)
+			assert_int_equal(add(exprs[i]), ids[i]);
+		agg_shards(split, n);
+		feed_relief_to(split, n);
+		feed_elderly_to(split, n);
+		agg_finish(split);
+		assert_null(agg_overflow(split));
+		for (size_t i = 0; i < ARRAY_SIZE(exprs); i++)
+			assert_same_value(agg_value(one, ids[i]), agg_value(split, ids[i]));
+		assert_int_equal(agg_rows(split, (size_t)(relief - schema.sets), COMPARE_NONE), 6);
+		agg_free(one);
+		agg_free(split);
+		A = NULL;
+	}
+}
+
+/*
+ * A sum is checked once, whole: partial sums past int64 (in one pass or in
+ * a shard) that come back give the exact figure, and a total past int64 is
+ * an overflow however the rows were split.
+ */
+static void test_sums_exact_whatever_the_split(void **state)
+{
+	static const int64_t fen[] = {INT64_MAX, INT64_MAX, -INT64_MAX, 0};
+
+	(void)state;
+	for (int past = 0; past < 2; past++)
+		for (unsigned n = 0; n <= 3; n++) {
+			size_t id;
+
+			A = agg_new(&schema, &(struct period){(YEAR)*12, (YEAR)*12 + 11});
+			id = add("elderly.amount");
+			if (n > 0)
+				agg_shards(A, n);
+			for (size_t i = 0; i < ARRAY_SIZE(fen); i++) {
+				struct rowbuf b;
+
+				rb_init(&b, elderly, WINDOW_CUR, UINT32_MAX);
+				rb_enum(&b, "项目类型", "养老驿站");
+				rb_enum(&b, "区县", "广安区");
+				rb_set(&b, "资金(元)", i == 3 ? past : fen[i]);
+				rb_set(&b, "日期", 20210101);
+				row_to(A, n, i, elderly, &b.row);
+			}
+			agg_finish(A);
+			if (past) {
+				assert_non_null(agg_overflow(A));
+			} else {
+				assert_null(agg_overflow(A));
+				assert_int_equal(value_of(id)->value, INT64_MAX);
+			}
+			agg_free(A);
+			A = NULL;
+		}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -712,6 +850,8 @@ int main(void)
 	    cmocka_unit_test_teardown(test_each_add_is_a_figure, cleanup),
 	    cmocka_unit_test_teardown(test_prev_base_in_area, cleanup),
 	    cmocka_unit_test_teardown(test_by_other_date_column, cleanup),
+	    cmocka_unit_test_teardown(test_shards_merge, cleanup),
+	    cmocka_unit_test_teardown(test_sums_exact_whatever_the_split, cleanup),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
