@@ -595,7 +595,8 @@ struct cache *cache_open(const char *dir, const char *input_dir, const struct sc
 	}
 	tag = openat(c->root, TAG_NAME, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (tag >= 0) {
-		(write_fd_all(tag, TAG_TEXT, strlen(TAG_TEXT) == 0));
+		if (write_fd_all(tag, TAG_TEXT, strlen(TAG_TEXT)) != 0)
+			log_warn("解析缓存：无法写入 %s/%s：%s", dir, TAG_NAME, strerror(errno));
 		close(tag);
 	}
 	name_of("folder", real, c->folder);

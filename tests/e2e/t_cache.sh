@@ -57,6 +57,9 @@ case $(summary warm.err) in
 esac
 same_outputs plain cold
 same_outputs plain warm
+# backup tools skip a folder tagged so (https://bford.info/cachedir/)
+head -c 43 "$C/CACHEDIR.TAG" | grep -qx 'Signature: 8a477f597d28d172789f06886806bc55' ||
+	fail "the cache's CACHEDIR.TAG lacks its signature"
 echo "run: cold and warm give the bytes of a run without the cache: $OUTS"
 
 # --- queries and check: any period, any area, from the same cache --------
