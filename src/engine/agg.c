@@ -367,6 +367,27 @@ size_t agg_add(struct agg *a, struct query *q)
 /* The ingest window of each compare. */
 static const unsigned window_bit[3] = {WINDOW_CUR, WINDOW_PREV, WINDOW_LAST};
 
+uint64_t agg_columns(const struct agg *a, size_t ds_index)
+{
+	uint64_t cols = 0;
+
+	for (size_t i = 0; i < a->nfigs; i++) {
+		const struct query *q = &a->figs[i]->q;
+
+		if (q->ds_index != ds_index)
+			continue;
+		if (q->col >= 0)
+			cols |= 1ull << q->col;
+		for (size_t b = 0; b < q->nby; b++)
+			cols |= 1ull << q->by[b];
+		for (size_t f = 0; f < q->nfilters; f++)
+			cols |= 1ull << q->filters[f].col;
+	}
+	if (ds_index < a->schema->nsets && a->part_col[ds_index] >= 0)
+		cols |= 1ull << a->part_col[ds_index];
+	return cols;
+}
+
 unsigned agg_wants(const struct agg *a)
 {
 	unsigned want = 0;

@@ -88,6 +88,9 @@ void agg_partition(struct agg *agg, const char *column);
  */
 size_t agg_add(struct agg *agg, struct query *q);
 
+/* The columns of dataset ds_index the figures read, bit c for column c (ingest_options.columns). */
+uint64_t agg_columns(const struct agg *agg, size_t ds_index);
+
 /* The comparison windows the figures need (ingest_options.want). */
 unsigned agg_wants(const struct agg *agg);
 

@@ -59,9 +59,15 @@ int scan_run(const struct schema *schema, struct agg *agg, const struct scan_opt
 	};
 	const struct ingest_file *worst = NULL;
 	double worst_rate = 0;
+	uint64_t *columns = xcalloc(schema->nsets ? schema->nsets : 1, sizeof(uint64_t));
 	int rc;
 
+	/* a chunk from the parse cache decodes only what is read */
+	for (size_t s = 0; agg != NULL && s < schema->nsets; s++)
+		columns[s] = agg_columns(agg, s);
+	io.columns = columns;
 	rc = ingest_run(schema, &io, &sink, res, err, errlen);
+	free(columns);
 	if (rc < 0)
 		return EXIT_IO;
 	for (size_t i = 0; i < res->nfiles; i++) {

@@ -628,6 +628,17 @@ static void plan_ready(struct run *r, size_t index, struct open_file *f)
 	f->plan.span_first =
 	    f->plan.prev.first < f->plan.last.first ? f->plan.prev.first : f->plan.last.first;
 	f->plan.today = r->today;
+	f->plan.decode = CHUNK_ALL_COLUMNS;
+	if (r->opt->columns != NULL && f->plan.ds != NULL) {
+		const struct dataset *ds = f->plan.ds;
+
+		/* what the sink reads, and what admission does: IDs, windows, duplicates */
+		f->plan.decode = r->opt->columns[ds - r->schema->sets] | 1ull << ds->period;
+		if (ds->person >= 0)
+			f->plan.decode |= 1ull << ds->person;
+		if (ds->unique_enum >= 0)
+			f->plan.decode |= 1ull << ds->unique_enum;
+	}
 	file->ds = f->plan.ds;
 	name = ingest_file_label(file);
 	if (file->warning != NULL)
@@ -1045,11 +1056,49 @@ static void emit_reject(struct run *r, size_t file, uint64_t line, int col, enum
 	free(shown);
 }
 
+/*
+ * Record rec of c with every column: a chunk from the cache holds only the
+ * columns the run reads (file_plan.decode), so it is decoded again whole,
+ * once, for the rows a reject shows.  NULL when that fails (a forged
+ * cache: its checksum held, a value did not).
+ */
+static const int64_t *whole_record(struct chunk *c, const int64_t *rec, const char **text)
+{
+	struct chunk *w = c->whole;
+	size_t lo = 0, hi;
+
+	*text = c->text;
+	if (!c->cached || c->plan->decode == CHUNK_ALL_COLUMNS)
+		return rec;
+	if (w == NULL) {
+		w = c->whole = xcalloc(1, sizeof(*w));
+		w->plan = c->plan;
+		if (chunk_decode(w, c->seg, c->seg_len, CHUNK_ALL_COLUMNS) != 0)
+			w->nrecs = 0;
+	}
+	/* lines increase: the record of rec's line */
+	for (hi = w->nrecs; lo < hi;) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (w->recs[mid * w->stride + REC_LINE] < rec[REC_LINE])
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == w->nrecs || w->recs[lo * w->stride + REC_LINE] != rec[REC_LINE])
+		return NULL;
+	*text = w->text;
+	return w->recs + lo * w->stride;
+}
+
 /* The reject of a row its shard found to be a duplicate. */
 static void emit_duplicate(struct run *r, struct chunk *c, const int64_t *rec)
 {
 	const struct dataset *ds = c->plan->ds;
-	char *text = row_from_record(c->plan, rec, c->text);
+	const char *texts;
+	const int64_t *whole = whole_record(c, rec, &texts);
+	char *text = whole != NULL ? row_from_record(c->plan, whole, texts)
+				   : xstrdup("（解析缓存中该行无法读取）");
 	char *reason = xasprintf("重复记录：同一身份证号、%s、%s已有一条发放记录",
 				 ds->cols[ds->unique_enum].name, ds->cols[ds->period].name);
 
@@ -1184,6 +1233,8 @@ static void place(struct run *r, struct ingest_pool *pool, struct chunk *c)
 	if (r->sharded) {
 		if (ds->person >= 0 && ds->unique_enum >= 0 && c->nrecs > 0)
 			c->dup = xcalloc(c->nrecs, 1);
+		if (c->by_shard == NULL && r->nshards > 1) /* parsed here again (merge_into...) */
+			shard_split(c, r->nshards);
 		pool_admit(pool, c);
 	}
 	if (c->error != NULL) {

@@ -131,6 +131,13 @@ struct ingest_options {
 	 * same byte for byte.
 	 */
 	const char *cache_dir;
+	/*
+	 * Per dataset (schema order), the columns the sink reads (bit c for
+	 * column c), or NULL for all.  A chunk from the parse cache decodes only
+	 * those and the ones admission needs (the ID, the period, the
+	 * duplicate key); the sink sees 0 in the others, present bits intact.
+	 */
+	const uint64_t *columns;
 };
 
 /*

@@ -33,7 +33,7 @@
 #include "util/version.h"
 #include "util/xalloc.h"
 
-#define CACHE_FORMAT 1
+#define CACHE_FORMAT 2
 #define STAT_MAGIC   "CIVRSTA1"
 #define INDEX_MAGIC  "CIVRIDX1"
 #define TRAIL_MAGIC  "CIVRDAT1"

@@ -62,6 +62,7 @@ struct file_plan {
 	int span_first;           /* the first month checked for duplicates */
 	int32_t today;            /* the run's date, yyyymmdd: later dates are rejects */
 	bool workbook;            /* a worksheet's rows (workbook.h): BOOK_MARK fields */
+	uint64_t decode;          /* the columns a chunk from the cache decodes (chunk_decode) */
 };
 
 /* A rejected row inside a chunk. */
@@ -122,11 +123,14 @@ struct chunk {
 	int32_t today_lo, today_hi;
 
 	/* admission, in (file, line) order (ingest.c, ingest_shard.h, ingest_pool.h) */
-	uint64_t base;            /* lines of its file before it */
-	uint8_t *dup;             /* per record: 1 = a duplicate, found by its shard; or NULL */
-	bool admitted;            /* its rows were let in: its file had no error then */
-	bool handed;              /* handed to the shards (pool_admit) */
-	unsigned shards_left;     /* shards yet to admit it */
+	uint64_t base;        /* lines of its file before it */
+	uint8_t *dup;         /* per record: 1 = a duplicate, found by its shard; or NULL */
+	struct chunk *whole;  /* a cached chunk decoded in every column, for a row shown, or NULL */
+	uint32_t *by_shard;   /* record indexes, shard by shard (shard_split), or NULL */
+	size_t *shard_from;   /* shard k's are by_shard[shard_from[k] .. shard_from[k + 1]) */
+	bool admitted;        /* its rows were let in: its file had no error then */
+	bool handed;          /* handed to the shards (pool_admit) */
+	unsigned shards_left; /* shards yet to admit it */
 	struct chunk *next_admit; /* the chunk handed to the shards after it */
 
 	/* the parse cache (ingest_cache.h) */
@@ -188,10 +192,15 @@ void chunk_encode(struct chunk *c);
 /*
  * The inverse: c's results from seg[0..len), checked value by value
  * against c->plan (an enum code beyond its values, a line out of order, a
- * text beyond its buffer...).  Returns 0, or -1 with c's results left
- * empty: a damaged or forged cache never reaches a figure.
+ * text beyond its buffer...).  Only the columns in the mask columns are
+ * decoded; the others hold 0 (their present bits are kept): a query of
+ * one figure reads three columns of fifteen.  Returns 0, or -1 with c's
+ * results left empty: a damaged or forged cache never reaches a figure.
  */
-int chunk_decode(struct chunk *c, const char *seg, size_t len);
+int chunk_decode(struct chunk *c, const char *seg, size_t len, uint64_t columns);
+
+/* The columns of every row: what chunk_decode decodes for a row shown in full. */
+#define CHUNK_ALL_COLUMNS (~0ull)
 
 /*
  * Tests only: parse with this record limit instead of CHUNK_MAX_RECORD_BYTES

@@ -9,11 +9,12 @@
  * their code; a text value as "the same as the previous one" or its bytes.
  * The layout of one chunk:
  *
- *	'C' '1'  ncols nrecs nrejects  lines read blank spanned max_year
+ *	'C' '2'  ncols nrecs nrejects  lines read blank spanned max_year
  *	bad_line+1 nul_line+1 reheader_line+1 (0: none)  today_lo today_hi
  *	nyears (year index, rows)...
- *	records: line differences; present bits as (run, bits) pairs; then
- *	         per column, the values of the records that have one
+ *	records: line differences; present bits as (run, bits) pairs; each
+ *	         column's byte length; then per column, the values of the
+ *	         records that have one
  *	rejects: line, column+1, code, reason (0: none, else length+1), row
  *	'E'
  *
@@ -90,9 +91,55 @@ static void put_str(struct out *o, const char *s)
 	put_text(o, s, strlen(s));
 }
 
+/*
+ * Column col of every record holding it: enum codes, texts (0 for the
+ * text of the record before), other values as the difference from the
+ * one before.
+ */
+static void encode_column(struct out *o, const struct chunk *c, size_t col)
+{
+	const size_t stride = c->stride;
+	const enum col_type type = c->plan->ds->cols[col].type;
+	const char *last = NULL;
+	size_t lastlen = 0;
+	int64_t prev = 0;
+
+	for (size_t i = 0; i < c->nrecs; i++) {
+		const int64_t *rec = c->recs + i * stride;
+		int64_t v = rec[REC_HEAD + col];
+
+		if (!((uint64_t)rec[REC_PRESENT] >> col & 1))
+			continue;
+		if (type == COL_ENUM) {
+			put_v(o, (uint64_t)v);
+		} else if (type == COL_TEXT) {
+			const char *s = c->text + ((uint64_t)v >> 32);
+			size_t n = (size_t)((uint64_t)v & 0xffffffffu);
+
+			if (last != NULL && n == lastlen && memcmp(s, last, n) == 0) {
+				put_v(o, 0);
+			} else {
+				put_v(o, (uint64_t)n + 1);
+				put_text(o, s, n);
+			}
+			last = s;
+			lastlen = n;
+		} else {
+			put_z(o, (int64_t)((uint64_t)v - (uint64_t)prev));
+			prev = v;
+		}
+	}
+}
+
+/*
+ * Lines, then runs of present bits, then each column's section, their
+ * byte lengths first: a reader decodes the columns side by side, a block
+ * of records at a time, into records still in its cache.
+ */
 static void encode_records(struct out *o, const struct chunk *c, const struct dataset *ds)
 {
 	const size_t stride = c->stride;
+	struct out *sections = xcalloc(ds->ncols ? ds->ncols : 1, sizeof(*sections));
 	int64_t prev = 0;
 
 	for (size_t i = 0; i < c->nrecs; i++) {
@@ -112,37 +159,18 @@ static void encode_records(struct out *o, const struct chunk *c, const struct da
 		i += run;
 	}
 	for (size_t col = 0; col < ds->ncols; col++) {
-		const enum col_type type = ds->cols[col].type;
-		const char *last = NULL;
-		size_t lastlen = 0;
-
-		prev = 0;
-		for (size_t i = 0; i < c->nrecs; i++) {
-			const int64_t *rec = c->recs + i * stride;
-			int64_t v = rec[REC_HEAD + col];
-
-			if (!((uint64_t)rec[REC_PRESENT] >> col & 1))
-				continue;
-			if (type == COL_ENUM) {
-				put_v(o, (uint64_t)v);
-			} else if (type == COL_TEXT) {
-				const char *s = c->text + ((uint64_t)v >> 32);
-				size_t n = (size_t)((uint64_t)v & 0xffffffffu);
-
-				if (last != NULL && n == lastlen && memcmp(s, last, n) == 0) {
-					put_v(o, 0);
-				} else {
-					put_v(o, (uint64_t)n + 1);
-					put_text(o, s, n);
-				}
-				last = s;
-				lastlen = n;
-			} else {
-				put_z(o, (int64_t)((uint64_t)v - (uint64_t)prev));
-				prev = v;
-			}
-		}
+		encode_column(&sections[col], c, col);
+		put_v(o, sections[col].len);
 	}
+	for (size_t col = 0; col < ds->ncols; col++) {
+		if (sections[col].len > 0) {
+			o->buf = xgrow(o->buf, &o->cap, o->len + sections[col].len, 1);
+			memcpy(o->buf + o->len, sections[col].buf, sections[col].len);
+			o->len += sections[col].len;
+		}
+		free(sections[col].buf);
+	}
+	free(sections);
 }
 
 void chunk_encode(struct chunk *c)
@@ -152,7 +180,7 @@ void chunk_encode(struct chunk *c)
 	size_t nyears = 0;
 
 	put_byte(&o, 'C');
-	put_byte(&o, '1');
+	put_byte(&o, '2');
 	put_v(&o, ds->ncols);
 	put_v(&o, c->nrecs);
 	put_v(&o, c->nrejects);
@@ -321,73 +349,99 @@ static uint64_t must_have(const struct dataset *ds)
 	return m;
 }
 
-/* A run of records with the same present bits (the encoding's pairs). */
-struct bits_run {
-	size_t n;
-	uint64_t bits;
+/* Where one column's section is read from, and what its values depend on. */
+struct col_reader {
+	struct in in;  /* bounded by the section */
+	int64_t prev;  /* the value before: values are differences */
+	uint64_t last; /* offset << 32 | length of the text before */
+	bool have_last;
 };
 
-/* Column col of the records of one run, from i: false when a value does not hold. */
-static bool decode_run(struct in *in, struct chunk *c, const struct column *cd, size_t col,
-		       size_t i, size_t n, int64_t *prev, uint64_t *last, bool *have_last)
+/* Column col of records [from, to): false when a value does not hold. */
+static bool decode_column(struct col_reader *rd, struct chunk *c, const struct column *cd,
+			  size_t col, size_t from, size_t to)
 {
-	int64_t *v = c->recs + i * c->stride + REC_HEAD + col;
 	const size_t stride = c->stride;
+	int64_t *rec = c->recs + from * stride;
+	int64_t *const end = c->recs + to * stride;
 
+	/* one loop per type: the type never changes within a column */
 	switch (cd->type) {
 	case COL_ENUM:
-		for (size_t k = 0; k < n; k++, v += stride) {
-			uint64_t e = get_v(in);
+		for (; rec < end; rec += stride) {
+			uint64_t e = 0;
 
-			if (e >= cd->nvalues)
+			if (((uint64_t)rec[REC_PRESENT] >> col & 1) &&
+			    (e = get_v(&rd->in)) >= cd->nvalues)
 				return false;
-			*v = (int64_t)e;
+			rec[REC_HEAD + col] = (int64_t)e;
 		}
-		return !in->bad;
+		break;
 	case COL_TEXT:
-		for (size_t k = 0; k < n; k++, v += stride) {
-			uint64_t len = get_v(in);
+		for (; rec < end; rec += stride) {
+			uint64_t len;
 
-			if (in->bad || (len == 0 && !*have_last))
+			if (!((uint64_t)rec[REC_PRESENT] >> col & 1)) {
+				rec[REC_HEAD + col] = 0;
+				continue;
+			}
+			len = get_v(&rd->in);
+			if (rd->in.bad || (len == 0 && !rd->have_last))
 				return false;
 			if (len > 0) {
 				len--;
 				/* c->text holds seg_len bytes: no text can be longer */
 				if (len > c->tcap - c->tlen ||
-				    !get_text(in, c->text + c->tlen, (size_t)len))
+				    !get_text(&rd->in, c->text + c->tlen, (size_t)len))
 					return false;
-				*last = (uint64_t)c->tlen << 32 | len;
+				rd->last = (uint64_t)c->tlen << 32 | len;
 				c->tlen += (size_t)len;
-				*have_last = true;
+				rd->have_last = true;
 			}
-			*v = (int64_t)*last;
+			rec[REC_HEAD + col] = (int64_t)rd->last;
 		}
-		return true;
+		break;
 	default:
-		/* a value checked when it changes: most repeat the row before */
-		for (size_t k = 0; k < n; k++, v += stride) {
-			int64_t d = get_z(in);
+		for (; rec < end; rec += stride) {
+			int64_t d;
 
-			if (d != 0) {
-				*prev = (int64_t)((uint64_t)*prev + (uint64_t)d);
-				if (!value_fits(cd, *prev))
-					return false;
-			} else if (k == 0 && !value_fits(cd, *prev)) {
-				return false; /* the column's first value, 0 */
+			if (!((uint64_t)rec[REC_PRESENT] >> col & 1)) {
+				rec[REC_HEAD + col] = 0;
+				continue;
 			}
-			*v = *prev;
+			/* a value checked when it changes: most repeat the row before */
+			d = get_z(&rd->in);
+			if (d != 0 || !rd->have_last) {
+				rd->prev = (int64_t)((uint64_t)rd->prev + (uint64_t)d);
+				if (!value_fits(cd, rd->prev))
+					return false; /* or the column's first value, 0 */
+				rd->have_last = true;
+			}
+			rec[REC_HEAD + col] = rd->prev;
 		}
-		return !in->bad;
 	}
+	return !rd->in.bad;
 }
 
-static bool decode_records(struct in *in, struct chunk *c, const struct dataset *ds)
+/* Column col of records [from, to) not decoded: 0, as if absent. */
+static void zero_column(struct chunk *c, size_t col, size_t from, size_t to)
+{
+	for (size_t i = from; i < to; i++)
+		c->recs[i * c->stride + REC_HEAD + col] = 0;
+}
+
+/* Records decoded side by side, column by column: they stay in the cache. */
+#define DECODE_BLOCK 256
+
+static bool decode_records(struct in *in, struct chunk *c, const struct dataset *ds,
+			   uint64_t columns)
 {
 	const size_t stride = c->stride;
 	const uint64_t allowed = ds->ncols >= 64 ? ~0ull : (1ull << ds->ncols) - 1;
 	const uint64_t need = must_have(ds);
-	struct bits_run *runs = xmalloc((c->nrecs ? c->nrecs : 1) * sizeof(*runs));
-	size_t nruns = 0;
+	struct col_reader *rd = xcalloc(ds->ncols ? ds->ncols : 1, sizeof(*rd));
+	uint64_t *lens = xcalloc(ds->ncols ? ds->ncols : 1, sizeof(*lens));
+	const unsigned char *at;
 	uint64_t line = 0;
 	bool ok = true;
 
@@ -396,7 +450,8 @@ static bool decode_records(struct in *in, struct chunk *c, const struct dataset 
 
 		/* lines strictly increase, within the chunk */
 		if (in->bad || (i > 0 && d == 0) || d >= c->lines - line) {
-			free(runs);
+			free(rd);
+			free(lens);
 			return false;
 		}
 		line += d;
@@ -411,27 +466,40 @@ static bool decode_records(struct in *in, struct chunk *c, const struct dataset 
 			ok = false;
 			break;
 		}
-		runs[nruns++] = (struct bits_run){(size_t)n, bits};
 		for (uint64_t k = 0; k < n; k++)
 			c->recs[(i + k) * stride + REC_PRESENT] = (int64_t)bits;
 		i += n;
 	}
+	/* the sections' lengths, then the sections, each within what is left */
 	for (size_t col = 0; ok && col < ds->ncols; col++) {
-		int64_t prev = 0;
-		uint64_t last = 0; /* offset << 32 | length of the previous text */
-		bool have_last = false;
-
-		for (size_t r = 0, i = 0; ok && r < nruns; i += runs[r++].n) {
-			if (runs[r].bits >> col & 1) {
-				ok = decode_run(in, c, &ds->cols[col], col, i, runs[r].n, &prev,
-						&last, &have_last);
-				continue;
-			}
-			for (size_t k = i; k < i + runs[r].n; k++)
-				c->recs[k * stride + REC_HEAD + col] = 0;
-		}
+		lens[col] = get_v(in);
+		ok = !in->bad;
 	}
-	free(runs);
+	at = in->p;
+	for (size_t col = 0; ok && col < ds->ncols; col++) {
+		if (lens[col] > (uint64_t)(in->end - at)) {
+			ok = false;
+			break;
+		}
+		rd[col].in = (struct in){at, at + lens[col], false};
+		at += lens[col];
+	}
+	for (size_t from = 0; ok && from < c->nrecs; from += DECODE_BLOCK) {
+		size_t to = c->nrecs - from < DECODE_BLOCK ? c->nrecs : from + DECODE_BLOCK;
+
+		for (size_t col = 0; ok && col < ds->ncols; col++)
+			if (columns >> col & 1)
+				ok = decode_column(&rd[col], c, &ds->cols[col], col, from, to);
+			else
+				zero_column(c, col, from, to);
+	}
+	/* every section decoded read to its end, no byte more or less */
+	for (size_t col = 0; ok && col < ds->ncols; col++)
+		ok = !(columns >> col & 1) || rd[col].in.p == rd[col].in.end;
+	if (ok)
+		in->p = at;
+	free(rd);
+	free(lens);
 	return ok;
 }
 
@@ -461,7 +529,7 @@ static bool decode_rejects(struct in *in, struct chunk *c, const struct dataset 
 	return true;
 }
 
-int chunk_decode(struct chunk *c, const char *seg, size_t len)
+int chunk_decode(struct chunk *c, const char *seg, size_t len, uint64_t columns)
 {
 	const struct dataset *ds = c->plan->ds;
 	struct in in = {(const unsigned char *)seg, (const unsigned char *)seg + len, false};
@@ -470,7 +538,7 @@ int chunk_decode(struct chunk *c, const char *seg, size_t len)
 
 	c->stride = REC_HEAD + ds->ncols;
 	c->nrecs = c->nrejects = 0;
-	if (len < 3 || seg[0] != 'C' || seg[1] != '1')
+	if (len < 3 || seg[0] != 'C' || seg[1] != '2')
 		return -1;
 	in.p += 2;
 	if (get_v(&in) != ds->ncols)
@@ -522,7 +590,7 @@ int chunk_decode(struct chunk *c, const char *seg, size_t len)
 	c->tcap = len;
 	c->tlen = 0;
 	c->text = xmalloc(len);
-	if (!decode_records(&in, c, ds) || !decode_rejects(&in, c, ds))
+	if (!decode_records(&in, c, ds, columns) || !decode_rejects(&in, c, ds))
 		goto bad;
 	if (in.bad || in.end - in.p != 1 || *in.p != 'E')
 		goto bad;

@@ -95,7 +95,16 @@ void chunk_release(struct chunk *c)
 	free(c->error);
 	free(c->seg);
 	free(c->dup);
+	if (c->whole != NULL) {
+		chunk_release(c->whole);
+		free(c->whole);
+		c->whole = NULL;
+	}
+	free(c->by_shard);
+	free(c->shard_from);
 	c->dup = NULL;
+	c->by_shard = NULL;
+	c->shard_from = NULL;
 	c->seg = NULL;
 	c->seg_len = 0;
 	c->rejects = NULL;

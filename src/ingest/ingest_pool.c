@@ -50,7 +50,7 @@ void chunk_work(struct chunk_parser *p, struct chunk *c)
 		if (c->seg == NULL ||
 		    EVP_Digest(c->seg, c->seg_len, md, &mdlen, EVP_sha256(), NULL) != 1 ||
 		    mdlen != 32 || memcmp(md, c->seg_sha, 32) != 0 ||
-		    chunk_decode(c, c->seg, c->seg_len) != 0) {
+		    chunk_decode(c, c->seg, c->seg_len, c->plan->decode) != 0) {
 			c->damaged = true;
 			return;
 		}
@@ -96,9 +96,11 @@ static void run(struct ingest_pool *q, const struct task *t, struct chunk_parser
 	struct chunk *c = t->c;
 
 	pthread_mutex_unlock(&q->lock);
-	if (t->shard < 0)
+	if (t->shard < 0) {
 		chunk_work(p, c);
-	else
+		if (q->nshards > 0 && c->windowed)
+			shard_split(c, q->nshards);
+	} else
 		shard_chunk(&q->shards[t->shard], c);
 	pthread_mutex_lock(&q->lock);
 	if (t->shard < 0) {

@@ -1,7 +1,11 @@
 /*
  * ingest_shard.c - admitting rows by person; see ingest_shard.h.
  */
+#include <stdlib.h>
+#include <string.h>
+
 #include "ingest_shard.h"
+#include "util/xalloc.h"
 
 /*
  * The shard of an ID: the high bits of a multiplicative hash.  The
@@ -15,15 +19,44 @@ static unsigned id_shard(uint64_t id, unsigned n)
 	return (unsigned)((h >> 32) * n >> 32);
 }
 
-bool shard_owns(const struct shard *s, const struct chunk *c, const int64_t *rec)
+/* The shard of n that owns record rec of c. */
+static unsigned owner(const struct chunk *c, const int64_t *rec, unsigned n)
 {
 	const struct dataset *ds = c->plan->ds;
 
-	if (s->n == 1)
-		return true;
+	if (n == 1)
+		return 0;
 	if (ds->person < 0)
-		return c->seq % s->n == s->k;
-	return id_shard((uint64_t)rec[REC_HEAD + ds->person], s->n) == s->k;
+		return (unsigned)(c->seq % n);
+	return id_shard((uint64_t)rec[REC_HEAD + ds->person], n);
+}
+
+void shard_split(struct chunk *c, unsigned n)
+{
+	uint8_t *of;
+	size_t *at;
+
+	free(c->by_shard);
+	free(c->shard_from);
+	c->by_shard = NULL;
+	c->shard_from = NULL;
+	if (n < 2)
+		return; /* one shard reads every record */
+	of = xmalloc(c->nrecs ? c->nrecs : 1);
+	at = xcalloc(n + 1, sizeof(size_t));
+	c->shard_from = xcalloc(n + 1, sizeof(size_t));
+	for (size_t i = 0; i < c->nrecs; i++) {
+		of[i] = (uint8_t)owner(c, c->recs + i * c->stride, n);
+		c->shard_from[of[i] + 1]++;
+	}
+	for (unsigned k = 0; k < n; k++)
+		c->shard_from[k + 1] += c->shard_from[k];
+	memcpy(at, c->shard_from, n * sizeof(size_t));
+	c->by_shard = xmalloc((c->nrecs ? c->nrecs : 1) * sizeof(uint32_t));
+	for (size_t i = 0; i < c->nrecs; i++)
+		c->by_shard[at[of[i]]++] = (uint32_t)i;
+	free(at);
+	free(of);
 }
 
 bool shard_record(struct shard *s, const struct chunk *c, const int64_t *rec)
@@ -62,12 +95,26 @@ bool shard_record(struct shard *s, const struct chunk *c, const int64_t *rec)
 	return true;
 }
 
+/* Records looked ahead: a person's place in the dictionary is loaded by then. */
+#define PREFETCH_AHEAD 8
+
 void shard_chunk(struct shard *s, struct chunk *c)
 {
-	for (size_t i = 0; i < c->nrecs; i++) {
-		const int64_t *rec = c->recs + i * c->stride;
+	const struct dataset *ds = c->plan->ds;
+	struct persons *persons = ds->person >= 0 ? s->persons[ds - s->schema->sets] : NULL;
+	const uint32_t *mine = c->by_shard ? c->by_shard + c->shard_from[s->k] : NULL;
+	size_t n = c->by_shard ? c->shard_from[s->k + 1] - c->shard_from[s->k] : c->nrecs;
 
-		if (shard_owns(s, c, rec) && !shard_record(s, c, rec))
+	for (size_t j = 0; j < n; j++) {
+		size_t i = mine ? mine[j] : j;
+
+		if (persons != NULL && j + PREFETCH_AHEAD < n) {
+			size_t ahead = mine ? mine[j + PREFETCH_AHEAD] : j + PREFETCH_AHEAD;
+
+			persons_prefetch(
+			    persons, (uint64_t)c->recs[ahead * c->stride + REC_HEAD + ds->person]);
+		}
+		if (!shard_record(s, c, c->recs + i * c->stride))
 			c->dup[i] = 1;
 	}
 }

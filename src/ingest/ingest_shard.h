@@ -31,9 +31,6 @@ struct shard {
 	unsigned want; /* windows handed on besides WINDOW_CUR (ingest_options.want) */
 };
 
-/* Whether record rec of c is shard s's to admit. */
-bool shard_owns(const struct shard *s, const struct chunk *c, const int64_t *rec);
-
 /*
  * Admit one record of c (c->base set): find its person, check it is no
  * duplicate and hand it to the sink when its windows are wanted.  Returns
@@ -41,7 +38,14 @@ bool shard_owns(const struct shard *s, const struct chunk *c, const int64_t *rec
  */
 bool shard_record(struct shard *s, const struct chunk *c, const int64_t *rec);
 
-/* Every record of c that s owns; duplicates are marked in c->dup. */
+/*
+ * c's records grouped by the shard of n that owns each (c->by_shard):
+ * done once, by the thread that parsed c, so that each shard then reads
+ * its own records only.
+ */
+void shard_split(struct chunk *c, unsigned n);
+
+/* Every record of c that s owns (c split for s->n shards); duplicates are marked in c->dup. */
 void shard_chunk(struct shard *s, struct chunk *c);
 
 #endif

@@ -51,6 +51,11 @@ uint32_t persons_index(struct persons *p, uint64_t id)
 	return p->last_index;
 }
 
+void persons_prefetch(const struct persons *p, uint64_t id)
+{
+	u64dict_prefetch(p->ids, id);
+}
+
 bool persons_mark(struct persons *p, uint32_t index, size_t slot, unsigned bit)
 {
 	uint64_t b = 1ull << (bit & 63);

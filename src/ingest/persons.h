@@ -21,6 +21,9 @@ void persons_free(struct persons *p);
 /* The index of id, adding it when new. */
 uint32_t persons_index(struct persons *p, uint64_t id);
 
+/* persons_index(p, id) will come soon: load its place (u64dict_prefetch). */
+void persons_prefetch(const struct persons *p, uint64_t id);
+
 /*
  * Mark payment bit (0..63: category x 12 + month - 1) of the person in the
  * given year slot (the year's place among the years checked, from 0).

@@ -90,6 +90,14 @@ size_t u64dict_count(const struct u64dict *d)
 	return d->count;
 }
 
+void u64dict_prefetch(const struct u64dict *d, uint64_t key)
+{
+	size_t s = mix(key + 1) & (d->cap - 1);
+
+	__builtin_prefetch(&d->keys[s]);
+	__builtin_prefetch(&d->index[s]);
+}
+
 void u64dict_keys(const struct u64dict *d, uint64_t *keys)
 {
 	for (size_t s = 0; s < d->cap; s++)

@@ -19,6 +19,11 @@ void u64dict_free(struct u64dict *d);
 /* The index of key, adding it when new. */
 uint32_t u64dict_index(struct u64dict *d, uint64_t key);
 size_t u64dict_count(const struct u64dict *d);
+/*
+ * Start loading the place of key into the cache: a look-up a few keys
+ * later then waits for no memory (a city's persons do not fit in a cache).
+ */
+void u64dict_prefetch(const struct u64dict *d, uint64_t key);
 /* Every key at its index: keys[i] for i below u64dict_count(d). */
 void u64dict_keys(const struct u64dict *d, uint64_t *keys);
 

@@ -1061,9 +1061,27 @@ static void test_codec(void **state)
 	assert_non_null(c.seg);
 	memset(&d, 0, sizeof(d));
 	d.plan = &plan;
-	assert_int_equal(chunk_decode(&d, c.seg, c.seg_len), 0);
+	assert_int_equal(chunk_decode(&d, c.seg, c.seg_len, CHUNK_ALL_COLUMNS), 0);
 	expect_chunks_equal(&c, &d);
-	/* and windowed alike */
+	chunk_release(&d);
+	/* one column decoded: its values, the others 0, every present bit kept */
+	memset(&d, 0, sizeof(d));
+	d.plan = &plan;
+	assert_int_equal(chunk_decode(&d, c.seg, c.seg_len, 1ull << 2), 0);
+	assert_int_equal(d.nrecs, c.nrecs);
+	for (size_t i = 0; i < c.nrecs; i++) {
+		const int64_t *x = c.recs + i * c.stride, *y = d.recs + i * d.stride;
+
+		assert_int_equal(x[REC_LINE], y[REC_LINE]);
+		assert_int_equal(x[REC_PRESENT], y[REC_PRESENT]);
+		for (size_t col = 0; col < plan.ds->ncols; col++)
+			assert_int_equal(y[REC_HEAD + col], col == 2 ? x[REC_HEAD + col] : 0);
+	}
+	/* and windowed alike (d decoded whole again) */
+	chunk_release(&d);
+	memset(&d, 0, sizeof(d));
+	d.plan = &plan;
+	assert_int_equal(chunk_decode(&d, c.seg, c.seg_len, CHUNK_ALL_COLUMNS), 0);
 	chunk_window(&c);
 	chunk_window(&d);
 	assert_int_equal(c.outside, d.outside);
@@ -1076,7 +1094,7 @@ static void test_codec(void **state)
 		memcpy(cut, c.seg, n);
 		memset(&d, 0, sizeof(d));
 		d.plan = &plan;
-		assert_int_equal(chunk_decode(&d, cut, n), -1);
+		assert_int_equal(chunk_decode(&d, cut, n, CHUNK_ALL_COLUMNS), -1);
 		assert_null(d.recs);
 		assert_int_equal(d.nrecs, 0);
 		chunk_release(&d);
@@ -1091,7 +1109,7 @@ static void test_codec(void **state)
 			bad[at] = (char)v;
 			memset(&d, 0, sizeof(d));
 			d.plan = &plan;
-			if (chunk_decode(&d, bad, c.seg_len) == 0) {
+			if (chunk_decode(&d, bad, c.seg_len, CHUNK_ALL_COLUMNS) == 0) {
 				for (size_t i = 0; i < d.nrecs; i++) {
 					const int64_t *rec = d.recs + i * d.stride;
 					int64_t e = rec[REC_HEAD + 2];
