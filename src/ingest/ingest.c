@@ -1108,13 +1108,28 @@ static void emit_duplicate(struct run *r, struct chunk *c, const int64_t *rec)
 	free(text);
 }
 
-/* Record ri of c, admitted by its shard (or now, when the run is not sharded): counted. */
+/*
+ * The next record of c from ri that emit looks at: when sharded, the next
+ * duplicate (the shards counted the others), else every one.
+ */
+static size_t next_record(const struct run *r, const struct chunk *c, size_t ri)
+{
+	if (!r->sharded)
+		return ri;
+	if (c->dup == NULL)
+		return c->nrecs;
+	while (ri < c->nrecs && !c->dup[ri])
+		ri++;
+	return ri;
+}
+
+/* Record ri of c: a duplicate's reject, or (not sharded) admitted and counted now. */
 static void count_record(struct run *r, struct chunk *c, size_t ri)
 {
 	const int64_t *rec = c->recs + ri * c->stride;
 	struct ingest_file *f = &r->res->files[c->file];
 	unsigned windows = (unsigned)(rec[REC_SLOT] & 0xff);
-	bool dup = r->sharded ? c->dup != NULL && c->dup[ri] : !shard_record(&r->shards[0], c, rec);
+	bool dup = r->sharded || !shard_record(&r->shards[0], c, rec);
 
 	if (dup) {
 		emit_duplicate(r, c, rec);
@@ -1235,6 +1250,7 @@ static void place(struct run *r, struct ingest_pool *pool, struct chunk *c)
 			c->dup = xcalloc(c->nrecs, 1);
 		if (c->by_shard == NULL && r->nshards > 1) /* parsed here again (merge_into...) */
 			shard_split(c, r->nshards);
+		c->counts = xcalloc(r->nshards, sizeof(*c->counts));
 		pool_admit(pool, c);
 	}
 	if (c->error != NULL) {
@@ -1262,7 +1278,7 @@ static void emit(struct run *r, struct chunk *c)
 	bad_bytes_warning(f, c->nul_line, base, true);
 	bad_bytes_warning(f, c->bad_line, base, false);
 	/* records and rejects are each in line order: merge them */
-	while (ri < c->nrecs || ji < c->nrejects) {
+	while ((ri = next_record(r, c, ri)) < c->nrecs || ji < c->nrejects) {
 		const int64_t *rec = ri < c->nrecs ? c->recs + ri * c->stride : NULL;
 		struct chunk_reject *rej = ji < c->nrejects ? &c->rejects[ji] : NULL;
 
@@ -1276,6 +1292,12 @@ static void emit(struct run *r, struct chunk *c)
 		} else {
 			count_record(r, c, ri++);
 		}
+	}
+	for (unsigned k = 0; c->counts != NULL && k < r->nshards; k++) {
+		f->accepted += c->counts[k].accepted;
+		f->outside += c->counts[k].outside;
+		if (c->counts[k].prev)
+			r->res->has_prev[c->plan->ds - r->schema->sets] = true;
 	}
 	f->read += c->read;
 	f->lines += c->lines;

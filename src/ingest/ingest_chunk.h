@@ -123,8 +123,9 @@ struct chunk {
 	int32_t today_lo, today_hi;
 
 	/* admission, in (file, line) order (ingest.c, ingest_shard.h, ingest_pool.h) */
-	uint64_t base;        /* lines of its file before it */
-	uint8_t *dup;         /* per record: 1 = a duplicate, found by its shard; or NULL */
+	uint64_t base;               /* lines of its file before it */
+	uint8_t *dup;                /* per record: 1 = a duplicate, found by its shard; or NULL */
+	struct shard_counts *counts; /* per shard: its rows' counts (shard_chunk), or NULL */
 	struct chunk *whole;  /* a cached chunk decoded in every column, for a row shown, or NULL */
 	uint32_t *by_shard;   /* record indexes, shard by shard (shard_split), or NULL */
 	size_t *shard_from;   /* shard k's are by_shard[shard_from[k] .. shard_from[k + 1]) */
@@ -142,6 +143,18 @@ struct chunk {
 	unsigned char seg_sha[32]; /* a cached seg's SHA-256, as the cache's index says */
 	int seg_fd;                /* a cached chunk: the worker reads seg_len bytes ... */
 	uint64_t seg_off;          /* ... at seg_off of this cache file (ingest_cache.c) */
+};
+
+/*
+ * What one shard admitted of a chunk besides its duplicates: counted there,
+ * so that emitting the chunk reads none of its records (they were written
+ * on another core).  A cache line each: shards write theirs at once.
+ */
+struct shard_counts {
+	uint64_t accepted; /* rows of the report period */
+	uint64_t outside;  /* rows of the span outside it */
+	bool prev;         /* one of them in a comparison period */
+	char pad[64 - 2 * sizeof(uint64_t) - sizeof(bool)];
 };
 
 /* Per-worker parsing state (libcsv parser, iconv, row buffer). */

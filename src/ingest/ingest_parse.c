@@ -95,6 +95,8 @@ void chunk_release(struct chunk *c)
 	free(c->error);
 	free(c->seg);
 	free(c->dup);
+	free(c->counts);
+	c->counts = NULL;
 	if (c->whole != NULL) {
 		chunk_release(c->whole);
 		free(c->whole);

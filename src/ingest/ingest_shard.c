@@ -104,6 +104,7 @@ void shard_chunk(struct shard *s, struct chunk *c)
 	struct persons *persons = ds->person >= 0 ? s->persons[ds - s->schema->sets] : NULL;
 	const uint32_t *mine = c->by_shard ? c->by_shard + c->shard_from[s->k] : NULL;
 	size_t n = c->by_shard ? c->shard_from[s->k + 1] - c->shard_from[s->k] : c->nrecs;
+	struct shard_counts counts = {0};
 
 	for (size_t j = 0; j < n; j++) {
 		size_t i = mine ? mine[j] : j;
@@ -114,7 +115,17 @@ void shard_chunk(struct shard *s, struct chunk *c)
 			persons_prefetch(
 			    persons, (uint64_t)c->recs[ahead * c->stride + REC_HEAD + ds->person]);
 		}
-		if (!shard_record(s, c, c->recs + i * c->stride))
+		const int64_t *rec = c->recs + i * c->stride;
+		unsigned windows = (unsigned)(rec[REC_SLOT] & 0xff);
+
+		if (!shard_record(s, c, rec)) {
 			c->dup[i] = 1;
+		} else if (windows & WINDOW_CUR) {
+			counts.accepted++;
+		} else {
+			counts.outside++;
+			counts.prev |= windows != 0;
+		}
 	}
+	c->counts[s->k] = counts;
 }

@@ -45,7 +45,10 @@ bool shard_record(struct shard *s, const struct chunk *c, const int64_t *rec);
  */
 void shard_split(struct chunk *c, unsigned n);
 
-/* Every record of c that s owns (c split for s->n shards); duplicates are marked in c->dup. */
+/*
+ * Every record of c that s owns (c split for s->n shards): duplicates
+ * marked in c->dup, the others counted in c->counts[s->k].
+ */
 void shard_chunk(struct shard *s, struct chunk *c);
 
 #endif
