@@ -68,25 +68,37 @@ struct task {
 	int shard;
 };
 
-/* The next task, taken under the lock: the oldest shard work first. */
-static bool take(struct ingest_pool *q, struct task *t)
+/* Shard k's next chunk as t, if it may run now. */
+static bool take_shard(struct ingest_pool *q, unsigned k, struct task *t)
 {
-	for (unsigned i = 0; i < q->nshards; i++) {
-		unsigned k = (q->turn + i) % q->nshards;
+	if (q->shard_next[k] == NULL || q->shard_busy[k])
+		return false;
+	t->c = q->shard_next[k];
+	t->shard = (int)k;
+	q->shard_busy[k] = true;
+	return true;
+}
 
-		if (q->shard_next[k] != NULL && !q->shard_busy[k]) {
-			t->c = q->shard_next[k];
-			t->shard = (int)k;
-			q->shard_busy[k] = true;
-			q->turn = k + 1;
-			return true;
-		}
-	}
+/*
+ * The next task for thread self (0: the reading thread), under the lock:
+ * its own shard's work first, so that a shard's persons and tallies stay
+ * in one core's cache; then a chunk to parse; then any shard's work, so
+ * that a shard whose thread is busy (or was never started) still moves.
+ */
+static bool take(struct ingest_pool *q, unsigned self, struct task *t)
+{
+	if (q->nshards > 0 && take_shard(q, self % q->nshards, t))
+		return true;
 	if (q->head != q->tail) {
 		t->c = q->jobs[q->head++ % q->cap];
 		t->shard = -1;
 		return true;
 	}
+	for (unsigned i = 0; i < q->nshards; i++)
+		if (take_shard(q, (q->turn + i) % q->nshards, t)) {
+			q->turn = (unsigned)t->shard + 1;
+			return true;
+		}
 	return false;
 }
 
@@ -121,10 +133,12 @@ static void *worker(void *arg)
 	struct ingest_pool *q = arg;
 	struct chunk_parser *p = chunk_parser_new();
 	struct task t;
+	unsigned self;
 
 	pthread_mutex_lock(&q->lock);
+	self = ++q->started; /* the reading thread is 0 */
 	for (;;) {
-		if (take(q, &t))
+		if (take(q, self, &t))
 			run(q, &t, p);
 		else if (q->stop)
 			break;
@@ -202,7 +216,7 @@ static void wait_running(struct ingest_pool *q, const bool *flag, const unsigned
 
 	pthread_mutex_lock(&q->lock);
 	while (flag != NULL ? !*flag : *count > 0) {
-		if (take(q, &t))
+		if (take(q, 0, &t))
 			run(q, &t, p);
 		else
 			pthread_cond_wait(&q->done, &q->lock);

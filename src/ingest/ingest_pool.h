@@ -47,6 +47,7 @@ struct ingest_pool {
 	struct chunk *shard_next[POOL_MAX_THREADS]; /* per shard: its next chunk, or NULL */
 	bool shard_busy[POOL_MAX_THREADS];
 	unsigned turn;      /* the shard looked at first: no shard starves */
+	unsigned started;   /* workers that took their number (shard affinity) */
 	struct chunk *last; /* the chunk handed to the shards last, while it lives */
 	bool stop;
 	pthread_t *tids;

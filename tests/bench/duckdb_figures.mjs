@@ -117,6 +117,8 @@ function loadSchema(path) {
 		if (eq < 0) die(`${path}: malformed line: ${line}`);
 		const key = line.slice(0, eq).trim();
 		const value = line.slice(eq + 1).trim();
+		// the area hierarchy serves reports of one 区县: no figure here needs it
+		if (section === 'areas') continue;
 		const m = section.match(/^(\S+)\s+(\S+)(?:\s+(.+))?$/);
 		if (!m) die(`${path}: bad section [${section}]`);
 		const [, kind, a, b] = m;

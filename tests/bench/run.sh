@@ -185,7 +185,7 @@ cache_bench() {
 			i=$((i + 1))
 		done
 		crun run-changed --cache "$cache"
-		grep -q "取自缓存 8 个.*重新读取 1 个($changed)" "$RESULTS/run-changed-$scale.err" ||
+		grep -q "取自缓存 8 个.*重新读取 1 个（$changed）" "$RESULTS/run-changed-$scale.err" ||
 			{ say "scale $scale: the changed run did not read exactly $changed again"; status=1; }
 	done
 	cache_kb=$(du -sk "$cache" | cut -f1)
@@ -293,7 +293,7 @@ $(cat "$CACHE_TABLE")
 
 EOF
 if [ "$status" -ne 0 ]; then
-	echo "bench: FIGURES DIFFER (see above and $RESULTS/compare-*.txt)"
+	echo "bench: A CHECK FAILED: figures differ or the cache misbehaved (see above and $RESULTS/compare-*.txt)"
 else
 	echo "bench: every figure of civreport and DuckDB is equal"
 fi
