@@ -1108,43 +1108,19 @@ static void emit_duplicate(struct run *r, struct chunk *c, const int64_t *rec)
 	free(text);
 }
 
-struct line_index {
-	int64_t line;
-	size_t index;
-};
-
-static int cmp_line(const void *a, const void *b)
-{
-	const struct line_index *x = a, *y = b;
-
-	return (x->line > y->line) - (x->line < y->line);
-}
-
 /*
- * The records of c that emit looks at, in line order: when sharded, the
- * duplicates (the shards counted the others; a split chunk is in shard
- * order), else every one (NULL: all, as they are).  Returns the count.
+ * The next record of c from ri that emit looks at: when sharded, the next
+ * duplicate (the shards counted the others), else every one.
  */
-static size_t records_to_emit(const struct run *r, const struct chunk *c, size_t **out)
+static size_t next_record(const struct run *r, const struct chunk *c, size_t ri)
 {
-	struct line_index *dups;
-	size_t n = 0;
-
-	*out = NULL;
 	if (!r->sharded)
-		return c->nrecs;
+		return ri;
 	if (c->dup == NULL)
-		return 0;
-	dups = xmalloc((c->nrecs ? c->nrecs : 1) * sizeof(*dups));
-	for (size_t i = 0; i < c->nrecs; i++)
-		if (c->dup[i])
-			dups[n++] = (struct line_index){c->recs[i * c->stride + REC_LINE], i};
-	qsort(dups, n, sizeof(*dups), cmp_line);
-	*out = xmalloc((n ? n : 1) * sizeof(size_t));
-	for (size_t k = 0; k < n; k++)
-		(*out)[k] = dups[k].index;
-	free(dups);
-	return n;
+		return c->nrecs;
+	while (ri < c->nrecs && !c->dup[ri])
+		ri++;
+	return ri;
 }
 
 /* Record ri of c: a duplicate's reject, or (not sharded) admitted and counted now. */
@@ -1272,7 +1248,7 @@ static void place(struct run *r, struct ingest_pool *pool, struct chunk *c)
 	if (r->sharded) {
 		if (ds->person >= 0 && ds->unique_enum >= 0 && c->nrecs > 0)
 			c->dup = xcalloc(c->nrecs, 1);
-		if (c->shard_from == NULL && r->nshards > 1) /* parsed here again (merge_into...) */
+		if (c->by_shard == NULL && r->nshards > 1) /* parsed here again (merge_into...) */
 			shard_split(c, r->nshards);
 		c->counts = xcalloc(r->nshards, sizeof(*c->counts));
 		pool_admit(pool, c);
@@ -1293,7 +1269,7 @@ static void emit(struct run *r, struct chunk *c)
 {
 	struct ingest_file *f = &r->res->files[c->file];
 	uint64_t base = c->base;
-	size_t ri = 0, ji = 0, nvisit, *visit = NULL;
+	size_t ri = 0, ji = 0;
 
 	if (c->merged)
 		return;
@@ -1301,11 +1277,9 @@ static void emit(struct run *r, struct chunk *c)
 		goto done;
 	bad_bytes_warning(f, c->nul_line, base, true);
 	bad_bytes_warning(f, c->bad_line, base, false);
-	nvisit = records_to_emit(r, c, &visit);
 	/* records and rejects are each in line order: merge them */
-	while (ri < nvisit || ji < c->nrejects) {
-		const int64_t *rec =
-		    ri < nvisit ? c->recs + (visit ? visit[ri] : ri) * c->stride : NULL;
+	while ((ri = next_record(r, c, ri)) < c->nrecs || ji < c->nrejects) {
+		const int64_t *rec = ri < c->nrecs ? c->recs + ri * c->stride : NULL;
 		struct chunk_reject *rej = ji < c->nrejects ? &c->rejects[ji] : NULL;
 
 		if (rej != NULL && (rec == NULL || rej->line <= (uint64_t)rec[REC_LINE])) {
@@ -1316,11 +1290,9 @@ static void emit(struct run *r, struct chunk *c)
 			free(reason);
 			ji++;
 		} else {
-			count_record(r, c, visit ? visit[ri] : ri);
-			ri++;
+			count_record(r, c, ri++);
 		}
 	}
-	free(visit);
 	for (unsigned k = 0; c->counts != NULL && k < r->nshards; k++) {
 		f->accepted += c->counts[k].accepted;
 		f->outside += c->counts[k].outside;

@@ -126,12 +126,12 @@ struct chunk {
 	uint64_t base;               /* lines of its file before it */
 	uint8_t *dup;                /* per record: 1 = a duplicate, found by its shard; or NULL */
 	struct shard_counts *counts; /* per shard: its rows' counts (shard_chunk), or NULL */
-	struct chunk *whole; /* a cached chunk decoded in every column, for a row shown, or NULL */
-	size_t
-	    *shard_from; /* split (shard_split): shard k's records are [shard_from[k], [k + 1]) */
-	bool admitted;   /* its rows were let in: its file had no error then */
-	bool handed;     /* handed to the shards (pool_admit) */
-	unsigned shards_left;     /* shards yet to admit it */
+	struct chunk *whole;  /* a cached chunk decoded in every column, for a row shown, or NULL */
+	uint32_t *by_shard;   /* record indexes, shard by shard (shard_split), or NULL */
+	size_t *shard_from;   /* shard k's are by_shard[shard_from[k] .. shard_from[k + 1]) */
+	bool admitted;        /* its rows were let in: its file had no error then */
+	bool handed;          /* handed to the shards (pool_admit) */
+	unsigned shards_left; /* shards yet to admit it */
 	struct chunk *next_admit; /* the chunk handed to the shards after it */
 
 	/* the parse cache (ingest_cache.h) */

@@ -102,8 +102,10 @@ void chunk_release(struct chunk *c)
 		free(c->whole);
 		c->whole = NULL;
 	}
+	free(c->by_shard);
 	free(c->shard_from);
 	c->dup = NULL;
+	c->by_shard = NULL;
 	c->shard_from = NULL;
 	c->seg = NULL;
 	c->seg_len = 0;

@@ -33,12 +33,12 @@ static unsigned owner(const struct chunk *c, const int64_t *rec, unsigned n)
 
 void shard_split(struct chunk *c, unsigned n)
 {
-	size_t bytes = c->stride * sizeof(int64_t);
 	uint8_t *of;
 	size_t *at;
-	int64_t *recs;
 
+	free(c->by_shard);
 	free(c->shard_from);
+	c->by_shard = NULL;
 	c->shard_from = NULL;
 	if (n < 2)
 		return; /* one shard reads every record */
@@ -52,13 +52,9 @@ void shard_split(struct chunk *c, unsigned n)
 	for (unsigned k = 0; k < n; k++)
 		c->shard_from[k + 1] += c->shard_from[k];
 	memcpy(at, c->shard_from, n * sizeof(size_t));
-	/* each shard's records side by side, still in line order among themselves */
-	recs = xmalloc((c->nrecs ? c->nrecs : 1) * bytes);
+	c->by_shard = xmalloc((c->nrecs ? c->nrecs : 1) * sizeof(uint32_t));
 	for (size_t i = 0; i < c->nrecs; i++)
-		memcpy(recs + at[of[i]]++ * c->stride, c->recs + i * c->stride, bytes);
-	free(c->recs);
-	c->recs = recs;
-	c->rcap = c->nrecs * c->stride;
+		c->by_shard[at[of[i]]++] = (uint32_t)i;
 	free(at);
 	free(of);
 }
@@ -106,18 +102,22 @@ void shard_chunk(struct shard *s, struct chunk *c)
 {
 	const struct dataset *ds = c->plan->ds;
 	struct persons *persons = ds->person >= 0 ? s->persons[ds - s->schema->sets] : NULL;
-	size_t from = c->shard_from ? c->shard_from[s->k] : 0;
-	size_t to = c->shard_from ? c->shard_from[s->k + 1] : c->nrecs;
+	const uint32_t *mine = c->by_shard ? c->by_shard + c->shard_from[s->k] : NULL;
+	size_t n = c->by_shard ? c->shard_from[s->k + 1] - c->shard_from[s->k] : c->nrecs;
 	struct shard_counts counts = {0};
 
-	for (size_t i = from; i < to; i++) {
+	for (size_t j = 0; j < n; j++) {
+		size_t i = mine ? mine[j] : j;
+
+		if (persons != NULL && j + PREFETCH_AHEAD < n) {
+			size_t ahead = mine ? mine[j + PREFETCH_AHEAD] : j + PREFETCH_AHEAD;
+
+			persons_prefetch(
+			    persons, (uint64_t)c->recs[ahead * c->stride + REC_HEAD + ds->person]);
+		}
 		const int64_t *rec = c->recs + i * c->stride;
 		unsigned windows = (unsigned)(rec[REC_SLOT] & 0xff);
 
-		if (persons != NULL && i + PREFETCH_AHEAD < to)
-			persons_prefetch(
-			    persons,
-			    (uint64_t)rec[PREFETCH_AHEAD * c->stride + REC_HEAD + ds->person]);
 		if (!shard_record(s, c, rec)) {
 			c->dup[i] = 1;
 		} else if (windows & WINDOW_CUR) {

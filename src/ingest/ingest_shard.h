@@ -39,9 +39,9 @@ struct shard {
 bool shard_record(struct shard *s, const struct chunk *c, const int64_t *rec);
 
 /*
- * c's records reordered shard by shard (c->shard_from), each shard's in
- * line order: done once, by the thread that parsed c, so that a shard on
- * another core reads the cache lines of its own records only.
+ * c's records grouped by the shard of n that owns each (c->by_shard):
+ * done once, by the thread that parsed c, so that each shard then reads
+ * its own records only.
  */
 void shard_split(struct chunk *c, unsigned n);
 
