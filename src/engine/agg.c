@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "agg.h"
+#include "bitset.h"
 #include "util/dict.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -22,49 +23,6 @@
  */
 #define SEEN_ROW   1u
 #define SEEN_VALUE 2u
-
-/* A growable bitmap over dense indexes. */
-struct bitset {
-	uint64_t *words;
-	size_t nwords;
-};
-
-/* Make b hold at least nwords words (zeroed). */
-static void bitset_reserve(struct bitset *b, size_t nwords)
-{
-	size_t n;
-
-	if (nwords <= b->nwords)
-		return;
-	n = b->nwords ? b->nwords : 64;
-	while (n < nwords)
-		n *= 2;
-	b->words = xrealloc(b->words, n * sizeof(uint64_t));
-	memset(b->words + b->nwords, 0, (n - b->nwords) * sizeof(uint64_t));
-	b->nwords = n;
-}
-
-static void bitset_set(struct bitset *b, uint32_t i)
-{
-	bitset_reserve(b, (size_t)(i >> 6) + 1);
-	b->words[i >> 6] |= 1ull << (i & 63);
-}
-
-static int64_t bitset_count(const struct bitset *b)
-{
-	int64_t n = 0;
-
-	for (size_t i = 0; i < b->nwords; i++)
-		n += __builtin_popcountll(b->words[i]);
-	return n;
-}
-
-static void bitset_or(struct bitset *dst, const struct bitset *src)
-{
-	bitset_reserve(dst, src->nwords);
-	for (size_t w = 0; w < src->nwords; w++)
-		dst->words[w] |= src->words[w];
-}
 
 /* Per (dataset, column) dictionaries shared by the figures that need them. */
 struct coldicts {
@@ -89,6 +47,13 @@ struct tally {
 	uint8_t *seen;        /* per group: SEEN_ROW, SEEN_VALUE */
 	struct strdict *keys; /* by a text column: its values */
 	uint64_t scope_rows;  /* rows of its window in its area: none, and it has no value */
+	/*
+	 * A count of persons, at agg_finish: each shard's sets counted
+	 * (persons never span shards, and shards' indexes overlap), then the
+	 * counts added up.  NULL until then, and for other measures.
+	 */
+	int64_t *persons;    /* per group */
+	int64_t all_persons; /* over all groups */
 };
 
 /*
@@ -189,7 +154,8 @@ static struct agg_shard *shard_new(struct agg *a)
 static void tally_release(struct tally *t)
 {
 	for (size_t g = 0; g < t->ngroups; g++)
-		free(t->sets[g].words);
+		bitset_clear(&t->sets[g]);
+	free(t->persons);
 	free(t->sets);
 	free(t->seen);
 	free(t->sums);
@@ -471,6 +437,10 @@ static void ensure_groups(struct tally *t, size_t g)
 	memset(t->sets + t->ngroups, 0, (n - t->ngroups) * sizeof(struct bitset));
 	t->seen = xrealloc(t->seen, n);
 	memset(t->seen + t->ngroups, 0, n - t->ngroups);
+	if (t->persons != NULL) {
+		t->persons = xrealloc(t->persons, n * sizeof(int64_t));
+		memset(t->persons + t->ngroups, 0, (n - t->ngroups) * sizeof(int64_t));
+	}
 	t->ngroups = n;
 }
 
@@ -555,7 +525,7 @@ static void offer(struct agg_shard *sh, size_t id, const struct ingest_row *row,
 	case MEASURE_DISTINCT:
 		if (row->present >> q->col & 1) {
 			uint32_t i = distinct_index(sh, f, row);
-			bitset_set(&t->sets[g], i);
+			bitset_add(&t->sets[g], i);
 		}
 		break;
 	}
@@ -721,7 +691,7 @@ static void finish_figure(struct agg *a, struct figure *f, struct tally *t)
 	if (q->nby == 0) {
 		ensure_groups(t, 0);
 		if (is_distinct(q))
-			v->value = bitset_count(&t->sets[0]);
+			v->value = t->persons ? t->persons[0] : bitset_count(&t->sets[0]);
 		else if (!narrow(t->sums[0], &v->value))
 			f->overflow = true;
 		v->empty = t->seen[0] == SEEN_ROW;
@@ -740,7 +710,7 @@ static void finish_figure(struct agg *a, struct figure *f, struct tally *t)
 			struct agg_group *out = &v->groups[v->ngroups];
 
 			if (is_distinct(q))
-				value = bitset_count(&t->sets[g]);
+				value = t->persons ? t->persons[g] : bitset_count(&t->sets[g]);
 			else if (!narrow(t->sums[g], &value))
 				f->overflow = true;
 			/* "未填写" appears only when some row lacks the column */
@@ -754,14 +724,14 @@ static void finish_figure(struct agg *a, struct figure *f, struct tally *t)
 			out->empty = t->seen[g] == SEEN_ROW;
 			seen |= t->seen[g];
 			v->ngroups++;
-			if (is_distinct(q))
+			if (is_distinct(q) && t->persons == NULL)
 				bitset_or(&f->all, &t->sets[g]);
-			else
+			else if (!is_distinct(q))
 				total += t->sums[g];
 		}
 	v->empty = seen == SEEN_ROW;
 	if (is_distinct(q))
-		v->value = bitset_count(&f->all);
+		v->value = t->persons ? t->all_persons : bitset_count(&f->all);
 	else if (!narrow(total, &v->value))
 		f->overflow = true;
 	if (f->domain[0] == 0)
@@ -803,23 +773,10 @@ static uint32_t *dict_map(struct coldicts *dst, const struct coldicts *src, size
 	return map;
 }
 
-/* Add src's bits to dst, each through map (NULL: as they are). */
-static void bitset_merge(struct bitset *dst, const struct bitset *src, const uint32_t *map)
-{
-	if (map == NULL) {
-		if (src->nwords > 0)
-			bitset_or(dst, src);
-		return;
-	}
-	for (size_t w = 0; w < src->nwords; w++)
-		for (uint64_t bits = src->words[w]; bits != 0; bits &= bits - 1)
-			bitset_set(dst, map[w * 64 + (size_t)__builtin_ctzll(bits)]);
-}
-
 /*
- * Add what src counted of figure f to dst.  Person indexes never collide
- * between shards (ingest numbers them apart), enum codes are the same in
- * each; other distinct values and text group keys go through their maps.
+ * Add what src counted of figure f to dst.  Persons are counts by then
+ * (count_persons); enum codes are the same in each shard; other distinct
+ * values and text group keys go through their maps.
  */
 static void tally_merge(struct figure *f, struct tally *dst, const struct tally *src,
 			const uint32_t *values)
@@ -844,19 +801,51 @@ static void tally_merge(struct figure *f, struct tally *dst, const struct tally 
 		ensure_groups(dst, to);
 		dst->sums[to] += src->sums[g];
 		dst->seen[to] |= src->seen[g];
-		bitset_merge(&dst->sets[to], &src->sets[g], values);
+		if (src->persons != NULL)
+			dst->persons[to] += src->persons[g];
+		else
+			bitset_add_mapped(&dst->sets[to], &src->sets[g], values);
 	}
+	dst->all_persons += src->all_persons;
 	dst->scope_rows += src->scope_rows;
 	free(keys);
+}
+
+/* Whether f counts persons: each shard has its own, numbered its own way. */
+static bool counts_persons(const struct figure *f)
+{
+	return is_distinct(&f->q) && f->q.col >= 0 && f->q.col == f->q.ds->person;
+}
+
+/*
+ * t's person sets as counts (t->persons), the sets freed: a person is in
+ * one shard only, so the counts of shards add up where their sets, whose
+ * indexes overlap, could not be joined.
+ */
+static void count_persons(struct tally *t)
+{
+	struct bitset all = BITSET_INIT;
+
+	t->persons = xcalloc(t->ngroups ? t->ngroups : 1, sizeof(int64_t));
+	for (size_t g = 0; g < t->ngroups; g++) {
+		t->persons[g] = bitset_count(&t->sets[g]);
+		bitset_or(&all, &t->sets[g]);
+		bitset_clear(&t->sets[g]);
+	}
+	t->all_persons = bitset_count(&all);
+	bitset_clear(&all);
 }
 
 /* Shards 1.. into shard 0, then freed. */
 static void merge_shards(struct agg *a)
 {
-	struct agg_shard *dst = a->shards[0];
-
+	for (unsigned k = 0; k < a->nshards; k++)
+		for (size_t i = 0; i < a->nfigs; i++)
+			if (counts_persons(a->figs[i]))
+				count_persons(&a->shards[k]->tallies[i]);
 	for (unsigned k = 1; k < a->nshards; k++) {
 		struct agg_shard *src = a->shards[k];
+		struct agg_shard *dst = a->shards[0];
 
 		for (size_t s = 0; s < a->schema->nsets; s++) {
 			uint32_t **maps = xcalloc(src->dicts[s].ncols + 1, sizeof(uint32_t *));
@@ -935,7 +924,7 @@ void agg_free(struct agg *a)
 				free(f->value.groups[g].part[p].text);
 		free(f->value.groups);
 		strdict_free(f->value.index);
-		free(f->all.words);
+		bitset_clear(&f->all);
 		query_release(&f->q);
 		free(f);
 	}

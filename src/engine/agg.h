@@ -109,10 +109,10 @@ void agg_row(void *ctx, const struct dataset *ds, const struct ingest_row *row);
  * independent running states, and agg_shard_row counts a row into one of
  * them (ctx = agg_shard(agg, k)).  Shards may run on different threads at
  * once, one thread per shard.  Every row of one person must go to the same
- * shard, with a person index no other shard uses (ingest_run does both);
- * any other split of rows is free.  agg_finish merges the shards, so the
- * values never depend on the split: sums are exact (128 bits until then),
- * distinct values are merged by value.
+ * shard, whose person indexes are its own (ingest_run does both); any
+ * other split of rows is free.  agg_finish merges the shards, so the values
+ * never depend on the split: sums are exact (128 bits until then), persons
+ * are counted per shard and added, other distinct values merged by value.
  */
 struct agg_shard;
 

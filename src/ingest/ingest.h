@@ -57,7 +57,7 @@ enum ingest_window {
 /* One accepted row, valid only during the sink's row callback. */
 struct ingest_row {
 	unsigned windows; /* enum ingest_window bits, at least one */
-	uint32_t person;  /* dense index of the person in the dataset, or UINT32_MAX */
+	uint32_t person;  /* dense index of the person in the dataset (its shard), or UINT32_MAX */
 	uint64_t present; /* bit c set when column c holds a value */
 	const int64_t *v; /* per column: id, fen, integer, yyyymm, yyyymmdd or enum index */
 	const char *text; /* text columns: v[c] = offset << 32 | length into text */
@@ -99,8 +99,9 @@ struct ingest_sink {
 	 * the first row, for n contexts (ctxs[k], one per shard); then row is
 	 * called with ctxs[k] from shard k's thread, at the same time as other
 	 * shards' rows.  Every row of one person goes to one shard, in (file,
-	 * line) order, with a person index no other shard gives; rows of other
-	 * people and of datasets without IDs come in no fixed order.  reject is
+	 * line) order; ingest_row.person is dense within the shard (another
+	 * shard's persons have the same indexes); rows of other people and of
+	 * datasets without IDs come in no fixed order.  reject is
 	 * still called on one thread, in (file, line) order.  Without it, every
 	 * callback runs on the calling thread, in (file, line) order.
 	 */

@@ -86,8 +86,7 @@ bool shard_record(struct shard *s, const struct chunk *c, const int64_t *rec)
 			if (!persons_mark(s->persons[si], own, (size_t)(rec[REC_SLOT] >> 8), bit))
 				return false;
 		}
-		/* below 2^32 / n persons per shard: more than a country's people */
-		row.person = own * s->n + s->k;
+		row.person = own;
 	}
 	/* a row of the report period may be in a comparison period too (a range over a year) */
 	if ((row.windows & (WINDOW_CUR | s->want)) != 0 && s->row != NULL)

@@ -10,8 +10,9 @@
  * so "the first row in (file, line) order wins" holds for any number of
  * shards.
  *
- * The sink sees a person index no other shard gives: the shard's own index
- * times n plus k.  With one shard it is the dictionary's index.
+ * The sink sees the shard's own person index (dense from 0 in each shard:
+ * two shards give the same index to two persons, never two indexes to
+ * one person).
  */
 #ifndef CIVREPORT_INGEST_SHARD_H
 #define CIVREPORT_INGEST_SHARD_H

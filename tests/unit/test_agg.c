@@ -177,8 +177,8 @@ static void rb_text(struct rowbuf *b, const char *name, const char *s)
 /*
  * Rows to agg a: with nshards 0 through agg_row, else through agg_shard_row
  * into shard person % nshards (elderly rows, without IDs: row % nshards),
- * as ingest splits them.  The person index p is then (p / n) * n + p % n,
- * unique across shards, as ingest numbers them.
+ * as ingest splits them.  Each shard numbers its persons from 0, as ingest
+ * does: person p is index p / n of shard p % n.
  */
 static void row_to(struct agg *a, unsigned nshards, uint64_t key, const struct dataset *ds,
 		   const struct ingest_row *row)
@@ -211,6 +211,8 @@ static void feed_relief_to(struct agg *a, unsigned nshards)
 		if (r->enrolment)
 			rb_enum(&b, "纳入方式", r->enrolment);
 		b.row.line = i + 2;
+		if (nshards > 0)
+			b.row.person = r->person / nshards;
 		row_to(a, nshards, r->person, relief, &b.row);
 	}
 }
