@@ -794,10 +794,12 @@ static void tally_merge(struct figure *f, struct tally *dst, const struct tally 
 		}
 	}
 	for (size_t g = 0; g < src->ngroups; g++) {
-		size_t to = keys != NULL ? keys[g / n1] * n1 + g % n1 : g;
+		size_t to;
 
+		/* never offered a row: ensure_groups rounds up, past the keys too */
 		if (src->seen[g] == 0)
-			continue; /* never offered a row (ensure_groups rounds up) */
+			continue;
+		to = keys != NULL ? keys[g / n1] * n1 + g % n1 : g;
 		ensure_groups(dst, to);
 		dst->sums[to] += src->sums[g];
 		dst->seen[to] |= src->seen[g];
