@@ -739,6 +739,20 @@ static void finish_figure(struct agg *a, struct figure *f, struct tally *t)
 	index_groups(v);
 }
 
+/* Where each key of src is in dst, added there when new (malloc'd, by src's index). */
+static uint32_t *strdict_map(struct strdict *dst, const struct strdict *src)
+{
+	size_t n = strdict_count(src);
+	uint32_t *map = xcalloc(n ? n : 1, sizeof(uint32_t));
+
+	for (size_t j = 0; j < n; j++) {
+		const char *key = strdict_key(src, (uint32_t)j);
+
+		map[j] = strdict_index(dst, key, strlen(key));
+	}
+	return map;
+}
+
 /*
  * Where each value of a shard's dictionary is in the first shard's (added
  * there when new): a household number counted in two shards is one
@@ -749,15 +763,9 @@ static uint32_t *dict_map(struct coldicts *dst, const struct coldicts *src, size
 	uint32_t *map = NULL;
 
 	if (src->text[c] != NULL) {
-		size_t n = strdict_count(src->text[c]);
-
 		if (dst->text[c] == NULL)
 			dst->text[c] = strdict_new();
-		map = xcalloc(n ? n : 1, sizeof(uint32_t));
-		for (size_t j = 0; j < n; j++) {
-			const char *key = strdict_key(src->text[c], (uint32_t)j);
-			map[j] = strdict_index(dst->text[c], key, strlen(key));
-		}
+		map = strdict_map(dst->text[c], src->text[c]);
 	} else if (src->num[c] != NULL) {
 		size_t n = u64dict_count(src->num[c]);
 		uint64_t *keys = xcalloc(n ? n : 1, sizeof(uint64_t));
@@ -782,17 +790,8 @@ static void tally_merge(struct figure *f, struct tally *dst, const struct tally 
 			const uint32_t *values)
 {
 	size_t n1 = f->q.nby == 2 ? f->domain[1] : 1;
-	uint32_t *keys = NULL;
+	uint32_t *keys = src->keys != NULL ? strdict_map(dst->keys, src->keys) : NULL;
 
-	if (src->keys != NULL) {
-		size_t n = strdict_count(src->keys);
-
-		keys = xcalloc(n ? n : 1, sizeof(uint32_t));
-		for (size_t j = 0; j < n; j++) {
-			const char *key = strdict_key(src->keys, (uint32_t)j);
-			keys[j] = strdict_index(dst->keys, key, strlen(key));
-		}
-	}
 	for (size_t g = 0; g < src->ngroups; g++) {
 		size_t to;
 

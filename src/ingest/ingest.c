@@ -31,7 +31,6 @@
 #include "ingest_shard.h"
 #include "persons.h"
 #include "util/sha256.h"
-#include "util/strbuf.h"
 #include "util/testhook.h"
 #include "util/text.h"
 #include "util/xalloc.h"
@@ -1123,15 +1122,17 @@ static size_t next_record(const struct run *r, const struct chunk *c, size_t ri)
 	return ri;
 }
 
-/* Record ri of c: a duplicate's reject, or (not sharded) admitted and counted now. */
+/*
+ * Record ri of c, which emit looks at: when sharded, a duplicate its shard
+ * found; else admitted here (the one shard) and counted.
+ */
 static void count_record(struct run *r, struct chunk *c, size_t ri)
 {
 	const int64_t *rec = c->recs + ri * c->stride;
 	struct ingest_file *f = &r->res->files[c->file];
 	unsigned windows = (unsigned)(rec[REC_SLOT] & 0xff);
-	bool dup = r->sharded || !shard_record(&r->shards[0], c, rec);
 
-	if (dup) {
+	if (r->sharded || !shard_record(&r->shards[0], c, rec)) {
 		emit_duplicate(r, c, rec);
 	} else if (windows & WINDOW_CUR) {
 		f->accepted++;
