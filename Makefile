@@ -38,10 +38,10 @@ DEB_PKGS = build-essential pkg-config libxlsxwriter-dev libcsv-dev libcairo2-dev
 	   libpango1.0-dev libfontconfig-dev fonts-noto-cjk fonts-lxgw-wenkai fonts-dejavu-core libcmark-gfm-dev \
 	   libcmark-gfm-extensions-dev libcmocka-dev libcurl4-openssl-dev \
 	   poppler-utils qpdf python3-openpyxl python3-aiosmtpd unzip libssl-dev clang-format \
-	   libzip-dev libexpat1-dev libfreexl-dev python3-xlwt python3-docx
+	   libzip-dev libexpat1-dev libfreexl-dev libxxhash-dev python3-xlwt python3-docx
 
 PKG_MODULES = xlsxwriter cairo pangocairo fontconfig libcmark-gfm libcurl libcrypto libzip expat \
-	      freexl
+	      freexl libxxhash
 
 ifdef SANITIZE
 BUILD    ?= build/san

@@ -33,13 +33,13 @@
 #include "util/version.h"
 #include "util/xalloc.h"
 
-#define CACHE_FORMAT 2
+#define CACHE_FORMAT 3
 #define STAT_MAGIC   "CIVRSTA1"
 #define INDEX_MAGIC  "CIVRIDX1"
 #define TRAIL_MAGIC  "CIVRDAT1"
 #define STAT_SIZE    160
 #define TRAIL_SIZE   56
-#define SEG_ENTRY    65
+#define SEG_ENTRY    (33 + SEG_SUM_SIZE)
 #define TAG_NAME     "CACHEDIR.TAG"
 #define TAG_TEXT                                                                                   \
 	"Signature: 8a477f597d28d172789f06886806bc55\n"                                            \
@@ -68,7 +68,7 @@ struct cache {
 struct seg_entry {
 	uint64_t body_off, body_len, src_off, src_len;
 	bool last;
-	unsigned char sha[32];
+	unsigned char sum[SEG_SUM_SIZE]; /* chunk_seg_sum of the body */
 };
 
 struct cache_reader {
@@ -940,10 +940,10 @@ static bool read_index(struct cache *c, const unsigned char *idx, size_t len, ui
 		e->src_off = take64(&in);
 		e->src_len = take64(&in);
 		p = take(&in, 1);
-		h = take(&in, 32);
+		h = take(&in, SEG_SUM_SIZE);
 		if (in.bad)
 			break;
-		memcpy(e->sha, h, 32);
+		memcpy(e->sum, h, SEG_SUM_SIZE);
 		e->last = p[0] == 1;
 		/* the chunks one after the other, in the file and in the source */
 		if (e->body_off != at || e->body_len > body_end - at ||
@@ -1040,7 +1040,7 @@ bool cache_read_next(struct cache_reader *rd, struct chunk *c)
 	c->offset = e->src_off;
 	c->len = (size_t)e->src_len;
 	c->last = e->last;
-	memcpy(c->seg_sha, e->sha, 32);
+	memcpy(c->seg_sum, e->sum, SEG_SUM_SIZE);
 	c->seg = NULL;
 	c->seg_len = (size_t)e->body_len;
 	c->seg_fd = rd->fd;
@@ -1094,7 +1094,8 @@ static void flush(struct cache_writer *w, bool all)
 }
 
 static void add_seg(struct cache_writer *w, const char *body, size_t len,
-		    const unsigned char sha256[32], uint64_t src_off, uint64_t src_len, bool last)
+		    const unsigned char sum[SEG_SUM_SIZE], uint64_t src_off, uint64_t src_len,
+		    bool last)
 {
 	struct seg_entry *e;
 
@@ -1105,7 +1106,7 @@ static void add_seg(struct cache_writer *w, const char *body, size_t len,
 	e->src_off = src_off;
 	e->src_len = src_len;
 	e->last = last;
-	memcpy(e->sha, sha256, 32);
+	memcpy(e->sum, sum, SEG_SUM_SIZE);
 	strbuf_add(&w->buf, body, len);
 	w->off += len;
 	flush(w, false);
@@ -1123,7 +1124,7 @@ void cache_write_chunk(struct cache_writer *w, const struct chunk *c)
 		w->today_lo = c->today_lo;
 	if (c->today_hi < w->today_hi)
 		w->today_hi = c->today_hi;
-	add_seg(w, c->seg, c->seg_len, c->seg_sha, c->offset, c->len, c->last);
+	add_seg(w, c->seg, c->seg_len, c->seg_sum, c->offset, c->len, c->last);
 }
 
 bool cache_write_copy(struct cache_writer *w, struct cache_reader *rd, uint64_t before)
@@ -1134,18 +1135,19 @@ bool cache_write_copy(struct cache_writer *w, struct cache_reader *rd, uint64_t 
 		w->today_hi = rd->today_hi;
 	for (size_t i = 0; w != NULL && !w->failed && i < rd->nsegs; i++) {
 		const struct seg_entry *e = &rd->segs[i];
-		unsigned char md[32];
+		unsigned char sum[SEG_SUM_SIZE];
 		char *body;
 
 		if (e->src_off >= before)
 			break;
 		body = xmalloc(e->body_len ? e->body_len : 1);
 		if (!full_pread(rd->fd, body, e->body_len, e->body_off) ||
-		    (sha(body, e->body_len, md), memcmp(md, e->sha, 32) != 0)) {
+		    (chunk_seg_sum(body, e->body_len, sum),
+		     memcmp(sum, e->sum, SEG_SUM_SIZE) != 0)) {
 			free(body);
 			return false;
 		}
-		add_seg(w, body, e->body_len, e->sha, e->src_off, e->src_len, e->last);
+		add_seg(w, body, e->body_len, e->sum, e->src_off, e->src_len, e->last);
 		free(body);
 	}
 	return w != NULL && !w->failed;
@@ -1205,7 +1207,7 @@ void cache_write_commit(struct cache_writer *w, const struct cache_meta *m, cons
 		put64(b, e->src_len);
 		strbuf_add(&w->buf, b, 8);
 		strbuf_addch(&w->buf, e->last ? 1 : 0);
-		strbuf_add(&w->buf, e->sha, 32);
+		strbuf_add(&w->buf, e->sum, SEG_SUM_SIZE);
 	}
 	put64(trail, idx_off);
 	put64(trail + 8, w->buf.len - idx_at);

@@ -23,8 +23,9 @@
  *	<folder>/<path>.<sheet>.data  an entry's parse ("csv", or the sheet's
  *	                              index): the chunks, then an index (the
  *	                              key, the header, each chunk's place,
- *	                              source bytes and SHA-256), then a trailer
- *	                              with the index's place and SHA-256
+ *	                              source bytes and XXH3-128 checksum),
+ *	                              then a trailer with the index's place
+ *	                              and SHA-256
  *
  * Every file is 0600, written under a temporary name and renamed, so a
  * reader sees a whole file or none, and concurrent runs each write whole
@@ -149,7 +150,7 @@ struct cache_reader *cache_read(struct cache *cache, const char *rel, long sheet
 
 /*
  * The next chunk of the reader, in order: c->cached, c->seg_fd, seg_off,
- * seg_len and seg_sha (the index's: the worker reads and checks the bytes,
+ * seg_len and seg_sum (the index's: the worker reads and checks the bytes,
  * chunk_work), c->offset, c->len (source bytes) and c->last set.  The
  * reader must stay open until its chunks are done.  Returns false after
  * the last.

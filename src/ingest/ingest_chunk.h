@@ -29,6 +29,9 @@
 #include "schema.h"
 #include "value.h"
 
+/* The bytes of a chunk's checksum in the cache (chunk_seg_sum). */
+#define SEG_SUM_SIZE 16
+
 /* The reader's chunk size: a chunk is this much and up to the next line end. */
 #define CHUNK_BYTES (1u << 20)
 /*
@@ -77,7 +80,12 @@ struct chunk_reject {
 /* The reject's sentence once its absolute line is known (malloc'd). */
 char *chunk_reject_reason(const struct chunk_reject *r, uint64_t line);
 
-/* Record layout in chunk.recs: REC_HEAD int64s, then one per column. */
+/*
+ * Record layout in chunk.recs: REC_HEAD int64s, then one per column the
+ * chunk holds (chunk.held), in column order: every column after a parse,
+ * those asked for after chunk_decode (a narrow record is a third of a wide
+ * one's memory traffic).  Read a column with chunk_value.
+ */
 enum {
 	REC_LINE = 0,
 	REC_SLOT = 1,
@@ -97,6 +105,8 @@ struct chunk {
 	/* filled by the worker */
 	int64_t *recs;
 	size_t nrecs, rcap, stride;
+	uint64_t held;           /* the columns its records hold (chunk_hold) */
+	unsigned char place[64]; /* a held column c is rec[REC_HEAD + place[c]] */
 	char *text;
 	size_t tlen, tcap;
 	struct chunk_reject *rejects;
@@ -140,9 +150,9 @@ struct chunk {
 	bool damaged; /* seg failed its checksum or its checks: nothing decoded */
 	char *seg;    /* the chunk as the cache holds it, malloc'd, or NULL */
 	size_t seg_len;
-	unsigned char seg_sha[32]; /* a cached seg's SHA-256, as the cache's index says */
-	int seg_fd;                /* a cached chunk: the worker reads seg_len bytes ... */
-	uint64_t seg_off;          /* ... at seg_off of this cache file (ingest_cache.c) */
+	unsigned char seg_sum[SEG_SUM_SIZE]; /* seg's checksum (chunk_seg_sum): the index's */
+	int seg_fd;       /* a cached chunk: the worker reads seg_len bytes ... */
+	uint64_t seg_off; /* ... at seg_off of this cache file (ingest_cache.c) */
 };
 
 /*
@@ -156,6 +166,18 @@ struct shard_counts {
 	bool prev;         /* one of them in a comparison period */
 	char pad[64 - 2 * sizeof(uint64_t) - sizeof(bool)];
 };
+
+/*
+ * Records of c hold the columns in the mask columns (of its dataset's):
+ * sets c->held, c->place and c->stride.
+ */
+void chunk_hold(struct chunk *c, uint64_t columns);
+
+/* Column col of record rec of c: 0 when c's records do not hold it. */
+static inline int64_t chunk_value(const struct chunk *c, const int64_t *rec, int col)
+{
+	return c->held >> col & 1 ? rec[REC_HEAD + c->place[col]] : 0;
+}
 
 /* Per-worker parsing state (libcsv parser, iconv, row buffer). */
 struct chunk_parser;
@@ -185,9 +207,17 @@ void chunk_work(struct chunk_parser *p, struct chunk *c);
 
 /*
  * After a parse: encode (when c->encode and the chunk has no error, with
- * its SHA-256 in seg_sha), then chunk_window().
+ * its checksum in seg_sum), then chunk_window().
  */
 void chunk_finish(struct chunk *c);
+
+/*
+ * The checksum of a chunk's bytes in the cache (chunk_seg_sum): XXH3's 128
+ * bits, in their canonical (big-endian) order.  It finds damage (a torn
+ * write, a flipped bit), not forgery: chunk_decode checks every value
+ * anyway.  SHA-256 took a tenth of a warm query, XXH3 takes a hundredth.
+ */
+void chunk_seg_sum(const char *seg, size_t len, unsigned char sum[SEG_SUM_SIZE]);
 
 /*
  * What the bytes of texts are XOR-ed with in the cache (ingest_codec.c):
@@ -206,8 +236,8 @@ void chunk_encode(struct chunk *c);
  * The inverse: c's results from seg[0..len), checked value by value
  * against c->plan (an enum code beyond its values, a line out of order, a
  * text beyond its buffer...).  Only the columns in the mask columns are
- * decoded; the others hold 0 (their present bits are kept): a query of
- * one figure reads three columns of fifteen.  Returns 0, or -1 with c's
+ * decoded and held (chunk_hold; the others' present bits are kept): a
+ * query of one figure reads five columns of fifteen.  Returns 0, or -1 with c's
  * results left empty: a damaged or forged cache never reaches a figure.
  */
 int chunk_decode(struct chunk *c, const char *seg, size_t len, uint64_t columns);

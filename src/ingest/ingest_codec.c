@@ -24,7 +24,7 @@
  * of the cache for an ID number or a place finds nothing.  That is not
  * encryption; the cache's protection is its mode (0600 in a 0700 folder).
  *
- * Decoding trusts nothing: the caller has checked the chunk's SHA-256
+ * Decoding trusts nothing: the caller has checked the chunk's checksum
  * against the cache's index, and every value is still checked against the
  * schema before it can reach a figure (codes within their enum, dates real,
  * money within the column's maximum, lines in order, texts within the
@@ -32,6 +32,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 #include "ingest_chunk.h"
 #include "util/xalloc.h"
@@ -219,6 +220,14 @@ void chunk_encode(struct chunk *c)
 	c->seg_len = o.len;
 }
 
+void chunk_seg_sum(const char *seg, size_t len, unsigned char sum[SEG_SUM_SIZE])
+{
+	XXH128_canonical_t canon;
+
+	XXH128_canonicalFromHash(&canon, XXH3_128bits(seg, len));
+	memcpy(sum, canon.digest, SEG_SUM_SIZE);
+}
+
 /* ------------------------------------------------------------ reading */
 
 struct in {
@@ -357,9 +366,12 @@ struct col_reader {
 	bool have_last;
 };
 
-/* Column col of records [from, to): false when a value does not hold. */
+/*
+ * Column col of records [from, to), into each record's place at: false
+ * when a value does not hold.
+ */
 static bool decode_column(struct col_reader *rd, struct chunk *c, const struct column *cd,
-			  size_t col, size_t from, size_t to)
+			  size_t col, size_t at, size_t from, size_t to)
 {
 	const size_t stride = c->stride;
 	int64_t *rec = c->recs + from * stride;
@@ -374,7 +386,7 @@ static bool decode_column(struct col_reader *rd, struct chunk *c, const struct c
 			if (((uint64_t)rec[REC_PRESENT] >> col & 1) &&
 			    (e = get_v(&rd->in)) >= cd->nvalues)
 				return false;
-			rec[REC_HEAD + col] = (int64_t)e;
+			rec[at] = (int64_t)e;
 		}
 		break;
 	case COL_TEXT:
@@ -382,7 +394,7 @@ static bool decode_column(struct col_reader *rd, struct chunk *c, const struct c
 			uint64_t len;
 
 			if (!((uint64_t)rec[REC_PRESENT] >> col & 1)) {
-				rec[REC_HEAD + col] = 0;
+				rec[at] = 0;
 				continue;
 			}
 			len = get_v(&rd->in);
@@ -398,7 +410,7 @@ static bool decode_column(struct col_reader *rd, struct chunk *c, const struct c
 				c->tlen += (size_t)len;
 				rd->have_last = true;
 			}
-			rec[REC_HEAD + col] = (int64_t)rd->last;
+			rec[at] = (int64_t)rd->last;
 		}
 		break;
 	default:
@@ -406,7 +418,7 @@ static bool decode_column(struct col_reader *rd, struct chunk *c, const struct c
 			int64_t d;
 
 			if (!((uint64_t)rec[REC_PRESENT] >> col & 1)) {
-				rec[REC_HEAD + col] = 0;
+				rec[at] = 0;
 				continue;
 			}
 			/* a value checked when it changes: most repeat the row before */
@@ -417,60 +429,89 @@ static bool decode_column(struct col_reader *rd, struct chunk *c, const struct c
 					return false; /* or the column's first value, 0 */
 				rd->have_last = true;
 			}
-			rec[REC_HEAD + col] = rd->prev;
+			rec[at] = rd->prev;
 		}
 	}
 	return !rd->in.bad;
 }
 
-/* Column col of records [from, to) not decoded: 0, as if absent. */
-static void zero_column(struct chunk *c, size_t col, size_t from, size_t to)
-{
-	for (size_t i = from; i < to; i++)
-		c->recs[i * c->stride + REC_HEAD + col] = 0;
-}
-
 /* Records decoded side by side, column by column: they stay in the cache. */
 #define DECODE_BLOCK 256
 
-static bool decode_records(struct in *in, struct chunk *c, const struct dataset *ds,
-			   uint64_t columns)
+/* Past n varints: false when the stream ends first. */
+static bool skip_values(struct in *in, size_t n)
 {
-	const size_t stride = c->stride;
+	for (size_t i = 0; i < n && !in->bad; i++)
+		(void)get_v(in);
+	return !in->bad;
+}
+
+/*
+ * The runs of present bits: n records with the same bits, n > 0, every
+ * record covered, each bits within the dataset's columns and holding the
+ * columns every record must.
+ */
+struct run_reader {
+	struct in in;
+	uint64_t left; /* records of the current run not yet given */
+	uint64_t bits;
+};
+
+static bool next_run(struct run_reader *rr, uint64_t records_left, uint64_t allowed, uint64_t need)
+{
+	rr->left = get_v(&rr->in);
+	rr->bits = get_v(&rr->in);
+	return !rr->in.bad && rr->left > 0 && rr->left <= records_left &&
+	       (rr->bits & ~allowed) == 0 && (rr->bits & need) == need;
+}
+
+/* Lines and present bits of records [from, to). */
+static bool decode_heads(struct in *lines, uint64_t *line, struct run_reader *rr, struct chunk *c,
+			 uint64_t allowed, uint64_t need, size_t from, size_t to)
+{
+	int64_t *rec = c->recs + from * c->stride;
+
+	for (size_t i = from; i < to; i++, rec += c->stride) {
+		uint64_t d = get_v(lines);
+
+		/* lines strictly increase, within the chunk */
+		if (lines->bad || (i > 0 && d == 0) || d >= c->lines - *line)
+			return false;
+		*line += d;
+		if (rr->left == 0 && !next_run(rr, c->nrecs - i, allowed, need))
+			return false;
+		rr->left--;
+		rec[REC_LINE] = (int64_t)*line;
+		rec[REC_SLOT] = 0;
+		rec[REC_PRESENT] = (int64_t)rr->bits;
+	}
+	return true;
+}
+
+/*
+ * A block of records at a time: its lines, present bits and columns, so
+ * that the block is still in the core's cache from its first value to its
+ * last.
+ */
+static bool decode_records(struct in *in, struct chunk *c, const struct dataset *ds)
+{
 	const uint64_t allowed = ds->ncols >= 64 ? ~0ull : (1ull << ds->ncols) - 1;
 	const uint64_t need = must_have(ds);
 	struct col_reader *rd = xcalloc(ds->ncols ? ds->ncols : 1, sizeof(*rd));
 	uint64_t *lens = xcalloc(ds->ncols ? ds->ncols : 1, sizeof(*lens));
+	struct in lines = *in, runs;
+	struct run_reader rr = {.in = *in};
 	const unsigned char *at;
 	uint64_t line = 0;
-	bool ok = true;
+	bool ok;
 
-	for (size_t i = 0; i < c->nrecs; i++) {
-		uint64_t d = get_v(in);
-
-		/* lines strictly increase, within the chunk */
-		if (in->bad || (i > 0 && d == 0) || d >= c->lines - line) {
-			free(rd);
-			free(lens);
-			return false;
-		}
-		line += d;
-		c->recs[i * stride + REC_LINE] = (int64_t)line;
-		c->recs[i * stride + REC_SLOT] = 0;
-	}
-	for (size_t i = 0; ok && i < c->nrecs;) {
-		uint64_t n = get_v(in), bits = get_v(in);
-
-		if (in->bad || n == 0 || n > c->nrecs - i || (bits & ~allowed) != 0 ||
-		    (bits & need) != need) {
-			ok = false;
-			break;
-		}
-		for (uint64_t k = 0; k < n; k++)
-			c->recs[(i + k) * stride + REC_PRESENT] = (int64_t)bits;
-		i += n;
-	}
-	/* the sections' lengths, then the sections, each within what is left */
+	/* past the lines and the runs (checked), to the sections' lengths */
+	ok = skip_values(in, c->nrecs);
+	runs = rr.in = *in;
+	for (size_t i = 0; ok && i < c->nrecs; i += rr.left)
+		ok = next_run(&rr, c->nrecs - i, allowed, need);
+	in->p = rr.in.p;
+	rr = (struct run_reader){.in = runs};
 	for (size_t col = 0; ok && col < ds->ncols; col++) {
 		lens[col] = get_v(in);
 		ok = !in->bad;
@@ -487,15 +528,15 @@ static bool decode_records(struct in *in, struct chunk *c, const struct dataset 
 	for (size_t from = 0; ok && from < c->nrecs; from += DECODE_BLOCK) {
 		size_t to = c->nrecs - from < DECODE_BLOCK ? c->nrecs : from + DECODE_BLOCK;
 
+		ok = decode_heads(&lines, &line, &rr, c, allowed, need, from, to);
 		for (size_t col = 0; ok && col < ds->ncols; col++)
-			if (columns >> col & 1)
-				ok = decode_column(&rd[col], c, &ds->cols[col], col, from, to);
-			else
-				zero_column(c, col, from, to);
+			if (c->held >> col & 1)
+				ok = decode_column(&rd[col], c, &ds->cols[col], col,
+						   REC_HEAD + c->place[col], from, to);
 	}
 	/* every section decoded read to its end, no byte more or less */
 	for (size_t col = 0; ok && col < ds->ncols; col++)
-		ok = !(columns >> col & 1) || rd[col].in.p == rd[col].in.end;
+		ok = !(c->held >> col & 1) || rd[col].in.p == rd[col].in.end;
 	if (ok)
 		in->p = at;
 	free(rd);
@@ -536,7 +577,7 @@ int chunk_decode(struct chunk *c, const char *seg, size_t len, uint64_t columns)
 	uint64_t nyears, sum = 0, y;
 	int64_t lo, hi;
 
-	c->stride = REC_HEAD + ds->ncols;
+	chunk_hold(c, columns);
 	c->nrecs = c->nrejects = 0;
 	if (len < 3 || seg[0] != 'C' || seg[1] != '2')
 		return -1;
@@ -590,7 +631,7 @@ int chunk_decode(struct chunk *c, const char *seg, size_t len, uint64_t columns)
 	c->tcap = len;
 	c->tlen = 0;
 	c->text = xmalloc(len);
-	if (!decode_records(&in, c, ds, columns) || !decode_rejects(&in, c, ds))
+	if (!decode_records(&in, c, ds) || !decode_rejects(&in, c, ds))
 		goto bad;
 	if (in.bad || in.end - in.p != 1 || *in.p != 'E')
 		goto bad;

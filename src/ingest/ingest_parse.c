@@ -116,6 +116,18 @@ void chunk_release(struct chunk *c)
 	c->error = NULL;
 }
 
+void chunk_hold(struct chunk *c, uint64_t columns)
+{
+	const struct dataset *ds = c->plan->ds;
+	size_t n = 0;
+
+	c->held = columns & (ds->ncols >= 64 ? ~0ull : (1ull << ds->ncols) - 1);
+	for (size_t col = 0; col < ds->ncols; col++)
+		if (c->held >> col & 1)
+			c->place[col] = (unsigned char)n++;
+	c->stride = REC_HEAD + n;
+}
+
 static void on_field(void *data, size_t len, void *ctx)
 {
 	struct chunk_parser *p = ctx;
@@ -422,21 +434,21 @@ static enum value_error type_field(struct chunk_parser *p, const struct column *
 	return e;
 }
 
-static int row_year(const struct file_plan *plan, const int64_t *rec)
+static int row_year(const struct chunk *c, const int64_t *rec)
 {
-	int64_t v = rec[REC_HEAD + plan->ds->period];
+	const struct dataset *ds = c->plan->ds;
+	int64_t v = chunk_value(c, rec, ds->period);
 
-	return plan->ds->cols[plan->ds->period].type == COL_MONTH ? (int)(v / 100)
-								  : (int)(v / 10000);
+	return ds->cols[ds->period].type == COL_MONTH ? (int)(v / 100) : (int)(v / 10000);
 }
 
 /* The month (1-12) of the row's period column. */
-static int row_month(const struct file_plan *plan, const int64_t *rec)
+static int row_month(const struct chunk *c, const int64_t *rec)
 {
-	int64_t v = rec[REC_HEAD + plan->ds->period];
+	const struct dataset *ds = c->plan->ds;
+	int64_t v = chunk_value(c, rec, ds->period);
 
-	return plan->ds->cols[plan->ds->period].type == COL_MONTH ? (int)(v % 100)
-								  : (int)(v / 100 % 100);
+	return ds->cols[ds->period].type == COL_MONTH ? (int)(v % 100) : (int)(v / 100 % 100);
 }
 
 /* Whether the month (year * 12 + month - 1) lies in p. */
@@ -553,7 +565,7 @@ static void process_row(struct chunk_parser *p, uint64_t line)
 			reject_row(p, line, (int)col, VALUE_EMPTY, NULL);
 			return;
 		}
-	year = row_year(plan, rec);
+	year = row_year(p->c, rec);
 	if (year > c->max_year)
 		c->max_year = year;
 	if (year >= INGEST_YEAR_MIN && year < INGEST_YEAR_MIN + INGEST_YEARS)
@@ -572,7 +584,7 @@ void chunk_window(struct chunk *c)
 
 	for (size_t i = 0; i < c->nrecs; i++) {
 		int64_t *rec = c->recs + i * c->stride;
-		int year = row_year(plan, rec), month = year * 12 + row_month(plan, rec) - 1;
+		int year = row_year(c, rec), month = year * 12 + row_month(c, rec) - 1;
 		unsigned windows;
 
 		if (month < plan->span_first || month > plan->period.last) {
@@ -751,7 +763,7 @@ void chunk_parse(struct chunk_parser *p, struct chunk *c)
 	const char *z;
 
 	p->c = c;
-	c->stride = REC_HEAD + c->plan->ds->ncols;
+	chunk_hold(c, CHUNK_ALL_COLUMNS);
 	c->max_year = 0;
 	memset(c->year_rows, 0, sizeof(c->year_rows));
 	c->read = c->outside = c->blank = c->spanned = c->lines = 0;

@@ -2,7 +2,6 @@
  * ingest_pool.c - the parse workers of one ingest run; see ingest_pool.h.
  */
 #include <errno.h>
-#include <openssl/evp.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,10 +14,8 @@
 void chunk_finish(struct chunk *c)
 {
 	if (c->encode && c->error == NULL) {
-		unsigned int n = 0;
-
 		chunk_encode(c);
-		EVP_Digest(c->seg, c->seg_len, c->seg_sha, &n, EVP_sha256(), NULL);
+		chunk_seg_sum(c->seg, c->seg_len, c->seg_sum);
 	}
 	chunk_window(c);
 }
@@ -26,8 +23,7 @@ void chunk_finish(struct chunk *c)
 void chunk_work(struct chunk_parser *p, struct chunk *c)
 {
 	if (c->cached) {
-		unsigned char md[EVP_MAX_MD_SIZE];
-		unsigned int mdlen = 0;
+		unsigned char sum[SEG_SUM_SIZE];
 		size_t got = 0;
 
 		/* read here, off the admitting thread */
@@ -48,8 +44,8 @@ void chunk_work(struct chunk_parser *p, struct chunk *c)
 		}
 		/* a chunk of the cache is used only as it was written (ingest_cache.h) */
 		if (c->seg == NULL ||
-		    EVP_Digest(c->seg, c->seg_len, md, &mdlen, EVP_sha256(), NULL) != 1 ||
-		    mdlen != 32 || memcmp(md, c->seg_sha, 32) != 0 ||
+		    (chunk_seg_sum(c->seg, c->seg_len, sum),
+		     memcmp(sum, c->seg_sum, SEG_SUM_SIZE) != 0) ||
 		    chunk_decode(c, c->seg, c->seg_len, c->plan->decode) != 0) {
 			c->damaged = true;
 			return;

@@ -28,7 +28,7 @@ static unsigned owner(const struct chunk *c, const int64_t *rec, unsigned n)
 		return 0;
 	if (ds->person < 0)
 		return (unsigned)(c->seq % n);
-	return id_shard((uint64_t)rec[REC_HEAD + ds->person], n);
+	return id_shard((uint64_t)chunk_value(c, rec, ds->person), n);
 }
 
 void shard_split(struct chunk *c, unsigned n)
@@ -59,6 +59,29 @@ void shard_split(struct chunk *c, unsigned n)
 	free(of);
 }
 
+/*
+ * Record rec's values by column: the record's own when it holds every
+ * column, else spread into s->v, where the columns it lacks stay 0.
+ */
+static const int64_t *row_values(struct shard *s, const struct chunk *c, const int64_t *rec)
+{
+	const size_t ncols = c->plan->ds->ncols;
+
+	if (c->stride == REC_HEAD + ncols)
+		return rec + REC_HEAD;
+	if (s->v_held != c->held || s->v_ncols != ncols) {
+		memset(s->v, 0, sizeof(s->v));
+		s->v_held = c->held;
+		s->v_ncols = ncols;
+	}
+	for (uint64_t m = c->held; m != 0; m &= m - 1) {
+		int col = __builtin_ctzll(m);
+
+		s->v[col] = rec[REC_HEAD + c->place[col]];
+	}
+	return s->v;
+}
+
 bool shard_record(struct shard *s, const struct chunk *c, const int64_t *rec)
 {
 	const struct dataset *ds = c->plan->ds;
@@ -67,7 +90,7 @@ bool shard_record(struct shard *s, const struct chunk *c, const int64_t *rec)
 	    .windows = (unsigned)(rec[REC_SLOT] & 0xff),
 	    .person = UINT32_MAX,
 	    .present = (uint64_t)rec[REC_PRESENT],
-	    .v = rec + REC_HEAD,
+	    .v = row_values(s, c, rec),
 	    .text = c->text,
 	    .line = c->base + (uint64_t)rec[REC_LINE] + 1,
 	};
@@ -94,8 +117,13 @@ bool shard_record(struct shard *s, const struct chunk *c, const int64_t *rec)
 	return true;
 }
 
-/* Records looked ahead: a person's place in the dictionary is loaded by then. */
-#define PREFETCH_AHEAD 8
+/*
+ * Records looked ahead: a record is loaded RECORD_AHEAD records before its
+ * turn (another core most likely wrote it), its person's place in the
+ * dictionary PERSON_AHEAD before.
+ */
+#define RECORD_AHEAD 16
+#define PERSON_AHEAD 8
 
 void shard_chunk(struct shard *s, struct chunk *c)
 {
@@ -108,11 +136,15 @@ void shard_chunk(struct shard *s, struct chunk *c)
 	for (size_t j = 0; j < n; j++) {
 		size_t i = mine ? mine[j] : j;
 
-		if (persons != NULL && j + PREFETCH_AHEAD < n) {
-			size_t ahead = mine ? mine[j + PREFETCH_AHEAD] : j + PREFETCH_AHEAD;
+		if (j + RECORD_AHEAD < n)
+			__builtin_prefetch(c->recs +
+					   (mine ? mine[j + RECORD_AHEAD] : j + RECORD_AHEAD) *
+					       c->stride);
+		if (persons != NULL && j + PERSON_AHEAD < n) {
+			size_t ahead = mine ? mine[j + PERSON_AHEAD] : j + PERSON_AHEAD;
 
-			persons_prefetch(
-			    persons, (uint64_t)c->recs[ahead * c->stride + REC_HEAD + ds->person]);
+			persons_prefetch(persons, (uint64_t)chunk_value(
+						      c, c->recs + ahead * c->stride, ds->person));
 		}
 		const int64_t *rec = c->recs + i * c->stride;
 		unsigned windows = (unsigned)(rec[REC_SLOT] & 0xff);

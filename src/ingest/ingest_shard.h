@@ -30,6 +30,10 @@ struct shard {
 	void (*row)(void *ctx, const struct dataset *ds, const struct ingest_row *row);
 	void *ctx;     /* the sink's context for this shard */
 	unsigned want; /* windows handed on besides WINDOW_CUR (ingest_options.want) */
+	/* a narrow record's values by column (shard_record): those of v_held, the others 0 */
+	int64_t v[64];
+	uint64_t v_held;
+	size_t v_ncols;
 };
 
 /*

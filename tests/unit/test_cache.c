@@ -1064,18 +1064,28 @@ static void test_codec(void **state)
 	assert_int_equal(chunk_decode(&d, c.seg, c.seg_len, CHUNK_ALL_COLUMNS), 0);
 	expect_chunks_equal(&c, &d);
 	chunk_release(&d);
-	/* one column decoded: its values, the others 0, every present bit kept */
+	/*
+	 * Two columns decoded: narrow records of their values in column
+	 * order, the others read as 0, every present bit kept.
+	 */
 	memset(&d, 0, sizeof(d));
 	d.plan = &plan;
-	assert_int_equal(chunk_decode(&d, c.seg, c.seg_len, 1ull << 2), 0);
+	assert_true(plan.ds->period > 2 && plan.ds->cols[2].type != COL_TEXT);
+	assert_int_equal(chunk_decode(&d, c.seg, c.seg_len, 1ull << 2 | 1ull << plan.ds->period),
+			 0);
 	assert_int_equal(d.nrecs, c.nrecs);
+	assert_int_equal(d.stride, REC_HEAD + 2);
 	for (size_t i = 0; i < c.nrecs; i++) {
 		const int64_t *x = c.recs + i * c.stride, *y = d.recs + i * d.stride;
 
 		assert_int_equal(x[REC_LINE], y[REC_LINE]);
 		assert_int_equal(x[REC_PRESENT], y[REC_PRESENT]);
-		for (size_t col = 0; col < plan.ds->ncols; col++)
-			assert_int_equal(y[REC_HEAD + col], col == 2 ? x[REC_HEAD + col] : 0);
+		assert_int_equal(y[REC_HEAD], x[REC_HEAD + 2]);
+		assert_int_equal(y[REC_HEAD + 1], x[REC_HEAD + plan.ds->period]);
+		for (int col = 0; col < (int)plan.ds->ncols; col++)
+			assert_int_equal(chunk_value(&d, y, col), col == 2 || col == plan.ds->period
+								      ? x[REC_HEAD + col]
+								      : 0);
 	}
 	/* and windowed alike (d decoded whole again) */
 	chunk_release(&d);
