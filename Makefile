@@ -57,8 +57,9 @@ WARN     = -Wall -Wextra -Werror -Wstrict-prototypes -Wvla -Wwrite-strings -Wsha
 
 # pkg-config runs once per make, not once per object (:=).  The user's
 # CPPFLAGS, CFLAGS and LDFLAGS are appended to ours, never replace them.
+# libcurl is not linked: src/deliver/curl_lib.h loads it when a mail is sent.
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKG_MODULES) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKG_MODULES) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(filter-out libcurl,$(PKG_MODULES)) 2>/dev/null)
 ALL_CPPFLAGS = -D_GNU_SOURCE -Isrc -DCIVREPORT_DATADIR='"$(PREFIX)/share/civreport"' $(CPPFLAGS)
 ALL_CFLAGS   = -std=c17 $(OPT) -g $(WARN) $(SANFLAGS) -MMD -MP $(PKG_CFLAGS) $(CFLAGS)
 LDLIBS       = $(PKG_LIBS) -lcmark-gfm-extensions -lcsv -lpthread -lm

@@ -1,6 +1,6 @@
 /*
- * mail.c - composing the report's email and sending it with libcurl; see
- * mail.h.
+ * mail.c - composing the report's email and sending it with libcurl
+ * (loaded when the first mail is sent: curl_lib.h); see mail.h.
  *
  * The message is built here, byte for byte, because the readers are Chinese
  * and their clients vary: the subject and display name are RFC 2047
@@ -34,8 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
-
+#include "curl_lib.h"
 #include "mail.h"
 #include "util/sha256.h"
 #include "util/strbuf.h"
@@ -693,14 +692,8 @@ static int debug_cb(CURL *h, curl_infotype type, char *data, size_t size, void *
 	return 0;
 }
 
-static void global_init(void)
-{
-	static int done;
-
-	/* Once; main may have called curl_global_init itself (it counts). */
-	if (!done && curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK)
-		done = 1;
-}
+/* libcurl's functions (curl_lib.h), set before the first transfer. */
+static const struct curl_lib *cu;
 
 struct attempt {
 	CURLcode rc;
@@ -753,7 +746,7 @@ static void attempt_once(const struct mail_config *cfg, const char *msg, size_t 
 	CURL *h;
 
 	memset(a, 0, sizeof(*a));
-	h = curl_easy_init();
+	h = cu->easy_init();
 	if (h == NULL) {
 		a->rc = CURLE_FAILED_INIT;
 		free(from);
@@ -762,42 +755,42 @@ static void attempt_once(const struct mail_config *cfg, const char *msg, size_t 
 	for (size_t i = 0; i < cfg->nto; i++) {
 		char *r = xasprintf("<%s>", cfg->to[i]);
 
-		rcpt = curl_slist_append(rcpt, r);
+		rcpt = cu->slist_append(rcpt, r);
 		free(r);
 	}
-	curl_easy_setopt(h, CURLOPT_URL, cfg->url);
+	cu->easy_setopt(h, CURLOPT_URL, cfg->url);
 	/* The URL comes from configuration: it may not lead curl elsewhere. */
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-	curl_easy_setopt(h, CURLOPT_MAIL_FROM, from);
-	curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rcpt);
-	curl_easy_setopt(h, CURLOPT_READFUNCTION, read_cb);
-	curl_easy_setopt(h, CURLOPT_READDATA, &up);
-	curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
-	curl_easy_setopt(h, CURLOPT_USE_SSL,
-			 cfg->starttls ? (long)CURLUSESSL_ALL : (long)CURLUSESSL_NONE);
+	cu->easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+	cu->easy_setopt(h, CURLOPT_MAIL_FROM, from);
+	cu->easy_setopt(h, CURLOPT_MAIL_RCPT, rcpt);
+	cu->easy_setopt(h, CURLOPT_READFUNCTION, read_cb);
+	cu->easy_setopt(h, CURLOPT_READDATA, &up);
+	cu->easy_setopt(h, CURLOPT_UPLOAD, 1L);
+	cu->easy_setopt(h, CURLOPT_USE_SSL,
+			cfg->starttls ? (long)CURLUSESSL_ALL : (long)CURLUSESSL_NONE);
 	if (cfg->user != NULL) {
-		curl_easy_setopt(h, CURLOPT_USERNAME, cfg->user);
-		curl_easy_setopt(h, CURLOPT_PASSWORD, cfg->password ? cfg->password : "");
+		cu->easy_setopt(h, CURLOPT_USERNAME, cfg->user);
+		cu->easy_setopt(h, CURLOPT_PASSWORD, cfg->password ? cfg->password : "");
 	}
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, budget_ms < 30000 ? budget_ms : 30000L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, budget_ms);
-	curl_easy_setopt(h, CURLOPT_SERVER_RESPONSE_TIMEOUT, (budget_ms + 999) / 1000);
-	curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
-	curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, progress_cb);
-	curl_easy_setopt(h, CURLOPT_XFERINFODATA, &end_ms);
-	curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, a->curl_err);
+	cu->easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, budget_ms < 30000 ? budget_ms : 30000L);
+	cu->easy_setopt(h, CURLOPT_TIMEOUT_MS, budget_ms);
+	cu->easy_setopt(h, CURLOPT_SERVER_RESPONSE_TIMEOUT, (budget_ms + 999) / 1000);
+	cu->easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
+	cu->easy_setopt(h, CURLOPT_XFERINFOFUNCTION, progress_cb);
+	cu->easy_setopt(h, CURLOPT_XFERINFODATA, &end_ms);
+	cu->easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+	cu->easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	cu->easy_setopt(h, CURLOPT_ERRORBUFFER, a->curl_err);
 	/* The debug callback sees the dialogue; nothing is printed. */
-	curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, debug_cb);
-	curl_easy_setopt(h, CURLOPT_DEBUGDATA, &a->d);
-	curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);
+	cu->easy_setopt(h, CURLOPT_DEBUGFUNCTION, debug_cb);
+	cu->easy_setopt(h, CURLOPT_DEBUGDATA, &a->d);
+	cu->easy_setopt(h, CURLOPT_VERBOSE, 1L);
 
-	a->rc = curl_easy_perform(h);
-	if (curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &a->code) != CURLE_OK)
+	a->rc = cu->easy_perform(h);
+	if (cu->easy_getinfo(h, CURLINFO_RESPONSE_CODE, &a->code) != CURLE_OK)
 		a->code = 0;
-	curl_easy_cleanup(h);
-	curl_slist_free_all(rcpt);
+	cu->easy_cleanup(h);
+	cu->slist_free_all(rcpt);
 	free(from);
 }
 
@@ -878,7 +871,7 @@ static void describe_reply(const struct attempt *a, const struct mail_config *cf
 static void describe(const struct attempt *a, const struct mail_config *cfg, long timeout,
 		     char *err, size_t errlen)
 {
-	const char *detail = a->curl_err[0] ? a->curl_err : curl_easy_strerror(a->rc);
+	const char *detail = a->curl_err[0] ? a->curl_err : cu->easy_strerror(a->rc);
 
 	if (a->code >= 400 && a->code < 600) {
 		describe_reply(a, cfg, err, errlen);
@@ -993,6 +986,7 @@ enum mail_result mail_send_stats(const struct mail_config *cfg, const char *subj
 	enum mail_result res;
 	struct attempt a;
 	char date[64], more[64];
+	const char *why;
 	char *msg, *id;
 	size_t len;
 	int tries;
@@ -1011,7 +1005,10 @@ enum mail_result mail_send_stats(const struct mail_config *cfg, const char *subj
 		snprintf(err, errlen, "%s", ce.msg);
 		return ce.kind;
 	}
-	global_init();
+	if ((cu = curl_lib(&why)) == NULL) {
+		snprintf(err, errlen, "无法加载发送邮件用的 libcurl（%s）", why);
+		return MAIL_LOCAL;
+	}
 
 	/* Sending time is legitimately the clock. */
 	mail_format_date(time(NULL), date, sizeof(date));

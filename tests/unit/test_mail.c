@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "child.h"
+#include "deliver/curl_lib.h"
 #include "deliver/mail.h"
 #include "util/sha256.h"
 #include "util/xalloc.h"
@@ -788,6 +789,21 @@ static void test_send_server_down(void **state)
 	free(url);
 }
 
+/* No libcurl to load: nothing sent, and the officer is told why. */
+static void test_send_without_libcurl(void **state)
+{
+	struct mail_config cfg = base_config();
+	char err[512];
+
+	(void)state;
+	cfg.url = "smtp://127.0.0.1:25";
+	curl_lib_set_soname("libcurl-missing.so.4");
+	assert_int_equal(mail_send(&cfg, SUBJECT, BODY, NULL, 0, err, sizeof(err)), MAIL_LOCAL);
+	assert_non_null(strstr(err, "无法加载发送邮件用的 libcurl"));
+	assert_non_null(strstr(err, "libcurl-missing.so.4"));
+	curl_lib_set_soname(NULL);
+}
+
 static void test_send_recipient_rejected(void **state)
 {
 	struct mail_config cfg = base_config();
@@ -910,6 +926,7 @@ int main(void)
 	    T(test_format_date),
 	    T(test_send_delivers),
 	    T(test_send_server_down),
+	    T(test_send_without_libcurl),
 	    T(test_send_recipient_rejected),
 	    T(test_send_tempfail_then_ok),
 	    T(test_send_tempfail_exhausted),
