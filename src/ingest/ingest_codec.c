@@ -2,17 +2,19 @@
  * ingest_codec.c - a parsed chunk as bytes for the parse cache, and back
  * (chunk_encode, chunk_decode in ingest_chunk.h).
  *
- * The encoding is compact and typed, column by column: unsigned LEB128
- * varints; IDs, money, counts, months and dates as the zigzag difference
- * from the column's previous value (an export lists a person's months one
- * after the other, so most differences take one byte); enum values as
- * their code; a text value as "the same as the previous one" or its bytes.
- * The layout of one chunk:
+ * The encoding is compact and typed, column by column, in unsigned LEB128
+ * varints and runs.  IDs, money, counts, months and dates are runs of
+ * (zigzag step, n): n values, each the one before plus step.  An export
+ * lists a person's months one after the other, so a person's twelve rows
+ * take a run or two per column (the ID, the amount: the same twelve times;
+ * the month: one more each time), and decoding a run is a loop with no
+ * byte to read.  Enum values are runs of (code, n); a text value is "the
+ * same as the previous one" or its bytes.  The layout of one chunk:
  *
- *	'C' '2'  ncols nrecs nrejects  lines read blank spanned max_year
+ *	'C' '3'  ncols nrecs nrejects  lines read blank spanned max_year
  *	bad_line+1 nul_line+1 reheader_line+1 (0: none)  today_lo today_hi
  *	nyears (year index, rows)...
- *	records: line differences; present bits as (run, bits) pairs; each
+ *	records: (line step, n) runs; present bits as (n, bits) runs; each
  *	         column's byte length; then per column, the values of the
  *	         records that have one
  *	rejects: line, column+1, code, reason (0: none, else length+1), row
@@ -93,17 +95,51 @@ static void put_str(struct out *o, const char *s)
 }
 
 /*
- * Column col of every record holding it: enum codes, texts (0 for the
- * text of the record before), other values as the difference from the
- * one before.
+ * Runs of values, each the one before plus a step (enum codes: the same
+ * code, step 0 from a first "before" of the code itself).
+ */
+struct runs {
+	struct out *o;
+	bool codes;   /* enum codes: (code, n), not (zigzag step, n) */
+	int64_t prev; /* the value before */
+	int64_t step; /* of the run being gathered */
+	uint64_t n;   /* its values so far, 0: none */
+};
+
+static void runs_flush(struct runs *r)
+{
+	if (r->n == 0)
+		return;
+	put_v(r->o, r->codes ? (uint64_t)r->prev : zigzag(r->step));
+	put_v(r->o, r->n);
+	r->n = 0;
+}
+
+static void runs_add(struct runs *r, int64_t v)
+{
+	int64_t step = (int64_t)((uint64_t)v - (uint64_t)r->prev);
+
+	if (r->codes)
+		step = v != r->prev; /* a new code is a new run */
+	if (r->n > 0 && step != (r->codes ? 0 : r->step))
+		runs_flush(r);
+	if (r->n == 0)
+		r->step = step;
+	r->prev = v;
+	r->n++;
+}
+
+/*
+ * Column col of every record holding it: runs of enum codes or of steps,
+ * texts (0 for the text of the record before).
  */
 static void encode_column(struct out *o, const struct chunk *c, size_t col)
 {
 	const size_t stride = c->stride;
 	const enum col_type type = c->plan->ds->cols[col].type;
+	struct runs runs = {.o = o, .codes = type == COL_ENUM};
 	const char *last = NULL;
 	size_t lastlen = 0;
-	int64_t prev = 0;
 
 	for (size_t i = 0; i < c->nrecs; i++) {
 		const int64_t *rec = c->recs + i * stride;
@@ -111,9 +147,7 @@ static void encode_column(struct out *o, const struct chunk *c, size_t col)
 
 		if (!((uint64_t)rec[REC_PRESENT] >> col & 1))
 			continue;
-		if (type == COL_ENUM) {
-			put_v(o, (uint64_t)v);
-		} else if (type == COL_TEXT) {
+		if (type == COL_TEXT) {
 			const char *s = c->text + ((uint64_t)v >> 32);
 			size_t n = (size_t)((uint64_t)v & 0xffffffffu);
 
@@ -126,10 +160,10 @@ static void encode_column(struct out *o, const struct chunk *c, size_t col)
 			last = s;
 			lastlen = n;
 		} else {
-			put_z(o, (int64_t)((uint64_t)v - (uint64_t)prev));
-			prev = v;
+			runs_add(&runs, v);
 		}
 	}
+	runs_flush(&runs);
 }
 
 /*
@@ -141,14 +175,11 @@ static void encode_records(struct out *o, const struct chunk *c, const struct da
 {
 	const size_t stride = c->stride;
 	struct out *sections = xcalloc(ds->ncols ? ds->ncols : 1, sizeof(*sections));
-	int64_t prev = 0;
+	struct runs lines = {.o = o};
 
-	for (size_t i = 0; i < c->nrecs; i++) {
-		int64_t line = c->recs[i * stride + REC_LINE];
-
-		put_v(o, (uint64_t)(line - prev));
-		prev = line;
-	}
+	for (size_t i = 0; i < c->nrecs; i++)
+		runs_add(&lines, c->recs[i * stride + REC_LINE]);
+	runs_flush(&lines);
 	for (size_t i = 0; i < c->nrecs;) {
 		int64_t bits = c->recs[i * stride + REC_PRESENT];
 		size_t run = 1;
@@ -181,7 +212,7 @@ void chunk_encode(struct chunk *c)
 	size_t nyears = 0;
 
 	put_byte(&o, 'C');
-	put_byte(&o, '2');
+	put_byte(&o, '3');
 	put_v(&o, ds->ncols);
 	put_v(&o, c->nrecs);
 	put_v(&o, c->nrejects);
@@ -361,10 +392,22 @@ static uint64_t must_have(const struct dataset *ds)
 /* Where one column's section is read from, and what its values depend on. */
 struct col_reader {
 	struct in in;  /* bounded by the section */
-	int64_t prev;  /* the value before: values are differences */
+	int64_t prev;  /* the value before */
+	int64_t step;  /* of the current run: each value is the one before plus step */
+	uint64_t left; /* values of the current run not yet given */
 	uint64_t last; /* offset << 32 | length of the text before */
 	bool have_last;
 };
+
+/* The next run of rd: its step (or code) and length; false when there is none. */
+static inline bool next_values(struct col_reader *rd, bool code)
+{
+	uint64_t v = get_v(&rd->in);
+
+	rd->step = code ? (int64_t)v : (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+	rd->left = get_v(&rd->in);
+	return !rd->in.bad && rd->left > 0;
+}
 
 /*
  * Column col of records [from, to), into each record's place at: false
@@ -381,12 +424,15 @@ static bool decode_column(struct col_reader *rd, struct chunk *c, const struct c
 	switch (cd->type) {
 	case COL_ENUM:
 		for (; rec < end; rec += stride) {
-			uint64_t e = 0;
-
-			if (((uint64_t)rec[REC_PRESENT] >> col & 1) &&
-			    (e = get_v(&rd->in)) >= cd->nvalues)
+			if (!((uint64_t)rec[REC_PRESENT] >> col & 1)) {
+				rec[at] = 0;
+				continue;
+			}
+			if (rd->left == 0 &&
+			    (!next_values(rd, true) || (uint64_t)rd->step >= cd->nvalues))
 				return false;
-			rec[at] = (int64_t)e;
+			rd->left--;
+			rec[at] = rd->step;
 		}
 		break;
 	case COL_TEXT:
@@ -415,18 +461,21 @@ static bool decode_column(struct col_reader *rd, struct chunk *c, const struct c
 		break;
 	default:
 		for (; rec < end; rec += stride) {
-			int64_t d;
-
 			if (!((uint64_t)rec[REC_PRESENT] >> col & 1)) {
 				rec[at] = 0;
 				continue;
 			}
-			/* a value checked when it changes: most repeat the row before */
-			d = get_z(&rd->in);
-			if (d != 0 || !rd->have_last) {
-				rd->prev = (int64_t)((uint64_t)rd->prev + (uint64_t)d);
+			if (rd->left == 0) {
+				if (!next_values(rd, false))
+					return false;
+				rd->have_last = false; /* a run's first value is checked */
+			}
+			rd->left--;
+			/* checked when it changes: most values repeat the one before */
+			if (rd->step != 0 || !rd->have_last) {
+				rd->prev = (int64_t)((uint64_t)rd->prev + (uint64_t)rd->step);
 				if (!value_fits(cd, rd->prev))
-					return false; /* or the column's first value, 0 */
+					return false;
 				rd->have_last = true;
 			}
 			rec[at] = rd->prev;
@@ -437,13 +486,21 @@ static bool decode_column(struct col_reader *rd, struct chunk *c, const struct c
 
 /* Records decoded side by side, column by column: they stay in the cache. */
 #define DECODE_BLOCK 256
+#define WRITE_AHEAD  16
 
-/* Past n varints: false when the stream ends first. */
-static bool skip_values(struct in *in, size_t n)
+/* Past runs of n values in all: false when they do not add up to n. */
+static bool skip_runs(struct in *in, size_t n)
 {
-	for (size_t i = 0; i < n && !in->bad; i++)
+	for (size_t got = 0; got < n;) {
+		uint64_t k;
+
 		(void)get_v(in);
-	return !in->bad;
+		k = get_v(in);
+		if (in->bad || k == 0 || k > n - got)
+			return false;
+		got += k;
+	}
+	return true;
 }
 
 /*
@@ -466,18 +523,30 @@ static bool next_run(struct run_reader *rr, uint64_t records_left, uint64_t allo
 }
 
 /* Lines and present bits of records [from, to). */
-static bool decode_heads(struct in *lines, uint64_t *line, struct run_reader *rr, struct chunk *c,
-			 uint64_t allowed, uint64_t need, size_t from, size_t to)
+static bool decode_heads(struct col_reader *lines, uint64_t *line, struct run_reader *rr,
+			 struct chunk *c, uint64_t allowed, uint64_t need, size_t from, size_t to)
 {
 	int64_t *rec = c->recs + from * c->stride;
 
 	for (size_t i = from; i < to; i++, rec += c->stride) {
-		uint64_t d = get_v(lines);
+		int64_t d;
+
+		if (lines->left == 0 && !next_values(lines, false))
+			return false;
+		lines->left--;
+		d = lines->step;
+
+		/*
+		 * Fresh memory: ask for a record's line WRITE_AHEAD records
+		 * before it is written, or every record waits for its own.
+		 */
+		if (i + WRITE_AHEAD < c->nrecs)
+			__builtin_prefetch(rec + WRITE_AHEAD * c->stride, 1);
 
 		/* lines strictly increase, within the chunk */
-		if (lines->bad || (i > 0 && d == 0) || d >= c->lines - *line)
+		if (d < (i > 0) || (uint64_t)d >= c->lines - *line)
 			return false;
-		*line += d;
+		*line += (uint64_t)d;
 		if (rr->left == 0 && !next_run(rr, c->nrecs - i, allowed, need))
 			return false;
 		rr->left--;
@@ -499,14 +568,15 @@ static bool decode_records(struct in *in, struct chunk *c, const struct dataset 
 	const uint64_t need = must_have(ds);
 	struct col_reader *rd = xcalloc(ds->ncols ? ds->ncols : 1, sizeof(*rd));
 	uint64_t *lens = xcalloc(ds->ncols ? ds->ncols : 1, sizeof(*lens));
-	struct in lines = *in, runs;
+	struct col_reader lines = {.in = *in};
+	struct in runs;
 	struct run_reader rr = {.in = *in};
 	const unsigned char *at;
 	uint64_t line = 0;
 	bool ok;
 
 	/* past the lines and the runs (checked), to the sections' lengths */
-	ok = skip_values(in, c->nrecs);
+	ok = skip_runs(in, c->nrecs);
 	runs = rr.in = *in;
 	for (size_t i = 0; ok && i < c->nrecs; i += rr.left)
 		ok = next_run(&rr, c->nrecs - i, allowed, need);
@@ -534,9 +604,9 @@ static bool decode_records(struct in *in, struct chunk *c, const struct dataset 
 				ok = decode_column(&rd[col], c, &ds->cols[col], col,
 						   REC_HEAD + c->place[col], from, to);
 	}
-	/* every section decoded read to its end, no byte more or less */
+	/* every section decoded read to its end, no byte or value more or less */
 	for (size_t col = 0; ok && col < ds->ncols; col++)
-		ok = !(c->held >> col & 1) || rd[col].in.p == rd[col].in.end;
+		ok = !(c->held >> col & 1) || (rd[col].in.p == rd[col].in.end && rd[col].left == 0);
 	if (ok)
 		in->p = at;
 	free(rd);
@@ -579,7 +649,7 @@ int chunk_decode(struct chunk *c, const char *seg, size_t len, uint64_t columns)
 
 	chunk_hold(c, columns);
 	c->nrecs = c->nrejects = 0;
-	if (len < 3 || seg[0] != 'C' || seg[1] != '2')
+	if (len < 3 || seg[0] != 'C' || seg[1] != '3')
 		return -1;
 	in.p += 2;
 	if (get_v(&in) != ds->ncols)

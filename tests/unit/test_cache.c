@@ -39,6 +39,7 @@
 #include "ingest/ingest_cache.h"
 #include "ingest/ingest_chunk.h"
 #include "ingest/schema.h"
+#include "ingest/value.h"
 #include "util/log.h"
 #include "util/sha256.h"
 #include "util/strbuf.h"
@@ -1135,6 +1136,65 @@ static void test_codec(void **state)
 	free(plan.field_col);
 }
 
+/*
+ * Runs longer than a decoding block, steps up and down, a value that
+ * changes every row and one absent now and then: every column and a
+ * narrow decode give the parse back, and the runs are short in bytes.
+ */
+static void test_codec_runs(void **state)
+{
+	static const char *const areas[] = {"广安区", "华蓥市", "岳池县"};
+	struct strbuf csv = STRBUF_INIT;
+	struct file_plan plan;
+	struct chunk c, d;
+	size_t rows = 0;
+
+	(void)state;
+	for (int person = 0; person < 70; person++) {
+		char id[19];
+
+		/* 17 digits of a date-valued ID, then its check character */
+		snprintf(id, sizeof(id), "5116021980%02d%02d%03d", 1 + person % 12, 1 + person % 28,
+			 person);
+		id[17] = id_check_char(id);
+		id[18] = '\0';
+		for (int month = 1; month <= 12; month++, rows++)
+			strbuf_addf(&csv, "%s,张*,%s,,城市低保,2021-%02d,%d.%02d,H%03d,%s,\n", id,
+				    areas[person / 25], month, 500 + (person % 3 ? 0 : month * 7),
+				    person % 5 == 0 ? month : 0, person,
+				    person % 4 == 0 ? "" : "2015-09-24");
+	}
+	parse_chunk(&c, &plan, csv.buf);
+	assert_int_equal(c.nrejects, 0);
+	assert_int_equal(c.nrecs, rows);
+	chunk_encode(&c);
+	/* 840 rows of 10 columns: the runs keep a row to a few bytes */
+	assert_true(c.seg_len < rows * 8);
+	memset(&d, 0, sizeof(d));
+	d.plan = &plan;
+	assert_int_equal(chunk_decode(&d, c.seg, c.seg_len, CHUNK_ALL_COLUMNS), 0);
+	expect_chunks_equal(&c, &d);
+	chunk_release(&d);
+	memset(&d, 0, sizeof(d));
+	d.plan = &plan;
+	assert_int_equal(
+	    chunk_decode(&d, c.seg, c.seg_len, 1ull << plan.ds->person | 1ull << plan.ds->period),
+	    0);
+	for (size_t i = 0; i < c.nrecs; i++) {
+		const int64_t *x = c.recs + i * c.stride, *y = d.recs + i * d.stride;
+
+		assert_int_equal(x[REC_LINE], y[REC_LINE]);
+		assert_int_equal(chunk_value(&d, y, plan.ds->person),
+				 x[REC_HEAD + plan.ds->person]);
+		assert_int_equal(chunk_value(&d, y, plan.ds->period),
+				 x[REC_HEAD + plan.ds->period]);
+	}
+	chunk_release(&d);
+	chunk_release(&c);
+	strbuf_release(&csv);
+	free(plan.field_col);
+}
+
 /* The period's rows: window drops the span's outside and marks the rest, as the parse did. */
 static void test_window(void **state)
 {
@@ -1187,6 +1247,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_codec),
+	    cmocka_unit_test(test_codec_runs),
 	    cmocka_unit_test(test_window),
 	    cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_other_period, setup, teardown),
