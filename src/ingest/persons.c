@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/bigmem.h"
 #include "util/dict.h"
 #include "persons.h"
 #include "util/xalloc.h"
@@ -36,7 +37,7 @@ void persons_free(struct persons *p)
 		return;
 	u64dict_free(p->ids);
 	for (size_t k = 0; k < p->nslots; k++)
-		free(p->marks[k]);
+		big_free(p->marks[k], p->mcap * sizeof(uint64_t));
 	free(p->marks);
 	free(p);
 }
@@ -66,11 +67,15 @@ bool persons_mark(struct persons *p, uint32_t index, size_t slot, unsigned bit)
 		while (cap <= index)
 			cap *= 2;
 		for (size_t k = 0; k < p->nslots; k++) {
+			uint64_t *marks;
+
 			/* a year's marks exist only once a row of that year came */
 			if (p->marks[k] == NULL)
 				continue;
-			p->marks[k] = xrealloc(p->marks[k], cap * sizeof(uint64_t));
-			memset(p->marks[k] + old, 0, (cap - old) * sizeof(uint64_t));
+			marks = big_calloc(cap * sizeof(uint64_t));
+			memcpy(marks, p->marks[k], old * sizeof(uint64_t));
+			big_free(p->marks[k], old * sizeof(uint64_t));
+			p->marks[k] = marks;
 		}
 		p->mcap = cap;
 	}
@@ -80,7 +85,7 @@ bool persons_mark(struct persons *p, uint32_t index, size_t slot, unsigned bit)
 		p->nslots = slot + 1;
 	}
 	if (p->marks[slot] == NULL)
-		p->marks[slot] = xcalloc(p->mcap, sizeof(uint64_t));
+		p->marks[slot] = big_calloc(p->mcap * sizeof(uint64_t));
 	if (p->marks[slot][index] & b)
 		return false;
 	p->marks[slot][index] |= b;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bigmem.h"
 #include "dict.h"
 #include "xalloc.h"
 
@@ -28,8 +29,8 @@ struct u64dict *u64dict_new(void)
 	struct u64dict *d = xcalloc(1, sizeof(*d));
 
 	d->cap = 1024;
-	d->keys = xcalloc(d->cap, sizeof(uint64_t));
-	d->index = xcalloc(d->cap, sizeof(uint32_t));
+	d->keys = big_calloc(d->cap * sizeof(uint64_t));
+	d->index = big_calloc(d->cap * sizeof(uint32_t));
 	return d;
 }
 
@@ -37,16 +38,16 @@ void u64dict_free(struct u64dict *d)
 {
 	if (d == NULL)
 		return;
-	free(d->keys);
-	free(d->index);
+	big_free(d->keys, d->cap * sizeof(uint64_t));
+	big_free(d->index, d->cap * sizeof(uint32_t));
 	free(d);
 }
 
 static void u64_grow(struct u64dict *d)
 {
 	size_t cap = d->cap * 2;
-	uint64_t *keys = xcalloc(cap, sizeof(uint64_t));
-	uint32_t *index = xcalloc(cap, sizeof(uint32_t));
+	uint64_t *keys = big_calloc(cap * sizeof(uint64_t));
+	uint32_t *index = big_calloc(cap * sizeof(uint32_t));
 
 	for (size_t i = 0; i < d->cap; i++) {
 		size_t s;
@@ -58,8 +59,8 @@ static void u64_grow(struct u64dict *d)
 		keys[s] = d->keys[i];
 		index[s] = d->index[i];
 	}
-	free(d->keys);
-	free(d->index);
+	big_free(d->keys, d->cap * sizeof(uint64_t));
+	big_free(d->index, d->cap * sizeof(uint32_t));
 	d->keys = keys;
 	d->index = index;
 	d->cap = cap;

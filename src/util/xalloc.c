@@ -9,7 +9,7 @@
 #include "exitcode.h"
 #include "xalloc.h"
 
-static void out_of_memory(size_t size)
+_Noreturn void xalloc_failed(size_t size)
 {
 	fprintf(stderr, "civreport: out of memory (%zu bytes)\n", size);
 	exit(EXIT_IO);
@@ -19,7 +19,7 @@ void *xmalloc(size_t size)
 {
 	void *p = malloc(size ? size : 1);
 	if (p == NULL)
-		out_of_memory(size);
+		xalloc_failed(size);
 	return p;
 }
 
@@ -27,7 +27,7 @@ void *xcalloc(size_t nmemb, size_t size)
 {
 	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
 	if (p == NULL)
-		out_of_memory(nmemb * size);
+		xalloc_failed(nmemb * size);
 	return p;
 }
 
@@ -35,7 +35,7 @@ void *xrealloc(void *ptr, size_t size)
 {
 	void *p = realloc(ptr, size ? size : 1);
 	if (p == NULL)
-		out_of_memory(size);
+		xalloc_failed(size);
 	return p;
 }
 
@@ -76,6 +76,6 @@ char *xasprintf(const char *fmt, ...)
 	n = vasprintf(&s, fmt, ap);
 	va_end(ap);
 	if (n < 0)
-		out_of_memory(0);
+		xalloc_failed(0);
 	return s;
 }

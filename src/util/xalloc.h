@@ -11,6 +11,9 @@
 
 #include <stddef.h>
 
+/* Say "out of memory" (size bytes asked for) and exit with EXIT_IO. */
+_Noreturn void xalloc_failed(size_t size);
+
 void *xmalloc(size_t size);
 void *xcalloc(size_t nmemb, size_t size);
 void *xrealloc(void *ptr, size_t size);
