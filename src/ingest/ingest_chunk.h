@@ -237,8 +237,8 @@ void chunk_encode(struct chunk *c);
  * against c->plan (an enum code beyond its values, a line out of order, a
  * text beyond its buffer...).  Only the columns in the mask columns are
  * decoded and held (chunk_hold; the others' present bits are kept): a
- * query of one figure reads five columns of fifteen.  Returns 0, or -1 with c's
- * results left empty: a damaged or forged cache never reaches a figure.
+ * query of one figure reads five columns of ten.  Returns 0, or -1 with
+ * c's results left empty: a damaged or forged cache never reaches a figure.
  */
 int chunk_decode(struct chunk *c, const char *seg, size_t len, uint64_t columns);
 
