@@ -1151,7 +1151,7 @@ static void test_codec_runs(void **state)
 
 	(void)state;
 	for (int person = 0; person < 70; person++) {
-		char id[19];
+		char id[32];
 
 		/* 17 digits of a date-valued ID, then its check character */
 		snprintf(id, sizeof(id), "5116021980%02d%02d%03d", 1 + person % 12, 1 + person % 28,
