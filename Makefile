@@ -41,7 +41,7 @@ DEB_PKGS = build-essential pkg-config libxlsxwriter-dev libcsv-dev libcairo2-dev
 	   libzip-dev libexpat1-dev libfreexl-dev libxxhash-dev python3-xlwt python3-docx
 
 PKG_MODULES = xlsxwriter cairo pangocairo fontconfig libcmark-gfm libcurl libcrypto libzip expat \
-	      freexl libxxhash
+	      freexl
 
 ifdef SANITIZE
 BUILD    ?= build/san

@@ -31,23 +31,39 @@ static const struct {
     {offsetof(struct curl_lib, slist_free_all), "curl_slist_free_all"},
 };
 
+/* dlerror's sentence, or what failed when it has none */
+static const char *dl_failure(const char *what)
+{
+	const char *e = dlerror();
+
+	return e != NULL ? e : what;
+}
+
 static const char *load(void)
 {
-	/* kept for the life of the process: curl keeps state of its own */
+	/* kept for the life of the process once loaded: curl keeps state of its own */
 	void *lib = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
+	const char *e = NULL;
 
 	if (lib == NULL)
-		return dlerror();
-	for (size_t i = 0; i < sizeof(symbols) / sizeof(symbols[0]); i++) {
-		void *fn = dlsym(lib, symbols[i].name);
+		return dl_failure(soname);
+	for (size_t i = 0; e == NULL && i < sizeof(symbols) / sizeof(symbols[0]); i++) {
+		void *fn;
 
+		(void)dlerror(); /* dlsym's NULL is an error only with dlerror's word */
+		fn = dlsym(lib, symbols[i].name);
 		if (fn == NULL)
-			return dlerror();
+			e = dl_failure(symbols[i].name);
 		/* POSIX: a function's address converts to and from void * */
 		*(void **)((char *)&table + symbols[i].offset) = fn;
 	}
-	if (table.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		return "curl_global_init failed";
+	if (e == NULL && table.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		e = "libcurl 初始化失败（curl_global_init）";
+	if (e != NULL) {
+		snprintf(failure, sizeof(failure), "%s", e); /* before dlclose frees it */
+		dlclose(lib);
+		return failure;
+	}
 	return NULL;
 }
 
@@ -59,7 +75,8 @@ const struct curl_lib *curl_lib(const char **why)
 		if (e == NULL) {
 			loaded = &table;
 		} else {
-			snprintf(failure, sizeof(failure), "%s", e);
+			if (e != failure)
+				snprintf(failure, sizeof(failure), "%s", e);
 			failed = failure;
 		}
 	}

@@ -1072,6 +1072,7 @@ static const int64_t *whole_record(struct chunk *c, const int64_t *rec, const ch
 	if (w == NULL) {
 		w = c->whole = xcalloc(1, sizeof(*w));
 		w->plan = c->plan;
+		w->len = c->len;
 		if (chunk_decode(w, c->seg, c->seg_len, CHUNK_ALL_COLUMNS) != 0)
 			w->nrecs = 0;
 	}

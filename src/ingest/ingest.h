@@ -59,7 +59,12 @@ struct ingest_row {
 	unsigned windows; /* enum ingest_window bits, at least one */
 	uint32_t person;  /* dense index of the person in the dataset (its shard), or UINT32_MAX */
 	uint64_t present; /* bit c set when column c holds a value */
-	const int64_t *v; /* per column: id, fen, integer, yyyymm, yyyymmdd or enum index */
+	/*
+	 * Per column: id, fen, integer, yyyymm, yyyymmdd or enum index; for
+	 * a row from the parse cache, 0 in columns not in
+	 * ingest_options.columns (their present bits still say the truth).
+	 */
+	const int64_t *v;
 	const char *text; /* text columns: v[c] = offset << 32 | length into text */
 	uint64_t line;
 };

@@ -83,8 +83,8 @@ char *chunk_reject_reason(const struct chunk_reject *r, uint64_t line);
 /*
  * Record layout in chunk.recs: REC_HEAD int64s, then one per column the
  * chunk holds (chunk.held), in column order: every column after a parse,
- * those asked for after chunk_decode (a narrow record is a third of a wide
- * one's memory traffic).  Read a column with chunk_value.
+ * those asked for after chunk_decode (a relief record of the five columns
+ * a figure reads is 64 bytes, not 104).  Read a column with chunk_value.
  */
 enum {
 	REC_LINE = 0,
@@ -233,12 +233,12 @@ void chunk_seg_sum(const char *seg, size_t len, unsigned char sum[SEG_SUM_SIZE])
 void chunk_encode(struct chunk *c);
 
 /*
- * The inverse: c's results from seg[0..len), checked value by value
- * against c->plan (an enum code beyond its values, a line out of order, a
- * text beyond its buffer...).  Only the columns in the mask columns are
- * decoded and held (chunk_hold; the others' present bits are kept): a
- * query of one figure reads five columns of ten.  Returns 0, or -1 with
- * c's results left empty: a damaged or forged cache never reaches a figure.
+ * The inverse: c's results from seg[0..len), c->plan and c->len (the
+ * source bytes it stands for) set, checked value by value against c->plan (an enum code beyond its
+ * values, a line out of order, a text beyond its buffer...).  Only the columns in the mask columns
+ * are decoded and held (chunk_hold; the others' present bits are kept): a query of one figure reads
+ * five columns of ten.  Returns 0, or -1 with c's results left empty: a damaged or forged cache
+ * never reaches a figure.
  */
 int chunk_decode(struct chunk *c, const char *seg, size_t len, uint64_t columns);
 

@@ -34,6 +34,8 @@
  */
 #include <stdlib.h>
 #include <string.h>
+/* XXH3 compiled in from the header (libxxhash-dev): one shared object fewer to load */
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include "ingest_chunk.h"
@@ -95,8 +97,8 @@ static void put_str(struct out *o, const char *s)
 }
 
 /*
- * Runs of values, each the one before plus a step (enum codes: the same
- * code, step 0 from a first "before" of the code itself).
+ * The runs of one stream being written: of values each the one before
+ * plus the run's step, or (codes) of one enum code repeated.
  */
 struct runs {
 	struct out *o;
@@ -211,6 +213,14 @@ void chunk_encode(struct chunk *c)
 	struct out o = {0};
 	size_t nyears = 0;
 
+	/* only a parse's records hold every column (chunk_hold): a narrow one would be encoded
+	 * wrong */
+	if (c->stride != REC_HEAD + ds->ncols) {
+		free(c->seg);
+		c->seg = NULL; /* the cache then leaves the file out (cache_write_chunk) */
+		c->seg_len = 0;
+		return;
+	}
 	put_byte(&o, 'C');
 	put_byte(&o, '3');
 	put_v(&o, ds->ncols);
@@ -396,6 +406,10 @@ struct col_reader {
 	int64_t step;  /* of the current run: each value is the one before plus step */
 	uint64_t left; /* values of the current run not yet given */
 	uint64_t last; /* offset << 32 | length of the text before */
+	/*
+	 * A text column: there is a text before (0 repeats it).  Other
+	 * columns: prev was checked since the current run began.
+	 */
 	bool have_last;
 };
 
@@ -486,7 +500,6 @@ static bool decode_column(struct col_reader *rd, struct chunk *c, const struct c
 
 /* Records decoded side by side, column by column: they stay in the cache. */
 #define DECODE_BLOCK 256
-#define WRITE_AHEAD  16
 
 /* Past runs of n values in all: false when they do not add up to n. */
 static bool skip_runs(struct in *in, size_t n)
@@ -536,13 +549,6 @@ static bool decode_heads(struct col_reader *lines, uint64_t *line, struct run_re
 		lines->left--;
 		d = lines->step;
 
-		/*
-		 * Fresh memory: ask for a record's line WRITE_AHEAD records
-		 * before it is written, or every record waits for its own.
-		 */
-		if (i + WRITE_AHEAD < c->nrecs)
-			__builtin_prefetch(rec + WRITE_AHEAD * c->stride, 1);
-
 		/* lines strictly increase, within the chunk */
 		if (d < (i > 0) || (uint64_t)d >= c->lines - *line)
 			return false;
@@ -569,7 +575,7 @@ static bool decode_records(struct in *in, struct chunk *c, const struct dataset 
 	struct col_reader *rd = xcalloc(ds->ncols ? ds->ncols : 1, sizeof(*rd));
 	uint64_t *lens = xcalloc(ds->ncols ? ds->ncols : 1, sizeof(*lens));
 	struct col_reader lines = {.in = *in};
-	struct in runs;
+	struct in present;
 	struct run_reader rr = {.in = *in};
 	const unsigned char *at;
 	uint64_t line = 0;
@@ -577,11 +583,11 @@ static bool decode_records(struct in *in, struct chunk *c, const struct dataset 
 
 	/* past the lines and the runs (checked), to the sections' lengths */
 	ok = skip_runs(in, c->nrecs);
-	runs = rr.in = *in;
+	present = rr.in = *in;
 	for (size_t i = 0; ok && i < c->nrecs; i += rr.left)
 		ok = next_run(&rr, c->nrecs - i, allowed, need);
 	in->p = rr.in.p;
-	rr = (struct run_reader){.in = runs};
+	rr = (struct run_reader){.in = present};
 	for (size_t col = 0; ok && col < ds->ncols; col++) {
 		lens[col] = get_v(in);
 		ok = !in->bad;
@@ -656,8 +662,12 @@ int chunk_decode(struct chunk *c, const char *seg, size_t len, uint64_t columns)
 		return -1;
 	c->nrecs = get_v(&in);
 	c->nrejects = get_v(&in);
-	/* each record and each reject takes a byte at least: no huge allocation */
-	if (in.bad || c->nrecs > len || c->nrejects > len) {
+	/*
+	 * Each record and each reject takes a byte of the source at least
+	 * (c->len, from the cache's index): no huge allocation.  Not a byte of
+	 * seg: a run of a thousand rows takes two.
+	 */
+	if (in.bad || c->nrecs > c->len || c->nrejects > c->len) {
 		c->nrecs = c->nrejects = 0;
 		return -1;
 	}

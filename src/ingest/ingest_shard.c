@@ -69,10 +69,9 @@ static const int64_t *row_values(struct shard *s, const struct chunk *c, const i
 
 	if (c->stride == REC_HEAD + ncols)
 		return rec + REC_HEAD;
-	if (s->v_held != c->held || s->v_ncols != ncols) {
+	if (s->v_held != c->held) {
 		memset(s->v, 0, sizeof(s->v));
 		s->v_held = c->held;
-		s->v_ncols = ncols;
 	}
 	for (uint64_t m = c->held; m != 0; m &= m - 1) {
 		int col = __builtin_ctzll(m);

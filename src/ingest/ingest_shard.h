@@ -33,7 +33,6 @@ struct shard {
 	/* a narrow record's values by column (shard_record): those of v_held, the others 0 */
 	int64_t v[64];
 	uint64_t v_held;
-	size_t v_ncols;
 };
 
 /*

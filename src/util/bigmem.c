@@ -9,7 +9,12 @@
 #include "xalloc.h"
 
 #define HUGE_PAGE ((size_t)2 << 20)
-#define BIG_MIN   ((size_t)1 << 20)
+/*
+ * From a huge page up: a smaller array would take a whole one.  Which of
+ * malloc and mmap an array came from follows from its size alone, so
+ * big_free must be given the size big_calloc was.
+ */
+#define BIG_MIN HUGE_PAGE
 
 static size_t rounded(size_t bytes)
 {
@@ -24,6 +29,8 @@ void *big_calloc(size_t bytes)
 
 	if (bytes < BIG_MIN)
 		return xcalloc(1, bytes);
+	if (bytes > SIZE_MAX - 2 * HUGE_PAGE)
+		xalloc_failed(bytes);
 	/* a huge page must start on a 2 MB boundary: map one more, trim both ends */
 	len = rounded(bytes);
 	map =

@@ -7,8 +7,10 @@
  * page as it grows (a few microseconds each on a virtual machine: a tenth
  * of a repeat query) and a TLB miss per look-up; on 2 MB pages (THP, which
  * Debian's kernels grant on request: "madvise") a fault per 2 MB and few
- * misses.  Smaller arrays come from malloc as usual.  Like xalloc, a
- * failure exits.
+ * misses.  Arrays smaller than a huge page come from malloc as usual.
+ * Like xalloc, a failure exits.  Callers compute the size themselves:
+ * they keep their capacities far below an overflow (a dictionary's are
+ * 32-bit indexes).
  *
  *	uint64_t *keys = big_calloc(cap * sizeof(uint64_t));
  *	...

@@ -1062,6 +1062,7 @@ static void test_codec(void **state)
 	assert_non_null(c.seg);
 	memset(&d, 0, sizeof(d));
 	d.plan = &plan;
+	d.len = c.len;
 	assert_int_equal(chunk_decode(&d, c.seg, c.seg_len, CHUNK_ALL_COLUMNS), 0);
 	expect_chunks_equal(&c, &d);
 	chunk_release(&d);
@@ -1071,6 +1072,7 @@ static void test_codec(void **state)
 	 */
 	memset(&d, 0, sizeof(d));
 	d.plan = &plan;
+	d.len = c.len;
 	assert_true(plan.ds->period > 2 && plan.ds->cols[2].type != COL_TEXT);
 	assert_int_equal(chunk_decode(&d, c.seg, c.seg_len, 1ull << 2 | 1ull << plan.ds->period),
 			 0);
@@ -1092,6 +1094,7 @@ static void test_codec(void **state)
 	chunk_release(&d);
 	memset(&d, 0, sizeof(d));
 	d.plan = &plan;
+	d.len = c.len;
 	assert_int_equal(chunk_decode(&d, c.seg, c.seg_len, CHUNK_ALL_COLUMNS), 0);
 	chunk_window(&c);
 	chunk_window(&d);
@@ -1105,6 +1108,7 @@ static void test_codec(void **state)
 		memcpy(cut, c.seg, n);
 		memset(&d, 0, sizeof(d));
 		d.plan = &plan;
+		d.len = c.len;
 		assert_int_equal(chunk_decode(&d, cut, n, CHUNK_ALL_COLUMNS), -1);
 		assert_null(d.recs);
 		assert_int_equal(d.nrecs, 0);
@@ -1120,6 +1124,7 @@ static void test_codec(void **state)
 			bad[at] = (char)v;
 			memset(&d, 0, sizeof(d));
 			d.plan = &plan;
+			d.len = c.len;
 			if (chunk_decode(&d, bad, c.seg_len, CHUNK_ALL_COLUMNS) == 0) {
 				for (size_t i = 0; i < d.nrecs; i++) {
 					const int64_t *rec = d.recs + i * d.stride;
@@ -1172,11 +1177,13 @@ static void test_codec_runs(void **state)
 	assert_true(c.seg_len < rows * 8);
 	memset(&d, 0, sizeof(d));
 	d.plan = &plan;
+	d.len = c.len;
 	assert_int_equal(chunk_decode(&d, c.seg, c.seg_len, CHUNK_ALL_COLUMNS), 0);
 	expect_chunks_equal(&c, &d);
 	chunk_release(&d);
 	memset(&d, 0, sizeof(d));
 	d.plan = &plan;
+	d.len = c.len;
 	assert_int_equal(
 	    chunk_decode(&d, c.seg, c.seg_len, 1ull << plan.ds->person | 1ull << plan.ds->period),
 	    0);
@@ -1189,6 +1196,50 @@ static void test_codec_runs(void **state)
 		assert_int_equal(chunk_value(&d, y, plan.ds->period),
 				 x[REC_HEAD + plan.ds->period]);
 	}
+	chunk_release(&d);
+	chunk_release(&c);
+	strbuf_release(&csv);
+	free(plan.field_col);
+}
+
+/*
+ * Only the required columns, a thousand persons of twelve months: the
+ * runs take fewer bytes than there are rows, and the chunk still decodes
+ * (its records are bounded by the source's bytes, not the encoding's).
+ */
+static void test_codec_dense(void **state)
+{
+	struct strbuf csv = STRBUF_INIT;
+	struct file_plan plan;
+	struct chunk c, d;
+
+	(void)state;
+	for (int person = 0; person < 1000; person++) {
+		char id[32];
+
+		snprintf(id, sizeof(id), "51160219800101%03d", person);
+		id[17] = id_check_char(id);
+		id[18] = '\0';
+		for (int month = 1; month <= 12; month++)
+			strbuf_addf(&csv, "%s,,广安区,,城市低保,2021-%02d,500.00,,,\n", id, month);
+	}
+	parse_chunk(&c, &plan, csv.buf);
+	assert_int_equal(c.nrejects, 0);
+	assert_int_equal(c.nrecs, 12000);
+	chunk_encode(&c);
+	assert_true(c.seg_len < c.nrecs);
+	memset(&d, 0, sizeof(d));
+	d.plan = &plan;
+	d.len = c.len;
+	assert_int_equal(chunk_decode(&d, c.seg, c.seg_len, CHUNK_ALL_COLUMNS), 0);
+	expect_chunks_equal(&c, &d);
+	chunk_release(&d);
+	/* and a count beyond the source's bytes is refused before any allocation */
+	memset(&d, 0, sizeof(d));
+	d.plan = &plan;
+	d.len = c.nrecs - 1;
+	assert_int_equal(chunk_decode(&d, c.seg, c.seg_len, CHUNK_ALL_COLUMNS), -1);
+	assert_null(d.recs);
 	chunk_release(&d);
 	chunk_release(&c);
 	strbuf_release(&csv);
@@ -1248,6 +1299,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_codec),
 	    cmocka_unit_test(test_codec_runs),
+	    cmocka_unit_test(test_codec_dense),
 	    cmocka_unit_test(test_window),
 	    cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_other_period, setup, teardown),
