@@ -1047,6 +1047,15 @@ static void expect_chunks_equal(const struct chunk *a, const struct chunk *b)
 	}
 }
 
+/* c's encoding decoded into d, the columns in columns: chunk_decode's result. */
+static int decode_copy(struct chunk *d, const struct chunk *c, uint64_t columns)
+{
+	memset(d, 0, sizeof(*d));
+	d->plan = c->plan;
+	d->len = c->len;
+	return chunk_decode(d, c->seg, c->seg_len, columns);
+}
+
 static void test_codec(void **state)
 {
 	struct file_plan plan;
@@ -1060,22 +1069,15 @@ static void test_codec(void **state)
 	assert_int_equal(c.today_hi, 20260102);
 	chunk_encode(&c);
 	assert_non_null(c.seg);
-	memset(&d, 0, sizeof(d));
-	d.plan = &plan;
-	d.len = c.len;
-	assert_int_equal(chunk_decode(&d, c.seg, c.seg_len, CHUNK_ALL_COLUMNS), 0);
+	assert_int_equal(decode_copy(&d, &c, CHUNK_ALL_COLUMNS), 0);
 	expect_chunks_equal(&c, &d);
 	chunk_release(&d);
 	/*
 	 * Two columns decoded: narrow records of their values in column
 	 * order, the others read as 0, every present bit kept.
 	 */
-	memset(&d, 0, sizeof(d));
-	d.plan = &plan;
-	d.len = c.len;
 	assert_true(plan.ds->period > 2 && plan.ds->cols[2].type != COL_TEXT);
-	assert_int_equal(chunk_decode(&d, c.seg, c.seg_len, 1ull << 2 | 1ull << plan.ds->period),
-			 0);
+	assert_int_equal(decode_copy(&d, &c, 1ull << 2 | 1ull << plan.ds->period), 0);
 	assert_int_equal(d.nrecs, c.nrecs);
 	assert_int_equal(d.stride, REC_HEAD + 2);
 	for (size_t i = 0; i < c.nrecs; i++) {
@@ -1092,10 +1094,7 @@ static void test_codec(void **state)
 	}
 	/* and windowed alike (d decoded whole again) */
 	chunk_release(&d);
-	memset(&d, 0, sizeof(d));
-	d.plan = &plan;
-	d.len = c.len;
-	assert_int_equal(chunk_decode(&d, c.seg, c.seg_len, CHUNK_ALL_COLUMNS), 0);
+	assert_int_equal(decode_copy(&d, &c, CHUNK_ALL_COLUMNS), 0);
 	chunk_window(&c);
 	chunk_window(&d);
 	assert_int_equal(c.outside, d.outside);
@@ -1175,18 +1174,10 @@ static void test_codec_runs(void **state)
 	chunk_encode(&c);
 	/* 840 rows of 10 columns: the runs keep a row to a few bytes */
 	assert_true(c.seg_len < rows * 8);
-	memset(&d, 0, sizeof(d));
-	d.plan = &plan;
-	d.len = c.len;
-	assert_int_equal(chunk_decode(&d, c.seg, c.seg_len, CHUNK_ALL_COLUMNS), 0);
+	assert_int_equal(decode_copy(&d, &c, CHUNK_ALL_COLUMNS), 0);
 	expect_chunks_equal(&c, &d);
 	chunk_release(&d);
-	memset(&d, 0, sizeof(d));
-	d.plan = &plan;
-	d.len = c.len;
-	assert_int_equal(
-	    chunk_decode(&d, c.seg, c.seg_len, 1ull << plan.ds->person | 1ull << plan.ds->period),
-	    0);
+	assert_int_equal(decode_copy(&d, &c, 1ull << plan.ds->person | 1ull << plan.ds->period), 0);
 	for (size_t i = 0; i < c.nrecs; i++) {
 		const int64_t *x = c.recs + i * c.stride, *y = d.recs + i * d.stride;
 
@@ -1228,10 +1219,7 @@ static void test_codec_dense(void **state)
 	assert_int_equal(c.nrecs, 12000);
 	chunk_encode(&c);
 	assert_true(c.seg_len < c.nrecs);
-	memset(&d, 0, sizeof(d));
-	d.plan = &plan;
-	d.len = c.len;
-	assert_int_equal(chunk_decode(&d, c.seg, c.seg_len, CHUNK_ALL_COLUMNS), 0);
+	assert_int_equal(decode_copy(&d, &c, CHUNK_ALL_COLUMNS), 0);
 	expect_chunks_equal(&c, &d);
 	chunk_release(&d);
 	/* and a count beyond the source's bytes is refused before any allocation */
