@@ -1067,8 +1067,8 @@ static const int64_t *whole_record(struct chunk *c, const int64_t *rec, const ch
 	size_t lo = 0, hi;
 
 	*text = c->text;
-	if (c->stride == REC_HEAD + c->plan->ds->ncols)
-		return rec; /* it holds every column */
+	if (chunk_holds_all(c))
+		return rec;
 	if (w == NULL) {
 		w = c->whole = xcalloc(1, sizeof(*w));
 		w->plan = c->plan;

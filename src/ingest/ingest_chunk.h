@@ -173,6 +173,12 @@ struct shard_counts {
  */
 void chunk_hold(struct chunk *c, uint64_t columns);
 
+/* Whether c's records hold every column (a parse's, or a decode of all). */
+static inline bool chunk_holds_all(const struct chunk *c)
+{
+	return c->stride == REC_HEAD + c->plan->ds->ncols;
+}
+
 /* Column col of record rec of c: 0 when c's records do not hold it. */
 static inline int64_t chunk_value(const struct chunk *c, const int64_t *rec, int col)
 {

@@ -215,7 +215,7 @@ void chunk_encode(struct chunk *c)
 
 	/* only a parse's records hold every column (chunk_hold): a narrow one would be encoded
 	 * wrong */
-	if (c->stride != REC_HEAD + ds->ncols) {
+	if (!chunk_holds_all(c)) {
 		free(c->seg);
 		c->seg = NULL; /* the cache then leaves the file out (cache_write_chunk) */
 		c->seg_len = 0;

@@ -65,9 +65,7 @@ void shard_split(struct chunk *c, unsigned n)
  */
 static const int64_t *row_values(struct shard *s, const struct chunk *c, const int64_t *rec)
 {
-	const size_t ncols = c->plan->ds->ncols;
-
-	if (c->stride == REC_HEAD + ncols)
+	if (chunk_holds_all(c))
 		return rec + REC_HEAD;
 	if (s->v_held != c->held) {
 		memset(s->v, 0, sizeof(s->v));
